@@ -1,0 +1,123 @@
+"""Failures a user can cause, each with the sentence that tells them what to do.
+
+Every layer raises these; the GUI shows `str(error)` and the command line prints it. The
+message never holds a passphrase or a child's details, so it is safe to log too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class CragError(Exception):
+    """A failure with a message fit for the secretariat: what happened and what to do."""
+
+
+class DatabaseOpenError(CragError):
+    """The database could not be opened; the file on disk is untouched."""
+
+
+class WrongPassphraseOrNotDatabase(DatabaseOpenError):
+    # SQLCipher cannot tell a wrong key from a damaged or foreign file, so neither can we.
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name}: wrong passphrase, or not a CRAG Desktop database. "
+            "Check the passphrase (it is case-sensitive) and that this is the right file."
+        )
+
+
+class DatabaseMissing(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"There is no database at {path}. Check the name, or create a new database."
+        )
+
+
+class DatabaseIsFolder(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is a folder, not a database file. Choose the database file.")
+
+
+class DatabaseEmptyFile(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} is an empty file, not a CRAG Desktop database. "
+            "Restore it from a backup, or choose another file."
+        )
+
+
+class PlainSQLiteFile(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} is an unencrypted SQLite file, not a CRAG Desktop database. "
+            "CRAG Desktop only opens encrypted databases: choose another file."
+        )
+
+
+class DatabaseNewerThanApp(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} was written by a newer version of CRAG Desktop. "
+            "Install the newer version to open it."
+        )
+
+
+class DatabaseDamaged(DatabaseOpenError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"{path.name} is damaged ({detail}). Restore it from a backup; "
+            "the damaged file has not been changed."
+        )
+
+
+class DatabaseInUse(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} is in use by another copy of CRAG Desktop or a command. "
+            "Close the other copy and try again."
+        )
+
+
+class DatabaseExists(CragError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} already exists; CRAG Desktop will not overwrite it. Choose a new file name."
+        )
+
+
+class DiskFull(CragError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"There is not enough free disk space to write {path.name}. Nothing was saved: "
+            "free some space and try again."
+        )
+
+
+class RecordNotFound(CragError):
+    def __init__(self, record_type: str, key: str) -> None:
+        super().__init__(f"There is no {record_type} {key!r}.")
+        self.record_type = record_type
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one field. `path` is a JSON path ("$.referrals[0].received")
+    in an import, or the field's name ("received", "children[1].age_years") in a form."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ValidationFailed(CragError):
+    """The record or document was not saved because of the problems listed."""
+
+    def __init__(self, errors: list[FieldError], what: str = "The record") -> None:
+        count = len(errors)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{what} was not saved: {count} {noun} to correct.")
+        self.errors = errors
