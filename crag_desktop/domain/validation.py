@@ -1,0 +1,938 @@
+"""The domain rules every writer applies: forms, the import, the demo data, the services.
+
+Each `validate_<record>` returns a list of `FieldError` (empty when the record is fine) and
+never raises, whatever the text holds: the GUI shows the messages beside the fields and the
+import prints them with their JSON paths. Paths join as "children[1].age_years"; a form
+passes no prefix, the import passes "$.referrals[0]".
+
+Decision outcome mapping (what the rules' outcome lets the chair decide without giving a
+reason):
+
+- ``scr_required`` -> ``scr``;
+- ``notifiable_lcspr_indicated`` -> ``lcspr``;
+- ``scr_not_required``, ``notifiable_lcspr_not_indicated``, ``not_notifiable`` ->
+  ``alternative_review`` or ``no_further_action``;
+- ``insufficient_information`` -> any decision, always with a reason.
+
+Any other pairing needs ``reason_if_different``.
+
+Identifier kinds, used by `known_ids` and in messages, are the document's list names plus
+``"actions"`` (agency action ids, unique across the whole document).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from crag_desktop.domain.criteria import RULE_SETS, evaluate
+from crag_desktop.domain.errors import FieldError
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    ClockPause,
+    CriteriaDecision,
+    Document,
+    LearningEvent,
+    LearningPoint,
+    Meeting,
+    Member,
+    Recommendation,
+    Referral,
+    ReportText,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AlternativeReviewType,
+    DecidedOutcome,
+    PanelResponse,
+    RecommendationStatus,
+)
+
+_K = TypeVar("_K")
+
+#: Any record a document list holds.
+Record = (
+    Agency
+    | Member
+    | LearningPoint
+    | Referral
+    | Review
+    | Recommendation
+    | Meeting
+    | LearningEvent
+    | ReportText
+)
+
+SHORT_MAX = 200
+TITLE_MAX = 500
+LINK_MAX = 2_000
+NARRATIVE_MAX = 20_000
+REPORT_TEXT_MAX = 200_000
+MAX_AGE_YEARS = 24
+MAX_AGE_MONTHS = 11
+FIRST_REPORT_YEAR = 2000
+LAST_REPORT_YEAR = 2100
+#: No safeguarding record predates this; an earlier date is a typing slip in the year.
+EARLIEST_DATE = date(1950, 1, 1)
+#: Costs above this are a slip of the keyboard; it also keeps every cost exact as a JSON float.
+MAX_COST = Decimal(1_000_000_000)
+
+#: Which decisions each rules outcome allows without a reason (see the module docstring).
+COMPATIBLE_DECISIONS: Mapping[str, frozenset[DecidedOutcome]] = {
+    "scr_required": frozenset({DecidedOutcome.SCR}),
+    "notifiable_lcspr_indicated": frozenset({DecidedOutcome.LCSPR}),
+    "scr_not_required": frozenset(
+        {DecidedOutcome.ALTERNATIVE_REVIEW, DecidedOutcome.NO_FURTHER_ACTION}
+    ),
+    "notifiable_lcspr_not_indicated": frozenset(
+        {DecidedOutcome.ALTERNATIVE_REVIEW, DecidedOutcome.NO_FURTHER_ACTION}
+    ),
+    "not_notifiable": frozenset(
+        {DecidedOutcome.ALTERNATIVE_REVIEW, DecidedOutcome.NO_FURTHER_ACTION}
+    ),
+    "insufficient_information": frozenset(),
+}
+
+#: Singular nouns for the identifier kinds, for messages.
+_KIND_NOUN = {
+    "agencies": "agency",
+    "members": "member",
+    "learning_points": "learning point",
+    "referrals": "referral",
+    "reviews": "review",
+    "recommendations": "recommendation",
+    "meetings": "meeting",
+    "learning_events": "learning event",
+    "actions": "action",
+}
+
+#: The lists of a document, in interchange order, with the record type each holds.
+DOCUMENT_LISTS: tuple[str, ...] = (
+    "agencies",
+    "members",
+    "learning_points",
+    "referrals",
+    "reviews",
+    "recommendations",
+    "meetings",
+    "learning_events",
+    "report_texts",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IdUse:
+    """One place an id is defined or referred to: its path, its kind and the id itself."""
+
+    path: str
+    kind: str
+    id: str
+
+
+# ---------------------------------------------------------------------------------------
+# Paths and sorting
+
+
+def join(path: str, name: str) -> str:
+    """Join a field name or "[i]" index onto a path ("" for a form, "$.referrals[0]")."""
+    path = path.rstrip(".")
+    if not path:
+        return name
+    if name.startswith("["):
+        return path + name
+    return f"{path}.{name}"
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def key_path(path: str, key: str) -> str:
+    """Join a mapping key onto a path: ``.key``, or ``["odd key"]`` when it is not a plain
+    name (cut short, so that a huge key does not make a huge message)."""
+    if _IDENTIFIER.match(key):
+        return join(path, key)
+    shown = key if len(key) <= 60 else key[:60] + "…"
+    return path.rstrip(".") + "[" + json.dumps(shown, ensure_ascii=False) + "]"
+
+
+def _path_key(error: FieldError) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    # Natural order, so that "[10]" follows "[9]" rather than "[1]".
+    parts = tuple(
+        (0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", error.path) if p
+    )
+    return parts, error.message
+
+
+def sort_errors(errors: Iterable[FieldError]) -> list[FieldError]:
+    """Errors without duplicates, in path order (indices compared as numbers)."""
+    return sorted(set(errors), key=_path_key)
+
+
+# ---------------------------------------------------------------------------------------
+# Field checks: each appends to `errors` and returns nothing, so a record's checks read as
+# a list of rules.
+
+
+def _bad_character(text: str, *, single_line: bool, identifier: bool) -> str | None:
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            return "contains an invalid character (a lone surrogate); retype the text"
+        if category == "Cc":
+            if ch == "\n" and not single_line:
+                continue
+            if ch == "\t" and not single_line:
+                continue
+            if ch in "\n\t":
+                return "must be on one line (no line breaks or tabs)"
+            name = "NUL" if ch == "\0" else f"U+{ord(ch):04X}"
+            return f"contains a control character ({name}); remove it"
+        if identifier and category == "Cf":
+            # Invisible formatting (zero-width spaces, bidi overrides) would make two
+            # pseudonyms or references that look identical differ, or reorder what is shown.
+            return (
+                f"contains an invisible formatting character (U+{ord(ch):04X}), which is "
+                "not allowed in a name or reference"
+            )
+    return None
+
+
+def _text(
+    errors: list[FieldError],
+    path: str,
+    value: str | None,
+    *,
+    required: bool = True,
+    max_length: int = SHORT_MAX,
+    single_line: bool = True,
+    identifier: bool = False,
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        errors.append(FieldError(path, "must be text"))
+        return
+    if required and not value.strip():
+        errors.append(FieldError(path, "must not be blank"))
+        return
+    if len(value) > max_length:
+        errors.append(
+            FieldError(path, f"is too long ({len(value):,} characters; at most {max_length:,})")
+        )
+        return
+    problem = _bad_character(value, single_line=single_line, identifier=identifier)
+    if problem:
+        errors.append(FieldError(path, problem))
+
+
+def _narrative(
+    errors: list[FieldError], path: str, value: str | None, *, max_length: int = NARRATIVE_MAX
+) -> None:
+    _text(errors, path, value, required=False, max_length=max_length, single_line=False)
+
+
+def _identifier(errors: list[FieldError], path: str, value: str | None) -> None:
+    _text(errors, path, value, identifier=True)
+
+
+def _date(
+    errors: list[FieldError], path: str, value: date | None, *, today: date | None = None
+) -> bool:
+    """Check a date is plausible; `today` given means it cannot be in the future.
+
+    Returns whether the date is usable for comparisons with other dates."""
+    if value is None:
+        return False
+    if not isinstance(value, date):
+        errors.append(FieldError(path, "must be a date"))
+        return False
+    if value < EARLIEST_DATE:
+        errors.append(FieldError(path, f"{value.isoformat()} is too early; check the year"))
+        return False
+    if today is not None and value > today:
+        errors.append(
+            FieldError(path, f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+        )
+        return False
+    return True
+
+
+def _not_before(
+    errors: list[FieldError],
+    path: str,
+    value: date | None,
+    earlier: date | None,
+    earlier_name: str,
+) -> None:
+    if (
+        isinstance(value, date)
+        and isinstance(earlier, date)
+        and value >= EARLIEST_DATE
+        and value < earlier
+    ):
+        errors.append(
+            FieldError(
+                path,
+                f"{value.isoformat()} is before the {earlier_name} ({earlier.isoformat()})",
+            )
+        )
+
+
+def _whole_number(
+    errors: list[FieldError], path: str, value: int | None, low: int, high: int | None
+) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.append(FieldError(path, "must be a whole number"))
+        return
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+        errors.append(FieldError(path, f"must be {bound} (it is {value})"))
+
+
+def _ids(errors: list[FieldError], path: str, values: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        item = join(path, f"[{i}]")
+        _identifier(errors, item, value)
+        if value in seen:
+            errors.append(FieldError(item, f"{value!r} is listed twice"))
+        seen.add(value)
+
+
+def _today(today: date | None) -> date:
+    return date.today() if today is None else today
+
+
+# ---------------------------------------------------------------------------------------
+# Records
+
+
+def validate_agency(record: Agency, *, path: str = "") -> list[FieldError]:
+    """Check an agency: id and name present, single-line and not too long."""
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _text(errors, join(path, "name"), record.name)
+    return errors
+
+
+def validate_member(record: Member, *, path: str = "") -> list[FieldError]:
+    """Check a member of the subgroup (the agency reference is checked per document)."""
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _text(errors, join(path, "name"), record.name)
+    _identifier(errors, join(path, "agency"), record.agency)
+    _text(errors, join(path, "role"), record.role, required=False)
+    return errors
+
+
+def validate_learning_point(record: LearningPoint, *, path: str = "") -> list[FieldError]:
+    """Check a catalogue learning point: an id and some text."""
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _text(errors, join(path, "text"), record.text, max_length=NARRATIVE_MAX, single_line=False)
+    return errors
+
+
+def validate_child(record: Child, *, path: str = "", today: date | None = None) -> list[FieldError]:
+    """Check a subject child: pseudonym, age in range (0-24 years, 0-11 months)."""
+    del today  # accepted for a uniform signature: a child holds no dates
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "pseudonym"), record.pseudonym)
+    _whole_number(errors, join(path, "age_years"), record.age_years, 0, MAX_AGE_YEARS)
+    _whole_number(errors, join(path, "age_months"), record.age_months, 0, MAX_AGE_MONTHS)
+    _text(errors, join(path, "ethnicity"), record.ethnicity, required=False)
+    return errors
+
+
+def _children(
+    errors: list[FieldError], path: str, children: Sequence[Child], today: date | None
+) -> None:
+    for i, child in enumerate(children):
+        errors.extend(validate_child(child, path=join(path, f"[{i}]"), today=today))
+
+
+def validate_clock_pause(
+    record: ClockPause, *, path: str = "", today: date | None = None
+) -> list[FieldError]:
+    """Check a clock pause: which clock, a reason, and resumed not before paused."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "clock"), record.clock)
+    _date(errors, join(path, "paused_on"), record.paused_on, today=now)
+    _date(errors, join(path, "resumed_on"), record.resumed_on, today=now)
+    _not_before(errors, join(path, "resumed_on"), record.resumed_on, record.paused_on, "pause date")
+    _text(errors, join(path, "reason"), record.reason, max_length=NARRATIVE_MAX, single_line=False)
+    return errors
+
+
+def _pauses(errors: list[FieldError], path: str, pauses: Sequence[ClockPause], today: date) -> None:
+    for i, pause in enumerate(pauses):
+        errors.extend(validate_clock_pause(pause, path=join(path, f"[{i}]"), today=today))
+
+
+def _criteria_errors(decision: CriteriaDecision, path: str) -> list[FieldError]:
+    """Check the answers with the rule set's own evaluator (under the version recorded),
+    and that the recorded rules outcome is what they give."""
+    errors: list[FieldError] = []
+    if decision.rule_set not in RULE_SETS:
+        known = ", ".join(RULE_SETS)
+        errors.append(
+            FieldError(join(path, "rule_set"), f"is not a known rule set (one of {known})")
+        )
+        return errors
+    try:
+        result = evaluate(
+            decision.rule_set, dict(decision.answers), version=decision.rule_set_version
+        )
+    except ValueError as exc:
+        errors.append(_evaluator_error(decision, path, str(exc)))
+        return errors
+    if result.outcome != decision.rules_outcome:
+        errors.append(
+            FieldError(
+                join(path, "rules_outcome"),
+                f"rules outcome does not match the answers under {decision.rule_set} "
+                f"(the answers give {result.outcome})",
+            )
+        )
+    return errors
+
+
+def _evaluator_error(decision: CriteriaDecision, path: str, message: str) -> FieldError:
+    # The evaluator starts its messages with the key at fault ("child_died: ..."), or
+    # "version:" for an unknown version; point the error at that field.
+    head, sep, rest = message.partition(": ")
+    if sep and head == "version":
+        return FieldError(join(path, "rule_set_version"), rest)
+    if sep and head in decision.answers:
+        return FieldError(key_path(join(path, "answers"), head), rest)
+    quoted = re.match(r"'([^']*)' ", message)
+    if quoted and quoted.group(1) in decision.answers:
+        return FieldError(key_path(join(path, "answers"), quoted.group(1)), message)
+    return FieldError(join(path, "answers"), message or "the answers are not valid")
+
+
+def validate_decision(
+    record: CriteriaDecision,
+    *,
+    path: str = "",
+    received: date | None = None,
+    today: date | None = None,
+) -> list[FieldError]:
+    """Check a criteria decision: answers and rules outcome agree with the rule set, the
+    chair's decision fits the rules outcome or has a reason, the panel loop is in order,
+    and it was not decided before the referral was `received` nor in the future."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "rule_set"), record.rule_set)
+    for key, answer in record.answers.items():
+        _identifier(errors, key_path(join(path, "answers"), key), key)
+        if isinstance(answer, str):
+            _identifier(errors, key_path(join(path, "answers"), key), answer)
+    # The evaluator is only asked about answers that are well-formed text.
+    if not errors:
+        errors.extend(_criteria_errors(record, path))
+    _identifier(errors, join(path, "rule_set_version"), record.rule_set_version)
+
+    outcome = record.decided_outcome
+    compatible = COMPATIBLE_DECISIONS.get(record.rules_outcome, frozenset())
+    if outcome not in compatible and not (record.reason_if_different or "").strip():
+        if record.rules_outcome == "insufficient_information":
+            message = (
+                "give a reason: the rules could not decide (insufficient information), "
+                "so the decision needs a reason"
+            )
+        else:
+            message = (
+                f"give a reason: the decision ({outcome}) differs from the rules outcome "
+                f"({record.rules_outcome})"
+            )
+        errors.append(FieldError(join(path, "reason_if_different"), message))
+    _narrative(errors, join(path, "reason_if_different"), record.reason_if_different)
+
+    alt_path = join(path, "alternative_review_type")
+    if outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
+        if record.alternative_review_type is None:
+            errors.append(FieldError(alt_path, "choose the kind of review commissioned instead"))
+        elif record.alternative_review_type not in AlternativeReviewType.codes():
+            errors.append(FieldError(alt_path, "is not a kind of review"))
+    elif record.alternative_review_type is not None:
+        errors.append(
+            FieldError(alt_path, "only applies when the decision is another kind of review")
+        )
+
+    _text(
+        errors,
+        join(path, "rationale"),
+        record.rationale,
+        max_length=NARRATIVE_MAX,
+        single_line=False,
+    )
+    decided_path = join(path, "decided_on")
+    if _date(errors, decided_path, record.decided_on, today=now):
+        _not_before(errors, decided_path, record.decided_on, received, "date received")
+    if record.meeting is not None:
+        _identifier(errors, join(path, "meeting"), record.meeting)
+
+    panel = record.panel
+    panel_path = join(path, "panel")
+    sent_ok = _date(errors, join(panel_path, "sent_on"), panel.sent_on, today=now)
+    if sent_ok:
+        _not_before(
+            errors, join(panel_path, "sent_on"), panel.sent_on, record.decided_on, "decision date"
+        )
+    responded_path = join(panel_path, "responded_on")
+    if _date(errors, responded_path, panel.responded_on, today=now):
+        if panel.sent_on is None:
+            errors.append(FieldError(responded_path, "give the date sent to the panel first"))
+        else:
+            _not_before(errors, responded_path, panel.responded_on, panel.sent_on, "date sent")
+        if panel.response == PanelResponse.PENDING:
+            errors.append(FieldError(join(panel_path, "response"), "record the panel's response"))
+    if panel.response != PanelResponse.PENDING and panel.responded_on is None:
+        errors.append(FieldError(responded_path, "give the date of the panel's response"))
+    _narrative(errors, join(panel_path, "board_reply"), panel.board_reply)
+
+    for key, text in record.evidence.items():
+        _identifier(errors, key_path(join(path, "evidence"), key), key)
+        _narrative(errors, key_path(join(path, "evidence"), key), text)
+    _ids(errors, join(path, "attendees"), record.attendees)
+    return errors
+
+
+def validate_referral(
+    record: Referral, *, path: str = "", today: date | None = None
+) -> list[FieldError]:
+    """Check a referral with its children, decision and clock pauses: dates received,
+    incident, learned and notified in order and not in the future."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _identifier(errors, join(path, "reference"), record.reference)
+    received_ok = _date(errors, join(path, "received"), record.received, today=now)
+    _identifier(errors, join(path, "referring_agency"), record.referring_agency)
+    _identifier(errors, join(path, "case_name"), record.case_name)
+    incident_path = join(path, "incident_date")
+    if _date(errors, incident_path, record.incident_date, today=now) and received_ok:
+        incident = record.incident_date
+        if incident is not None and incident > record.received:
+            errors.append(
+                FieldError(
+                    incident_path,
+                    f"{incident.isoformat()} is after the referral was received "
+                    f"({record.received.isoformat()})",
+                )
+            )
+    if not record.children:
+        errors.append(FieldError(join(path, "children"), "add at least one child"))
+    _children(errors, join(path, "children"), record.children, now)
+    _narrative(errors, join(path, "summary"), record.summary)
+    if record.decision is not None:
+        errors.extend(
+            validate_decision(
+                record.decision,
+                path=join(path, "decision"),
+                received=record.received if received_ok else None,
+                today=now,
+            )
+        )
+    seen: set[str] = set()
+    for i, category in enumerate(record.abuse_categories):
+        if category in seen:
+            errors.append(
+                FieldError(join(path, f"abuse_categories[{i}]"), f"{category!r} is listed twice")
+            )
+        seen.add(category)
+    learned_path = join(path, "learned_on")
+    if _date(errors, learned_path, record.learned_on, today=now):
+        _not_before(errors, learned_path, record.learned_on, record.incident_date, "incident")
+    notified_path = join(path, "notified_on")
+    if _date(errors, notified_path, record.notified_on, today=now):
+        _not_before(errors, notified_path, record.notified_on, record.learned_on, "date learned of")
+    if record.notification_reference is not None:
+        _identifier(errors, join(path, "notification_reference"), record.notification_reference)
+    _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
+    return errors
+
+
+def validate_review(
+    record: Review, *, path: str = "", today: date | None = None
+) -> list[FieldError]:
+    """Check a review with its children, parallel processes and family contributions:
+    key dates after commissioning and not in the future, publication after sign-off,
+    a cost of zero or more in pounds and pence."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    if record.referral is not None:
+        _identifier(errors, join(path, "referral"), record.referral)
+    _text(errors, join(path, "title"), record.title, max_length=TITLE_MAX)
+    _text(errors, join(path, "lead_reviewer"), record.lead_reviewer, required=False)
+    commissioned_ok = _date(
+        errors, join(path, "commissioned_on"), record.commissioned_on, today=now
+    )
+    commissioned = record.commissioned_on if commissioned_ok else None
+    for name in ("tor_agreed_on", "draft_on", "signed_off_on", "published_on"):
+        value: date | None = getattr(record, name)
+        if _date(errors, join(path, name), value, today=now):
+            _not_before(errors, join(path, name), value, commissioned, "commissioning date")
+    if record.signed_off_on is not None and record.published_on is not None:
+        _not_before(
+            errors,
+            join(path, "published_on"),
+            record.published_on,
+            record.signed_off_on,
+            "sign-off date",
+        )
+    cost_path = join(path, "cost_gbp")
+    cost = record.cost_gbp
+    if cost is not None:
+        if not isinstance(cost, Decimal) or not cost.is_finite():
+            errors.append(FieldError(cost_path, "must be an amount in pounds"))
+        elif cost < 0:
+            errors.append(FieldError(cost_path, "must be zero or more"))
+        elif cost > MAX_COST:
+            errors.append(FieldError(cost_path, "is implausibly large; check the amount"))
+        elif cost != cost.quantize(Decimal("0.01")):
+            errors.append(FieldError(cost_path, "must be in pounds and pence (two decimal places)"))
+    _children(errors, join(path, "children"), record.children, now)
+    seen: set[str] = set()
+    for i, theme in enumerate(record.themes):
+        if theme in seen:
+            errors.append(FieldError(join(path, f"themes[{i}]"), f"{theme!r} is listed twice"))
+        seen.add(theme)
+    for i, process in enumerate(record.parallel_processes):
+        item = join(path, f"parallel_processes[{i}]")
+        started_ok = _date(errors, join(item, "started_on"), process.started_on, today=now)
+        if _date(errors, join(item, "concluded_on"), process.concluded_on, today=now):
+            _not_before(
+                errors,
+                join(item, "concluded_on"),
+                process.concluded_on,
+                process.started_on if started_ok else None,
+                "start date",
+            )
+        _narrative(errors, join(item, "notes"), process.notes)
+    for i, contribution in enumerate(record.family_contributions):
+        item = join(path, f"family_contributions[{i}]")
+        _text(errors, join(item, "who"), contribution.who)
+        _text(errors, join(item, "facilitated_by"), contribution.facilitated_by, required=False)
+        _date(errors, join(item, "on"), contribution.on, today=now)
+    _ids(errors, join(path, "learning_points"), record.learning_points)
+    if record.learning_summary is not None:
+        item = join(path, "learning_summary")
+        _date(errors, join(item, "published_on"), record.learning_summary.published_on, today=now)
+        _text(errors, join(item, "link"), record.learning_summary.link, max_length=LINK_MAX)
+    _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
+    return errors
+
+
+def validate_recommendation(
+    record: Recommendation, *, path: str = "", today: date | None = None
+) -> list[FieldError]:
+    """Check a recommendation with its actions and their progress updates: number 1 or
+    more, a reason when not implemented, evidence when impact is evidenced, updates in date
+    order and not in the future."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _identifier(errors, join(path, "review"), record.review)
+    _whole_number(errors, join(path, "number"), record.number, 1, None)
+    _text(errors, join(path, "text"), record.text, max_length=NARRATIVE_MAX, single_line=False)
+    _identifier(errors, join(path, "lead_agency"), record.lead_agency)
+    _date(errors, join(path, "due"), record.due)
+    reason_path = join(path, "reason_not_implemented")
+    if (
+        record.status == RecommendationStatus.NOT_IMPLEMENTED
+        and not (record.reason_not_implemented or "").strip()
+    ):
+        errors.append(FieldError(reason_path, "give the reason it was not implemented"))
+    _narrative(errors, reason_path, record.reason_not_implemented)
+    impact_path = join(path, "evidence_of_impact")
+    if (
+        record.status == RecommendationStatus.IMPACT_EVIDENCED
+        and not (record.evidence_of_impact or "").strip()
+    ):
+        errors.append(FieldError(impact_path, "describe the evidence of impact"))
+    _narrative(errors, impact_path, record.evidence_of_impact)
+    for i, action in enumerate(record.actions):
+        item = join(path, f"actions[{i}]")
+        _identifier(errors, join(item, "id"), action.id)
+        _identifier(errors, join(item, "owner_agency"), action.owner_agency)
+        _text(
+            errors,
+            join(item, "description"),
+            action.description,
+            max_length=NARRATIVE_MAX,
+            single_line=False,
+        )
+        _date(errors, join(item, "due"), action.due)
+        previous: date | None = None
+        for j, update in enumerate(action.updates):
+            update_path = join(item, f"updates[{j}]")
+            on_path = join(update_path, "on")
+            if _date(errors, on_path, update.on, today=now):
+                if previous is not None and update.on < previous:
+                    errors.append(
+                        FieldError(
+                            on_path,
+                            f"{update.on.isoformat()} is before the previous update "
+                            f"({previous.isoformat()}); updates are kept in date order",
+                        )
+                    )
+                previous = update.on
+            _narrative(errors, join(update_path, "note"), update.note)
+            if update.by is not None:
+                _identifier(errors, join(update_path, "by"), update.by)
+    return errors
+
+
+def validate_meeting(record: Meeting, *, path: str = "") -> list[FieldError]:
+    """Check a meeting: nobody both attending and sending apologies, nobody listed twice."""
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    # A meeting may be scheduled ahead, so its date may be in the future.
+    _date(errors, join(path, "date"), record.date)
+    _ids(errors, join(path, "attendees"), record.attendees)
+    _ids(errors, join(path, "referrals_considered"), record.referrals_considered)
+    _ids(errors, join(path, "apologies"), record.apologies)
+    attending = set(record.attendees)
+    for i, member in enumerate(record.apologies):
+        if member in attending:
+            errors.append(
+                FieldError(
+                    join(path, f"apologies[{i}]"),
+                    f"{member!r} is also listed as attending; keep them in one list",
+                )
+            )
+    _narrative(errors, join(path, "notes"), record.notes)
+    _narrative(errors, join(path, "agenda"), record.agenda)
+    _narrative(errors, join(path, "declarations_of_interest"), record.declarations_of_interest)
+    return errors
+
+
+def validate_learning_event(record: LearningEvent, *, path: str = "") -> list[FieldError]:
+    """Check a learning event: a title, and an attendance of zero or more."""
+    errors: list[FieldError] = []
+    _identifier(errors, join(path, "id"), record.id)
+    _date(errors, join(path, "date"), record.date)
+    _text(errors, join(path, "title"), record.title, max_length=TITLE_MAX)
+    _ids(errors, join(path, "reviews"), record.reviews)
+    _whole_number(errors, join(path, "attendance"), record.attendance, 0, None)
+    return errors
+
+
+def validate_report_text(record: ReportText, *, path: str = "") -> list[FieldError]:
+    """Check a narrative section of an annual report: a year from 2000 to 2100."""
+    errors: list[FieldError] = []
+    _whole_number(errors, join(path, "year"), record.year, FIRST_REPORT_YEAR, LAST_REPORT_YEAR)
+    _narrative(errors, join(path, "text"), record.text, max_length=REPORT_TEXT_MAX)
+    return errors
+
+
+def validate_record(
+    record: Record, *, path: str = "", today: date | None = None
+) -> list[FieldError]:
+    """Check any document record with the validator for its type."""
+    match record:
+        case Agency():
+            return validate_agency(record, path=path)
+        case Member():
+            return validate_member(record, path=path)
+        case LearningPoint():
+            return validate_learning_point(record, path=path)
+        case Referral():
+            return validate_referral(record, path=path, today=today)
+        case Review():
+            return validate_review(record, path=path, today=today)
+        case Recommendation():
+            return validate_recommendation(record, path=path, today=today)
+        case Meeting():
+            return validate_meeting(record, path=path)
+        case LearningEvent():
+            return validate_learning_event(record, path=path)
+        case ReportText():
+            return validate_report_text(record, path=path)
+    raise TypeError(f"not a document record: {type(record).__name__}")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------
+# Identifiers and cross-references
+
+
+def record_ids(record: Record, *, path: str) -> list[IdUse]:
+    """The ids a record defines: its own (none for report text) and its actions'."""
+    kinds: dict[type, str] = {
+        Agency: "agencies",
+        Member: "members",
+        LearningPoint: "learning_points",
+        Referral: "referrals",
+        Review: "reviews",
+        Recommendation: "recommendations",
+        Meeting: "meetings",
+        LearningEvent: "learning_events",
+    }
+    if isinstance(record, ReportText):
+        return []
+    uses = [IdUse(join(path, "id"), kinds[type(record)], record.id)]
+    if isinstance(record, Recommendation):
+        uses.extend(
+            IdUse(join(path, f"actions[{i}].id"), "actions", action.id)
+            for i, action in enumerate(record.actions)
+        )
+    return uses
+
+
+def record_references(record: Record, *, path: str) -> list[IdUse]:
+    """The ids a record refers to, each with the kind of record it must name."""
+    refs: list[IdUse] = []
+
+    def add(name: str, kind: str, value: str | None) -> None:
+        if value is not None:
+            refs.append(IdUse(join(path, name), kind, value))
+
+    def add_all(name: str, kind: str, values: Sequence[str]) -> None:
+        for i, value in enumerate(values):
+            add(f"{name}[{i}]", kind, value)
+
+    match record:
+        case Member():
+            add("agency", "agencies", record.agency)
+        case Referral():
+            add("referring_agency", "agencies", record.referring_agency)
+            if record.decision is not None:
+                add("decision.meeting", "meetings", record.decision.meeting)
+                add_all("decision.attendees", "members", record.decision.attendees)
+        case Review():
+            add("referral", "referrals", record.referral)
+            add_all("learning_points", "learning_points", record.learning_points)
+        case Recommendation():
+            add("review", "reviews", record.review)
+            add("lead_agency", "agencies", record.lead_agency)
+            for i, action in enumerate(record.actions):
+                add(f"actions[{i}].owner_agency", "agencies", action.owner_agency)
+                for j, update in enumerate(action.updates):
+                    add(f"actions[{i}].updates[{j}].by", "members", update.by)
+        case Meeting():
+            add_all("attendees", "members", record.attendees)
+            add_all("apologies", "members", record.apologies)
+            add_all("referrals_considered", "referrals", record.referrals_considered)
+        case LearningEvent():
+            add_all("reviews", "reviews", record.reviews)
+        case _:
+            pass
+    return refs
+
+
+def check_identifiers(
+    ids: Iterable[IdUse],
+    references: Iterable[IdUse],
+    *,
+    known_ids: Mapping[str, set[str]] | None = None,
+) -> list[FieldError]:
+    """Ids unique per kind and new to the database (`known_ids`, by kind); every reference
+    names an id in the document or, on import into an existing database, in `known_ids`."""
+    known = known_ids or {}
+    errors: list[FieldError] = []
+    first: dict[tuple[str, str], str] = {}
+    for use in ids:
+        key = (use.kind, use.id)
+        if key in first:
+            errors.append(
+                FieldError(
+                    use.path,
+                    f"id {use.id!r} is used more than once in {use.kind} (first at {first[key]})",
+                )
+            )
+            continue
+        first[key] = use.path
+        if use.id in known.get(use.kind, set()):
+            errors.append(FieldError(use.path, "id already exists in the database"))
+    for ref in references:
+        if (ref.kind, ref.id) in first or ref.id in known.get(ref.kind, set()):
+            continue
+        where = "the document or the database" if known_ids is not None else "the document"
+        noun = _KIND_NOUN.get(ref.kind, ref.kind)
+        errors.append(FieldError(ref.path, f"refers to {noun} {ref.id!r}, which is not in {where}"))
+    return errors
+
+
+def validate_entries(
+    entries: Sequence[tuple[str, Record]],
+    *,
+    extra_ids: Iterable[IdUse] = (),
+    known_ids: Mapping[str, set[str]] | None = None,
+    today: date | None = None,
+) -> list[FieldError]:
+    """Check records given with their paths, as one document: each record's own rules,
+    ids and references (`extra_ids` adds ids of records present but not checkable, so that
+    they still count), recommendation numbers unique per review and one report text per
+    year and section. Returns the errors sorted by path."""
+    now = _today(today)
+    errors: list[FieldError] = []
+    ids: list[IdUse] = []
+    refs: list[IdUse] = []
+    numbers: dict[tuple[str, int], str] = {}
+    sections: dict[tuple[int, str], str] = {}
+    for path, record in entries:
+        errors.extend(validate_record(record, path=path, today=now))
+        ids.extend(record_ids(record, path=path))
+        refs.extend(record_references(record, path=path))
+        if isinstance(record, Recommendation):
+            _first_use(
+                errors,
+                numbers,
+                (record.review, record.number),
+                join(path, "number"),
+                f"recommendation number {record.number} is used twice for review {record.review!r}",
+            )
+        elif isinstance(record, ReportText):
+            _first_use(
+                errors,
+                sections,
+                (record.year, str(record.section)),
+                join(path, "section"),
+                f"the {record.year} report already has text for {record.section!r}",
+            )
+    ids.extend(extra_ids)
+    errors.extend(check_identifiers(ids, refs, known_ids=known_ids))
+    return sort_errors(errors)
+
+
+def _first_use(
+    errors: list[FieldError], seen: dict[_K, str], key: _K, path: str, message: str
+) -> None:
+    if key in seen:
+        errors.append(FieldError(path, f"{message} (first at {seen[key]})"))
+    else:
+        seen[key] = path
+
+
+def document_entries(document: Document, *, prefix: str = "$") -> list[tuple[str, Record]]:
+    """Every record of a document with its JSON path ("$.referrals[0]")."""
+    entries: list[tuple[str, Record]] = []
+    for name in DOCUMENT_LISTS:
+        records: Sequence[Record] = getattr(document, name)
+        entries.extend((join(prefix, f"{name}[{i}]"), record) for i, record in enumerate(records))
+    return entries
+
+
+def validate_document(
+    document: Document,
+    *,
+    known_ids: Mapping[str, set[str]] | None = None,
+    today: date | None = None,
+) -> list[FieldError]:
+    """Check a whole document: every record's rules, ids unique per list (and, given
+    `known_ids`, not already in the database), every reference resolvable. Paths are JSON
+    paths ("$.referrals[0].children[1].age_years"), sorted."""
+    return validate_entries(document_entries(document), known_ids=known_ids, today=today)
