@@ -302,7 +302,7 @@ def _decision(r: _Reader, path: str, d: JSONObject) -> CriteriaDecision:
 
 
 def _referral(r: _Reader, path: str, d: JSONObject) -> Referral:
-    decision = d["decision"]
+    decision = d.get("decision")
     return Referral(
         id=d["id"],
         reference=d["reference"],

@@ -797,3 +797,15 @@ def test_arbitrary_numbers_are_refused_at_their_path_or_kept(
         assert [e.path for e in parsed] == [json_path(where)]
         return
     assert document_to_json(parsed) == doc
+
+
+def test_a_referral_without_a_decision_key_imports_as_undecided() -> None:
+    from importlib import resources
+
+    demo = resources.files("crag_desktop") / "resources" / "demo" / "demo-2016.json"
+    data = json.loads(demo.read_text(encoding="utf-8"))
+    pending = next(r for r in data["referrals"] if r.get("decision") is None)
+    del pending["decision"]
+    document = parse_document(data)
+    referral = next(r for r in document.referrals if r.id == pending["id"])
+    assert referral.decision is None

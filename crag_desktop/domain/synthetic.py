@@ -1,0 +1,825 @@
+"""A deterministic synthetic document for scale: benchmarks, stress tests, screenshots.
+
+`synthetic_document(size=..., seed=...)` gives the same document for the same size and
+seed, on every machine and Python run (one `random.Random`, no set or hash ordering). The
+shape follows what a board really sees: referrals spread over thirteen reporting years,
+about one in five decided at a monthly meeting under the rule set in force at the
+incident, reviews for most decisions to review, recommendations with agency actions and
+dated progress for published reviews. Everything is pseudonymous and invented.
+
+Criteria are never evaluated here: a handful of answer patterns are listed with the
+outcome the rules give them (the tests check each against `criteria.evaluate`), so that
+100,000 referrals take a few seconds.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import random
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from crag_desktop.domain.records import (
+    ActionUpdate,
+    Agency,
+    AgencyAction,
+    Answer,
+    Child,
+    CriteriaDecision,
+    Document,
+    FamilyContribution,
+    LearningEvent,
+    LearningPoint,
+    LearningSummary,
+    Meeting,
+    Member,
+    PanelLoop,
+    ParallelProcess,
+    Recommendation,
+    Referral,
+    ReportText,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AbuseCategory,
+    AgencyKind,
+    AlternativeReviewType,
+    DecidedOutcome,
+    IncidentType,
+    LegalStatus,
+    Methodology,
+    MonitoringGroup,
+    PanelResponse,
+    ParallelProcessStatus,
+    ParallelProcessType,
+    RecommendationScope,
+    RecommendationStatus,
+    ReferralStatus,
+    ReportSection,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+    Theme,
+)
+
+_T = TypeVar("_T")
+
+#: The first day of the first reporting year the synthetic data covers.
+FIRST_DAY = date(2012, 4, 1)
+#: The synthetic "today": nothing in the document is dated after it.
+AS_OF = date(2025, 3, 31)
+
+_WT2018_FROM = date(2018, 6, 29)
+_WT2023_FROM = date(2023, 12, 15)
+_DECIDED_SHARE = 0.2
+
+# (answers, the outcome the rules give) per rule set; checked against the evaluator in
+# tests/domain/test_synthetic.py. `kind` says which incident type the answers describe.
+_Pattern = tuple[dict[str, Answer], str, IncidentType, int]
+
+
+def _cumulative(weights: Sequence[float]) -> tuple[float, ...]:
+    return tuple(itertools.accumulate(weights))
+
+
+def _wt2015(
+    abuse: str,
+    *,
+    died: bool = False,
+    suicide: bool = False,
+    custody: bool = False,
+    harmed: bool = False,
+    life: bool = False,
+    long_term: bool = False,
+    concern: str = "concern",
+) -> dict[str, Answer]:
+    return {
+        "abuse_or_neglect": abuse,
+        "child_died": died,
+        "suspected_suicide": suicide,
+        "death_in_custody": custody,
+        "seriously_harmed": harmed,
+        "harm_life_threatening": life,
+        "harm_long_term_impairment": long_term,
+        "interagency_concern": concern,
+    }
+
+
+def _notification(
+    abuse: str,
+    *,
+    died: bool = False,
+    harmed: bool = False,
+    lac_died: bool = False,
+    considerations: tuple[bool, bool, bool, bool] = (False, False, False, False),
+    care_leavers: bool = False,
+) -> dict[str, Answer]:
+    answers: dict[str, Answer] = {
+        "abuse_or_neglect": abuse,
+        "child_died": died,
+        "seriously_harmed": harmed,
+        "looked_after_child_died": lac_died,
+    }
+    if care_leavers:
+        answers["care_leaver_died"] = False
+    keys = (
+        "improvements_needed",
+        "recurrent_themes",
+        "concerns_two_or_more_agencies",
+        "panel_declined_national_review",
+    )
+    answers.update(zip(keys, considerations, strict=True))
+    return answers
+
+
+def _notification_patterns(care_leavers: bool) -> tuple[_Pattern, ...]:
+    cl = care_leavers
+    return (
+        (
+            _notification(
+                "suspected", died=True, considerations=(True, False, True, False), care_leavers=cl
+            ),
+            "notifiable_lcspr_indicated",
+            IncidentType.DEATH,
+            3,
+        ),
+        (
+            _notification(
+                "known", harmed=True, considerations=(True, True, False, False), care_leavers=cl
+            ),
+            "notifiable_lcspr_indicated",
+            IncidentType.SERIOUS_HARM,
+            3,
+        ),
+        (
+            _notification("suspected", harmed=True, care_leavers=cl),
+            "notifiable_lcspr_not_indicated",
+            IncidentType.SERIOUS_HARM,
+            4,
+        ),
+        (
+            _notification("not_suspected", harmed=True, care_leavers=cl),
+            "not_notifiable",
+            IncidentType.SERIOUS_HARM,
+            3,
+        ),
+        (
+            _notification(
+                "not_suspected",
+                died=True,
+                lac_died=True,
+                considerations=(True, False, False, False),
+                care_leavers=cl,
+            ),
+            "notifiable_lcspr_indicated",
+            IncidentType.DEATH,
+            1,
+        ),
+    )
+
+
+#: The answer patterns each rule set's decisions draw from, with their rules outcome.
+PATTERNS: dict[str, tuple[_Pattern, ...]] = {
+    "WT2015": (
+        (_wt2015("suspected", died=True), "scr_required", IncidentType.DEATH, 2),
+        (
+            _wt2015("suspected", died=True, suicide=True),
+            "scr_required",
+            IncidentType.SUSPECTED_SUICIDE,
+            1,
+        ),
+        (
+            _wt2015("known", harmed=True, life=True),
+            "scr_required",
+            IncidentType.SERIOUS_HARM,
+            3,
+        ),
+        (
+            _wt2015("suspected", harmed=True, long_term=True, concern="no_definitive_evidence"),
+            "scr_required",
+            IncidentType.SERIOUS_HARM,
+            2,
+        ),
+        (
+            _wt2015(
+                "suspected", harmed=True, life=True, concern="definitive_evidence_of_no_concern"
+            ),
+            "scr_not_required",
+            IncidentType.SERIOUS_HARM,
+            3,
+        ),
+        (
+            _wt2015("not_suspected", harmed=True, long_term=True),
+            "scr_not_required",
+            IncidentType.SERIOUS_HARM,
+            3,
+        ),
+        (_wt2015("suspected"), "scr_not_required", IncidentType.OTHER, 2),
+    ),
+    "WT2018": _notification_patterns(care_leavers=False),
+    "WT2023": _notification_patterns(care_leavers=True),
+}
+
+_VERSIONS = {"WT2015": "2015.1", "WT2018": "2018.1", "WT2023": "2023.1"}
+
+_AGENCIES: tuple[Agency, ...] = (
+    Agency(id="police", name="Police", kind=AgencyKind.POLICE),
+    Agency(id="csc", name="Children's Social Care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
+    Agency(id="legal", name="Legal Services", kind=AgencyKind.LEGAL),
+    Agency(id="hc", name="Health Commissioner", kind=AgencyKind.HEALTH_COMMISSIONER),
+    Agency(id="chp", name="Community Health Provider", kind=AgencyKind.HEALTH_PROVIDER),
+    Agency(id="acute", name="Acute Hospitals Trust", kind=AgencyKind.HEALTH_PROVIDER),
+    Agency(id="edu", name="Education", kind=AgencyKind.EDUCATION),
+    Agency(id="prob", name="Probation Service", kind=AgencyKind.PROBATION),
+    Agency(id="board", name="Safeguarding Partnership", kind=AgencyKind.OTHER),
+)
+# Who refers, roughly as boards report it: social care most, then police and health.
+_REFERRERS = ("csc", "police", "acute", "chp", "edu", "hc", "prob")
+_REFERRER_CUMULATIVE = _cumulative((45, 24, 12, 8, 7, 3, 1))
+_MEMBER_AGENCIES = ("board", "police", "csc", "legal", "hc", "hc", "edu", "chp", "acute", "board")
+_MEMBER_ROLES = (
+    "Chair",
+    "Detective Inspector",
+    "Head of Safeguarding",
+    "Solicitor",
+    "Designated Doctor",
+    "Designated Nurse",
+    "Head Teacher Representative",
+    "Named Nurse",
+    "Named Doctor",
+    "Business Support Officer",
+)
+_MEMBERS: tuple[Member, ...] = tuple(
+    Member(id=f"m{i + 1}", name=f"Synthetic Member {i + 1:02d}", agency=agency, role=role)
+    for i, (agency, role) in enumerate(zip(_MEMBER_AGENCIES, _MEMBER_ROLES, strict=True))
+)
+_LEARNING_POINTS: tuple[LearningPoint, ...] = tuple(
+    LearningPoint(id=f"lp{i + 1}", text=text)
+    for i, text in enumerate(
+        (
+            "Involve fathers and male carers in assessment and planning.",
+            "Check self-reported information against other sources.",
+            "Entrenched neglect needs sustained, persistent work.",
+            "Assess how parental mental ill health affects the child.",
+            "Reassess substance misuse risk as it changes.",
+            "Do not explain away behaviour as a feature of special needs.",
+            "Recognise the extra risks for disabled children.",
+            "Recognise physical abuse and follow procedures through.",
+            "Coordinate multi-agency plans and risk management.",
+            "Do not overestimate adolescents' ability to protect themselves.",
+            "Escalate professional disagreement promptly.",
+            "Hear the voice of the child directly.",
+            "Keep records of transfers between areas and services.",
+            "Understand coercive control, not single incidents.",
+            "Share information at step-up and step-down.",
+            "Consider the whole household, including visiting adults.",
+        )
+    )
+)
+_THEMES = tuple(t for t in Theme if t != Theme.OTHER)
+_THEME_CUMULATIVE = _cumulative((30, 18, 8, 14, 10, 12, 9, 5, 6, 10))
+_FACILITATORS = (
+    "family liaison officer",
+    "social worker",
+    "engagement team",
+    "advocacy service",
+    "probation",
+)
+_WHO = ("mother", "father", "grandparent", "young person", "carer", "sibling")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Pseudonym codes: two letters and two digits, visited in a scrambled but repeatable order
+# (the multiplier is coprime with the code space, so codes never repeat within a round).
+_CODE_SPACE = 26 * 26 * 100
+_CODE_STRIDE = 7919
+
+
+def _pseudonym(index: int, seed: int) -> str:
+    code = (index * _CODE_STRIDE + seed * 31) % _CODE_SPACE
+    round_ = index // _CODE_SPACE
+    letters = _LETTERS[code // 2600] + _LETTERS[(code // 100) % 26]
+    suffix = "" if round_ == 0 else str(round_)
+    return f"Child {letters}{code % 100:02d}{suffix}"
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year = day.year + month0 // 12
+    month = month0 % 12 + 1
+    # Clamp to the 28th: every month has one, and synthetic dates need no end-of-month days.
+    return date(year, month, min(day.day, 28))
+
+
+def _meeting_dates() -> list[date]:
+    """The second Tuesday of every month across the synthetic span."""
+    days: list[date] = []
+    month = date(FIRST_DAY.year, FIRST_DAY.month, 1)
+    while month <= AS_OF:
+        first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
+        days.append(first_tuesday + timedelta(days=7))
+        month = _add_months(month, 1)
+    return [d for d in days if d <= AS_OF]
+
+
+def _rule_set_for(incident: date) -> str:
+    if incident >= _WT2023_FROM:
+        return "WT2023"
+    if incident >= _WT2018_FROM:
+        return "WT2018"
+    return "WT2015"
+
+
+def _reviewed_outcome(rule_set: str) -> DecidedOutcome:
+    return DecidedOutcome.SCR if rule_set == "WT2015" else DecidedOutcome.LCSPR
+
+
+class _Rng:
+    """The few draws the generator needs, on one `random.Random` stream.
+
+    The standard `randint` and `choices` cost about a microsecond each in Python; scaling
+    `random()` directly is several times faster and just as repeatable.
+    """
+
+    __slots__ = ("random",)
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed).random
+
+    def randint(self, low: int, high: int) -> int:
+        """A whole number from `low` to `high` inclusive."""
+        return low + int(self.random() * (high - low + 1))
+
+    def choice(self, items: Sequence[_T]) -> _T:
+        """One item, uniformly."""
+        return items[int(self.random() * len(items))]
+
+    def weighted(self, items: Sequence[_T], cumulative: Sequence[float]) -> _T:
+        """One item, with the cumulative weights given (see `_cumulative`)."""
+        return items[bisect_right(cumulative, self.random() * cumulative[-1])]
+
+    def sample(self, items: Sequence[_T], k: int) -> list[_T]:
+        """`k` distinct items in random order (a partial Fisher-Yates shuffle)."""
+        pool = list(items)
+        n = len(pool)
+        for i in range(k):
+            j = i + int(self.random() * (n - i))
+            pool[i], pool[j] = pool[j], pool[i]
+        return pool[:k]
+
+
+class _Builder:
+    """Holds the random stream and the growing lists; one instance per document."""
+
+    def __init__(self, size: int, seed: int) -> None:
+        self.rng = _Rng(seed)
+        self.size = size
+        self.seed = seed
+        self.meetings = _meeting_dates()
+        self.meeting_ordinals = [d.toordinal() for d in self.meetings]
+        self.considered: list[list[str]] = [[] for _ in self.meetings]
+        self.referrals: list[Referral] = []
+        self.reviews: list[Review] = []
+        self.recommendations: list[Recommendation] = []
+        self.action_count = 0
+        self.patterns = {
+            name: (patterns, _cumulative([p[3] for p in patterns]))
+            for name, patterns in PATTERNS.items()
+        }
+
+    # -- referrals ------------------------------------------------------------------------
+
+    def child(self, pseudonym: str) -> Child:
+        rng = self.rng
+        band = rng.random()
+        if band < 0.25:
+            years = 0
+        elif band < 0.45:
+            years = rng.randint(1, 3)
+        elif band < 0.6:
+            years = rng.randint(4, 9)
+        else:
+            years = rng.randint(10, 17)
+        sex_roll = rng.random()
+        sex = Sex.FEMALE if sex_roll < 0.48 else Sex.MALE if sex_roll < 0.96 else Sex.UNKNOWN
+        unknown_age = rng.random() < 0.03
+        return Child(
+            pseudonym=pseudonym,
+            sex=sex,
+            age_years=None if unknown_age else years,
+            age_months=None if unknown_age else rng.randint(0, 11),
+            disability_or_sen=rng.random() < 0.15,
+            legal_status=rng.choice(_LEGAL_STATUSES),
+        )
+
+    def referral(self, index: int, received: date) -> Referral:
+        rng = self.rng
+        pseudonym = _pseudonym(index, self.seed)
+        incident = received - timedelta(days=rng.randint(2, 45))
+        children: tuple[Child, ...]
+        if rng.random() < 0.1:
+            children = (self.child(pseudonym), self.child(f"{pseudonym} sibling"))
+            case_name = f"{pseudonym} and sibling"
+        else:
+            children = (self.child(pseudonym),)
+            case_name = pseudonym
+        referral_id = f"R{index + 1}"
+        decision = None
+        rule_set = _rule_set_for(incident)
+        patterns, weights = self.patterns[rule_set]
+        pattern = rng.weighted(patterns, weights)
+        status = ReferralStatus.CLOSED
+        if rng.random() < _DECIDED_SHARE:
+            slot = bisect_left(self.meeting_ordinals, received.toordinal() + rng.randint(14, 50))
+            if slot < len(self.meetings):
+                decision = self.decision(rule_set, pattern, self.meetings[slot], slot)
+                self.considered[slot].append(referral_id)
+                status = ReferralStatus.DECIDED
+        if decision is None and (AS_OF - received).days < 120:
+            status = rng.choice(_OPEN_STATUSES)
+        abuse = rng.choice(_ABUSE_SETS)
+        learned = incident + timedelta(days=rng.randint(0, min(3, (received - incident).days)))
+        notified = learned + timedelta(days=rng.randint(1, 5)) if rng.random() < 0.6 else None
+        referral = Referral(
+            id=referral_id,
+            reference=f"SYN-{received.year}-{index + 1:06d}",
+            received=received,
+            referring_agency=rng.weighted(_REFERRERS, _REFERRER_CUMULATIVE),
+            case_name=case_name,
+            incident_date=incident,
+            incident_type=pattern[2],
+            children=children,
+            summary="Synthetic referral for testing at scale.",
+            decision=decision,
+            status=status,
+            abuse_categories=abuse,
+            learned_on=learned,
+            notified_on=notified if notified is not None and notified <= received else None,
+        )
+        if decision is not None:
+            self.maybe_review(referral, decision)
+        return referral
+
+    def decision(self, rule_set: str, pattern: _Pattern, on: date, slot: int) -> CriteriaDecision:
+        rng = self.rng
+        answers, rules_outcome = pattern[0], pattern[1]
+        roll = rng.random()
+        reason = None
+        alternative: AlternativeReviewType | None = None
+        if rules_outcome in ("scr_required", "notifiable_lcspr_indicated"):
+            outcome = _reviewed_outcome(rule_set)
+            if roll < 0.05:
+                # The chair may depart from the rules; the reason is then recorded.
+                outcome = DecidedOutcome.ALTERNATIVE_REVIEW
+                alternative = AlternativeReviewType.LEARNING
+                reason = "Learning already captured by a recent review of the same family."
+        elif roll < 0.04:
+            outcome = _reviewed_outcome(rule_set)
+            reason = "The Board judged the learning to be of wider importance."
+        elif roll < 0.5:
+            outcome = DecidedOutcome.ALTERNATIVE_REVIEW
+            alternative = rng.choice(_ALTERNATIVES)
+        else:
+            outcome = DecidedOutcome.NO_FURTHER_ACTION
+        sent = on + timedelta(days=rng.randint(2, 10))
+        panel = PanelLoop()
+        if sent <= AS_OF:
+            responded = sent + timedelta(days=rng.randint(14, 60))
+            if responded > AS_OF:
+                panel = PanelLoop(sent_on=sent)
+            else:
+                contested = (
+                    outcome in (DecidedOutcome.NO_FURTHER_ACTION, DecidedOutcome.ALTERNATIVE_REVIEW)
+                    and rng.random() < 0.08
+                )
+                panel = PanelLoop(
+                    sent_on=sent,
+                    response=PanelResponse.CONTESTED if contested else PanelResponse.AGREED,
+                    responded_on=responded,
+                    board_reply="The Board reconsidered and kept its decision."
+                    if contested
+                    else None,
+                )
+        attendees = self.attendees()
+        return CriteriaDecision(
+            rule_set=rule_set,
+            rule_set_version=_VERSIONS[rule_set],
+            answers=dict(answers),
+            rules_outcome=rules_outcome,
+            decided_outcome=outcome,
+            alternative_review_type=alternative,
+            reason_if_different=reason,
+            rationale="Synthetic decision.",
+            decided_on=on,
+            meeting=f"MT{slot + 1}",
+            panel=panel,
+            attendees=attendees,
+        )
+
+    def attendees(self) -> tuple[str, ...]:
+        chosen = self.rng.sample(range(len(_MEMBERS)), self.rng.randint(6, len(_MEMBERS)))
+        return tuple(_MEMBERS[i].id for i in sorted(chosen))
+
+    # -- reviews --------------------------------------------------------------------------
+
+    def maybe_review(self, referral: Referral, decision: CriteriaDecision) -> None:
+        rng = self.rng
+        outcome = decision.decided_outcome
+        if outcome == DecidedOutcome.NO_FURTHER_ACTION:
+            return
+        if outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
+            if rng.random() < 0.1:
+                return  # Sometimes the other review is run outside the subgroup's records.
+            review_type = ReviewType(str(decision.alternative_review_type))
+        else:
+            review_type = ReviewType(str(outcome))
+        commissioned = decision.decided_on + timedelta(days=rng.randint(7, 45))
+        if commissioned > AS_OF:
+            return
+        statutory = review_type.statutory
+        tor = commissioned + timedelta(days=rng.randint(20, 60))
+        draft = commissioned + timedelta(days=rng.randint(200, 400))
+        signed_off = commissioned + timedelta(days=rng.randint(365, 548))
+        published: date | None = signed_off + timedelta(days=rng.randint(20, 240))
+        if not statutory and rng.random() < 0.6:
+            published = None
+        processes: tuple[ParallelProcess, ...] = ()
+        held = False
+        if rng.random() < 0.3:
+            started = referral.incident_date or commissioned
+            concluded = started + timedelta(days=rng.randint(120, 700))
+            held = statutory and concluded > signed_off and rng.random() < 0.5
+            ongoing = concluded > AS_OF
+            processes = (
+                ParallelProcess(
+                    type=rng.choice(_PROCESSES),
+                    status=ParallelProcessStatus.ONGOING
+                    if ongoing
+                    else ParallelProcessStatus.CONCLUDED,
+                    started_on=started,
+                    concluded_on=None if ongoing else concluded,
+                    notes="",
+                ),
+            )
+            if held:
+                # The report waits for the parallel process: sign-off follows its end.
+                signed_off = concluded + timedelta(days=rng.randint(14, 60))
+                published = signed_off + timedelta(days=rng.randint(20, 90))
+        status = ReviewStatus.PUBLISHED
+        if published is None or published > AS_OF:
+            published = None
+            status = ReviewStatus.SIGNED_OFF
+        if signed_off > AS_OF:
+            signed_off_on: date | None = None
+            status = ReviewStatus.ACTIVE
+            if held and draft <= AS_OF:
+                status = ReviewStatus.COMPLETED_PENDING_PARALLEL
+            elif tor > AS_OF:
+                status = ReviewStatus.COMMISSIONED
+        else:
+            signed_off_on = signed_off
+        review_id = f"V{len(self.reviews) + 1}"
+        themes = tuple(
+            dict.fromkeys(
+                rng.weighted(_THEMES, _THEME_CUMULATIVE) for _ in range(rng.randint(1, 3))
+            )
+        )
+        lps = rng.sample(range(len(_LEARNING_POINTS)), rng.randint(2, 5))
+        contributions = tuple(
+            FamilyContribution(
+                who=rng.choice(_WHO),
+                facilitated_by=rng.choice(_FACILITATORS),
+                on=on if on <= AS_OF else None,
+                saw_report_before_publication=published is not None and rng.random() < 0.7,
+            )
+            for on in (
+                commissioned + timedelta(days=rng.randint(30, 200))
+                for _ in range(rng.randint(0, 2) if rng.random() < 0.15 else rng.randint(1, 2))
+            )
+        )
+        review = Review(
+            id=review_id,
+            referral=referral.id,
+            title=referral.case_name,
+            type=review_type,
+            methodology=rng.choice(
+                _METHODS_WT2015 if decision.rule_set == "WT2015" else _METHODS_LATER
+            ),
+            status=status,
+            lead_reviewer=f"Synthetic Reviewer {rng.randint(1, 40):02d}",
+            commissioned_on=commissioned,
+            tor_agreed_on=tor if tor <= AS_OF else None,
+            draft_on=draft if draft <= AS_OF else None,
+            signed_off_on=signed_off_on,
+            published_on=published,
+            cost_gbp=Decimal(rng.randint(80, 900) * 50)
+            if statutory
+            else Decimal(rng.randint(30, 240) * 50),
+            themes=themes,
+            parallel_processes=processes,
+            family_contributions=contributions,
+            learning_points=tuple(_LEARNING_POINTS[i].id for i in sorted(lps)),
+            learning_summary=LearningSummary(
+                published_on=published,
+                link=f"https://www.example.org/case-reviews/{review_id.lower()}",
+            )
+            if published is not None
+            else None,
+        )
+        self.reviews.append(review)
+        if published is not None:
+            self.add_recommendations(review, published)
+
+    # -- recommendations ------------------------------------------------------------------
+
+    def add_recommendations(self, review: Review, published: date) -> None:
+        rng = self.rng
+        count = rng.randint(3, 8) if review.type.statutory else rng.randint(1, 4)
+        for number in range(1, count + 1):
+            multi = rng.random() < 0.85
+            due = _add_months(published, rng.randint(4, 18))
+            status, reason, impact = self.recommendation_status(due)
+            actions = tuple(self.action(published, due, status) for _ in range(rng.randint(1, 3)))
+            self.recommendations.append(
+                Recommendation(
+                    id=f"REC{len(self.recommendations) + 1}",
+                    review=review.id,
+                    number=number,
+                    text=f"Synthetic recommendation {number} of review {review.id}.",
+                    scope=RecommendationScope.MULTI_AGENCY
+                    if multi
+                    else RecommendationScope.SINGLE_AGENCY,
+                    lead_agency=rng.choice(_OWNERS),
+                    monitoring_group=MonitoringGroup.EXECUTIVE if multi else MonitoringGroup.PAQA,
+                    due=due,
+                    status=status,
+                    reason_not_implemented=reason,
+                    evidence_of_impact=impact,
+                    actions=actions,
+                )
+            )
+
+    def recommendation_status(
+        self, due: date
+    ) -> tuple[RecommendationStatus, str | None, str | None]:
+        roll = self.rng.random()
+        if due < AS_OF:
+            if roll < 0.08:
+                return RecommendationStatus.OVERDUE, None, None
+            if roll < 0.12:
+                return (
+                    RecommendationStatus.NOT_IMPLEMENTED,
+                    "Superseded by a national change of service.",
+                    None,
+                )
+            if roll < 0.25:
+                return (
+                    RecommendationStatus.IMPACT_EVIDENCED,
+                    None,
+                    "An audit shows practice has changed.",
+                )
+            if roll < 0.45:
+                return RecommendationStatus.VERIFIED, None, None
+            return RecommendationStatus.COMPLETED, None, None
+        if roll < 0.2:
+            return RecommendationStatus.NOT_STARTED, None, None
+        if roll < 0.3:
+            return RecommendationStatus.AT_RISK, None, None
+        return RecommendationStatus.ON_TRACK, None, None
+
+    def action(self, published: date, due: date, status: RecommendationStatus) -> AgencyAction:
+        rng = self.rng
+        self.action_count += 1
+        updates: tuple[ActionUpdate, ...] = ()
+        if status != RecommendationStatus.NOT_STARTED:
+            start = published.toordinal()
+            span = max(min(due, AS_OF).toordinal() - start, 1)
+            count = rng.randint(1, 3)
+            # One update in each of `count` equal slices of the span: in date order, no sort.
+            updates = tuple(
+                [
+                    ActionUpdate(
+                        on=date.fromordinal(start + 1 + int(span * (i + rng.random()) / count)),
+                        status=status if i == count - 1 else RecommendationStatus.ON_TRACK,
+                        note=_NOTES[i],
+                        by=rng.choice(_MEMBERS).id,
+                    )
+                    for i in range(count)
+                ]
+            )
+        owner = rng.choice(_OWNERS)
+        return AgencyAction(
+            id=f"A{self.action_count}",
+            owner_agency=owner,
+            description=_ACTION_TEXT[owner],
+            due=due,
+            monitoring_group=MonitoringGroup.PAQA,
+            updates=updates,
+        )
+
+    # -- the rest -------------------------------------------------------------------------
+
+    def build(self) -> Document:
+        rng = self.rng
+        span = (AS_OF - FIRST_DAY).days - 14
+        first = FIRST_DAY.toordinal()
+        # Sorted so that ids follow the order of receipt, as a real register's would.
+        received = sorted(first + int(rng.random() * span) for _ in range(self.size))
+        referral = self.referral
+        fromordinal = date.fromordinal
+        referrals = [referral(i, fromordinal(day)) for i, day in enumerate(received)]
+        meetings = tuple(
+            Meeting(
+                id=f"MT{i + 1}",
+                date=day,
+                attendees=self.attendees(),
+                referrals_considered=tuple(self.considered[i]),
+                notes="Synthetic meeting.",
+                quorate=True,
+            )
+            for i, day in enumerate(self.meetings)
+        )
+        published = [v for v in self.reviews if v.published_on is not None]
+        events = tuple(
+            LearningEvent(
+                id=f"LE{i + 1}",
+                date=min(_add_months(review.published_on or AS_OF, 2), AS_OF),
+                title=f"Learning from {review.title}",
+                reviews=(review.id,),
+                attendance=rng.randint(20, 90),
+            )
+            for i, review in enumerate(published[:: max(1, len(published) // 40)])
+        )
+        texts = tuple(
+            ReportText(
+                year=year,
+                section=ReportSection.INTRODUCTION,
+                text=f"Synthetic annual report {year}/{(year + 1) % 100:02d}.",
+            )
+            for year in range(FIRST_DAY.year, AS_OF.year)
+        )
+        return Document(
+            agencies=_AGENCIES,
+            members=_MEMBERS,
+            learning_points=_LEARNING_POINTS,
+            referrals=tuple(referrals),
+            reviews=tuple(self.reviews),
+            recommendations=tuple(self.recommendations),
+            meetings=meetings,
+            learning_events=events,
+            report_texts=texts,
+        )
+
+
+_LEGAL_STATUSES: Sequence[LegalStatus] = (
+    LegalStatus.CP_PLAN,
+    LegalStatus.CHILD_IN_NEED,
+    LegalStatus.LOOKED_AFTER,
+    LegalStatus.NONE,
+    LegalStatus.NONE,
+    LegalStatus.UNKNOWN,
+)
+_OPEN_STATUSES = (
+    ReferralStatus.RECEIVED,
+    ReferralStatus.GATHERING_INFORMATION,
+    ReferralStatus.AWAITING_DECISION,
+)
+_ALTERNATIVES = tuple(AlternativeReviewType)
+_PROCESSES = tuple(ParallelProcessType)
+_METHODS_WT2015 = (
+    Methodology.SCIE_SYSTEMS,
+    Methodology.REVIEWER_LED,
+    Methodology.REVIEWER_LED,
+    Methodology.WT2010,
+)
+_METHODS_LATER = (
+    Methodology.SCIE_SYSTEMS,
+    Methodology.REVIEWER_LED,
+    Methodology.REVIEWER_LED,
+    Methodology.OTHER,
+)
+_OWNERS = ("police", "csc", "legal", "hc", "chp", "acute", "edu", "prob", "board")
+_ACTION_TEXT = {owner: f"Synthetic action for {owner}." for owner in _OWNERS}
+_NOTES = ("Progress note 1.", "Progress note 2.", "Progress note 3.")
+# Every set of one or two abuse categories, so that a referral picks one with a single draw.
+_ABUSE_SETS: tuple[tuple[AbuseCategory, ...], ...] = tuple((a,) for a in AbuseCategory) + tuple(
+    itertools.permutations(AbuseCategory, 2)
+)
+
+
+def synthetic_document(*, size: int, seed: int) -> Document:
+    """A realistic, invented document with `size` referrals; the same `size` and `seed`
+    always give an identical document. Nothing in it is dated after `AS_OF`."""
+    if size < 0:
+        raise ValueError(f"size must be zero or more (it is {size})")
+    # Hundreds of thousands of new records trigger the cyclic garbage collector over and
+    # over (a third of the run time) although none of them forms a cycle; pause it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Builder(size, seed).build()
+    finally:
+        if collecting:
+            gc.enable()
