@@ -1,0 +1,454 @@
+"""The `crag-desktop` command: the GUI by default, and commands that never open it.
+
+Exit status: 0 done; 1 the command ran and found a problem (`check`); 2 it could not do
+its work. On failure the first line on stderr says what happened and each further line
+names one problem. A traceback never reaches the user: anything unexpected is logged and
+reported with a reference.
+
+Non-GUI commands do not import Qt, so they start quickly on a council laptop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import logging
+import os
+import sys
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from crag_desktop.diagnostics import configure_logging
+from crag_desktop.domain.errors import CragError, ValidationFailed
+
+if TYPE_CHECKING:
+    from crag_desktop.services.database import Database
+
+EXIT_OK = 0
+EXIT_PROBLEMS_FOUND = 1
+EXIT_FAILED = 2
+
+COMMANDS = ("init", "demo", "import", "export", "passwd", "check", "report")
+
+MIN_PASSPHRASE_LENGTH = 12
+
+log = logging.getLogger("crag_desktop.cli")
+
+
+class CommandFailed(Exception):
+    """The command could not do its work; `lines` go to stderr, the first says what happened."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(lines[0] if lines else "")
+        self.lines = list(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """Where the command talks to its user; tests give their own."""
+
+    out: TextIO
+    err: TextIO
+    stdin_is_terminal: Callable[[], bool]
+    ask_secret: Callable[[str], str]
+
+
+def default_console() -> Console:
+    """The real terminal."""
+    return Console(
+        out=sys.stdout,
+        err=sys.stderr,
+        stdin_is_terminal=lambda: sys.stdin is not None and sys.stdin.isatty(),
+        ask_secret=getpass.getpass,
+    )
+
+
+# --- passphrases ---------------------------------------------------------------------------
+
+
+def _normalise(passphrase: str) -> str:
+    # NFC so that the same passphrase typed on another keyboard layout opens the database.
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def _read_passphrase_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandFailed(f"The passphrase file {path} does not exist.") from None
+    except IsADirectoryError:
+        raise CommandFailed(f"The passphrase file {path} is a folder, not a file.") from None
+    except UnicodeDecodeError:
+        raise CommandFailed(f"The passphrase file {path} is not UTF-8 text.") from None
+    except OSError as error:
+        raise CommandFailed(
+            f"The passphrase file {path} could not be read ({error.strerror})."
+        ) from None
+    # A file written by `echo` ends in a newline that is not part of the passphrase.
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    if not text:
+        raise CommandFailed(f"The passphrase file {path} is empty.")
+    return text
+
+
+def get_passphrase(
+    console: Console,
+    *,
+    file: Path | None,
+    env_name: str,
+    creating: bool,
+    what: str = "passphrase",
+) -> str:
+    """The passphrase from the environment, a file, or the terminal (twice when creating)."""
+    from_env = os.environ.get(env_name)
+    if from_env:
+        passphrase = from_env
+    elif file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif console.stdin_is_terminal():
+        passphrase = console.ask_secret(f"{what.capitalize()}: ")
+        if creating:
+            again = console.ask_secret(f"The {what} again: ")
+            if again != passphrase:
+                raise CommandFailed(f"The two {what}s differ; nothing was changed.")
+    else:
+        option = (
+            "--new-passphrase-file" if env_name == "CRAG_NEW_PASSPHRASE" else ("--passphrase-file")
+        )
+        raise CommandFailed(
+            f"No {what} was given and there is no terminal to ask on: "
+            f"set {env_name} or use {option} FILE."
+        )
+    passphrase = _normalise(passphrase)
+    if not passphrase:
+        raise CommandFailed(f"The {what} is empty.")
+    if creating and len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise CommandFailed(
+            f"The {what} is too short: use at least {MIN_PASSPHRASE_LENGTH} characters."
+        )
+    return passphrase
+
+
+def operator_name() -> str:
+    """Who is working, for the audit trail."""
+    name = os.environ.get("CRAG_OPERATOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown operator"
+
+
+# --- the commands --------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace, console: Console, *, record_unlock: bool) -> Database:
+    from crag_desktop.services.database import Database
+
+    passphrase = get_passphrase(
+        console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=False
+    )
+    return Database.open(
+        Path(args.db), passphrase, operator=operator_name(), record_unlock=record_unlock
+    )
+
+
+def _create(args: argparse.Namespace, console: Console) -> Database:
+    from crag_desktop.services.database import Database
+
+    path = Path(args.db)
+    _refuse_existing(path)
+    passphrase = get_passphrase(
+        console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=True
+    )
+    return Database.create(path, passphrase, operator=operator_name())
+
+
+def _refuse_existing(path: Path) -> None:
+    # Checked before asking for a passphrase so that the user is not asked twice for nothing.
+    from crag_desktop.domain.errors import DatabaseExists
+
+    if path.exists() or path.is_symlink():
+        raise DatabaseExists(path)
+
+
+def cmd_init(args: argparse.Namespace, console: Console) -> int:
+    with _create(args, console):
+        pass
+    print(f"Created the encrypted database {args.db}.", file=console.out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.demo import build_demo
+
+    if args.size < 0:
+        raise CommandFailed("--size must be 0 or more.")
+    with _create(args, console) as db:
+        summary = build_demo(db, synthetic_referrals=args.size, seed=args.seed)
+    print(f"Created the demo database {args.db}: {summary}.", file=console.out)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.interchange import import_file, read_document_file
+
+    source = Path(args.file)
+    # Read and check the file's shape before anything touches (or creates) the database.
+    data = read_document_file(source)
+    path = Path(args.db)
+    created = not path.exists()
+    db = _create(args, console) if created else _open(args, console, record_unlock=False)
+    try:
+        with db:
+            summary = import_file(db, data, source_name=source.name)
+    except BaseException:
+        if created:
+            # All or nothing: a database this command created for a failed import goes too.
+            _remove_database_files(path)
+        raise
+    print(f"Imported {summary} into {args.db}.", file=console.out)
+    return EXIT_OK
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm", ".lock"):
+        candidate = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.interchange import export_file
+
+    with _open(args, console, record_unlock=False) as db:
+        summary = export_file(db, Path(args.file))
+    print(f"Exported {summary} to {args.file} (OFFICIAL-SENSITIVE).", file=console.out)
+    return EXIT_OK
+
+
+def cmd_passwd(args: argparse.Namespace, console: Console) -> int:
+    with _open(args, console, record_unlock=False) as db:
+        new = get_passphrase(
+            console,
+            file=args.new_passphrase_file,
+            env_name="CRAG_NEW_PASSPHRASE",
+            creating=True,
+            what="new passphrase",
+        )
+        db.rekey(new)
+    print(f"Changed the passphrase of {args.db}.", file=console.out)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    with _open(args, console, record_unlock=False) as db:
+        problems = db.check()
+    if problems:
+        print(f"{args.db}: {len(problems)} problem(s) found.", file=console.err)
+        for problem in problems:
+            print(problem, file=console.err)
+        return EXIT_PROBLEMS_FOUND
+    print(
+        f"{args.db}: encryption, integrity, schema version and audit trail are all good.",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.decision_records import write_decision_record
+
+    out = Path(args.out)
+    with _open(args, console, record_unlock=False) as db:
+        reference = write_decision_record(db, args.referral, out)
+    print(
+        f"Wrote the decision record for {reference} to {out} (OFFICIAL-SENSITIVE).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors follow our exit codes."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandFailed(f"{message}.", f"Usage: {self.format_usage().strip()[7:]}")
+
+
+def _passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the passphrase from FILE (else CRAG_PASSPHRASE, else a prompt)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's grammar."""
+    parser = _Parser(prog="crag-desktop", description="CRAG Desktop command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("init", help="create a new, empty encrypted database")
+    p.add_argument("db", metavar="DB")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="create a database holding the built-in demo data")
+    p.add_argument("db", metavar="DB")
+    p.add_argument(
+        "--size",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also add N synthetic referrals (for trying the app at scale)",
+    )
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the synthetic data")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("import", help="import a JSON interchange file (creates DB if missing)")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("file", metavar="FILE")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("export", help="export the whole database as a JSON interchange file")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("file", metavar="FILE")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("passwd", help="change the database's passphrase")
+    p.add_argument("db", metavar="DB")
+    _passphrase_option(p)
+    p.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the new passphrase from FILE (else CRAG_NEW_PASSPHRASE)",
+    )
+    p.set_defaults(handler=cmd_passwd)
+
+    p = sub.add_parser("check", help="check encryption, integrity, schema and audit trail")
+    p.add_argument("db", metavar="DB")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("report", help="print a report as PDF")
+    reports = p.add_subparsers(dest="report", required=True, parser_class=_Parser)
+    r = reports.add_parser("decision", help="the criteria decision record of one referral")
+    r.add_argument("db", metavar="DB")
+    r.add_argument(
+        "--referral", required=True, metavar="REF", help="the referral's reference or id"
+    )
+    r.add_argument("--out", required=True, metavar="FILE.pdf")
+    _passphrase_option(r)
+    r.set_defaults(handler=cmd_report)
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    """The grammar when no command is named: open the GUI."""
+    parser = _Parser(
+        prog="crag-desktop",
+        description="Open CRAG Desktop. Commands: "
+        + ", ".join(COMMANDS)
+        + " (crag-desktop COMMAND --help).",
+    )
+    parser.add_argument("db", nargs="?", metavar="DB", help="the database to open")
+    parser.add_argument(
+        "--demo", action="store_true", help="open a fresh demo database in a temporary folder"
+    )
+    return parser
+
+
+def run_gui(args: argparse.Namespace, console: Console) -> int:
+    """Open the GUI, on a fresh demo database when asked."""
+    if args.demo and args.db:
+        raise CommandFailed("Give either --demo or a database, not both.")
+    from crag_desktop.app import run_gui as start
+
+    if not args.demo:
+        return start(database_path=Path(args.db) if args.db else None)
+
+    import secrets
+    import shutil
+
+    from crag_desktop.services.database import Database
+    from crag_desktop.services.demo import build_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="crag-demo-"))
+    try:
+        path = folder / "demo.crag"
+        passphrase = "demo-" + secrets.token_urlsafe(12)
+        with Database.create(path, passphrase, operator=operator_name()) as db:
+            build_demo(db, synthetic_referrals=0, seed=1)
+        print(
+            f"Opening a demo database in {folder}.\n"
+            f"Its passphrase (to unlock it after locking) is: {passphrase}\n"
+            "The folder is removed when CRAG Desktop closes.",
+            file=console.out,
+            flush=True,
+        )
+        return start(database_path=path, demo_passphrase=passphrase)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
+    """Entry point of `crag-desktop`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    console = console or default_console()
+    configure_logging()
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = build_parser().parse_args(argv)
+            handler: Callable[[argparse.Namespace, Console], int] = args.handler
+            return handler(args, console)
+        return run_gui(build_gui_parser().parse_args(argv), console)
+    except CommandFailed as failure:
+        for line in failure.lines:
+            print(line, file=console.err)
+        return EXIT_FAILED
+    except ValidationFailed as failure:
+        print(str(failure), file=console.err)
+        for error in failure.errors:
+            print(str(error), file=console.err)
+        return EXIT_FAILED
+    except CragError as failure:
+        print(str(failure), file=console.err)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Stopped; nothing was changed.", file=console.err)
+        return EXIT_FAILED
+    except SystemExit as leaving:
+        # argparse's --help exits 0 through here.
+        return int(leaving.code or 0)
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("unexpected failure, reference %s", reference)
+        print(
+            f"CRAG Desktop met an unexpected problem (reference {reference}); nothing was "
+            "changed. Please report the reference to your system administrator.",
+            file=console.err,
+        )
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The open, unlocked database: the one place sessions are made.
+
+`Database.open` takes the file lock, proves the passphrase, checks and upgrades the schema
+and records an "unlock" event; every use case then runs in `unit_of_work()`. Closing (or
+the idle lock) disposes the engine, so no key material stays in open connections.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from crag_desktop.domain.errors import DatabaseDamaged, DiskFull
+from crag_desktop.domain.records import AuditEvent
+from crag_desktop.storage import audit
+from crag_desktop.storage.engine import (
+    cipher_integrity_check,
+    integrity_check,
+    is_disk_full,
+    open_engine,
+    probe_file,
+    rekey,
+    set_journal_mode,
+)
+from crag_desktop.storage.lock import DatabaseLock
+from crag_desktop.storage.maintenance import export_encrypted_copy
+from crag_desktop.storage.schema import (
+    check_schema,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+
+__all__ = ["DATABASE_RECORD", "Database"]
+
+#: The record type of audit events about the database as a whole.
+DATABASE_RECORD = "database"
+
+
+class Database:
+    """An open, unlocked CRAG Desktop database; make one with `create` or `open`."""
+
+    def __init__(self, *, path: Path, engine: Engine, lock: DatabaseLock, operator: str) -> None:
+        self._path = path
+        self._engine: Engine | None = engine
+        self._lock = lock
+        self._operator = operator
+
+    # --- Opening and closing -----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: Path, passphrase: str, *, operator: str, journal: str = "DELETE"
+    ) -> Database:
+        """Create a new encrypted database at `path` (which must not exist) and open it."""
+        path = Path(path)
+        probe_file(path, create=True)
+        lock = DatabaseLock(path)
+        lock.acquire()
+        engine: Engine | None = None
+        try:
+            engine = open_engine(path, passphrase, create=True)
+            check_schema(engine, path, just_created=True)
+            upgrade_to_head(engine)
+            set_journal_mode(engine, journal)
+            database = cls(path=path, engine=engine, lock=lock, operator=operator)
+            with database.unit_of_work() as session:
+                database.audit(session, action="create", record_type=DATABASE_RECORD)
+        except BaseException as error:
+            if engine is not None:
+                engine.dispose()
+                # Only a file this call made is removed (open_engine refused any other).
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            lock.release()
+            cls._reraise(path, error)
+            raise
+        return database
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        operator: str,
+        journal: str | None = "DELETE",
+        record_unlock: bool = True,
+    ) -> Database:
+        """Unlock the database at `path`, upgrading its schema if it is older than the app.
+
+        Raises the DatabaseOpenError that says what is wrong; the file is then untouched
+        and the lock released. `journal=None` keeps the file's journal mode.
+        `record_unlock=False` skips the "unlock" audit event (for commands that record
+        their own event, such as a verify that must not change the file it checks).
+        """
+        path = Path(path)
+        # Before the lock: a missing path or a folder must not gain a lock file beside it.
+        probe_file(path, create=False)
+        lock = DatabaseLock(path)
+        lock.acquire()
+        engine: Engine | None = None
+        try:
+            engine = open_engine(path, passphrase, create=False)
+            check_schema(engine, path, just_created=False)
+            # Before anything is written (the unlock event, a migration): a damaged file
+            # must stay exactly as it is for whoever restores or repairs it.
+            damaged = cipher_integrity_check(engine)
+            if damaged:
+                noun = "page" if len(damaged) == 1 else "pages"
+                raise DatabaseDamaged(path, f"{len(damaged)} damaged {noun}")
+            before = current_revision(engine)
+            if before != head_revision():
+                # An older file is upgraded in place: keep an encrypted copy of it first.
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                copy = path.with_name(f"{path.name}.before-upgrade-{stamp}")
+                export_encrypted_copy(engine, copy, passphrase)
+                upgrade_to_head(engine)
+            if journal is not None:
+                set_journal_mode(engine, journal)
+            database = cls(path=path, engine=engine, lock=lock, operator=operator)
+            if record_unlock:
+                with database.unit_of_work() as session:
+                    database.audit(session, action="unlock", record_type=DATABASE_RECORD)
+        except BaseException as error:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+            cls._reraise(path, error)
+            raise
+        return database
+
+    @staticmethod
+    def _reraise(path: Path, error: BaseException) -> None:
+        if is_disk_full(error):
+            raise DiskFull(path) from error
+        if isinstance(error, DBAPIError) and "malformed" in str(error.orig):
+            raise DatabaseDamaged(path, "the file's structure is broken") from error
+
+    def close(self) -> None:
+        """Dispose of every connection and release the lock; safe to call twice."""
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.dispose()
+        self._lock.release()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- Properties --------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    @property
+    def operator(self) -> str:
+        """Who is working: the name every audit event of this session records."""
+        return self._operator
+
+    @property
+    def is_open(self) -> bool:
+        """False once closed."""
+        return self._engine is not None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, for storage functions that work on the whole file (backups)."""
+        if self._engine is None:
+            raise RuntimeError("the database is closed")
+        return self._engine
+
+    # --- Work ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        A full disk becomes DiskFull (nothing is saved).
+        """
+        session = Session(self.engine, expire_on_commit=False, autoflush=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException as error:
+            session.rollback()
+            if is_disk_full(error):
+                raise DiskFull(self._path) from error
+            raise
+        finally:
+            session.close()
+
+    def audit(
+        self,
+        session: Session,
+        *,
+        action: str,
+        record_type: str,
+        record_id: str | None = None,
+        changes: Sequence[audit.Change] = (),
+        reason: str | None = None,
+    ) -> AuditEvent:
+        """Append an audit event by this database's operator, in `session`'s transaction."""
+        return audit.append(
+            session,
+            operator=self._operator,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            changes=tuple(changes),
+            reason=reason,
+        )
+
+    def rekey(self, new_passphrase: str, *, reason: str | None = None) -> None:
+        """Re-encrypt the database under a new passphrase, and record that it was done."""
+        try:
+            rekey(self.engine, new_passphrase)
+        except BaseException as error:
+            self._reraise(self._path, error)
+            raise
+        with self.unit_of_work() as session:
+            self.audit(session, action="rekey", record_type=DATABASE_RECORD, reason=reason)
+
+    def check(self) -> list[str]:
+        """Every problem found: page HMACs, structure, schema version, audit chain."""
+        problems = [f"Damaged page: {p}" for p in cipher_integrity_check(self.engine)]
+        problems += [f"Structure: {p}" for p in integrity_check(self.engine)]
+        revision = current_revision(self.engine)
+        if revision != head_revision():
+            problems.append(
+                f"The schema is at revision {revision}; this version of CRAG Desktop "
+                f"expects {head_revision()}."
+            )
+        with self.unit_of_work() as session:
+            problems += audit.verify_chain(session)
+        return problems

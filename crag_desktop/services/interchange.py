@@ -1,0 +1,158 @@
+"""Import and export of the JSON interchange document (version 1).
+
+Import is all or nothing: the whole document is checked (schema, domain rules, references,
+ids already in the database) before one unit of work adds it, with one audited create
+event per record. Export writes everything except audit events and drafts, atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from crag_desktop.domain import interchange, validation
+from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.records import Document
+from crag_desktop.fileio import write_bytes_atomically
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.database import Database
+from crag_desktop.storage import audit, repositories
+
+
+class DocumentFileError(CragError):
+    """The interchange file could not be read as JSON."""
+
+
+def read_document_file(path: Path) -> object:
+    """The parsed JSON of `path`, or a sentence saying why it is not a JSON document."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentFileError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise DocumentFileError(f"{path} is a folder, not a JSON file.") from None
+    except OSError as error:
+        raise DocumentFileError(f"{path} could not be read ({error.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentFileError(
+            f"{path.name} is not a CRAG Desktop JSON file (it is not UTF-8 text)."
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentFileError(
+            f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg}). Nothing was imported."
+        ) from None
+
+
+def _records(document: Document) -> Iterator[tuple[str, str]]:
+    """(record type, id) of every top-level record, for the audit trail and the summary."""
+    for agency in document.agencies:
+        yield "agency", agency.id
+    for member in document.members:
+        yield "member", member.id
+    for point in document.learning_points:
+        yield "learning_point", point.id
+    for referral in document.referrals:
+        yield "referral", referral.id
+    for review in document.reviews:
+        yield "review", review.id
+    for recommendation in document.recommendations:
+        yield "recommendation", recommendation.id
+    for meeting in document.meetings:
+        yield "meeting", meeting.id
+    for event in document.learning_events:
+        yield "learning_event", event.id
+    for text in document.report_texts:
+        yield "report_text", f"{text.year}/{text.section.value}"
+
+
+def describe(document: Document) -> str:
+    """A one-line count of what a document holds."""
+    parts = [
+        (len(document.referrals), "referral"),
+        (len(document.reviews), "review"),
+        (len(document.recommendations), "recommendation"),
+        (len(document.meetings), "meeting"),
+        (len(document.agencies), "agency"),
+        (len(document.members), "member"),
+    ]
+    words = []
+    for count, noun in parts:
+        plural = noun if count == 1 else ("agencies" if noun == "agency" else noun + "s")
+        words.append(f"{count} {plural}")
+    return ", ".join(words)
+
+
+def import_document(
+    db: Database, document_data: object, *, source_name: str, reason: str | None = None
+) -> tuple[Document, Changes]:
+    """Check and add a whole document in one unit of work; nothing is added on any problem."""
+    with db.unit_of_work() as session:
+        known = repositories.existing_ids(session)
+        document = interchange.parse_document(document_data, known_ids=known)
+        repositories.add_document(session, document)
+        created = frozenset(_records(document))
+        audit.append_many(
+            session,
+            operator=db.operator,
+            action="create",
+            records=sorted(created),
+            reason=reason or f"imported from {source_name}",
+        )
+    return document, Changes(created=created)
+
+
+def add_document(db: Database, document: Document, *, reason: str) -> Changes:
+    """Check and add an already-built document (the demo builder's path), all or nothing."""
+    with db.unit_of_work() as session:
+        problems = validation.validate_document(
+            document, known_ids=repositories.existing_ids(session)
+        )
+        if problems:
+            raise ValidationFailed(problems, what="The document")
+        repositories.add_document(session, document)
+        created = frozenset(_records(document))
+        audit.append_many(
+            session, operator=db.operator, action="create", records=sorted(created), reason=reason
+        )
+    return Changes(created=created)
+
+
+def import_file(db: Database, document_data: object, *, source_name: str) -> str:
+    """Import parsed JSON; return a summary of what was added."""
+    document, _ = import_document(db, document_data, source_name=source_name)
+    return describe(document)
+
+
+def export_document(db: Database) -> tuple[Document, bytes]:
+    """The whole database as interchange JSON (UTF-8)."""
+    with db.unit_of_work() as session:
+        document = repositories.load_document(session)
+    return document, interchange.dumps(document).encode("utf-8")
+
+
+def record_export(db: Database, *, destination: str, reason: str | None = None) -> None:
+    """Audit a file that has left the database (only once it was written)."""
+    with db.unit_of_work() as session:
+        audit.append(
+            session,
+            operator=db.operator,
+            action="export",
+            record_type="database",
+            record_id=None,
+            changes=[("file", None, destination)],
+            reason=reason,
+        )
+
+
+def export_file(db: Database, path: Path) -> str:
+    """Write the whole database to `path` atomically (user-only permissions), then audit it."""
+    document, payload = export_document(db)
+    write_bytes_atomically(path, payload)
+    record_export(db, destination=path.name)
+    return describe(document)

@@ -1,0 +1,540 @@
+"""The record lists: filtered, sorted and paged in SQL, one page at a time.
+
+A list screen asks `count(query)` for its scroll bar and then `page(query, after=...)` for
+the rows it shows, passing the last row's `sort_key` to get the next page. Keyset paging
+costs the same at row 99,500 as at row 1 (design/performance.md), and no call ever loads a
+whole table. Query values are frozen so that a screen (or the dashboard) can hold one and
+ask again after a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Row
+
+from crag_desktop.domain.statistics import reporting_period
+from crag_desktop.domain.vocabulary import (
+    DecidedOutcome,
+    IncidentType,
+    Methodology,
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+    ReferralStatus,
+    ReviewStatus,
+    ReviewType,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.storage import queries
+
+__all__ = [
+    "DEFAULT_PAGE",
+    "FINISHED_REVIEW_STATUSES",
+    "MeetingList",
+    "MeetingQuery",
+    "MeetingRow",
+    "RecommendationList",
+    "RecommendationQuery",
+    "RecommendationRow",
+    "RecommendationSort",
+    "ReferralList",
+    "ReferralQuery",
+    "ReferralRow",
+    "ReferralSort",
+    "ReviewList",
+    "ReviewQuery",
+    "ReviewRow",
+    "ReviewSort",
+    "SortKey",
+    "derived_recommendation_status",
+    "recommendation_conditions",
+    "referral_conditions",
+    "review_conditions",
+]
+
+#: Rows per page when a screen does not say.
+DEFAULT_PAGE = 200
+
+#: A row's position in its list's order: the sort column's value(s), then the record id.
+SortKey = tuple[object, ...]
+
+#: Reviews whose work is over: the 6/12/18-month marks no longer apply to them.
+FINISHED_REVIEW_STATUSES = (ReviewStatus.SIGNED_OFF, ReviewStatus.PUBLISHED)
+
+_CLOSED_RECOMMENDATION_STATUSES = tuple(s.value for s in RecommendationStatus if s.closed)
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        raise ValueError(f"a page holds at least one row, not {limit}")
+
+
+def _year_bounds(year: int | None) -> tuple[date | None, date | None]:
+    if year is None:
+        return None, None
+    return reporting_period(year)
+
+
+def _ids(ids: tuple[str, ...] | None) -> Sequence[str] | None:
+    return None if ids is None else list(ids)
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+
+class ReferralSort(StrEnum):
+    """The referral list's sortable columns."""
+
+    REFERENCE = "reference"
+    RECEIVED = "received"
+    CASE_NAME = "case_name"
+    AGENCY = "agency"
+    STATUS = "status"
+    INCIDENT_TYPE = "incident_type"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferralQuery:
+    """What the referral list shows: every filter set here must hold, in the order asked.
+
+    `text` matches the reference, case name or summary, ignoring case. `reporting_year`
+    2016 means 1 April 2016 to 31 March 2017. `pending_decision` keeps the referrals that
+    have no decision yet and are not closed. `ids` limits the list to the referrals given
+    (the dashboard's clock figures use it).
+    """
+
+    text: str = ""
+    status: ReferralStatus | None = None
+    referring_agency: str | None = None
+    reporting_year: int | None = None
+    incident_type: IncidentType | None = None
+    decided_outcome: DecidedOutcome | None = None
+    pending_decision: bool = False
+    ids: tuple[str, ...] | None = None
+    sort: ReferralSort = ReferralSort.RECEIVED
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferralRow:
+    """One line of the referral list."""
+
+    id: str
+    reference: str
+    received: date
+    case_name: str
+    agency_name: str
+    incident_type: IncidentType
+    status: ReferralStatus
+    decided_outcome: DecidedOutcome | None
+    children_count: int
+    #: Pass as `after` to get the rows that follow this one.
+    sort_key: SortKey
+
+
+_REFERRAL_SORT_FIELD = {
+    ReferralSort.REFERENCE: "reference",
+    ReferralSort.RECEIVED: "received",
+    ReferralSort.CASE_NAME: "case_name",
+    ReferralSort.AGENCY: "agency_name",
+    ReferralSort.STATUS: "status",
+    ReferralSort.INCIDENT_TYPE: "incident_type",
+}
+
+
+def referral_conditions(query: ReferralQuery) -> list[Any]:
+    """The SQL conditions of a referral query (the dashboard counts with the same ones)."""
+    received_from, received_to = _year_bounds(query.reporting_year)
+    return queries.referral_conditions(
+        text=query.text,
+        statuses=() if query.status is None else (query.status.value,),
+        referring_agency_id=query.referring_agency,
+        received_from=received_from,
+        received_to=received_to,
+        incident_type=None if query.incident_type is None else query.incident_type.value,
+        decided_outcome=None if query.decided_outcome is None else query.decided_outcome.value,
+        pending_decision=query.pending_decision,
+        ids=_ids(query.ids),
+    )
+
+
+def _referral_row(row: Row[Any], sort: ReferralSort) -> ReferralRow:
+    values = row._mapping
+    return ReferralRow(
+        id=values["id"],
+        reference=values["reference"],
+        received=values["received"],
+        case_name=values["case_name"],
+        agency_name=values["agency_name"],
+        incident_type=IncidentType(values["incident_type"]),
+        status=ReferralStatus(values["status"]),
+        decided_outcome=(
+            None if values["decided_outcome"] is None else DecidedOutcome(values["decided_outcome"])
+        ),
+        children_count=int(values["children_count"]),
+        sort_key=(values[_REFERRAL_SORT_FIELD[sort]], values["id"]),
+    )
+
+
+class ReferralList:
+    """The referral list's data: counts and keyset pages, straight from SQL."""
+
+    def __init__(self, *, db: Database) -> None:
+        self._db = db
+
+    def count(self, query: ReferralQuery) -> int:
+        """How many referrals the query shows."""
+        with self._db.unit_of_work() as session:
+            return queries.referral_count(session, referral_conditions(query))
+
+    def page(
+        self, query: ReferralQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> list[ReferralRow]:
+        """Up to `limit` rows following the row whose sort key is `after` (from the start
+        when None), in the query's order."""
+        _check_limit(limit)
+        with self._db.unit_of_work() as session:
+            rows = queries.referral_page(
+                session,
+                referral_conditions(query),
+                sort=query.sort.value,
+                descending=query.descending,
+                after=after,
+                limit=limit,
+            )
+        return [_referral_row(row, query.sort) for row in rows]
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+class ReviewSort(StrEnum):
+    """The review list's sortable columns."""
+
+    TITLE = "title"
+    COMMISSIONED_ON = "commissioned_on"
+    STATUS = "status"
+    TYPE = "type"
+    METHODOLOGY = "methodology"
+    LEAD_REVIEWER = "lead_reviewer"
+    SIGNED_OFF_ON = "signed_off_on"
+    PUBLISHED_ON = "published_on"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewQuery:
+    """What the review list shows.
+
+    `commissioned_year` is a reporting year (1 April to 31 March). `unfinished` keeps the
+    reviews not yet signed off or published; with `commissioned_on_or_before` it gives the
+    dashboard's "past the 6-, 12- or 18-month mark" lists.
+    """
+
+    text: str = ""
+    status: ReviewStatus | None = None
+    type: ReviewType | None = None
+    methodology: Methodology | None = None
+    commissioned_year: int | None = None
+    unfinished: bool = False
+    commissioned_on_or_before: date | None = None
+    ids: tuple[str, ...] | None = None
+    sort: ReviewSort = ReviewSort.COMMISSIONED_ON
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewRow:
+    """One line of the review list."""
+
+    id: str
+    title: str
+    type: ReviewType
+    methodology: Methodology
+    status: ReviewStatus
+    lead_reviewer: str
+    commissioned_on: date
+    signed_off_on: date | None
+    published_on: date | None
+    referral_id: str | None
+    sort_key: SortKey
+
+
+def review_conditions(query: ReviewQuery) -> list[Any]:
+    """The SQL conditions of a review query."""
+    commissioned_from, commissioned_to = _year_bounds(query.commissioned_year)
+    if query.commissioned_on_or_before is not None:
+        commissioned_to = (
+            query.commissioned_on_or_before
+            if commissioned_to is None
+            else min(commissioned_to, query.commissioned_on_or_before)
+        )
+    return queries.review_conditions(
+        text=query.text,
+        statuses=() if query.status is None else (query.status.value,),
+        excluded_statuses=(
+            tuple(s.value for s in FINISHED_REVIEW_STATUSES) if query.unfinished else ()
+        ),
+        type_=None if query.type is None else query.type.value,
+        methodology=None if query.methodology is None else query.methodology.value,
+        commissioned_from=commissioned_from,
+        commissioned_to=commissioned_to,
+        ids=_ids(query.ids),
+    )
+
+
+def _review_row(row: Row[Any], sort: ReviewSort) -> ReviewRow:
+    values = row._mapping
+    return ReviewRow(
+        id=values["id"],
+        title=values["title"],
+        type=ReviewType(values["type"]),
+        methodology=Methodology(values["methodology"]),
+        status=ReviewStatus(values["status"]),
+        lead_reviewer=values["lead_reviewer"],
+        commissioned_on=values["commissioned_on"],
+        signed_off_on=values["signed_off_on"],
+        published_on=values["published_on"],
+        referral_id=values["referral_id"],
+        sort_key=(values[sort.value], values["id"]),
+    )
+
+
+class ReviewList:
+    """The review list's data: counts and keyset pages."""
+
+    def __init__(self, *, db: Database) -> None:
+        self._db = db
+
+    def count(self, query: ReviewQuery) -> int:
+        """How many reviews the query shows."""
+        with self._db.unit_of_work() as session:
+            return queries.review_count(session, review_conditions(query))
+
+    def page(
+        self, query: ReviewQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> list[ReviewRow]:
+        """Up to `limit` rows following the row whose sort key is `after`."""
+        _check_limit(limit)
+        with self._db.unit_of_work() as session:
+            rows = queries.review_page(
+                session,
+                review_conditions(query),
+                sort=query.sort.value,
+                descending=query.descending,
+                after=after,
+                limit=limit,
+            )
+        return [_review_row(row, query.sort) for row in rows]
+
+
+# --- Recommendations --------------------------------------------------------------------------
+
+
+class RecommendationSort(StrEnum):
+    """The recommendation tracker's sortable columns."""
+
+    REVIEW = "review"
+    NUMBER = "number"
+    LEAD_AGENCY = "lead_agency"
+    MONITORING_GROUP = "monitoring_group"
+    DUE = "due"
+    STATUS = "status"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecommendationQuery:
+    """What the recommendation tracker shows.
+
+    `overdue_on` keeps the recommendations due before that day whose status is not closed
+    (completed, verified, impact evidenced or not implemented).
+    """
+
+    text: str = ""
+    status: RecommendationStatus | None = None
+    monitoring_group: MonitoringGroup | None = None
+    lead_agency: str | None = None
+    review: str | None = None
+    overdue_on: date | None = None
+    ids: tuple[str, ...] | None = None
+    sort: RecommendationSort = RecommendationSort.REVIEW
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecommendationRow:
+    """One line of the recommendation tracker: the stored status and the derived one."""
+
+    id: str
+    review_id: str
+    review_title: str
+    number: int
+    text: str
+    scope: RecommendationScope
+    lead_agency_name: str
+    monitoring_group: MonitoringGroup
+    due: date | None
+    status: RecommendationStatus
+    #: What the dates say: overdue when past due and not closed, otherwise the stored status.
+    derived_status: RecommendationStatus
+    sort_key: SortKey
+
+
+def derived_recommendation_status(
+    status: RecommendationStatus, due: date | None, as_of: date
+) -> RecommendationStatus:
+    """Overdue when the due date has passed and the recommendation is not closed."""
+    if due is not None and due < as_of and not status.closed:
+        return RecommendationStatus.OVERDUE
+    return status
+
+
+_RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
+    RecommendationSort.REVIEW: ("review_title", "number"),
+    RecommendationSort.NUMBER: ("number",),
+    RecommendationSort.LEAD_AGENCY: ("lead_agency_name",),
+    RecommendationSort.MONITORING_GROUP: ("monitoring_group",),
+    RecommendationSort.DUE: ("due",),
+    RecommendationSort.STATUS: ("status",),
+}
+
+
+def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
+    """The SQL conditions of a recommendation query."""
+    return queries.recommendation_conditions(
+        text=query.text,
+        statuses=() if query.status is None else (query.status.value,),
+        monitoring_group=None if query.monitoring_group is None else query.monitoring_group.value,
+        lead_agency_id=query.lead_agency,
+        review_id=query.review,
+        overdue_on=query.overdue_on,
+        closed_statuses=_CLOSED_RECOMMENDATION_STATUSES,
+        ids=_ids(query.ids),
+    )
+
+
+def _recommendation_row(row: Row[Any], sort: RecommendationSort, as_of: date) -> RecommendationRow:
+    values = row._mapping
+    status = RecommendationStatus(values["status"])
+    fields = _RECOMMENDATION_SORT_FIELDS[sort]
+    return RecommendationRow(
+        id=values["id"],
+        review_id=values["review_id"],
+        review_title=values["review_title"],
+        number=int(values["number"]),
+        text=values["text"],
+        scope=RecommendationScope(values["scope"]),
+        lead_agency_name=values["lead_agency_name"],
+        monitoring_group=MonitoringGroup(values["monitoring_group"]),
+        due=values["due"],
+        status=status,
+        derived_status=derived_recommendation_status(status, values["due"], as_of),
+        sort_key=(*(values[f] for f in fields), values["id"]),
+    )
+
+
+class RecommendationList:
+    """The recommendation tracker's data: counts and keyset pages.
+
+    `today` gives the day the derived status is worked out for (injectable for tests).
+    """
+
+    def __init__(self, *, db: Database, today: Callable[[], date] = date.today) -> None:
+        self._db = db
+        self._today = today
+
+    def count(self, query: RecommendationQuery) -> int:
+        """How many recommendations the query shows."""
+        with self._db.unit_of_work() as session:
+            return queries.recommendation_count(session, recommendation_conditions(query))
+
+    def page(
+        self,
+        query: RecommendationQuery,
+        *,
+        after: SortKey | None = None,
+        limit: int = DEFAULT_PAGE,
+    ) -> list[RecommendationRow]:
+        """Up to `limit` rows following the row whose sort key is `after`."""
+        _check_limit(limit)
+        with self._db.unit_of_work() as session:
+            rows = queries.recommendation_page(
+                session,
+                recommendation_conditions(query),
+                sort=query.sort.value,
+                descending=query.descending,
+                after=after,
+                limit=limit,
+            )
+        as_of = self._today()
+        return [_recommendation_row(row, query.sort, as_of) for row in rows]
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingQuery:
+    """What the meeting list shows, by date (newest first unless `descending` is False)."""
+
+    text: str = ""
+    reporting_year: int | None = None
+    descending: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingRow:
+    """One line of the meeting list."""
+
+    id: str
+    date: date
+    quorate: bool | None
+    attendee_count: int
+    referral_count: int
+    sort_key: SortKey
+
+
+class MeetingList:
+    """The meeting list's data: counts and keyset pages by date."""
+
+    def __init__(self, *, db: Database) -> None:
+        self._db = db
+
+    @staticmethod
+    def _conditions(query: MeetingQuery) -> list[Any]:
+        date_from, date_to = _year_bounds(query.reporting_year)
+        return queries.meeting_conditions(text=query.text, date_from=date_from, date_to=date_to)
+
+    def count(self, query: MeetingQuery) -> int:
+        """How many meetings the query shows."""
+        with self._db.unit_of_work() as session:
+            return queries.meeting_count(session, self._conditions(query))
+
+    def page(
+        self, query: MeetingQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> list[MeetingRow]:
+        """Up to `limit` meetings following the one whose sort key is `after`."""
+        _check_limit(limit)
+        with self._db.unit_of_work() as session:
+            rows = queries.meeting_page(
+                session,
+                self._conditions(query),
+                descending=query.descending,
+                after=after,
+                limit=limit,
+            )
+        return [
+            MeetingRow(
+                id=row.id,
+                date=row.date,
+                quorate=row.quorate,
+                attendee_count=int(row.attendee_count),
+                referral_count=int(row.referral_count),
+                sort_key=(row.date, row.id),
+            )
+            for row in rows
+        ]

@@ -1,0 +1,556 @@
+"""The record screens' use cases: get, save and delete one record, with its audit event.
+
+Every save is checked by the domain's validation first (so a form shows each problem at its
+field, "children[1].age_years"), then written in one unit of work together with one audit
+event holding the field-by-field difference. Saving a record unchanged writes nothing.
+A record other records still name is not deleted; the refusal says which records, so the
+secretariat knows what to change first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from crag_desktop.domain import validation
+from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFailed
+from crag_desktop.domain.records import (
+    ActionUpdate,
+    Agency,
+    LearningEvent,
+    LearningPoint,
+    Meeting,
+    Member,
+    Recommendation,
+    Referral,
+    ReportText,
+    Review,
+)
+from crag_desktop.domain.vocabulary import ReportSection
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.database import Database
+from crag_desktop.storage import audit, queries, repositories
+
+__all__ = ["ID_PREFIXES", "Choice", "RecordInUseError", "RecordService", "reporting_year_of"]
+
+R = TypeVar("R")
+
+#: The first letters of new ids, by record type ("R-3f9a2c" for a referral).
+ID_PREFIXES: Mapping[str, str] = {
+    "agency": "AG",
+    "member": "M",
+    "learning_point": "LP",
+    "referral": "R",
+    "review": "V",
+    "recommendation": "REC",
+    "meeting": "MT",
+    "learning_event": "LE",
+    "action": "A",
+}
+
+_REFERENCE_PREFIX = "CRAG"
+
+
+class RecordInUseError(CragError):
+    """A record was not deleted because other records still refer to it."""
+
+    def __init__(self, label: str, record_type: str, key: str, uses: list[str]) -> None:
+        super().__init__(
+            f"{label} cannot be deleted: {_and(uses)}. Change or delete those records first."
+        )
+        self.record_type = record_type
+        self.key = key
+        self.uses = uses
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An entry of a combo box: the record's id and what the secretariat reads."""
+
+    id: str
+    label: str
+
+
+def _and(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: How a reference is said, singular and plural; {n} is the count.
+_USE_PHRASES: Mapping[str, tuple[str, str]] = {
+    "referral.referring_agency": (
+        "{n} referral names it as referring agency",
+        "{n} referrals name it as referring agency",
+    ),
+    "member.agency": ("{n} member belongs to it", "{n} members belong to it"),
+    "recommendation.lead_agency": (
+        "{n} recommendation names it as lead agency",
+        "{n} recommendations name it as lead agency",
+    ),
+    "action.owner_agency": (
+        "{n} action names it as owner",
+        "{n} actions name it as owner",
+    ),
+    "meeting.attendees": (
+        "{n} meeting lists them as attending",
+        "{n} meetings list them as attending",
+    ),
+    "meeting.apologies": (
+        "{n} meeting lists their apologies",
+        "{n} meetings list their apologies",
+    ),
+    "decision.attendees": (
+        "{n} decision lists them as present",
+        "{n} decisions list them as present",
+    ),
+    "action_update.by": (
+        "{n} progress update names them as its author",
+        "{n} progress updates name them as their author",
+    ),
+    "review.learning_points": (
+        "{n} review lists it as learning",
+        "{n} reviews list it as learning",
+    ),
+    "review.referral": (
+        "{n} review was commissioned from it",
+        "{n} reviews were commissioned from it",
+    ),
+    "meeting.referrals_considered": (
+        "{n} meeting considered it",
+        "{n} meetings considered it",
+    ),
+    "recommendation.review": (
+        "{n} recommendation belongs to it",
+        "{n} recommendations belong to it",
+    ),
+    "learning_event.reviews": (
+        "{n} learning event names it",
+        "{n} learning events name it",
+    ),
+    "decision.meeting": (
+        "{n} decision was made at it",
+        "{n} decisions were made at it",
+    ),
+}
+
+
+def _use_sentence(kind: str, count: int) -> str:
+    singular, plural = _USE_PHRASES[kind]
+    return (singular if count == 1 else plural).format(n=count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind(Generic[R]):
+    """How the service reads, writes and names one type of record."""
+
+    record_type: str
+    noun: str
+    get: Callable[[Session, str], R]
+    save: Callable[[Session, R], bool]
+    delete: Callable[[Session, str], None]
+    key: Callable[[R], str]
+    label: Callable[[R], str]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _split_report_key(key: str) -> tuple[int, str]:
+    year, _, section = key.partition("/")
+    if not year.isdigit() or not section:
+        raise RecordNotFound("report text", key)
+    return int(year), section
+
+
+_AGENCY: _Kind[Agency] = _Kind(
+    "agency",
+    "agency",
+    repositories.get_agency,
+    repositories.save_agency,
+    repositories.delete_agency,
+    lambda r: r.id,
+    lambda r: r.name,
+)
+_MEMBER: _Kind[Member] = _Kind(
+    "member",
+    "member",
+    repositories.get_member,
+    repositories.save_member,
+    repositories.delete_member,
+    lambda r: r.id,
+    lambda r: r.name,
+)
+_LEARNING_POINT: _Kind[LearningPoint] = _Kind(
+    "learning_point",
+    "learning point",
+    repositories.get_learning_point,
+    repositories.save_learning_point,
+    repositories.delete_learning_point,
+    lambda r: r.id,
+    lambda r: f"The learning point “{_short(r.text)}”",
+)
+_REFERRAL: _Kind[Referral] = _Kind(
+    "referral",
+    "referral",
+    repositories.get_referral,
+    repositories.save_referral,
+    repositories.delete_referral,
+    lambda r: r.id,
+    lambda r: f"Referral {r.reference} ({r.case_name})",
+)
+_REVIEW: _Kind[Review] = _Kind(
+    "review",
+    "review",
+    repositories.get_review,
+    repositories.save_review,
+    repositories.delete_review,
+    lambda r: r.id,
+    lambda r: f"The review “{r.title}”",
+)
+_RECOMMENDATION: _Kind[Recommendation] = _Kind(
+    "recommendation",
+    "recommendation",
+    repositories.get_recommendation,
+    repositories.save_recommendation,
+    repositories.delete_recommendation,
+    lambda r: r.id,
+    lambda r: f"Recommendation {r.number}",
+)
+_MEETING: _Kind[Meeting] = _Kind(
+    "meeting",
+    "meeting",
+    repositories.get_meeting,
+    repositories.save_meeting,
+    repositories.delete_meeting,
+    lambda r: r.id,
+    lambda r: f"The meeting of {_long_date(r.date)}",
+)
+_LEARNING_EVENT: _Kind[LearningEvent] = _Kind(
+    "learning_event",
+    "learning event",
+    repositories.get_learning_event,
+    repositories.save_learning_event,
+    repositories.delete_learning_event,
+    lambda r: r.id,
+    lambda r: f"The learning event “{r.title}”",
+)
+_REPORT_TEXT: _Kind[ReportText] = _Kind(
+    "report_text",
+    "report text",
+    lambda s, key: repositories.get_report_text(s, *_split_report_key(key)),
+    repositories.save_report_text,
+    lambda s, key: repositories.delete_report_text(s, *_split_report_key(key)),
+    lambda r: repositories.report_text_key(r.year, r.section.value),
+    lambda r: f"The {r.year} report's {r.section.label.lower()} text",
+)
+
+
+def reporting_year_of(day: date) -> int:
+    """The reporting year (1 April to 31 March) a day falls in, by its first calendar year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class RecordService:
+    """Get, save and delete records one at a time, each change audited.
+
+    `today` is the day validation treats as today (no future dates); injectable for tests.
+    """
+
+    def __init__(self, *, db: Database, today: Callable[[], date] = date.today) -> None:
+        self._db = db
+        self._today = today
+
+    # --- The generic steps --------------------------------------------------------------------
+
+    def _get(self, kind: _Kind[R], key: str) -> R:
+        with self._db.unit_of_work() as session:
+            return kind.get(session, key)
+
+    def _save(self, kind: _Kind[R], record: R, reason: str | None) -> Changes:
+        problems = validation.validate_record(record, today=self._today())  # type: ignore[arg-type]
+        if problems:
+            raise ValidationFailed(validation.sort_errors(problems), what=f"The {kind.noun}")
+        key = kind.key(record)
+        with self._db.unit_of_work() as session:
+            return self._write(session, kind, record, key, reason)
+
+    def _write(
+        self, session: Session, kind: _Kind[R], record: R, key: str, reason: str | None
+    ) -> Changes:
+        try:
+            old: R | None = kind.get(session, key)
+        except RecordNotFound:
+            old = None
+        diff = audit.record_diff(old, record)
+        if old is not None and (old == record or not diff):
+            return Changes()
+        kind.save(session, record)
+        audit.append(
+            session,
+            operator=self._db.operator,
+            action="create" if old is None else "update",
+            record_type=kind.record_type,
+            record_id=key,
+            changes=diff,
+            reason=reason,
+        )
+        if old is None:
+            return Changes.of_created(kind.record_type, key)
+        return Changes.of_updated(kind.record_type, key)
+
+    def _delete(self, kind: _Kind[R], key: str, reason: str | None) -> Changes:
+        with self._db.unit_of_work() as session:
+            old = kind.get(session, key)
+            uses = queries.references_to(session, kind.record_type, key)
+            if uses:
+                raise RecordInUseError(
+                    kind.label(old),
+                    kind.record_type,
+                    key,
+                    [_use_sentence(use, count) for use, count in uses.items()],
+                )
+            kind.delete(session, key)
+            audit.append(
+                session,
+                operator=self._db.operator,
+                action="delete",
+                record_type=kind.record_type,
+                record_id=key,
+                changes=audit.record_diff(old, None),
+                reason=reason,
+            )
+        return Changes.of_deleted(kind.record_type, key)
+
+    # --- Agencies -----------------------------------------------------------------------------
+
+    def get_agency(self, key: str) -> Agency:
+        """The agency `key`; RecordNotFound when there is none."""
+        return self._get(_AGENCY, key)
+
+    def save_agency(self, record: Agency, *, reason: str | None = None) -> Changes:
+        """Check, then create or update an agency, audited."""
+        return self._save(_AGENCY, record, reason)
+
+    def delete_agency(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete an agency nothing refers to; RecordInUseError says what still does."""
+        return self._delete(_AGENCY, key, reason)
+
+    # --- Members ------------------------------------------------------------------------------
+
+    def get_member(self, key: str) -> Member:
+        """The member `key`."""
+        return self._get(_MEMBER, key)
+
+    def save_member(self, record: Member, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a member, audited."""
+        return self._save(_MEMBER, record, reason)
+
+    def delete_member(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a member no meeting, decision or update names."""
+        return self._delete(_MEMBER, key, reason)
+
+    # --- Learning points ----------------------------------------------------------------------
+
+    def get_learning_point(self, key: str) -> LearningPoint:
+        """The catalogue learning point `key`."""
+        return self._get(_LEARNING_POINT, key)
+
+    def save_learning_point(self, record: LearningPoint, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a catalogue learning point, audited."""
+        return self._save(_LEARNING_POINT, record, reason)
+
+    def delete_learning_point(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a learning point no review lists."""
+        return self._delete(_LEARNING_POINT, key, reason)
+
+    # --- Referrals ----------------------------------------------------------------------------
+
+    def get_referral(self, key: str) -> Referral:
+        """The referral `key` with its children, decision and pauses."""
+        return self._get(_REFERRAL, key)
+
+    def save_referral(self, record: Referral, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a referral (with its parts), audited."""
+        return self._save(_REFERRAL, record, reason)
+
+    def delete_referral(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a referral no review or meeting names (its decision goes with it)."""
+        return self._delete(_REFERRAL, key, reason)
+
+    def reviews_of_referral(self, referral_id: str) -> list[Review]:
+        """The reviews commissioned from a referral, oldest first."""
+        with self._db.unit_of_work() as session:
+            ids = queries.review_ids_of_referral(session, referral_id)
+            return [repositories.get_review(session, key) for key in ids]
+
+    def suggest_referral_reference(self, received: date) -> str:
+        """The next free reference in the reporting year `received` falls in: "CRAG-2016-05"
+        after "CRAG-2016-04" (numbers are at least two digits)."""
+        year = reporting_year_of(received)
+        prefix = f"{_REFERENCE_PREFIX}-{year}-"
+        # "." sorts right after "-", so [prefix, prefix with "." for "-") is every reference
+        # that starts with the prefix.
+        high = prefix[:-1] + "."
+        pattern = re.compile(re.escape(prefix) + r"(\d+)$")
+        with self._db.unit_of_work() as session:
+            taken = queries.references_between(session, prefix, high)
+        numbers = [int(found.group(1)) for ref in taken if (found := pattern.match(ref))]
+        return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+    # --- Reviews ------------------------------------------------------------------------------
+
+    def get_review(self, key: str) -> Review:
+        """The review `key` with all its parts."""
+        return self._get(_REVIEW, key)
+
+    def save_review(self, record: Review, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a review, audited."""
+        return self._save(_REVIEW, record, reason)
+
+    def delete_review(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a review with no recommendations and no learning event naming it."""
+        return self._delete(_REVIEW, key, reason)
+
+    # --- Recommendations ----------------------------------------------------------------------
+
+    def get_recommendation(self, key: str) -> Recommendation:
+        """The recommendation `key` with its actions and their updates."""
+        return self._get(_RECOMMENDATION, key)
+
+    def save_recommendation(self, record: Recommendation, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a recommendation, audited."""
+        return self._save(_RECOMMENDATION, record, reason)
+
+    def delete_recommendation(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a recommendation with its actions and their updates."""
+        return self._delete(_RECOMMENDATION, key, reason)
+
+    def add_action_update(
+        self,
+        recommendation_id: str,
+        action_id: str,
+        update: ActionUpdate,
+        *,
+        reason: str | None = None,
+    ) -> Changes:
+        """Append a dated progress update to one action; earlier updates are never changed."""
+        with self._db.unit_of_work() as session:
+            current = repositories.get_recommendation(session, recommendation_id)
+            index = next(
+                (i for i, action in enumerate(current.actions) if action.id == action_id), None
+            )
+            if index is None:
+                raise RecordNotFound("action", f"{recommendation_id}/{action_id}")
+            action = current.actions[index]
+            actions = list(current.actions)
+            actions[index] = dataclasses.replace(action, updates=(*action.updates, update))
+            record = dataclasses.replace(current, actions=tuple(actions))
+            problems = validation.validate_recommendation(record, today=self._today())
+            if problems:
+                raise ValidationFailed(validation.sort_errors(problems), what="The progress update")
+            return self._write(session, _RECOMMENDATION, record, recommendation_id, reason)
+
+    # --- Meetings -----------------------------------------------------------------------------
+
+    def get_meeting(self, key: str) -> Meeting:
+        """The meeting `key`."""
+        return self._get(_MEETING, key)
+
+    def save_meeting(self, record: Meeting, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a meeting, audited."""
+        return self._save(_MEETING, record, reason)
+
+    def delete_meeting(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a meeting at which no decision was recorded."""
+        return self._delete(_MEETING, key, reason)
+
+    # --- Learning events ----------------------------------------------------------------------
+
+    def get_learning_event(self, key: str) -> LearningEvent:
+        """The learning event `key`."""
+        return self._get(_LEARNING_EVENT, key)
+
+    def save_learning_event(self, record: LearningEvent, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a learning event, audited."""
+        return self._save(_LEARNING_EVENT, record, reason)
+
+    def delete_learning_event(self, key: str, *, reason: str | None = None) -> Changes:
+        """Delete a learning event."""
+        return self._delete(_LEARNING_EVENT, key, reason)
+
+    # --- Report texts -------------------------------------------------------------------------
+
+    def get_report_text(self, year: int, section: ReportSection) -> ReportText:
+        """The narrative of one section of one year's annual report."""
+        return self._get(_REPORT_TEXT, repositories.report_text_key(year, section.value))
+
+    def save_report_text(self, record: ReportText, *, reason: str | None = None) -> Changes:
+        """Check, then create or update a narrative section; its id is "year/section"."""
+        return self._save(_REPORT_TEXT, record, reason)
+
+    def delete_report_text(
+        self, year: int, section: ReportSection, *, reason: str | None = None
+    ) -> Changes:
+        """Delete the narrative of one section of one year."""
+        return self._delete(_REPORT_TEXT, repositories.report_text_key(year, section.value), reason)
+
+    # --- New ids and combo boxes --------------------------------------------------------------
+
+    def new_id(self, record_type: str) -> str:
+        """A short id no record of that type has yet, e.g. "R-3f9a2c" for a referral."""
+        try:
+            prefix = ID_PREFIXES[record_type]
+        except KeyError:
+            raise ValueError(f"there is no record type {record_type!r}") from None
+        with self._db.unit_of_work() as session:
+            while True:
+                candidate = f"{prefix}-{secrets.token_hex(3)}"
+                # Action ids are only unique within their recommendation; the form checks.
+                if record_type == "action" or not queries.record_exists(
+                    session, record_type, candidate
+                ):
+                    return candidate
+
+    def agencies(self) -> list[Agency]:
+        """Every agency, by name."""
+        with self._db.unit_of_work() as session:
+            found = repositories.list_agencies(session)
+        return sorted(found, key=lambda a: (a.name.casefold(), a.id))
+
+    def members(self) -> list[Member]:
+        """Every member of the subgroup, by name."""
+        with self._db.unit_of_work() as session:
+            found = repositories.list_members(session)
+        return sorted(found, key=lambda m: (m.name.casefold(), m.id))
+
+    def learning_points(self) -> list[LearningPoint]:
+        """The catalogue of common learning points, by text."""
+        with self._db.unit_of_work() as session:
+            found = repositories.list_learning_points(session)
+        return sorted(found, key=lambda p: (p.text.casefold(), p.id))
+
+    def meetings(self) -> list[Choice]:
+        """Every meeting as (id, "14 June 2016"), newest first."""
+        with self._db.unit_of_work() as session:
+            rows = queries.meeting_dates(session)
+        return [Choice(row.id, _long_date(row.date)) for row in rows]
+
+    def reviews(self) -> list[Choice]:
+        """Every review as (id, title), by title."""
+        with self._db.unit_of_work() as session:
+            rows = queries.review_titles(session)
+        return [Choice(row.id, row.title) for row in rows]

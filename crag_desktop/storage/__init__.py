@@ -1,0 +1,1 @@
+"""Storage: the SQLCipher engine, the schema and its migrations, repositories, audit trail."""

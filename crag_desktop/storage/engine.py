@@ -1,0 +1,327 @@
+"""The SQLCipher engine factory: the only module that speaks SQLite's own dialect.
+
+The database is standard SQLCipher 4 keyed with the passphrase itself, so standard SQLCipher
+tools open it. The key is written in our own connection factory as the first statement,
+escaped, and never put in a URL, a log line or an exception. Everything that could change
+the file waits until the key has been proven, so a failed open leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import threading
+import unicodedata
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
+
+from crag_desktop.domain.errors import (
+    DatabaseEmptyFile,
+    DatabaseExists,
+    DatabaseIsFolder,
+    DatabaseMissing,
+    PlainSQLiteFile,
+    WrongPassphraseOrNotDatabase,
+)
+
+__all__ = [
+    "SQLITE_HEADER",
+    "cipher_integrity_check",
+    "integrity_check",
+    "is_disk_full",
+    "journal_mode",
+    "open_engine",
+    "probe_file",
+    "raw_connect",
+    "rekey",
+    "table_names",
+]
+
+#: The first 16 bytes of every unencrypted SQLite 3 file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_MIN_CACHE_BYTES = 8 * 1024 * 1024
+_JOURNAL_MODES = frozenset({"DELETE", "WAL"})
+
+
+@dataclass(slots=True)
+class _Keying:
+    """The passphrase an engine keys new connections with; rekey swaps it."""
+
+    path: Path
+    passphrase: str
+    lock: threading.Lock
+
+
+# Engines are plain SQLAlchemy objects; the passphrase rides alongside them here rather than
+# on the engine (which SQLAlchemy may log or repr) and goes away with the engine.
+_KEYINGS: weakref.WeakKeyDictionary[Engine, _Keying] = weakref.WeakKeyDictionary()
+
+
+def _quote(passphrase: str) -> str:
+    """The passphrase as an SQL string literal: NFC-normalised, single quotes doubled."""
+    # NFC so that the same words typed on different keyboards (composed or decomposed
+    # accents) give the same key.
+    normalised = unicodedata.normalize("NFC", passphrase)
+    return "'" + normalised.replace("'", "''") + "'"
+
+
+def probe_file(path: Path, *, create: bool) -> None:
+    """Refuse, with its own error, a path that cannot hold a CRAG Desktop database.
+
+    Reads at most 16 bytes and writes nothing.
+    """
+    if create:
+        if path.exists() or path.is_symlink():
+            raise DatabaseExists(path)
+        return
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DatabaseMissing(path) from None
+    if stat.S_ISDIR(mode):
+        raise DatabaseIsFolder(path)
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    if not head:
+        raise DatabaseEmptyFile(path)
+    if head == SQLITE_HEADER:
+        raise PlainSQLiteFile(path)
+
+
+def _is_not_a_database(error: BaseException) -> bool:
+    return isinstance(error, sqlcipher.DatabaseError) and "not a database" in str(error)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether a database or OS error means the disk (or the database's quota) is full."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    message = str(getattr(error, "orig", None) or error)
+    return "database or disk is full" in message
+
+
+def raw_connect(path: Path, passphrase: str) -> Any:
+    """A DB-API connection to `path`, keyed and proven; the caller closes it.
+
+    Raises WrongPassphraseOrNotDatabase when the key does not open the file. Writes nothing.
+    """
+    # isolation_level=None: the driver's own transaction guessing would autocommit DDL (one
+    # fsync per CREATE TABLE, and a half-applied migration on failure); the engine emits
+    # BEGIN itself instead (see `_begin`).
+    connection = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        # Before the key: otherwise SQLCipher prints "hmac check failed" lines on stderr.
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f"PRAGMA key = {_quote(passphrase)}")
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError as error:
+            if _is_not_a_database(error):
+                # `from None`: the chained error must not carry anything about the key.
+                raise WrongPassphraseOrNotDatabase(path) from None
+            raise
+        # temp_store=FILE would write sorts and temp tables to plaintext temp files.
+        connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute("PRAGMA foreign_keys = ON")
+        # Power loss may lose the transaction in flight, never a committed one.
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA secure_delete = ON")
+        size = path.stat().st_size if path.exists() else 0
+        cache_kib = max(int(size * 1.25), _MIN_CACHE_BYTES) // 1024
+        connection.execute(f"PRAGMA cache_size = -{cache_kib}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _creator(keying: _Keying) -> Callable[[], Any]:
+    def create() -> Any:
+        with keying.lock:
+            passphrase = keying.passphrase
+        return raw_connect(keying.path, passphrase)
+
+    return create
+
+
+def table_names(engine: Engine) -> set[str]:
+    """The names of the tables in the database (SQLite's catalogue)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ).scalars()
+        return {str(name) for name in rows}
+
+
+def open_engine(
+    path: Path,
+    passphrase: str,
+    *,
+    create: bool,
+    journal: str = "DELETE",
+) -> Engine:
+    """An engine on the SQLCipher database at `path`, keyed with `passphrase`.
+
+    With `create`, makes a new user-only (0600) file and refuses an existing one. Without it,
+    refuses a missing path, a folder, an empty or plain SQLite file, and a key that does not
+    open the file, each with its own error and without changing the file. The schema is not
+    checked here (see `crag_desktop.storage.migrations`); `journal` ("DELETE" or "WAL") is
+    applied by `set_journal_mode` once the schema has been checked.
+    """
+    if journal.upper() not in _JOURNAL_MODES:
+        raise ValueError(f"journal must be one of {sorted(_JOURNAL_MODES)}")
+    path = Path(path)
+    probe_file(path, create=create)
+    if create:
+        # SQLite gives its journal and WAL files the main file's permissions: make it
+        # user-only before SQLite ever sees it.
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+    keying = _Keying(path=path, passphrase=passphrase, lock=threading.Lock())
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher,
+        creator=_creator(keying),
+        # Connections are kept: each new one pays SQLCipher's key derivation (~80 ms).
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        # Bound values are children's details: keep them out of logs and exceptions.
+        hide_parameters=True,
+    )
+    event.listen(engine, "begin", _begin)
+    _KEYINGS[engine] = keying
+    try:
+        # Prove the key now, so the caller gets WrongPassphraseOrNotDatabase here.
+        with engine.connect():
+            pass
+    except BaseException:
+        engine.dispose()
+        if create:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    return engine
+
+
+def _begin(connection: Connection) -> None:
+    # Every SQLAlchemy transaction is a real SQLite transaction, DDL included.
+    connection.exec_driver_sql("BEGIN")
+
+
+def database_path(engine: Engine) -> Path:
+    """The file an engine made by `open_engine` works on."""
+    return _KEYINGS[engine].path
+
+
+def set_journal_mode(engine: Engine, mode: str) -> str:
+    """Switch the journal mode when it differs ("DELETE" or "WAL"); returns the mode in force.
+
+    WAL is a property of the file; DELETE is SQLite's default for a file not in WAL mode.
+    """
+    wanted = mode.upper()
+    if wanted not in _JOURNAL_MODES:
+        raise ValueError(f"mode must be one of {sorted(_JOURNAL_MODES)}")
+    current = journal_mode(engine)
+    if current == wanted:
+        return current
+    # Other pooled connections would keep the file in its old mode.
+    engine.dispose()
+    # A raw connection: SQLite refuses to change the journal mode inside a transaction,
+    # and the engine begins one for every statement.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA journal_mode = {wanted}")
+        row = cursor.fetchone()
+        result = None if row is None else row[0]
+        cursor.close()
+    finally:
+        raw.close()
+    engine.dispose()
+    return str(result).upper()
+
+
+def journal_mode(engine: Engine) -> str:
+    """The journal mode of the database ("DELETE", "WAL", ...)."""
+    with engine.connect() as connection:
+        return str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()).upper()
+
+
+def pragma(engine: Engine, name: str) -> Any:
+    """The value of a read-only PRAGMA on a pooled connection (for checks and tests)."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError("not a pragma name")
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+@contextlib.contextmanager
+def _single_connection(engine: Engine) -> Iterator[Any]:
+    # Rekeying re-encrypts every page: no other connection may hold pages under the old key.
+    engine.dispose()
+    keying = _KEYINGS[engine]
+    with keying.lock:
+        passphrase = keying.passphrase
+    connection = raw_connect(keying.path, passphrase)
+    try:
+        yield connection
+    finally:
+        connection.close()
+        engine.dispose()
+
+
+def rekey(engine: Engine, new_passphrase: str) -> None:
+    """Re-encrypt the database under `new_passphrase`; new connections use it."""
+    keying = _KEYINGS[engine]
+    with _single_connection(engine) as connection:
+        connection.execute(f"PRAGMA rekey = {_quote(new_passphrase)}")
+        with keying.lock:
+            keying.passphrase = new_passphrase
+
+
+def cipher_integrity_check(engine: Engine) -> list[str]:
+    """Pages whose HMAC fails (empty when every page is intact)."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def integrity_check(engine: Engine) -> list[str]:
+    """SQLite's own structural check and foreign key check (empty when all is well)."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+        problems = [str(row[0]) for row in rows if str(row[0]).lower() != "ok"]
+        for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"{row[0]} row {row[1]} refers to a missing {row[2]} record")
+    return problems
+
+
+def create_sqlite_triggers(connection: Any) -> None:
+    """Make the audit trail append-only in SQLite (called from the migrations)."""
+    for statement in ("UPDATE", "DELETE"):
+        connection.exec_driver_sql(
+            f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{statement.lower()} "
+            f"BEFORE {statement} ON audit_event "
+            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        )
+    connection.exec_driver_sql(
+        "CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head "
+        "BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END"
+    )
+
+
+def drop_sqlite_triggers(connection: Any) -> None:
+    """Undo `create_sqlite_triggers` (downgrade)."""
+    for name in ("audit_event_no_update", "audit_event_no_delete", "audit_head_no_delete"):
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")

@@ -1,0 +1,252 @@
+"""The dashboard's figures on a hand-built dataset, and the lists each figure opens."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crag_desktop.domain.clock import ClockKind, ClockStatus
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    ClockPause,
+    CriteriaDecision,
+    Document,
+    Recommendation,
+    Referral,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    DecidedOutcome,
+    IncidentType,
+    Methodology,
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+    ReferralStatus,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+)
+from crag_desktop.services.dashboard import DashboardFigures, DashboardService
+from crag_desktop.services.database import Database
+from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
+from crag_desktop.storage import repositories
+
+TODAY = date(2024, 3, 1)  # a Friday
+NOTIFICATION = ClockKind.SERIOUS_INCIDENT_NOTIFICATION
+RAPID = ClockKind.RAPID_REVIEW
+
+DECIDED = CriteriaDecision(
+    rule_set="WT2018",
+    rule_set_version="2018.1",
+    answers={},
+    rules_outcome="insufficient_information",
+    decided_outcome=DecidedOutcome.LCSPR,
+    alternative_review_type=None,
+    reason_if_different=None,
+    rationale="",
+    decided_on=date(2024, 1, 20),
+    meeting=None,
+)
+
+
+def referral(key: str, **fields: object) -> Referral:
+    values: dict[str, object] = {
+        "id": key,
+        "reference": f"CRAG-2023-{key}",
+        "received": date(2024, 1, 2),
+        "referring_agency": "csc",
+        "case_name": f"Child {key}",
+        "incident_date": None,
+        "incident_type": IncidentType.SERIOUS_HARM,
+        "children": (Child(pseudonym=f"Child {key}", sex=Sex.FEMALE),),
+        "summary": "",
+        "status": ReferralStatus.RECEIVED,
+    }
+    values.update(fields)
+    return Referral(**values)  # type: ignore[arg-type]
+
+
+def review(key: str, commissioned_on: date, status: ReviewStatus) -> Review:
+    return Review(
+        id=key,
+        referral=None,
+        title=f"Review {key}",
+        type=ReviewType.LCSPR,
+        methodology=Methodology.REVIEWER_LED,
+        status=status,
+        lead_reviewer="A Reviewer",
+        commissioned_on=commissioned_on,
+    )
+
+
+def recommendation(key: str, due: date | None, status: RecommendationStatus) -> Recommendation:
+    return Recommendation(
+        id=key,
+        review="V1",
+        number=int(key[3:]),
+        text="Share information",
+        scope=RecommendationScope.MULTI_AGENCY,
+        lead_agency="csc",
+        monitoring_group=MonitoringGroup.EXECUTIVE,
+        due=due,
+        status=status,
+    )
+
+
+DOCUMENT = Document(
+    agencies=(Agency(id="csc", name="Children's social care", kind=AgencyKind.OTHER),),
+    referrals=(
+        # Notification due Tuesday 5 March.
+        referral("P1", learned_on=date(2024, 2, 27)),
+        # Closed: no clock, not pending.
+        referral("P2", learned_on=date(2024, 2, 1), status=ReferralStatus.CLOSED),
+        # Decided but never notified: notification breached on 9 January.
+        referral(
+            "P3", learned_on=date(2024, 1, 2), decision=DECIDED, status=ReferralStatus.DECIDED
+        ),
+        # WT2018 era, notified 5 February: rapid review breached on 26 February.
+        referral(
+            "P4",
+            incident_date=date(2024, 1, 30),
+            learned_on=date(2024, 2, 1),
+            notified_on=date(2024, 2, 5),
+            status=ReferralStatus.GATHERING_INFORMATION,
+        ),
+        # Rapid review due 14 March: 9 working days away.
+        referral(
+            "P5",
+            incident_date=date(2024, 2, 20),
+            learned_on=date(2024, 2, 20),
+            notified_on=date(2024, 2, 22),
+            status=ReferralStatus.AWAITING_DECISION,
+        ),
+        # Rapid review due 21 March: 14 working days away, not shown yet.
+        referral(
+            "P6",
+            incident_date=date(2024, 2, 27),
+            learned_on=date(2024, 2, 27),
+            notified_on=date(2024, 2, 29),
+        ),
+        # WT2015 era: no rapid review clock.
+        referral("P7", incident_date=date(2017, 5, 1), notified_on=date(2017, 5, 3)),
+        # Notification clock paused since before it fell due: held, not shown.
+        referral(
+            "P8",
+            learned_on=date(2024, 1, 2),
+            clock_pauses=(
+                ClockPause(
+                    clock=NOTIFICATION.value,
+                    paused_on=date(2024, 1, 3),
+                    resumed_on=None,
+                    reason="Police asked to wait",
+                ),
+            ),
+        ),
+        # Paused for two working days then resumed: due 11 January, breached.
+        referral(
+            "P9",
+            learned_on=date(2024, 1, 2),
+            decision=DECIDED,
+            status=ReferralStatus.DECIDED,
+            clock_pauses=(
+                ClockPause(
+                    clock=NOTIFICATION.value,
+                    paused_on=date(2024, 1, 3),
+                    resumed_on=date(2024, 1, 5),
+                    reason="Trial",
+                ),
+            ),
+        ),
+    ),
+    reviews=(
+        # 6-month mark 29 February (31 August + 6 months): past it.
+        review("V1", date(2023, 8, 31), ReviewStatus.ACTIVE),
+        # 6-month mark is today: not past it yet.
+        review("V2", date(2023, 9, 1), ReviewStatus.COMMISSIONED),
+        review("V3", date(2022, 6, 1), ReviewStatus.COMPLETED_PENDING_PARALLEL),
+        review("V4", date(2022, 1, 1), ReviewStatus.PUBLISHED),
+        review("V5", date(2023, 2, 15), ReviewStatus.ACTIVE),
+        review("V6", date(2022, 1, 1), ReviewStatus.SIGNED_OFF),
+    ),
+    recommendations=(
+        recommendation("REC1", date(2024, 2, 1), RecommendationStatus.ON_TRACK),
+        recommendation("REC2", date(2024, 2, 1), RecommendationStatus.COMPLETED),
+        recommendation("REC3", TODAY, RecommendationStatus.NOT_STARTED),
+        recommendation("REC4", None, RecommendationStatus.AT_RISK),
+        recommendation("REC5", date(2023, 1, 1), RecommendationStatus.AT_RISK),
+    ),
+)
+
+
+@pytest.fixture
+def figures(database: Database) -> DashboardFigures:
+    with database.unit_of_work() as session:
+        repositories.add_document(session, DOCUMENT)
+    return DashboardService(db=database).figures(TODAY)
+
+
+def test_pending_decisions(database: Database, figures: DashboardFigures) -> None:
+    pending = figures.pending_decisions
+
+    assert pending.count == 6
+    assert set(pending.ids) == {"P1", "P4", "P5", "P6", "P7", "P8"}
+    referrals = ReferralList(db=database)
+    assert referrals.count(pending.query) == 6
+    assert {row.id for row in referrals.page(pending.query)} == set(pending.ids)
+
+
+def test_clocks_due_soon_or_breached_soonest_first(
+    database: Database, figures: DashboardFigures
+) -> None:
+    shown = [
+        (c.referral_id, c.state.kind, c.state.due_on, c.state.status) for c in figures.clocks_due
+    ]
+
+    assert shown == [
+        ("P3", NOTIFICATION, date(2024, 1, 9), ClockStatus.BREACHED),
+        ("P9", NOTIFICATION, date(2024, 1, 11), ClockStatus.BREACHED),
+        ("P4", RAPID, date(2024, 2, 26), ClockStatus.BREACHED),
+        ("P1", NOTIFICATION, date(2024, 3, 5), ClockStatus.DUE),
+        ("P5", RAPID, date(2024, 3, 14), ClockStatus.DUE),
+    ]
+    assert figures.clocks.count == 5
+    assert figures.clocks_due[0].reference == "CRAG-2023-P3"
+    assert ReferralList(db=database).count(figures.clocks.query) == 5
+
+
+def test_reviews_past_their_marks(database: Database, figures: DashboardFigures) -> None:
+    marks = {mark.months: mark.figure for mark in figures.review_marks}
+
+    assert {months: set(f.ids) for months, f in marks.items()} == {
+        6: {"V1", "V3", "V5"},
+        12: {"V3", "V5"},
+        18: {"V3"},
+    }
+    reviews = ReviewList(db=database)
+    for figure in marks.values():
+        assert figure.count == len(figure.ids)
+        assert {row.id for row in reviews.page(figure.query)} == set(figure.ids)
+
+
+def test_overdue_recommendations(database: Database, figures: DashboardFigures) -> None:
+    overdue = figures.overdue_recommendations
+
+    assert overdue.count == 2
+    assert overdue.ids == ("REC5", "REC1")
+    rows = RecommendationList(db=database, today=lambda: TODAY).page(overdue.query)
+    assert [row.id for row in rows] == ["REC5", "REC1"]
+    assert {row.derived_status for row in rows} == {RecommendationStatus.OVERDUE}
+
+
+def test_an_empty_database_has_nothing_to_show(database: Database) -> None:
+    empty = DashboardService(db=database).figures(TODAY)
+
+    assert empty.pending_decisions.count == 0
+    assert empty.clocks.count == 0
+    assert empty.clocks_due == ()
+    assert [mark.figure.count for mark in empty.review_marks] == [0, 0, 0]
+    assert empty.overdue_recommendations.count == 0

@@ -1,0 +1,470 @@
+"""The record lists: keyset pages give every row exactly once, in order, filtered in SQL."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+import pytest
+
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    CriteriaDecision,
+    Document,
+    Meeting,
+    Recommendation,
+    Referral,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    DecidedOutcome,
+    IncidentType,
+    Methodology,
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+    ReferralStatus,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+)
+from crag_desktop.services.audit_log import AuditLog, AuditQuery
+from crag_desktop.services.database import Database
+from crag_desktop.services.lists import (
+    MeetingList,
+    MeetingQuery,
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
+    ReferralList,
+    ReferralQuery,
+    ReferralSort,
+    ReviewList,
+    ReviewQuery,
+    ReviewSort,
+)
+from crag_desktop.storage import audit, repositories
+
+PASSPHRASE = "correct horse battery staple"
+OPERATOR = "Test Officer"
+
+REFERRALS = 2000
+REVIEWS = 300
+AS_OF = date(2017, 3, 1)
+
+AGENCIES = (
+    Agency(id="tvp", name="Thames Valley Police", kind=AgencyKind.POLICE),
+    Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
+    Agency(id="hp", name="Health provider", kind=AgencyKind.HEALTH_PROVIDER),
+)
+AGENCY_NAMES = {a.id: a.name for a in AGENCIES}
+CASE_NAMES = ("Baby L", "Child Q", "Child A and Child B", "Child X", "Adolescent 1", "Child 50%")
+
+
+def _decision(outcome: DecidedOutcome) -> CriteriaDecision:
+    return CriteriaDecision(
+        rule_set="WT2015",
+        rule_set_version="2015.1",
+        answers={},
+        rules_outcome="insufficient_information",
+        decided_outcome=outcome,
+        alternative_review_type=None,
+        reason_if_different=None,
+        rationale="",
+        decided_on=date(2016, 6, 1),
+        meeting=None,
+    )
+
+
+def build_document() -> Document:
+    """Many rows with many ties in every sortable column, from a fixed seed."""
+    rng = random.Random(20160401)
+    referrals = []
+    for i in range(REFERRALS):
+        outcome = rng.choice((None, None, *DecidedOutcome))
+        received = date(2015, 1, 1) + timedelta(days=rng.randrange(60) * 13)
+        referrals.append(
+            Referral(
+                # Ids not in insertion order, so that the id tie-break is really exercised.
+                id=f"R{(i * 7919) % 10007:05d}",
+                reference=f"CRAG-{received.year}-{rng.randrange(40):02d}",
+                received=received,
+                referring_agency=rng.choice(AGENCIES).id,
+                case_name=rng.choice(CASE_NAMES),
+                incident_date=None,
+                incident_type=rng.choice(tuple(IncidentType)),
+                children=tuple(
+                    Child(pseudonym=f"Child {n}", sex=Sex.UNKNOWN)
+                    for n in range(rng.randrange(1, 4))
+                ),
+                summary=rng.choice(("Found at home.", "Seen in A&E by the nurse.", "")),
+                decision=None if outcome is None else _decision(outcome),
+                status=rng.choice(tuple(ReferralStatus)),
+            )
+        )
+    reviews = []
+    for i in range(REVIEWS):
+        signed = rng.choice((None, date(2016, 1, 1) + timedelta(days=rng.randrange(20) * 30)))
+        reviews.append(
+            Review(
+                id=f"V{(i * 31) % 307:03d}",
+                referral=None,
+                title=rng.choice(CASE_NAMES),
+                type=rng.choice(tuple(ReviewType)),
+                methodology=rng.choice(tuple(Methodology)),
+                status=rng.choice(tuple(ReviewStatus)),
+                lead_reviewer=rng.choice(("A Reviewer", "B Reviewer")),
+                commissioned_on=date(2014, 4, 1) + timedelta(days=rng.randrange(30) * 40),
+                signed_off_on=signed,
+            )
+        )
+    recommendations = []
+    for i in range(600):
+        recommendations.append(
+            Recommendation(
+                id=f"REC{(i * 17) % 601:03d}",
+                review=rng.choice(reviews).id,
+                number=rng.randrange(1, 8),
+                text=rng.choice(("Share information", "Think FAMILY", "Train staff")),
+                scope=rng.choice(tuple(RecommendationScope)),
+                lead_agency=rng.choice(AGENCIES).id,
+                monitoring_group=rng.choice(tuple(MonitoringGroup)),
+                due=rng.choice((None, date(2016, 6, 1), date(2017, 3, 1), date(2017, 9, 30))),
+                status=rng.choice(tuple(RecommendationStatus)),
+            )
+        )
+    meetings = tuple(
+        Meeting(
+            id=f"mt{i:03d}",
+            date=date(2016, 1, 1) + timedelta(days=(i % 40) * 14),
+            attendees=(),
+            referrals_considered=tuple(r.id for r in referrals[i : i + i % 3]),
+            notes="Quorate" if i % 2 else "Chair absent",
+        )
+        for i in range(120)
+    )
+    return Document(
+        agencies=AGENCIES,
+        referrals=tuple(referrals),
+        reviews=tuple(reviews),
+        recommendations=tuple(recommendations),
+        meetings=meetings,
+    )
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Document]]:
+    """One database for the module: the lists only read it."""
+    path = tmp_path_factory.mktemp("lists") / "crag.db"
+    db = Database.create(path, PASSPHRASE, operator=OPERATOR)
+    document = build_document()
+    with db.unit_of_work() as session:
+        repositories.add_document(session, document)
+        for i in range(250):
+            audit.append(
+                session,
+                operator=("Ann", "Bob")[i % 2],
+                action="update",
+                record_type=("referral", "review")[i % 3 == 0],
+                record_id=f"R{i}",
+                changes=[("case_name", "Child Q", f"Child {i}")],
+                reason="typo" if i % 5 == 0 else None,
+            )
+    try:
+        yield db, document
+    finally:
+        db.close()
+
+
+T = TypeVar("T")
+
+
+def all_pages(fetch: Callable[[Any], Sequence[T]], key: Callable[[T], Any]) -> list[T]:
+    """Every row, page by page, each page asked for after the last row's sort key."""
+    rows: list[T] = []
+    after = None
+    while True:
+        page = fetch(after)
+        rows.extend(page)
+        if not page:
+            return rows
+        after = key(page[-1])
+
+
+def ordered(items: list[tuple[Any, str]], descending: bool) -> list[str]:
+    """Ids by (value, id), NULL values last; descending is the exact reverse."""
+    present = sorted((v, i) for v, i in items if v is not None)
+    missing = sorted(i for v, i in items if v is None)
+    ids = [i for _, i in present] + missing
+    return ids[::-1] if descending else ids
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+REFERRAL_VALUE: dict[ReferralSort, Callable[[Referral], Any]] = {
+    ReferralSort.REFERENCE: lambda r: r.reference,
+    ReferralSort.RECEIVED: lambda r: r.received,
+    ReferralSort.CASE_NAME: lambda r: r.case_name,
+    ReferralSort.AGENCY: lambda r: AGENCY_NAMES[r.referring_agency],
+    ReferralSort.STATUS: lambda r: r.status.value,
+    ReferralSort.INCIDENT_TYPE: lambda r: r.incident_type.value,
+}
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", list(ReferralSort))
+def test_referral_pages_cover_every_row_once_in_order(
+    filled: tuple[Database, Document], sort: ReferralSort, descending: bool
+) -> None:
+    db, document = filled
+    lists = ReferralList(db=db)
+    query = ReferralQuery(sort=sort, descending=descending)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=97), lambda r: r.sort_key)
+
+    value = REFERRAL_VALUE[sort]
+    expected = ordered([(value(r), r.id) for r in document.referrals], descending)
+    assert [row.id for row in rows] == expected
+    assert lists.count(query) == REFERRALS
+
+
+def test_referral_row_shows_the_list_columns(filled: tuple[Database, Document]) -> None:
+    db, document = filled
+    decided = next(r for r in document.referrals if r.decision is not None)
+    (row,) = ReferralList(db=db).page(ReferralQuery(ids=(decided.id,)))
+
+    assert row.reference == decided.reference
+    assert row.agency_name == AGENCY_NAMES[decided.referring_agency]
+    assert row.children_count == len(decided.children)
+    assert row.decided_outcome == decided.decision.decided_outcome  # type: ignore[union-attr]
+    assert row.sort_key == (decided.received, decided.id)
+
+
+def referral_filters() -> list[tuple[ReferralQuery, Callable[[Referral], bool]]]:
+    return [
+        (ReferralQuery(text="baby"), lambda r: "baby" in r.case_name.lower()),
+        (
+            ReferralQuery(text="a&E BY"),
+            lambda r: "a&e by" in (r.reference + r.case_name + r.summary).lower(),
+        ),
+        # LIKE's wildcards in the search are plain characters.
+        (ReferralQuery(text="50%"), lambda r: "50%" in r.case_name),
+        (ReferralQuery(text="_"), lambda r: False),
+        (ReferralQuery(status=ReferralStatus.CLOSED), lambda r: r.status == "closed"),
+        (ReferralQuery(referring_agency="hp"), lambda r: r.referring_agency == "hp"),
+        (
+            ReferralQuery(reporting_year=2015),
+            lambda r: date(2015, 4, 1) <= r.received <= date(2016, 3, 31),
+        ),
+        (
+            ReferralQuery(incident_type=IncidentType.DEATH),
+            lambda r: r.incident_type == IncidentType.DEATH,
+        ),
+        (
+            ReferralQuery(decided_outcome=DecidedOutcome.SCR),
+            lambda r: r.decision is not None and r.decision.decided_outcome == "scr",
+        ),
+        (
+            ReferralQuery(pending_decision=True),
+            lambda r: r.decision is None and r.status != "closed",
+        ),
+        (
+            ReferralQuery(text="child", referring_agency="tvp", status=ReferralStatus.RECEIVED),
+            lambda r: (
+                "child" in r.case_name.lower()
+                and r.referring_agency == "tvp"
+                and r.status == "received"
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("query", "keep"), referral_filters())
+def test_referral_filters_match_python(
+    filled: tuple[Database, Document],
+    query: ReferralQuery,
+    keep: Callable[[Referral], bool],
+) -> None:
+    db, document = filled
+    lists = ReferralList(db=db)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=500), lambda r: r.sort_key)
+
+    expected = ordered([(r.received, r.id) for r in document.referrals if keep(r)], False)
+    # Every filter but the literal "_" search keeps some rows, so none passes vacuously.
+    assert bool(expected) == (query.text != "_")
+    assert [row.id for row in rows] == expected
+    assert lists.count(query) == len(expected)
+
+
+def test_a_page_is_never_empty_before_the_end_and_limit_is_checked(
+    filled: tuple[Database, Document],
+) -> None:
+    lists = ReferralList(db=filled[0])
+    first = lists.page(ReferralQuery(), limit=10)
+
+    assert len(first) == 10
+    with pytest.raises(ValueError, match="at least one row"):
+        lists.page(ReferralQuery(), limit=0)
+
+
+# --- Reviews, recommendations, meetings --------------------------------------------------------
+
+REVIEW_VALUE: dict[ReviewSort, Callable[[Review], Any]] = {
+    ReviewSort.TITLE: lambda v: v.title,
+    ReviewSort.COMMISSIONED_ON: lambda v: v.commissioned_on,
+    ReviewSort.STATUS: lambda v: v.status.value,
+    ReviewSort.TYPE: lambda v: v.type.value,
+    ReviewSort.METHODOLOGY: lambda v: v.methodology.value,
+    ReviewSort.LEAD_REVIEWER: lambda v: v.lead_reviewer,
+    ReviewSort.SIGNED_OFF_ON: lambda v: v.signed_off_on,
+    ReviewSort.PUBLISHED_ON: lambda v: v.published_on,
+}
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", list(ReviewSort))
+def test_review_pages_cover_every_row_once_nulls_included(
+    filled: tuple[Database, Document], sort: ReviewSort, descending: bool
+) -> None:
+    db, document = filled
+    lists = ReviewList(db=db)
+    query = ReviewQuery(sort=sort, descending=descending)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=13), lambda r: r.sort_key)
+
+    value = REVIEW_VALUE[sort]
+    assert [r.id for r in rows] == ordered([(value(v), v.id) for v in document.reviews], descending)
+
+
+def test_review_filters(filled: tuple[Database, Document]) -> None:
+    db, document = filled
+    lists = ReviewList(db=db)
+    query = ReviewQuery(
+        unfinished=True, commissioned_on_or_before=date(2015, 6, 30), type=ReviewType.SCR
+    )
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=7), lambda r: r.sort_key)
+
+    expected = {
+        v.id
+        for v in document.reviews
+        if v.status not in ("signed_off", "published")
+        and v.commissioned_on <= date(2015, 6, 30)
+        and v.type == ReviewType.SCR
+    }
+    assert {r.id for r in rows} == expected
+    assert lists.count(query) == len(expected)
+    year = ReviewQuery(commissioned_year=2015, methodology=Methodology.WT2010)
+    assert lists.count(year) == sum(
+        1
+        for v in document.reviews
+        if date(2015, 4, 1) <= v.commissioned_on <= date(2016, 3, 31)
+        and v.methodology == Methodology.WT2010
+    )
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", list(RecommendationSort))
+def test_recommendation_pages_cover_every_row_once(
+    filled: tuple[Database, Document], sort: RecommendationSort, descending: bool
+) -> None:
+    db, document = filled
+    titles = {v.id: v.title for v in document.reviews}
+    value: dict[RecommendationSort, Callable[[Recommendation], Any]] = {
+        RecommendationSort.REVIEW: lambda r: (titles[r.review], r.number),
+        RecommendationSort.NUMBER: lambda r: r.number,
+        RecommendationSort.LEAD_AGENCY: lambda r: AGENCY_NAMES[r.lead_agency],
+        RecommendationSort.MONITORING_GROUP: lambda r: r.monitoring_group.value,
+        RecommendationSort.DUE: lambda r: r.due,
+        RecommendationSort.STATUS: lambda r: r.status.value,
+    }
+    lists = RecommendationList(db=db, today=lambda: AS_OF)
+    query = RecommendationQuery(sort=sort, descending=descending)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=41), lambda r: r.sort_key)
+
+    expected = ordered([(value[sort](r), r.id) for r in document.recommendations], descending)
+    assert [r.id for r in rows] == expected
+
+
+def test_overdue_recommendations_and_the_derived_status(
+    filled: tuple[Database, Document],
+) -> None:
+    db, document = filled
+    lists = RecommendationList(db=db, today=lambda: AS_OF)
+    query = RecommendationQuery(overdue_on=AS_OF, monitoring_group=MonitoringGroup.PAQA)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=50), lambda r: r.sort_key)
+
+    expected = {
+        r.id
+        for r in document.recommendations
+        if r.due is not None
+        and r.due < AS_OF
+        and not r.status.closed
+        and r.monitoring_group == MonitoringGroup.PAQA
+    }
+    assert expected
+    assert {r.id for r in rows} == expected
+    assert all(r.derived_status == RecommendationStatus.OVERDUE for r in rows)
+    every = all_pages(
+        lambda after: lists.page(RecommendationQuery(), after=after, limit=200),
+        lambda r: r.sort_key,
+    )
+    not_overdue = [r for r in every if r.due is None or r.due >= AS_OF]
+    assert all(r.derived_status == r.status for r in not_overdue)
+
+
+def test_recommendation_text_and_lead_agency_filters(filled: tuple[Database, Document]) -> None:
+    db, document = filled
+    lists = RecommendationList(db=db, today=lambda: AS_OF)
+
+    count = lists.count(RecommendationQuery(text="family", lead_agency="csc"))
+
+    assert count == sum(
+        1 for r in document.recommendations if r.text == "Think FAMILY" and r.lead_agency == "csc"
+    )
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_meeting_pages_by_date(filled: tuple[Database, Document], descending: bool) -> None:
+    db, document = filled
+    lists = MeetingList(db=db)
+    query = MeetingQuery(descending=descending)
+
+    rows = all_pages(lambda after: lists.page(query, after=after, limit=9), lambda r: r.sort_key)
+
+    assert [r.id for r in rows] == ordered([(m.date, m.id) for m in document.meetings], descending)
+    by_id = {m.id: m for m in document.meetings}
+    assert all(r.referral_count == len(by_id[r.id].referrals_considered) for r in rows)
+    assert lists.count(MeetingQuery(text="absent", reporting_year=2016)) == sum(
+        1
+        for m in document.meetings
+        if m.notes == "Chair absent" and date(2016, 4, 1) <= m.date <= date(2017, 3, 31)
+    )
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+def test_audit_log_is_newest_first_and_filters(filled: tuple[Database, Document]) -> None:
+    db, _ = filled
+    log = AuditLog(db=db)
+    query = AuditQuery(operator="Bob", record_type="referral")
+
+    rows = all_pages(lambda after: log.page(query, after=after, limit=16), lambda r: r.sort_key)
+
+    seqs = [r.seq for r in rows]
+    assert seqs == sorted(seqs, reverse=True)
+    assert len(rows) == log.count(query) == sum(1 for i in range(250) if i % 2 and i % 3)
+    assert all(r.operator == "Bob" and r.record_type == "referral" for r in rows)
+    # 249 is a review event (i % 3 == 0), so Bob's newest referral event is 247.
+    assert rows[0].changes == (("case_name", "Child Q", "Child 247"),)
+    typo = log.count(AuditQuery(text="TYPO"))
+    assert typo == 50
+    assert log.count(AuditQuery(text="Child 24")) == 11  # 24 and 240-249

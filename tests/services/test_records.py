@@ -1,0 +1,355 @@
+"""The record screens' use cases on a real encrypted database: saves, audit, deletes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+import pytest
+
+from crag_desktop.domain.errors import RecordNotFound, ValidationFailed
+from crag_desktop.domain.records import (
+    ActionUpdate,
+    Agency,
+    AgencyAction,
+    AuditEvent,
+    Child,
+    LearningPoint,
+    Meeting,
+    Member,
+    Recommendation,
+    Referral,
+    ReportText,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    IncidentType,
+    Methodology,
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+    ReportSection,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+)
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.database import Database
+from crag_desktop.services.records import Choice, RecordInUseError, RecordService
+from crag_desktop.storage import audit
+
+TODAY = date(2017, 3, 1)
+
+
+def events(db: Database, record_type: str, record_id: str | None = None) -> list[AuditEvent]:
+    with db.unit_of_work() as session:
+        return audit.list_events(session, record_type=record_type, record_id=record_id)
+
+
+def referral(key: str = "R1", **changes: object) -> Referral:
+    base = Referral(
+        id=key,
+        reference=f"CRAG-2016-{key[1:].zfill(2)}",
+        received=date(2016, 5, 10),
+        referring_agency="tvp",
+        case_name="Child Q",
+        incident_date=date(2016, 5, 1),
+        incident_type=IncidentType.SERIOUS_HARM,
+        children=(Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),),
+        summary="Admitted to hospital with injuries.",
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def review(key: str = "V1", **changes: object) -> Review:
+    base = Review(
+        id=key,
+        referral="R1",
+        title="Child Q",
+        type=ReviewType.SCR,
+        methodology=Methodology.SCIE_SYSTEMS,
+        status=ReviewStatus.ACTIVE,
+        lead_reviewer="A Reviewer",
+        commissioned_on=date(2016, 7, 1),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def recommendation(key: str = "REC1") -> Recommendation:
+    return Recommendation(
+        id=key,
+        review="V1",
+        number=1,
+        text="Agencies share information about fathers.",
+        scope=RecommendationScope.MULTI_AGENCY,
+        lead_agency="tvp",
+        monitoring_group=MonitoringGroup.EXECUTIVE,
+        due=date(2017, 9, 30),
+        status=RecommendationStatus.ON_TRACK,
+        actions=(
+            AgencyAction(
+                id="A1",
+                owner_agency="tvp",
+                description="Train officers.",
+                due=date(2017, 6, 30),
+                updates=(
+                    ActionUpdate(
+                        on=date(2017, 1, 10),
+                        status=RecommendationStatus.ON_TRACK,
+                        note="Course booked",
+                        by="m1",
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+def service(database: Database) -> RecordService:
+    records = RecordService(db=database, today=lambda: TODAY)
+    records.save_agency(Agency(id="tvp", name="Thames Valley Police", kind=AgencyKind.POLICE))
+    records.save_agency(
+        Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
+    )
+    records.save_member(Member(id="m1", name="Zoe Chair", agency="csc", role="Chair"))
+    return records
+
+
+def test_creating_a_record_audits_every_field(database: Database, service: RecordService) -> None:
+    changes = service.save_referral(referral(), reason="received by email")
+
+    assert changes == Changes.of_created("referral", "R1")
+    assert service.get_referral("R1") == referral()
+    (event,) = events(database, "referral", "R1")
+    assert event.action == "create"
+    assert event.operator == database.operator
+    assert event.reason == "received by email"
+    diff = {field: (old, new) for field, old, new in event.changes}
+    assert diff["case_name"] == (None, "Child Q")
+    assert diff["children[0].age_years"] == (None, "2")
+
+
+def test_updating_a_record_audits_only_what_changed(
+    database: Database, service: RecordService
+) -> None:
+    service.save_referral(referral())
+    changed = referral(
+        case_name="Child R",
+        children=(
+            Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),
+            Child(pseudonym="Child S", sex=Sex.MALE, age_years=4),
+        ),
+    )
+
+    changes = service.save_referral(changed, reason="second child found")
+
+    assert changes == Changes.of_updated("referral", "R1")
+    assert service.get_referral("R1") == changed
+    create, update = events(database, "referral", "R1")
+    assert (create.action, update.action) == ("create", "update")
+    assert update.reason == "second child found"
+    fields = {field for field, _, _ in update.changes}
+    assert ("case_name", "Child Q", "Child R") in update.changes
+    assert "children[1].pseudonym" in fields
+    assert "summary" not in fields
+    assert "children[0].age_years" not in fields
+
+
+def test_saving_an_unchanged_record_writes_nothing(
+    database: Database, service: RecordService
+) -> None:
+    service.save_referral(referral())
+
+    changes = service.save_referral(referral())
+
+    assert not changes
+    assert len(events(database, "referral", "R1")) == 1
+
+
+def test_validation_names_the_field_and_saves_nothing(
+    database: Database, service: RecordService
+) -> None:
+    bad = referral(
+        children=(
+            Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),
+            Child(pseudonym="Child S", sex=Sex.MALE, age_years=30),
+        )
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        service.save_referral(bad)
+
+    assert "children[1].age_years" in [error.path for error in caught.value.errors]
+    assert "referral was not saved" in str(caught.value)
+    with pytest.raises(RecordNotFound):
+        service.get_referral("R1")
+    assert events(database, "referral") == []
+
+
+def test_a_future_date_is_refused_against_the_injected_today(service: RecordService) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.save_referral(referral(received=date(2017, 3, 2)))
+
+    assert "received" in [error.path for error in caught.value.errors]
+
+
+def test_delete_is_refused_while_other_records_refer(
+    database: Database, service: RecordService
+) -> None:
+    for key in ("R1", "R2", "R3"):
+        service.save_referral(referral(key))
+    service.save_member(Member(id="m2", name="Sam Detective", agency="tvp"))
+
+    with pytest.raises(RecordInUseError) as caught:
+        service.delete_agency("tvp")
+
+    assert str(caught.value) == (
+        "Thames Valley Police cannot be deleted: 3 referrals name it as referring agency "
+        "and 1 member belongs to it. Change or delete those records first."
+    )
+    assert service.get_agency("tvp").name == "Thames Valley Police"
+    assert [e.action for e in events(database, "agency", "tvp")] == ["create"]
+
+
+def test_delete_once_nothing_refers(database: Database, service: RecordService) -> None:
+    service.save_referral(referral())
+    service.save_review(review())
+    with pytest.raises(RecordInUseError, match="1 review was commissioned from it"):
+        service.delete_referral("R1")
+
+    assert service.delete_review("V1", reason="entered twice") == Changes.of_deleted("review", "V1")
+    changes = service.delete_referral("R1")
+
+    assert changes == Changes.of_deleted("referral", "R1")
+    with pytest.raises(RecordNotFound):
+        service.get_referral("R1")
+    last = events(database, "referral", "R1")[-1]
+    assert last.action == "delete"
+    assert ("case_name", "Child Q", None) in last.changes
+    assert events(database, "review", "V1")[-1].reason == "entered twice"
+
+
+def test_deleting_a_missing_record_says_so(service: RecordService) -> None:
+    with pytest.raises(RecordNotFound, match="no meeting 'nope'"):
+        service.delete_meeting("nope")
+
+
+def test_a_member_in_a_meeting_cannot_be_deleted(service: RecordService) -> None:
+    service.save_meeting(
+        Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=())
+    )
+
+    with pytest.raises(RecordInUseError, match="Zoe Chair cannot be deleted: 1 meeting lists"):
+        service.delete_member("m1")
+
+
+def test_new_ids_are_short_prefixed_and_unique(service: RecordService) -> None:
+    ids = {service.new_id("referral") for _ in range(50)}
+
+    assert len(ids) == 50
+    assert all(re.fullmatch(r"R-[0-9a-f]{6}", key) for key in ids)
+    assert re.fullmatch(r"REC-[0-9a-f]{6}", service.new_id("recommendation"))
+    with pytest.raises(ValueError, match="no record type"):
+        service.new_id("nonsense")
+
+
+def test_suggested_reference_is_the_next_in_the_reporting_year(service: RecordService) -> None:
+    assert service.suggest_referral_reference(date(2016, 5, 1)) == "CRAG-2016-01"
+    for key in ("R1", "R2", "R4"):
+        service.save_referral(referral(key))
+    service.save_referral(referral("R9", reference="CRAG-2016-draft"))
+
+    # January 2017 is still in the 2016/17 reporting year.
+    assert service.suggest_referral_reference(date(2017, 1, 15)) == "CRAG-2016-05"
+    assert service.suggest_referral_reference(date(2016, 3, 31)) == "CRAG-2015-01"
+
+
+def test_action_updates_are_appended_never_overwritten(
+    database: Database, service: RecordService
+) -> None:
+    service.save_referral(referral())
+    service.save_review(review())
+    service.save_recommendation(recommendation())
+    update = ActionUpdate(
+        on=date(2017, 2, 1), status=RecommendationStatus.AT_RISK, note="Trainer ill", by=None
+    )
+
+    changes = service.add_action_update("REC1", "A1", update, reason="PAQA meeting")
+
+    assert changes == Changes.of_updated("recommendation", "REC1")
+    updates = service.get_recommendation("REC1").actions[0].updates
+    assert [u.note for u in updates] == ["Course booked", "Trainer ill"]
+    event = events(database, "recommendation", "REC1")[-1]
+    assert ("actions[0].updates[1].note", None, "Trainer ill") in event.changes
+    assert all(not field.startswith("actions[0].updates[0]") for field, _, _ in event.changes)
+    with pytest.raises(RecordNotFound):
+        service.add_action_update("REC1", "A9", update)
+
+
+def test_an_update_dated_before_the_last_is_refused(service: RecordService) -> None:
+    service.save_referral(referral())
+    service.save_review(review())
+    service.save_recommendation(recommendation())
+    early = ActionUpdate(
+        on=date(2016, 12, 1), status=RecommendationStatus.ON_TRACK, note="Late entry", by=None
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        service.add_action_update("REC1", "A1", early)
+
+    assert [e.path for e in caught.value.errors] == ["actions[0].updates[1].on"]
+    assert len(service.get_recommendation("REC1").actions[0].updates) == 1
+
+
+def test_lookups_are_sorted_by_label(service: RecordService) -> None:
+    service.save_member(Member(id="m0", name="Alex Lawyer", agency="csc"))
+    service.save_learning_point(LearningPoint(id="lp1", text="Think family"))
+    service.save_learning_point(LearningPoint(id="lp2", text="Assess fathers"))
+    service.save_meeting(
+        Meeting(id="mtA", date=date(2016, 6, 1), attendees=(), referrals_considered=())
+    )
+    service.save_meeting(
+        Meeting(id="mtB", date=date(2016, 9, 14), attendees=(), referrals_considered=())
+    )
+    service.save_referral(referral())
+    service.save_review(review("V2", title="Baby L"))
+    service.save_review(review("V1", title="Child Q"))
+
+    assert [a.name for a in service.agencies()] == [
+        "Children's social care",
+        "Thames Valley Police",
+    ]
+    assert [m.id for m in service.members()] == ["m0", "m1"]
+    assert [p.id for p in service.learning_points()] == ["lp2", "lp1"]
+    assert service.meetings() == [Choice("mtB", "14 September 2016"), Choice("mtA", "1 June 2016")]
+    assert service.reviews() == [Choice("V2", "Baby L"), Choice("V1", "Child Q")]
+
+
+def test_reviews_of_a_referral(service: RecordService) -> None:
+    service.save_referral(referral())
+    service.save_referral(referral("R2"))
+    service.save_review(review("V2", commissioned_on=date(2016, 9, 1)))
+    service.save_review(review("V1"))
+    service.save_review(review("V3", referral="R2"))
+
+    assert [v.id for v in service.reviews_of_referral("R1")] == ["V1", "V2"]
+    assert service.reviews_of_referral("R9") == []
+
+
+def test_report_texts_are_keyed_by_year_and_section(
+    database: Database, service: RecordService
+) -> None:
+    text = ReportText(year=2016, section=ReportSection.INTRODUCTION, text="This year...")
+
+    assert service.save_report_text(text) == Changes.of_created("report_text", "2016/introduction")
+    assert service.get_report_text(2016, ReportSection.INTRODUCTION) == text
+    service.save_report_text(dataclasses.replace(text, text="This busy year..."))
+    service.delete_report_text(2016, ReportSection.INTRODUCTION)
+
+    actions = [e.action for e in events(database, "report_text", "2016/introduction")]
+    assert actions == ["create", "update", "delete"]
+    with pytest.raises(RecordNotFound):
+        service.get_report_text(2016, ReportSection.INTRODUCTION)

@@ -1,0 +1,79 @@
+"""One process at a time per database; a crashed holder never leaves it locked."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crag_desktop.domain.errors import DatabaseInUse
+from crag_desktop.services.database import Database
+from crag_desktop.storage.lock import DatabaseLock, lock_path
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def test_second_holder_is_refused_until_release(tmp_db_path: Path) -> None:
+    first, second = DatabaseLock(tmp_db_path), DatabaseLock(tmp_db_path)
+    with first:
+        assert first.held
+        with pytest.raises(DatabaseInUse):
+            second.acquire()
+        assert not second.held
+        assert stat.S_IMODE(lock_path(tmp_db_path).stat().st_mode) == 0o600
+    second.acquire()
+    second.release()
+    second.release()  # idempotent
+
+
+def test_open_database_refuses_a_second_open(database: Database) -> None:
+    with pytest.raises(DatabaseInUse):
+        Database.open(database.path, PASSPHRASE, operator="Another")
+    database.close()
+    database.close()
+    with Database.open(database.path, PASSPHRASE, operator="Another") as again:
+        assert again.operator == "Another"
+
+
+def test_lock_of_a_killed_process_is_recovered(tmp_db_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from crag_desktop.storage.lock import DatabaseLock
+        lock = DatabaseLock(Path({str(tmp_db_path)!r}))
+        lock.acquire()
+        print("locked", flush=True)
+        sys.stdin.read()
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseInUse):
+            DatabaseLock(tmp_db_path).acquire()
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+        assert child.stdin is not None
+        child.stdin.close()
+        assert child.stdout is not None
+        child.stdout.close()
+    with DatabaseLock(tmp_db_path) as recovered:
+        assert recovered.held

@@ -1,0 +1,232 @@
+"""Records go in and come back exactly; references are enforced; ids are reported."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from crag_desktop.domain.errors import RecordNotFound, ValidationFailed
+from crag_desktop.domain.records import Agency, Document, Member, ReportText
+from crag_desktop.domain.vocabulary import AgencyKind, ReportSection
+from crag_desktop.services.database import Database
+from crag_desktop.storage import repositories as repo
+
+from .sample import AWKWARD, rich_document
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def test_rich_document_round_trips_exactly(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    with database.unit_of_work() as session:
+        assert repo.load_document(session) == document
+
+
+def test_round_trip_survives_closing_and_reopening(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    database.close()
+    reopened = Database.open(database.path, PASSPHRASE, operator="Someone")
+    with reopened, reopened.unit_of_work() as session:
+        loaded = repo.load_document(session)
+    assert loaded == document
+    assert loaded.referrals[0].summary == AWKWARD
+
+
+def test_second_document_is_added_after_the_first(database: Database) -> None:
+    first, second = rich_document("a-"), rich_document("b-")
+    with database.unit_of_work() as session:
+        repo.add_document(session, first)
+    with database.unit_of_work() as session:
+        repo.add_document(session, dataclasses.replace(second, report_texts=()))
+    with database.unit_of_work() as session:
+        loaded = repo.load_document(session)
+    assert loaded.referrals == first.referrals + second.referrals
+    assert loaded.recommendations == first.recommendations + second.recommendations
+
+
+def test_importing_a_taken_id_adds_nothing(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    clash = Document(
+        agencies=(Agency(id="new", name="New", kind=AgencyKind.OTHER),),
+        members=(Member(id="m1", name="Duplicate", agency="new"),),
+    )
+    with pytest.raises(ValidationFailed), database.unit_of_work() as session:
+        repo.add_document(session, clash)
+    with database.unit_of_work() as session:
+        assert repo.load_document(session) == document
+        assert "new" not in repo.existing_ids(session)["agencies"]
+
+
+def test_existing_ids_lists_every_list(database: Database) -> None:
+    with database.unit_of_work() as session:
+        repo.add_document(session, rich_document())
+        ids = repo.existing_ids(session)
+    assert set(ids) == set(repo.DOCUMENT_LISTS)
+    assert ids["referrals"] == {"R1", "R2"}
+    assert ids["report_texts"] == {"2016/introduction", "2015/conclusion"}
+    assert ids["learning_events"] == {"le1", "le2"}
+
+
+def test_get_save_replace_delete_referral(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    referral = document.referrals[0]
+    assert referral.decision is not None
+    changed = dataclasses.replace(
+        referral,
+        children=referral.children[1:],
+        decision=dataclasses.replace(referral.decision, attendees=("m1",), evidence={}),
+        summary="new summary",
+    )
+    with database.unit_of_work() as session:
+        assert repo.save_referral(session, changed) is False
+    with database.unit_of_work() as session:
+        assert repo.get_referral(session, referral.id) == changed
+        # Replacing keeps the record's place in the list.
+        assert [r.id for r in repo.list_referrals(session)] == ["R2", "R1"]
+        undecided = dataclasses.replace(changed, decision=None)
+        repo.save_referral(session, undecided)
+        assert repo.get_referral(session, referral.id).decision is None
+
+
+def test_new_record_goes_last(database: Database) -> None:
+    with database.unit_of_work() as session:
+        repo.add_document(session, rich_document())
+        new = Agency(id="aaa", name="First by id", kind=AgencyKind.EDUCATION)
+        assert repo.save_agency(session, new) is True
+        assert repo.list_agencies(session)[-1] == new
+
+
+def test_missing_record_raises_record_not_found(database: Database) -> None:
+    with database.unit_of_work() as session:
+        with pytest.raises(RecordNotFound):
+            repo.get_referral(session, "nope")
+        with pytest.raises(RecordNotFound):
+            repo.delete_review(session, "nope")
+        with pytest.raises(RecordNotFound):
+            repo.get_report_text(session, 2016, "introduction")
+
+
+def test_record_naming_a_missing_one_is_refused(database: Database) -> None:
+    with database.unit_of_work() as session:
+        repo.add_document(session, rich_document())
+    member = Member(id="m9", name="Orphan", agency="no-such-agency")
+    with pytest.raises(ValidationFailed) as caught, database.unit_of_work() as session:
+        repo.save_member(session, member)
+    assert "member" in str(caught.value.errors[0])
+    with database.unit_of_work() as session, pytest.raises(RecordNotFound):
+        repo.get_member(session, "m9")
+
+
+def test_deleting_a_record_still_used_is_refused_and_changes_nothing(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    with pytest.raises(ValidationFailed), database.unit_of_work() as session:
+        repo.delete_referral(session, "R2")
+    with database.unit_of_work() as session:
+        assert repo.get_referral(session, "R2") == document.referrals[0]
+
+
+def test_delete_takes_the_parts_with_it(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+        repo.delete_learning_event(session, "le1")
+        repo.delete_recommendation(session, "REC1")
+        repo.delete_meeting(session, "mt2")
+    with database.unit_of_work() as session:
+        loaded = repo.load_document(session)
+    assert [e.id for e in loaded.learning_events] == ["le2"]
+    assert [r.id for r in loaded.recommendations] == ["REC2"]
+    assert loaded.recommendations[0].actions == document.recommendations[1].actions
+    assert database.check() == []
+
+
+def test_each_record_type_get_list_save_delete(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+        assert repo.get_agency(session, "tvp") == document.agencies[0]
+        assert repo.get_member(session, "m2") == document.members[1]
+        assert repo.get_learning_point(session, "lp1") == document.learning_points[1]
+        assert repo.get_review(session, "V1") == document.reviews[0]
+        assert repo.get_recommendation(session, "REC1") == document.recommendations[0]
+        assert repo.list_recommendations(session, review="V2") == []
+        assert repo.get_meeting(session, "mt1") == document.meetings[0]
+        assert repo.get_learning_event(session, "le1") == document.learning_events[0]
+        assert repo.list_members(session) == list(document.members)
+        assert repo.list_learning_points(session) == list(document.learning_points)
+        assert repo.list_reviews(session) == list(document.reviews)
+        assert repo.list_meetings(session) == list(document.meetings)
+        assert repo.list_learning_events(session) == list(document.learning_events)
+        review = dataclasses.replace(document.reviews[0], learning_summary=None, cost_gbp=None)
+        repo.save_review(session, review)
+        assert repo.get_review(session, "V1") == review
+        point = dataclasses.replace(document.learning_points[0], text="changed")
+        repo.save_learning_point(session, point)
+        assert repo.get_learning_point(session, point.id) == point
+        repo.delete_learning_event(session, "le1")
+        repo.delete_learning_event(session, "le2")
+        repo.delete_recommendation(session, "REC1")
+        repo.delete_recommendation(session, "REC2")
+        repo.delete_review(session, "V2")
+        repo.delete_meeting(session, "mt2")
+        loaded = repo.load_document(session)
+    assert [r.id for r in loaded.reviews] == ["V1"]
+    assert loaded.recommendations == ()
+    assert [m.id for m in loaded.meetings] == ["mt1"]
+
+
+def test_report_texts(database: Database) -> None:
+    text = ReportText(year=2017, section=ReportSection.CONCLUSION, text="One")
+    with database.unit_of_work() as session:
+        assert repo.save_report_text(session, text) is True
+        assert repo.save_report_text(session, dataclasses.replace(text, text="Two")) is False
+        assert repo.get_report_text(session, 2017, "conclusion").text == "Two"
+        assert repo.list_report_texts(session, year=2016) == []
+        repo.delete_report_text(session, 2017, "conclusion")
+        assert repo.list_report_texts(session) == []
+
+
+def test_money_keeps_pence(database: Database) -> None:
+    from decimal import Decimal
+
+    document = rich_document()
+    review = dataclasses.replace(document.reviews[1], cost_gbp=Decimal("9999999999.99"))
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+        assert repo.save_review(session, review) is False
+        assert repo.get_review(session, review.id).cost_gbp == Decimal("9999999999.99")
+
+
+def test_drafts_are_saved_replaced_listed_and_deleted(database: Database) -> None:
+    at = datetime(2024, 2, 29, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+    draft = repo.StoredDraft(key="referral:new", title="New referral", updated_at=at, payload="{}")
+    with database.unit_of_work() as session:
+        repo.save_draft(session, draft)
+        repo.save_draft(session, dataclasses.replace(draft, payload='{"a": 1}'))
+        stored = repo.get_draft(session, "referral:new")
+        assert stored is not None
+        assert stored.payload == '{"a": 1}'
+        # Stored in UTC, the same instant.
+        assert stored.updated_at == at
+        assert stored.updated_at.tzinfo == UTC
+        assert [d.key for d in repo.list_drafts(session)] == ["referral:new"]
+        repo.delete_draft(session, "referral:new")
+        assert repo.get_draft(session, "referral:new") is None
+
+
+def test_naive_timestamps_are_refused(database: Database) -> None:
+    draft = repo.StoredDraft(key="k", title="t", updated_at=datetime(2024, 1, 1), payload="")
+    with pytest.raises(Exception, match="timezone-aware"), database.unit_of_work() as session:
+        repo.save_draft(session, draft)

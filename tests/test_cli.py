@@ -1,0 +1,360 @@
+"""The command line as a new user meets it: every command, and every wrong way to call it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crag_desktop.cli import Console, main
+
+PASSPHRASE = "correct horse battery staple"
+
+
+class Run:
+    """One in-process call of the command line, with what it printed."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code = code
+        self.out = out
+        self.err = err
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def cli(*argv: str, terminal: bool = False, answers: list[str] | None = None) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    queue = list(answers or [])
+    console = Console(
+        out=out,
+        err=err,
+        stdin_is_terminal=lambda: terminal,
+        ask_secret=lambda _prompt: queue.pop(0),
+    )
+    code = main(list(argv), console)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
+    monkeypatch.delenv("CRAG_NEW_PASSPHRASE", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database made once for the read-only tests of this module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.crag"
+    env = {**os.environ, "CRAG_PASSPHRASE": PASSPHRASE, "CRAG_OPERATOR": "Test Officer"}
+    done = subprocess.run(
+        [sys.executable, "-m", "crag_desktop.cli", "demo", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def test_init_creates_an_encrypted_user_only_database(tmp_path: Path) -> None:
+    db = tmp_path / "new.crag"
+    run = cli("init", str(db))
+    assert run.code == 0, run.err
+    assert "Created" in run.out
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    db = tmp_path / "taken.crag"
+    db.write_bytes(b"something precious")
+    run = cli("init", str(db))
+    assert run.code == 2
+    assert "will not overwrite" in run.err_lines[0]
+    assert db.read_bytes() == b"something precious"
+
+
+def test_without_a_terminal_the_command_line_never_prompts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRAG_PASSPHRASE")
+    run = cli("init", str(tmp_path / "x.crag"))
+    assert run.code == 2
+    assert "CRAG_PASSPHRASE" in run.err
+    assert "--passphrase-file" in run.err
+    assert not (tmp_path / "x.crag").exists()
+
+
+def test_prompt_asks_twice_when_creating_and_refuses_a_mismatch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRAG_PASSPHRASE")
+    db = tmp_path / "x.crag"
+    run = cli("init", str(db), terminal=True, answers=[PASSPHRASE, PASSPHRASE + "!"])
+    assert run.code == 2
+    assert "differ" in run.err
+    assert not db.exists()
+    run = cli("init", str(db), terminal=True, answers=[PASSPHRASE, PASSPHRASE])
+    assert run.code == 0, run.err
+
+
+def test_a_short_new_passphrase_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", "short")
+    run = cli("init", str(tmp_path / "x.crag"))
+    assert run.code == 2
+    assert "too short" in run.err
+
+
+def test_passphrase_file_drops_only_the_final_newline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRAG_PASSPHRASE")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("  spaces 'quotes'; semicolons ünïcødé  \n", encoding="utf-8")
+    db = tmp_path / "x.crag"
+    assert cli("init", str(db), "--passphrase-file", str(secret)).code == 0
+    monkeypatch.setenv("CRAG_PASSPHRASE", "  spaces 'quotes'; semicolons ünïcødé  ")
+    assert cli("check", str(db)).code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(None, "does not exist"), ("", "is empty")],
+)
+def test_bad_passphrase_files_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, expected: str
+) -> None:
+    monkeypatch.delenv("CRAG_PASSPHRASE")
+    secret = tmp_path / "secret.txt"
+    if content is not None:
+        secret.write_text(content)
+    run = cli("init", str(tmp_path / "x.crag"), "--passphrase-file", str(secret))
+    assert run.code == 2
+    assert expected in run.err_lines[0]
+
+
+def test_check_reports_a_healthy_demo_database(demo_db: Path) -> None:
+    before = digest(demo_db)
+    run = cli("check", str(demo_db))
+    assert run.code == 0, run.err
+    assert "all good" in run.out
+    assert digest(demo_db) == before
+
+
+def test_wrong_passphrase_is_one_sentence_and_changes_nothing(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", "not the passphrase at all")
+    before = digest(demo_db)
+    run = cli("export", str(demo_db), str(demo_db.parent / "out.json"))
+    assert run.code == 2
+    assert run.err_lines == [run.err_lines[0]]
+    assert "wrong passphrase, or not a CRAG Desktop database" in run.err
+    assert digest(demo_db) == before
+    assert not (demo_db.parent / "out.json").exists()
+    captured = capfd.readouterr()
+    assert "hmac" not in captured.err.lower()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("missing", "There is no database"),
+        ("folder", "is a folder"),
+        ("empty", "is an empty file"),
+        ("plain", "unencrypted SQLite file"),
+        ("random", "wrong passphrase, or not a CRAG Desktop database"),
+    ],
+)
+def test_each_bad_file_has_its_own_sentence(tmp_path: Path, make: str, expected: str) -> None:
+    import sqlite3
+
+    db = tmp_path / "bad.crag"
+    if make == "folder":
+        db.mkdir()
+    elif make == "empty":
+        db.write_bytes(b"")
+    elif make == "plain":
+        with sqlite3.connect(db) as plain:
+            plain.execute("create table t (a)")
+        plain.close()
+    elif make == "random":
+        db.write_bytes(os.urandom(8192))
+    before = digest(db) if db.is_file() else None
+    run = cli("check", str(db))
+    assert run.code == 2
+    assert expected in run.err_lines[0]
+    assert "Traceback" not in run.err
+    if before is not None:
+        assert digest(db) == before
+
+
+def test_export_import_export_round_trips(demo_db: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first.json"
+    assert cli("export", str(demo_db), str(first)).code == 0
+    assert first.stat().st_mode & 0o777 == 0o600
+    copy = tmp_path / "copy.crag"
+    run = cli("import", str(copy), str(first))
+    assert run.code == 0, run.err
+    second = tmp_path / "second.json"
+    assert cli("export", str(copy), str(second)).code == 0
+    assert json.loads(first.read_text()) == json.loads(second.read_text())
+    assert first.read_bytes() == second.read_bytes()
+    document = json.loads(first.read_text())
+    assert document["format"] == "crag-desktop"
+    assert document["marking"] == "OFFICIAL-SENSITIVE"
+
+
+def test_an_import_with_several_problems_imports_nothing_and_names_each(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "all.json"
+    assert cli("export", str(demo_db), str(exported)).code == 0
+    document = json.loads(exported.read_text())
+    document["referrals"][0]["received"] = "2017-02-30"
+    document["referrals"][1]["incident_type"] = "accident"
+    document["reviews"][0]["colour"] = "blue"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document))
+    target = tmp_path / "target.crag"
+    run = cli("import", str(target), str(broken))
+    assert run.code == 2
+    problems = run.err_lines[1:]
+    assert any("$.referrals[0].received" in line for line in problems), run.err
+    assert any("$.referrals[1].incident_type" in line for line in problems), run.err
+    assert any("$.reviews[0]" in line and "colour" in line for line in problems), run.err
+    # All or nothing: the database this import would have created is not left behind.
+    assert not target.exists()
+
+
+def test_importing_ids_already_present_is_refused_whole(demo_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "all.json"
+    assert cli("export", str(demo_db), str(exported)).code == 0
+    before = digest(demo_db)
+    run = cli("import", str(demo_db), str(exported))
+    assert run.code == 2
+    assert "already exists" in run.err
+    assert digest(demo_db) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"{not json", "is not valid JSON"), (b"\xff\xfe\x00", "not UTF-8")],
+)
+def test_a_file_that_is_not_json_is_named(tmp_path: Path, content: bytes, expected: str) -> None:
+    source = tmp_path / "in.json"
+    source.write_bytes(content)
+    run = cli("import", str(tmp_path / "t.crag"), str(source))
+    assert run.code == 2
+    assert expected in run.err_lines[0]
+    assert not (tmp_path / "t.crag").exists()
+
+
+def test_passwd_rekeys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "x.crag"
+    assert cli("init", str(db)).code == 0
+    new = "a brand new passphrase; with 'quotes' " + "é" * 400
+    monkeypatch.setenv("CRAG_NEW_PASSPHRASE", new)
+    run = cli("passwd", str(db))
+    assert run.code == 0, run.err
+    assert cli("check", str(db)).code == 2
+    monkeypatch.setenv("CRAG_PASSPHRASE", new)
+    assert cli("check", str(db)).code == 0
+
+
+def test_usage_errors_exit_2_with_a_sentence() -> None:
+    run = cli("export")
+    assert run.code == 2
+    assert "required" in run.err_lines[0]
+    assert run.err_lines[1].startswith("Usage:")
+    assert cli("demo", "x.crag", "--size", "many").code == 2
+
+
+def test_help_exits_0() -> None:
+    assert cli("--help").code == 0
+    assert cli("import", "--help").code == 0
+
+
+def test_non_gui_commands_do_not_import_qt(demo_db: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from crag_desktop.cli import main\n"
+        f"rc = main(['check', {str(demo_db)!r}])\n"
+        "assert rc == 0, rc\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'\n"
+    )
+    env = {**os.environ, "CRAG_PASSPHRASE": PASSPHRASE}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_failures_never_show_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "CRAG_PASSPHRASE": PASSPHRASE}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crag_desktop.cli",
+            "export",
+            str(tmp_path / "nope.crag"),
+            str(tmp_path / "out.json"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("There is no database")
+
+
+def _contains(folder: Path, text: str) -> list[str]:
+    needles = [text.encode("ascii"), text.encode("utf-16-le"), text.encode("utf-16-be")]
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if any(needle in data for needle in needles):
+                found.append(path.name)
+    return found
+
+
+def test_no_file_beside_the_database_holds_imported_text(demo_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "all.json"
+    assert cli("export", str(demo_db), str(exported)).code == 0
+    document = json.loads(exported.read_text())
+    sentinel = "SENTINEL-7f3a9c-Zebra"
+    document["referrals"][0]["summary"] = f"The {sentinel} case summary."
+    source = tmp_path / "source" / "in.json"
+    source.parent.mkdir()
+    source.write_text(json.dumps(document))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "records.crag"
+    assert cli("import", str(db), str(source)).code == 0
+    assert _contains(folder, sentinel) == []
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+    assert db.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_demo_database_holds_no_plaintext(demo_db: Path) -> None:
+    # "Baby L" is a pseudonym every demo referral list shows.
+    assert _contains(demo_db.parent, "Baby L") == []
