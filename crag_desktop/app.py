@@ -1,0 +1,213 @@
+"""Composition root of the GUI: builds the application, the unlock dialog and the window."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from crag_desktop import __version__
+from crag_desktop.domain.errors import CragError
+from crag_desktop.services.changes import Changes
+from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
+from crag_desktop.ui.lock import CurrentDatabase
+from crag_desktop.ui.main_window import MainWindow
+from crag_desktop.ui.navigation import ScreenContext, ScreenKey
+from crag_desktop.ui.prompts import Prompter, internal_error_text, log_internal_error
+from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.tasks import TaskRunner
+from crag_desktop.ui.widgets import RESOURCES, load_icon
+
+APP_NAME = "CRAG Desktop"
+LOG_FILE_NAME = "crag-desktop.log"
+
+# Where each screen lives. A screen module offers `create_screen(context: ScreenContext)`
+# returning a QWidget that implements navigation.Screen; missing modules are skipped, so
+# the navigation list only ever shows screens that exist.
+SCREEN_MODULES: dict[ScreenKey, str] = {
+    ScreenKey.DASHBOARD: "crag_desktop.ui.views.dashboard",
+    ScreenKey.REFERRALS: "crag_desktop.ui.views.referrals",
+    ScreenKey.MEETINGS: "crag_desktop.ui.views.meetings",
+    ScreenKey.REVIEWS: "crag_desktop.ui.views.reviews",
+    ScreenKey.RECOMMENDATIONS: "crag_desktop.ui.views.recommendations",
+    ScreenKey.LEARNING_POINTS: "crag_desktop.ui.views.learning_points",
+    ScreenKey.AGENCIES: "crag_desktop.ui.views.agencies",
+    ScreenKey.REPORTS: "crag_desktop.ui.views.reports",
+    ScreenKey.AUDIT_LOG: "crag_desktop.ui.views.audit_log",
+}
+
+log = logging.getLogger("crag_desktop")
+
+
+def configure_application(app: QApplication) -> None:
+    """Names (which also place QSettings and the data folder), icon and style sheet."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(load_icon("app"))
+    app.setStyle("Fusion")
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+
+
+def data_dir() -> Path:
+    """The user's data folder for CRAG Desktop (logs); created user-only."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    path = Path(location) if location else Path.home() / ".crag-desktop"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def configure_logging(folder: Path) -> Path:
+    """Log to a user-only file in `folder`; the log never holds personal data."""
+    path = folder / LOG_FILE_NAME
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path
+
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
+
+
+def make_excepthook(*, prompter: Prompter) -> ExceptHook:
+    """A sys.excepthook that logs (no personal data) and shows a reference, never a traceback."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        try:
+            if isinstance(exc, CragError):
+                prompter.error(APP_NAME, str(exc))
+            else:
+                prompter.error(APP_NAME, internal_error_text(log_internal_error(exc, tb)))
+        except Exception:
+            # Showing the message failed too; the log line is all that can be done.
+            log.critical("Could not show an error message (%s)", exc_type.__qualname__)
+
+    return hook
+
+
+def _load_screen_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        # Only a screen that does not exist yet is skipped; a broken import inside one is not.
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
+
+
+def register_screens(window: MainWindow, context: ScreenContext) -> None:
+    """Plug every screen that exists into the window."""
+    for key, module_name in SCREEN_MODULES.items():
+        module = _load_screen_module(module_name)
+        factory = getattr(module, "create_screen", None) if module is not None else None
+        if factory is None:
+            continue
+        widget = factory(context)
+        if isinstance(widget, QWidget):
+            window.add_screen(key, getattr(widget, "title", None), None, widget)
+
+
+def build_main_window(
+    *,
+    current: CurrentDatabase,
+    settings: AppSettings,
+    prompter: Prompter,
+    opener: Opener,
+    creator: Creator,
+) -> MainWindow:
+    """The main window with every available screen plugged in."""
+    window = MainWindow(
+        current=current, settings=settings, prompter=prompter, opener=opener, creator=creator
+    )
+    tasks = TaskRunner(prompter=prompter, parent=window)
+
+    def changed(changes: Changes) -> None:
+        window.refresh_screens(changes)
+        window.show_saved()
+
+    context = ScreenContext(
+        current=current,
+        prompter=prompter,
+        tasks=tasks,
+        settings=settings,
+        changed=changed,
+        status=window.show_status,
+    )
+    register_screens(window, context)
+    return window
+
+
+def _database_api() -> tuple[Opener, Creator]:
+    # Imported here: SQLAlchemy and sqlcipher3 take a noticeable time to import, and the
+    # window code must not depend on them.
+    from crag_desktop.services.database import Database
+
+    return Database.open, Database.create
+
+
+def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = None) -> int:
+    """Run the desktop app until the window closes; returns the exit status."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    configure_application(app)
+    logs = data_dir() / "logs"
+    logs.mkdir(exist_ok=True, mode=0o700)
+    configure_logging(logs)
+    prompter = Prompter()
+    previous_hook = sys.excepthook
+    sys.excepthook = make_excepthook(prompter=prompter)
+    try:
+        settings = AppSettings()
+        opener, creator = _database_api()
+        database: DatabaseHandle | None = None
+        if database_path is not None and demo_passphrase is not None:
+            try:
+                database = opener(database_path, demo_passphrase, operator=settings.operator())
+            except CragError as exc:
+                prompter.error(APP_NAME, str(exc))
+        if database is None:
+            dialog = UnlockDialog(
+                settings=settings,
+                opener=opener,
+                creator=creator,
+                prompter=prompter,
+                initial_path=database_path,
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.database is None:
+                return 0
+            database = dialog.database
+            dialog.deleteLater()
+        else:
+            settings.add_recent_file(database_path or database.path)
+        current = CurrentDatabase(database=database)
+        window = build_main_window(
+            current=current,
+            settings=settings,
+            prompter=prompter,
+            opener=opener,
+            creator=creator,
+        )
+        window.show()
+        status = app.exec()
+        current.close()
+        return int(status)
+    finally:
+        sys.excepthook = previous_hook

@@ -1,0 +1,279 @@
+"""Locking: on demand (Ctrl+L) and after idle time; the database is closed while locked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError
+from crag_desktop.ui.dialogs.unlock import DatabaseHandle, Opener, busy_cursor
+from crag_desktop.ui.prompts import internal_error_text, log_internal_error
+from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
+
+
+class AppLockedError(CragError):
+    """A screen asked for the database while the app was locked."""
+
+    def __init__(self) -> None:
+        super().__init__("CRAG Desktop is locked. Unlock it with your passphrase to continue.")
+
+
+class CurrentDatabase(QObject):
+    """Holds the open database, or none while locked; screens ask it for the database."""
+
+    opened = Signal(object)
+    closed = Signal()
+
+    def __init__(
+        self, *, database: DatabaseHandle | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._path = database.path if database is not None else None
+        self._operator = database.operator if database is not None else ""
+
+    @property
+    def database(self) -> DatabaseHandle | None:
+        """The open database; None while locked."""
+        return self._database
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, remembered while locked so unlocking reopens it."""
+        return self._path
+
+    @property
+    def operator(self) -> str:
+        """The operator of the last open database."""
+        return self._operator
+
+    def require(self) -> DatabaseHandle:
+        """The open database; AppLockedError while locked."""
+        if self._database is None:
+            raise AppLockedError
+        return self._database
+
+    def set(self, database: DatabaseHandle) -> None:
+        """Switch to `database`, closing the one open before."""
+        if self._database is not None and self._database is not database:
+            self._database.close()
+        self._database = database
+        self._path = database.path
+        self._operator = database.operator
+        self.opened.emit(database)
+
+    def close(self) -> None:
+        """Close the database (disposing its engine); the path is remembered."""
+        if self._database is None:
+            return
+        database, self._database = self._database, None
+        database.close()
+        self.closed.emit()
+
+
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Emits `idle` after `timeout_ms` without keyboard, mouse or touch input."""
+
+    idle = Signal()
+
+    def __init__(
+        self, *, app: QCoreApplication, timeout_ms: int, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(timeout_ms)
+        self._timer.timeout.connect(self.idle)
+        # On the application, so input to any window (dialogs included) counts as activity.
+        app.installEventFilter(self)
+
+    @property
+    def timeout_ms(self) -> int:
+        """The idle time allowed."""
+        return self._timer.interval()
+
+    def set_timeout_ms(self, timeout_ms: int) -> None:
+        """Change the idle time (restarting the count if running)."""
+        self._timer.setInterval(timeout_ms)
+        if self._timer.isActive():
+            self._timer.start()
+
+    def start(self) -> None:
+        """Start counting."""
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop counting (while locked)."""
+        self._timer.stop()
+
+    def is_active(self) -> bool:
+        """Whether the count is running."""
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Restart the count on user input; never consumes the event."""
+        if event.type() in _INPUT_EVENTS and self._timer.isActive():
+            self._timer.start()
+        return False
+
+
+class LockScreen(QWidget):
+    """What the window shows while locked: the operator, a passphrase field, Unlock."""
+
+    unlock_requested = Signal(str)
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        icon = QLabel()
+        icon.setPixmap(load_icon("lock").pixmap(56, 56))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        icon.setAccessibleName("Locked")
+        title = QLabel("CRAG Desktop is locked")
+        title.setProperty("role", "title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.operator_label = QLabel()
+        self.operator_label.setProperty("role", "subtitle")
+        self.operator_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.operator_label.setWordWrap(True)
+        self.passphrase = PassphraseEdit(accessible_name="Passphrase to unlock")
+        self.passphrase.setMinimumWidth(300)
+        self.passphrase.returnPressed.connect(self._submit)
+        label = QLabel("&Passphrase:")
+        label.setBuddy(self.passphrase)
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setProperty("role", "primary")
+        self.unlock_button.clicked.connect(self._submit)
+        self.error_label = ErrorLabel()
+        self.passphrase.textEdited.connect(lambda _t: self.error_label.clear_error())
+
+        card = QFrame()
+        card.setObjectName("lockCard")
+        card.setMaximumWidth(480)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(32, 28, 32, 28)
+        inner.setSpacing(12)
+        inner.addWidget(icon)
+        inner.addWidget(title)
+        inner.addWidget(self.operator_label)
+        inner.addSpacing(6)
+        inner.addWidget(label)
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase, 1)
+        row.addWidget(self.unlock_button)
+        inner.addLayout(row)
+        inner.addWidget(self.error_label)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(card, 3)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(2)
+        self.setFocusProxy(self.passphrase)
+
+    def prepare(self, *, operator: str) -> None:
+        """Reset the screen for a new lock."""
+        self.operator_label.setText(
+            f"Signed in as {operator}. Type the passphrase to carry on where you left off."
+        )
+        self.passphrase.clear()
+        self.error_label.clear_error()
+
+    def show_error(self, message: str) -> None:
+        """Show why unlocking failed; the passphrase is selected for retyping."""
+        self.error_label.show_error(message)
+        self.passphrase.select_for_retyping()
+
+    def _submit(self) -> None:
+        if not self.passphrase.text():
+            self.show_error("Type the passphrase.")
+            return
+        self.unlock_requested.emit(self.passphrase.text())
+
+
+class LockController(QObject):
+    """Locks (closing the database) and unlocks (reopening it through the opener)."""
+
+    about_to_lock = Signal()
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        *,
+        current: CurrentDatabase,
+        opener: Opener,
+        idle: IdleWatcher,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current = current
+        self._opener = opener
+        self._idle = idle
+        self._locked = False
+        idle.idle.connect(self.lock)
+        if current.database is not None:
+            idle.start()
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the app is locked now."""
+        return self._locked
+
+    def lock(self) -> None:
+        """Lock now: screens clear themselves (about_to_lock), then the database closes."""
+        if self._locked:
+            return
+        self._locked = True
+        self._idle.stop()
+        self.about_to_lock.emit()
+        self._current.close()
+        self.locked.emit()
+
+    def unlock(self, passphrase: str) -> str | None:
+        """Reopen the database; returns the error to show, or None when unlocked."""
+        path = self._current.path
+        if not self._locked or path is None:
+            return None
+        try:
+            with busy_cursor():
+                database = self._opener(path, passphrase, operator=self._current.operator)
+        except CragError as exc:
+            return str(exc)
+        except Exception as exc:
+            return internal_error_text(log_internal_error(exc))
+        self._current.set(database)
+        self._locked = False
+        self._idle.start()
+        self.unlocked.emit()
+        return None
+
+    def database_opened(self) -> None:
+        """A new database was opened from the File menu: run the idle count for it."""
+        self._locked = False
+        self._idle.start()

@@ -1,0 +1,492 @@
+"""The main window: navigation on the left, the chosen screen on the right, a lock screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTextEdit,
+    QToolBar,
+    QWidget,
+)
+
+from crag_desktop import __version__
+from crag_desktop.services.changes import Changes
+from crag_desktop.ui.dialogs.unlock import Creator, Opener, UnlockDialog, UnlockMode
+from crag_desktop.ui.lock import CurrentDatabase, IdleWatcher, LockController, LockScreen
+from crag_desktop.ui.navigation import NavigationList, Screen, ScreenKey
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.settings import AppSettings, PreferencesDialog
+from crag_desktop.ui.widgets import load_icon
+
+APP_TITLE = "CRAG Desktop"
+
+_EDIT_ACTIONS = (
+    ("&Undo", QKeySequence.StandardKey.Undo, "undo"),
+    ("&Redo", QKeySequence.StandardKey.Redo, "redo"),
+    (None, None, ""),
+    ("Cu&t", QKeySequence.StandardKey.Cut, "cut"),
+    ("&Copy", QKeySequence.StandardKey.Copy, "copy"),
+    ("&Paste", QKeySequence.StandardKey.Paste, "paste"),
+    ("Select &all", QKeySequence.StandardKey.SelectAll, "selectAll"),
+)
+
+
+class MainWindow(QMainWindow):
+    """The application window. Screens are plugged in with add_screen()."""
+
+    locked = Signal()
+    unlocked = Signal()
+    database_switched = Signal()
+
+    def __init__(
+        self,
+        *,
+        current: CurrentDatabase,
+        settings: AppSettings,
+        prompter: Prompter,
+        opener: Opener,
+        creator: Creator,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(load_icon("app"))
+        self.current = current
+        self._settings = settings
+        self._prompter = prompter
+        self._opener = opener
+        self._creator = creator
+        self._screens: dict[ScreenKey, QWidget] = {}
+        self._screen_actions: dict[ScreenKey, QAction] = {}
+        self._unlocked_only: list[QAction] = []
+        self._import_handler: Callable[[], None] | None = None
+        self._export_handler: Callable[[], None] | None = None
+
+        self.navigation = NavigationList()
+        self.screen_stack = QStackedWidget()
+        self.screen_stack.setObjectName("screenStack")
+        self.navigation.screen_chosen.connect(self._show_key)
+        # Shown only until the first screen is plugged in.
+        self.empty_label = QLabel("No screens are installed in this build of CRAG Desktop.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setProperty("role", "subtitle")
+        self.screen_stack.addWidget(self.empty_label)
+        self.workspace = QSplitter(Qt.Orientation.Horizontal)
+        self.workspace.setObjectName("workspace")
+        self.workspace.setChildrenCollapsible(False)
+        self.workspace.addWidget(self.navigation)
+        self.workspace.addWidget(self.screen_stack)
+        self.workspace.setStretchFactor(1, 1)
+        self.workspace.setSizes([220, 980])
+        self.lock_screen = LockScreen()
+        self.central = QStackedWidget()
+        self.central.addWidget(self.workspace)
+        self.central.addWidget(self.lock_screen)
+        self.setCentralWidget(self.central)
+
+        app = QApplication.instance()
+        assert app is not None, "create the QApplication before the main window"
+        self.idle = IdleWatcher(app=app, timeout_ms=settings.idle_lock_ms(), parent=self)
+        self.lock_controller = LockController(
+            current=current, opener=opener, idle=self.idle, parent=self
+        )
+        self.lock_controller.about_to_lock.connect(self._before_lock)
+        self.lock_controller.locked.connect(self._after_lock)
+        self.lock_controller.unlocked.connect(self._after_unlock)
+        self.lock_screen.unlock_requested.connect(self._unlock)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._update_identity()
+        self._restore_layout()
+        prompter.set_parent(self)
+
+    # --- building --------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        *,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str | None = None,
+        unlocked_only: bool = True,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(load_icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        if unlocked_only:
+            self._unlocked_only.append(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.action_new = self._action(
+            "&New database…", lambda: self.switch_database(UnlockMode.CREATE), icon="new",
+            shortcut=QKeySequence.StandardKey.New,
+        )  # fmt: skip
+        self.action_open = self._action(
+            "&Open…", lambda: self.switch_database(UnlockMode.OPEN), icon="open",
+            shortcut=QKeySequence.StandardKey.Open,
+        )  # fmt: skip
+        self.action_import = self._action("&Import…", self._import, icon="import")
+        self.action_export = self._action("&Export…", self._export, icon="export")
+        self.action_import.setEnabled(False)
+        self.action_export.setEnabled(False)
+        self.action_lock = self._action("&Lock", self.lock, shortcut="Ctrl+L", icon="lock")
+        self.action_lock.setToolTip("Lock CRAG Desktop and close the database (Ctrl+L)")
+        self.action_quit = self._action(
+            "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, unlocked_only=False
+        )
+        self.action_preferences = self._action(
+            "&Preferences…", self.show_preferences, icon="settings"
+        )
+        self.action_about = self._action(
+            "&About CRAG Desktop", self.show_about, unlocked_only=False
+        )
+        self.action_shortcuts = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, icon="help", shortcut="F1",
+            unlocked_only=False,
+        )  # fmt: skip
+        self.edit_actions: list[QAction] = []
+        for text, key, method in _EDIT_ACTIONS:
+            if text is None:
+                continue
+            action = self._action(text, partial(self._edit, method), shortcut=key)
+            # The focused text field handles these keys itself; the menu entries serve
+            # mouse users and other widgets that offer the same method.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.edit_actions.append(action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        for action in (self.action_new, self.action_open):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.action_import)
+        self.file_menu.addAction(self.action_export)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.action_lock)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.action_quit)
+        self.edit_menu = bar.addMenu("&Edit")
+        actions = iter(self.edit_actions)
+        for text, _key, _method in _EDIT_ACTIONS:
+            if text is None:
+                self.edit_menu.addSeparator()
+            else:
+                self.edit_menu.addAction(next(actions))
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.action_preferences)
+        self.view_menu = bar.addMenu("&View")
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.action_shortcuts)
+        self.help_menu.addAction(self.action_about)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main toolbar")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(20, 20))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addAction(self.action_open)
+        self.toolbar.addAction(self.action_import)
+        self.toolbar.addAction(self.action_export)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.action_lock)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._rebuild_view_menu()
+
+    def _build_status_bar(self) -> None:
+        self.operator_label = QLabel()
+        self.operator_label.setAccessibleName("Operator")
+        self.file_label = QLabel()
+        self.file_label.setAccessibleName("Database file")
+        self.state_label = QLabel()
+        self.state_label.setAccessibleName("State")
+        status = self.statusBar()
+        status.addPermanentWidget(self.state_label)
+        status.addPermanentWidget(self.operator_label)
+        status.addPermanentWidget(self.file_label)
+
+    def _rebuild_view_menu(self) -> None:
+        self.view_menu.clear()
+        for key in sorted(self._screen_actions):
+            self.view_menu.addAction(self._screen_actions[key])
+        if self._screen_actions:
+            self.view_menu.addSeparator()
+        self.view_menu.addAction(self.toolbar.toggleViewAction())
+
+    # --- screens ---------------------------------------------------------------------------
+
+    def add_screen(
+        self,
+        key: ScreenKey,
+        title: str | None,
+        icon: QIcon | str | None,
+        widget: QWidget,
+        shortcut: QKeySequence | str | None = None,
+    ) -> None:
+        """Plug in a screen: `widget` is a QWidget that implements the Screen protocol.
+
+        `title`, `icon` (a QIcon or a bundled icon name) and `shortcut` default to the
+        key's own (Ctrl+1 .. Ctrl+9 in list order).
+        """
+        if key in self._screens:
+            raise ValueError(f"{key.name} already has a screen")
+        if not isinstance(widget, Screen):
+            raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
+        title = title or key.default_title
+        if not isinstance(icon, QIcon):
+            icon = load_icon(icon or key.default_icon)
+        widget.setAccessibleName(title)
+        if self.screen_stack.indexOf(self.empty_label) >= 0:
+            self.screen_stack.removeWidget(self.empty_label)
+            self.empty_label.hide()
+        self._screens[key] = widget
+        self.screen_stack.addWidget(widget)
+        self.navigation.add_screen(key, title, icon)
+        action = self._action(
+            title, lambda: self.show_screen(key), icon=None,
+            shortcut=shortcut if shortcut is not None else key.default_shortcut,
+        )  # fmt: skip
+        self._screen_actions[key] = action
+        self._rebuild_view_menu()
+        if self.navigation.currentRow() < 0 or not self.isVisible():
+            # Until the window shows, the first screen in list order is the one to open on.
+            self.navigation.setCurrentRow(0)
+        self.navigation.setFixedWidth(self.navigation.sizeHint().width())
+
+    def screen_widget(self, key: ScreenKey) -> QWidget:
+        """The widget registered for `key` (KeyError if none)."""
+        return self._screens[key]
+
+    def screen_keys(self) -> list[ScreenKey]:
+        """Registered screens, in navigation order."""
+        return self.navigation.keys()
+
+    def current_screen_key(self) -> ScreenKey | None:
+        """The screen shown now."""
+        return self.navigation.current_key()
+
+    def show_screen(self, key: ScreenKey) -> None:
+        """Show `key`'s screen and give it the keyboard focus."""
+        if key not in self._screens or self.lock_controller.is_locked:
+            return
+        self.navigation.select(key)
+        self._screens[key].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def refresh_screens(self, changes: Changes | None = None) -> None:
+        """Give every screen the `Changes` a service returned (None: reload everything)."""
+        for widget in self._screens.values():
+            screen: Screen = widget  # type: ignore[assignment]
+            screen.refresh(changes)
+
+    def show_saved(self, message: str = "Saved") -> None:
+        """Confirm in the status bar that a change was stored."""
+        self.statusBar().showMessage(message, 5000)
+
+    def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        """Show a short message in the status bar."""
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def set_import_handler(self, handler: Callable[[], None] | None) -> None:
+        """What File > Import runs; the entry is disabled until one is set."""
+        self._import_handler = handler
+        self.action_import.setEnabled(handler is not None and not self.is_locked)
+
+    def set_export_handler(self, handler: Callable[[], None] | None) -> None:
+        """What File > Export runs; the entry is disabled until one is set."""
+        self._export_handler = handler
+        self.action_export.setEnabled(handler is not None and not self.is_locked)
+
+    def _show_key(self, key: object) -> None:
+        if isinstance(key, ScreenKey) and key in self._screens:
+            self.screen_stack.setCurrentWidget(self._screens[key])
+
+    def _import(self) -> None:
+        if self._import_handler is not None:
+            self._import_handler()
+
+    def _export(self) -> None:
+        if self._export_handler is not None:
+            self._export_handler()
+
+    def _edit(self, method: str) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit) or hasattr(focus, method):
+            target = getattr(focus, method, None)
+            if callable(target):
+                target()
+
+    # --- locking ---------------------------------------------------------------------------
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the window shows the lock screen."""
+        return self.lock_controller.is_locked
+
+    def lock(self) -> None:
+        """Lock now (Ctrl+L)."""
+        self.lock_controller.lock()
+
+    def set_idle_lock_ms(self, milliseconds: int) -> None:
+        """Change how long the app may stay unused before it locks."""
+        self.idle.set_timeout_ms(milliseconds)
+
+    def _before_lock(self) -> None:
+        # Dialogs opened by screens may show case data: close them before anything else.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        for widget in self._screens.values():
+            screen: Screen = widget  # type: ignore[assignment]
+            screen.clear()
+        self.lock_screen.prepare(operator=self.current.operator)
+        self.central.setCurrentWidget(self.lock_screen)
+        self.lock_screen.setFocus()
+
+    def _after_lock(self) -> None:
+        self._update_identity()
+        self.locked.emit()
+
+    def _unlock(self, passphrase: str) -> None:
+        error = self.lock_controller.unlock(passphrase)
+        if error is not None:
+            self.lock_screen.show_error(error)
+
+    def _after_unlock(self) -> None:
+        self.lock_screen.prepare(operator=self.current.operator)
+        self.central.setCurrentWidget(self.workspace)
+        self._update_identity()
+        self.refresh_screens(None)
+        key = self.current_screen_key()
+        if key is not None:
+            self._screens[key].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.unlocked.emit()
+
+    def _update_identity(self) -> None:
+        locked = self.is_locked or self.current.database is None
+        for action in self._unlocked_only:
+            action.setEnabled(not locked)
+        self.action_import.setEnabled(not locked and self._import_handler is not None)
+        self.action_export.setEnabled(not locked and self._export_handler is not None)
+        self.navigation.setEnabled(not locked)
+        self.operator_label.setText(f"Operator: {self.current.operator}")
+        if locked:
+            # Nothing that names the case while locked: not even the file name.
+            self.setWindowTitle(f"{APP_TITLE} — Locked")
+            self.file_label.setText("")
+            self.file_label.hide()
+            self.state_label.setText("Locked")
+            self.statusBar().clearMessage()
+        else:
+            name = self.current.path.name if self.current.path else ""
+            self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+            self.file_label.setText(f"Database: {name}")
+            self.file_label.show()
+            self.state_label.setText("Unlocked")
+            self.statusBar().clearMessage()
+
+    # --- files, dialogs --------------------------------------------------------------------
+
+    def switch_database(self, mode: UnlockMode) -> bool:
+        """Open or create another database in place of this one."""
+        dialog = UnlockDialog(
+            settings=self._settings,
+            opener=self._opener,
+            creator=self._creator,
+            prompter=self._prompter,
+            mode=mode,
+            parent=self,
+        )
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.database is None:
+                return False
+            for widget in self._screens.values():
+                screen: Screen = widget  # type: ignore[assignment]
+                screen.clear()
+            self.current.set(dialog.database)
+        finally:
+            dialog.deleteLater()
+        self.lock_controller.database_opened()
+        self._update_identity()
+        self.refresh_screens(None)
+        self.database_switched.emit()
+        return True
+
+    def show_preferences(self) -> None:
+        """Edit the idle lock time."""
+        dialog = PreferencesDialog(settings=self._settings, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_idle_lock_ms(self._settings.idle_lock_ms())
+        dialog.deleteLater()
+
+    def show_about(self) -> None:
+        """Help > About."""
+        self._prompter.info(
+            "About CRAG Desktop",
+            f"CRAG Desktop {__version__}\n\n"
+            "Case reviews, criteria decisions and recommendations for a safeguarding "
+            "partnership's Case Review and Governance group.\n\n"
+            "Everything is kept in one encrypted file. Printed pages are marked "
+            "OFFICIAL-SENSITIVE.",
+        )
+
+    def shortcut_lines(self) -> list[str]:
+        """Every keyboard shortcut, as "keys — what it does"."""
+        lines = []
+        for action in [*self._screen_actions.values(), *self.findChildren(QAction)]:
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            text = action.text().replace("&", "").rstrip("…")
+            line = f"{keys} — {text}"
+            if keys and line not in lines:
+                lines.append(line)
+        return lines
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts."""
+        self._prompter.info("Keyboard shortcuts", "\n".join(self.shortcut_lines()))
+
+    # --- window state ----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 780)
+        state = self._settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        """Remember size, position and toolbar (no case data)."""
+        self._settings.set_window_layout(self.saveGeometry(), self.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the layout and close the database on the way out."""
+        self.save_layout()
+        self.idle.stop()
+        self.current.close()
+        super().closeEvent(event)

@@ -1,0 +1,162 @@
+"""Messages and file choosers behind one injectable object, so tests never patch Qt."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import traceback
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+log = logging.getLogger("crag_desktop")
+
+
+def internal_error_text(reference: str) -> str:
+    """The sentence shown for a failure the program did not expect."""
+    return (
+        f"Something went wrong (reference {reference}). Your work has been saved; "
+        "if this happens again, tell your IT service desk and quote the reference."
+    )
+
+
+def log_internal_error(exc: BaseException, tb: TracebackType | None = None) -> str:
+    """Log an unexpected failure without personal data and return its reference."""
+    exc_type = type(exc)
+    if tb is None:
+        tb = exc.__traceback__
+    reference = secrets.token_hex(2).upper()
+    # Only the exception type and code locations are logged: an exception message (or a
+    # local variable) may hold a child's details, and the log file is not encrypted.
+    frames = "".join(
+        f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+        for frame in traceback.extract_tb(tb)
+    )
+    log.error(
+        "Unexpected failure, reference %s: %s.%s\n%s",
+        reference,
+        exc_type.__module__,
+        exc_type.__qualname__,
+        frames,
+    )
+    return reference
+
+
+class Prompter:
+    """Asks the user things through standard dialogs; the window passes itself as parent."""
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        self._parent = parent
+
+    def set_parent(self, parent: QWidget | None) -> None:
+        """Use `parent` as the owner of later dialogs (the main window once it exists)."""
+        self._parent = parent
+
+    def info(self, title: str, text: str) -> None:
+        """Tell the user something."""
+        QMessageBox.information(self._parent, title, text)
+
+    def warn(self, title: str, text: str) -> None:
+        """Warn the user about something they can fix."""
+        QMessageBox.warning(self._parent, title, text)
+
+    def error(self, title: str, text: str) -> None:
+        """Tell the user something failed."""
+        QMessageBox.critical(self._parent, title, text)
+
+    def confirm(self, question: str, *, title: str = "CRAG Desktop") -> bool:
+        """Ask a yes/no question; No is the safe default."""
+        answer = QMessageBox.question(
+            self._parent,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_save_path(
+        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+    ) -> Path | None:
+        """Ask for a file to write; None if the user cancelled."""
+        name, _ = QFileDialog.getSaveFileName(
+            self._parent, title, str(directory or Path.home()), file_filter
+        )
+        return Path(name) if name else None
+
+    def ask_open_path(
+        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+    ) -> Path | None:
+        """Ask for an existing file to read; None if the user cancelled."""
+        name, _ = QFileDialog.getOpenFileName(
+            self._parent, title, str(directory or Path.home()), file_filter
+        )
+        return Path(name) if name else None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One message a ScriptedPrompter was asked to show."""
+
+    kind: str
+    title: str
+    text: str
+
+
+class ScriptedPrompter(Prompter):
+    """A Prompter for tests: answers come from queues, messages are recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(parent=None)
+        self.shown: list[Shown] = []
+        self.questions: list[str] = []
+        self._confirm_answers: deque[bool] = deque()
+        self._path_answers: deque[Path | None] = deque()
+
+    def answer_confirm(self, *answers: bool) -> None:
+        """Queue answers for later confirm() calls."""
+        self._confirm_answers.extend(answers)
+
+    def answer_path(self, *answers: Path | None) -> None:
+        """Queue answers for later ask_save_path() / ask_open_path() calls."""
+        self._path_answers.extend(answers)
+
+    def info(self, title: str, text: str) -> None:
+        """Record the message."""
+        self.shown.append(Shown("info", title, text))
+
+    def warn(self, title: str, text: str) -> None:
+        """Record the message."""
+        self.shown.append(Shown("warn", title, text))
+
+    def error(self, title: str, text: str) -> None:
+        """Record the message."""
+        self.shown.append(Shown("error", title, text))
+
+    def confirm(self, question: str, *, title: str = "CRAG Desktop") -> bool:
+        """Return the next queued answer."""
+        self.questions.append(question)
+        if not self._confirm_answers:
+            raise AssertionError(f"unexpected question: {question}")
+        return self._confirm_answers.popleft()
+
+    def ask_save_path(
+        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+    ) -> Path | None:
+        """Return the next queued path."""
+        return self._next_path(title)
+
+    def ask_open_path(
+        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+    ) -> Path | None:
+        """Return the next queued path."""
+        return self._next_path(title)
+
+    def _next_path(self, title: str) -> Path | None:
+        self.questions.append(title)
+        if not self._path_answers:
+            raise AssertionError(f"unexpected file chooser: {title}")
+        return self._path_answers.popleft()

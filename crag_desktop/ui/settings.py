@@ -1,0 +1,132 @@
+"""Preferences kept in QSettings. They hold file paths and window layout, never case data."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+MAX_RECENT = 8
+DEFAULT_IDLE_LOCK_MINUTES = 10
+
+
+class AppSettings:
+    """Typed access to the few things the app remembers between runs."""
+
+    def __init__(self, *, store: QSettings | None = None) -> None:
+        # QSettings() picks up the organisation/application names set on the application,
+        # which tests redirect to a temporary folder.
+        self._store = store if store is not None else QSettings()
+
+    # Recent files: full paths stay here; the dialogs show file names only.
+    def recent_files(self) -> list[Path]:
+        """Most recently used database files, newest first."""
+        value = self._store.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [Path(str(item)) for item in value if str(item)]
+
+    def add_recent_file(self, path: Path) -> None:
+        """Put `path` at the top of the recent list."""
+        resolved = str(path.resolve())
+        paths = [str(p) for p in self.recent_files() if str(p) != resolved]
+        self._store.setValue("recent/files", [resolved, *paths][:MAX_RECENT])
+
+    def remove_recent_file(self, path: Path) -> None:
+        """Forget `path` (the file was moved or deleted)."""
+        paths = [str(p) for p in self.recent_files() if p != path]
+        self._store.setValue("recent/files", paths)
+
+    def operator(self) -> str:
+        """The name recorded in the audit log; the login name until the user changes it."""
+        value = self._store.value("user/operator", "")
+        text = str(value).strip() if value is not None else ""
+        return text or getpass.getuser()
+
+    def set_operator(self, name: str) -> None:
+        """Remember the operator name for next time."""
+        self._store.setValue("user/operator", name.strip())
+
+    def idle_lock_ms(self) -> int:
+        """Milliseconds without keyboard or mouse input before the app locks itself."""
+        value = self._store.value("security/idle_lock_ms", DEFAULT_IDLE_LOCK_MINUTES * 60_000)
+        try:
+            return max(100, int(str(value)))
+        except ValueError:
+            return DEFAULT_IDLE_LOCK_MINUTES * 60_000
+
+    def set_idle_lock_ms(self, milliseconds: int) -> None:
+        """Change the idle lock time."""
+        self._store.setValue("security/idle_lock_ms", int(milliseconds))
+
+    def window_geometry(self) -> QByteArray | None:
+        """The main window's saved geometry, if any."""
+        return self._bytes("window/geometry")
+
+    def window_state(self) -> QByteArray | None:
+        """The main window's saved toolbar and dock layout, if any."""
+        return self._bytes("window/state")
+
+    def set_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        """Remember the main window's geometry and layout."""
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", state)
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._store.sync()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._store.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        if isinstance(value, bytes) and value:
+            return QByteArray(value)
+        return None
+
+
+class PreferencesDialog(QDialog):
+    """Lets the user change the idle lock time."""
+
+    def __init__(self, *, settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self._settings = settings
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(1, 240)
+        self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.setValue(max(1, round(settings.idle_lock_ms() / 60_000)))
+        self.idle_minutes.setAccessibleName("Lock after this many minutes without use")
+        label = QLabel("&Lock after inactivity:")
+        label.setBuddy(self.idle_minutes)
+        form = QFormLayout()
+        form.addRow(label, self.idle_minutes)
+        hint = QLabel("CRAG Desktop locks itself and closes the database when left unused.")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Save the preferences and close."""
+        self._settings.set_idle_lock_ms(self.idle_minutes.value() * 60_000)
+        super().accept()

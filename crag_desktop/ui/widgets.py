@@ -1,0 +1,296 @@
+"""Small widgets shared by every screen: dates, labelled fields with errors, search, icons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+ICONS = RESOURCES / "icons"
+
+
+def load_icon(name: str) -> QIcon:
+    """The bundled SVG icon called `name` (without extension)."""
+    return QIcon(str(ICONS / f"{name}.svg"))
+
+
+_UK_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+def parse_uk_date(text: str) -> dt.date | None:
+    """Read "dd/mm/yyyy"; None for an empty field; ValueError with a sentence otherwise."""
+    if not text.strip():
+        return None
+    match = _UK_DATE.match(text)
+    if match is None:
+        raise ValueError(f"“{text.strip()}” is not a date: type it as dd/mm/yyyy.")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text.strip()} is not a real date: check the day and month.") from None
+
+
+def format_uk_date(value: dt.date | None) -> str:
+    """Show a date as dd/mm/yyyy ("" for none)."""
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+class ErrorLabel(QLabel):
+    """An inline error: red, prefixed with an icon and "Error:", announced as an alert."""
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorLabel")
+        self.setProperty("role", "alert")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+        self._message = ""
+
+    @property
+    def message(self) -> str:
+        """The error shown now, without the "Error:" prefix ("" when none)."""
+        return self._message
+
+    def show_error(self, message: str) -> None:
+        """Show `message` and tell assistive technology about it."""
+        self._message = message
+        # Colour is never the only signal: the word "Error" and a symbol say it too.
+        self.setText(f"⚠ Error: {message}")
+        self.setAccessibleName(f"Error: {message}")
+        self.show()
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+
+    def clear_error(self) -> None:
+        """Hide the error."""
+        self._message = ""
+        self.setText("")
+        self.setAccessibleName("")
+        self.hide()
+
+
+class PassphraseEdit(QLineEdit):
+    """A password field with a show/hide toggle."""
+
+    def __init__(self, *, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setAccessibleName(accessible_name)
+        self.setClearButtonEnabled(False)
+        self.toggle_action = QAction(load_icon("eye"), "Show passphrase", self)
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.toggled.connect(self._set_visible)
+        self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
+
+    def _set_visible(self, visible: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password)
+        self.toggle_action.setText("Hide passphrase" if visible else "Show passphrase")
+        self.toggle_action.setIcon(load_icon("eye-off" if visible else "eye"))
+
+    def select_for_retyping(self) -> None:
+        """Focus the field with its text selected, so typing replaces it."""
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.selectAll()
+
+
+class UkDateEdit(QWidget):
+    """A date typed as dd/mm/yyyy, or picked from a calendar; may be empty."""
+
+    value_changed = Signal(object)
+
+    def __init__(self, *, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line_edit = QLineEdit()
+        self.line_edit.setPlaceholderText("dd/mm/yyyy")
+        self.line_edit.setAccessibleName(accessible_name)
+        self.line_edit.setAccessibleDescription("Date as day/month/year, or empty")
+        self.line_edit.setMaxLength(10)
+        self.line_edit.textChanged.connect(self._text_changed)
+        self.calendar = QCalendarWidget()
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        self._menu = QMenu(self)
+        holder = QWidgetAction(self._menu)
+        holder.setDefaultWidget(self.calendar)
+        self._menu.addAction(holder)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setIcon(load_icon("calendar"))
+        self.calendar_button.setToolTip("Choose from a calendar (Alt+Down)")
+        self.calendar_button.setAccessibleName(f"Choose {accessible_name} from a calendar")
+        self.calendar_button.clicked.connect(self.open_calendar)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.line_edit, 1)
+        layout.addWidget(self.calendar_button)
+        self.setFocusProxy(self.line_edit)
+        self.line_edit.installEventFilter(self)
+        self._last: dt.date | None = None
+
+    def value(self) -> dt.date | None:
+        """The date typed; None when empty. ValueError (with a sentence) when not a date."""
+        return parse_uk_date(self.line_edit.text())
+
+    def error(self) -> str | None:
+        """Why the text is not a date, or None when it is one (or is empty)."""
+        try:
+            parse_uk_date(self.line_edit.text())
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def set_value(self, value: dt.date | None) -> None:
+        """Show `value` (None empties the field)."""
+        self.line_edit.setText(format_uk_date(value))
+
+    def open_calendar(self) -> None:
+        """Pop up the calendar at the date typed (or today)."""
+        try:
+            current = self.value() or dt.date.today()
+        except ValueError:
+            current = dt.date.today()
+        self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        self._menu.popup(self.line_edit.mapToGlobal(self.line_edit.rect().bottomLeft()))
+        self.calendar.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Open the calendar on Alt+Down, as a combo box would."""
+        if (
+            watched is self.line_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        ):
+            self.open_calendar()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _picked(self, date: QDate) -> None:
+        self._menu.close()
+        self.set_value(dt.date(date.year(), date.month(), date.day()))
+        self.line_edit.setFocus()
+
+    def _text_changed(self, _text: str) -> None:
+        try:
+            value = self.value()
+        except ValueError:
+            return
+        if value != self._last:
+            self._last = value
+            self.value_changed.emit(value)
+
+
+class FieldRow(QWidget):
+    """A label, its field and an inline error underneath; the label is the field's buddy."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        field: QWidget,
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.label = QLabel(label)
+        self.label.setBuddy(field)
+        plain = label.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":")
+        target = field.focusProxy() or field
+        if not target.accessibleName():
+            target.setAccessibleName(plain)
+        self.error_label = ErrorLabel()
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(12)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.label, 0, 0)
+        layout.addWidget(field, 1, 0)
+        row = 2
+        if hint:
+            self.hint_label = QLabel(hint)
+            self.hint_label.setProperty("role", "hint")
+            self.hint_label.setWordWrap(True)
+            layout.addWidget(self.hint_label, row, 0)
+            target.setAccessibleDescription(hint)
+            row += 1
+        layout.addWidget(self.error_label, row, 0)
+
+    def set_error(self, message: str | None) -> None:
+        """Show `message` under the field, or clear the error when None."""
+        if message:
+            self.error_label.show_error(message)
+            self.field.setProperty("invalid", True)
+        else:
+            self.error_label.clear_error()
+            self.field.setProperty("invalid", False)
+        # Re-polish so the style sheet's [invalid="true"] border follows the property.
+        self.field.style().unpolish(self.field)
+        self.field.style().polish(self.field)
+
+
+class SearchBox(QLineEdit):
+    """A search field that reports its text once typing pauses; Escape clears it."""
+
+    search_changed = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        placeholder: str = "Search",
+        delay_ms: int = 250,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setAccessibleName(placeholder)
+        self.setClearButtonEnabled(True)
+        self.addAction(load_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._emit)
+        self.textChanged.connect(lambda _text: self._timer.start())
+        self._emitted: str | None = None
+
+    def flush(self) -> None:
+        """Report the text now instead of waiting for the pause."""
+        self._timer.stop()
+        self._emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape clears the search; Enter searches at once."""
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.flush()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.flush()
+        super().keyPressEvent(event)
+
+    def _emit(self) -> None:
+        text = self.text().strip()
+        if text != self._emitted:
+            self._emitted = text
+            self.search_changed.emit(text)

@@ -1,0 +1,128 @@
+"""Fixtures for UI tests: offscreen Qt, isolated settings, a scripted prompter, fake databases."""
+
+from __future__ import annotations
+
+import os
+
+# Before any QApplication exists (pytest-qt creates it lazily, after this import).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.errors import CragError, DatabaseExists, WrongPassphraseOrNotDatabase
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.widgets import RESOURCES
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
+    """Every test writes QSettings into its own folder under its own organisation name."""
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    old_org = QCoreApplication.organizationName()
+    old_app = QCoreApplication.applicationName()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName(f"crag-test-{uuid.uuid4().hex[:8]}")
+    QCoreApplication.setApplicationName("CRAG Desktop tests")
+    qapp.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    yield folder
+    QCoreApplication.setOrganizationName(old_org)
+    QCoreApplication.setApplicationName(old_app)
+
+
+@pytest.fixture
+def settings() -> AppSettings:
+    """AppSettings backed by the isolated QSettings."""
+    return AppSettings()
+
+
+@pytest.fixture
+def prompter() -> ScriptedPrompter:
+    """A prompter whose answers the test queues."""
+    return ScriptedPrompter()
+
+
+@dataclass
+class FakeDatabase:
+    """Stands in for services.database.Database."""
+
+    path: Path
+    operator: str
+    closed: bool = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class FakeDatabases:
+    """An opener/creator pair over an in-memory set of "files" with passphrases."""
+
+    passphrases: dict[Path, str] = field(default_factory=dict)
+    # An error to raise on the next open, whatever the passphrase.
+    fail_next: CragError | Exception | None = None
+    opened: list[FakeDatabase] = field(default_factory=list)
+    created: list[FakeDatabase] = field(default_factory=list)
+
+    def open(self, path: Path, passphrase: str, *, operator: str) -> FakeDatabase:
+        if self.fail_next is not None:
+            error, self.fail_next = self.fail_next, None
+            raise error
+        if self.passphrases.get(path) != passphrase:
+            raise WrongPassphraseOrNotDatabase(path)
+        database = FakeDatabase(path=path, operator=operator)
+        self.opened.append(database)
+        return database
+
+    def create(self, path: Path, passphrase: str, *, operator: str) -> FakeDatabase:
+        if path in self.passphrases:
+            raise DatabaseExists(path)
+        self.passphrases[path] = passphrase
+        database = FakeDatabase(path=path, operator=operator)
+        self.created.append(database)
+        return database
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def databases(tmp_path: Path) -> FakeDatabases:
+    """Two known database files with the passphrase PASSPHRASE."""
+    fakes = FakeDatabases()
+    for name in ("cases.crag", "archive.crag"):
+        fakes.passphrases[tmp_path / "Child Q folder" / name] = PASSPHRASE
+    return fakes
+
+
+# pytest-qt's key and mouse helpers are untyped; these typed wrappers keep mypy --strict
+# meaningful in the tests while still driving widgets through qtbot, as a user would.
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type `text` into `widget`, key by key."""
+    cast(Any, qtbot).keyClicks(widget, text)
+
+
+def press(
+    qtbot: QtBot,
+    widget: QWidget,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """Press and release one key (with a modifier) on `widget`."""
+    cast(Any, qtbot).keyClick(widget, key, modifier)
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    """Left-click the middle of `widget`."""
+    cast(Any, qtbot).mouseClick(widget, Qt.MouseButton.LeftButton)
