@@ -39,10 +39,10 @@ SCREEN_MODULES: dict[ScreenKey, str] = {
     ScreenKey.MEETINGS: "crag_desktop.ui.views.meetings",
     ScreenKey.REVIEWS: "crag_desktop.ui.views.reviews",
     ScreenKey.RECOMMENDATIONS: "crag_desktop.ui.views.recommendations",
-    ScreenKey.LEARNING_POINTS: "crag_desktop.ui.views.learning_points",
+    ScreenKey.LEARNING_POINTS: "crag_desktop.ui.views.learning",
     ScreenKey.AGENCIES: "crag_desktop.ui.views.agencies",
     ScreenKey.REPORTS: "crag_desktop.ui.views.reports",
-    ScreenKey.AUDIT_LOG: "crag_desktop.ui.views.audit_log",
+    ScreenKey.AUDIT_LOG: "crag_desktop.ui.views.audit",
 }
 
 log = logging.getLogger("crag_desktop")

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -182,8 +182,20 @@ def _refuse_existing(path: Path) -> None:
         raise DatabaseExists(path)
 
 
+@contextlib.contextmanager
+def _created(args: argparse.Namespace, console: Console) -> Iterator[Database]:
+    """A new database that is removed again if the command fails before it is done."""
+    db = _create(args, console)
+    try:
+        with db:
+            yield db
+    except BaseException:
+        _remove_database_files(Path(args.db))
+        raise
+
+
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
-    with _create(args, console):
+    with _created(args, console):
         pass
     print(f"Created the encrypted database {args.db}.", file=console.out)
     return EXIT_OK
@@ -194,7 +206,7 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
 
     if args.size < 0:
         raise CommandFailed("--size must be 0 or more.")
-    with _create(args, console) as db:
+    with _created(args, console) as db:
         summary = build_demo(db, synthetic_referrals=args.size, seed=args.seed)
     print(f"Created the demo database {args.db}: {summary}.", file=console.out)
     return EXIT_OK
@@ -208,15 +220,13 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     data = read_document_file(source)
     path = Path(args.db)
     created = not path.exists()
-    db = _create(args, console) if created else _open(args, console, record_unlock=False)
-    try:
-        with db:
+    if created:
+        # All or nothing: a database this command created for a failed import goes too.
+        with _created(args, console) as db:
             summary = import_file(db, data, source_name=source.name)
-    except BaseException:
-        if created:
-            # All or nothing: a database this command created for a failed import goes too.
-            _remove_database_files(path)
-        raise
+    else:
+        with _open(args, console, record_unlock=False) as db:
+            summary = import_file(db, data, source_name=source.name)
     print(f"Imported {summary} into {args.db}.", file=console.out)
     return EXIT_OK
 

@@ -165,7 +165,10 @@ def key_path(path: str, key: str) -> str:
 def _path_key(error: FieldError) -> tuple[tuple[tuple[int, int | str], ...], str]:
     # Natural order, so that "[10]" follows "[9]" rather than "[1]".
     parts = tuple(
-        (0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", error.path) if p
+        # [0-9] rather than \d: "²" is a digit to \d and str.isdigit() but not to int().
+        (0, int(p)) if p.isascii() and p.isdigit() else (1, p)
+        for p in re.split(r"([0-9]+)", error.path)
+        if p
     )
     return parts, error.message
 

@@ -15,7 +15,7 @@ from sqlalchemy import Row
 
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
-from crag_desktop.storage import queries
+from crag_desktop.storage import audit, queries
 
 __all__ = ["AuditLog", "AuditQuery", "AuditRow"]
 
@@ -83,6 +83,11 @@ class AuditLog:
             action=query.action,
             text=query.text,
         )
+
+    def verify(self) -> list[str]:
+        """Problems with the hash chain (edited, deleted, reordered or truncated events)."""
+        with self._db.unit_of_work() as session:
+            return audit.verify_chain(session)
 
     def count(self, query: AuditQuery) -> int:
         """How many events the query shows."""

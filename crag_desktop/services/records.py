@@ -543,6 +543,17 @@ class RecordService:
             found = repositories.list_learning_points(session)
         return sorted(found, key=lambda p: (p.text.casefold(), p.id))
 
+    def learning_point_usage(self) -> dict[str, int]:
+        """How many reviews carry each learning point, by point id (counted in SQL)."""
+        with self._db.unit_of_work() as session:
+            return queries.learning_point_usage(session)
+
+    def learning_events(self) -> list[LearningEvent]:
+        """Every learning event, newest first."""
+        with self._db.unit_of_work() as session:
+            found = repositories.list_learning_events(session)
+        return sorted(found, key=lambda e: (e.date, e.id), reverse=True)
+
     def meetings(self) -> list[Choice]:
         """Every meeting as (id, "14 June 2016"), newest first."""
         with self._db.unit_of_work() as session:

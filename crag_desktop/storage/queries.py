@@ -797,6 +797,15 @@ def review_titles(session: Session) -> Sequence[Row[Any]]:
     return session.execute(statement).all()
 
 
+def learning_point_usage(session: Session) -> dict[str, int]:
+    """How many reviews carry each learning point (points no review carries are absent)."""
+    link = ReviewLearningPointRow.__table__
+    statement: Select[Any] = select(
+        link.c.learning_point_id, func.count(func.distinct(link.c.review_id))
+    ).group_by(link.c.learning_point_id)
+    return {str(key): int(count) for key, count in session.execute(statement).all()}
+
+
 def meeting_dates(session: Session) -> Sequence[Row[Any]]:
     """Every meeting's id and date, newest first."""
     statement: Select[Any] = select(_MEETING.id, _MEETING.date).order_by(

@@ -118,7 +118,9 @@ class UkDateEdit(QWidget):
 
     def __init__(self, *, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.line_edit = QLineEdit()
+        # Children are made with their parent so that they join the window's focus chain;
+        # reparented later by a layout, they form a chain of their own that Tab cannot leave.
+        self.line_edit = QLineEdit(self)
         self.line_edit.setPlaceholderText("dd/mm/yyyy")
         self.line_edit.setAccessibleName(accessible_name)
         self.line_edit.setAccessibleDescription("Date as day/month/year, or empty")
@@ -133,11 +135,14 @@ class UkDateEdit(QWidget):
         holder = QWidgetAction(self._menu)
         holder.setDefaultWidget(self.calendar)
         self._menu.addAction(holder)
-        self.calendar_button = QToolButton()
+        self.calendar_button = QToolButton(self)
         self.calendar_button.setIcon(load_icon("calendar"))
         self.calendar_button.setToolTip("Choose from a calendar (Alt+Down)")
         self.calendar_button.setAccessibleName(f"Choose {accessible_name} from a calendar")
         self.calendar_button.clicked.connect(self.open_calendar)
+        # Out of the Tab chain: with the focus proxy, Tab could otherwise bounce between the
+        # text and the button forever. Keyboard users open the calendar with Alt+Down.
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

@@ -454,3 +454,27 @@ def test_search_box_reports_once_typing_pauses(qtbot: QtBot) -> None:
     with qtbot.waitSignal(box.search_changed):
         press(qtbot, box, Qt.Key.Key_Escape)
     assert reported == ["Child", ""]
+
+
+def test_tab_moves_through_a_date_field_without_stopping_twice(qtbot: QtBot) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QFormLayout
+
+    from crag_desktop.ui.widgets import UkDateEdit
+
+    form = QWidget()
+    qtbot.addWidget(form)
+    layout = QFormLayout(form)
+    before = QLineEdit()
+    date_field = UkDateEdit(accessible_name="Received")
+    after = QLineEdit()
+    layout.addRow("Before", before)
+    layout.addRow("Received", date_field)
+    layout.addRow("After", after)
+    form.show()
+    before.setFocus()
+    qtbot.waitUntil(before.hasFocus)
+    QTest.keyClick(before, Qt.Key.Key_Tab)
+    qtbot.waitUntil(date_field.line_edit.hasFocus)
+    QTest.keyClick(date_field.line_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(after.hasFocus)

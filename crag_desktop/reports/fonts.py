@@ -1,0 +1,57 @@
+"""The bundled DejaVu Sans family, registered with ReportLab once per process.
+
+ReportLab's built-in Helvetica covers Latin-1 only; the secretariat types names such as
+"Zoë" or "Łucja" and agency names in other scripts, so every report uses a bundled TrueType
+family instead of a system font that a council laptop may not have.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.resources import files
+from io import BytesIO
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_FAMILY = "CragSans"
+FONT_REGULAR = "CragSans"
+FONT_BOLD = "CragSans-Bold"
+FONT_ITALIC = "CragSans-Oblique"
+FONT_BOLD_ITALIC = "CragSans-BoldOblique"
+
+_FILES: dict[str, str] = {
+    FONT_REGULAR: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+
+# Reports may be rendered from a worker thread while another report renders; the lock keeps
+# two threads from registering half a family each.
+_lock = threading.Lock()
+_registered = False
+
+
+def register_fonts() -> str:
+    """Register the bundled family (idempotent) and return its family name for styles."""
+    global _registered  # noqa: PLW0603 - one registration per process is the point
+    with _lock:
+        if _registered:
+            return FONT_FAMILY
+        fonts_dir = files("crag_desktop").joinpath("resources", "fonts")
+        for name, filename in _FILES.items():
+            # Read the bytes through importlib.resources so this works from a wheel, a zip
+            # or a frozen bundle, where the TTF may have no path on disk.
+            data = fonts_dir.joinpath(filename).read_bytes()
+            pdfmetrics.registerFont(TTFont(name, BytesIO(data)))
+        # Lets <b> and <i> inside Paragraph markup find the right face of the family.
+        pdfmetrics.registerFontFamily(
+            FONT_FAMILY,
+            normal=FONT_REGULAR,
+            bold=FONT_BOLD,
+            italic=FONT_ITALIC,
+            boldItalic=FONT_BOLD_ITALIC,
+        )
+        _registered = True
+        return FONT_FAMILY

@@ -1,0 +1,248 @@
+"""Page furniture shared by every CRAG report, and the safe way to write a PDF to disk.
+
+Every page carries the OFFICIAL-SENSITIVE marking at its top and bottom (security item 8),
+a footer with the document title, a date line and "Page x of y". The total page count is
+only known once the story has been laid out, so a numbered canvas holds each page back and
+stamps the numbers when the document is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table
+
+from crag_desktop.fileio import write_atomically
+from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
+from crag_desktop.reports.styles import INK, MUTED, NAVY, RULE, uk_datetime
+
+APP_NAME = "CRAG Desktop"
+MARKING = "OFFICIAL-SENSITIVE"
+PAGE_SIZE = A4
+LEFT_MARGIN = 20 * mm
+RIGHT_MARGIN = 20 * mm
+TOP_MARGIN = 24 * mm
+BOTTOM_MARGIN = 28 * mm
+CONTENT_WIDTH = PAGE_SIZE[0] - LEFT_MARGIN - RIGHT_MARGIN
+
+# Long listings are cut into tables of at most this many rows: ReportLab re-measures a whole
+# table each time it splits one across a page, so one 5,000-row table lays out very slowly.
+MAX_TABLE_ROWS = 250
+
+_MARKING_TOP_Y = PAGE_SIZE[1] - 12 * mm
+_MARKING_BOTTOM_Y = 9 * mm
+_FOOTER_RULE_Y = 21 * mm
+_FOOTER_LINE1_Y = 17 * mm
+_FOOTER_LINE2_Y = 13.5 * mm
+_FOOTER_SIZE = 8
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that defers each page so it can print "Page x of y" with the real total."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Start with no deferred pages."""
+        super().__init__(*args, **kwargs)
+        self._deferred_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        """Keep the finished page's drawing state instead of emitting it now."""
+        self._deferred_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        """Emit every deferred page with its number and the total, then write the file."""
+        total = len(self._deferred_pages)
+        for state in self._deferred_pages:
+            self.__dict__.update(state)
+            self._draw_page_number(total)
+            super().showPage()
+        super().save()
+
+    @property
+    def page_count(self) -> int:
+        """How many pages the document has (known once layout has finished)."""
+        return len(self._deferred_pages)
+
+    def _draw_page_number(self, total: int) -> None:
+        self.saveState()
+        self.setFont(FONT_REGULAR, _FOOTER_SIZE)
+        self.setFillColor(MUTED)
+        self.drawRightString(
+            PAGE_SIZE[0] - RIGHT_MARGIN,
+            _FOOTER_LINE1_Y,
+            f"Page {self._pageNumber} of {total}",
+        )
+        self.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten text with an ellipsis so a long title cannot run into the page number."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _draw_furniture(
+    canvas: Any, _doc: Any, *, title: str, date_line: str, footer_note: str
+) -> None:
+    """Marking top and bottom, footer rule, title and date line (page numbers come later)."""
+    width = PAGE_SIZE[0]
+    canvas.saveState()
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_BOLD, 10)
+    canvas.drawCentredString(width / 2, _MARKING_TOP_Y, MARKING)
+    canvas.drawCentredString(width / 2, _MARKING_BOTTOM_Y, MARKING)
+
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(LEFT_MARGIN, _FOOTER_RULE_Y, width - RIGHT_MARGIN, _FOOTER_RULE_Y)
+
+    # The right-hand 30mm of line 1 is reserved for "Page x of y".
+    text_width = CONTENT_WIDTH - 30 * mm
+    canvas.setFont(FONT_BOLD, _FOOTER_SIZE)
+    canvas.setFillColor(NAVY)
+    canvas.drawString(
+        LEFT_MARGIN, _FOOTER_LINE1_Y, _fit(title, FONT_BOLD, _FOOTER_SIZE, text_width)
+    )
+    second = " · ".join(part for part in (date_line, footer_note) if part)
+    canvas.setFont(FONT_REGULAR, _FOOTER_SIZE)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(
+        LEFT_MARGIN, _FOOTER_LINE2_Y, _fit(second, FONT_REGULAR, _FOOTER_SIZE, CONTENT_WIDTH)
+    )
+    canvas.restoreState()
+
+
+def build_document(
+    out: BinaryIO | Path,
+    story: Sequence[Any],
+    *,
+    title: str,
+    generated_at: dt.datetime,
+    footer_note: str = "",
+    subject: str = "",
+    author: str = APP_NAME,
+) -> int:
+    """Lay out a story on marked, numbered A4 pages into `out`; return the page count.
+
+    `title` and `subject` go into the PDF metadata as well as the footer, so they must name
+    the kind of document only, never a child, a case or a person. A Path is written
+    atomically with user-only permissions.
+    """
+    if isinstance(out, Path):
+        pages = 0
+
+        def render(stream: BinaryIO) -> None:
+            nonlocal pages
+            pages = build_document(
+                stream,
+                story,
+                title=title,
+                generated_at=generated_at,
+                footer_note=footer_note,
+                subject=subject,
+                author=author,
+            )
+
+        write_pdf_atomically(out, render)
+        return pages
+
+    register_fonts()
+    doc = BaseDocTemplate(
+        out,
+        pagesize=PAGE_SIZE,
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
+        title=title,
+        author=author,
+        subject=subject or title,
+        creator=APP_NAME,
+        producer=APP_NAME,
+        keywords=[],
+        lang="en-GB",
+        displayDocTitle=1,
+        initialFontName=FONT_REGULAR,
+    )
+    frame = Frame(
+        LEFT_MARGIN,
+        BOTTOM_MARGIN,
+        CONTENT_WIDTH,
+        PAGE_SIZE[1] - TOP_MARGIN - BOTTOM_MARGIN,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    on_page = functools.partial(
+        _draw_furniture,
+        title=title,
+        date_line=f"Generated {uk_datetime(generated_at)}",
+        footer_note=footer_note,
+    )
+    doc.addPageTemplates([PageTemplate(id="marked", frames=[frame], onPage=on_page)])
+
+    canvases: list[NumberedCanvas] = []
+
+    def make_canvas(*args: Any, **kwargs: Any) -> NumberedCanvas:
+        canvas = NumberedCanvas(*args, **kwargs)
+        canvases.append(canvas)
+        return canvas
+
+    # build() consumes the list it is given; copy so a caller's story survives for reuse.
+    doc.build(list(story), canvasmaker=make_canvas)
+    return canvases[-1].page_count
+
+
+def chunked_tables(
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    *,
+    col_widths: Sequence[float] | None = None,
+    style: Any = None,
+    max_rows: int = MAX_TABLE_ROWS,
+) -> list[Any]:
+    """Cut a long listing into Tables of at most `max_rows` body rows, each with the header.
+
+    Every table repeats its header on each page it spans, so a reader never meets a column
+    without its heading. An empty listing gives one table holding only the header. Rows may
+    split inside a cell (splitInRow); give every row some top or bottom padding, as
+    ReportLab loops forever splitting a row padded zero on both.
+    """
+    if max_rows < 1:
+        raise ValueError("max_rows must be at least 1")
+    starts = range(0, len(rows), max_rows) if rows else range(1)
+    tables = []
+    for start in starts:
+        data = [list(header), *(list(row) for row in rows[start : start + max_rows])]
+        table = Table(data, colWidths=col_widths, repeatRows=1, splitInRow=1)
+        if style is not None:
+            table.setStyle(style)
+        tables.append(table)
+    return tables
+
+
+def write_pdf_atomically(path: Path, render_fn: Callable[[BinaryIO], object]) -> None:
+    """Write a PDF via a temp file in the same folder: fsync, replace, user-only (0600).
+
+    A reader (or a crash) never sees half a PDF, and an earlier file at `path` survives a
+    failed render untouched. The mechanism is the one every exported file uses.
+    """
+
+    def write(stream: BinaryIO) -> None:
+        render_fn(stream)
+
+    write_atomically(path, write)

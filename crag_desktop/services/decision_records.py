@@ -1,0 +1,163 @@
+"""The printed criteria decision record: its view-model, and writing it as PDF.
+
+The view holds pseudonyms and labels only. The statutory wording and the question texts
+come from the rule set *and version* the decision was recorded under, so a WT2015 decision
+prints the WT2015 wording it was made against, whatever guidance came later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from crag_desktop.domain.criteria import evaluate, rule_set
+from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.records import Child, Meeting, Referral
+from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.reports.decision_record import (
+    Attendee,
+    ChildRow,
+    DecisionRecordView,
+    NationalPanelView,
+    QuestionAnswer,
+    render_decision_record,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.services.decisions import load_referral
+from crag_desktop.storage import audit, repositories
+
+NOT_YET_KNOWN = "Not yet known"
+
+
+def _age(child: Child) -> str:
+    if child.age_years is None and child.age_months is None:
+        return "Not recorded"
+    parts = []
+    if child.age_years:
+        parts.append(f"{child.age_years} year" + ("" if child.age_years == 1 else "s"))
+    if child.age_months or not parts:
+        months = child.age_months or 0
+        parts.append(f"{months} month" + ("" if months == 1 else "s"))
+    return " ".join(parts)
+
+
+def _no_decision(referral: Referral) -> CragError:
+    return CragError(
+        f"Referral {referral.reference} has no recorded decision yet: record one with the "
+        "criteria wizard first."
+    )
+
+
+def decision_record_view(
+    db: Database, referral_ref_or_id: str, *, now: dt.datetime | None = None
+) -> DecisionRecordView:
+    """Everything the decision record of a referral prints (by reference or id)."""
+    with db.unit_of_work() as session:
+        referral = load_referral(session, referral_ref_or_id)
+        decision = referral.decision
+        if decision is None:
+            raise _no_decision(referral)
+        agencies = {a.id: a.name for a in repositories.list_agencies(session)}
+        members = {m.id: m for m in repositories.list_members(session)}
+        meeting: Meeting | None = (
+            repositories.get_meeting(session, decision.meeting)
+            if decision.meeting is not None
+            else None
+        )
+
+    rs = rule_set(decision.rule_set, decision.rule_set_version)
+    questions = []
+    for question in rs.questions:
+        answer = decision.answers.get(question.key)
+        questions.append(
+            QuestionAnswer(
+                question=question.text,
+                answer=NOT_YET_KNOWN if answer is None else question.value_label(answer),
+                evidence=decision.evidence.get(question.key, ""),
+            )
+        )
+    # The reasons are re-derived under the recorded version, never stored text that could
+    # drift from the rules.
+    evaluation = evaluate(decision.rule_set, dict(decision.answers), version=rs.version)
+
+    present: list[str] = list(meeting.attendees) if meeting is not None else []
+    present += [m for m in decision.attendees if m not in present]
+    attendees = tuple(
+        Attendee(
+            name=members[m].name if m in members else m,
+            agency=agencies.get(members[m].agency, members[m].agency) if m in members else "",
+        )
+        for m in present
+    )
+
+    panel = decision.panel
+    panel_view = (
+        None
+        if panel.sent_on is None and panel.response == PanelResponse.PENDING
+        else NationalPanelView(
+            sent_on=panel.sent_on,
+            response="" if panel.response == PanelResponse.PENDING else panel.response.label,
+            responded_on=panel.responded_on,
+            board_reply=panel.board_reply or "",
+        )
+    )
+
+    return DecisionRecordView(
+        referral_reference=referral.reference,
+        case_name=referral.case_name,
+        received_on=referral.received,
+        referring_agency=agencies.get(referral.referring_agency, referral.referring_agency),
+        incident_date=referral.incident_date,
+        incident_type=referral.incident_type.label,
+        children=tuple(
+            ChildRow(
+                pseudonym=c.pseudonym,
+                sex=c.sex.label,
+                age=_age(c),
+                legal_status=c.legal_status.label,
+                disability_sen="Yes" if c.disability_or_sen else "No",
+            )
+            for c in referral.children
+        ),
+        summary=referral.summary,
+        rule_set_id=rs.id,
+        rule_set_version=rs.version,
+        rule_set_title=rs.title,
+        statutory_wording=rs.statutory_text,
+        questions=tuple(questions),
+        rules_outcome=rs.outcome_label(decision.rules_outcome),
+        rules_reasons=tuple(evaluation.reasons),
+        decided_outcome=decision.decided_outcome.label,
+        alternative_review_type=(
+            decision.alternative_review_type.label
+            if decision.alternative_review_type is not None
+            else ""
+        ),
+        difference_reason=decision.reason_if_different or "",
+        rationale=decision.rationale,
+        decided_on=decision.decided_on,
+        national_panel=panel_view,
+        meeting_date=meeting.date if meeting is not None else None,
+        attendees=attendees,
+        generated_at=now or dt.datetime.now().astimezone(),
+        operator=db.operator,
+    )
+
+
+def write_decision_record(db: Database, referral_ref_or_id: str, out: Path) -> str:
+    """Write the decision record of a referral to `out` as PDF (atomically, user-only),
+    audit the print, and return the referral's reference."""
+    view = decision_record_view(db, referral_ref_or_id)
+    render_decision_record(view, out)
+    with db.unit_of_work() as session:
+        referral = load_referral(session, referral_ref_or_id)
+        audit.append(
+            session,
+            operator=db.operator,
+            action="print",
+            record_type="referral",
+            record_id=referral.id,
+            changes=[("decision_record", None, out.name)],
+            reason=None,
+        )
+    return view.referral_reference

@@ -1,0 +1,509 @@
+"""Criteria decisions and the National Panel loop: the use cases behind the wizard and the
+panel screen.
+
+`DecisionService.record_decision` is the one call the criteria wizard makes when the chair
+presses Finish: the referral, its decision, the meeting and any review commissioned there
+are checked together and saved in one unit of work, so a meeting never ends with half a
+decision in the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
+
+from crag_desktop.domain import validation
+from crag_desktop.domain.clock import working_days_between
+from crag_desktop.domain.criteria import Evaluation, evaluate
+from crag_desktop.domain.errors import CragError, FieldError, RecordNotFound, ValidationFailed
+from crag_desktop.domain.records import (
+    CriteriaDecision,
+    Meeting,
+    PanelLoop,
+    Referral,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    DecidedOutcome,
+    PanelResponse,
+    ReferralStatus,
+    ReviewType,
+)
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.database import Database
+from crag_desktop.storage import audit, queries, repositories
+from crag_desktop.storage.models import CriteriaDecisionRow, ReferralRow
+
+#: How many undecided referrals the wizard lists at once; the search box narrows further.
+CHOICE_LIMIT = 200
+
+_R = TypeVar("_R")
+
+#: Rule sets whose notifiable outcomes start the 15-working-day rapid review clock, which
+#: runs from the serious incident notification.
+RAPID_REVIEW_RULE_SETS = frozenset({"WT2018", "WT2023"})
+NOTIFIABLE_OUTCOMES = frozenset({"notifiable_lcspr_indicated", "notifiable_lcspr_not_indicated"})
+
+#: The panel responses that still wait on someone: the Panel, or the Board's reply.
+_OPEN_RESPONSES = frozenset(
+    {PanelResponse.PENDING, PanelResponse.INFORMATION_REQUESTED, PanelResponse.CONTESTED}
+)
+
+
+def default_decision(rules_outcome: str) -> DecidedOutcome | None:
+    """The decision the wizard offers first for a rules outcome (None when undecided)."""
+    compatible = validation.COMPATIBLE_DECISIONS.get(rules_outcome, frozenset())
+    for outcome in (
+        DecidedOutcome.SCR,
+        DecidedOutcome.LCSPR,
+        DecidedOutcome.ALTERNATIVE_REVIEW,
+        DecidedOutcome.NO_FURTHER_ACTION,
+    ):
+        if outcome in compatible:
+            return outcome
+    return None
+
+
+def decision_differs(rules_outcome: str, decided: DecidedOutcome) -> bool:
+    """Whether the chair's decision needs a reason because the rules point elsewhere."""
+    return decided not in validation.COMPATIBLE_DECISIONS.get(rules_outcome, frozenset())
+
+
+def review_type_for(decision: CriteriaDecision) -> ReviewType | None:
+    """The kind of review a decision commissions (None for no further action)."""
+    match decision.decided_outcome:
+        case DecidedOutcome.SCR:
+            return ReviewType.SCR
+        case DecidedOutcome.LCSPR:
+            return ReviewType.LCSPR
+        case DecidedOutcome.ALTERNATIVE_REVIEW if decision.alternative_review_type is not None:
+            return ReviewType(decision.alternative_review_type.value)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralChoice:
+    """A referral the wizard can decide on: enough to find it in a list."""
+
+    id: str
+    reference: str
+    case_name: str
+    received: date
+    referring_agency: str
+    status: ReferralStatus
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingPanelRow:
+    """A decision still in the National Panel loop, with how long it has waited.
+
+    The age counts from the date sent to the Panel, or from the decision while it has not
+    been sent yet (`waiting_for` says which)."""
+
+    referral_id: str
+    reference: str
+    case_name: str
+    rule_set: str
+    decided_outcome: DecidedOutcome
+    decided_on: date
+    sent_on: date | None
+    response: PanelResponse
+    responded_on: date | None
+    board_reply: str | None
+    age_days: int
+    age_working_days: int
+
+    @property
+    def waiting_for(self) -> str:
+        """What the decision waits on, in the secretariat's words."""
+        if self.sent_on is None:
+            return "Sending to the Panel"
+        if self.response == PanelResponse.PENDING:
+            return "The Panel's response"
+        return "The Board's reply"
+
+
+class DecisionService:
+    """Records criteria decisions and the National Panel's responses."""
+
+    def __init__(self, *, db: Database) -> None:
+        self._db = db
+
+    # --- the wizard ------------------------------------------------------------------------
+
+    def awaiting_decision(self, text: str = "") -> list[ReferralChoice]:
+        """Open referrals without a recorded decision whose reference, case name or summary
+        contains `text`, most recently received first (at most CHOICE_LIMIT)."""
+        with self._db.unit_of_work() as session:
+            rows = queries.referral_page(
+                session,
+                [*queries.referral_conditions(text=text), *_undecided()],
+                sort="received",
+                descending=True,
+                after=None,
+                limit=CHOICE_LIMIT,
+            )
+            return [
+                ReferralChoice(
+                    id=row.id,
+                    reference=row.reference,
+                    case_name=row.case_name,
+                    received=row.received,
+                    referring_agency=row.agency_name,
+                    status=ReferralStatus(row.status),
+                )
+                for row in rows
+            ]
+
+    def record_decision(
+        self,
+        *,
+        referral: Referral,
+        decision: CriteriaDecision,
+        meeting: Meeting | None,
+        commission: Review | None,
+        reason: str | None = None,
+    ) -> Changes:
+        """Check and save a decision with its referral, meeting and commissioned review in
+        one unit of work; ValidationFailed lists every problem and nothing is saved."""
+        with self._db.unit_of_work() as session:
+            old_referral = _find(repositories.get_referral, session, referral.id)
+            old_meeting = (
+                _find(repositories.get_meeting, session, meeting.id)
+                if meeting is not None
+                else None
+            )
+            new_meeting = _with_referral(meeting, old_meeting, referral.id, decision)
+            if new_meeting is not None:
+                decision = dataclasses.replace(decision, meeting=new_meeting.id)
+            if old_referral is not None and old_referral.decision is not None:
+                # Keep the Panel loop already under way when a decision is re-recorded.
+                decision = dataclasses.replace(decision, panel=old_referral.decision.panel)
+            new_referral = dataclasses.replace(
+                referral, decision=decision, status=ReferralStatus.DECIDED
+            )
+            errors = _decision_errors(new_referral, decision, new_meeting, commission)
+            if (
+                commission is not None
+                and _find(repositories.get_review, session, commission.id) is not None
+            ):
+                errors.append(
+                    FieldError("commission.id", f"a review {commission.id!r} already exists")
+                )
+            if errors:
+                raise ValidationFailed(validation.sort_errors(errors), what="The decision")
+
+            created: set[tuple[str, str]] = set()
+            updated: set[tuple[str, str]] = set()
+            why = reason or "criteria decision recorded"
+            # The meeting lists the referral and the decision names the meeting: a new one
+            # of either must exist before the other can point at it.
+            if new_meeting is not None and old_meeting is None and old_referral is None:
+                repositories.save_referral(
+                    session,
+                    dataclasses.replace(
+                        new_referral, decision=dataclasses.replace(decision, meeting=None)
+                    ),
+                )
+            elif new_meeting is None or old_meeting is not None:
+                repositories.save_referral(session, new_referral)
+            if new_meeting is not None:
+                repositories.save_meeting(session, new_meeting)
+                _audit(
+                    self._db,
+                    session,
+                    record_type="meeting",
+                    old=old_meeting,
+                    new=new_meeting,
+                    reason=why,
+                )
+                (updated if old_meeting is not None else created).add(("meeting", new_meeting.id))
+                if old_meeting is None:
+                    repositories.save_referral(session, new_referral)
+            _audit(
+                self._db,
+                session,
+                record_type="referral",
+                old=old_referral,
+                new=new_referral,
+                reason=why,
+            )
+            (updated if old_referral is not None else created).add(("referral", new_referral.id))
+            if commission is not None:
+                repositories.save_review(session, commission)
+                _audit(
+                    self._db, session, record_type="review", old=None, new=commission, reason=why
+                )
+                created.add(("review", commission.id))
+        return Changes(created=frozenset(created), updated=frozenset(updated))
+
+    def explain(self, referral_id: str) -> Evaluation:
+        """The rules' outcome for a recorded decision, re-evaluated under the rule set AND
+        version it was recorded with (never a later version)."""
+        referral = self.referral(referral_id)
+        decision = _decision_of(referral)
+        return evaluate(
+            decision.rule_set, dict(decision.answers), version=decision.rule_set_version
+        )
+
+    def referral(self, referral_ref_or_id: str) -> Referral:
+        """A referral by id or reference; RecordNotFound when there is none."""
+        with self._db.unit_of_work() as session:
+            return load_referral(session, referral_ref_or_id)
+
+    def write_record(self, referral_ref_or_id: str, out: Path) -> str:
+        """Print the decision record as PDF (see `decision_records`); return the reference."""
+        from crag_desktop.services.decision_records import write_decision_record
+
+        return write_decision_record(self._db, referral_ref_or_id, out)
+
+    # --- the National Panel loop -----------------------------------------------------------
+
+    def record_panel_response(
+        self,
+        *,
+        referral_id: str,
+        sent_on: date | None,
+        response: PanelResponse,
+        responded_on: date | None,
+        board_reply: str | None,
+        reason: str | None = None,
+    ) -> Changes:
+        """Record when the decision went to the National Panel and what came back."""
+        reply = board_reply if board_reply and board_reply.strip() else None
+        with self._db.unit_of_work() as session:
+            old = load_referral(session, referral_id)
+            decision = _decision_of(old)
+            panel = PanelLoop(
+                sent_on=sent_on, response=response, responded_on=responded_on, board_reply=reply
+            )
+            updated = dataclasses.replace(decision, panel=panel)
+            new = dataclasses.replace(old, decision=updated)
+            # Only the Panel loop's own problems: the rest of the decision was checked when
+            # it was recorded and is not what this form changes.
+            errors = [
+                e
+                for e in validation.validate_decision(updated, received=old.received)
+                if e.path.startswith("panel")
+            ]
+            if errors:
+                raise ValidationFailed(errors, what="The Panel's response")
+            repositories.save_referral(session, new)
+            _audit(
+                self._db,
+                session,
+                record_type="referral",
+                old=old,
+                new=new,
+                reason=reason or "National Panel loop updated",
+            )
+        return Changes(updated=frozenset({("referral", old.id)}))
+
+    def awaiting_panel(self, today: date) -> list[AwaitingPanelRow]:
+        """Decisions still waiting on the Panel (or on the Board's reply to it), oldest
+        first."""
+        column = CriteriaDecisionRow.__table__.c.panel_response
+        ids_of = select(CriteriaDecisionRow.__table__.c.referral_id).where(
+            column.in_([r.value for r in _OPEN_RESPONSES])
+        )
+        with self._db.unit_of_work() as session:
+            referrals = [
+                repositories.get_referral(session, key) for key in session.execute(ids_of).scalars()
+            ]
+        rows: list[AwaitingPanelRow] = []
+        for r in referrals:
+            d = r.decision
+            if d is None or not _awaiting(d.panel):
+                continue
+            start = d.panel.sent_on or d.decided_on
+            rows.append(
+                AwaitingPanelRow(
+                    referral_id=r.id,
+                    reference=r.reference,
+                    case_name=r.case_name,
+                    rule_set=d.rule_set,
+                    decided_outcome=d.decided_outcome,
+                    decided_on=d.decided_on,
+                    sent_on=d.panel.sent_on,
+                    response=d.panel.response,
+                    responded_on=d.panel.responded_on,
+                    board_reply=d.panel.board_reply,
+                    age_days=(today - start).days,
+                    age_working_days=working_days_between(start, today),
+                )
+            )
+        rows.sort(key=lambda row: (-row.age_days, row.reference))
+        return rows
+
+
+def _awaiting(panel: PanelLoop) -> bool:
+    if panel.response not in _OPEN_RESPONSES:
+        return False
+    # A contested decision stays open until the Board has replied to the Panel.
+    return not (panel.response == PanelResponse.CONTESTED and panel.board_reply)
+
+
+def _undecided() -> list[ColumnElement[bool]]:
+    # An aliased decision table: referral_page outer-joins the decision table itself, and
+    # an EXISTS over that same table would correlate away its own FROM clause.
+    referral = ReferralRow.__table__.c
+    decision = CriteriaDecisionRow.__table__.alias("undecided_check")
+    return [
+        ~exists().where(decision.c.referral_id == referral.id),
+        referral.status != ReferralStatus.CLOSED.value,
+    ]
+
+
+def _find(get: Callable[[Session, str], _R], session: Session, key: str) -> _R | None:
+    try:
+        return get(session, key)
+    except RecordNotFound:
+        return None
+
+
+def load_referral(session: Session, referral_ref_or_id: str) -> Referral:
+    """A referral by id, else by reference; RecordNotFound naming what was asked for."""
+    referral = _find(repositories.get_referral, session, referral_ref_or_id)
+    if referral is not None:
+        return referral
+    table = ReferralRow.__table__.c
+    # References are the secretariat's own and normally unique; the first added wins if not.
+    key = session.execute(
+        select(table.id).where(table.reference == referral_ref_or_id).order_by(table.position)
+    ).scalar()
+    if key is None:
+        raise RecordNotFound("referral", referral_ref_or_id)
+    return repositories.get_referral(session, key)
+
+
+def _decision_of(referral: Referral) -> CriteriaDecision:
+    if referral.decision is None:
+        raise CragError(
+            f"Referral {referral.reference} has no recorded decision yet: record one with the "
+            "criteria wizard first."
+        )
+    return referral.decision
+
+
+def _with_referral(
+    meeting: Meeting | None,
+    old: Meeting | None,
+    referral_id: str,
+    decision: CriteriaDecision,
+) -> Meeting | None:
+    """The meeting as it will be saved: considering this referral, and listing everyone
+    present at the decision (adding to those already recorded for an existing meeting)."""
+    if meeting is None:
+        return None
+    attendees = list(old.attendees if old is not None else ())
+    for member in (*meeting.attendees, *decision.attendees):
+        if member not in attendees:
+            attendees.append(member)
+    considered = list(meeting.referrals_considered)
+    if old is not None:
+        considered = [
+            *old.referrals_considered,
+            *(c for c in considered if c not in old.referrals_considered),
+        ]
+    if referral_id not in considered:
+        considered.append(referral_id)
+    apologies = tuple(m for m in meeting.apologies if m not in attendees)
+    return dataclasses.replace(
+        meeting,
+        attendees=tuple(attendees),
+        referrals_considered=tuple(considered),
+        apologies=apologies,
+    )
+
+
+def _decision_errors(
+    referral: Referral,
+    decision: CriteriaDecision,
+    meeting: Meeting | None,
+    commission: Review | None,
+) -> list[FieldError]:
+    errors = validation.validate_referral(referral)
+    if meeting is not None:
+        errors += validation.validate_meeting(meeting, path="meeting")
+        if meeting.date > decision.decided_on:
+            errors.append(
+                FieldError(
+                    "decision.decided_on",
+                    f"{decision.decided_on.isoformat()} is before the meeting "
+                    f"({meeting.date.isoformat()})",
+                )
+            )
+    if not decision.attendees and (meeting is None or not meeting.attendees):
+        errors.append(FieldError("decision.attendees", "tick who was present at the decision"))
+    if (
+        decision.rule_set in RAPID_REVIEW_RULE_SETS
+        and decision.rules_outcome in NOTIFIABLE_OUTCOMES
+        and referral.notified_on is None
+    ):
+        errors.append(
+            FieldError(
+                "notified_on",
+                "give the date the Child Safeguarding Practice Review Panel was notified: the "
+                "15-working-day rapid review clock starts from it",
+            )
+        )
+    if commission is not None:
+        errors += _commission_errors(referral, decision, commission)
+    return errors
+
+
+def _commission_errors(
+    referral: Referral, decision: CriteriaDecision, commission: Review
+) -> list[FieldError]:
+    wanted = review_type_for(decision)
+    errors = validation.validate_review(commission, path="commission")
+    if wanted is None:
+        errors.append(
+            FieldError("commission", "no review is commissioned when no further action is decided")
+        )
+    elif commission.type != wanted:
+        errors.append(
+            FieldError(
+                "commission.type",
+                f"the decision commissions a {wanted.label.lower()}, not a "
+                f"{commission.type.label.lower()}",
+            )
+        )
+    if commission.referral != referral.id:
+        errors.append(FieldError("commission.referral", "must be the referral decided on"))
+    if commission.commissioned_on < decision.decided_on:
+        errors.append(
+            FieldError(
+                "commission.commissioned_on",
+                f"{commission.commissioned_on.isoformat()} is before the decision "
+                f"({decision.decided_on.isoformat()})",
+            )
+        )
+    return errors
+
+
+def _audit(
+    db: Database,
+    session: Session,
+    *,
+    record_type: str,
+    old: Referral | Meeting | Review | None,
+    new: Referral | Meeting | Review,
+    reason: str,
+) -> None:
+    audit.append(
+        session,
+        operator=db.operator,
+        action="create" if old is None else "update",
+        record_type=record_type,
+        record_id=new.id,
+        changes=audit.record_diff(old, new),
+        reason=reason,
+    )

@@ -1,0 +1,1 @@
+"""Record forms: built in code, they give a draft record and show errors; screens save."""

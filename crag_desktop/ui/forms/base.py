@@ -1,0 +1,831 @@
+"""What every record form shares: errors at their fields, dirty tracking, autosaved drafts,
+the unsaved-changes question, and small editors for a record's nested collections.
+
+A form never saves: it builds a record from what was typed (`record()`), and the screen hands
+that to the record service. What the form does keep by itself is a *draft* of the raw typing
+(`payload()`), autosaved to the encrypted database every few seconds, so a crash or a flat
+battery loses nothing; opening the same record (or a new one) again offers the draft back.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError, FieldError
+from crag_desktop.domain.vocabulary import Vocabulary
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit
+
+__all__ = [
+    "Cell",
+    "CellKind",
+    "CheckList",
+    "CollectionEditor",
+    "RecordForm",
+    "UnsavedChoice",
+    "ask_unsaved_changes",
+    "choice_combo",
+    "combo_code",
+    "section",
+    "set_combo_code",
+]
+
+R = TypeVar("R")
+
+#: Autosave interval in the app; tests pass a few milliseconds.
+AUTOSAVE_MS = 5000
+
+
+class UnsavedChoice(enum.Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def ask_unsaved_changes(prompter: Prompter, what: str) -> UnsavedChoice:
+    """Save, Discard or Cancel for unsaved changes to `what`.
+
+    Uses the prompter's three-way question when it has one; the Prompter of today only asks
+    yes/no, so the fallback asks "Save?" and then, on No, "Discard?" (No to both cancels).
+    """
+    three_way = getattr(prompter, "ask_save_discard_cancel", None)
+    if callable(three_way):
+        answer = three_way(f"Save the changes to {what}?")
+        return UnsavedChoice(getattr(answer, "value", answer))
+    if prompter.confirm(f"Save the changes to {what}?", title="Unsaved changes"):
+        return UnsavedChoice.SAVE
+    if prompter.confirm(
+        f"Discard the changes to {what}? What you typed will be lost.", title="Unsaved changes"
+    ):
+        return UnsavedChoice.DISCARD
+    return UnsavedChoice.CANCEL
+
+
+# --- small widgets ----------------------------------------------------------------------------
+
+
+def choice_combo(vocabulary: type[Vocabulary], *, empty: str | None = None) -> QComboBox:
+    """A combo box of a vocabulary's labels holding its codes (an optional empty entry first)."""
+    combo = QComboBox()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for member in vocabulary:
+        combo.addItem(member.label, member.value)
+    return combo
+
+
+def combo_code(combo: QComboBox) -> str | None:
+    """The code (item data) chosen in `combo`."""
+    data = combo.currentData()
+    return None if data is None else str(data)
+
+
+def set_combo_code(combo: QComboBox, code: object) -> None:
+    """Choose the item whose data is `code` (the first item when there is none)."""
+    index = combo.findData(code)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def section(title: str, rows: Sequence[Sequence[QWidget]]) -> QGroupBox:
+    """A titled group of fields laid out in rows (one or two fields a row)."""
+    box = QGroupBox(title)
+    grid = QGridLayout(box)
+    grid.setHorizontalSpacing(16)
+    grid.setVerticalSpacing(10)
+    for r, widgets in enumerate(rows):
+        span = 2 if len(widgets) == 1 else 1
+        for c, widget in enumerate(widgets):
+            grid.addWidget(widget, r, c, 1, span, Qt.AlignmentFlag.AlignTop)
+    grid.setColumnStretch(0, 1)
+    grid.setColumnStretch(1, 1)
+    return box
+
+
+class CheckList(QListWidget):
+    """A list of check boxes, one per (code, label); Space ticks the current one."""
+
+    changed = Signal()
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.itemChanged.connect(lambda _item: self.changed.emit())
+        self._extra: list[str] = []
+        self._order: list[str] = []
+
+    def set_items(self, items: Iterable[tuple[str, str]]) -> None:
+        """Offer these (code, label) entries, none ticked."""
+        with _Blocked(self):
+            self.clear()
+            for code, label in items:
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, code)
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled
+                    | Qt.ItemFlag.ItemIsSelectable
+                    | Qt.ItemFlag.ItemIsUserCheckable
+                )
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.addItem(item)
+        rows = min(max(self.count(), 3), 7)
+        self.setFixedHeight(rows * 26 + 8)
+
+    def checked(self) -> list[str]:
+        """The ticked codes: those loaded keep their stored order (a record's order is its
+        own), newly ticked ones follow in list order, then codes the list does not offer."""
+        ticked = [
+            str(self.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        kept = [code for code in self._order if code in ticked]
+        return kept + [code for code in ticked if code not in kept] + self._extra
+
+    def set_checked(self, codes: Iterable[str]) -> None:
+        """Tick exactly `codes`; codes not offered are kept so saving loses nothing."""
+        wanted = list(codes)
+        offered = set()
+        with _Blocked(self):
+            for i in range(self.count()):
+                item = self.item(i)
+                code = str(item.data(Qt.ItemDataRole.UserRole))
+                offered.add(code)
+                state = Qt.CheckState.Checked if code in wanted else Qt.CheckState.Unchecked
+                item.setCheckState(state)
+        self._extra = [code for code in wanted if code not in offered]
+        self._order = [code for code in wanted if code in offered]
+
+
+def focus_leaves(widget: QWidget) -> list[QWidget]:
+    """The widgets Tab stops at inside `widget`, in order."""
+    if isinstance(widget, UkDateEdit):
+        return [widget.line_edit, widget.calendar_button]
+    if isinstance(widget, CollectionEditor):
+        return widget.focus_widgets()
+    return [widget]
+
+
+class _Blocked:
+    """Block a widget's signals for a `with` block (loading values is not an edit)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self._widget = widget
+        self._was = False
+
+    def __enter__(self) -> None:
+        self._was = self._widget.blockSignals(True)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._widget.blockSignals(self._was)
+
+
+# --- collection editors -----------------------------------------------------------------------
+
+
+class CellKind(enum.Enum):
+    TEXT = "text"
+    NUMBER = "number"  # a whole number or "not known"
+    CHOICE = "choice"
+    CHECK = "check"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cell:
+    """One column of a collection editor; `name` is the record field (and the error path)."""
+
+    name: str
+    title: str
+    kind: CellKind = CellKind.TEXT
+    vocabulary: type[Vocabulary] | None = None
+    maximum: int = 99
+    width: int = 0
+
+
+#: A row of raw values, as typed: text, int | None, a code, a bool, or date text.
+RowValues = dict[str, object]
+
+
+class CollectionEditor(QWidget):
+    """A small table of a record's nested items (children, parallel processes...) with Add
+    and Remove buttons; each cell is a real input with its own accessible name."""
+
+    changed = Signal()
+    #: Rows were added or removed (the form's tab order must follow).
+    rows_changed = Signal()
+
+    def __init__(self, *, cells: Sequence[Cell], noun: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cells = tuple(cells)
+        self._noun = noun
+        self.table = QTableWidget(0, len(self._cells))
+        self.table.setHorizontalHeaderLabels([c.title for c in self._cells])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves a cell for the next input, not the next cell of the (empty) item grid.
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setAccessibleName(f"{noun.capitalize()} list")
+        header = self.table.horizontalHeader()
+        for column, cell in enumerate(self._cells):
+            if cell.width:
+                header.resizeSection(column, cell.width)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton(f"Add {noun}")
+        self.add_button.setAccessibleName(f"Add {noun}")
+        self.add_button.clicked.connect(lambda: self.add_row(focus=True))
+        self.remove_button = QPushButton(f"Remove {noun}")
+        self.remove_button.setAccessibleName(f"Remove selected {noun}")
+        self.remove_button.clicked.connect(self.remove_current)
+        self.error_label = ErrorLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error_label)
+        self.setFocusProxy(self.table)
+        self._fit_height()
+
+    @property
+    def noun(self) -> str:
+        """What one item is called ("child")."""
+        return self._noun
+
+    def row_count(self) -> int:
+        """How many items are listed."""
+        return self.table.rowCount()
+
+    def cell_widget(self, row: int, name: str) -> QWidget:
+        """The input of `row` for field `name`."""
+        column = next(i for i, c in enumerate(self._cells) if c.name == name)
+        widget = self.table.cellWidget(row, column)
+        assert widget is not None
+        return widget
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every input, row by row, then the buttons: the order Tab takes."""
+        widgets: list[QWidget] = []
+        for row in range(self.table.rowCount()):
+            for column in range(len(self._cells)):
+                cell = self.table.cellWidget(row, column)
+                if cell is not None:
+                    widgets.extend(focus_leaves(cell))
+        return [*widgets, self.add_button, self.remove_button]
+
+    def rows(self) -> list[RowValues]:
+        """Every item's raw values."""
+        return [
+            {cell.name: self._read(row, column) for column, cell in enumerate(self._cells)}
+            for row in range(self.table.rowCount())
+        ]
+
+    def set_rows(self, rows: Iterable[Mapping[str, object]]) -> None:
+        """Replace the items (no change signal: loading is not editing)."""
+        with _Blocked(self):
+            self.table.setRowCount(0)
+            for values in rows:
+                self.add_row(values)
+        self.clear_errors()
+        self.rows_changed.emit()
+
+    def add_row(self, values: Mapping[str, object] | None = None, *, focus: bool = False) -> None:
+        """Append an item (blank, or with `values`)."""
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, cell in enumerate(self._cells):
+            widget = self._make(cell)
+            self.table.setCellWidget(row, column, widget)
+            if values is not None and cell.name in values:
+                self._write(widget, cell, values[cell.name])
+        self._rename()
+        self._fit_height()
+        self.rows_changed.emit()
+        self.table.selectRow(row)
+        if focus:
+            self.cell_widget(row, self._cells[0].name).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.changed.emit()
+
+    def remove_current(self) -> None:
+        """Remove the selected item."""
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row < 0:
+            return
+        self.table.removeRow(row)
+        self._rename()
+        self._fit_height()
+        self.rows_changed.emit()
+        self.changed.emit()
+
+    def clear_errors(self) -> None:
+        """Hide every error."""
+        self.error_label.clear_error()
+        for row in range(self.table.rowCount()):
+            for column in range(len(self._cells)):
+                widget = self.table.cellWidget(row, column)
+                if widget is not None and widget.property("invalid"):
+                    widget.setProperty("invalid", False)
+                    widget.style().polish(widget)
+
+    def show_errors(self, errors: Sequence[tuple[str, str]]) -> QWidget:
+        """Show errors given as (sub-path, message), e.g. ("[1].age_years", "must be ...");
+        returns the widget to focus."""
+        lines = []
+        focus: QWidget = self.table
+        for sub_path, message in errors:
+            match = re.match(r"^\[(\d+)\]\.?([A-Za-z_]*)", sub_path)
+            if match is None:
+                lines.append(f"{self._noun.capitalize()}s: {message}")
+                continue
+            row, name = int(match.group(1)), match.group(2)
+            titles = {c.name: c.title for c in self._cells}
+            where = f"{self._noun.capitalize()} {row + 1}"
+            if name in titles:
+                where += f", {titles[name].lower()}"
+            lines.append(f"{where}: {message}")
+            if row < self.table.rowCount() and name in titles:
+                widget = self.cell_widget(row, name)
+                widget.setProperty("invalid", True)
+                widget.style().polish(widget)
+                if focus is self.table:
+                    focus = widget
+        self.error_label.show_error("\n".join(lines))
+        return focus
+
+    # --- cells ------------------------------------------------------------------------------
+
+    def _make(self, cell: Cell) -> QWidget:
+        widget: QWidget
+        if cell.kind is CellKind.TEXT:
+            line = QLineEdit()
+            line.textChanged.connect(self._edited)
+            widget = line
+        elif cell.kind is CellKind.NUMBER:
+            spin = QSpinBox()
+            # One below the minimum means "not known": ages are often unknown at referral.
+            spin.setRange(-1, cell.maximum)
+            spin.setSpecialValueText("Not known")
+            spin.setValue(-1)
+            spin.valueChanged.connect(self._edited)
+            widget = spin
+        elif cell.kind is CellKind.CHOICE:
+            assert cell.vocabulary is not None
+            combo = choice_combo(cell.vocabulary)
+            combo.currentIndexChanged.connect(self._edited)
+            widget = combo
+        elif cell.kind is CellKind.CHECK:
+            # The column heading says what the box means; the accessible name says it too.
+            check = QCheckBox()
+            check.toggled.connect(self._edited)
+            widget = check
+        else:
+            date = UkDateEdit(accessible_name=cell.title)
+            date.line_edit.textChanged.connect(self._edited)
+            widget = date
+        return widget
+
+    def _edited(self, *_args: object) -> None:
+        if not self.signalsBlocked():
+            self.changed.emit()
+
+    def _read(self, row: int, column: int) -> object:
+        widget = self.table.cellWidget(row, column)
+        kind = self._cells[column].kind
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        if isinstance(widget, QSpinBox):
+            return None if widget.value() < 0 else widget.value()
+        if isinstance(widget, QComboBox):
+            return combo_code(widget)
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, UkDateEdit):
+            return widget.line_edit.text().strip()
+        raise TypeError(kind)
+
+    def _write(self, widget: QWidget, cell: Cell, value: object) -> None:
+        if isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(-1 if value is None else int(str(value)))
+        elif isinstance(widget, QComboBox):
+            set_combo_code(widget, value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, UkDateEdit):
+            widget.line_edit.setText("" if value is None else str(value))
+
+    def _rename(self) -> None:
+        # Screen readers announce "Child 2 age (years)" rather than an anonymous cell.
+        for row in range(self.table.rowCount()):
+            for column, cell in enumerate(self._cells):
+                widget = self.table.cellWidget(row, column)
+                if widget is None:
+                    continue
+                title = cell.title[:1].lower() + cell.title[1:]
+                name = f"{self._noun.capitalize()} {row + 1} {title}"
+                target = widget.focusProxy() or widget
+                target.setAccessibleName(name)
+        self.remove_button.setEnabled(self.table.rowCount() > 0)
+
+    def _fit_height(self) -> None:
+        rows = min(max(self.table.rowCount(), 1), 5)
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + rows * 38 + 4)
+
+
+# --- the form base ----------------------------------------------------------------------------
+
+
+class RecordForm(QWidget, Generic[R]):
+    """A record's form: subclasses build the fields, load a record, and build one back.
+
+    Subclasses implement `_load`, `_build_record`, `payload`, `_restore_payload` and
+    `describe`, register each field with `add_field` and each input with `watch`.
+    """
+
+    #: "referral", "review": draft keys and messages use it.
+    RECORD_TYPE: ClassVar[str] = "record"
+    NOUN: ClassVar[str] = "record"
+
+    changed = Signal()
+    dirty_changed = Signal(bool)
+
+    def __init__(
+        self,
+        *,
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._drafts = drafts
+        self._prompter = prompter
+        self._fields: dict[str, FieldRow] = {}
+        self._collections: dict[str, CollectionEditor] = {}
+        self._record_id: str | None = None
+        self._is_new = True
+        self._draft_key: str | None = None
+        self._dirty = False
+        self._loading = False
+        self._autosave_pending = False
+        self.general_errors = ErrorLabel()
+        self._tab_sequence: list[QWidget] = []
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(autosave_ms)
+        self._autosave.timeout.connect(self.autosave_now)
+
+    # --- for subclasses -----------------------------------------------------------------------
+
+    def _load(self, record: R | None) -> None:
+        """Show `record` in the fields (None: a blank new record)."""
+        raise NotImplementedError
+
+    def _build_record(self, errors: list[FieldError]) -> R | None:
+        """The record typed; add a FieldError for anything that cannot be read (a bad date)."""
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, object]:
+        """Everything typed, raw, for the autosaved draft (JSON-friendly)."""
+        raise NotImplementedError
+
+    def _restore_payload(self, payload: Mapping[str, object]) -> None:
+        """Put a draft's raw values back into the fields."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """What the record is called in questions and the drafts list ("referral CRAG-...")."""
+        raise NotImplementedError
+
+    def set_tab_sequence(self, *widgets: QWidget) -> None:
+        """Tab moves through `widgets` in this order (the order the form reads).
+
+        The order is set explicitly because Qt 6's focus chain loops inside composite inputs
+        with a focus proxy (the date edit: Tab went from its calendar button back to its
+        text field), trapping keyboard users.
+        """
+        self._tab_sequence = list(widgets)
+        self._apply_tab_order()
+
+    def _apply_tab_order(self) -> None:
+        leaves: list[QWidget] = []
+        for widget in self._tab_sequence:
+            leaves.extend(focus_leaves(widget))
+        for first, second in itertools.pairwise(leaves):
+            QWidget.setTabOrder(first, second)
+
+    def add_field(self, path: str, row: FieldRow) -> FieldRow:
+        """Register a labelled field so an error whose path is `path` shows under it."""
+        self._fields[path] = row
+        return row
+
+    def add_collection(self, path: str, editor: CollectionEditor) -> CollectionEditor:
+        """Register a collection editor for errors under `path[...]`."""
+        self._collections[path] = editor
+        editor.changed.connect(self._edited)
+        # Rows add inputs: put them in the tab order where the editor sits.
+        editor.rows_changed.connect(self._apply_tab_order)
+        return editor
+
+    def watch(self, *widgets: QWidget) -> None:
+        """Count edits in these inputs as unsaved changes."""
+        for widget in widgets:
+            if isinstance(widget, QLineEdit | QPlainTextEdit):
+                widget.textChanged.connect(self._edited)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self._edited)
+            elif isinstance(widget, QCheckBox):
+                widget.toggled.connect(self._edited)
+            elif isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self._edited)
+            elif isinstance(widget, UkDateEdit):
+                widget.line_edit.textChanged.connect(self._edited)
+            elif isinstance(widget, CheckList):
+                widget.changed.connect(self._edited)
+            else:
+                raise TypeError(f"cannot watch {type(widget).__name__}")
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def record_id(self) -> str | None:
+        """The id of the record shown (a new record has one from the start)."""
+        return self._record_id
+
+    @property
+    def is_new(self) -> bool:
+        """Whether the record shown has never been saved."""
+        return self._is_new
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether there are changes not yet saved."""
+        return self._dirty
+
+    @property
+    def draft_key(self) -> str | None:
+        """The key the form autosaves under."""
+        return self._draft_key
+
+    def refresh_lookups(self) -> None:
+        """Reload the choices offered from other records (agencies, learning points)."""
+
+    def first_input(self) -> QWidget | None:
+        """The first field of the form, where typing starts."""
+        for row in self._fields.values():
+            return row.field.focusProxy() or row.field
+        return None
+
+    def field_row(self, path: str) -> FieldRow:
+        """The labelled field registered for `path`."""
+        return self._fields[path]
+
+    def collection(self, path: str) -> CollectionEditor:
+        """The collection editor registered for `path`."""
+        return self._collections[path]
+
+    def start(self, record: R | None, *, record_id: str) -> None:
+        """Show `record` (None: a new one with id `record_id`), then offer a waiting draft."""
+        self._autosave.stop()
+        self._record_id = record_id
+        self._is_new = record is None
+        self._with_loading(lambda: self._load(record))
+        self.clear_errors()
+        self._set_dirty(False)
+        if record is None:
+            self._draft_key = f"{self.RECORD_TYPE}:new:{uuid.uuid4().hex[:12]}"
+        else:
+            self._draft_key = f"{self.RECORD_TYPE}:{record_id}"
+        self._offer_draft()
+
+    def record(self) -> R:
+        """The record typed; ValidationFailed-style errors are raised as `FormErrors`."""
+        errors: list[FieldError] = []
+        built = self._build_record(errors)
+        if errors or built is None:
+            raise FormErrors(errors)
+        return built
+
+    def show_errors(self, errors: Sequence[FieldError]) -> None:
+        """Show each error next to its field and focus the first one."""
+        self.clear_errors()
+        first: QWidget | None = None
+        general: list[str] = []
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for error in errors:
+            path = error.path.removeprefix("$.")
+            head = _head(path)
+            if path != head and head in self._collections:
+                grouped.setdefault(head, []).append((path[len(head) :], error.message))
+                continue
+            row = self._fields.get(path) or self._fields.get(head)
+            if row is not None:
+                if not row.error_label.message:
+                    row.set_error(error.message)
+                first = first or (row.field.focusProxy() or row.field)
+                continue
+            general.append(f"{_readable(path)}: {error.message}")
+        for head, items in grouped.items():
+            widget = self._collections[head].show_errors(items)
+            first = first or widget
+        if general:
+            self.general_errors.show_error("\n".join(general))
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif general:
+            self.general_errors.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_errors(self) -> None:
+        """Hide every error."""
+        for row in self._fields.values():
+            row.set_error(None)
+        for editor in self._collections.values():
+            editor.clear_errors()
+        self.general_errors.clear_error()
+
+    def error_of(self, path: str) -> str:
+        """The error shown for `path` ("" when none): tests and screen readers ask this."""
+        row = self._fields.get(path)
+        return row.error_label.message if row is not None else ""
+
+    def saved(self, record_id: str) -> None:
+        """The screen stored the record: forget the draft, and it is no longer new."""
+        self._autosave.stop()
+        if self._draft_key is not None:
+            self._discard_draft(self._draft_key)
+        self._record_id = record_id
+        self._is_new = False
+        self._draft_key = f"{self.RECORD_TYPE}:{record_id}"
+        self.clear_errors()
+        self._set_dirty(False)
+
+    def may_leave(self, save: Callable[[], bool]) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True to go on.
+        `save` is the screen's save (True when it stored the record)."""
+        if not self._dirty:
+            return True
+        choice = ask_unsaved_changes(self._prompter, self.describe())
+        if choice is UnsavedChoice.SAVE:
+            return save()
+        if choice is UnsavedChoice.DISCARD:
+            self.discard_changes()
+            return True
+        return False
+
+    def discard_changes(self) -> None:
+        """Drop the unsaved changes and their draft."""
+        self._autosave.stop()
+        if self._draft_key is not None:
+            self._discard_draft(self._draft_key)
+        self._set_dirty(False)
+
+    def confirm_delete(self) -> bool:
+        """Ask before deleting the record shown."""
+        return self._prompter.confirm(
+            f"Delete {self.describe()}? The deletion is recorded in the audit log "
+            "and cannot be undone here.",
+            title="Delete",
+        )
+
+    def autosave_now(self) -> None:
+        """Keep the current typing as a draft (the timer calls this every few seconds)."""
+        if not self._autosave_pending or self._draft_key is None:
+            return
+        try:
+            self._drafts.save(self._draft_key, title=self.describe(), payload=self.payload())
+        except CragError:
+            # A draft is a safety net; failing to keep one must not stop the typing.
+            return
+        self._autosave_pending = False
+
+    def clear(self) -> None:
+        """Keep a draft of unsaved typing, then empty every field (the app is locking)."""
+        if self._dirty:
+            self.autosave_now()
+        self._autosave.stop()
+        # No id while cleared: `_load(None)` then leaves every field empty.
+        self._record_id = None
+        self._is_new = True
+        self._draft_key = None
+        self._with_loading(lambda: self._load(None))
+        self.clear_errors()
+        self._set_dirty(False)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _with_loading(self, action: Callable[[], None]) -> None:
+        self._loading = True
+        try:
+            action()
+        finally:
+            self._loading = False
+
+    def _edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._autosave_pending = True
+        if not self._autosave.isActive():
+            self._autosave.start()
+        self._set_dirty(True)
+        self.changed.emit()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if not dirty:
+            self._autosave_pending = False
+            self._autosave.stop()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def _discard_draft(self, key: str) -> None:
+        try:
+            self._drafts.discard(key)
+        except CragError:
+            return
+
+    def _offer_draft(self) -> None:
+        key = self._draft_key
+        if key is None:
+            return
+        try:
+            if self._is_new:
+                prefix = f"{self.RECORD_TYPE}:new:"
+                waiting = [d for d in self._drafts.pending() if d.key.startswith(prefix)]
+                draft = self._drafts.load(waiting[0].key) if waiting else None
+            else:
+                draft = self._drafts.load(key)
+        except CragError:
+            return
+        if draft is None:
+            return
+        when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+        if self._prompter.confirm(
+            f"There is unsaved work on {draft.title} from {when}. Restore it?",
+            title="Restore unsaved work",
+        ):
+            self._draft_key = draft.key
+            self._with_loading(lambda: self._restore_payload(draft.payload))
+            self._set_dirty(True)
+            self._autosave_pending = False
+            self.changed.emit()
+        else:
+            self._discard_draft(draft.key)
+
+
+class FormErrors(Exception):
+    """What was typed cannot be read as a record (e.g. a date that is not a date)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"{len(errors)} problems in the form")
+        self.errors = errors
+
+
+def _head(path: str) -> str:
+    """The first field of a path: "children" of "children[1].age_years"."""
+    match = re.match(r"^[^.\[]+", path)
+    return match.group(0) if match else path
+
+
+def _readable(path: str) -> str:
+    words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path)
+    return words.replace(".", ", ").replace("_", " ").capitalize()

@@ -1,0 +1,400 @@
+"""The meeting form: date, agenda, who came and who sent apologies, quorate, declarations of
+interest, the referrals considered and the notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError, FieldError
+from crag_desktop.domain.records import Agency, Meeting, Member
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import (
+    AUTOSAVE_MS,
+    CheckList,
+    RecordForm,
+    combo_code,
+    section,
+    set_combo_code,
+)
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.widgets import FieldRow, UkDateEdit
+
+__all__ = ["MeetingForm", "ReferralPicker"]
+
+#: How many matches the referral search lists; typing more narrows them.
+SEARCH_LIMIT = 12
+
+_QUORATE = (("Not recorded", None), ("Quorate", "yes"), ("Not quorate", "no"))
+
+
+def _label(row: ReferralRow) -> str:
+    return f"{row.reference} {row.case_name} (received {row.received:%d/%m/%Y})"
+
+
+class ReferralPicker(QWidget):
+    """The referrals a meeting considered: search by reference or case name, Enter adds the
+    highlighted match, Delete removes the chosen referral under the cursor.
+
+    Searched in SQL a dozen at a time, as there may be 100,000 referrals.
+    """
+
+    changed = Signal()
+
+    def __init__(self, *, referrals: ReferralList, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._referrals = referrals
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Find a referral by reference or case name")
+        self.search_edit.setAccessibleName("Find a referral to add")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._search)
+        self.search_edit.returnPressed.connect(self.add_current_match)
+        self.search_edit.installEventFilter(self)
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Matching referrals")
+        self.matches.setMaximumHeight(110)
+        self.matches.itemActivated.connect(lambda _item: self.add_current_match())
+        self.matches.hide()
+        self.add_button = QPushButton("Add referral")
+        self.add_button.clicked.connect(self.add_current_match)
+        self.chosen = QListWidget()
+        self.chosen.setAccessibleName("Referrals considered")
+        self.chosen.setMaximumHeight(120)
+        self.chosen.installEventFilter(self)
+        self.remove_button = QPushButton("Remove referral")
+        self.remove_button.clicked.connect(self.remove_current)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.add_button)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(search_row)
+        layout.addWidget(self.matches)
+        layout.addWidget(self.chosen)
+        layout.addLayout(remove_row)
+        self.setFocusProxy(self.search_edit)
+        self._update_buttons()
+
+    def ids(self) -> list[str]:
+        """The referrals chosen, in the order added."""
+        return [
+            str(self.chosen.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.chosen.count())
+        ]
+
+    def set_ids(self, ids: Sequence[str]) -> None:
+        """Show exactly these referrals as chosen (no change signal: loading is not editing)."""
+        labels: dict[str, str] = {}
+        if ids:
+            try:
+                rows = self._referrals.page(ReferralQuery(ids=tuple(ids)), limit=len(ids))
+            except CragError:
+                rows = []
+            labels = {row.id: _label(row) for row in rows}
+        blocked = self.chosen.blockSignals(True)
+        self.chosen.clear()
+        for key in ids:
+            self._append(key, labels.get(key, key))
+        self.chosen.blockSignals(blocked)
+        self.search_edit.clear()
+        self._update_buttons()
+
+    def add_current_match(self) -> None:
+        """Add the highlighted match (the first when none is highlighted)."""
+        item = self.matches.currentItem() or self.matches.item(0)
+        if item is None or not self.matches.isVisible():
+            return
+        key = str(item.data(Qt.ItemDataRole.UserRole))
+        if key not in self.ids():
+            self._append(key, item.text())
+            self.changed.emit()
+        self.search_edit.clear()
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def remove_current(self) -> None:
+        """Remove the chosen referral under the cursor."""
+        row = self.chosen.currentRow()
+        if row < 0:
+            return
+        self.chosen.takeItem(row)
+        self._update_buttons()
+        self.changed.emit()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        """Up/Down in the search move through the matches; Delete removes a chosen referral."""
+        if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            if watched is self.search_edit and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                row = min(max(self.matches.currentRow() + step, 0), self.matches.count() - 1)
+                self.matches.setCurrentRow(row)
+                return True
+            if watched is self.chosen and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.remove_current()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    def _append(self, key: str, label: str) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.chosen.addItem(item)
+        self._update_buttons()
+
+    def _search(self, text: str) -> None:
+        self.matches.clear()
+        needle = text.strip()
+        if not needle:
+            self.matches.hide()
+            self._update_buttons()
+            return
+        query = ReferralQuery(text=needle, sort=ReferralSort.RECEIVED, descending=True)
+        try:
+            rows = self._referrals.page(query, limit=SEARCH_LIMIT)
+        except CragError:
+            rows = []
+        chosen = set(self.ids())
+        for row in rows:
+            if row.id in chosen:
+                continue
+            item = QListWidgetItem(_label(row))
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.matches.addItem(item)
+        if self.matches.count() == 0:
+            self.matches.addItem(QListWidgetItem("No referral matches"))
+            self.matches.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.matches.setCurrentRow(0)
+        self.matches.show()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        first = self.matches.item(0)
+        self.add_button.setEnabled(
+            first is not None and bool(first.flags() & Qt.ItemFlag.ItemIsEnabled)
+        )
+        self.remove_button.setEnabled(self.chosen.count() > 0)
+
+
+def _member_label(member: Member, agency_names: Mapping[str, str]) -> str:
+    agency = agency_names.get(member.agency, member.agency)
+    role = f", {member.role}" if member.role else ""
+    return f"{member.name} ({agency}{role})"
+
+
+class MeetingForm(RecordForm[Meeting]):
+    """One meeting of the subgroup."""
+
+    RECORD_TYPE: ClassVar[str] = "meeting"
+    NOUN: ClassVar[str] = "meeting"
+
+    def __init__(
+        self,
+        *,
+        drafts: DraftService,
+        prompter: Prompter,
+        referrals: ReferralList,
+        records: RecordService | None = None,
+        autosave_ms: int = AUTOSAVE_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
+        self._records = records
+        self.heading = QLabel("Meeting")
+        self.heading.setProperty("role", "title")
+        self.heading.setWordWrap(True)
+        self.date_edit = UkDateEdit(accessible_name="Date")
+        self.quorate_combo = QComboBox()
+        for text, code in _QUORATE:
+            self.quorate_combo.addItem(text, code)
+        self.agenda_edit = self._text_box(80)
+        self.attendees_list = CheckList()
+        self.apologies_list = CheckList()
+        self.declarations_edit = self._text_box(60)
+        self.referral_picker = ReferralPicker(referrals=referrals)
+        self.notes_edit = self._text_box(120)
+        f = self.add_field
+        date_row = f("date", FieldRow(label="&Date", field=self.date_edit))
+        quorate_row = f("quorate", FieldRow(label="&Quorate", field=self.quorate_combo))
+        agenda_row = f("agenda", FieldRow(label="A&genda", field=self.agenda_edit))
+        attendees_row = f(
+            "attendees",
+            FieldRow(
+                label="&Attended",
+                field=self.attendees_list,
+                hint="Space ticks the member under the cursor.",
+            ),
+        )
+        apologies_row = f("apologies", FieldRow(label="A&pologies", field=self.apologies_list))
+        declarations_row = f(
+            "declarations_of_interest",
+            FieldRow(label="D&eclarations of interest", field=self.declarations_edit),
+        )
+        referrals_row = f(
+            "referrals_considered",
+            FieldRow(
+                label="&Referrals considered",
+                field=self.referral_picker,
+                hint="Type to search, Enter adds the highlighted referral, Delete removes one.",
+            ),
+        )
+        notes_row = f("notes", FieldRow(label="&Notes", field=self.notes_edit))
+        self.watch(
+            self.date_edit,
+            self.quorate_combo,
+            self.agenda_edit,
+            self.attendees_list,
+            self.apologies_list,
+            self.declarations_edit,
+            self.notes_edit,
+        )
+        self.referral_picker.changed.connect(self._edited)
+
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 8, 0)
+        inner.addWidget(self.general_errors)
+        inner.addWidget(section("Meeting", [[date_row, quorate_row], [agenda_row]]))
+        inner.addWidget(section("Who was there", [[attendees_row, apologies_row]]))
+        inner.addWidget(section("Business", [[declarations_row], [referrals_row], [notes_row]]))
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(scroll, 1)
+        self.set_tab_sequence(
+            self.date_edit.line_edit,
+            self.date_edit.calendar_button,
+            self.quorate_combo,
+            self.agenda_edit,
+            self.attendees_list,
+            self.apologies_list,
+            self.declarations_edit,
+            self.referral_picker.search_edit,
+            self.referral_picker.add_button,
+            self.referral_picker.matches,
+            self.referral_picker.chosen,
+            self.referral_picker.remove_button,
+            self.notes_edit,
+        )
+        self.setFocusProxy(self.date_edit)
+
+    @staticmethod
+    def _text_box(height: int) -> QPlainTextEdit:
+        box = QPlainTextEdit()
+        # Tab moves to the next field, as in every other input of the form.
+        box.setTabChangesFocus(True)
+        box.setMinimumHeight(height)
+        return box
+
+    def refresh_lookups(self) -> None:
+        """Offer the members stored now."""
+        if self._records is not None:
+            self.set_members(self._records.members(), self._records.agencies())
+
+    def set_members(self, members: Sequence[Member], agencies: Sequence[Agency]) -> None:
+        """Offer these members for attendance and apologies (call before `start`)."""
+        names = {a.id: a.name for a in agencies}
+        items = [(m.id, _member_label(m, names)) for m in members]
+        for check_list in (self.attendees_list, self.apologies_list):
+            kept = check_list.checked()
+            check_list.set_items(items)
+            check_list.set_checked(kept)
+
+    def _load(self, record: Meeting | None) -> None:
+        self.date_edit.set_value(record.date if record else None)
+        quorate = None if record is None or record.quorate is None else record.quorate
+        set_combo_code(
+            self.quorate_combo, None if quorate is None else ("yes" if quorate else "no")
+        )
+        self.agenda_edit.setPlainText(record.agenda if record else "")
+        self.attendees_list.set_checked(record.attendees if record else ())
+        self.apologies_list.set_checked(record.apologies if record else ())
+        self.declarations_edit.setPlainText(record.declarations_of_interest if record else "")
+        self.referral_picker.set_ids(record.referrals_considered if record else ())
+        self.notes_edit.setPlainText(record.notes if record else "")
+        self.heading.setText(
+            f"Meeting of {record.date.day} {record.date:%B %Y}" if record else "New meeting"
+        )
+
+    def _build_record(self, errors: list[FieldError]) -> Meeting | None:
+        assert self.record_id is not None
+        try:
+            day = self.date_edit.value()
+        except ValueError as error:
+            errors.append(FieldError("date", str(error)))
+            return None
+        if day is None:
+            errors.append(FieldError("date", "give the date of the meeting"))
+            return None
+        quorate = combo_code(self.quorate_combo)
+        return Meeting(
+            id=self.record_id,
+            date=day,
+            attendees=tuple(self.attendees_list.checked()),
+            referrals_considered=tuple(self.referral_picker.ids()),
+            notes=self.notes_edit.toPlainText().strip(),
+            agenda=self.agenda_edit.toPlainText().strip(),
+            apologies=tuple(self.apologies_list.checked()),
+            quorate=None if quorate is None else quorate == "yes",
+            declarations_of_interest=self.declarations_edit.toPlainText().strip(),
+        )
+
+    def payload(self) -> dict[str, object]:
+        """Everything as typed."""
+        return {
+            "date": self.date_edit.line_edit.text(),
+            "quorate": combo_code(self.quorate_combo),
+            "agenda": self.agenda_edit.toPlainText(),
+            "attendees": self.attendees_list.checked(),
+            "apologies": self.apologies_list.checked(),
+            "declarations_of_interest": self.declarations_edit.toPlainText(),
+            "referrals_considered": self.referral_picker.ids(),
+            "notes": self.notes_edit.toPlainText(),
+        }
+
+    def _restore_payload(self, payload: Mapping[str, object]) -> None:
+        def texts(name: str) -> list[str]:
+            value = payload.get(name)
+            return [str(v) for v in value] if isinstance(value, list) else []
+
+        self.date_edit.line_edit.setText(str(payload.get("date") or ""))
+        set_combo_code(self.quorate_combo, payload.get("quorate"))
+        self.agenda_edit.setPlainText(str(payload.get("agenda") or ""))
+        self.attendees_list.set_checked(texts("attendees"))
+        self.apologies_list.set_checked(texts("apologies"))
+        self.declarations_edit.setPlainText(str(payload.get("declarations_of_interest") or ""))
+        self.referral_picker.set_ids(texts("referrals_considered"))
+        self.notes_edit.setPlainText(str(payload.get("notes") or ""))
+
+    def describe(self) -> str:
+        """ "the meeting of 14 March 2024"."""
+        try:
+            day = self.date_edit.value()
+        except ValueError:
+            day = None
+        return f"the meeting of {day.day} {day:%B %Y}" if day else "the new meeting"

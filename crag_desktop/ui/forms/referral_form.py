@@ -1,0 +1,450 @@
+"""The referral form: every field of a referral, its children, and its decision (read-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import FieldError
+from crag_desktop.domain.records import Child, CriteriaDecision, Referral
+from crag_desktop.domain.vocabulary import (
+    AbuseCategory,
+    IncidentType,
+    LegalStatus,
+    ReferralStatus,
+    Sex,
+)
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import (
+    AUTOSAVE_MS,
+    Cell,
+    CellKind,
+    CheckList,
+    CollectionEditor,
+    RecordForm,
+    choice_combo,
+    combo_code,
+    section,
+    set_combo_code,
+)
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date, parse_uk_date
+
+__all__ = ["CHILD_CELLS", "ReferralForm", "child_from_values", "child_values", "read_date"]
+
+CHILD_CELLS = (
+    Cell(name="pseudonym", title="Pseudonym", width=130),
+    Cell(name="sex", title="Sex", kind=CellKind.CHOICE, vocabulary=Sex, width=100),
+    Cell(name="age_years", title="Age (years)", kind=CellKind.NUMBER, maximum=24, width=105),
+    Cell(name="age_months", title="Age (months)", kind=CellKind.NUMBER, maximum=11, width=122),
+    Cell(
+        name="legal_status",
+        title="Legal status",
+        kind=CellKind.CHOICE,
+        vocabulary=LegalStatus,
+        width=170,
+    ),
+    Cell(name="disability_or_sen", title="Disability / SEN", kind=CellKind.CHECK, width=140),
+    Cell(name="ethnicity", title="Ethnicity (optional)"),
+)
+
+
+def read_date(text: object, path: str, errors: list[FieldError]) -> dt.date | None:
+    """A typed date, or None; a FieldError at `path` when it is not a date."""
+    try:
+        return parse_uk_date(str(text or ""))
+    except ValueError as error:
+        errors.append(FieldError(path, str(error)))
+        return None
+
+
+def child_values(child: Child) -> dict[str, object]:
+    """A child as a collection editor row."""
+    return {
+        "pseudonym": child.pseudonym,
+        "sex": child.sex.value,
+        "age_years": child.age_years,
+        "age_months": child.age_months,
+        "legal_status": child.legal_status.value,
+        "disability_or_sen": child.disability_or_sen,
+        "ethnicity": child.ethnicity or "",
+    }
+
+
+def child_from_values(values: Mapping[str, object]) -> Child:
+    """A collection editor row as a child."""
+    years = values.get("age_years")
+    months = values.get("age_months")
+    ethnicity = str(values.get("ethnicity") or "").strip()
+    return Child(
+        pseudonym=str(values.get("pseudonym") or "").strip(),
+        sex=Sex(str(values.get("sex") or Sex.UNKNOWN.value)),
+        age_years=years if isinstance(years, int) else None,
+        age_months=months if isinstance(months, int) else None,
+        legal_status=LegalStatus(str(values.get("legal_status") or LegalStatus.UNKNOWN.value)),
+        disability_or_sen=bool(values.get("disability_or_sen")),
+        ethnicity=ethnicity or None,
+    )
+
+
+def _describe_decision(decision: CriteriaDecision | None) -> str:
+    if decision is None:
+        return "No decision recorded yet. Use the criteria wizard at the meeting."
+    text = (
+        f"{decision.decided_outcome.label}, decided on {format_uk_date(decision.decided_on)} "
+        f"under {decision.rule_set} (version {decision.rule_set_version}); "
+        f"the rules gave: {decision.rules_outcome.replace('_', ' ')}."
+    )
+    if decision.alternative_review_type is not None:
+        text += f" Review instead: {decision.alternative_review_type.label}."
+    if decision.reason_if_different:
+        text += f" Reason for differing: {decision.reason_if_different}"
+    panel = decision.panel
+    if panel.sent_on is not None:
+        text += f"\nSent to the National Panel on {format_uk_date(panel.sent_on)}; "
+        text += f"response: {panel.response.label}"
+        if panel.responded_on is not None:
+            text += f" ({format_uk_date(panel.responded_on)})"
+        text += "."
+    return text
+
+
+class ReferralForm(RecordForm[Referral]):
+    """Every referral field; the criteria decision is shown, and changed only by the wizard."""
+
+    RECORD_TYPE = "referral"
+    NOUN = "referral"
+
+    #: The user asked to run the criteria wizard for the referral with this id.
+    criteria_wizard_requested = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        today: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
+        self._records = records
+        self._today = today
+        self._original: Referral | None = None
+        self._suggested = ""
+
+        # Created in reading order: Tab follows creation order.
+        self.reference = QLineEdit()
+        self.received = UkDateEdit(accessible_name="Date received")
+        self.referring_agency = QComboBox()
+        self.case_name = QLineEdit()
+        self.case_name.setPlaceholderText("A pseudonym, e.g. Child Q: never a real name")
+        self.incident_date = UkDateEdit(accessible_name="Incident date")
+        self.incident_type = choice_combo(IncidentType, empty="Choose the type of incident")
+        self.status = choice_combo(ReferralStatus)
+        self.abuse_categories = CheckList()
+        self.abuse_categories.set_items((c.value, c.label) for c in AbuseCategory)
+        self.learned_on = UkDateEdit(accessible_name="Date the local authority learned of it")
+        self.notified_on = UkDateEdit(accessible_name="Date notified")
+        self.notification_reference = QLineEdit()
+        self.summary = QPlainTextEdit()
+        self.summary.setTabChangesFocus(True)
+        self.summary.setFixedHeight(110)
+        self.children_editor = CollectionEditor(cells=CHILD_CELLS, noun="child")
+        self.decision_label = QLabel()
+        self.decision_label.setWordWrap(True)
+        self.decision_label.setAccessibleName("Criteria decision")
+        self.wizard_button = QPushButton("Open criteria wizard…")
+        self.wizard_button.setAccessibleName("Open criteria wizard")
+        self.wizard_button.clicked.connect(self._wizard)
+
+        row = self.add_field
+        rows = {
+            "reference": row("reference", FieldRow(label="&Reference:", field=self.reference)),
+            "received": row("received", FieldRow(label="Date recei&ved:", field=self.received)),
+            "referring_agency": row(
+                "referring_agency",
+                FieldRow(label="Referring a&gency:", field=self.referring_agency),
+            ),
+            "case_name": row(
+                "case_name",
+                FieldRow(
+                    label="&Case name:",
+                    field=self.case_name,
+                    hint="Pseudonyms only, e.g. “Child A and Child B”.",
+                ),
+            ),
+            "incident_date": row(
+                "incident_date", FieldRow(label="&Incident date:", field=self.incident_date)
+            ),
+            "incident_type": row(
+                "incident_type", FieldRow(label="Incident &type:", field=self.incident_type)
+            ),
+            "status": row("status", FieldRow(label="&Status:", field=self.status)),
+            "abuse_categories": row(
+                "abuse_categories",
+                FieldRow(label="&Abuse or neglect categories:", field=self.abuse_categories),
+            ),
+            "learned_on": row(
+                "learned_on",
+                FieldRow(
+                    label="Local authority &learned of it on:",
+                    field=self.learned_on,
+                    hint="Starts the 5-working-day notification clock.",
+                ),
+            ),
+            "notified_on": row(
+                "notified_on",
+                FieldRow(label="&Notified to Ofsted / National Panel on:", field=self.notified_on),
+            ),
+            "notification_reference": row(
+                "notification_reference",
+                FieldRow(label="Notification re&ference:", field=self.notification_reference),
+            ),
+            "summary": row("summary", FieldRow(label="Su&mmary:", field=self.summary)),
+            "children": row("children", FieldRow(label="C&hildren:", field=self.children_editor)),
+        }
+        self.add_collection("children", self.children_editor)
+        self.watch(
+            self.reference,
+            self.received,
+            self.referring_agency,
+            self.case_name,
+            self.incident_date,
+            self.incident_type,
+            self.status,
+            self.abuse_categories,
+            self.learned_on,
+            self.notified_on,
+            self.notification_reference,
+            self.summary,
+        )
+        self.received.value_changed.connect(self._suggest_reference)
+
+        decision_box = QWidget()
+        decision_layout = QHBoxLayout(decision_box)
+        decision_layout.setContentsMargins(0, 0, 0, 0)
+        decision_layout.addWidget(self.decision_label, 1)
+        decision_layout.addWidget(self.wizard_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_errors)
+        layout.addWidget(
+            section(
+                "Referral",
+                [
+                    [rows["reference"], rows["received"]],
+                    [rows["referring_agency"], rows["status"]],
+                    [rows["case_name"]],
+                ],
+            )
+        )
+        layout.addWidget(
+            section(
+                "Incident",
+                [
+                    [rows["incident_date"], rows["incident_type"]],
+                    [rows["abuse_categories"]],
+                    [rows["learned_on"], rows["notified_on"]],
+                    [rows["notification_reference"]],
+                    [rows["summary"]],
+                ],
+            )
+        )
+        layout.addWidget(section("Children", [[rows["children"]]]))
+        layout.addWidget(section("Criteria decision", [[decision_box]]))
+        layout.addStretch(1)
+        self.set_tab_sequence(
+            self.reference,
+            self.received,
+            self.referring_agency,
+            self.status,
+            self.case_name,
+            self.incident_date,
+            self.incident_type,
+            self.abuse_categories,
+            self.learned_on,
+            self.notified_on,
+            self.notification_reference,
+            self.summary,
+            self.children_editor,
+            self.wizard_button,
+        )
+        self._load_agencies()
+        self._with_loading(lambda: self._load(None))
+
+    # --- RecordForm ---------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """ "referral CRAG-2016-05 (Child Q)", or "a new referral"."""
+        reference = self.reference.text().strip()
+        name = self.case_name.text().strip()
+        if not reference and not name:
+            return "a new referral"
+        return f"referral {reference} ({name})" if name else f"referral {reference}"
+
+    def refresh_lookups(self) -> None:
+        """Reload the agencies offered (after an agency was added or renamed)."""
+        chosen = combo_code(self.referring_agency)
+        self._load_agencies()
+        self._with_loading(lambda: set_combo_code(self.referring_agency, chosen))
+
+    def _load_agencies(self) -> None:
+        self.referring_agency.blockSignals(True)
+        self.referring_agency.clear()
+        self.referring_agency.addItem("Choose the referring agency", None)
+        for agency in self._records.agencies():
+            self.referring_agency.addItem(agency.name, agency.id)
+        self.referring_agency.blockSignals(False)
+
+    def _load(self, record: Referral | None) -> None:
+        self._original = record
+        if record is None:
+            today = self._today or dt.date.today()
+            self.reference.setText("")
+            self._suggested = ""
+            self.received.set_value(today if self.record_id is not None else None)
+            set_combo_code(self.referring_agency, None)
+            self.case_name.setText("")
+            self.incident_date.set_value(None)
+            set_combo_code(self.incident_type, None)
+            set_combo_code(self.status, ReferralStatus.RECEIVED.value)
+            self.abuse_categories.set_checked(())
+            self.learned_on.set_value(None)
+            self.notified_on.set_value(None)
+            self.notification_reference.setText("")
+            self.summary.setPlainText("")
+            # A referral has at least one child: start with a row to fill in.
+            self.children_editor.set_rows([{}] if self.record_id is not None else [])
+            if self.record_id is not None:
+                self._suggest_reference(today)
+        else:
+            self.reference.setText(record.reference)
+            self._suggested = ""
+            self.received.set_value(record.received)
+            set_combo_code(self.referring_agency, record.referring_agency)
+            self.case_name.setText(record.case_name)
+            self.incident_date.set_value(record.incident_date)
+            set_combo_code(self.incident_type, record.incident_type.value)
+            set_combo_code(self.status, record.status.value)
+            self.abuse_categories.set_checked(c.value for c in record.abuse_categories)
+            self.learned_on.set_value(record.learned_on)
+            self.notified_on.set_value(record.notified_on)
+            self.notification_reference.setText(record.notification_reference or "")
+            self.summary.setPlainText(record.summary)
+            self.children_editor.set_rows(child_values(c) for c in record.children)
+        self.decision_label.setText(
+            _describe_decision(record.decision if record is not None else None)
+        )
+        self.wizard_button.setEnabled(record is not None)
+
+    def _build_record(self, errors: list[FieldError]) -> Referral | None:
+        received = read_date(self.received.line_edit.text(), "received", errors)
+        if received is None and not any(e.path == "received" for e in errors):
+            errors.append(FieldError("received", "give the date the referral was received"))
+        incident_date = read_date(self.incident_date.line_edit.text(), "incident_date", errors)
+        learned_on = read_date(self.learned_on.line_edit.text(), "learned_on", errors)
+        notified_on = read_date(self.notified_on.line_edit.text(), "notified_on", errors)
+        agency = combo_code(self.referring_agency)
+        if agency is None:
+            errors.append(FieldError("referring_agency", "choose the referring agency"))
+        incident_type = combo_code(self.incident_type)
+        if incident_type is None:
+            errors.append(FieldError("incident_type", "choose the type of incident"))
+        if errors or received is None or agency is None or incident_type is None:
+            return None
+        original = self._original
+        assert self.record_id is not None
+        notification_reference = self.notification_reference.text().strip()
+        return Referral(
+            id=self.record_id,
+            reference=self.reference.text().strip(),
+            received=received,
+            referring_agency=agency,
+            case_name=self.case_name.text().strip(),
+            incident_date=incident_date,
+            incident_type=IncidentType(incident_type),
+            children=tuple(child_from_values(v) for v in self.children_editor.rows()),
+            summary=self.summary.toPlainText().strip(),
+            decision=original.decision if original is not None else None,
+            status=ReferralStatus(combo_code(self.status) or ReferralStatus.RECEIVED.value),
+            abuse_categories=tuple(AbuseCategory(c) for c in self.abuse_categories.checked()),
+            learned_on=learned_on,
+            notified_on=notified_on,
+            notification_reference=notification_reference or None,
+            clock_pauses=original.clock_pauses if original is not None else (),
+        )
+
+    def payload(self) -> dict[str, object]:
+        """The raw typing, dates as typed."""
+        return {
+            "reference": self.reference.text(),
+            "received": self.received.line_edit.text(),
+            "referring_agency": combo_code(self.referring_agency),
+            "case_name": self.case_name.text(),
+            "incident_date": self.incident_date.line_edit.text(),
+            "incident_type": combo_code(self.incident_type),
+            "status": combo_code(self.status),
+            "abuse_categories": self.abuse_categories.checked(),
+            "learned_on": self.learned_on.line_edit.text(),
+            "notified_on": self.notified_on.line_edit.text(),
+            "notification_reference": self.notification_reference.text(),
+            "summary": self.summary.toPlainText(),
+            "children": self.children_editor.rows(),
+        }
+
+    def _restore_payload(self, payload: Mapping[str, object]) -> None:
+        def text(key: str) -> str:
+            value = payload.get(key)
+            return "" if value is None else str(value)
+
+        self.reference.setText(text("reference"))
+        self._suggested = ""
+        self.received.line_edit.setText(text("received"))
+        set_combo_code(self.referring_agency, payload.get("referring_agency"))
+        self.case_name.setText(text("case_name"))
+        self.incident_date.line_edit.setText(text("incident_date"))
+        set_combo_code(self.incident_type, payload.get("incident_type"))
+        set_combo_code(self.status, payload.get("status"))
+        categories = payload.get("abuse_categories")
+        self.abuse_categories.set_checked(
+            [str(c) for c in categories] if isinstance(categories, list) else []
+        )
+        self.learned_on.line_edit.setText(text("learned_on"))
+        self.notified_on.line_edit.setText(text("notified_on"))
+        self.notification_reference.setText(text("notification_reference"))
+        self.summary.setPlainText(text("summary"))
+        children = payload.get("children")
+        self.children_editor.set_rows(
+            [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
+        )
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _suggest_reference(self, received: object) -> None:
+        # Only a new referral gets a suggestion, and only while the user has not typed their own.
+        if not self.is_new or not isinstance(received, dt.date):
+            return
+        current = self.reference.text().strip()
+        if current and current != self._suggested:
+            return
+        self._suggested = self._records.suggest_referral_reference(received)
+        self.reference.setText(self._suggested)
+
+    def _wizard(self) -> None:
+        if self.record_id is not None and not self.is_new:
+            self.criteria_wizard_requested.emit(self.record_id)

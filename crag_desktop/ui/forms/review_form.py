@@ -1,0 +1,614 @@
+"""The review form: every field of a commissioned review, and its clock in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from crag_desktop.domain.clock import ClockKind, ClockStatus, add_months, clock_state
+from crag_desktop.domain.errors import CragError, FieldError
+from crag_desktop.domain.records import (
+    ClockPause,
+    FamilyContribution,
+    LearningSummary,
+    ParallelProcess,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    Methodology,
+    ParallelProcessStatus,
+    ParallelProcessType,
+    ReviewStatus,
+    ReviewType,
+    Theme,
+)
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import (
+    AUTOSAVE_MS,
+    Cell,
+    CellKind,
+    CheckList,
+    CollectionEditor,
+    RecordForm,
+    choice_combo,
+    combo_code,
+    section,
+    set_combo_code,
+)
+from crag_desktop.ui.forms.referral_form import (
+    CHILD_CELLS,
+    child_from_values,
+    child_values,
+    read_date,
+)
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
+
+__all__ = ["FAMILY_CELLS", "PROCESS_CELLS", "ReviewForm", "parse_pounds", "review_clock_text"]
+
+PROCESS_CELLS = (
+    Cell(
+        name="type",
+        title="Process",
+        kind=CellKind.CHOICE,
+        vocabulary=ParallelProcessType,
+        width=200,
+    ),
+    Cell(
+        name="status",
+        title="Status",
+        kind=CellKind.CHOICE,
+        vocabulary=ParallelProcessStatus,
+        width=110,
+    ),
+    Cell(name="started_on", title="Started", kind=CellKind.DATE, width=135),
+    Cell(name="concluded_on", title="Concluded", kind=CellKind.DATE, width=135),
+    Cell(name="notes", title="Effect on the timetable"),
+)
+
+FAMILY_CELLS = (
+    Cell(name="who", title="Who", width=150),
+    Cell(name="facilitated_by", title="Facilitated by", width=180),
+    Cell(name="on", title="Date", kind=CellKind.DATE, width=140),
+    Cell(
+        name="saw_report_before_publication",
+        title="Saw report before publication",
+        kind=CellKind.CHECK,
+    ),
+)
+
+
+def parse_pounds(text: str) -> Decimal | None:
+    """ "£24,500" or "24500.00" as pounds; None when empty; ValueError with a sentence."""
+    cleaned = re.sub(r"[£,\s]", "", text)
+    if not cleaned:
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"“{text.strip()}” is not an amount: type pounds, e.g. 24500.00") from None
+    if amount.is_finite() and amount == amount.quantize(Decimal("0.01")):
+        return amount.quantize(Decimal("0.01"))
+    return amount
+
+
+def _format_pounds(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:,.2f}"
+
+
+def review_clock_text(
+    commissioned: dt.date | None,
+    signed_off: dt.date | None,
+    pauses: Iterable[ClockPause],
+    *,
+    today: dt.date,
+) -> str:
+    """The review's time against the 6-month aim and the 12- and 18-month marks, in words."""
+    if commissioned is None:
+        return "The clock starts when the commissioning date is given."
+    pauses = tuple(pauses)
+    end = signed_off or today
+    months = (end.year - commissioned.year) * 12 + end.month - commissioned.month
+    if end.day < commissioned.day:
+        months -= 1
+    lines = []
+    if signed_off is not None:
+        lines.append(
+            f"Signed off {format_uk_date(signed_off)}, {months} months after commissioning "
+            f"({format_uk_date(commissioned)})."
+        )
+    else:
+        lines.append(f"Running for {months} months since {format_uk_date(commissioned)}.")
+    aim = clock_state(
+        ClockKind.SCR_COMPLETION_AIM,
+        commissioned,
+        pauses=pauses,
+        completed_on=signed_off,
+        today=today,
+    )
+    lines.append(f"6-month aim ({format_uk_date(aim.due_on)}): {_status_words(aim.status)}.")
+    for mark in (12, 18):
+        due = add_months(commissioned, mark)
+        if signed_off is not None:
+            words = "met" if signed_off <= due else "passed before sign-off"
+        elif today > due:
+            words = "passed, not yet signed off"
+        else:
+            words = f"{(due - today).days} days to go"
+        lines.append(f"{mark}-month mark ({format_uk_date(due)}): {words}.")
+    return "\n".join(lines)
+
+
+def _status_words(status: ClockStatus) -> str:
+    return {
+        ClockStatus.MET: "met",
+        ClockStatus.BREACHED: "missed",
+        ClockStatus.DUE: "running",
+        ClockStatus.PAUSED: "paused for a parallel process",
+        ClockStatus.EXTENDED: "running, extended for pauses",
+    }[status]
+
+
+def _texts(payload: Mapping[str, object], key: str) -> list[str]:
+    value = payload.get(key)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _rows(payload: Mapping[str, object], key: str) -> list[dict[str, object]]:
+    value = payload.get(key)
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+class ReviewForm(RecordForm[Review]):
+    """Every review field, with the parallel processes, family contributions and learning."""
+
+    RECORD_TYPE = "review"
+    NOUN = "review"
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        today: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
+        self._records = records
+        self._today = today
+        self._original: Review | None = None
+
+        self.title_edit = QLineEdit()
+        self.referral = QLineEdit()
+        self.referral.setPlaceholderText("e.g. R1 (empty when not from a referral)")
+        self.referral_label = QLabel()
+        self.referral_label.setProperty("role", "hint")
+        self.type = choice_combo(ReviewType, empty="Choose the type of review")
+        self.methodology = choice_combo(Methodology, empty="Choose the methodology")
+        self.status = choice_combo(ReviewStatus)
+        self.lead_reviewer = QLineEdit()
+        self.commissioned_on = UkDateEdit(accessible_name="Commissioned on")
+        self.tor_agreed_on = UkDateEdit(accessible_name="Terms of reference agreed on")
+        self.draft_on = UkDateEdit(accessible_name="Draft report on")
+        self.signed_off_on = UkDateEdit(accessible_name="Signed off by the Board on")
+        self.published_on = UkDateEdit(accessible_name="Published on")
+        self.cost = QLineEdit()
+        self.cost.setPlaceholderText("£ pounds and pence")
+        self.clock_label = QLabel()
+        self.clock_label.setWordWrap(True)
+        self.clock_label.setAccessibleName("Review clock")
+        self.clock_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.children_editor = CollectionEditor(cells=CHILD_CELLS, noun="child")
+        self.themes = CheckList()
+        self.themes.set_items((t.value, t.label) for t in Theme)
+        self.processes_editor = CollectionEditor(cells=PROCESS_CELLS, noun="parallel process")
+        self.family_editor = CollectionEditor(cells=FAMILY_CELLS, noun="family contribution")
+        self.learning_points = CheckList()
+        self.summary_published_on = UkDateEdit(accessible_name="Learning summary published on")
+        self.summary_link = QLineEdit()
+        self.summary_link.setPlaceholderText("Web address of the published learning summary")
+
+        row = self.add_field
+        f = {
+            "title": row("title", FieldRow(label="&Title:", field=self.title_edit)),
+            "referral": row(
+                "referral", FieldRow(label="From &referral (id):", field=self.referral)
+            ),
+            "type": row("type", FieldRow(label="T&ype:", field=self.type)),
+            "methodology": row(
+                "methodology", FieldRow(label="&Methodology:", field=self.methodology)
+            ),
+            "status": row("status", FieldRow(label="&Status:", field=self.status)),
+            "lead_reviewer": row(
+                "lead_reviewer", FieldRow(label="&Lead reviewer:", field=self.lead_reviewer)
+            ),
+            "commissioned_on": row(
+                "commissioned_on",
+                FieldRow(label="&Commissioned on:", field=self.commissioned_on),
+            ),
+            "tor_agreed_on": row(
+                "tor_agreed_on",
+                FieldRow(label="Terms of reference a&greed on:", field=self.tor_agreed_on),
+            ),
+            "draft_on": row("draft_on", FieldRow(label="&Draft report on:", field=self.draft_on)),
+            "signed_off_on": row(
+                "signed_off_on",
+                FieldRow(label="Signed o&ff by the Board on:", field=self.signed_off_on),
+            ),
+            "published_on": row(
+                "published_on", FieldRow(label="&Published on:", field=self.published_on)
+            ),
+            "cost_gbp": row("cost_gbp", FieldRow(label="C&ost (£):", field=self.cost)),
+            "children": row("children", FieldRow(label="C&hildren:", field=self.children_editor)),
+            "themes": row("themes", FieldRow(label="Safeguarding t&hemes:", field=self.themes)),
+            "parallel_processes": row(
+                "parallel_processes",
+                FieldRow(
+                    label="Parallel processes:",
+                    field=self.processes_editor,
+                    hint="Criminal proceedings, inquests and the like that can hold a review up.",
+                ),
+            ),
+            "family_contributions": row(
+                "family_contributions",
+                FieldRow(label="Family contributions:", field=self.family_editor),
+            ),
+            "learning_points": row(
+                "learning_points",
+                FieldRow(label="Common learning &points:", field=self.learning_points),
+            ),
+            "learning_summary.published_on": row(
+                "learning_summary.published_on",
+                FieldRow(label="Learning summar&y published on:", field=self.summary_published_on),
+            ),
+            "learning_summary.link": row(
+                "learning_summary.link",
+                FieldRow(label="Learning summary lin&k:", field=self.summary_link),
+            ),
+        }
+        self.add_collection("children", self.children_editor)
+        self.add_collection("parallel_processes", self.processes_editor)
+        self.add_collection("family_contributions", self.family_editor)
+        self.watch(
+            self.title_edit,
+            self.referral,
+            self.type,
+            self.methodology,
+            self.status,
+            self.lead_reviewer,
+            self.commissioned_on,
+            self.tor_agreed_on,
+            self.draft_on,
+            self.signed_off_on,
+            self.published_on,
+            self.cost,
+            self.themes,
+            self.learning_points,
+            self.summary_published_on,
+            self.summary_link,
+        )
+        self.referral.editingFinished.connect(self._show_referral)
+        for date_edit in (self.commissioned_on, self.signed_off_on):
+            date_edit.value_changed.connect(lambda _value: self._update_clock())
+
+        referral_box = QWidget()
+        referral_layout = QVBoxLayout(referral_box)
+        referral_layout.setContentsMargins(0, 0, 0, 0)
+        referral_layout.addWidget(f["referral"])
+        referral_layout.addWidget(self.referral_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_errors)
+        layout.addWidget(
+            section(
+                "Review",
+                [
+                    [f["title"]],
+                    [f["type"], f["methodology"]],
+                    [f["status"], f["lead_reviewer"]],
+                    [referral_box, f["cost_gbp"]],
+                ],
+            )
+        )
+        layout.addWidget(
+            section(
+                "Key dates",
+                [
+                    [f["commissioned_on"], f["tor_agreed_on"]],
+                    [f["draft_on"], f["signed_off_on"]],
+                    [f["published_on"]],
+                    [self.clock_label],
+                ],
+            )
+        )
+        layout.addWidget(section("Subjects", [[f["children"]], [f["themes"]]]))
+        layout.addWidget(
+            section(
+                "Parallel processes and family",
+                [[f["parallel_processes"]], [f["family_contributions"]]],
+            )
+        )
+        layout.addWidget(
+            section(
+                "Learning",
+                [
+                    [f["learning_points"]],
+                    [f["learning_summary.published_on"], f["learning_summary.link"]],
+                ],
+            )
+        )
+        layout.addStretch(1)
+        self.set_tab_sequence(
+            self.title_edit,
+            self.type,
+            self.methodology,
+            self.status,
+            self.lead_reviewer,
+            self.referral,
+            self.cost,
+            self.commissioned_on,
+            self.tor_agreed_on,
+            self.draft_on,
+            self.signed_off_on,
+            self.published_on,
+            self.children_editor,
+            self.themes,
+            self.processes_editor,
+            self.family_editor,
+            self.learning_points,
+            self.summary_published_on,
+            self.summary_link,
+        )
+        self._load_learning_points()
+        self._with_loading(lambda: self._load(None))
+
+    # --- RecordForm ---------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """ "review “Child Q”", or "a new review"."""
+        title = self.title_edit.text().strip()
+        return f"review “{title}”" if title else "a new review"
+
+    def refresh_lookups(self) -> None:
+        """Reload the catalogue of learning points offered."""
+        chosen = self.learning_points.checked()
+        self._load_learning_points()
+        self._with_loading(lambda: self.learning_points.set_checked(chosen))
+
+    def _load_learning_points(self) -> None:
+        self.learning_points.set_items((p.id, p.text) for p in self._records.learning_points())
+        # Learning points are sentences that wrap: give them more room than short labels.
+        self.learning_points.setFixedHeight(240)
+
+    def _now(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def _load(self, record: Review | None) -> None:
+        self._original = record
+        if record is None:
+            new = self.record_id is not None
+            self.title_edit.setText("")
+            self.referral.setText("")
+            set_combo_code(self.type, None)
+            set_combo_code(self.methodology, None)
+            set_combo_code(self.status, ReviewStatus.COMMISSIONED.value)
+            self.lead_reviewer.setText("")
+            self.commissioned_on.set_value(self._now() if new else None)
+            for edit in (self.tor_agreed_on, self.draft_on, self.signed_off_on):
+                edit.set_value(None)
+            self.published_on.set_value(None)
+            self.cost.setText("")
+            self.children_editor.set_rows([])
+            self.themes.set_checked(())
+            self.processes_editor.set_rows([])
+            self.family_editor.set_rows([])
+            self.learning_points.set_checked(())
+            self.summary_published_on.set_value(None)
+            self.summary_link.setText("")
+        else:
+            self.title_edit.setText(record.title)
+            self.referral.setText(record.referral or "")
+            set_combo_code(self.type, record.type.value)
+            set_combo_code(self.methodology, record.methodology.value)
+            set_combo_code(self.status, record.status.value)
+            self.lead_reviewer.setText(record.lead_reviewer)
+            self.commissioned_on.set_value(record.commissioned_on)
+            self.tor_agreed_on.set_value(record.tor_agreed_on)
+            self.draft_on.set_value(record.draft_on)
+            self.signed_off_on.set_value(record.signed_off_on)
+            self.published_on.set_value(record.published_on)
+            self.cost.setText(_format_pounds(record.cost_gbp))
+            self.children_editor.set_rows(child_values(c) for c in record.children)
+            self.themes.set_checked(t.value for t in record.themes)
+            self.processes_editor.set_rows(
+                {
+                    "type": p.type.value,
+                    "status": p.status.value,
+                    "started_on": format_uk_date(p.started_on),
+                    "concluded_on": format_uk_date(p.concluded_on),
+                    "notes": p.notes,
+                }
+                for p in record.parallel_processes
+            )
+            self.family_editor.set_rows(
+                {
+                    "who": c.who,
+                    "facilitated_by": c.facilitated_by,
+                    "on": format_uk_date(c.on),
+                    "saw_report_before_publication": c.saw_report_before_publication,
+                }
+                for c in record.family_contributions
+            )
+            self.learning_points.set_checked(record.learning_points)
+            summary = record.learning_summary
+            self.summary_published_on.set_value(summary.published_on if summary else None)
+            self.summary_link.setText(summary.link if summary else "")
+        self._show_referral()
+        self._update_clock()
+
+    def _build_record(self, errors: list[FieldError]) -> Review | None:
+        def date_of(edit: UkDateEdit, path: str) -> dt.date | None:
+            return read_date(edit.line_edit.text(), path, errors)
+
+        commissioned = date_of(self.commissioned_on, "commissioned_on")
+        if commissioned is None and not any(e.path == "commissioned_on" for e in errors):
+            errors.append(
+                FieldError("commissioned_on", "give the date the review was commissioned")
+            )
+        tor = date_of(self.tor_agreed_on, "tor_agreed_on")
+        draft = date_of(self.draft_on, "draft_on")
+        signed_off = date_of(self.signed_off_on, "signed_off_on")
+        published = date_of(self.published_on, "published_on")
+        try:
+            cost = parse_pounds(self.cost.text())
+        except ValueError as error:
+            errors.append(FieldError("cost_gbp", str(error)))
+            cost = None
+        review_type = combo_code(self.type)
+        if review_type is None:
+            errors.append(FieldError("type", "choose the type of review"))
+        methodology = combo_code(self.methodology)
+        if methodology is None:
+            errors.append(FieldError("methodology", "choose the methodology"))
+        processes = []
+        for i, values in enumerate(self.processes_editor.rows()):
+            path = f"parallel_processes[{i}]"
+            processes.append(
+                ParallelProcess(
+                    type=ParallelProcessType(str(values["type"])),
+                    status=ParallelProcessStatus(str(values["status"])),
+                    started_on=read_date(values["started_on"], f"{path}.started_on", errors),
+                    concluded_on=read_date(values["concluded_on"], f"{path}.concluded_on", errors),
+                    notes=str(values["notes"] or "").strip(),
+                )
+            )
+        contributions = []
+        for i, values in enumerate(self.family_editor.rows()):
+            path = f"family_contributions[{i}]"
+            contributions.append(
+                FamilyContribution(
+                    who=str(values["who"] or "").strip(),
+                    facilitated_by=str(values["facilitated_by"] or "").strip(),
+                    on=read_date(values["on"], f"{path}.on", errors),
+                    saw_report_before_publication=bool(values["saw_report_before_publication"]),
+                )
+            )
+        summary_on = date_of(self.summary_published_on, "learning_summary.published_on")
+        link = self.summary_link.text().strip()
+        summary = (
+            LearningSummary(published_on=summary_on, link=link)
+            if link or summary_on is not None
+            else None
+        )
+        if errors or commissioned is None or review_type is None or methodology is None:
+            return None
+        assert self.record_id is not None
+        referral = self.referral.text().strip()
+        original = self._original
+        return Review(
+            id=self.record_id,
+            referral=referral or None,
+            title=self.title_edit.text().strip(),
+            type=ReviewType(review_type),
+            methodology=Methodology(methodology),
+            status=ReviewStatus(combo_code(self.status) or ReviewStatus.COMMISSIONED.value),
+            lead_reviewer=self.lead_reviewer.text().strip(),
+            commissioned_on=commissioned,
+            tor_agreed_on=tor,
+            signed_off_on=signed_off,
+            published_on=published,
+            cost_gbp=cost,
+            children=tuple(child_from_values(v) for v in self.children_editor.rows()),
+            themes=tuple(Theme(t) for t in self.themes.checked()),
+            parallel_processes=tuple(processes),
+            family_contributions=tuple(contributions),
+            learning_points=tuple(self.learning_points.checked()),
+            learning_summary=summary,
+            draft_on=draft,
+            clock_pauses=original.clock_pauses if original is not None else (),
+        )
+
+    def payload(self) -> dict[str, object]:
+        """The raw typing, dates and cost as typed."""
+        return {
+            "title": self.title_edit.text(),
+            "referral": self.referral.text(),
+            "type": combo_code(self.type),
+            "methodology": combo_code(self.methodology),
+            "status": combo_code(self.status),
+            "lead_reviewer": self.lead_reviewer.text(),
+            "commissioned_on": self.commissioned_on.line_edit.text(),
+            "tor_agreed_on": self.tor_agreed_on.line_edit.text(),
+            "draft_on": self.draft_on.line_edit.text(),
+            "signed_off_on": self.signed_off_on.line_edit.text(),
+            "published_on": self.published_on.line_edit.text(),
+            "cost_gbp": self.cost.text(),
+            "children": self.children_editor.rows(),
+            "themes": self.themes.checked(),
+            "parallel_processes": self.processes_editor.rows(),
+            "family_contributions": self.family_editor.rows(),
+            "learning_points": self.learning_points.checked(),
+            "learning_summary_published_on": self.summary_published_on.line_edit.text(),
+            "learning_summary_link": self.summary_link.text(),
+        }
+
+    def _restore_payload(self, payload: Mapping[str, object]) -> None:
+        def text(key: str) -> str:
+            value = payload.get(key)
+            return "" if value is None else str(value)
+
+        self.title_edit.setText(text("title"))
+        self.referral.setText(text("referral"))
+        set_combo_code(self.type, payload.get("type"))
+        set_combo_code(self.methodology, payload.get("methodology"))
+        set_combo_code(self.status, payload.get("status"))
+        self.lead_reviewer.setText(text("lead_reviewer"))
+        self.commissioned_on.line_edit.setText(text("commissioned_on"))
+        self.tor_agreed_on.line_edit.setText(text("tor_agreed_on"))
+        self.draft_on.line_edit.setText(text("draft_on"))
+        self.signed_off_on.line_edit.setText(text("signed_off_on"))
+        self.published_on.line_edit.setText(text("published_on"))
+        self.cost.setText(text("cost_gbp"))
+        self.children_editor.set_rows(_rows(payload, "children"))
+        self.themes.set_checked(_texts(payload, "themes"))
+        self.processes_editor.set_rows(_rows(payload, "parallel_processes"))
+        self.family_editor.set_rows(_rows(payload, "family_contributions"))
+        self.learning_points.set_checked(_texts(payload, "learning_points"))
+        self.summary_published_on.line_edit.setText(text("learning_summary_published_on"))
+        self.summary_link.setText(text("learning_summary_link"))
+        self._show_referral()
+        self._update_clock()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _show_referral(self) -> None:
+        key = self.referral.text().strip()
+        if not key:
+            self.referral_label.setText("Not commissioned from a referral.")
+            return
+        try:
+            referral = self._records.get_referral(key)
+        except CragError:
+            self.referral_label.setText(f"There is no referral with the id {key}.")
+            return
+        self.referral_label.setText(f"{referral.reference}: {referral.case_name}")
+
+    def _update_clock(self) -> None:
+        try:
+            commissioned = self.commissioned_on.value()
+            signed_off = self.signed_off_on.value()
+        except ValueError:
+            return
+        pauses = self._original.clock_pauses if self._original is not None else ()
+        self.clock_label.setText(
+            "Review clock:\n"
+            + review_clock_text(commissioned, signed_off, pauses, today=self._now())
+        )

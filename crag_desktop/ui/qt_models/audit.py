@@ -1,0 +1,164 @@
+"""The audit log's table model: events newest first, paged from SQL by sequence number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from enum import IntEnum
+
+from PySide6.QtCore import QObject
+
+from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
+from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
+from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
+
+__all__ = [
+    "AuditLine",
+    "AuditLines",
+    "AuditTableModel",
+    "action_text",
+    "change_lines",
+    "record_type_text",
+]
+
+_ACTIONS = {
+    "create": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "unlock": "Unlocked",
+    "export": "Exported",
+    "rekey": "Passphrase changed",
+}
+
+#: Record types as the secretariat says them.
+RECORD_TYPES = {
+    "agency": "Agency",
+    "member": "Member",
+    "learning_point": "Learning point",
+    "learning_event": "Learning event",
+    "referral": "Referral",
+    "review": "Review",
+    "recommendation": "Recommendation",
+    "meeting": "Meeting",
+    "report_text": "Report text",
+    "database": "Database",
+}
+
+
+def action_text(action: str) -> str:
+    """ "Created", "Changed", …; unknown actions read as themselves."""
+    return _ACTIONS.get(action, action.replace("_", " ").capitalize())
+
+
+def record_type_text(record_type: str) -> str:
+    """ "Learning point" for "learning_point"."""
+    return RECORD_TYPES.get(record_type, record_type.replace("_", " ").capitalize())
+
+
+def _value(value: str | None) -> str:
+    return "(empty)" if value is None or value == "" else value
+
+
+def change_lines(row: AuditRow) -> list[str]:
+    """Each changed field as "field: old → new"."""
+    return [f"{name}: {_value(old)} → {_value(new)}" for name, old, new in row.changes]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """An audit row with the string id the paged model keys rows on."""
+
+    event: AuditRow
+
+    @property
+    def id(self) -> str:
+        """The event's sequence number, as text."""
+        return str(self.event.seq)
+
+    @property
+    def sort_key(self) -> SortKey:
+        """The keyset position (the sequence number)."""
+        return self.event.sort_key
+
+
+class AuditLines:
+    """The audit log service, as the paged model's list service."""
+
+    def __init__(self, *, log: AuditLog) -> None:
+        self._log = log
+
+    def count(self, query: AuditQuery) -> int:
+        """How many events the query shows."""
+        return self._log.count(query)
+
+    def page(
+        self, query: AuditQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> Sequence[AuditLine]:
+        """The next page of events, newest first."""
+        return [AuditLine(row) for row in self._log.page(query, after=after, limit=limit)]
+
+
+def _when(line: AuditLine) -> str:
+    at = line.event.at
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    # Shown in the laptop's local time: that is the clock the secretariat reads.
+    return at.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _changes(line: AuditLine) -> str:
+    lines = change_lines(line.event)
+    if not lines:
+        return ""
+    first = lines[0]
+    return first if len(lines) == 1 else f"{first} (and {len(lines) - 1} more)"
+
+
+class AuditTableModel(PagedTableModel[AuditQuery, AuditLine]):
+    """Audit events, newest first; read-only and never re-sorted (the chain has one order)."""
+
+    class Column(IntEnum):
+        SEQ = 0
+        WHEN = 1
+        OPERATOR = 2
+        ACTION = 3
+        RECORD_TYPE = 4
+        RECORD_ID = 5
+        CHANGES = 6
+        REASON = 7
+
+    COLUMNS: tuple[ColumnSpec[AuditLine], ...] = (
+        ColumnSpec(title="No.", text=lambda r: str(r.event.seq), align_right=True),
+        ColumnSpec(title="When", text=_when),
+        ColumnSpec(title="Operator", text=lambda r: r.event.operator),
+        ColumnSpec(title="Action", text=lambda r: action_text(r.event.action)),
+        ColumnSpec(title="Record type", text=lambda r: record_type_text(r.event.record_type)),
+        ColumnSpec(title="Record", text=lambda r: r.event.record_id or ""),
+        ColumnSpec(
+            title="Changes (old → new)",
+            text=_changes,
+            tooltip=lambda r: "\n".join(change_lines(r.event)),
+        ),
+        ColumnSpec(title="Reason", text=lambda r: r.event.reason or ""),
+    )
+
+    def __init__(
+        self,
+        *,
+        log: AuditLog,
+        query: AuditQuery | None = None,
+        page_size: int = 200,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(
+            service=AuditLines(log=log),
+            query=query if query is not None else AuditQuery(),
+            columns=self.COLUMNS,
+            page_size=page_size,
+            parent=parent,
+        )
+
+    def event_at(self, row: int) -> AuditRow:
+        """The audit event shown at `row`."""
+        return self.row_at(row).event

@@ -1,0 +1,248 @@
+"""A table model that pages rows in from a list service as the view scrolls.
+
+The model never holds more than the rows scrolled past: `canFetchMore`/`fetchMore` ask the
+service for the next keyset page (the last row's `sort_key`), so opening a list of 100,000
+referrals costs one `count` and one `page` call. Sorting and filtering are a new query, run
+in SQL; no proxy model ever sits over it (design/performance.md: a proxy over 100k rows costs
+seconds per click).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
+
+__all__ = ["ColumnSpec", "ListService", "PagedRow", "PagedTableModel", "RowIdRole"]
+
+#: Item data role giving the row's record id.
+RowIdRole = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PagedRow(Protocol):
+    """What a list service's row offers the model."""
+
+    @property
+    def id(self) -> str:
+        """The record id."""
+        ...
+
+    @property
+    def sort_key(self) -> SortKey:
+        """The row's position in its list's order."""
+        ...
+
+
+R = TypeVar("R", bound=PagedRow)
+Q = TypeVar("Q")
+R_co = TypeVar("R_co", covariant=True)
+Q_contra = TypeVar("Q_contra", contravariant=True)
+
+
+class ListService(Protocol[Q_contra, R_co]):
+    """`ReferralList`, `ReviewList` and the other list services."""
+
+    def count(self, query: Q_contra) -> int:
+        """How many rows the query shows."""
+        ...
+
+    def page(
+        self, query: Q_contra, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> Sequence[R_co]:
+        """Up to `limit` rows after the row whose sort key is `after`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnSpec(Generic[R]):
+    """One column: its heading, the text a row shows in it, and the SQL sort it maps to."""
+
+    title: str
+    text: Callable[[R], str]
+    #: The query's sort value for this column; None when the list cannot sort by it.
+    sort: Enum | None = None
+    #: Hover text (e.g. a full summary); defaults to the cell text.
+    tooltip: Callable[[R], str] | None = None
+    align_right: bool = False
+
+
+class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
+    """Rows of `service.page(query)`, fetched in pages of `page_size` as the view needs them.
+
+    `Q` is a frozen query dataclass with `sort` and `descending` fields.
+    """
+
+    def __init__(
+        self,
+        *,
+        service: ListService[Q, R],
+        query: Q,
+        columns: Sequence[ColumnSpec[R]],
+        page_size: int = DEFAULT_PAGE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._query = query
+        self._columns = tuple(columns)
+        self._page_size = page_size
+        self._rows: list[R] = []
+        self._total = 0
+        self._exhausted = True
+        # Cleared (locked) until the first refresh: no case data before the screen asks.
+        self._active = False
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def query(self) -> Q:
+        """The query the rows answer."""
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many rows the query shows in all (loaded or not)."""
+        return self._total
+
+    @property
+    def loaded(self) -> int:
+        """How many rows have been fetched so far."""
+        return len(self._rows)
+
+    def set_query(self, query: Q) -> None:
+        """Show `query`'s rows from the top (filters and sort run in SQL)."""
+        self._query = query
+        self.reload(keep_loaded=False)
+
+    def reload(self, *, keep_loaded: bool = True) -> None:
+        """Ask the service again; with `keep_loaded`, fetch as many rows as were shown so that
+        the view keeps its place after a save."""
+        wanted = max(self._page_size, len(self._rows)) if keep_loaded else self._page_size
+        self.beginResetModel()
+        self._active = True
+        self._total = self._service.count(self._query)
+        rows = list(self._service.page(self._query, after=None, limit=wanted))
+        self._rows = rows
+        self._exhausted = len(rows) < wanted
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget every row (the app locked); `reload` brings them back."""
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        self._exhausted = True
+        self._active = False
+        self.endResetModel()
+
+    def row_id(self, row: int) -> str:
+        """The record id of `row` (IndexError when not loaded)."""
+        return self._rows[row].id
+
+    def row_at(self, row: int) -> R:
+        """The service's row object at `row`."""
+        return self._rows[row]
+
+    def row_of(self, record_id: str) -> int | None:
+        """The row showing `record_id` among those loaded, or None."""
+        for row, item in enumerate(self._rows):
+            if item.id == record_id:
+                return row
+        return None
+
+    def column_of_sort(self, sort: Enum) -> int | None:
+        """The column that sorts by `sort`, or None."""
+        for column, spec in enumerate(self._columns):
+            if spec.sort == sort:
+                return column
+        return None
+
+    # --- Qt overrides -------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Rows fetched so far (a table has no children)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """One per column spec."""
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text, tooltip, alignment and the row's record id."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        spec = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return spec.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return spec.tooltip(row) if spec.tooltip is not None else spec.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and spec.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == RowIdRole:
+            return row.id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles across the top; row numbers down the side."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._columns):
+                return self._columns[section].title
+            return None
+        return str(section + 1)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Rows are selectable, never edited in place (forms edit)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        """Whether the service has rows after the last one fetched."""
+        return not parent.isValid() and self._active and not self._exhausted
+
+    def fetchMore(self, parent: _Index) -> None:
+        """Fetch the next keyset page after the last row shown."""
+        if parent.isValid() or not self._active or self._exhausted:
+            return
+        after = self._rows[-1].sort_key if self._rows else None
+        rows = list(self._service.page(self._query, after=after, limit=self._page_size))
+        if len(rows) < self._page_size:
+            self._exhausted = True
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by the column's sort key: a new query, rows from the top."""
+        if not 0 <= column < len(self._columns):
+            return
+        sort = self._columns[column].sort
+        if sort is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        current: Any = self._query
+        if current.sort == sort and current.descending == descending:
+            return
+        self._query = dataclasses.replace(current, sort=sort, descending=descending)
+        if self._active:
+            self.reload(keep_loaded=False)

@@ -1,0 +1,146 @@
+"""The decisions waiting on the National Panel, as a table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from crag_desktop.services.decisions import AwaitingPanelRow
+from crag_desktop.ui.widgets import format_uk_date
+
+__all__ = ["Column", "PanelTableModel"]
+
+_Index = QModelIndex | QPersistentModelIndex
+#: The row's referral id, for the screen to know which decision is selected.
+REFERRAL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: A value to sort by (dates as ISO text, ages as numbers).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class Column(IntEnum):
+    REFERENCE = 0
+    CASE = 1
+    DECIDED = 2
+    DECISION = 3
+    SENT = 4
+    RESPONSE = 5
+    WAITING_FOR = 6
+    AGE = 7
+
+    @property
+    def header(self) -> str:
+        """The column's heading."""
+        return _HEADERS[self]
+
+
+_HEADERS = {
+    Column.REFERENCE: "Reference",
+    Column.CASE: "Case",
+    Column.DECIDED: "Decided",
+    Column.DECISION: "Decision",
+    Column.SENT: "Sent",
+    Column.RESPONSE: "Response",
+    Column.WAITING_FOR: "Waiting for",
+    Column.AGE: "Working days",
+}
+
+
+class PanelTableModel(QAbstractTableModel):
+    """Rows of `AwaitingPanelRow`, oldest first as the service gives them."""
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AwaitingPanelRow] = []
+
+    def set_rows(self, rows: Sequence[AwaitingPanelRow]) -> None:
+        """Show these rows instead of the current ones."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget every row (when the app locks)."""
+        self.set_rows([])
+
+    def row_at(self, row: int) -> AwaitingPanelRow:
+        """The decision shown at `row`."""
+        return self._rows[row]
+
+    def row_of(self, referral_id: str) -> int | None:
+        """Where a referral's decision is shown (None when it is not)."""
+        for i, found in enumerate(self._rows):
+            if found.referral_id == referral_id:
+                return i
+        return None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """The number of decisions (no children: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """The number of columns."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        """Column headings."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return Column(section).header
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """What each cell shows."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == REFERRAL_ID_ROLE:
+            return row.referral_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.AGE:
+            since = "sent to the Panel" if row.sent_on is not None else "decided"
+            return f"{row.age_days} calendar days since it was {since}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.AGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(row: AwaitingPanelRow, column: Column) -> str:
+        match column:
+            case Column.REFERENCE:
+                return row.reference
+            case Column.CASE:
+                return row.case_name
+            case Column.DECIDED:
+                return format_uk_date(row.decided_on)
+            case Column.DECISION:
+                return row.decided_outcome.label
+            case Column.SENT:
+                return format_uk_date(row.sent_on) or "Not yet sent"
+            case Column.RESPONSE:
+                return row.response.label
+            case Column.WAITING_FOR:
+                return row.waiting_for
+            case Column.AGE:
+                return str(row.age_working_days)
+        return ""  # pragma: no cover
+
+    @staticmethod
+    def _sort_value(row: AwaitingPanelRow, column: Column) -> object:
+        if column == Column.AGE:
+            return row.age_days
+        if column == Column.DECIDED:
+            return row.decided_on.isoformat()
+        if column == Column.SENT:
+            return row.sent_on.isoformat() if row.sent_on else ""
+        return PanelTableModel._display(row, column)

@@ -1,0 +1,1 @@
+"""The record screens the main window shows."""

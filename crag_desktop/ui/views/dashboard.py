@@ -1,0 +1,488 @@
+"""The dashboard: what needs the secretariat's attention today, one tile per figure.
+
+Each tile shows its figure as a large number and a sentence (never colour alone), the most
+urgent few records under it, and opens the matching filtered list when clicked or
+activated from the keyboard (Enter or Space).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.clock import ClockKind, ClockState, ClockStatus, add_months
+from crag_desktop.domain.errors import CragError
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.dashboard import (
+    CLOCK_WINDOW_WORKING_DAYS,
+    ClockDue,
+    DashboardFigures,
+    DashboardService,
+    ReviewMark,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
+    ReferralList,
+    ReferralQuery,
+    ReviewList,
+    ReviewQuery,
+)
+from crag_desktop.ui.navigation import ScreenContext, ScreenKey
+from crag_desktop.ui.prompts import Prompter
+
+__all__ = [
+    "ITEMS_PER_TILE",
+    "DashboardScreen",
+    "FigureTile",
+    "clock_sentence",
+    "create_dashboard_screen",
+    "open_database",
+]
+
+#: How many records a tile names under its figure; the list behind it has them all.
+ITEMS_PER_TILE = 5
+
+_CLOCK_NAMES = {
+    ClockKind.SERIOUS_INCIDENT_NOTIFICATION: "Serious incident notification",
+    ClockKind.RAPID_REVIEW: "Rapid review",
+}
+
+_TILE_STYLE = """
+QPushButton#dashboardTile {
+    background: #ffffff;
+    border: 1px solid #c5ced6;
+    border-left: 6px solid #9aa8b5;
+    border-radius: 6px;
+    padding: 12px 14px;
+    text-align: left;
+}
+QPushButton#dashboardTile[attention="true"] { border-left: 6px solid #b54708; }
+QPushButton#dashboardTile:hover { background: #f1f6fa; }
+QPushButton#dashboardTile:focus { border: 2px solid #2f6f9f; border-left: 6px solid #2f6f9f; }
+QLabel#tileNumber { font-size: 26pt; font-weight: bold; color: #1d3a52; }
+QLabel#tileTitle { font-size: 11pt; font-weight: bold; color: #1d3a52; }
+QLabel#tileItem { color: #33414e; }
+QLabel#tileMore { color: #52606d; font-size: 9pt; }
+"""
+
+
+def _short_date(day: date, today: date | None = None) -> str:
+    # The year is left out only where it goes without saying.
+    if today is not None and day.year != today.year:
+        return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _days(n: int) -> str:
+    return f"{n} working day" if n == 1 else f"{n} working days"
+
+
+def clock_sentence(due: ClockDue, today: date | None = None) -> str:
+    """ "Rapid review for CRAG-2024-03 due in 3 working days (Thu 14 Mar)"."""
+    state: ClockState = due.state
+    name = _CLOCK_NAMES.get(state.kind, state.kind.value.replace("_", " ").capitalize())
+    subject = f"{name} for {due.reference} ({due.case_name})"
+    when = _short_date(state.due_on, today)
+    remaining = state.working_days_remaining
+    if state.status is ClockStatus.PAUSED:
+        return f"{subject} paused; due {when} so far"
+    if state.status is ClockStatus.BREACHED or remaining < 0:
+        return f"{subject} late by {_days(abs(remaining))} (was due {when})"
+    if remaining == 0:
+        return f"{subject} due today ({when})"
+    return f"{subject} due in {_days(remaining)} ({when})"
+
+
+@dataclass(frozen=True, slots=True)
+class TileContent:
+    """What one tile shows and where it leads."""
+
+    key: str
+    count: int
+    #: The sentence after the number: "referrals await a decision".
+    label: str
+    items: tuple[str, ...]
+    screen: ScreenKey
+    query: object
+
+
+class FigureTile(QPushButton):
+    """A clickable card: a large number, what it counts, and the first few records."""
+
+    def __init__(self, *, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardTile")
+        self.key = key
+        self.content: TileContent | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.number_label = QLabel("–")
+        self.number_label.setObjectName("tileNumber")
+        self.title_label = QLabel()
+        self.title_label.setObjectName("tileTitle")
+        self.title_label.setWordWrap(True)
+        self.items_label = QLabel()
+        self.items_label.setObjectName("tileItem")
+        self.items_label.setWordWrap(True)
+        self.items_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.more_label = QLabel()
+        self.more_label.setObjectName("tileMore")
+        self.more_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(4)
+        layout.addWidget(self.number_label)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.items_label)
+        layout.addWidget(self.more_label)
+        layout.addStretch(1)
+        for label in (self.number_label, self.title_label, self.items_label, self.more_label):
+            # Clicks on the text belong to the tile.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_content(self, content: TileContent | None) -> None:
+        """Show `content`; None empties the tile (nothing readable stays)."""
+        self.content = content
+        if content is None:
+            for label in (self.number_label, self.title_label, self.items_label):
+                label.setText("")
+            self.number_label.setText("–")
+            self.more_label.setText("")
+            self.setAccessibleName("")
+            self.setAccessibleDescription("")
+            self.setToolTip("")
+            self._set_attention(False)
+            return
+        self.number_label.setText(str(content.count))
+        self.title_label.setText(content.label)
+        self.items_label.setText("\n".join(f"• {item}" for item in content.items))
+        self.items_label.setVisible(bool(content.items))
+        hidden = content.count - len(content.items)
+        if content.count == 0:
+            more = "Nothing to do here."
+        elif hidden > 0:
+            more = f"and {hidden} more. Press Enter to open the list."
+        else:
+            more = "Press Enter to open the list."
+        self.more_label.setText(more)
+        self.setAccessibleName(f"{content.count} {content.label}")
+        self.setAccessibleDescription("; ".join(content.items))
+        self.setToolTip(f"Open the list: {content.count} {content.label}")
+        self._set_attention(content.count > 0)
+        self.updateGeometry()
+
+    def _set_attention(self, on: bool) -> None:
+        self.setProperty("attention", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def sizeHint(self) -> QSize:
+        """As big as the labels inside need."""
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        """At least as big as the labels inside need."""
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter opens the list, as Space does."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+
+class DashboardScreen(QWidget):
+    """The dashboard; emits `open_list(screen_key, query)` when a tile is chosen."""
+
+    open_list = Signal(object, object)
+
+    TILE_KEYS = (
+        "pending_decisions",
+        "clocks",
+        "review_6",
+        "review_12",
+        "review_18",
+        "overdue_recommendations",
+    )
+
+    def __init__(
+        self,
+        *,
+        dashboard: DashboardService,
+        referrals: ReferralList,
+        reviews: ReviewList,
+        recommendations: RecommendationList,
+        prompter: Prompter,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardScreen")
+        self.setStyleSheet(_TILE_STYLE)
+        self._dashboard = dashboard
+        self._referrals = referrals
+        self._reviews = reviews
+        self._recommendations = recommendations
+        self._prompter = prompter
+        self._today = today
+        self._stale = True
+        self.figures: DashboardFigures | None = None
+
+        self.title_label = QLabel("Dashboard")
+        self.title_label.setProperty("role", "title")
+        self.date_label = QLabel()
+        self.date_label.setProperty("role", "subtitle")
+        self.tiles: dict[str, FigureTile] = {}
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        for index, key in enumerate(self.TILE_KEYS):
+            tile = FigureTile(key=key)
+            tile.clicked.connect(lambda _checked=False, t=tile: self._activate(t))
+            self.tiles[key] = tile
+            grid.addWidget(tile, index // 2, index % 2)
+        grid.setRowStretch(len(self.TILE_KEYS) // 2 + 1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(grid_host)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.date_label)
+        layout.addWidget(scroll, 1)
+        self.setFocusProxy(self.tiles[self.TILE_KEYS[0]])
+
+    @property
+    def title(self) -> str:
+        """The screen's name."""
+        return "Dashboard"
+
+    # --- Screen protocol -------------------------------------------------------------------
+
+    def refresh(self, changes: Changes | None) -> None:
+        """Recount now when shown; otherwise when next shown (any change may move a figure)."""
+        del changes  # every record type feeds some figure, and recounting is a few queries
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def clear(self) -> None:
+        """Forget every figure and record shown."""
+        self.figures = None
+        self.date_label.setText("")
+        for tile in self.tiles.values():
+            tile.set_content(None)
+        self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Recount when shown after a change made elsewhere."""
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    # --- Loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Recount every figure as of today."""
+        today = self._today()
+        try:
+            figures = self._dashboard.figures(today)
+            contents = self._contents(figures)
+        except CragError as error:
+            self._prompter.error("Dashboard", str(error))
+            return
+        self.figures = figures
+        self._stale = False
+        self.date_label.setText(
+            f"As of {today:%A} {_long_date(today)}. Choose a figure to open its list."
+        )
+        for content in contents:
+            self.tiles[content.key].set_content(content)
+
+    def _contents(self, figures: DashboardFigures) -> list[TileContent]:
+        pending = figures.pending_decisions
+        contents = [
+            TileContent(
+                key="pending_decisions",
+                count=pending.count,
+                label=_plural(pending.count, "referral awaits", "referrals await") + " a decision",
+                items=self._referral_items(pending.ids[:ITEMS_PER_TILE]),
+                screen=ScreenKey.REFERRALS,
+                query=pending.query,
+            ),
+            TileContent(
+                key="clocks",
+                count=figures.clocks.count,
+                label=(
+                    _plural(figures.clocks.count, "statutory clock", "statutory clocks")
+                    + f" due within {CLOCK_WINDOW_WORKING_DAYS} working days or late"
+                ),
+                items=tuple(
+                    clock_sentence(c, figures.today) for c in figures.clocks_due[:ITEMS_PER_TILE]
+                ),
+                screen=ScreenKey.REFERRALS,
+                query=figures.clocks.query,
+            ),
+        ]
+        contents.extend(self._mark_content(mark, figures.today) for mark in figures.review_marks)
+        overdue = figures.overdue_recommendations
+        contents.append(
+            TileContent(
+                key="overdue_recommendations",
+                count=overdue.count,
+                label=_plural(overdue.count, "recommendation is", "recommendations are")
+                + " overdue",
+                items=self._recommendation_items(overdue.ids[:ITEMS_PER_TILE]),
+                screen=ScreenKey.RECOMMENDATIONS,
+                query=overdue.query,
+            )
+        )
+        return contents
+
+    def _mark_content(self, mark: ReviewMark, today: date) -> TileContent:
+        figure = mark.figure
+        what = "the 6-month completion aim" if mark.months == 6 else f"{mark.months} months"
+        return TileContent(
+            key=f"review_{mark.months}",
+            count=figure.count,
+            label=_plural(figure.count, "review", "reviews") + f" not signed off after {what}",
+            items=self._review_items(figure.ids[:ITEMS_PER_TILE], mark.months, today),
+            screen=ScreenKey.REVIEWS,
+            query=figure.query,
+        )
+
+    def _referral_items(self, ids: Sequence[str]) -> tuple[str, ...]:
+        if not ids:
+            return ()
+        rows = self._referrals.page(ReferralQuery(ids=tuple(ids)), limit=len(ids))
+        return tuple(
+            f"{row.reference} {row.case_name}: {row.status.label.lower()}, "
+            f"received {_long_date(row.received)}"
+            for row in rows
+        )
+
+    def _review_items(self, ids: Sequence[str], months: int, today: date) -> tuple[str, ...]:
+        if not ids:
+            return ()
+        rows = self._reviews.page(ReviewQuery(ids=tuple(ids)), limit=len(ids))
+        items = []
+        for row in rows:
+            mark = add_months(row.commissioned_on, months)
+            items.append(
+                f"{row.title} ({row.status.label.lower()}): commissioned "
+                f"{_long_date(row.commissioned_on)}, {months}-month mark {_long_date(mark)}"
+            )
+        return tuple(items)
+
+    def _recommendation_items(self, ids: Sequence[str]) -> tuple[str, ...]:
+        if not ids:
+            return ()
+        query = RecommendationQuery(ids=tuple(ids), sort=RecommendationSort.DUE)
+        rows = self._recommendations.page(query, limit=len(ids))
+        return tuple(
+            f"Recommendation {row.number} of {row.review_title} ({row.lead_agency_name}): "
+            f"due {_long_date(row.due)}"
+            if row.due is not None
+            else f"Recommendation {row.number} of {row.review_title}"
+            for row in rows
+        )
+
+    def _activate(self, tile: FigureTile) -> None:
+        if tile.content is not None:
+            self.open_list.emit(tile.content.screen, tile.content.query)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return singular if count == 1 else plural
+
+
+def create_dashboard_screen(
+    *,
+    dashboard: DashboardService,
+    referrals: ReferralList,
+    reviews: ReviewList,
+    recommendations: RecommendationList,
+    prompter: Prompter,
+    today: Callable[[], date] = date.today,
+    parent: QWidget | None = None,
+) -> DashboardScreen:
+    """The dashboard over the given services."""
+    return DashboardScreen(
+        dashboard=dashboard,
+        referrals=referrals,
+        reviews=reviews,
+        recommendations=recommendations,
+        prompter=prompter,
+        today=today,
+        parent=parent,
+    )
+
+
+def create_screen(context: ScreenContext) -> DashboardScreen:
+    """The dashboard for app.py, over whichever database is open."""
+    db = open_database(context)
+    return create_dashboard_screen(
+        dashboard=DashboardService(db=db),
+        referrals=ReferralList(db=db),
+        reviews=ReviewList(db=db),
+        recommendations=RecommendationList(db=db),
+        prompter=context.prompter,
+    )
+
+
+class _OpenDatabase:
+    """Whichever database is open now: services built once keep working after an unlock
+    or a database switch, because each unit of work asks the window's CurrentDatabase."""
+
+    def __init__(self, context: ScreenContext) -> None:
+        self._current = context.current
+
+    def unit_of_work(self) -> Any:
+        """A unit of work on the open database (AppLockedError while locked)."""
+        return self._database().unit_of_work()
+
+    @property
+    def operator(self) -> str:
+        """Who is working."""
+        return self._database().operator
+
+    def _database(self) -> Database:
+        return cast(Database, self._current.require())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database(), name)
+
+
+def open_database(context: ScreenContext) -> Database:
+    """A stand-in for the open Database that follows unlocks and database switches."""
+    # Services take a Database; this proxy offers the same attributes, resolved per call.
+    return cast(Database, _OpenDatabase(context))

@@ -1,0 +1,254 @@
+"""The Learning screen: the catalogue of common learning points (with how many reviews carry
+each) and the learning events, one tab each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QHeaderView, QWidget
+
+from crag_desktop.domain.records import LearningEvent, LearningPoint
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import AUTOSAVE_MS
+from crag_desktop.ui.forms.learning_form import LearningEventForm, LearningPointForm
+from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.learning import (
+    LearningEventLines,
+    LearningEventQuery,
+    LearningEventRow,
+    LearningEventTableModel,
+    LearningPointLines,
+    LearningPointQuery,
+    LearningPointRow,
+    LearningPointTableModel,
+    all_learning_events,
+    learning_point_usage,
+)
+from crag_desktop.ui.views.agencies import TabbedScreen
+from crag_desktop.ui.views.dashboard import open_database
+from crag_desktop.ui.views.list_screen import ListScreen
+
+__all__ = [
+    "LearningEventListScreen",
+    "LearningPointListScreen",
+    "LearningScreen",
+    "create_learning_screen",
+    "create_screen",
+]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, LearningPoint]):
+    """The catalogue: most-carried points first; open, create, save and delete."""
+
+    RECORD_TYPE = "learning_point"
+    # A review's learning changes the counts.
+    RELATED_TYPES = ("review",)
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        usage: Callable[[], Mapping[str, int]],
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._records = records
+        self._model = LearningPointTableModel(
+            service=LearningPointLines(points=records.learning_points, usage=usage)
+        )
+        form = LearningPointForm(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms)
+        super().__init__(
+            title="Learning points",
+            noun="learning point",
+            plural="learning points",
+            model=self._model,
+            form=form,
+            filters=[],
+            prompter=prompter,
+            search_delay_ms=search_delay_ms,
+            parent=parent,
+        )
+        self.form: LearningPointForm = form
+        # The count must stay visible however long the points are: the text takes the rest.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(
+            LearningPointTableModel.Column.TEXT, QHeaderView.ResizeMode.Stretch
+        )
+        header.setSectionResizeMode(
+            LearningPointTableModel.Column.REVIEWS, QHeaderView.ResizeMode.ResizeToContents
+        )
+
+    def open_record(self, record_id: str) -> bool:
+        """Open the point, saying how many reviews carry it."""
+        opened = super().open_record(record_id)
+        if opened:
+            row = self.model.row_of(record_id)
+            self.form.set_usage(None if row is None else self.model.row_at(row).review_count)
+        return opened
+
+    def new_record(self) -> bool:
+        """Start a new learning point."""
+        started = super().new_record()
+        if started:
+            self.form.set_usage(None)
+        return started
+
+    def _get(self, record_id: str) -> LearningPoint:
+        return self._records.get_learning_point(record_id)
+
+    def _save(self, record: LearningPoint) -> Changes:
+        return self._records.save_learning_point(record)
+
+    def _delete(self, record_id: str) -> Changes:
+        return self._records.delete_learning_point(record_id)
+
+    def _new_id(self) -> str:
+        return self._records.new_id("learning_point")
+
+    def _row_label(self, row: LearningPointRow) -> str:
+        return f"the learning point “{_short(row.text)}”"
+
+
+class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, LearningEvent]):
+    """Learning events, newest first; open, create, save and delete."""
+
+    RECORD_TYPE = "learning_event"
+    RELATED_TYPES = ("review",)
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        events: Callable[[], Sequence[LearningEvent]],
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._records = records
+
+        def titles() -> dict[str, str]:
+            return {choice.id: choice.label for choice in records.reviews()}
+
+        form = LearningEventForm(
+            drafts=drafts, prompter=prompter, records=records, autosave_ms=autosave_ms
+        )
+        super().__init__(
+            title="Learning events",
+            noun="learning event",
+            plural="learning events",
+            model=LearningEventTableModel(
+                service=LearningEventLines(events=events, review_titles=titles)
+            ),
+            form=form,
+            filters=[],
+            prompter=prompter,
+            search_delay_ms=search_delay_ms,
+            parent=parent,
+        )
+        self.table.setColumnWidth(LearningEventTableModel.Column.DATE, 90)
+        self.table.setColumnWidth(LearningEventTableModel.Column.TITLE, 200)
+        self.table.setColumnWidth(LearningEventTableModel.Column.REVIEWS, 110)
+
+    def _get(self, record_id: str) -> LearningEvent:
+        return self._records.get_learning_event(record_id)
+
+    def _save(self, record: LearningEvent) -> Changes:
+        return self._records.save_learning_event(record)
+
+    def _delete(self, record_id: str) -> Changes:
+        return self._records.delete_learning_event(record_id)
+
+    def _new_id(self) -> str:
+        return self._records.new_id("learning_event")
+
+    def _row_label(self, row: LearningEventRow) -> str:
+        return f"the learning event “{_short(row.title)}”"
+
+
+class LearningScreen(TabbedScreen):
+    """Learning points and learning events."""
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        events: Callable[[], Sequence[LearningEvent]],
+        usage: Callable[[], Mapping[str, int]],
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        parent: QWidget | None = None,
+    ) -> None:
+        options: dict[str, Any] = {
+            "records": records,
+            "drafts": drafts,
+            "prompter": prompter,
+            "autosave_ms": autosave_ms,
+            "search_delay_ms": search_delay_ms,
+        }
+        self.points = LearningPointListScreen(usage=usage, **options)
+        self.events = LearningEventListScreen(events=events, **options)
+        super().__init__(
+            title="Learning",
+            tabs=[("Learning &points", self.points), ("Learning &events", self.events)],
+            parent=parent,
+        )
+
+    def apply_query(self, query: LearningPointQuery | LearningEventQuery) -> None:
+        """Show the points or events `query` asks for, on their tab."""
+        if isinstance(query, LearningPointQuery):
+            self.show_tab(0)
+            self.points.apply_query(query)
+        else:
+            self.show_tab(1)
+            self.events.apply_query(query)
+
+
+def create_learning_screen(
+    *,
+    records: RecordService,
+    drafts: DraftService,
+    prompter: Prompter,
+    autosave_ms: int = AUTOSAVE_MS,
+    search_delay_ms: int = 250,
+    parent: QWidget | None = None,
+) -> LearningScreen:
+    """The Learning screen, empty until its first `refresh(None)` (after unlock)."""
+    return LearningScreen(
+        records=records,
+        events=lambda: all_learning_events(records),
+        usage=lambda: learning_point_usage(records),
+        drafts=drafts,
+        prompter=prompter,
+        autosave_ms=autosave_ms,
+        search_delay_ms=search_delay_ms,
+        parent=parent,
+    )
+
+
+def create_screen(context: ScreenContext) -> LearningScreen:
+    """The screen for app.py, over whichever database is open."""
+    db = open_database(context)
+    screen = create_learning_screen(
+        records=RecordService(db=db),
+        drafts=DraftService(db=db),
+        prompter=context.prompter,
+    )
+    screen.changed.connect(context.changed)
+    return screen

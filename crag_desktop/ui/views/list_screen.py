@@ -1,0 +1,601 @@
+"""The list screen every record type shares: search, filters, a paged table, and the form.
+
+Typing in the search box or choosing a filter runs a new SQL query (debounced); clicking a
+heading sorts in SQL; the table pages rows in as it scrolls. The form sits beside the table:
+Ctrl+N starts a new record, Enter (or a double-click) opens the current row, Ctrl+S saves,
+Delete deletes the current row after a confirmation. Every change goes through the record
+service, and the list refreshes from the `Changes` it returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError, FieldError, ValidationFailed
+from crag_desktop.services.changes import Changes
+from crag_desktop.ui.forms.base import FormErrors, RecordForm
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
+from crag_desktop.ui.widgets import ErrorLabel, SearchBox, load_icon
+
+__all__ = ["FilterSpec", "ListScreen", "reporting_year_choices"]
+
+Q = TypeVar("Q")
+RowT = TypeVar("RowT", bound=PagedRow)
+Rec = TypeVar("Rec")
+
+_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.ShiftModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+_NEW_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
+_SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FilterSpec:
+    """A filter combo box: each choice sets some query fields; the first choice is "all"
+    and names every field the filter owns with its unfiltered value."""
+
+    label: str
+    choices: Sequence[tuple[str, Mapping[str, object]]]
+
+
+def reporting_year_choices(
+    field: str, *, first: int = 2010
+) -> list[tuple[str, Mapping[str, object]]]:
+    """("2016/17", {field: 2016}) for each reporting year (1 April - 31 March), newest first."""
+    today = dt.date.today()
+    last = today.year if today.month >= 4 else today.year - 1
+    return [(f"{y}/{(y + 1) % 100:02d}", {field: y}) for y in range(last, first - 1, -1)]
+
+
+class ListScreen(QWidget, Generic[Q, RowT, Rec]):
+    """A record list with search, filters, sortable headings and an edit panel.
+
+    Subclasses say how to get, save, delete and name their records (`_get`, `_save`,
+    `_delete`, `_new_id`, `_row_label`).
+    """
+
+    #: The record type in `Changes` ("referral").
+    RECORD_TYPE: ClassVar[str] = "record"
+    #: Other record types whose changes alter what the list or the form shows.
+    RELATED_TYPES: ClassVar[tuple[str, ...]] = ()
+
+    #: Every change stored, for the main window to pass on to the other screens.
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        noun: str,
+        plural: str,
+        model: PagedTableModel[Q, RowT],
+        form: RecordForm[Rec],
+        filters: Sequence[FilterSpec],
+        prompter: Prompter,
+        search_delay_ms: int = 250,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._title = title
+        self._noun = noun
+        self._plural = plural
+        self.model = model
+        self.form = form
+        self._prompter = prompter
+        self._filter_specs = tuple(filters)
+
+        heading = QLabel(title)
+        heading.setProperty("role", "title")
+        self.search_box = SearchBox(placeholder=f"Search {plural}", delay_ms=search_delay_ms)
+        self.search_box.setToolTip(f"Search {plural} by reference, name or summary")
+        self.search_box.search_changed.connect(self._search)
+        self.filter_combos: list[QComboBox] = []
+        self.search_box.setMinimumWidth(180)
+        filter_bar = QHBoxLayout()
+        filter_bar.addWidget(self.search_box, 1)
+        for spec in self._filter_specs:
+            combo = QComboBox()
+            for text, _values in spec.choices:
+                combo.addItem(text)
+            label = QLabel(f"{spec.label}:")
+            label.setBuddy(combo)
+            combo.setAccessibleName(f"Filter by {spec.label.lower()}")
+            # Long agency names must not push the screen wider than a laptop.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), 10))
+            combo.currentIndexChanged.connect(self._filter_changed)
+            filter_bar.addWidget(label)
+            filter_bar.addWidget(combo)
+            self.filter_combos.append(combo)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(f"Number of {plural}")
+        self.count_label.setProperty("role", "subtitle")
+
+        self.new_action = self._action(f"&New {noun}", "new", "Ctrl+N", self.new_record)
+        self.open_action = self._action(f"&Open {noun}", "open", "Enter", self.open_current)
+        self.delete_action = self._action(f"&Delete {noun}", None, "Del", self.delete_current)
+        self.save_action = self._action("&Save", None, "Ctrl+S", self.save)
+        actions = QHBoxLayout()
+        for action in (self.new_action, self.open_action, self.delete_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setAccessibleName(f"{plural.capitalize()} list")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsClickable(True)
+        header.setHighlightSections(False)
+        self._sync_sort_indicator()
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda *_: self._sync_sort_indicator())
+        self.table.activated.connect(self._activated)
+        self.table.installEventFilter(self)
+        model.modelReset.connect(self._update_count)
+        model.rowsInserted.connect(lambda *_: self._update_count())
+
+        # The edit panel: a heading, the form in a scroll area, Save / Delete / Close.
+        self.panel_heading = QLabel()
+        self.panel_heading.setProperty("role", "subtitle")
+        self.panel_heading.setWordWrap(True)
+        self.save_error = ErrorLabel()
+        self.save_button = QPushButton("Save")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.form_delete_button = QPushButton(f"Delete {noun}…")
+        self.form_delete_button.clicked.connect(self.delete_open_record)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close_record)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.panel_heading, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.form_delete_button)
+        buttons.addWidget(self.close_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form)
+        self.form_scroll = scroll
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(buttons)
+        editor_layout.addWidget(self.save_error)
+        editor_layout.addWidget(scroll, 1)
+        self.empty_panel = QLabel(
+            f"Choose a {noun} in the list and press Enter to open it, "
+            f"or press Ctrl+N for a new {noun}."
+        )
+        self.empty_panel.setWordWrap(True)
+        self.empty_panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.panel = QStackedWidget()
+        self.panel.addWidget(self.empty_panel)
+        self.panel.addWidget(editor)
+        self._editor = editor
+        form.dirty_changed.connect(lambda _dirty: self._update_heading())
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self._sized = False
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(filter_bar)
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+        self.setFocusProxy(self.table)
+        self._update_heading()
+        self._update_count()
+
+    # --- for subclasses -----------------------------------------------------------------------
+
+    def _get(self, record_id: str) -> Rec:
+        raise NotImplementedError
+
+    def _save(self, record: Rec) -> Changes:
+        raise NotImplementedError
+
+    def _delete(self, record_id: str) -> Changes:
+        raise NotImplementedError
+
+    def _new_id(self) -> str:
+        raise NotImplementedError
+
+    def _row_label(self, row: RowT) -> str:
+        """How a row is named in the delete question."""
+        raise NotImplementedError
+
+    def _record_id_of(self, record: Rec) -> str:
+        return str(getattr(record, "id"))  # noqa: B009 - records are dataclasses with an id
+
+    # --- the Screen protocol ------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        """The screen's name."""
+        return self._title
+
+    def refresh(self, changes: Changes | None) -> None:
+        """Reload the list (and the open record, when untouched here) after `changes`."""
+        related = changes is None or any(changes.touches(t) for t in self.RELATED_TYPES)
+        if related:
+            self.form.refresh_lookups()
+        if changes is not None and not changes.touches(self.RECORD_TYPE) and not related:
+            return
+        self.model.reload(keep_loaded=True)
+        record_id = self.form.record_id
+        if record_id is None or self.form.is_new or changes is None:
+            self._select(record_id)
+            return
+        if (self.RECORD_TYPE, record_id) in changes.deleted:
+            self.form.clear()
+            self.panel.setCurrentWidget(self.empty_panel)
+        elif (self.RECORD_TYPE, record_id) in changes.updated and not self.form.is_dirty:
+            # Changed elsewhere (the criteria wizard): show the stored version.
+            try:
+                self.form.start(self._get(record_id), record_id=record_id)
+            except CragError:
+                self.form.clear()
+                self.panel.setCurrentWidget(self.empty_panel)
+        self._select(record_id)
+        self._update_heading()
+
+    def clear(self) -> None:
+        """Forget every row and field value (the app is locking)."""
+        self.form.clear()
+        self.panel.setCurrentWidget(self.empty_panel)
+        self.model.clear()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.save_error.clear_error()
+        self._update_heading()
+
+    # --- public API ---------------------------------------------------------------------------
+
+    def apply_query(self, query: Q) -> None:
+        """Show the rows of `query` (the dashboard opens filtered lists this way)."""
+        self._show_query(query)
+        self.model.set_query(query)
+        self._sync_sort_indicator()
+
+    def set_filters(self, filters: Sequence[FilterSpec]) -> None:
+        """Offer new filter choices (e.g. after an agency was added), keeping each choice made
+        when it is still offered."""
+        for i, spec in enumerate(filters):
+            if i >= len(self.filter_combos):
+                break
+            combo = self.filter_combos[i]
+            chosen = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            for text, _values in spec.choices:
+                combo.addItem(text)
+            combo.setCurrentIndex(max(combo.findText(chosen), 0))
+            combo.blockSignals(False)
+        self._filter_specs = tuple(filters)
+
+    def open_record(self, record_id: str) -> bool:
+        """Show `record_id` in the form (asking first about unsaved changes elsewhere)."""
+        showing = self.panel.currentWidget() is self._editor
+        if showing and self.form.record_id == record_id and not self.form.is_new:
+            self._focus_form()
+            return True
+        if not self.form.may_leave(self.save):
+            return False
+        try:
+            record = self._get(record_id)
+        except CragError as error:
+            self._prompter.error(f"The {self._noun} could not be opened", str(error))
+            return False
+        self.save_error.clear_error()
+        self.form.start(record, record_id=record_id)
+        self.panel.setCurrentWidget(self._editor)
+        self._select(record_id)
+        self._update_heading()
+        self._focus_form()
+        return True
+
+    def open_current(self) -> None:
+        """Open the row selected in the table."""
+        row = self._current_row()
+        if row is not None:
+            self.open_record(self.model.row_id(row))
+
+    def new_record(self) -> bool:
+        """Start a new record in the form."""
+        if not self.form.may_leave(self.save):
+            return False
+        try:
+            record_id = self._new_id()
+        except CragError as error:
+            self._prompter.error(f"A new {self._noun} could not be started", str(error))
+            return False
+        self.save_error.clear_error()
+        self.form.start(None, record_id=record_id)
+        self.panel.setCurrentWidget(self._editor)
+        self._update_heading()
+        self._focus_form()
+        return True
+
+    def save(self) -> bool:
+        """Store what the form holds through the service; True when stored."""
+        if self.panel.currentWidget() is not self._editor or self.form.record_id is None:
+            return False
+        try:
+            record = self.form.record()
+            changes = self._save(record)
+        except FormErrors as problems:
+            self._show_problems(problems.errors)
+            return False
+        except ValidationFailed as failed:
+            self._show_problems(failed.errors)
+            return False
+        except CragError as error:
+            self._prompter.error(f"The {self._noun} was not saved", str(error))
+            return False
+        self.save_error.clear_error()
+        self.form.saved(self._record_id_of(record))
+        self.refresh(changes)
+        self._update_heading()
+        self.changed.emit(changes)
+        return True
+
+    def close_record(self) -> bool:
+        """Close the form (asking about unsaved changes); True when closed."""
+        if self.panel.currentWidget() is not self._editor:
+            return True
+        if not self.form.may_leave(self.save):
+            return False
+        self.form.clear()
+        self.save_error.clear_error()
+        self.panel.setCurrentWidget(self.empty_panel)
+        self._update_heading()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def may_close(self) -> bool:
+        """Whether the screen may go away (the window closes): asks about unsaved changes."""
+        return self.form.may_leave(self.save)
+
+    def delete_current(self) -> None:
+        """Delete the row selected in the table, after a confirmation."""
+        row = self._current_row()
+        if row is None:
+            return
+        self._delete_with_confirmation(
+            self.model.row_id(row), self._row_label(self.model.row_at(row))
+        )
+
+    def delete_open_record(self) -> None:
+        """Delete the record open in the form, after a confirmation."""
+        record_id = self.form.record_id
+        if record_id is None or self.form.is_new:
+            return
+        self._delete_with_confirmation(record_id, self.form.describe())
+
+    # --- Qt overrides -------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        """Claim Ctrl+N and Ctrl+S while focus is in the screen (the window uses Ctrl+N too)."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            action = self._key_action(event)
+            if action is not None:
+                event.accept()
+                action()
+                return True
+        return super().event(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the form room on first show: its two columns need more width than the list."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = max(self.splitter.width(), 1000)
+            self.splitter.setSizes([width * 2 // 5, width * 3 // 5])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete in the table deletes the current row (not while typing in the form)."""
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and not (event.modifiers() & _MODIFIERS)
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.delete_current()
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, icon: str | None, shortcut: str, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(load_icon(icon))
+        plain = text.replace("&", "")
+        # Shown, not bound: `event()` handles the keys so they win over the window's own.
+        action.setToolTip(f"{plain} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _key_action(self, event: QKeyEvent) -> Callable[[], object] | None:
+        combination = QKeyCombination(event.modifiers() & _MODIFIERS, Qt.Key(event.key()))
+        if combination == _NEW_KEY:
+            return self.new_record
+        if combination == _SAVE_KEY and self.panel.currentWidget() is self._editor:
+            return self.save
+        return None
+
+    def _delete_with_confirmation(self, record_id: str, label: str) -> None:
+        if not self._prompter.confirm(
+            f"Delete {label}? The deletion is recorded in the audit log and cannot be undone here.",
+            title=f"Delete {self._noun}",
+        ):
+            return
+        try:
+            changes = self._delete(record_id)
+        except CragError as error:
+            self._prompter.error(f"The {self._noun} was not deleted", str(error))
+            return
+        if self.form.record_id == record_id:
+            self.form.discard_changes()
+            self.form.clear()
+            self.panel.setCurrentWidget(self.empty_panel)
+        self.refresh(changes)
+        self._update_heading()
+        self.changed.emit(changes)
+
+    def _show_problems(self, errors: Sequence[FieldError]) -> None:
+        count = len(errors)
+        noun = "problem" if count == 1 else "problems"
+        self.save_error.show_error(
+            f"The {self._noun} was not saved: {count} {noun} to correct, shown below."
+        )
+        self.form.show_errors(errors)
+
+    def _search(self, text: str) -> None:
+        self.model.set_query(self._query_with(text=text))
+
+    def _filter_changed(self, _index: int) -> None:
+        values: dict[str, object] = {}
+        for spec, combo in zip(self._filter_specs, self.filter_combos, strict=True):
+            values.update(spec.choices[0][1])
+            values.update(spec.choices[max(combo.currentIndex(), 0)][1])
+        self.model.set_query(self._query_with(**values))
+
+    def _query_with(self, **values: object) -> Q:
+        current: Any = self.model.query
+        query: Q = dataclasses.replace(current, **values)
+        return query
+
+    def _show_query(self, query: Q) -> None:
+        for spec, combo in zip(self._filter_specs, self.filter_combos, strict=True):
+            chosen = 0
+            for index, (_text, values) in enumerate(spec.choices):
+                if index and all(getattr(query, k) == v for k, v in values.items()):
+                    chosen = index
+                    break
+            combo.blockSignals(True)
+            combo.setCurrentIndex(chosen)
+            combo.blockSignals(False)
+        text = str(getattr(query, "text", ""))
+        self.search_box.blockSignals(True)
+        self.search_box.setText(text)
+        self.search_box.blockSignals(False)
+
+    def _sync_sort_indicator(self) -> None:
+        query: Any = self.model.query
+        column = self.model.column_of_sort(query.sort)
+        header = self.table.horizontalHeader()
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        header.blockSignals(True)
+        if column is None:
+            header.setSortIndicator(-1, order)
+        else:
+            header.setSortIndicator(column, order)
+        header.blockSignals(False)
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        noun = self._noun if total == 1 else self._plural
+        self.count_label.setText(f"{total:,} {noun}")
+
+    def _update_heading(self) -> None:
+        if self.panel.currentWidget() is not self._editor:
+            self.panel_heading.setText("")
+        elif self.form.is_new:
+            self.panel_heading.setText(f"New {self._noun}")
+        else:
+            described = self.form.describe()
+            self.panel_heading.setText(described[:1].upper() + described[1:])
+        if self.form.is_dirty:
+            # Said in words as well as the asterisk: colour or symbols alone are not enough.
+            self.panel_heading.setText(self.panel_heading.text() + " (unsaved changes)")
+        editing = self.panel.currentWidget() is self._editor
+        self.save_button.setEnabled(editing)
+        self.close_button.setEnabled(editing)
+        self.form_delete_button.setEnabled(editing and not self.form.is_new)
+        self.open_action.setEnabled(True)
+
+    def _current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            selected = self.table.selectionModel().selectedRows()
+            if not selected:
+                return None
+            index = selected[0]
+        return index.row()
+
+    def _select(self, record_id: str | None) -> None:
+        if record_id is None:
+            return
+        row = self.model.row_of(record_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_record(self.model.row_id(index.row()))
+
+    def _focus_form(self) -> None:
+        first = self.form.first_input()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.form_scroll.ensureWidgetVisible(first)

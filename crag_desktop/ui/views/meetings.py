@@ -1,0 +1,134 @@
+"""The Meetings screen: every meeting of the subgroup, newest first, beside the meeting form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from crag_desktop.domain.records import Meeting
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow, ReferralList
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import AUTOSAVE_MS
+from crag_desktop.ui.forms.meeting_form import MeetingForm
+from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.meetings import MeetingTableModel
+from crag_desktop.ui.views.dashboard import open_database
+from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+
+__all__ = ["MeetingsScreen", "create_meetings_screen", "create_screen"]
+
+
+class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
+    """Every meeting: search agenda and notes, filter by year, open, create, save, delete."""
+
+    RECORD_TYPE = "meeting"
+    RELATED_TYPES = ("member", "agency")
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        meetings: MeetingList,
+        referrals: ReferralList,
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        page_size: int = 200,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._records = records
+        years: list[tuple[str, dict[str, object]]] = [("All years", {"reporting_year": None})]
+        years += [(text, dict(values)) for text, values in reporting_year_choices("reporting_year")]
+        form = MeetingForm(
+            drafts=drafts,
+            prompter=prompter,
+            referrals=referrals,
+            records=records,
+            autosave_ms=autosave_ms,
+        )
+        super().__init__(
+            title="Meetings",
+            noun="meeting",
+            plural="meetings",
+            model=MeetingTableModel(service=meetings, page_size=page_size),
+            form=form,
+            filters=[FilterSpec(label="Year", choices=years)],
+            prompter=prompter,
+            search_delay_ms=search_delay_ms,
+            parent=parent,
+        )
+        self.form: MeetingForm = form
+        self.search_box.setPlaceholderText("Search agendas and notes")
+        self.search_box.setAccessibleName("Search agendas and notes")
+        self.table.setColumnWidth(MeetingTableModel.Column.DATE, 130)
+        self.table.setColumnWidth(MeetingTableModel.Column.QUORATE, 110)
+        self.table.setColumnWidth(MeetingTableModel.Column.ATTENDEES, 90)
+
+    def _sync_sort_indicator(self) -> None:
+        # The meeting list sorts by date only (newest first by default).
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        order = (
+            Qt.SortOrder.DescendingOrder
+            if self.model.query.descending
+            else Qt.SortOrder.AscendingOrder
+        )
+        header.setSortIndicator(MeetingTableModel.Column.DATE, order)
+        header.blockSignals(False)
+
+    def _get(self, record_id: str) -> Meeting:
+        return self._records.get_meeting(record_id)
+
+    def _save(self, record: Meeting) -> Changes:
+        return self._records.save_meeting(record)
+
+    def _delete(self, record_id: str) -> Changes:
+        return self._records.delete_meeting(record_id)
+
+    def _new_id(self) -> str:
+        return self._records.new_id("meeting")
+
+    def _row_label(self, row: MeetingRow) -> str:
+        return f"the meeting of {row.date.day} {row.date:%B %Y}"
+
+
+def create_meetings_screen(
+    *,
+    records: RecordService,
+    meetings: MeetingList,
+    referrals: ReferralList,
+    drafts: DraftService,
+    prompter: Prompter,
+    autosave_ms: int = AUTOSAVE_MS,
+    search_delay_ms: int = 250,
+    parent: QWidget | None = None,
+) -> MeetingsScreen:
+    """The Meetings screen, empty until its first `refresh(None)` (after unlock)."""
+    return MeetingsScreen(
+        records=records,
+        meetings=meetings,
+        referrals=referrals,
+        drafts=drafts,
+        prompter=prompter,
+        autosave_ms=autosave_ms,
+        search_delay_ms=search_delay_ms,
+        parent=parent,
+    )
+
+
+def create_screen(context: ScreenContext) -> MeetingsScreen:
+    """The screen for app.py, over whichever database is open."""
+    db = open_database(context)
+    screen = create_meetings_screen(
+        records=RecordService(db=db),
+        meetings=MeetingList(db=db),
+        referrals=ReferralList(db=db),
+        drafts=DraftService(db=db),
+        prompter=context.prompter,
+    )
+    screen.changed.connect(context.changed)
+    return screen

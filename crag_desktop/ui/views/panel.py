@@ -1,0 +1,244 @@
+"""The National Panel loop: decisions waiting on the Panel (or on the Board's reply), with
+their age, and a form to record what was sent and what came back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.decisions import DecisionService
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.panel_model import (
+    REFERRAL_ID_ROLE,
+    SORT_ROLE,
+    Column,
+    PanelTableModel,
+)
+from crag_desktop.ui.widgets import ErrorLabel, UkDateEdit
+
+__all__ = ["PanelScreen", "create_panel_screen"]
+
+TITLE = "National Panel"
+
+
+class PanelScreen(QWidget):
+    """Decisions awaiting the National Panel's response, and the form to record it."""
+
+    def __init__(
+        self,
+        *,
+        decisions: DecisionService,
+        prompter: Prompter,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._decisions = decisions
+        self._prompter = prompter
+        self._today = today
+        self.model = PanelTableModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Decisions awaiting the National Panel")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        # Tab leaves the table for the form; arrows move between decisions.
+        self.table.setTabKeyNavigation(False)
+        self.table.sortByColumn(Column.AGE, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.CASE, QHeaderView.ResizeMode.Stretch)
+        # The current row drives the form: Tab into the table and the oldest is shown.
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.empty_label = QLabel("No decision is waiting on the National Panel.")
+        self.empty_label.setProperty("role", "hint")
+
+        # Parents given at once: a date edit reparented later loses its Tab order.
+        self.form = QGroupBox("Record the Panel loop")
+        self.sent_on = UkDateEdit(accessible_name="Sent to the Panel on", parent=self.form)
+        self.response = QComboBox()
+        self.response.setAccessibleName("Panel's response")
+        for response in PanelResponse:
+            self.response.addItem(response.label, response.value)
+        self.responded_on = UkDateEdit(accessible_name="Response received on", parent=self.form)
+        self.board_reply = QPlainTextEdit()
+        self.board_reply.setAccessibleName("Board's reply")
+        self.board_reply.setTabChangesFocus(True)
+        self.board_reply.setFixedHeight(self.board_reply.fontMetrics().lineSpacing() * 4 + 14)
+        self.save_button = QPushButton("&Save the Panel loop")
+        self.save_button.clicked.connect(self.save)
+        self.error_label = ErrorLabel()
+        form = QFormLayout(self.form)
+        for text, widget, buddy in (
+            ("Sent &on:", self.sent_on, self.sent_on.line_edit),
+            ("Panel's &response:", self.response, self.response),
+            ("Response recei&ved on:", self.responded_on, self.responded_on.line_edit),
+            ("Board's re&ply:", self.board_reply, self.board_reply),
+        ):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, widget)
+        form.addRow(self.error_label)
+        form.addRow(self.save_button)
+        heading = QLabel(TITLE)
+        heading.setProperty("role", "title")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(
+            QLabel("Ages count working days since the decision was sent (or made, if unsent).")
+        )
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.form)
+        # Explicit, once everything is in this window: the date edits' own parts come
+        # between the fields.
+        QWidget.setTabOrder(self.table, self.sent_on.line_edit)
+        QWidget.setTabOrder(self.sent_on.line_edit, self.sent_on.calendar_button)
+        QWidget.setTabOrder(self.sent_on.calendar_button, self.response)
+        QWidget.setTabOrder(self.response, self.responded_on.line_edit)
+        QWidget.setTabOrder(self.responded_on.line_edit, self.responded_on.calendar_button)
+        QWidget.setTabOrder(self.responded_on.calendar_button, self.board_reply)
+        QWidget.setTabOrder(self.board_reply, self.save_button)
+
+        self._selected_id: str | None = None
+        self._show_form(None)
+
+    @property
+    def title(self) -> str:
+        """The screen's name."""
+        return TITLE
+
+    def refresh(self, changes: Any) -> None:
+        """Reload the list when referrals changed (everything when `changes` is None)."""
+        if isinstance(changes, Changes) and not changes.touches("referral"):
+            return
+        keep = self._selected_id
+        self.model.set_rows(self._decisions.awaiting_panel(self._today()))
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        if keep is not None and self.select(keep):
+            return
+        # No current row: the first Down (or Tab into the table) lands on the oldest one.
+        self.table.selectionModel().clear()
+        self._show_form(None)
+
+    def clear(self) -> None:
+        """Forget every decision shown and the form's values (when the app locks)."""
+        self.model.clear()
+        self._show_form(None)
+
+    def select(self, referral_id: str) -> bool:
+        """Select a referral's row; False when it is not in the list."""
+        row = self.model.row_of(referral_id)
+        if row is None:
+            return False
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+        return True
+
+    def save(self) -> None:
+        """Record the form's values for the selected decision."""
+        if self._selected_id is None:
+            return
+        self.error_label.clear_error()
+        try:
+            sent_on = self.sent_on.value()
+            responded_on = self.responded_on.value()
+        except ValueError as error:
+            self.error_label.show_error(str(error))
+            return
+        try:
+            changes = self._decisions.record_panel_response(
+                referral_id=self._selected_id,
+                sent_on=sent_on,
+                response=PanelResponse(str(self.response.currentData())),
+                responded_on=responded_on,
+                board_reply=self.board_reply.toPlainText(),
+            )
+        except ValidationFailed as failure:
+            self.error_label.show_error(
+                " ".join([str(failure), *(_sentence(e.path, e.message) for e in failure.errors)])
+            )
+            return
+        except CragError as error:
+            self._prompter.error("The Panel loop was not saved", str(error))
+            return
+        self.refresh(changes)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self._show_form(None)
+            return
+        self.table.selectionModel().select(
+            current,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._show_form(self.proxy.mapToSource(current))
+
+    def _show_form(self, index: QModelIndex | None) -> None:
+        self.error_label.clear_error()
+        if index is None or not index.isValid():
+            self._selected_id = None
+            self.sent_on.set_value(None)
+            self.response.setCurrentIndex(0)
+            self.responded_on.set_value(None)
+            self.board_reply.clear()
+            self.form.setEnabled(False)
+            self.form.setTitle("Record the Panel loop: select a decision above")
+            return
+        row = self.model.row_at(index.row())
+        self._selected_id = str(self.model.data(index, REFERRAL_ID_ROLE))
+        self.form.setEnabled(True)
+        self.form.setTitle(f"Record the Panel loop for {row.reference} ({row.case_name})")
+        self.sent_on.set_value(row.sent_on)
+        self.response.setCurrentIndex(self.response.findData(row.response.value))
+        self.responded_on.set_value(row.responded_on)
+        self.board_reply.setPlainText(row.board_reply or "")
+
+
+_FIELD_NAMES = {
+    "panel.sent_on": "Sent on",
+    "panel.response": "Panel's response",
+    "panel.responded_on": "Response received on",
+    "panel.board_reply": "Board's reply",
+}
+
+
+def _sentence(path: str, message: str) -> str:
+    return f"{_FIELD_NAMES.get(path, path)}: {message}."
+
+
+def create_panel_screen(
+    *,
+    decisions: DecisionService,
+    prompter: Prompter,
+    today: Callable[[], dt.date] = dt.date.today,
+    parent: QWidget | None = None,
+) -> PanelScreen:
+    """The National Panel screen, loaded, ready for MainWindow.add_screen."""
+    screen = PanelScreen(decisions=decisions, prompter=prompter, today=today, parent=parent)
+    screen.refresh(None)
+    return screen

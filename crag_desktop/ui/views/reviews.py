@@ -1,0 +1,124 @@
+"""The Reviews screen: the list of every commissioned review and the review form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QWidget
+
+from crag_desktop.domain.records import Review
+from crag_desktop.domain.vocabulary import Methodology, ReviewStatus, ReviewType
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import ReviewList, ReviewQuery, ReviewRow
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import AUTOSAVE_MS
+from crag_desktop.ui.forms.review_form import ReviewForm
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.reviews import ReviewTableModel
+from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+
+__all__ = ["ReviewsScreen", "create_reviews_screen"]
+
+_Choices = list[tuple[str, Mapping[str, object]]]
+
+
+def _filters() -> list[FilterSpec]:
+    statuses: _Choices = [
+        ("All statuses", {"status": None, "unfinished": False}),
+        ("Not yet signed off", {"unfinished": True}),
+    ]
+    statuses += [(s.label, {"status": s}) for s in ReviewStatus]
+    types: _Choices = [("All types", {"type": None})]
+    types += [(t.label, {"type": t}) for t in ReviewType]
+    methods: _Choices = [("All methodologies", {"methodology": None})]
+    methods += [(m.label, {"methodology": m}) for m in Methodology]
+    years: _Choices = [("All years", {"commissioned_year": None})]
+    years += reporting_year_choices("commissioned_year")
+    return [
+        FilterSpec(label="Status", choices=statuses),
+        FilterSpec(label="Type", choices=types),
+        FilterSpec(label="Methodology", choices=methods),
+        FilterSpec(label="Commissioned", choices=years),
+    ]
+
+
+class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
+    """Every review: search, filter, sort, open, create, save and delete."""
+
+    RECORD_TYPE = "review"
+    RELATED_TYPES = ("learning_point",)
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        lists: ReviewList,
+        drafts: DraftService,
+        prompter: Prompter,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        page_size: int = 200,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._records = records
+        form = ReviewForm(
+            records=records, drafts=drafts, prompter=prompter, autosave_ms=autosave_ms
+        )
+        super().__init__(
+            title="Reviews",
+            noun="review",
+            plural="reviews",
+            model=ReviewTableModel(service=lists, page_size=page_size),
+            form=form,
+            filters=_filters(),
+            prompter=prompter,
+            search_delay_ms=search_delay_ms,
+            parent=parent,
+        )
+        self.form: ReviewForm = form
+        for column, width in (
+            (ReviewTableModel.Column.TITLE, 170),
+            (ReviewTableModel.Column.TYPE, 170),
+            (ReviewTableModel.Column.METHODOLOGY, 170),
+            (ReviewTableModel.Column.STATUS, 150),
+            (ReviewTableModel.Column.LEAD_REVIEWER, 170),
+        ):
+            self.table.setColumnWidth(column, width)
+
+    def _get(self, record_id: str) -> Review:
+        return self._records.get_review(record_id)
+
+    def _save(self, record: Review) -> Changes:
+        return self._records.save_review(record)
+
+    def _delete(self, record_id: str) -> Changes:
+        return self._records.delete_review(record_id)
+
+    def _new_id(self) -> str:
+        return self._records.new_id("review")
+
+    def _row_label(self, row: ReviewRow) -> str:
+        return f"review “{row.title}”"
+
+
+def create_reviews_screen(
+    *,
+    records: RecordService,
+    lists: ReviewList,
+    drafts: DraftService,
+    prompter: Prompter,
+    autosave_ms: int = AUTOSAVE_MS,
+    search_delay_ms: int = 250,
+    parent: QWidget | None = None,
+) -> ReviewsScreen:
+    """The Reviews screen, empty until its first `refresh(None)` (after unlock)."""
+    return ReviewsScreen(
+        records=records,
+        lists=lists,
+        drafts=drafts,
+        prompter=prompter,
+        autosave_ms=autosave_ms,
+        search_delay_ms=search_delay_ms,
+        parent=parent,
+    )

@@ -1,0 +1,421 @@
+"""The criteria decision wizard used live at a CRAG meeting.
+
+It walks the chair through the referral, the rule set in force, one page per statutory
+question, the outcome the rules give, the subgroup's own decision, and commissioning.
+Nothing is saved until Finish, which makes one `DecisionService.record_decision` call;
+until then the wizard's state is autosaved (encrypted, in the database's draft table)
+every few seconds and offered back if the wizard is closed or the laptop dies mid-way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import uuid
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
+from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
+from crag_desktop.services.decisions import DecisionService, review_type_for
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.wizard.pages import (
+    MAX_QUESTIONS,
+    DecisionPage,
+    FinishPage,
+    PageId,
+    QuestionPage,
+    ReferralPage,
+    ResultPage,
+    RuleSetPage,
+    Snapshot,
+    WizardState,
+)
+
+DRAFT_PREFIX = "wizard:"
+#: Drafts of a wizard begun on a new referral: no referral id exists yet to key them by.
+NEW_DRAFT_PREFIX = "wizard:new-"
+DRAFT_FORMAT = 1
+AUTOSAVE_MS = 3_000
+
+
+class CriteriaWizard(QWizard):
+    """Record a criteria decision: one page per question, one service call on Finish."""
+
+    #: Emitted with the `Changes` of the saved decision, for the screens to refresh.
+    decision_recorded = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        decisions: DecisionService,
+        records: RecordService,
+        drafts: DraftService,
+        prompter: Prompter,
+        referral_id: str | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        autosave_ms: int = AUTOSAVE_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._decisions = decisions
+        self._records = records
+        self._drafts = drafts
+        self._prompter = prompter
+        self._restoring = False
+        self._last_saved: Snapshot | None = None
+        self._meeting_id: str | None = None
+        self._review_id: str | None = None
+        self.state = WizardState(decisions=decisions, records=records, today=today)
+        self.setWindowTitle("Criteria decision")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        # Alt+N / Alt+B / Alt+F work everywhere, so the chair never needs the mouse.
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Next >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Back")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Cancel")
+        self.resize(860, 680)
+
+        new_referral_id = records.new_id("referral")
+        self.referral_page = ReferralPage(
+            state=self.state,
+            new_referral_id=new_referral_id,
+            on_referral_chosen=self._referral_chosen,
+        )
+        self.rule_set_page = RuleSetPage(state=self.state)
+        self.question_pages = [
+            QuestionPage(state=self.state, index=i) for i in range(MAX_QUESTIONS)
+        ]
+        self.result_page = ResultPage(state=self.state)
+        self.decision_page = DecisionPage(state=self.state)
+        self.finish_page = FinishPage(state=self.state)
+        self.setPage(PageId.REFERRAL, self.referral_page)
+        self.setPage(PageId.RULE_SET, self.rule_set_page)
+        for i, page in enumerate(self.question_pages):
+            self.setPage(PageId.question(i), page)
+        self.setPage(PageId.RESULT, self.result_page)
+        self.setPage(PageId.DECISION, self.decision_page)
+        self.setPage(PageId.FINISH, self.finish_page)
+
+        self.draft_key = f"{NEW_DRAFT_PREFIX}{uuid.uuid4().hex}"
+        if referral_id is not None:
+            self.state.referral = records.get_referral(referral_id)
+            self.draft_key = f"{DRAFT_PREFIX}{self.state.referral.id}"
+            self.setStartId(PageId.RULE_SET)
+        # Start now (not when shown), so that a draft can be replayed page by page.
+        self.restart()
+        if referral_id is not None:
+            self._offer_draft(self.draft_key)
+        else:
+            self._offer_new_referral_draft()
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(autosave_ms)
+        self._timer.timeout.connect(self.autosave)
+        self._timer.start()
+
+    # --- Qt overrides ---------------------------------------------------------------------------
+
+    def nextId(self) -> int:
+        """The page after the current one: questions follow the chosen rule set."""
+        current = self.currentId()
+        if current == PageId.REFERRAL:
+            return int(PageId.RULE_SET)
+        if current == PageId.RULE_SET:
+            return PageId.question(0)
+        if current >= PageId.FIRST_QUESTION:
+            return self.page(current).nextId()
+        if current == PageId.RESULT:
+            return int(PageId.DECISION)
+        if current == PageId.DECISION:
+            return int(PageId.FINISH)
+        return -1
+
+    def initializePage(self, page_id: int) -> None:
+        """Let the last page summarise what Finish will save."""
+        super().initializePage(page_id)
+        if page_id == PageId.FINISH:
+            self._summarise()
+
+    def accept(self) -> None:
+        """Save everything with one service call; on a problem say so and stay open."""
+        try:
+            referral, decision, meeting, commission = self.build_request()
+        except ValueError as error:
+            self.finish_page.error_label.show_error(str(error))
+            return
+        try:
+            changes = self._decisions.record_decision(
+                referral=referral,
+                decision=decision,
+                meeting=meeting,
+                commission=commission,
+                reason="criteria decision recorded with the wizard",
+            )
+        except ValidationFailed as failure:
+            lines = [str(failure), *(str(e) for e in failure.errors)]
+            self.finish_page.error_label.show_error("\n".join(lines))
+            self._prompter.warn("The decision was not saved", "\n".join(lines))
+            return
+        except CragError as error:
+            self.finish_page.error_label.show_error(str(error))
+            self._prompter.error("The decision was not saved", str(error))
+            return
+        self._timer.stop()
+        self._drafts.discard(self.draft_key)
+        self.decision_recorded.emit(changes)
+        if self.finish_page.print_record.isChecked():
+            self._print(referral)
+        super().accept()
+
+    def reject(self) -> None:
+        """Keep the draft when the wizard is closed mid-way, so it can be carried on."""
+        self.autosave()
+        self._timer.stop()
+        super().reject()
+
+    # --- the request ---------------------------------------------------------------------------
+
+    def build_request(self) -> tuple[Referral, CriteriaDecision, Meeting, Review | None]:
+        """What Finish hands to the service: ValueError when something is missing."""
+        referral = self.state.current_referral
+        page = self.decision_page
+        outcome = page.decided_outcome()
+        decided_on = page.decided_on.value()
+        if referral is None or outcome is None or decided_on is None:
+            raise ValueError("Go back and complete the referral and the decision.")
+        if self.state.rule_set().id in ("WT2018", "WT2023"):
+            referral = dataclasses.replace(referral, notified_on=page.notified_on.value())
+        rs = self.state.rule_set()
+        result = self.state.evaluation()
+        present = page.present()
+        meeting_id = page.meeting_id()
+        if meeting_id is not None:
+            meeting = self._records.get_meeting(meeting_id)
+        else:
+            meeting_day = page.meeting_date.value()
+            if meeting_day is None:
+                raise ValueError("Give the meeting's date.")
+            if self._meeting_id is None:
+                self._meeting_id = self._records.new_id("meeting")
+            meeting = Meeting(
+                id=self._meeting_id,
+                date=meeting_day,
+                attendees=present,
+                referrals_considered=(),
+            )
+        decision = CriteriaDecision(
+            rule_set=rs.id,
+            rule_set_version=rs.version,
+            answers=self.state.answers_for(rs),
+            rules_outcome=result.outcome,
+            decided_outcome=outcome,
+            alternative_review_type=page.alternative_type(),
+            reason_if_different=page.reason.toPlainText().strip() if page.differs() else None,
+            rationale=page.rationale.toPlainText().strip(),
+            decided_on=decided_on,
+            meeting=meeting.id,
+            evidence={k: v.strip() for k, v in self.state.evidence.items() if k in rs.keys},
+            attendees=present,
+        )
+        commission = None
+        review_type = review_type_for(decision)
+        if self.finish_page.commission.isChecked() and review_type is not None:
+            if self._review_id is None:
+                self._review_id = self._records.new_id("review")
+            commission = Review(
+                id=self._review_id,
+                referral=referral.id,
+                title=self.finish_page.review_title.text().strip(),
+                type=review_type,
+                methodology=Methodology(str(self.finish_page.methodology.currentData())),
+                status=ReviewStatus.COMMISSIONED,
+                lead_reviewer=self.finish_page.lead_reviewer.text().strip(),
+                commissioned_on=decided_on,
+                children=referral.children,
+            )
+        return referral, decision, meeting, commission
+
+    def _summarise(self) -> None:
+        referral = self.state.current_referral
+        page = self.decision_page
+        outcome = page.decided_outcome()
+        if referral is None or outcome is None:
+            return
+        rs = self.state.rule_set()
+        result = self.state.evaluation()
+        alternative = page.alternative_type()
+        decided = outcome.label + (f" ({alternative.label.lower()})" if alternative else "")
+        lines = [
+            f"<b>{html.escape(referral.reference)} · {html.escape(referral.case_name)}</b>",
+            f"Rule set: {html.escape(rs.id)} (version {html.escape(rs.version)})",
+            f"Outcome under the rules: {html.escape(rs.outcome_label(result.outcome))}",
+            f"Decision: <b>{html.escape(decided)}</b>",
+        ]
+        if page.differs():
+            lines.append("The decision differs from the rules; the reason is recorded.")
+        lines.append("Press Finish to save the decision. Nothing has been saved yet.")
+        probe = CriteriaDecision(
+            rule_set=rs.id,
+            rule_set_version=rs.version,
+            answers={},
+            rules_outcome=result.outcome,
+            decided_outcome=outcome,
+            alternative_review_type=alternative,
+            reason_if_different=None,
+            rationale="",
+            decided_on=self.state.today(),
+            meeting=None,
+        )
+        review_type = review_type_for(probe)
+        self.finish_page.set_summary(
+            "<br/>".join(lines),
+            review_type.label if review_type is not None else None,
+            referral.case_name,
+        )
+
+    def _print(self, referral: Referral) -> None:
+        path = self._prompter.ask_save_path(
+            "Save the decision record", file_filter="PDF documents (*.pdf)"
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            self._decisions.write_record(referral.id, path)
+        except CragError as error:
+            self._prompter.error("The decision record was not printed", str(error))
+            return
+        self._prompter.info(
+            "Decision record printed",
+            f"The decision was saved and its record written to {path.name} (OFFICIAL-SENSITIVE).",
+        )
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """Everything typed so far, as JSON-ready values."""
+        return {
+            "format": DRAFT_FORMAT,
+            "page": self.currentId(),
+            "referral_id": self.state.referral.id if self.state.referral is not None else None,
+            "new_referral_id": self.referral_page.new_referral_id,
+            "referral_page": self.referral_page.snapshot(),
+            "rule_set_page": self.rule_set_page.snapshot(),
+            "answers": dict(self.state.answers),
+            "answered": sorted(self.state.answered),
+            "evidence": dict(self.state.evidence),
+            "decision_page": self.decision_page.snapshot(),
+            "finish_page": self.finish_page.snapshot(),
+        }
+
+    def autosave(self) -> None:
+        """Save a draft if anything changed since the last one."""
+        if self._restoring:
+            return
+        snapshot = self.snapshot()
+        if snapshot == self._last_saved:
+            return
+        referral = self.state.current_referral
+        if referral is not None:
+            title = f"Criteria decision: {referral.reference} {referral.case_name}"
+        else:
+            case = self.referral_page.case_name.text().strip()
+            title = "Criteria decision: new referral" + (f" {case}" if case else "")
+        try:
+            self._drafts.save(self.draft_key, title=title, payload=snapshot)
+        except CragError:
+            # Autosave must never interrupt the meeting; the next tick tries again.
+            return
+        self._last_saved = snapshot
+
+    def _referral_chosen(self, referral_id: str) -> None:
+        if self._restoring:
+            return
+        key = f"{DRAFT_PREFIX}{referral_id}"
+        if key == self.draft_key:
+            return
+        # The work now belongs to that referral: move the draft to its key.
+        self._drafts.discard(self.draft_key)
+        self.draft_key = key
+        self._last_saved = None
+        self._offer_draft(key)
+
+    def _offer_new_referral_draft(self) -> None:
+        pending = [d for d in self._drafts.pending() if d.key.startswith(NEW_DRAFT_PREFIX)]
+        if pending:
+            self._offer_draft(pending[0].key, adopt=True)
+
+    def _offer_draft(self, key: str, *, adopt: bool = False) -> None:
+        draft = self._drafts.load(key)
+        if draft is None:
+            return
+        when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+        question = (
+            f"There is unsaved work on this decision from {when} ({draft.title}). "
+            "Carry on where you left off?"
+        )
+        if not self._prompter.confirm(question, title="Unsaved decision"):
+            self._drafts.discard(key)
+            return
+        if adopt:
+            self.draft_key = key
+        self.restore(draft.payload)
+
+    def restore(self, payload: Mapping[str, object]) -> None:
+        """Put a draft back and return to the page it was on."""
+        if payload.get("format") != DRAFT_FORMAT:
+            return
+        self._restoring = True
+        try:
+            new_id = payload.get("new_referral_id")
+            if isinstance(new_id, str) and new_id:
+                self.referral_page.new_referral_id = new_id
+            self._restore_pages(payload)
+            target = payload.get("page")
+            # Replay Next page by page, so that each page is initialised and validated as
+            # if the chair had pressed it; stop where a page is not complete.
+            steps = 0
+            while (
+                isinstance(target, int)
+                and self.currentId() != target
+                and self.currentPage().isComplete()
+                and steps <= MAX_QUESTIONS + 6
+            ):
+                before = self.currentId()
+                self.next()
+                steps += 1
+                if self.currentId() == before:
+                    break
+        finally:
+            self._restoring = False
+        self._last_saved = self.snapshot()
+
+    def _restore_pages(self, payload: Mapping[str, object]) -> None:
+        def part(name: str) -> Mapping[str, object]:
+            value = payload.get(name)
+            return value if isinstance(value, dict) else {}
+
+        self.referral_page.restore(part("referral_page"))
+        self.rule_set_page.restore(part("rule_set_page"))
+        answers = payload.get("answers")
+        if isinstance(answers, dict):
+            self.state.answers = {
+                str(k): v for k, v in answers.items() if v is None or isinstance(v, str | bool)
+            }
+        answered = payload.get("answered")
+        if isinstance(answered, list):
+            self.state.answered = {str(k) for k in answered}
+        evidence = payload.get("evidence")
+        if isinstance(evidence, dict):
+            self.state.evidence = {str(k): str(v) for k, v in evidence.items()}
+        self.decision_page.restore(part("decision_page"))
+        self.finish_page.restore(part("finish_page"))

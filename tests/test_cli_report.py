@@ -1,0 +1,207 @@
+"""`crag-desktop report decision`: the decision record as PDF from the command line."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import stat
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crag_desktop.cli import EXIT_FAILED, EXIT_OK, Console, main
+from crag_desktop.domain import criteria
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    CriteriaDecision,
+    Meeting,
+    Member,
+    Referral,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    DecidedOutcome,
+    IncidentType,
+    LegalStatus,
+    PanelResponse,
+    Sex,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.services.decisions import DecisionService
+from crag_desktop.storage import audit, repositories
+
+PASSPHRASE = "correct horse battery staple"
+ANSWERS: dict[str, str | bool | None] = {
+    "abuse_or_neglect": "not_suspected",
+    "child_died": False,
+    "suspected_suicide": False,
+    "death_in_custody": False,
+    "seriously_harmed": True,
+    "harm_life_threatening": None,
+    "harm_long_term_impairment": True,
+    "interagency_concern": None,
+}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    console = Console(out=out, err=err, stdin_is_terminal=lambda: False, ask_secret=lambda _p: "")
+    code = main(list(argv), console)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CRAG_OPERATOR", "Report Officer")
+    path = tmp_path / "crag.db"
+    with Database.create(path, PASSPHRASE, operator="Setup") as db:
+        with db.unit_of_work() as session:
+            repositories.save_agency(
+                session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
+            )
+            repositories.save_agency(
+                session,
+                Agency(
+                    id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE
+                ),
+            )
+            repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="csc"))
+            repositories.save_member(
+                session, Member(id="m2", name="Sam Detective", agency="police")
+            )
+            repositories.save_meeting(
+                session,
+                Meeting(id="mt1", date=date(2016, 6, 1), attendees=(), referrals_considered=()),
+            )
+            for key, reference, case in (
+                ("R3", "CRAG-2016-03", "Child Q"),
+                ("R4", "CRAG-2016-04", "Child B"),
+            ):
+                repositories.save_referral(
+                    session,
+                    Referral(
+                        id=key,
+                        reference=reference,
+                        received=date(2016, 5, 10),
+                        referring_agency="csc",
+                        case_name=case,
+                        incident_date=date(2016, 5, 1),
+                        incident_type=IncidentType.SERIOUS_HARM,
+                        children=(
+                            Child(
+                                pseudonym=case,
+                                sex=Sex.FEMALE,
+                                age_years=14,
+                                legal_status=LegalStatus.CHILD_IN_NEED,
+                            ),
+                        ),
+                        summary="Self-harm needing hospital treatment.",
+                    ),
+                )
+            meeting = repositories.get_meeting(session, "mt1")
+            referral = repositories.get_referral(session, "R4")
+        result = criteria.evaluate("WT2015", ANSWERS)
+        service = DecisionService(db=db)
+        service.record_decision(
+            referral=referral,
+            decision=CriteriaDecision(
+                rule_set="WT2015",
+                rule_set_version=result.version,
+                answers=ANSWERS,
+                rules_outcome=result.outcome,
+                decided_outcome=DecidedOutcome.NO_FURTHER_ACTION,
+                alternative_review_type=None,
+                reason_if_different=None,
+                rationale="Abuse or neglect is not suspected; single-agency learning only.",
+                decided_on=date(2016, 6, 1),
+                meeting="mt1",
+                evidence={"abuse_or_neglect": "Strategy discussion: no s47 threshold."},
+                attendees=("m1", "m2"),
+            ),
+            meeting=meeting,
+            commission=None,
+        )
+        service.record_panel_response(
+            referral_id="R4",
+            sent_on=date(2016, 6, 3),
+            response=PanelResponse.CONTESTED,
+            responded_on=date(2016, 7, 1),
+            board_reply="The Board keeps its view.",
+        )
+    return path
+
+
+def test_report_decision_writes_a_user_only_pdf_and_audits_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "record.pdf"
+    code, stdout, stderr = run(
+        "report", "decision", str(db_path), "--referral", "CRAG-2016-04", "--out", str(out)
+    )
+    assert (code, stderr) == (EXIT_OK, "")
+    assert stdout.startswith("Wrote the decision record for CRAG-2016-04")
+    assert out.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with (
+        Database.open(db_path, PASSPHRASE, operator="Checker") as db,
+        db.unit_of_work() as session,
+    ):
+        events = audit.list_events(session, record_type="referral", record_id="R4")
+    assert events[-1].action == "print"
+    assert events[-1].operator == "Report Officer"
+
+    if os.environ.get("CRAG_SCREENSHOTS"):
+        shutil.copy(out, Path(os.environ["CRAG_SCREENSHOTS"]) / "decision-record.pdf")
+    if shutil.which("pdftotext") is None:
+        return
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # Table cells wrap: compare with every run of white space made one space.
+    text = " ".join(text.split())
+    for expected in (
+        "OFFICIAL-SENSITIVE",
+        "CRAG-2016-04",
+        "Child B",
+        "WT2015",
+        "2015.1",
+        "LSCB Regulations 2006",  # the statutory wording of the recorded rule set
+        "Is abuse or neglect of the child known or suspected?",
+        "Neither known nor suspected",
+        "Not yet known",
+        "Strategy discussion: no s47 threshold.",
+        "A serious case review is not required",
+        "No further action",
+        "Alex Chair",
+        "Sam Detective",
+        "Police",
+        "Contested",
+        "The Board keeps its view.",
+    ):
+        assert expected in text, expected
+
+
+def test_an_undecided_referral_fails_with_one_sentence(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "record.pdf"
+    code, stdout, stderr = run(
+        "report", "decision", str(db_path), "--referral", "CRAG-2016-03", "--out", str(out)
+    )
+    assert code == EXIT_FAILED
+    assert stdout == ""
+    assert stderr == (
+        "Referral CRAG-2016-03 has no recorded decision yet: record one with the criteria "
+        "wizard first.\n"
+    )
+    assert not out.exists()
+
+
+def test_an_unknown_referral_is_named(db_path: Path, tmp_path: Path) -> None:
+    code, _, stderr = run(
+        "report", "decision", str(db_path), "--referral", "X", "--out", str(tmp_path / "a.pdf")
+    )
+    assert (code, stderr) == (EXIT_FAILED, "There is no referral 'X'.\n")

@@ -1,0 +1,175 @@
+"""The Agencies and members screen on the demo database, driven from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.vocabulary import AgencyKind
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.views.agencies import AgenciesScreen, create_agencies_screen
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def records(database: Database) -> RecordService:
+    build_demo(database, synthetic_referrals=0, seed=1)
+    return RecordService(db=database)
+
+
+@pytest.fixture
+def screen(
+    qtbot: QtBot, database: Database, records: RecordService, prompter: ScriptedPrompter
+) -> Iterator[AgenciesScreen]:
+    widget = create_agencies_screen(
+        records=records,
+        drafts=DraftService(db=database),
+        prompter=prompter,
+        autosave_ms=60_000,
+        search_delay_ms=1,
+    )
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh(None)
+    yield widget
+    widget.clear()
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def type_text(text: str) -> None:
+    QTest.keyClicks(focused(), text)
+
+
+def select_row(screen: AgenciesScreen, tab: int, text: str) -> None:
+    lists = screen.show_tab(tab)
+    model = lists.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == text)
+    lists.table.setFocus()
+    lists.table.setCurrentIndex(model.index(row, 0))
+
+
+def test_models_pass_the_model_tester(screen: AgenciesScreen, qtmodeltester: ModelTester) -> None:
+    qtmodeltester.check(screen.agencies.model)  # type: ignore[no-untyped-call]
+    qtmodeltester.check(screen.members.model)  # type: ignore[no-untyped-call]
+    assert screen.agencies.model.rowCount() == 9
+    assert screen.members.model.rowCount() == 11
+
+
+def test_create_edit_and_delete_an_agency_by_keyboard(
+    qtbot: QtBot, screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
+) -> None:
+    lists = screen.show_tab(0)
+    lists.table.setFocus()
+    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    assert focused() is lists.form.name_edit  # type: ignore[attr-defined]
+    type_text("Youth Offending Service")
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    # The kind combo: typing a label's first letters chooses it.
+    type_text("Probation")
+    QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
+    stored = [a for a in records.agencies() if a.name == "Youth Offending Service"]
+    assert len(stored) == 1
+    assert stored[0].kind is AgencyKind.PROBATION
+    assert lists.model.row_of(stored[0].id) is not None
+    assert lists.count_label.text() == "10 agencies"
+
+    select_row(screen, 0, "Youth Offending Service")
+    QTest.keyClick(lists.table, Qt.Key.Key_Return)
+    name = focused()
+    assert name is lists.form.name_edit  # type: ignore[attr-defined]
+    assert isinstance(name, QLineEdit)
+    name.selectAll()
+    type_text("Youth Justice Service")
+    QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
+    assert records.get_agency(stored[0].id).name == "Youth Justice Service"
+
+    select_row(screen, 0, "Youth Justice Service")
+    prompter.answer_confirm(True)
+    QTest.keyClick(lists.table, Qt.Key.Key_Delete)
+    assert "Youth Justice Service" in prompter.questions[-1]
+    assert all(a.id != stored[0].id for a in records.agencies())
+    assert lists.model.row_of(stored[0].id) is None
+
+
+def test_deleting_an_agency_still_named_says_why_and_deletes_nothing(
+    screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
+) -> None:
+    select_row(screen, 0, "Police")
+    prompter.answer_confirm(True)
+    QTest.keyClick(screen.agencies.table, Qt.Key.Key_Delete)
+    shown = prompter.shown[-1]
+    assert shown.kind == "error"
+    assert shown.text.startswith("Police cannot be deleted: ")
+    assert "1 member belongs to it" in shown.text
+    assert "Change or delete those records first." in shown.text
+    assert records.get_agency("police").name == "Police"
+    assert screen.agencies.model.row_of("police") is not None
+
+
+def test_a_blank_name_is_shown_next_to_the_name_field(
+    screen: AgenciesScreen, records: RecordService
+) -> None:
+    lists = screen.show_tab(0)
+    lists.table.setFocus()
+    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
+    assert lists.form.error_of("name") != ""
+    assert lists.form.field_row("name").error_label.isVisible()
+    assert "not saved" in lists.save_error.message
+    assert len(records.agencies()) == 9
+
+
+def test_create_edit_and_delete_a_member_by_keyboard(
+    screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
+) -> None:
+    lists = screen.show_tab(1)
+    lists.table.setFocus()
+    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    type_text("Priya Okonkwo-Hale")
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    type_text("Police")
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    type_text("Detective Sergeant")
+    QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
+    stored = [m for m in records.members() if m.name == "Priya Okonkwo-Hale"]
+    assert len(stored) == 1
+    assert (stored[0].agency, stored[0].role) == ("police", "Detective Sergeant")
+    # The agency tab counts the new member.
+    agencies = screen.agencies.model
+    police = agencies.row_of("police")
+    assert police is not None
+    assert agencies.index(police, 2).data() == "2"
+
+    select_row(screen, 1, "Priya Okonkwo-Hale")
+    QTest.keyClick(lists.table, Qt.Key.Key_Return)
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    role = focused()
+    assert isinstance(role, QLineEdit)
+    role.selectAll()
+    type_text("Detective Inspector")
+    QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
+    assert records.get_member(stored[0].id).role == "Detective Inspector"
+
+    select_row(screen, 1, "Priya Okonkwo-Hale")
+    prompter.answer_confirm(True)
+    QTest.keyClick(lists.table, Qt.Key.Key_Delete)
+    assert all(m.id != stored[0].id for m in records.members())

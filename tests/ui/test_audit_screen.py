@@ -1,0 +1,139 @@
+"""The Audit log screen: the events of changes just made, newest first, with old → new, the
+filters, and the chain check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.records import Agency
+from crag_desktop.domain.vocabulary import AgencyKind
+from crag_desktop.services.audit_log import AuditLog, AuditQuery
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.views.audit import AuditScreen, create_audit_screen
+
+
+@pytest.fixture
+def records(database: Database) -> RecordService:
+    build_demo(database, synthetic_referrals=0, seed=1)
+    return RecordService(db=database)
+
+
+@pytest.fixture
+def screen(
+    qtbot: QtBot, database: Database, records: RecordService, prompter: ScriptedPrompter
+) -> Iterator[AuditScreen]:
+    widget = create_audit_screen(
+        log=AuditLog(db=database),
+        verify=AuditLog(db=database).verify,
+        prompter=prompter,
+        operator=lambda: database.operator,
+        search_delay_ms=1,
+    )
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh(None)
+    yield widget
+    widget.clear()
+
+
+def test_the_model_passes_the_model_tester(screen: AuditScreen, qtmodeltester: ModelTester) -> None:
+    qtmodeltester.check(screen.model)  # type: ignore[no-untyped-call]
+
+
+def test_changes_just_made_are_listed_newest_first_with_old_and_new(
+    screen: AuditScreen, records: RecordService
+) -> None:
+    changes = records.save_agency(
+        Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER)
+    )
+    changes = changes.merge(
+        records.save_agency(
+            Agency(id="yos", name="Youth Justice Service", kind=AgencyKind.PROBATION),
+            reason="renamed in 2017",
+        )
+    )
+    screen.refresh(changes)
+    model = screen.model
+    column = model.Column
+    newest = [model.index(0, c).data() for c in column]
+    assert newest[column.OPERATOR] == "Test Officer"
+    assert newest[column.ACTION] == "Changed"
+    assert newest[column.RECORD_TYPE] == "Agency"
+    assert newest[column.RECORD_ID] == "yos"
+    assert newest[column.REASON] == "renamed in 2017"
+    assert "Youth Offending Service → Youth Justice Service" in newest[column.CHANGES]
+    assert model.index(1, column.ACTION).data() == "Created"
+    assert int(model.index(0, column.SEQ).data()) > int(model.index(1, column.SEQ).data())
+    # The event under the cursor is shown in full.
+    detail = screen.detail.toPlainText()
+    assert "name: Youth Offending Service → Youth Justice Service" in detail
+    assert "kind: other → probation" in detail
+    assert "Reason: renamed in 2017" in detail
+
+
+def test_filters_by_record_type_operator_and_text(
+    qtbot: QtBot, screen: AuditScreen, records: RecordService
+) -> None:
+    records.save_agency(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
+    screen.refresh(None)
+    everything = screen.model.total
+    screen.type_combo.setFocus()
+    QTest.keyClicks(screen.type_combo, "Agency")
+    assert screen.type_combo.currentData() == "agency"
+    assert screen.model.query.record_type == "agency"
+    assert screen.model.total == 10  # nine demo agencies, one just added
+    assert {
+        screen.model.index(r, screen.model.Column.RECORD_TYPE).data()
+        for r in range(screen.model.rowCount())
+    } == {"Agency"}
+
+    screen.search_box.setFocus()
+    QTest.keyClicks(screen.search_box, "Youth")
+    QTest.keyClick(screen.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.model.total == 1)
+
+    operator = screen.operator_combo.lineEdit()
+    assert operator is not None
+    operator.setFocus()
+    QTest.keyClicks(operator, "Somebody Else")
+    QTest.keyClick(operator, Qt.Key.Key_Return)
+    assert screen.model.query.operator == "Somebody Else"
+    assert screen.model.total == 0
+
+    screen.apply_query(AuditQuery())
+    assert screen.model.total == everything
+    assert screen.type_combo.currentIndex() == 0
+
+
+def test_verify_reports_an_intact_trail(screen: AuditScreen, records: RecordService) -> None:
+    records.save_agency(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
+    screen.verify_button.setFocus()
+    QTest.keyClick(screen.verify_button, Qt.Key.Key_Space)
+    assert "The audit trail is intact" in screen.verify_label.text()
+    assert not screen.verify_error.isVisible()
+
+
+def test_verify_lists_each_problem_when_the_trail_is_broken(
+    qtbot: QtBot, database: Database, prompter: ScriptedPrompter
+) -> None:
+    broken = create_audit_screen(
+        log=AuditLog(db=database),
+        verify=lambda: ["Audit event 3 was altered after it was written."],
+        prompter=prompter,
+    )
+    qtbot.addWidget(broken)
+    assert broken.verify_trail() is False
+    assert "NOT intact" in broken.verify_error.message
+    assert "Audit event 3 was altered" in broken.verify_error.message
+    assert broken.verify_label.text() == ""

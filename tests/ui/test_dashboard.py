@@ -1,0 +1,233 @@
+"""The dashboard on a hand-built dataset: each tile's number, sentence and first records, and
+the filtered list a tile opens when clicked or activated from the keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    CriteriaDecision,
+    Document,
+    Recommendation,
+    Referral,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    DecidedOutcome,
+    IncidentType,
+    Methodology,
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+    ReferralStatus,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+)
+from crag_desktop.services.dashboard import DashboardService
+from crag_desktop.services.database import Database
+from crag_desktop.services.interchange import add_document
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
+    ReferralList,
+    ReferralQuery,
+    ReviewList,
+    ReviewQuery,
+)
+from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.views.dashboard import DashboardScreen, create_dashboard_screen
+
+TODAY = date(2024, 3, 1)  # a Friday
+
+DECIDED = CriteriaDecision(
+    rule_set="WT2018",
+    rule_set_version="2018.1",
+    answers={},
+    rules_outcome="insufficient_information",
+    decided_outcome=DecidedOutcome.LCSPR,
+    alternative_review_type=None,
+    reason_if_different="The rapid review found concerns about joint working.",
+    rationale="Concerns about two agencies working together.",
+    decided_on=date(2024, 1, 20),
+    meeting=None,
+)
+
+
+def referral(key: str, **fields: object) -> Referral:
+    values: dict[str, object] = {
+        "id": key,
+        "reference": f"CRAG-2023-{key}",
+        "received": date(2024, 1, 2),
+        "referring_agency": "csc",
+        "case_name": f"Child {key}",
+        "incident_date": None,
+        "incident_type": IncidentType.SERIOUS_HARM,
+        "children": (Child(pseudonym=f"Child {key}", sex=Sex.FEMALE),),
+        "summary": "",
+        "status": ReferralStatus.RECEIVED,
+    }
+    values.update(fields)
+    return Referral(**values)  # type: ignore[arg-type]
+
+
+def review(key: str, commissioned_on: date, status: ReviewStatus) -> Review:
+    return Review(
+        id=key,
+        referral=None,
+        title=f"Review {key}",
+        type=ReviewType.LCSPR,
+        methodology=Methodology.REVIEWER_LED,
+        status=status,
+        lead_reviewer="A Reviewer",
+        commissioned_on=commissioned_on,
+    )
+
+
+def recommendation(key: str, due: date, status: RecommendationStatus) -> Recommendation:
+    return Recommendation(
+        id=key,
+        review="V1",
+        number=int(key[3:]),
+        text="Share information",
+        scope=RecommendationScope.MULTI_AGENCY,
+        lead_agency="csc",
+        monitoring_group=MonitoringGroup.EXECUTIVE,
+        due=due,
+        status=status,
+    )
+
+
+DOCUMENT = Document(
+    agencies=(Agency(id="csc", name="Children's social care", kind=AgencyKind.OTHER),),
+    referrals=(
+        # Pending; notification due Tuesday 5 March (2 working days).
+        referral("P1", learned_on=date(2024, 2, 27), received=date(2024, 2, 28)),
+        # Closed: no clock, not pending.
+        referral("P2", learned_on=date(2024, 2, 1), status=ReferralStatus.CLOSED),
+        # Decided, never notified: notification late since 9 January.
+        referral(
+            "P3", learned_on=date(2024, 1, 2), decision=DECIDED, status=ReferralStatus.DECIDED
+        ),
+        # Pending; rapid review due 14 March (9 working days).
+        referral(
+            "P5",
+            incident_date=date(2024, 2, 20),
+            learned_on=date(2024, 2, 20),
+            notified_on=date(2024, 2, 22),
+            received=date(2024, 2, 23),
+            status=ReferralStatus.AWAITING_DECISION,
+        ),
+    ),
+    reviews=(
+        review("V1", date(2023, 8, 31), ReviewStatus.ACTIVE),  # past 6 months only
+        review("V3", date(2022, 6, 1), ReviewStatus.COMPLETED_PENDING_PARALLEL),  # past 18
+        review("V4", date(2022, 1, 1), ReviewStatus.PUBLISHED),  # finished: never counted
+        review("V5", date(2023, 2, 15), ReviewStatus.ACTIVE),  # past 12 months
+    ),
+    recommendations=(
+        recommendation("REC1", date(2024, 2, 1), RecommendationStatus.ON_TRACK),
+        recommendation("REC2", date(2024, 2, 1), RecommendationStatus.COMPLETED),
+        recommendation("REC5", date(2023, 1, 1), RecommendationStatus.AT_RISK),
+    ),
+)
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, database: Database) -> DashboardScreen:
+    add_document(database, DOCUMENT, reason="test data")
+    widget = create_dashboard_screen(
+        dashboard=DashboardService(db=database),
+        referrals=ReferralList(db=database),
+        reviews=ReviewList(db=database),
+        recommendations=RecommendationList(db=database, today=lambda: TODAY),
+        prompter=ScriptedPrompter(),
+        today=lambda: TODAY,
+    )
+    qtbot.addWidget(widget)
+    widget.resize(1000, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_each_tile_shows_its_count_as_a_number_and_in_words(screen: DashboardScreen) -> None:
+    shown = {
+        key: (tile.number_label.text(), tile.title_label.text())
+        for key, tile in screen.tiles.items()
+    }
+    assert shown == {
+        "pending_decisions": ("2", "referrals await a decision"),
+        "clocks": ("3", "statutory clocks due within 10 working days or late"),
+        "review_6": ("3", "reviews not signed off after the 6-month completion aim"),
+        "review_12": ("2", "reviews not signed off after 12 months"),
+        "review_18": ("1", "review not signed off after 18 months"),
+        "overdue_recommendations": ("2", "recommendations are overdue"),
+    }
+    assert screen.tiles["clocks"].accessibleName() == (
+        "3 statutory clocks due within 10 working days or late"
+    )
+
+
+def test_tiles_name_the_most_urgent_records(screen: DashboardScreen) -> None:
+    clocks = screen.tiles["clocks"].items_label.text().splitlines()
+    assert clocks == [
+        "• Serious incident notification for CRAG-2023-P3 (Child P3) late by 38 working days"
+        " (was due Tue 9 Jan)",
+        "• Serious incident notification for CRAG-2023-P1 (Child P1) due in 2 working days"
+        " (Tue 5 Mar)",
+        "• Rapid review for CRAG-2023-P5 (Child P5) due in 9 working days (Thu 14 Mar)",
+    ]
+    pending = screen.tiles["pending_decisions"].items_label.text()
+    assert "CRAG-2023-P5 Child P5: awaiting decision" in pending
+    assert "CRAG-2023-P3" not in pending
+    assert "Review V3" in screen.tiles["review_18"].items_label.text()
+    overdue = screen.tiles["overdue_recommendations"].items_label.text().splitlines()
+    assert overdue[0].startswith("• Recommendation 5 of Review V1")
+
+
+def test_clicking_a_tile_opens_the_pending_referrals(qtbot: QtBot, screen: DashboardScreen) -> None:
+    with qtbot.waitSignal(screen.open_list) as blocker:
+        QTest.mouseClick(screen.tiles["pending_decisions"], Qt.MouseButton.LeftButton)
+    assert blocker.args == [ScreenKey.REFERRALS, ReferralQuery(pending_decision=True)]
+
+
+def test_enter_on_a_focused_tile_opens_its_list(
+    qtbot: QtBot, screen: DashboardScreen, database: Database
+) -> None:
+    tile = screen.tiles["overdue_recommendations"]
+    tile.setFocus()
+    with qtbot.waitSignal(screen.open_list) as blocker:
+        QTest.keyClick(tile, Qt.Key.Key_Return)
+    assert blocker.args == [
+        ScreenKey.RECOMMENDATIONS,
+        RecommendationQuery(overdue_on=TODAY, sort=RecommendationSort.DUE),
+    ]
+    screen.tiles["review_12"].setFocus()
+    with qtbot.waitSignal(screen.open_list) as blocker:
+        QTest.keyClick(screen.tiles["review_12"], Qt.Key.Key_Space)
+    key, query = blocker.args
+    assert key == ScreenKey.REVIEWS
+    assert isinstance(query, ReviewQuery)
+    # The list the tile opens holds exactly the reviews the tile counted.
+    assert {row.title for row in ReviewList(db=database).page(query)} == {"Review V3", "Review V5"}
+
+
+def test_clear_forgets_the_figures_and_refresh_brings_them_back(
+    screen: DashboardScreen,
+) -> None:
+    screen.clear()
+    assert all(t.number_label.text() == "–" for t in screen.tiles.values())
+    assert screen.tiles["clocks"].items_label.text() == ""
+    screen.refresh(None)
+    assert screen.tiles["clocks"].number_label.text() == "3"

@@ -1,0 +1,195 @@
+"""The National Panel screen: what waits on the Panel, for how long, and recording replies."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain import criteria
+from crag_desktop.domain.records import (
+    Agency,
+    Child,
+    CriteriaDecision,
+    Meeting,
+    Member,
+    Referral,
+)
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    DecidedOutcome,
+    IncidentType,
+    PanelResponse,
+    Sex,
+)
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.database import Database
+from crag_desktop.services.decisions import DecisionService
+from crag_desktop.storage import repositories
+from crag_desktop.ui.navigation import Screen
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.qt_models.panel_model import Column
+from crag_desktop.ui.views.panel import PanelScreen, create_panel_screen
+from tests.ui.conftest import press, type_text
+
+PASSPHRASE = "correct horse battery staple"
+TODAY = date(2016, 7, 4)  # a Monday
+ANSWERS: dict[str, str | bool | None] = {
+    "abuse_or_neglect": "suspected",
+    "child_died": True,
+    "suspected_suicide": False,
+    "death_in_custody": False,
+}
+
+
+def _referral(key: str, reference: str, case: str) -> Referral:
+    return Referral(
+        id=key,
+        reference=reference,
+        received=date(2016, 5, 2),
+        referring_agency="police",
+        case_name=case,
+        incident_date=date(2016, 4, 28),
+        incident_type=IncidentType.DEATH,
+        children=(Child(pseudonym=case, sex=Sex.FEMALE, age_years=15),),
+        summary="",
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.create(tmp_path / "crag.db", PASSPHRASE, operator="Test Officer")
+    with database.unit_of_work() as session:
+        repositories.save_agency(
+            session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
+        )
+        repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="police"))
+        repositories.save_meeting(
+            session,
+            Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=()),
+        )
+        for key, reference, case in (
+            ("R1", "CRAG-2016-01", "Child A"),
+            ("R2", "CRAG-2016-02", "Child B"),
+        ):
+            repositories.save_referral(session, _referral(key, reference, case))
+    service = DecisionService(db=database)
+    result = criteria.evaluate("WT2015", ANSWERS)
+    for key, decided_on in (("R1", date(2016, 6, 1)), ("R2", date(2016, 6, 20))):
+        with database.unit_of_work() as session:
+            referral = repositories.get_referral(session, key)
+            meeting = repositories.get_meeting(session, "mt1")
+        service.record_decision(
+            referral=referral,
+            decision=CriteriaDecision(
+                rule_set="WT2015",
+                rule_set_version=result.version,
+                answers=ANSWERS,
+                rules_outcome=result.outcome,
+                decided_outcome=DecidedOutcome.SCR,
+                alternative_review_type=None,
+                reason_if_different=None,
+                rationale="Criteria met.",
+                decided_on=decided_on,
+                meeting="mt1",
+            ),
+            meeting=meeting,
+            commission=None,
+        )
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, db: Database, prompter: ScriptedPrompter) -> PanelScreen:
+    made = create_panel_screen(
+        decisions=DecisionService(db=db), prompter=prompter, today=lambda: TODAY
+    )
+    qtbot.addWidget(made)
+    made.resize(900, 600)
+    made.show()
+    qtbot.waitExposed(made)
+    made.activateWindow()
+    qtbot.waitUntil(made.isActiveWindow)
+    return made
+
+
+def cell(screen: PanelScreen, row: int, column: Column) -> str:
+    return str(screen.proxy.index(row, column).data())
+
+
+def test_the_model_passes_the_model_tester(screen: PanelScreen, qtmodeltester: Any) -> None:
+    qtmodeltester.check(screen.model)
+    assert isinstance(screen, Screen)
+    assert screen.title == "National Panel"
+
+
+def test_decisions_are_listed_oldest_first_with_their_age(screen: PanelScreen) -> None:
+    assert screen.proxy.rowCount() == 2
+    assert cell(screen, 0, Column.REFERENCE) == "CRAG-2016-01"
+    # 1 June to 4 July 2016: 33 days, 23 working days; 20 June: 14 days, 10 working days.
+    assert cell(screen, 0, Column.AGE) == "23"
+    assert cell(screen, 1, Column.AGE) == "10"
+    assert cell(screen, 0, Column.SENT) == "Not yet sent"
+    assert cell(screen, 0, Column.WAITING_FOR) == "Sending to the Panel"
+
+
+def test_recording_the_loop_from_the_keyboard(
+    qtbot: QtBot, screen: PanelScreen, db: Database
+) -> None:
+    screen.table.setFocus()
+    qtbot.waitUntil(screen.form.isEnabled)
+    assert "CRAG-2016-01" in screen.form.title()
+    press(qtbot, screen.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.sent_on.line_edit
+    type_text(qtbot, screen.sent_on.line_edit, "03/06/2016")
+    screen.response.setFocus()
+    press(qtbot, screen.response, Qt.Key.Key_End)  # Contested
+    assert screen.response.currentData() == PanelResponse.CONTESTED.value
+    # A response without its date is refused with a sentence, nothing saved.
+    press(qtbot, screen.response, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(screen.error_label.message))
+    assert "Response received on" in screen.error_label.message
+    type_text(qtbot, screen.responded_on.line_edit, "01/07/2016")
+    press(qtbot, screen.response, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: cell(screen, 0, Column.WAITING_FOR) == "The Board's reply")
+    assert cell(screen, 0, Column.SENT) == "03/06/2016"
+    with db.unit_of_work() as session:
+        decision = repositories.get_referral(session, "R1").decision
+    assert decision is not None
+    assert decision.panel.response == PanelResponse.CONTESTED
+    assert decision.panel.responded_on == date(2016, 7, 1)
+
+    assert screen.form.isEnabled(), "the decision stays selected after saving"
+    type_text(qtbot, screen.board_reply, "The Board keeps its view.")
+    cast(Any, qtbot).mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1)
+    assert cell(screen, 0, Column.REFERENCE) == "CRAG-2016-02"
+    assert not screen.form.isEnabled()
+
+
+def test_refresh_ignores_other_records_and_clear_forgets_everything(
+    qtbot: QtBot, screen: PanelScreen
+) -> None:
+    screen.table.setFocus()
+    qtbot.waitUntil(screen.form.isEnabled)
+    screen.refresh(Changes.of_updated("review", "V1"))
+    assert screen.form.isEnabled()
+    screen.clear()
+    assert screen.model.rowCount() == 0
+    assert screen.sent_on.line_edit.text() == ""
+    assert not screen.form.isEnabled()
+    screen.refresh(None)
+    assert screen.model.rowCount() == 2
+    if os.environ.get("CRAG_SCREENSHOTS"):
+        screen.table.setFocus()
+        screen.grab().save(str(Path(os.environ["CRAG_SCREENSHOTS"]) / "panel.png"))

@@ -1,0 +1,374 @@
+"""The Referrals screen, driven as the secretariat would: keyboard first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.errors import RecordNotFound
+from crag_desktop.domain.records import Child, Referral
+from crag_desktop.domain.vocabulary import IncidentType, Sex
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralSort
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.qt_models.referrals import ReferralTableModel
+from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
+from tests.ui.conftest import click, press, type_text
+
+Column = ReferralTableModel.Column
+
+
+@pytest.fixture
+def demo_db(database: Database) -> Database:
+    build_demo(database, synthetic_referrals=0, seed=1)
+    return database
+
+
+@pytest.fixture
+def records(demo_db: Database) -> RecordService:
+    return RecordService(db=demo_db)
+
+
+@pytest.fixture
+def drafts(demo_db: Database) -> DraftService:
+    return DraftService(db=demo_db)
+
+
+@pytest.fixture
+def lists(demo_db: Database) -> ReferralList:
+    return ReferralList(db=demo_db)
+
+
+def _make(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReferralList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> ReferralsScreen:
+    screen = create_referrals_screen(
+        records=records,
+        lists=lists,
+        drafts=drafts,
+        prompter=prompter,
+        autosave_ms=30,
+        search_delay_ms=10,
+    )
+    qtbot.addWidget(screen)
+    screen.resize(1400, 900)
+    screen.refresh(None)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+@pytest.fixture
+def screen(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReferralList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> Iterator[ReferralsScreen]:
+    made = _make(qtbot, records, lists, drafts, prompter)
+    yield made
+    # No timer may outlive the test's database.
+    made.form.discard_changes()
+
+
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def tab_to(qtbot: QtBot, target: QWidget, limit: int = 40) -> None:
+    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
+    for _ in range(limit):
+        if focused() is target:
+            return
+        current = focused()
+        assert current is not None
+        press(qtbot, current, Qt.Key.Key_Tab)
+    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
+
+
+def test_list_shows_every_referral_with_a_count(screen: ReferralsScreen) -> None:
+    assert screen.model.rowCount() == 9
+    assert screen.count_label.text() == "9 referrals"
+    assert screen.title == "Referrals"
+
+
+def test_typing_in_search_filters_in_sql(screen: ReferralsScreen, qtbot: QtBot) -> None:
+    type_text(qtbot, screen.search_box, "Child Q")
+    qtbot.waitUntil(lambda: screen.model.total == 1)
+    assert screen.count_label.text() == "1 referral"
+    assert screen.model.index(0, Column.CASE_NAME).data() == "Child Q"
+    press(qtbot, screen.search_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.model.total == 9)
+
+
+def test_filter_combo_narrows_the_list(screen: ReferralsScreen, qtbot: QtBot) -> None:
+    decision = screen.filter_combos[4]
+    decision.setCurrentIndex(decision.findText("Pending decision"))
+    qtbot.waitUntil(lambda: screen.model.query.pending_decision)
+    assert 0 < screen.model.total < 9
+    assert all(
+        screen.model.index(r, Column.OUTCOME).data() == "Pending"
+        for r in range(screen.model.rowCount())
+    )
+
+
+def test_clicking_a_heading_sorts(screen: ReferralsScreen, qtbot: QtBot) -> None:
+    header = screen.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.CASE_NAME) + 10
+    cast(Any, qtbot).mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.waitUntil(lambda: screen.model.query.sort == ReferralSort.CASE_NAME)
+    names = [screen.model.index(r, Column.CASE_NAME).data() for r in range(9)]
+    assert names == sorted(names)
+    assert header.sortIndicatorSection() == Column.CASE_NAME
+    cast(Any, qtbot).mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.waitUntil(lambda: screen.model.query.descending)
+    names = [screen.model.index(r, Column.CASE_NAME).data() for r in range(9)]
+    assert names == sorted(names, reverse=True)
+
+
+def test_new_referral_by_keyboard_is_stored(
+    screen: ReferralsScreen, qtbot: QtBot, records: RecordService, lists: ReferralList
+) -> None:
+    screen.table.setFocus()
+    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = screen.form
+    assert form.is_new
+    assert focused() is form.reference
+    assert form.reference.text().startswith("CRAG-")  # suggested from the date received
+    tab_to(qtbot, form.referring_agency)
+    type_text(qtbot, form.referring_agency, "Police")
+    tab_to(qtbot, form.case_name)
+    type_text(qtbot, form.case_name, "Child Z")
+    tab_to(qtbot, form.incident_type)
+    type_text(qtbot, form.incident_type, "Death")
+    pseudonym = form.children_editor.cell_widget(0, "pseudonym")
+    tab_to(qtbot, pseudonym)
+    type_text(qtbot, pseudonym, "Child Z")
+    assert "(unsaved changes)" in screen.panel_heading.text()
+    press(qtbot, pseudonym, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert form.record_id is not None
+    stored = records.get_referral(form.record_id)
+    assert stored.case_name == "Child Z"
+    assert stored.incident_type == IncidentType.DEATH
+    assert stored.children[0].pseudonym == "Child Z"
+    assert stored.referring_agency == next(a.id for a in records.agencies() if a.name == "Police")
+    assert lists.count(ReferralQuery()) == 10
+    assert screen.count_label.text() == "10 referrals"
+    assert not form.is_new
+    assert not form.is_dirty
+    assert "unsaved" not in screen.panel_heading.text()
+
+
+def test_validation_error_shows_at_its_field_and_nothing_is_saved(
+    screen: ReferralsScreen, qtbot: QtBot, lists: ReferralList
+) -> None:
+    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = screen.form
+    form.referring_agency.setCurrentIndex(1)
+    form.incident_type.setCurrentIndex(1)
+    type_text(qtbot, form.incident_date.line_edit, "31/02/2016")
+    press(qtbot, form.reference, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert "not a real date" in form.error_of("incident_date")
+    assert form.field_row("incident_date").error_label.isVisible()
+    assert focused() is form.incident_date.line_edit
+    assert lists.count(ReferralQuery()) == 9
+
+    # Now a date that reads, but a blank case name and child: the service's own checks.
+    form.incident_date.line_edit.clear()
+    type_text(qtbot, form.incident_date.line_edit, "01/02/2016")
+    press(qtbot, form.reference, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.error_of("incident_date") == ""
+    assert form.error_of("case_name") != ""
+    assert focused() is form.case_name
+    assert "Child 1, pseudonym" in form.children_editor.error_label.message
+    assert screen.save_error.isVisible()
+    assert lists.count(ReferralQuery()) == 9
+
+
+def test_enter_opens_the_current_row(screen: ReferralsScreen, qtbot: QtBot) -> None:
+    screen.table.setFocus()
+    screen.table.setCurrentIndex(screen.model.index(2, 0))
+    press(qtbot, screen.table, Qt.Key.Key_Return)
+    assert screen.form.record_id == screen.model.row_id(2)
+    assert screen.form.case_name.text() == screen.model.index(2, Column.CASE_NAME).data()
+
+
+def test_unsaved_changes_prompt_on_close(
+    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, records: RecordService
+) -> None:
+    assert screen.open_record("R1")
+    press(qtbot, screen.form.summary, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, screen.form.summary, " Added at the meeting.")
+    assert screen.form.is_dirty
+
+    prompter.answer_confirm(False, False)  # not Save, not Discard: Cancel
+    assert not screen.close_record()
+    assert screen.form.record_id == "R1"
+    assert prompter.questions[-2].startswith("Save the changes to referral CRAG-2014-03")
+
+    prompter.answer_confirm(False, True)  # Discard
+    assert screen.close_record()
+    assert screen.panel.currentWidget() is screen.empty_panel
+    assert "Added at the meeting" not in records.get_referral("R1").summary
+
+    assert screen.open_record("R1")
+    press(qtbot, screen.form.summary, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, screen.form.summary, " Kept.")
+    prompter.answer_confirm(True)  # Save
+    assert screen.open_record("R2")
+    assert records.get_referral("R1").summary.endswith("Kept.")
+
+
+def test_delete_asks_first(
+    screen: ReferralsScreen,
+    qtbot: QtBot,
+    prompter: ScriptedPrompter,
+    records: RecordService,
+) -> None:
+    agency = records.agencies()[0].id
+    changes = records.save_referral(
+        Referral(
+            id="R-del",
+            reference="CRAG-2016-99",
+            received=dt.date(2016, 5, 1),
+            referring_agency=agency,
+            case_name="Child D",
+            incident_date=None,
+            incident_type=IncidentType.OTHER,
+            children=(Child(pseudonym="Child D", sex=Sex.FEMALE),),
+            summary="",
+        )
+    )
+    screen.refresh(changes)
+    assert screen.model.total == 10
+    row = screen.model.row_of("R-del")
+    assert row is not None
+    screen.table.setFocus()
+    screen.table.setCurrentIndex(screen.model.index(row, 0))
+
+    prompter.answer_confirm(False)
+    press(qtbot, screen.table, Qt.Key.Key_Delete)
+    assert "Delete referral CRAG-2016-99 (Child D)?" in prompter.questions[-1]
+    assert records.get_referral("R-del").case_name == "Child D"
+
+    prompter.answer_confirm(True)
+    with qtbot.waitSignal(screen.changed) as signal:
+        press(qtbot, screen.table, Qt.Key.Key_Delete)
+    assert ("referral", "R-del") in signal.args[0].deleted
+    with pytest.raises(RecordNotFound):
+        records.get_referral("R-del")
+    assert screen.count_label.text() == "9 referrals"
+
+
+def test_a_refused_delete_says_why(
+    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, records: RecordService
+) -> None:
+    row = screen.model.row_of("R1")  # a review was commissioned from it
+    assert row is not None
+    screen.table.setCurrentIndex(screen.model.index(row, 0))
+    prompter.answer_confirm(True)
+    screen.delete_current()
+    assert prompter.shown[-1].kind == "error"
+    assert "cannot be deleted" in prompter.shown[-1].text
+    assert records.get_referral("R1").case_name == "Baby L"
+
+
+def test_autosaved_draft_is_offered_back_after_a_crash(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReferralList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> None:
+    first = _make(qtbot, records, lists, drafts, prompter)
+    first.new_record()
+    type_text(qtbot, first.form.case_name, "Child W")
+    qtbot.waitUntil(lambda: any(d.key.startswith("referral:new:") for d in drafts.pending()))
+    # The crash: the window goes away without saving or asking.
+    first.form._autosave.stop()
+    first.hide()
+    first.deleteLater()
+    qtbot.waitUntil(lambda: not first.isVisible())
+
+    second = _make(qtbot, records, lists, drafts, prompter)
+    prompter.answer_confirm(True)  # Restore
+    second.new_record()
+    assert "unsaved work on a new referral" in prompter.questions[-1] or (
+        "Child W" in prompter.questions[-1]
+    )
+    assert second.form.case_name.text() == "Child W"
+    assert second.form.is_dirty
+    assert lists.count(ReferralQuery()) == 9
+    # Saving the restored work forgets the draft.
+    second.form.referring_agency.setCurrentIndex(1)
+    second.form.incident_type.setCurrentIndex(1)
+    second.form.children_editor.cell_widget(0, "pseudonym").setFocus()
+    type_text(qtbot, second.form.children_editor.cell_widget(0, "pseudonym"), "Child W")
+    assert second.save()
+    assert not [d for d in drafts.pending() if d.key.startswith("referral:")]
+    second.form.discard_changes()
+
+
+def test_declining_a_draft_discards_it(
+    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, drafts: DraftService
+) -> None:
+    assert screen.open_record("R2")
+    type_text(qtbot, screen.form.notification_reference, "X")
+    qtbot.waitUntil(lambda: drafts.load("referral:R2") is not None)
+    screen.form._autosave.stop()
+    prompter.answer_confirm(False, True)  # don't save, discard
+    assert screen.close_record()
+    assert drafts.load("referral:R2") is None
+
+
+def test_criteria_wizard_button_asks_for_the_wizard(screen: ReferralsScreen, qtbot: QtBot) -> None:
+    screen.open_record("R3")
+    assert screen.form.decision_label.text()
+    with qtbot.waitSignal(screen.criteria_wizard_requested) as signal:
+        click(qtbot, screen.form.wizard_button)
+    assert signal.args == ["R3"]
+
+
+def test_apply_query_shows_the_filter_chosen(screen: ReferralsScreen, lists: ReferralList) -> None:
+    query = ReferralQuery(pending_decision=True)
+    screen.apply_query(query)
+    assert screen.filter_combos[4].currentText() == "Pending decision"
+    assert screen.model.total == lists.count(query)
+
+
+def test_clear_forgets_rows_and_fields(screen: ReferralsScreen) -> None:
+    screen.open_record("R1")
+    screen.clear()
+    assert screen.model.rowCount() == 0
+    assert screen.form.case_name.text() == ""
+    assert screen.form.summary.toPlainText() == ""
+    assert screen.panel.currentWidget() is screen.empty_panel
+
+
+def test_every_field_has_a_label_and_a_name(screen: ReferralsScreen) -> None:
+    form = screen.form
+    for path in ("reference", "received", "case_name", "incident_type", "summary", "children"):
+        row = form.field_row(path)
+        assert row.label.buddy() is row.field
+        target = row.field.focusProxy() or row.field
+        assert target.accessibleName(), path
+    cell = form.children_editor
+    screen.new_record()
+    assert cell.cell_widget(0, "age_years").accessibleName() == "Child 1 age (years)"

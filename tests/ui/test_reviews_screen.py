@@ -1,0 +1,342 @@
+"""The Reviews screen and the review form: every field, the clock, errors, drafts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.records import (
+    Child,
+    ClockPause,
+    FamilyContribution,
+    LearningSummary,
+    ParallelProcess,
+    Review,
+)
+from crag_desktop.domain.vocabulary import (
+    LegalStatus,
+    Methodology,
+    ParallelProcessStatus,
+    ParallelProcessType,
+    ReviewStatus,
+    ReviewType,
+    Sex,
+    Theme,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import ReviewList, ReviewQuery
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.review_form import parse_pounds, review_clock_text
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.views.reviews import ReviewsScreen, create_reviews_screen
+from tests.ui.conftest import click, press, type_text
+
+
+@pytest.fixture
+def demo_db(database: Database) -> Database:
+    build_demo(database, synthetic_referrals=0, seed=1)
+    return database
+
+
+@pytest.fixture
+def records(demo_db: Database) -> RecordService:
+    return RecordService(db=demo_db)
+
+
+@pytest.fixture
+def drafts(demo_db: Database) -> DraftService:
+    return DraftService(db=demo_db)
+
+
+@pytest.fixture
+def lists(demo_db: Database) -> ReviewList:
+    return ReviewList(db=demo_db)
+
+
+def _make(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReviewList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> ReviewsScreen:
+    screen = create_reviews_screen(
+        records=records,
+        lists=lists,
+        drafts=drafts,
+        prompter=prompter,
+        autosave_ms=30,
+        search_delay_ms=10,
+    )
+    qtbot.addWidget(screen)
+    screen.resize(1400, 900)
+    screen.refresh(None)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+@pytest.fixture
+def screen(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReviewList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> Iterator[ReviewsScreen]:
+    made = _make(qtbot, records, lists, drafts, prompter)
+    yield made
+    made.form.discard_changes()
+
+
+@pytest.fixture
+def full_review(records: RecordService) -> Review:
+    """A review with every field filled, stored."""
+    points = [p.id for p in records.learning_points()]
+    review = Review(
+        id="V-full",
+        referral="R1",
+        title="Child F",
+        type=ReviewType.LCSPR,
+        methodology=Methodology.SCIE_SYSTEMS,
+        status=ReviewStatus.COMPLETED_PENDING_PARALLEL,
+        lead_reviewer="Independent reviewer (fictional): A. Reviewer",
+        commissioned_on=dt.date(2016, 4, 4),
+        tor_agreed_on=dt.date(2016, 5, 3),
+        signed_off_on=dt.date(2017, 6, 1),
+        published_on=dt.date(2017, 9, 1),
+        cost_gbp=Decimal("18250.50"),
+        children=(
+            Child(
+                pseudonym="Child F",
+                sex=Sex.MALE,
+                age_years=15,
+                age_months=2,
+                disability_or_sen=True,
+                legal_status=LegalStatus.LOOKED_AFTER,
+                ethnicity="White British",
+            ),
+            Child(pseudonym="Child G", sex=Sex.FEMALE),
+        ),
+        themes=(Theme.SELF_HARM, Theme.ONLINE_SAFETY),
+        parallel_processes=(
+            ParallelProcess(
+                type=ParallelProcessType.INQUEST,
+                status=ParallelProcessStatus.ONGOING,
+                started_on=dt.date(2016, 6, 1),
+                notes="Coroner asked the review to wait.",
+            ),
+            ParallelProcess(
+                type=ParallelProcessType.CRIMINAL,
+                status=ParallelProcessStatus.CONCLUDED,
+                started_on=dt.date(2016, 5, 1),
+                concluded_on=dt.date(2017, 1, 9),
+            ),
+        ),
+        family_contributions=(
+            FamilyContribution(
+                who="mother",
+                facilitated_by="advocacy service",
+                on=dt.date(2016, 10, 12),
+                saw_report_before_publication=True,
+            ),
+        ),
+        learning_points=(points[3], points[0]),
+        learning_summary=LearningSummary(
+            published_on=dt.date(2017, 9, 1), link="https://example.org/child-f"
+        ),
+        draft_on=dt.date(2017, 3, 1),
+        clock_pauses=(
+            ClockPause(
+                clock="scr_completion_aim",
+                paused_on=dt.date(2016, 6, 1),
+                resumed_on=dt.date(2016, 7, 1),
+                reason="inquest",
+            ),
+        ),
+    )
+    records.save_review(review)
+    return records.get_review("V-full")
+
+
+def test_list_shows_reviews_with_labels(screen: ReviewsScreen) -> None:
+    assert screen.model.rowCount() == screen.model.total == 7
+    assert screen.count_label.text() == "7 reviews"
+    types = {screen.model.index(r, 1).data() for r in range(7)}
+    assert "Serious case review" in types
+
+
+def test_search_and_filter(screen: ReviewsScreen, qtbot: QtBot, lists: ReviewList) -> None:
+    type_text(qtbot, screen.search_box, "Baby L")
+    qtbot.waitUntil(lambda: screen.model.total == 1)
+    press(qtbot, screen.search_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.model.total == 7)
+    status = screen.filter_combos[0]
+    status.setCurrentIndex(status.findText("Not yet signed off"))
+    qtbot.waitUntil(lambda: screen.model.query.unfinished)
+    assert screen.model.total == lists.count(ReviewQuery(unfinished=True)) < 7
+
+
+def test_form_round_trips_every_field(
+    screen: ReviewsScreen, full_review: Review, records: RecordService
+) -> None:
+    screen.refresh(None)
+    assert screen.open_record("V-full")
+    form = screen.form
+    assert form.cost.text() == "18,250.50"
+    assert form.referral_label.text().startswith("CRAG-2014-03")
+    assert form.record() == full_review
+    assert form.children_editor.row_count() == 2
+    assert form.processes_editor.row_count() == 2
+    # Saving unchanged changes nothing.
+    assert screen.save()
+    assert records.get_review("V-full") == full_review
+
+
+def test_review_draft_restores_every_field(  # noqa: PLR0917
+    qtbot: QtBot,
+    records: RecordService,
+    lists: ReviewList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+    full_review: Review,
+) -> None:
+    first = _make(qtbot, records, lists, drafts, prompter)
+    first.open_record("V-full")
+    type_text(qtbot, first.form.lead_reviewer, " Jr")
+    qtbot.waitUntil(lambda: drafts.load("review:V-full") is not None)
+    first.form._autosave.stop()
+    first.hide()
+    first.deleteLater()
+
+    second = _make(qtbot, records, lists, drafts, prompter)
+    prompter.answer_confirm(True)
+    second.open_record("V-full")
+    assert "Restore it?" in prompter.questions[-1]
+    expected = dataclasses.replace(full_review, lead_reviewer=full_review.lead_reviewer + " Jr")
+    assert second.form.record() == expected
+    assert second.save()
+    assert records.get_review("V-full") == expected
+    assert drafts.load("review:V-full") is None
+
+
+def test_new_review_by_keyboard(
+    screen: ReviewsScreen, qtbot: QtBot, records: RecordService, lists: ReviewList
+) -> None:
+    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = screen.form
+    type_text(qtbot, form.title_edit, "Child N")
+    press(qtbot, form.title_edit, Qt.Key.Key_Tab)
+    type_text(qtbot, form.type, "Learning")
+    press(qtbot, form.type, Qt.Key.Key_Tab)
+    type_text(qtbot, form.methodology, "Reviewer")
+    form.themes.item(2).setCheckState(Qt.CheckState.Checked)
+    click(qtbot, form.processes_editor.add_button)
+    type_text(qtbot, form.cost, "£1,200")
+    press(qtbot, form.cost, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert form.record_id is not None
+    assert not form.is_new
+    stored = records.get_review(form.record_id)
+    assert stored.title == "Child N"
+    assert stored.type == ReviewType.LEARNING
+    assert stored.methodology == Methodology.REVIEWER_LED
+    assert stored.cost_gbp == Decimal("1200.00")
+    assert stored.themes == (Theme.SELF_HARM,)
+    assert len(stored.parallel_processes) == 1
+    assert lists.count(ReviewQuery()) == 8
+    assert screen.count_label.text() == "8 reviews"
+
+
+def test_errors_show_at_their_fields(
+    screen: ReviewsScreen, qtbot: QtBot, full_review: Review, records: RecordService
+) -> None:
+    screen.open_record("V-full")
+    form = screen.form
+    form.cost.clear()
+    type_text(qtbot, form.cost, "lots")
+    pseudonym = form.children_editor.cell_widget(1, "pseudonym")
+    assert not screen.save()
+    assert "not an amount" in form.error_of("cost_gbp")
+
+    form.cost.clear()
+    type_text(qtbot, form.cost, "-5")
+    pseudonym.setFocus()
+    press(qtbot, pseudonym, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, pseudonym, Qt.Key.Key_Delete)
+    form.published_on.line_edit.setText("01/01/2017")  # before sign-off
+    assert not screen.save()
+    assert form.error_of("cost_gbp") == "must be zero or more"
+    assert "sign-off" in form.error_of("published_on")
+    assert "Child 2, pseudonym" in form.children_editor.error_label.message
+    assert pseudonym.property("invalid") is True
+    assert records.get_review("V-full") == full_review
+
+
+def test_clock_text_against_the_marks() -> None:
+    text = review_clock_text(dt.date(2016, 1, 4), None, (), today=dt.date(2016, 12, 1))
+    assert "Running for 10 months" in text
+    assert "6-month aim (04/07/2016): missed" in text
+    assert "12-month mark (04/01/2017): 34 days to go" in text
+    done = review_clock_text(
+        dt.date(2014, 8, 5), dt.date(2016, 1, 19), (), today=dt.date(2017, 1, 1)
+    )
+    assert "17 months after commissioning" in done
+    assert "12-month mark (05/08/2015): passed before sign-off" in done
+    assert "18-month mark (05/02/2016): met" in done
+
+
+def test_clock_shown_in_form(screen: ReviewsScreen, full_review: Review) -> None:
+    screen.open_record("V-full")
+    text = screen.form.clock_label.text()
+    assert "6-month aim" in text
+    assert "18-month mark" in text
+    # The inquest pause held the 6-month clock for 30 days: 04/10/2016 became 03/11/2016.
+    assert "6-month aim (03/11/2016): missed" in text
+
+
+def test_pounds_are_read_as_typed() -> None:
+    assert parse_pounds("£24,500") == Decimal("24500.00")
+    assert parse_pounds("  ") is None
+    with pytest.raises(ValueError, match="not an amount"):
+        parse_pounds("twelve")
+
+
+def test_delete_review_after_confirmation(
+    screen: ReviewsScreen, prompter: ScriptedPrompter, records: RecordService, lists: ReviewList
+) -> None:
+    changes = records.save_review(
+        Review(
+            id="V-del",
+            referral=None,
+            title="Child X",
+            type=ReviewType.LEARNING,
+            methodology=Methodology.OTHER,
+            status=ReviewStatus.COMMISSIONED,
+            lead_reviewer="",
+            commissioned_on=dt.date(2016, 6, 1),
+        )
+    )
+    screen.refresh(changes)
+    screen.open_record("V-del")
+    prompter.answer_confirm(True)
+    screen.delete_open_record()
+    assert "Delete review “Child X”?" in prompter.questions[-1]
+    assert lists.count(ReviewQuery()) == 7
+    assert screen.panel.currentWidget() is screen.empty_panel
+
+
+def test_learning_points_follow_the_catalogue(
+    screen: ReviewsScreen, records: RecordService
+) -> None:
+    offered = screen.form.learning_points.count()
+    assert offered == len(records.learning_points()) == 10

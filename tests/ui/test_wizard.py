@@ -1,0 +1,515 @@
+"""The criteria wizard, driven from the keyboard as a chair would at a meeting."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.errors import ValidationFailed
+from crag_desktop.domain.records import Agency, Child, Meeting, Member, Referral
+from crag_desktop.domain.vocabulary import (
+    AgencyKind,
+    AlternativeReviewType,
+    DecidedOutcome,
+    IncidentType,
+    ReferralStatus,
+    ReviewType,
+    Sex,
+)
+from crag_desktop.services.database import Database
+from crag_desktop.services.decisions import DecisionService
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.storage import audit, repositories
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.widgets import UkDateEdit
+from crag_desktop.ui.wizard import CriteriaWizard, PageId
+from tests.ui.conftest import press, type_text
+
+PASSPHRASE = "correct horse battery staple"
+TODAY = date(2024, 6, 28)
+#: Where screenshots of every page go when CRAG_SCREENSHOTS names a folder.
+SHOTS = os.environ.get("CRAG_SCREENSHOTS")
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _referral(key: str, reference: str, case: str, incident: date, **extra: object) -> Referral:
+    return Referral(
+        id=key,
+        reference=reference,
+        received=incident,
+        referring_agency="csc",
+        case_name=case,
+        incident_date=incident,
+        incident_type=IncidentType.SERIOUS_HARM,
+        children=(Child(pseudonym=case, sex=Sex.MALE, age_years=1),),
+        summary="Brought to hospital with a fractured skull.",
+        status=ReferralStatus.AWAITING_DECISION,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.create(tmp_path / "crag.db", PASSPHRASE, operator="Test Officer")
+    with database.unit_of_work() as session:
+        repositories.save_agency(
+            session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
+        )
+        repositories.save_agency(
+            session,
+            Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
+        )
+        repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="csc"))
+        repositories.save_member(session, Member(id="m2", name="Sam Detective", agency="police"))
+        repositories.save_member(session, Member(id="m3", name="Jo Lawyer", agency="csc"))
+        repositories.save_meeting(
+            session,
+            Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=()),
+        )
+        repositories.save_referral(
+            session, _referral("R15", "CRAG-2016-03", "Child Q", date(2016, 5, 10))
+        )
+        repositories.save_referral(
+            session,
+            _referral(
+                "R18",
+                "CRAG-2019-02",
+                "Child M",
+                date(2019, 11, 4),
+                learned_on=date(2019, 11, 4),
+                notified_on=date(2019, 11, 8),
+            ),
+        )
+        repositories.save_referral(
+            session, _referral("R23", "CRAG-2024-01", "Child P", date(2024, 3, 1))
+        )
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+_OPEN: list[CriteriaWizard] = []
+
+
+@pytest.fixture(autouse=True)
+def close_wizards(db: Database) -> Iterator[None]:
+    """Close every wizard while its database is still open (autosave writes on close)."""
+    yield
+    while _OPEN:
+        wizard = _OPEN.pop()
+        if wizard.isVisible():
+            wizard.reject()
+
+
+def make_wizard(
+    qtbot: QtBot,
+    db: Database,
+    prompter: ScriptedPrompter,
+    referral_id: str | None = None,
+) -> CriteriaWizard:
+    wizard = CriteriaWizard(
+        decisions=DecisionService(db=db),
+        records=RecordService(db=db, today=lambda: TODAY),
+        drafts=DraftService(db=db),
+        prompter=prompter,
+        referral_id=referral_id,
+        today=lambda: TODAY,
+        autosave_ms=50,
+    )
+    qtbot.addWidget(wizard)
+    _OPEN.append(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    return wizard
+
+
+def focused(wizard: CriteriaWizard) -> QWidget:
+    widget = QApplication.focusWidget()
+    return widget if widget is not None else wizard
+
+
+def key(
+    qtbot: QtBot,
+    wizard: CriteriaWizard,
+    k: Qt.Key,
+    mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    press(qtbot, focused(wizard), k, mod)
+
+
+def shot(wizard: CriteriaWizard, name: str) -> None:
+    if SHOTS:
+        wizard.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def next_page(qtbot: QtBot, wizard: CriteriaWizard, expected: int) -> None:
+    key(qtbot, wizard, Qt.Key.Key_N, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected)
+
+
+def tab_to(qtbot: QtBot, wizard: CriteriaWizard, target: QWidget, limit: int = 60) -> None:
+    """Press Tab until `target` (or its focus proxy) has the focus."""
+    want = target.line_edit if isinstance(target, UkDateEdit) else target
+    for _ in range(limit):
+        if QApplication.focusWidget() is want:
+            return
+        key(qtbot, wizard, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {want.accessibleName() or want!r}")
+
+
+def answer_questions(
+    qtbot: QtBot, wizard: CriteriaWizard, digits: list[int], prefix: str, *, start: int = 0
+) -> None:
+    """Answer each question from `start` on with a number key, then Alt+N."""
+    for i, digit in enumerate(digits, start=start):
+        page_id = PageId.question(i)
+        assert wizard.currentId() == page_id
+        page = wizard.question_pages[i]
+        if page.key not in wizard.state.answered:
+            assert not wizard.button(wizard.WizardButton.NextButton).isEnabled(), "answer first"
+        assert page.guidance_label.text()
+        assert page.statutory.toPlainText().strip()
+        key(qtbot, wizard, getattr(Qt.Key, f"Key_{digit}"))
+        assert page.radios[digit - 1].isChecked()
+        shot(wizard, f"{prefix}-question-{i + 1}")
+        next_after = PageId.question(i + 1) if i + 1 < start + len(digits) else PageId.RESULT
+        next_page(qtbot, wizard, next_after)
+
+
+def choose_referral(qtbot: QtBot, wizard: CriteriaWizard, search: str) -> None:
+    page = wizard.referral_page
+    tab_to(qtbot, wizard, page.search)
+    type_text(qtbot, page.search, search)
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.choices.count() == 1)
+    assert search in page.choices.item(0).text()
+
+
+def tick_present(qtbot: QtBot, wizard: CriteriaWizard, rows: list[int]) -> None:
+    page = wizard.decision_page
+    tab_to(qtbot, wizard, page.attendees)
+    for row in range(page.attendees.count()):
+        if row in rows and page.attendees.item(row).checkState() != Qt.CheckState.Checked:
+            key(qtbot, wizard, Qt.Key.Key_Space)
+        key(qtbot, wizard, Qt.Key.Key_Down)
+
+
+def stored(db: Database, key_: str) -> Referral:
+    with db.unit_of_work() as session:
+        return repositories.get_referral(session, key_)
+
+
+def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter)
+    assert wizard.currentId() == PageId.REFERRAL
+    shot(wizard, "wt2015-0-referral")
+    choose_referral(qtbot, wizard, "Child Q")
+    next_page(qtbot, wizard, PageId.RULE_SET)
+
+    page = wizard.rule_set_page
+    assert page.buttons["WT2015"].isChecked()
+    assert "before Working Together 2018" in page.reason_label.text()
+    assert not page.buttons["WT2023"].isEnabled()
+    shot(wizard, "wt2015-1-rule-set")
+    next_page(qtbot, wizard, PageId.question(0))
+
+    # Abuse suspected, no death, harmed with a life-threatening injury, no definitive
+    # evidence about inter-agency working; long-term impairment not yet known.
+    first = wizard.question_pages[0]
+    key(qtbot, wizard, Qt.Key.Key_2)
+    tab_to(qtbot, wizard, first.evidence)
+    type_text(qtbot, first.evidence, "Skeletal survey: injuries of different ages.")
+    shot(wizard, "wt2015-question-1")
+    next_page(qtbot, wizard, PageId.question(1))
+    answer_questions(qtbot, wizard, [2, 2, 2, 1, 1, 3, 2], "wt2015", start=1)
+
+    result = wizard.result_page
+    assert result.outcome_label.text() == "A serious case review is required"
+    assert "must commission a serious case review" in result.reasons_label.text()
+    shot(wizard, "wt2015-result")
+    next_page(qtbot, wizard, PageId.DECISION)
+
+    decision = wizard.decision_page
+    assert decision.decided_outcome() == DecidedOutcome.SCR
+    assert not decision.differs_hint.isVisible()
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert "write the rationale" in decision.missing_hint.text()
+    tab_to(qtbot, wizard, decision.rationale)
+    type_text(qtbot, decision.rationale, "Criteria met; agencies missed earlier bruising.")
+    decision.meetings.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)  # the only meeting, 1 June 2016
+    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    assert decision.present() == ("m1",), "those recorded at the meeting are ticked"
+    tick_present(qtbot, wizard, [2])  # Sam Detective, third by name
+    assert set(decision.present()) == {"m1", "m2"}
+    shot(wizard, "wt2015-decision")
+    next_page(qtbot, wizard, PageId.FINISH)
+
+    finish = wizard.finish_page
+    assert "Serious case review" in finish.summary_label.text()
+    tab_to(qtbot, wizard, finish.commission)
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    assert finish.review_title.text() == "Child Q: serious case review"
+    assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled(), "lead reviewer"
+    tab_to(qtbot, wizard, finish.lead_reviewer)
+    type_text(qtbot, finish.lead_reviewer, "Independent Reviewer Ltd")
+    tab_to(qtbot, wizard, finish.print_record)
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    pdf = Path(str(db.path)).with_name("decision.pdf")
+    prompter.answer_path(pdf)
+    shot(wizard, "wt2015-finish")
+    with qtbot.waitSignal(wizard.decision_recorded) as recorded:
+        key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    assert ("referral", "R15") in recorded.args[0].updated
+
+    saved = stored(db, "R15")
+    assert saved.status == ReferralStatus.DECIDED
+    assert saved.decision is not None
+    assert (saved.decision.rule_set, saved.decision.rule_set_version) == ("WT2015", "2015.1")
+    assert saved.decision.answers["abuse_or_neglect"] == "suspected"
+    assert saved.decision.answers["harm_long_term_impairment"] is None
+    assert saved.decision.rules_outcome == "scr_required"
+    assert saved.decision.evidence == {
+        "abuse_or_neglect": "Skeletal survey: injuries of different ages."
+    }
+    assert saved.decision.meeting == "mt1"
+    assert saved.decision.decided_on == date(2016, 6, 1)
+    with db.unit_of_work() as session:
+        (review,) = [r for r in repositories.list_reviews(session) if r.referral == "R15"]
+        assert repositories.get_meeting(session, "mt1").referrals_considered == ("R15",)
+        printed = [e.action for e in audit.list_events(session, record_id="R15")]
+    assert review.type == ReviewType.SCR
+    assert review.lead_reviewer == "Independent Reviewer Ltd"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "print" in printed
+    assert DraftService(db=db).load("wizard:R15") is None, "the draft goes after saving"
+
+
+def test_wt2018_decision_that_differs_from_the_rules_needs_a_reason(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R18")
+    assert wizard.currentId() == PageId.RULE_SET
+    assert wizard.rule_set_page.buttons["WT2018"].isChecked()
+    # 4 November 2019 is after the move to WT2018 ended: WT2015 is no longer allowed.
+    assert not wizard.rule_set_page.buttons["WT2015"].isEnabled()
+    next_page(qtbot, wizard, PageId.question(0))
+    # Known abuse, child seriously harmed (did not die, not looked after), and every
+    # LCSPR consideration answered no: notifiable, LCSPR not indicated.
+    answer_questions(qtbot, wizard, [1, 2, 1, 2, 2, 2, 2, 2], "wt2018")
+    assert wizard.result_page.outcome_label.text() == "Notifiable; an LCSPR is not indicated"
+    next_page(qtbot, wizard, PageId.DECISION)
+
+    decision = wizard.decision_page
+    assert decision.decided_outcome() == DecidedOutcome.ALTERNATIVE_REVIEW
+    assert decision.notified_on.value() == date(2019, 11, 8)
+    # The chair decides an LCSPR after all: Next waits for the reason, with a visible hint.
+    tab_to(qtbot, wizard, decision.outcome)
+    key(qtbot, wizard, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: decision.decided_outcome() == DecidedOutcome.LCSPR)
+    assert decision.differs_hint.isVisible()
+    assert "differs from the outcome under the rules" in decision.differs_hint.text()
+    tab_to(qtbot, wizard, decision.rationale)
+    type_text(qtbot, decision.rationale, "Learning for the whole partnership.")
+    decision.new_meeting.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    decision.meeting_date.line_edit.clear()
+    type_text(qtbot, decision.meeting_date.line_edit, "20/11/2019")
+    tick_present(qtbot, wizard, [0, 1])
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert "give the reason the decision differs" in decision.missing_hint.text()
+    shot(wizard, "wt2018-decision-differs")
+    tab_to(qtbot, wizard, decision.reason)
+    type_text(qtbot, decision.reason, "Recurrent neglect themes locally.")
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    next_page(qtbot, wizard, PageId.FINISH)
+    assert "differs from the rules" in wizard.finish_page.summary_label.text()
+    key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+
+    saved = stored(db, "R18").decision
+    assert saved is not None
+    assert saved.rules_outcome == "notifiable_lcspr_not_indicated"
+    assert saved.decided_outcome == DecidedOutcome.LCSPR
+    assert saved.reason_if_different == "Recurrent neglect themes locally."
+    assert saved.decided_on == date(2019, 11, 20)
+    assert saved.meeting is not None
+    assert saved.meeting != "mt1", "a new meeting was made"
+    with db.unit_of_work() as session:
+        new_meeting = repositories.get_meeting(session, saved.meeting)
+    assert new_meeting.date == date(2019, 11, 20)
+    assert new_meeting.attendees == ("m1", "m3")
+    assert new_meeting.referrals_considered == ("R18",)
+
+
+def test_wt2023_new_referral_with_an_alternative_review(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter)
+    page = wizard.referral_page
+    key(qtbot, wizard, Qt.Key.Key_W, ALT)  # "A ne&w referral"
+    qtbot.waitUntil(page.new_radio.isChecked)
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    tab_to(qtbot, wizard, page.received)
+    page.received.line_edit.clear()
+    type_text(qtbot, page.received.line_edit, "02/04/2024")
+    assert page.reference.text() == "CRAG-2024-02"
+    tab_to(qtbot, wizard, page.agency)
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    tab_to(qtbot, wizard, page.case_name)
+    type_text(qtbot, page.case_name, "Young Person R")
+    assert page.child_pseudonym.text() == "Young Person R"
+    tab_to(qtbot, wizard, page.incident_date)
+    type_text(qtbot, page.incident_date.line_edit, "28/03/2024")
+    tab_to(qtbot, wizard, page.summary)
+    type_text(qtbot, page.summary, "Care leaver aged 19 died.")
+    shot(wizard, "wt2023-0-new-referral")
+    next_page(qtbot, wizard, PageId.RULE_SET)
+    assert wizard.rule_set_page.buttons["WT2023"].isChecked()
+    shot(wizard, "wt2023-1-rule-set")
+    next_page(qtbot, wizard, PageId.question(0))
+    # Not suspected, child (under 18) did not die, not harmed, not looked after; a care
+    # leaver died: notifiable whatever else. Then every consideration no.
+    answer_questions(qtbot, wizard, [3, 2, 2, 2, 1, 2, 2, 2, 2], "wt2023")
+    assert wizard.result_page.outcome_label.text() == "Notifiable; an LCSPR is not indicated"
+    shot(wizard, "wt2023-result")
+    next_page(qtbot, wizard, PageId.DECISION)
+    decision = wizard.decision_page
+    assert decision.notified_on.isVisible()
+    assert "give the date the Panel was notified" in decision.missing_hint.text()
+    tab_to(qtbot, wizard, decision.alternative)
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    assert decision.alternative_type() == AlternativeReviewType.PARTNERSHIP
+    tab_to(qtbot, wizard, decision.rationale)
+    type_text(qtbot, decision.rationale, "A partnership review will look at transitions.")
+    tab_to(qtbot, wizard, decision.notified_on)
+    type_text(qtbot, decision.notified_on.line_edit, "04/04/2024")
+    decision.new_meeting.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    decision.meeting_date.line_edit.clear()
+    type_text(qtbot, decision.meeting_date.line_edit, "18/04/2024")
+    tick_present(qtbot, wizard, [0])
+    shot(wizard, "wt2023-decision")
+    next_page(qtbot, wizard, PageId.FINISH)
+    finish = wizard.finish_page
+    assert finish.commission.text() == "&Commission the partnership review now"
+    key(qtbot, wizard, Qt.Key.Key_C, ALT)
+    qtbot.waitUntil(finish.commission.isChecked)
+    type_text(qtbot, finish.lead_reviewer, "Partnership lead")
+    shot(wizard, "wt2023-finish")
+    key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+
+    new_id = page.new_referral_id
+    saved = stored(db, new_id)
+    assert (saved.reference, saved.case_name, saved.notified_on) == (
+        "CRAG-2024-02",
+        "Young Person R",
+        date(2024, 4, 4),
+    )
+    assert saved.decision is not None
+    assert saved.decision.rule_set == "WT2023"
+    assert saved.decision.answers["care_leaver_died"] is True
+    assert saved.decision.alternative_review_type == AlternativeReviewType.PARTNERSHIP
+    with db.unit_of_work() as session:
+        (review,) = [r for r in repositories.list_reviews(session) if r.referral == new_id]
+    assert review.type == ReviewType.PARTNERSHIP
+
+
+def test_a_refused_decision_keeps_the_wizard_open_with_the_messages(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    wizard.rule_set_page.buttons["WT2015"].setChecked(True)
+    next_page(qtbot, wizard, PageId.question(0))
+    answer_questions(qtbot, wizard, [3, 1, 2, 2, 2, 2, 2, 3], "refused")
+    next_page(qtbot, wizard, PageId.DECISION)
+    decision = wizard.decision_page
+    type_text(qtbot, decision.rationale, "Not met.")
+    assert decision.decided_outcome() == DecidedOutcome.ALTERNATIVE_REVIEW
+    assert "choose the kind of review" in decision.missing_hint.text()
+    decision.alternative.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    decision.meetings.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    next_page(qtbot, wizard, PageId.FINISH)
+
+    def refuse(**_: object) -> object:
+        from crag_desktop.domain.errors import FieldError
+
+        raise ValidationFailed([FieldError("decision.decided_on", "is wrong")], "The decision")
+
+    monkeypatch.setattr(wizard._decisions, "record_decision", refuse)
+    key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: bool(prompter.shown))
+    assert wizard.isVisible()
+    assert wizard.currentId() == PageId.FINISH
+    assert "decision.decided_on: is wrong" in wizard.finish_page.error_label.message
+    assert prompter.shown[-1].title == "The decision was not saved"
+    assert decision.rationale.toPlainText() == "Not met.", "nothing typed is lost"
+    assert stored(db, "R15").decision is None
+
+
+def test_progress_is_autosaved_and_offered_back(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    type_text(qtbot, wizard.question_pages[0].evidence, "Police report")
+    next_page(qtbot, wizard, PageId.question(1))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    drafts = DraftService(db=db)
+
+    def saved_second_answer() -> bool:
+        draft = drafts.load("wizard:R15")
+        return draft is not None and draft.payload.get("answered") == [
+            "abuse_or_neglect",
+            "child_died",
+        ]
+
+    qtbot.waitUntil(saved_second_answer)
+    wizard.close()
+
+    prompter.answer_confirm(True)
+    again = make_wizard(qtbot, db, prompter, referral_id="R15")
+    assert "unsaved work on this decision" in prompter.questions[-1]
+    assert again.currentId() == PageId.question(1)
+    assert again.question_pages[1].radios[0].isChecked()
+    assert again.state.answers == {"abuse_or_neglect": "known", "child_died": True}
+    assert again.state.evidence == {"abuse_or_neglect": "Police report"}
+    key(qtbot, again, Qt.Key.Key_B, ALT)
+    qtbot.waitUntil(lambda: again.currentId() == PageId.question(0))
+    assert again.question_pages[0].evidence.toPlainText() == "Police report"
+
+
+def test_contradictory_answers_are_not_offered(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    next_page(qtbot, wizard, PageId.question(1))
+    key(qtbot, wizard, Qt.Key.Key_2)  # the child did not die
+    next_page(qtbot, wizard, PageId.question(2))
+    suicide = wizard.question_pages[2]
+    assert not suicide.radios[0].isEnabled(), "a suspected suicide is a death"
+    assert "not possible" in suicide.conflict_label.text()
+    key(qtbot, wizard, Qt.Key.Key_1)
+    assert not suicide.radios[0].isChecked()
+    assert "Outcome so far" in suicide.so_far_label.text()
