@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from crag_desktop import __version__
 from crag_desktop.domain.errors import CragError
 from crag_desktop.services.changes import Changes
+from crag_desktop.ui.case_actions import CaseActions
 from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
@@ -31,17 +32,16 @@ APP_NAME = "CRAG Desktop"
 LOG_FILE_NAME = "crag-desktop.log"
 
 # Where each screen lives. A screen module offers `create_screen(context: ScreenContext)`
-# returning a QWidget that implements navigation.Screen; missing modules are skipped, so
-# the navigation list only ever shows screens that exist.
+# returning a QWidget that implements navigation.Screen. The Reports screen arrives with
+# the annual report; until then Reports is not in the list (no placeholder screens).
 SCREEN_MODULES: dict[ScreenKey, str] = {
     ScreenKey.DASHBOARD: "crag_desktop.ui.views.dashboard",
     ScreenKey.REFERRALS: "crag_desktop.ui.views.referrals",
-    ScreenKey.MEETINGS: "crag_desktop.ui.views.meetings",
+    ScreenKey.MEETINGS: "crag_desktop.ui.views.meetings_and_decisions",
     ScreenKey.REVIEWS: "crag_desktop.ui.views.reviews",
     ScreenKey.RECOMMENDATIONS: "crag_desktop.ui.views.recommendations",
     ScreenKey.LEARNING_POINTS: "crag_desktop.ui.views.learning",
     ScreenKey.AGENCIES: "crag_desktop.ui.views.agencies",
-    ScreenKey.REPORTS: "crag_desktop.ui.views.reports",
     ScreenKey.AUDIT_LOG: "crag_desktop.ui.views.audit",
 }
 
@@ -103,26 +103,14 @@ def make_excepthook(*, prompter: Prompter) -> ExceptHook:
     return hook
 
 
-def _load_screen_module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        # Only a screen that does not exist yet is skipped; a broken import inside one is not.
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
 def register_screens(window: MainWindow, context: ScreenContext) -> None:
-    """Plug every screen that exists into the window."""
+    """Plug every screen into the window."""
     for key, module_name in SCREEN_MODULES.items():
-        module = _load_screen_module(module_name)
-        factory = getattr(module, "create_screen", None) if module is not None else None
-        if factory is None:
-            continue
-        widget = factory(context)
-        if isinstance(widget, QWidget):
-            window.add_screen(key, getattr(widget, "title", None), None, widget)
+        module = importlib.import_module(module_name)
+        widget = module.create_screen(context)
+        if not isinstance(widget, QWidget):
+            raise TypeError(f"{module_name}.create_screen did not return a widget")
+        window.add_screen(key, getattr(widget, "title", None), None, widget)
 
 
 def build_main_window(
@@ -152,6 +140,7 @@ def build_main_window(
         status=window.show_status,
     )
     register_screens(window, context)
+    CaseActions(window=window, context=context).wire()
     return window
 
 

@@ -107,6 +107,7 @@ class IdleWatcher(QObject):
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(self.idle)
         # On the application, so input to any window (dialogs included) counts as activity.
+        self._app: QCoreApplication | None = app
         app.installEventFilter(self)
 
     @property
@@ -127,6 +128,14 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         """Stop counting (while locked)."""
         self._timer.stop()
+
+    def detach(self) -> None:
+        """Stop for good: the window is closing, and every event of the application would
+        otherwise still pass through this filter."""
+        self._timer.stop()
+        if self._app is not None:
+            self._app.removeEventFilter(self)
+            self._app = None
 
     def is_active(self) -> bool:
         """Whether the count is running."""

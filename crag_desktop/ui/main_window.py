@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.action_new = self._action(
             "&New database…", lambda: self.switch_database(UnlockMode.CREATE), icon="new",
-            shortcut=QKeySequence.StandardKey.New,
+            # Ctrl+N belongs to "new record" on every list screen.
+            shortcut="Ctrl+Shift+N",
         )  # fmt: skip
         self.action_open = self._action(
             "&Open…", lambda: self.switch_database(UnlockMode.OPEN), icon="open",
@@ -197,6 +198,8 @@ class MainWindow(QMainWindow):
                 self.edit_menu.addAction(next(actions))
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.action_preferences)
+        self.case_menu = bar.addMenu("&Case")
+        self.case_menu.menuAction().setVisible(False)
         self.view_menu = bar.addMenu("&View")
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addAction(self.action_shortcuts)
@@ -310,6 +313,33 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = 5000) -> None:
         """Show a short message in the status bar."""
         self.statusBar().showMessage(message, timeout_ms)
+
+    def add_case_action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        *,
+        shortcut: str | None = None,
+        icon: str | None = None,
+        tooltip: str | None = None,
+    ) -> QAction:
+        """Add a frequent case action (the criteria wizard…) to the Case menu and toolbar."""
+        action = self._action(text, slot, shortcut=shortcut, icon=icon)
+        if tooltip:
+            action.setToolTip(tooltip)
+        action.setEnabled(not self.is_locked and self.current.database is not None)
+        self.case_menu.addAction(action)
+        self.case_menu.menuAction().setVisible(True)
+        self.toolbar.insertAction(self.action_open, action)
+        return action
+
+    def may_close_screens(self) -> bool:
+        """Ask every screen with unsaved typing whether it may go; False if one says no."""
+        for widget in self._screens.values():
+            may_close = getattr(widget, "may_close", None)
+            if callable(may_close) and not may_close():
+                return False
+        return True
 
     def set_import_handler(self, handler: Callable[[], None] | None) -> None:
         """What File > Import runs; the entry is disabled until one is set."""
@@ -485,8 +515,11 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the layout and close the database on the way out."""
+        """Ask about unsaved typing, remember the layout and close the database."""
+        if not self.is_locked and not self.may_close_screens():
+            event.ignore()
+            return
         self.save_layout()
-        self.idle.stop()
+        self.idle.detach()
         self.current.close()
         super().closeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
@@ -16,6 +16,9 @@ from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from crag_desktop.services.database import Database
 
 
 class ScreenKey(enum.IntEnum):
@@ -164,3 +167,32 @@ class NavigationList(QListWidget):
     def _changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is not None:
             self.screen_chosen.emit(ScreenKey(int(current.data(Qt.ItemDataRole.UserRole))))
+
+
+class _OpenDatabase:
+    """Whichever database is open now: services built once keep working after an unlock
+    or a database switch, because each unit of work asks the window's CurrentDatabase."""
+
+    def __init__(self, context: ScreenContext) -> None:
+        self._current = context.current
+
+    def unit_of_work(self) -> Any:
+        """A unit of work on the open database (AppLockedError while locked)."""
+        return self._database().unit_of_work()
+
+    @property
+    def operator(self) -> str:
+        """Who is working."""
+        return self._database().operator
+
+    def _database(self) -> Database:
+        return cast("Database", self._current.require())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database(), name)
+
+
+def open_database(context: ScreenContext) -> Database:
+    """A stand-in for the open Database that follows unlocks and database switches."""
+    # Services take a Database; this proxy offers the same attributes, resolved per call.
+    return cast("Database", _OpenDatabase(context))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import secrets
 import traceback
@@ -45,6 +46,14 @@ def log_internal_error(exc: BaseException, tb: TracebackType | None = None) -> s
     return reference
 
 
+class UnsavedChoice(enum.Enum):
+    """The answer to "Save the changes?" when leaving a form."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
 class Prompter:
     """Asks the user things through standard dialogs; the window passes itself as parent."""
 
@@ -77,6 +86,26 @@ class Prompter:
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def ask_save_discard_cancel(self, question: str) -> UnsavedChoice:
+        """Save, Discard or Cancel; Escape (and closing the box) cancels."""
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(question)
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return UnsavedChoice.SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return UnsavedChoice.DISCARD
+        return UnsavedChoice.CANCEL
 
     def ask_save_path(
         self, title: str, *, directory: Path | None = None, file_filter: str = ""
@@ -142,6 +171,15 @@ class ScriptedPrompter(Prompter):
         if not self._confirm_answers:
             raise AssertionError(f"unexpected question: {question}")
         return self._confirm_answers.popleft()
+
+    def ask_save_discard_cancel(self, question: str) -> UnsavedChoice:
+        """Answered from the confirm queue: True is Save; False then True is Discard;
+        False twice is Cancel."""
+        if self.confirm(question, title="Unsaved changes"):
+            return UnsavedChoice.SAVE
+        if self.confirm(f"Discard? {question}", title="Unsaved changes"):
+            return UnsavedChoice.DISCARD
+        return UnsavedChoice.CANCEL
 
     def ask_save_path(
         self, title: str, *, directory: Path | None = None, file_filter: str = ""

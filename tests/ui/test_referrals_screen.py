@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import RecordNotFound
-from crag_desktop.domain.records import Child, Referral
+from crag_desktop.domain.records import Child, ClockPause, Referral
 from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
@@ -99,6 +99,55 @@ def tab_to(qtbot: QtBot, target: QWidget, limit: int = 40) -> None:
         assert current is not None
         press(qtbot, current, Qt.Key.Key_Tab)
     assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
+
+
+def focused_widget() -> QWidget:
+    widget = focused()
+    assert widget is not None
+    return widget
+
+
+@pytest.fixture
+def recent_referral(screen: ReferralsScreen, records: RecordService) -> str:
+    """A referral under Working Together 2018 (the demo's predate rapid reviews), stored."""
+    changes = records.save_referral(
+        Referral(
+            id="R-2024",
+            reference="CRAG-2024-01",
+            received=dt.date(2024, 3, 4),
+            referring_agency=records.agencies()[0].id,
+            case_name="Child T",
+            incident_date=dt.date(2024, 2, 27),
+            incident_type=IncidentType.SERIOUS_HARM,
+            children=(Child(pseudonym="Child T", sex=Sex.MALE),),
+            summary="",
+            learned_on=dt.date(2024, 2, 28),
+            notified_on=dt.date(2024, 3, 1),
+        )
+    )
+    screen.refresh(changes)
+    return "R-2024"
+
+
+def add_pause_by_keyboard(
+    qtbot: QtBot, screen: ReferralsScreen, clock: str, paused_on: str, reason: str
+) -> None:
+    """From the summary, Tab to "Add pause", press Space and fill the new row by keyboard."""
+    form = screen.form
+    editor = form.pauses_editor
+    form.summary.setFocus()
+    tab_to(qtbot, editor.add_button)
+    press(qtbot, editor.add_button, Qt.Key.Key_Space)
+    row = editor.row_count() - 1
+    assert focused() is editor.cell_widget(row, "clock")
+    type_text(qtbot, focused_widget(), clock)
+    press(qtbot, focused_widget(), Qt.Key.Key_Tab)
+    assert focused() is cast(Any, editor.cell_widget(row, "paused_on")).line_edit
+    type_text(qtbot, focused_widget(), paused_on)
+    press(qtbot, focused_widget(), Qt.Key.Key_Tab)  # resumed on: empty, still paused
+    press(qtbot, focused_widget(), Qt.Key.Key_Tab)
+    assert focused() is editor.cell_widget(row, "reason")
+    type_text(qtbot, focused_widget(), reason)
 
 
 def test_list_shows_every_referral_with_a_count(screen: ReferralsScreen) -> None:
@@ -372,3 +421,80 @@ def test_every_field_has_a_label_and_a_name(screen: ReferralsScreen) -> None:
     cell = form.children_editor
     screen.new_record()
     assert cell.cell_widget(0, "age_years").accessibleName() == "Child 1 age (years)"
+
+
+def test_clock_lines_follow_the_dates_typed(
+    screen: ReferralsScreen, qtbot: QtBot, recent_referral: str
+) -> None:
+    assert screen.open_record(recent_referral)
+    form = screen.form
+    lines = form.clocks_label.text().splitlines()
+    # Notified on 01/03/2024, 2 working days after learning of it on 28/02/2024: in time.
+    assert lines[0] == ("Serious incident notification: met, notified 01/03/2024 (due 06/03/2024)")
+    assert lines[1].startswith("Rapid review: breached")  # 15 working days: 22/03/2024
+    assert "(due 22/03/2024)" in lines[1]
+    form.notified_on.line_edit.selectAll()
+    type_text(qtbot, form.notified_on.line_edit, "01/03/20")
+    qtbot.waitUntil(lambda: "type the notification date as dd/mm/yyyy" in form.clocks_label.text())
+    type_text(qtbot, form.notified_on.line_edit, "16")
+    qtbot.waitUntil(lambda: "(due 22/03/2016)" in form.clocks_label.text())
+    # The incident (27/02/2024) is under Working Together 2018; cleared, the 2016
+    # notification date decides, and rapid reviews did not exist then.
+    form.incident_date.line_edit.setFocus()
+    form.incident_date.line_edit.selectAll()
+    press(qtbot, form.incident_date.line_edit, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "Rapid review: does not apply" in form.clocks_label.text())
+
+
+def test_pausing_the_rapid_review_by_keyboard_is_stored(
+    screen: ReferralsScreen, qtbot: QtBot, records: RecordService, recent_referral: str
+) -> None:
+    assert screen.open_record(recent_referral)
+    form = screen.form
+    add_pause_by_keyboard(qtbot, screen, "Rapid", "05/03/2024", "the criminal trial")
+    assert form.pauses_editor.cell_widget(0, "clock").property("currentText") == "Rapid review"
+    # Recomputed as typed: still paused (no resumption date), so neither breached nor due.
+    rapid = form.clocks_label.text().splitlines()[1]
+    assert rapid.startswith("Rapid review: paused since 05/03/2024 for the criminal trial")
+    press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert records.get_referral(recent_referral).clock_pauses == (
+        ClockPause(
+            clock="rapid_review",
+            paused_on=dt.date(2024, 3, 5),
+            resumed_on=None,
+            reason="the criminal trial",
+        ),
+    )
+    assert not form.is_dirty
+
+    # Resumed a week later: 5 working days held move the due date from 22/03 to 02/04/2024
+    # (Good Friday and Easter Monday are not working days).
+    resumed = cast(Any, form.pauses_editor.cell_widget(0, "resumed_on")).line_edit
+    resumed.setFocus()
+    type_text(qtbot, resumed, "12/03/2024")
+    qtbot.waitUntil(lambda: "extended by 5 working days" in form.clocks_label.text())
+    rapid = form.clocks_label.text().splitlines()[1]
+    assert "due 02/04/2024; extended by 5 working days: paused for the criminal trial" in rapid
+
+
+def test_a_pause_without_a_reason_is_refused_at_the_field(
+    screen: ReferralsScreen, qtbot: QtBot, records: RecordService, recent_referral: str
+) -> None:
+    assert screen.open_record(recent_referral)
+    form = screen.form
+    add_pause_by_keyboard(qtbot, screen, "Serious", "29/02/2024", "")
+    press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    reason = form.pauses_editor.cell_widget(0, "reason")
+    assert form.pauses_editor.error_label.isVisible()
+    assert "Pause 1, reason: must not be blank" in form.pauses_editor.error_label.message
+    assert reason.property("invalid") is True
+    assert focused() is reason
+    assert form.is_dirty
+    assert records.get_referral(recent_referral).clock_pauses == ()
+
+    type_text(qtbot, reason, "inquest")
+    press(qtbot, reason, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not form.pauses_editor.error_label.isVisible()
+    assert [p.reason for p in records.get_referral(recent_referral).clock_pauses] == ["inquest"]

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.clock import ClockKind, ClockStatus, clock_state
 from crag_desktop.domain.records import (
     Child,
     ClockPause,
@@ -96,6 +98,25 @@ def screen(
     made = _make(qtbot, records, lists, drafts, prompter)
     yield made
     made.form.discard_changes()
+
+
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def focused_widget() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def tab_to(qtbot: QtBot, target: QWidget, limit: int = 60) -> None:
+    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
+    for _ in range(limit):
+        if focused() is target:
+            return
+        press(qtbot, focused_widget(), Qt.Key.Key_Tab)
+    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
 
 
 @pytest.fixture
@@ -285,23 +306,83 @@ def test_errors_show_at_their_fields(
 def test_clock_text_against_the_marks() -> None:
     text = review_clock_text(dt.date(2016, 1, 4), None, (), today=dt.date(2016, 12, 1))
     assert "Running for 10 months" in text
-    assert "6-month aim (04/07/2016): missed" in text
-    assert "12-month mark (04/01/2017): 34 days to go" in text
+    assert "6-month completion aim: breached, 150 days overdue (due 04/07/2016)" in text
+    assert "Local sign-off: due 04/07/2017, local aim 04/01/2017 (215 days left)" in text
     done = review_clock_text(
         dt.date(2014, 8, 5), dt.date(2016, 1, 19), (), today=dt.date(2017, 1, 1)
     )
     assert "17 months after commissioning" in done
-    assert "12-month mark (05/08/2015): passed before sign-off" in done
-    assert "18-month mark (05/02/2016): met" in done
+    assert (
+        "Local sign-off: met, signed off 19/01/2016 (due 05/02/2016, local aim 05/08/2015 missed)"
+        in done
+    )
+    assert "LCSPR" not in done  # only an LCSPR has the final report clock
 
 
 def test_clock_shown_in_form(screen: ReviewsScreen, full_review: Review) -> None:
     screen.open_record("V-full")
-    text = screen.form.clock_label.text()
-    assert "6-month aim" in text
-    assert "18-month mark" in text
+    lines = screen.form.clock_label.text().splitlines()
     # The inquest pause held the 6-month clock for 30 days: 04/10/2016 became 03/11/2016.
-    assert "6-month aim (03/11/2016): missed" in text
+    assert (
+        "6-month completion aim: breached, signed off 01/06/2017, 210 days late "
+        "(due 03/11/2016; extended by 30 days: paused for inquest)"
+    ) in lines
+    assert any(line.startswith("Local sign-off: met") for line in lines)
+    # An LCSPR: the final report was due 7 working days before publication on 01/09/2017.
+    assert any(
+        line.startswith("Final LCSPR report to the Panel: was due 22/08/2017") for line in lines
+    )
+    assert screen.form.pauses_editor.row_count() == 1
+
+
+def test_a_long_running_demo_review_shows_its_aim_breached(
+    screen: ReviewsScreen, qtbot: QtBot
+) -> None:
+    # V5 (Young Person N) was commissioned on 04/08/2015 and never signed off; the screen
+    # counts to the real today, so the expectation is computed the same way.
+    assert screen.open_record("V5")
+    state = clock_state(ClockKind.SCR_COMPLETION_AIM, dt.date(2015, 8, 4), today=dt.date.today())
+    assert state.status is ClockStatus.BREACHED
+    overdue = (dt.date.today() - state.due_on).days
+    line = f"6-month completion aim: breached, {overdue:,} days overdue (due 04/02/2016)"
+    assert line in screen.form.clock_label.text().splitlines()
+
+
+def test_pausing_a_review_clock_by_keyboard_moves_its_line(
+    screen: ReviewsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    assert screen.open_record("V5")
+    form = screen.form
+    editor = form.pauses_editor
+    form.published_on.line_edit.setFocus()
+    tab_to(qtbot, editor.add_button)
+    press(qtbot, editor.add_button, Qt.Key.Key_Space)
+    clock = editor.cell_widget(0, "clock")
+    assert isinstance(clock, QComboBox)
+    assert focused() is clock
+    type_text(qtbot, clock, "Local")
+    assert clock.currentData() == "local_sign_off"
+    press(qtbot, clock, Qt.Key.Key_Tab)
+    type_text(qtbot, focused_widget(), "01/09/2015")
+    press(qtbot, focused_widget(), Qt.Key.Key_Tab)
+    type_text(qtbot, focused_widget(), "01/03/2016")
+    press(qtbot, focused_widget(), Qt.Key.Key_Tab)
+    assert focused() is editor.cell_widget(0, "reason")
+    type_text(qtbot, focused_widget(), "the criminal trial")
+    # Recomputed while typing: 182 days held move the 18-month mark from 04/02/2017.
+    qtbot.waitUntil(lambda: "paused for the criminal trial" in form.clock_label.text())
+    assert "extended by 182 days" in form.clock_label.text()
+    press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert records.get_review("V5").clock_pauses == (
+        ClockPause(
+            clock="local_sign_off",
+            paused_on=dt.date(2015, 9, 1),
+            resumed_on=dt.date(2016, 3, 1),
+            reason="the criminal trial",
+        ),
+    )
+    assert not form.is_dirty
 
 
 def test_pounds_are_read_as_typed() -> None:

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.vocabulary import Vocabulary
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.prompts import Prompter, UnsavedChoice
 from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit
 
 __all__ = [
@@ -63,29 +63,9 @@ R = TypeVar("R")
 AUTOSAVE_MS = 5000
 
 
-class UnsavedChoice(enum.Enum):
-    SAVE = "save"
-    DISCARD = "discard"
-    CANCEL = "cancel"
-
-
 def ask_unsaved_changes(prompter: Prompter, what: str) -> UnsavedChoice:
-    """Save, Discard or Cancel for unsaved changes to `what`.
-
-    Uses the prompter's three-way question when it has one; the Prompter of today only asks
-    yes/no, so the fallback asks "Save?" and then, on No, "Discard?" (No to both cancels).
-    """
-    three_way = getattr(prompter, "ask_save_discard_cancel", None)
-    if callable(three_way):
-        answer = three_way(f"Save the changes to {what}?")
-        return UnsavedChoice(getattr(answer, "value", answer))
-    if prompter.confirm(f"Save the changes to {what}?", title="Unsaved changes"):
-        return UnsavedChoice.SAVE
-    if prompter.confirm(
-        f"Discard the changes to {what}? What you typed will be lost.", title="Unsaved changes"
-    ):
-        return UnsavedChoice.DISCARD
-    return UnsavedChoice.CANCEL
+    """Save, Discard or Cancel for unsaved changes to `what`."""
+    return prompter.ask_save_discard_cancel(f"Save the changes to {what}?")
 
 
 # --- small widgets ----------------------------------------------------------------------------
@@ -190,10 +170,11 @@ class CheckList(QListWidget):
 def focus_leaves(widget: QWidget) -> list[QWidget]:
     """The widgets Tab stops at inside `widget`, in order."""
     if isinstance(widget, UkDateEdit):
-        return [widget.line_edit, widget.calendar_button]
-    if isinstance(widget, CollectionEditor):
-        return widget.focus_widgets()
-    return [widget]
+        # The calendar button is no Tab stop (Alt+Down opens the calendar).
+        return [widget.line_edit]
+    leaves = widget.focus_widgets() if isinstance(widget, CollectionEditor) else [widget]
+    # Qt ignores a tab-order link to a widget that takes no focus, breaking the chain there.
+    return [w for w in leaves if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
 
 
 class _Blocked:

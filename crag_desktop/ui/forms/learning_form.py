@@ -147,7 +147,6 @@ class LearningEventForm(RecordForm[LearningEvent]):
         layout.addStretch(1)
         self.set_tab_sequence(
             self.date_edit.line_edit,
-            self.date_edit.calendar_button,
             self.title_edit,
             self.reviews_list,
             self.attendance_spin,

@@ -288,7 +288,6 @@ class MeetingForm(RecordForm[Meeting]):
         layout.addWidget(scroll, 1)
         self.set_tab_sequence(
             self.date_edit.line_edit,
-            self.date_edit.calendar_button,
             self.quorate_combo,
             self.agenda_edit,
             self.attendees_list,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crag_desktop.domain.clock import CLOCK_SPECS, ClockKind, ClockState, ClockStatus, clock_state
+from crag_desktop.domain.criteria import WT2018_IN_FORCE
 from crag_desktop.domain.errors import FieldError
-from crag_desktop.domain.records import Child, CriteriaDecision, Referral
+from crag_desktop.domain.records import Child, ClockPause, CriteriaDecision, Referral
 from crag_desktop.domain.vocabulary import (
     AbuseCategory,
     IncidentType,
     LegalStatus,
     ReferralStatus,
     Sex,
+    Vocabulary,
 )
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
@@ -43,7 +46,21 @@ from crag_desktop.ui.forms.base import (
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date, parse_uk_date
 
-__all__ = ["CHILD_CELLS", "ReferralForm", "child_from_values", "child_values", "read_date"]
+__all__ = [
+    "CHILD_CELLS",
+    "CLOCK_NAMES",
+    "ReferralClock",
+    "ReferralForm",
+    "child_from_values",
+    "child_values",
+    "clock_line",
+    "not_started",
+    "pause_cells",
+    "pause_values",
+    "pauses_from_values",
+    "read_date",
+    "set_pause_rows",
+]
 
 CHILD_CELLS = (
     Cell(name="pseudonym", title="Pseudonym", width=130),
@@ -100,6 +117,160 @@ def child_from_values(values: Mapping[str, object]) -> Child:
     )
 
 
+# --- clocks -----------------------------------------------------------------------------------
+
+#: The short name of each clock in the clock lines and the pauses editor.
+CLOCK_NAMES: dict[ClockKind, str] = {
+    ClockKind.SERIOUS_INCIDENT_NOTIFICATION: "Serious incident notification",
+    ClockKind.RAPID_REVIEW: "Rapid review",
+    ClockKind.SCR_COMPLETION_AIM: "6-month completion aim",
+    ClockKind.LOCAL_SIGN_OFF: "Local sign-off",
+    ClockKind.LCSPR_FINAL_REPORT: "Final LCSPR report to the Panel",
+}
+
+
+class ReferralClock(Vocabulary):
+    """The clocks a referral's pause can hold (the pauses editor's clock choices)."""
+
+    SERIOUS_INCIDENT_NOTIFICATION = ClockKind.SERIOUS_INCIDENT_NOTIFICATION.value
+    RAPID_REVIEW = ClockKind.RAPID_REVIEW.value
+
+    @property
+    def label(self) -> str:
+        """The clock's short name."""
+        return CLOCK_NAMES[ClockKind(self.value)]
+
+
+def pause_cells(clocks: type[Vocabulary]) -> tuple[Cell, ...]:
+    """The pauses editor's columns, offering the clocks in `clocks`."""
+    return (
+        Cell(name="clock", title="Clock", kind=CellKind.CHOICE, vocabulary=clocks, width=230),
+        Cell(name="paused_on", title="Paused on", kind=CellKind.DATE, width=140),
+        Cell(name="resumed_on", title="Resumed on", kind=CellKind.DATE, width=140),
+        Cell(name="reason", title="Reason"),
+    )
+
+
+def pause_values(pause: ClockPause) -> dict[str, object]:
+    """A clock pause as a pauses editor row."""
+    return {
+        "clock": pause.clock,
+        "paused_on": format_uk_date(pause.paused_on),
+        "resumed_on": format_uk_date(pause.resumed_on),
+        "reason": pause.reason,
+    }
+
+
+def set_pause_rows(editor: CollectionEditor, pauses: Iterable[Mapping[str, object]]) -> None:
+    """Show these pause rows; a clock the combo does not offer (imported data) is added to
+    that row's combo, so that saving never silently moves a pause to another clock."""
+    rows = list(pauses)
+    editor.set_rows(rows)
+    for i, values in enumerate(rows):
+        code = values.get("clock")
+        combo = editor.cell_widget(i, "clock")
+        if code and isinstance(combo, QComboBox) and combo.findData(code) < 0:
+            combo.blockSignals(True)
+            combo.addItem(str(code).replace("_", " ").capitalize(), str(code))
+            combo.setCurrentIndex(combo.count() - 1)
+            combo.blockSignals(False)
+
+
+def pauses_from_values(
+    rows: Sequence[Mapping[str, object]], errors: list[FieldError] | None
+) -> tuple[ClockPause, ...]:
+    """The pauses editor's rows as pauses. With `errors`, an unreadable or missing date is
+    reported there; without (recomputing the clock lines while typing), such rows are
+    skipped."""
+    found: list[ClockPause] = []
+    for i, values in enumerate(rows):
+        path = f"clock_pauses[{i}]"
+        problems: list[FieldError] = []
+        paused_on = read_date(values.get("paused_on"), f"{path}.paused_on", problems)
+        resumed_on = read_date(values.get("resumed_on"), f"{path}.resumed_on", problems)
+        if paused_on is None and not problems:
+            problems.append(FieldError(f"{path}.paused_on", "give the date the clock was paused"))
+        if errors is not None:
+            errors.extend(problems)
+        if paused_on is None or problems:
+            continue
+        found.append(
+            ClockPause(
+                clock=str(values.get("clock") or ""),
+                paused_on=paused_on,
+                resumed_on=resumed_on,
+                reason=str(values.get("reason") or "").strip(),
+            )
+        )
+    return tuple(found)
+
+
+def not_started(start: str, unreadable: bool) -> str:
+    """Why a clock shows no due date: its start date is missing, or is not a date yet."""
+    if unreadable:
+        return f"not started: type {start} as dd/mm/yyyy."
+    return f"not started: starts when {start} is given."
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def clock_line(
+    state: ClockState, pauses: Iterable[ClockPause], *, today: dt.date, done: str = "done"
+) -> str:
+    """One clock in words, status first and never by colour: "Rapid review: due 14/03/2024
+    (extended by 5 working days: paused for the criminal trial; 3 working days left)".
+    `done` is what completing it is called ("notified", "signed off")."""
+    spec = CLOCK_SPECS[state.kind]
+    name = CLOCK_NAMES[state.kind]
+    own = [p for p in pauses if p.clock == state.kind.value] if spec.pausable else []
+    aim = ""
+    if state.aim_on is not None:
+        aim = f"local aim {format_uk_date(state.aim_on)}"
+        if (state.completed_on or today) > state.aim_on:
+            aim += " missed"
+    due = f"due {format_uk_date(state.due_on)}" + (f", {aim}" if aim else "")
+    unit = "working day" if spec.working_days else "day"
+    reasons = "; ".join(dict.fromkeys(p.reason for p in own if p.reason))
+    extension = ""
+    if state.paused_days:
+        extension = f"extended by {_plural(state.paused_days, unit)}"
+        extension += f": paused for {reasons}" if reasons else ""
+    reference = state.completed_on or today
+    if spec.working_days:
+        late = _plural(-state.working_days_remaining, "working day")
+        left = _plural(state.working_days_remaining, "working day")
+    else:
+        # Month clocks are late by months: calendar days read better than working days.
+        late = _plural((reference - state.due_on).days, "day")
+        left = _plural((state.due_on - reference).days, "day")
+    after = f"; {extension}" if extension else ""
+    status = state.status
+    if status is ClockStatus.MET:
+        assert state.completed_on is not None
+        return f"{name}: met, {done} {format_uk_date(state.completed_on)} ({due}{after})"
+    if status is ClockStatus.BREACHED:
+        if state.completed_on is not None:
+            text = f"breached, {done} {format_uk_date(state.completed_on)}, {late} late"
+        else:
+            text = f"breached, {late} overdue"
+        return f"{name}: {text} ({due}{after})"
+    if status is ClockStatus.PAUSED:
+        running = [
+            p
+            for p in own
+            if p.paused_on <= today and (p.resumed_on is None or today < p.resumed_on)
+        ]
+        since = min((p.paused_on for p in running), default=today)
+        why = "; ".join(dict.fromkeys(p.reason for p in running if p.reason))
+        text = f"paused since {format_uk_date(since)}" + (f" for {why}" if why else "")
+        due = f"due {format_uk_date(state.due_on)} if it resumed tomorrow"
+        return f"{name}: {text} ({due}{'; ' + aim if aim else ''})"
+    parts = [p for p in (extension, "due today" if left.startswith("0 ") else f"{left} left") if p]
+    return f"{name}: {due} ({'; '.join(parts)})"
+
+
 def _describe_decision(decision: CriteriaDecision | None) -> str:
     if decision is None:
         return "No decision recorded yet. Use the criteria wizard at the meeting."
@@ -130,6 +301,8 @@ class ReferralForm(RecordForm[Referral]):
 
     #: The user asked to run the criteria wizard for the referral with this id.
     criteria_wizard_requested = Signal(str)
+    #: The user asked to print the decision record of the referral with this id.
+    decision_record_requested = Signal(str)
 
     def __init__(
         self,
@@ -165,12 +338,21 @@ class ReferralForm(RecordForm[Referral]):
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(110)
         self.children_editor = CollectionEditor(cells=CHILD_CELLS, noun="child")
+        self.clocks_label = QLabel()
+        self.clocks_label.setWordWrap(True)
+        self.clocks_label.setAccessibleName("Clocks")
+        self.clocks_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pauses_editor = CollectionEditor(cells=pause_cells(ReferralClock), noun="pause")
         self.decision_label = QLabel()
         self.decision_label.setWordWrap(True)
         self.decision_label.setAccessibleName("Criteria decision")
         self.wizard_button = QPushButton("Open criteria wizard…")
         self.wizard_button.setAccessibleName("Open criteria wizard")
         self.wizard_button.clicked.connect(self._wizard)
+        self.print_button = QPushButton("Print decision record…")
+        self.print_button.setAccessibleName("Print decision record")
+        self.print_button.setToolTip("The decision record as a PDF marked OFFICIAL-SENSITIVE")
+        self.print_button.clicked.connect(self._print)
 
         row = self.add_field
         rows = {
@@ -217,8 +399,18 @@ class ReferralForm(RecordForm[Referral]):
             ),
             "summary": row("summary", FieldRow(label="Su&mmary:", field=self.summary)),
             "children": row("children", FieldRow(label="C&hildren:", field=self.children_editor)),
+            "clock_pauses": row(
+                "clock_pauses",
+                FieldRow(
+                    label="Clock pa&uses:",
+                    field=self.pauses_editor,
+                    hint="A pause holds a clock while, say, a criminal trial runs. Leave "
+                    "“Resumed on” empty while the clock is still paused; a reason is required.",
+                ),
+            ),
         }
         self.add_collection("children", self.children_editor)
+        self.add_collection("clock_pauses", self.pauses_editor)
         self.watch(
             self.reference,
             self.received,
@@ -234,12 +426,19 @@ class ReferralForm(RecordForm[Referral]):
             self.summary,
         )
         self.received.value_changed.connect(self._suggest_reference)
+        # The clock lines follow the typing: the start dates, the incident date (which decides
+        # whether the rapid review applies) and the pauses.
+        for date_edit in (self.incident_date, self.learned_on, self.notified_on):
+            date_edit.line_edit.textChanged.connect(self._update_clocks)
+        self.pauses_editor.changed.connect(self._update_clocks)
+        self.pauses_editor.rows_changed.connect(self._update_clocks)
 
         decision_box = QWidget()
         decision_layout = QHBoxLayout(decision_box)
         decision_layout.setContentsMargins(0, 0, 0, 0)
         decision_layout.addWidget(self.decision_label, 1)
         decision_layout.addWidget(self.wizard_button)
+        decision_layout.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)
@@ -265,6 +464,7 @@ class ReferralForm(RecordForm[Referral]):
                 ],
             )
         )
+        layout.addWidget(section("Clocks", [[self.clocks_label], [rows["clock_pauses"]]]))
         layout.addWidget(section("Children", [[rows["children"]]]))
         layout.addWidget(section("Criteria decision", [[decision_box]]))
         layout.addStretch(1)
@@ -281,8 +481,10 @@ class ReferralForm(RecordForm[Referral]):
             self.notified_on,
             self.notification_reference,
             self.summary,
+            self.pauses_editor,
             self.children_editor,
             self.wizard_button,
+            self.print_button,
         )
         self._load_agencies()
         self._with_loading(lambda: self._load(None))
@@ -330,6 +532,7 @@ class ReferralForm(RecordForm[Referral]):
             self.summary.setPlainText("")
             # A referral has at least one child: start with a row to fill in.
             self.children_editor.set_rows([{}] if self.record_id is not None else [])
+            set_pause_rows(self.pauses_editor, [])
             if self.record_id is not None:
                 self._suggest_reference(today)
         else:
@@ -347,10 +550,13 @@ class ReferralForm(RecordForm[Referral]):
             self.notification_reference.setText(record.notification_reference or "")
             self.summary.setPlainText(record.summary)
             self.children_editor.set_rows(child_values(c) for c in record.children)
+            set_pause_rows(self.pauses_editor, [pause_values(p) for p in record.clock_pauses])
+        self._update_clocks()
         self.decision_label.setText(
             _describe_decision(record.decision if record is not None else None)
         )
         self.wizard_button.setEnabled(record is not None)
+        self.print_button.setEnabled(record is not None and record.decision is not None)
 
     def _build_record(self, errors: list[FieldError]) -> Referral | None:
         received = read_date(self.received.line_edit.text(), "received", errors)
@@ -359,6 +565,7 @@ class ReferralForm(RecordForm[Referral]):
         incident_date = read_date(self.incident_date.line_edit.text(), "incident_date", errors)
         learned_on = read_date(self.learned_on.line_edit.text(), "learned_on", errors)
         notified_on = read_date(self.notified_on.line_edit.text(), "notified_on", errors)
+        pauses = pauses_from_values(self.pauses_editor.rows(), errors)
         agency = combo_code(self.referring_agency)
         if agency is None:
             errors.append(FieldError("referring_agency", "choose the referring agency"))
@@ -386,7 +593,7 @@ class ReferralForm(RecordForm[Referral]):
             learned_on=learned_on,
             notified_on=notified_on,
             notification_reference=notification_reference or None,
-            clock_pauses=original.clock_pauses if original is not None else (),
+            clock_pauses=pauses,
         )
 
     def payload(self) -> dict[str, object]:
@@ -405,6 +612,7 @@ class ReferralForm(RecordForm[Referral]):
             "notification_reference": self.notification_reference.text(),
             "summary": self.summary.toPlainText(),
             "children": self.children_editor.rows(),
+            "clock_pauses": self.pauses_editor.rows(),
         }
 
     def _restore_payload(self, payload: Mapping[str, object]) -> None:
@@ -432,6 +640,12 @@ class ReferralForm(RecordForm[Referral]):
         self.children_editor.set_rows(
             [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
         )
+        pauses = payload.get("clock_pauses")
+        set_pause_rows(
+            self.pauses_editor,
+            [p for p in pauses if isinstance(p, dict)] if isinstance(pauses, list) else [],
+        )
+        self._update_clocks()
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -444,6 +658,70 @@ class ReferralForm(RecordForm[Referral]):
             return
         self._suggested = self._records.suggest_referral_reference(received)
         self.reference.setText(self._suggested)
+
+    def clock_lines(self) -> list[str]:
+        """The referral's clocks in words, one line each, from what is typed now."""
+        today = self._today or dt.date.today()
+        pauses = pauses_from_values(self.pauses_editor.rows(), None)
+        dates: dict[str, dt.date | None] = {}
+        unreadable: set[str] = set()
+        for key, edit in (
+            ("incident", self.incident_date),
+            ("learned", self.learned_on),
+            ("notified", self.notified_on),
+        ):
+            try:
+                dates[key] = edit.value()
+            except ValueError:
+                dates[key] = None
+                unreadable.add(key)
+        decision = self._original.decision if self._original is not None else None
+        notification = CLOCK_NAMES[ClockKind.SERIOUS_INCIDENT_NOTIFICATION]
+        rapid = CLOCK_NAMES[ClockKind.RAPID_REVIEW]
+        lines: list[str] = []
+
+        learned = dates["learned"]
+        if learned is None:
+            start = "the date the local authority learned of it"
+            lines.append(f"{notification}: {not_started(start, 'learned' in unreadable)}")
+        else:
+            state = clock_state(
+                ClockKind.SERIOUS_INCIDENT_NOTIFICATION,
+                learned,
+                pauses=pauses,
+                completed_on=dates["notified"],
+                today=today,
+            )
+            lines.append(clock_line(state, pauses, today=today, done="notified"))
+
+        notified = dates["notified"]
+        if notified is None:
+            lines.append(
+                f"{rapid}: {not_started('the notification date', 'notified' in unreadable)}"
+            )
+        elif (dates["incident"] or notified) < WT2018_IN_FORCE:
+            # As on the dashboard: rapid reviews came in with Working Together 2018.
+            lines.append(
+                f"{rapid}: does not apply (before Working Together 2018, in force "
+                f"{format_uk_date(WT2018_IN_FORCE)})."
+            )
+        else:
+            state = clock_state(
+                ClockKind.RAPID_REVIEW,
+                notified,
+                pauses=pauses,
+                completed_on=decision.decided_on if decision is not None else None,
+                today=today,
+            )
+            lines.append(clock_line(state, pauses, today=today, done="decided"))
+        return lines
+
+    def _update_clocks(self, *_args: object) -> None:
+        self.clocks_label.setText("\n".join(self.clock_lines()))
+
+    def _print(self) -> None:
+        if self.record_id is not None and not self.is_new:
+            self.decision_record_requested.emit(self.record_id)
 
     def _wizard(self) -> None:
         if self.record_id is not None and not self.is_new:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from crag_desktop.domain.clock import ClockKind, ClockStatus, add_months, clock_state
+from crag_desktop.domain.clock import ClockKind, ClockStatus, clock_state
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.records import (
     ClockPause,
@@ -26,6 +26,7 @@ from crag_desktop.domain.vocabulary import (
     ReviewStatus,
     ReviewType,
     Theme,
+    Vocabulary,
 )
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
@@ -43,14 +44,28 @@ from crag_desktop.ui.forms.base import (
 )
 from crag_desktop.ui.forms.referral_form import (
     CHILD_CELLS,
+    CLOCK_NAMES,
     child_from_values,
     child_values,
+    clock_line,
+    not_started,
+    pause_cells,
+    pause_values,
+    pauses_from_values,
     read_date,
+    set_pause_rows,
 )
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
 
-__all__ = ["FAMILY_CELLS", "PROCESS_CELLS", "ReviewForm", "parse_pounds", "review_clock_text"]
+__all__ = [
+    "FAMILY_CELLS",
+    "PROCESS_CELLS",
+    "ReviewClock",
+    "ReviewForm",
+    "parse_pounds",
+    "review_clock_text",
+]
 
 PROCESS_CELLS = (
     Cell(
@@ -102,57 +117,79 @@ def _format_pounds(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,.2f}"
 
 
+class ReviewClock(Vocabulary):
+    """The clocks a review's pause can hold (the LCSPR final report counts back from
+    publication, so it cannot be paused)."""
+
+    SCR_COMPLETION_AIM = ClockKind.SCR_COMPLETION_AIM.value
+    LOCAL_SIGN_OFF = ClockKind.LOCAL_SIGN_OFF.value
+
+    @property
+    def label(self) -> str:
+        """The clock's short name."""
+        return CLOCK_NAMES[ClockKind(self.value)]
+
+
 def review_clock_text(
     commissioned: dt.date | None,
     signed_off: dt.date | None,
     pauses: Iterable[ClockPause],
     *,
     today: dt.date,
+    review_type: ReviewType | None = None,
+    published_on: dt.date | None = None,
 ) -> str:
-    """The review's time against the 6-month aim and the 12- and 18-month marks, in words."""
-    if commissioned is None:
-        return "The clock starts when the commissioning date is given."
-    pauses = tuple(pauses)
-    end = signed_off or today
-    months = (end.year - commissioned.year) * 12 + end.month - commissioned.month
-    if end.day < commissioned.day:
-        months -= 1
+    """The review's clocks in words, one line each: time since commissioning, the 6-month
+    completion aim, local sign-off (12-month aim, 18 months at most) and, for an LCSPR, the
+    final report due 7 working days before publication."""
     lines = []
-    if signed_off is not None:
-        lines.append(
-            f"Signed off {format_uk_date(signed_off)}, {months} months after commissioning "
-            f"({format_uk_date(commissioned)})."
-        )
+    if commissioned is None:
+        aim = CLOCK_NAMES[ClockKind.SCR_COMPLETION_AIM]
+        sign_off = CLOCK_NAMES[ClockKind.LOCAL_SIGN_OFF]
+        lines.append(f"{aim}: {not_started('the commissioning date', False)}")
+        lines.append(f"{sign_off}: {not_started('the commissioning date', False)}")
     else:
-        lines.append(f"Running for {months} months since {format_uk_date(commissioned)}.")
-    aim = clock_state(
-        ClockKind.SCR_COMPLETION_AIM,
-        commissioned,
-        pauses=pauses,
-        completed_on=signed_off,
-        today=today,
-    )
-    lines.append(f"6-month aim ({format_uk_date(aim.due_on)}): {_status_words(aim.status)}.")
-    for mark in (12, 18):
-        due = add_months(commissioned, mark)
+        pauses = tuple(pauses)
+        end = signed_off or today
+        months = (end.year - commissioned.year) * 12 + end.month - commissioned.month
+        if end.day < commissioned.day:
+            months -= 1
         if signed_off is not None:
-            words = "met" if signed_off <= due else "passed before sign-off"
-        elif today > due:
-            words = "passed, not yet signed off"
+            lines.append(
+                f"Signed off {format_uk_date(signed_off)}, {months} months after commissioning "
+                f"({format_uk_date(commissioned)})."
+            )
         else:
-            words = f"{(due - today).days} days to go"
-        lines.append(f"{mark}-month mark ({format_uk_date(due)}): {words}.")
+            lines.append(f"Running for {months} months since {format_uk_date(commissioned)}.")
+        for kind in (ClockKind.SCR_COMPLETION_AIM, ClockKind.LOCAL_SIGN_OFF):
+            state = clock_state(
+                kind, commissioned, pauses=pauses, completed_on=signed_off, today=today
+            )
+            lines.append(clock_line(state, pauses, today=today, done="signed off"))
+    if review_type is ReviewType.LCSPR:
+        lines.append(_final_report_line(published_on, today))
     return "\n".join(lines)
 
 
-def _status_words(status: ClockStatus) -> str:
-    return {
-        ClockStatus.MET: "met",
-        ClockStatus.BREACHED: "missed",
-        ClockStatus.DUE: "running",
-        ClockStatus.PAUSED: "paused for a parallel process",
-        ClockStatus.EXTENDED: "running, extended for pauses",
-    }[status]
+def _final_report_line(published_on: dt.date | None, today: dt.date) -> str:
+    name = CLOCK_NAMES[ClockKind.LCSPR_FINAL_REPORT]
+    if published_on is None:
+        start = "the publication date"
+        return f"{name}: due 7 working days before publication; {not_started(start, False)}"
+    state = clock_state(ClockKind.LCSPR_FINAL_REPORT, published_on, today=today)
+    due = format_uk_date(state.due_on)
+    if state.status is ClockStatus.BREACHED:
+        # The form does not record when the report went, so a passed date is not a breach.
+        return (
+            f"{name}: was due {due}, 7 working days before publication on "
+            f"{format_uk_date(published_on)} (when it was sent is not recorded here)"
+        )
+    left = state.working_days_remaining
+    when = "today" if left == 0 else f"{left:,} working day{'' if left == 1 else 's'} left"
+    return (
+        f"{name}: due {due} (7 working days before publication on "
+        f"{format_uk_date(published_on)}; {when})"
+    )
 
 
 def _texts(payload: Mapping[str, object], key: str) -> list[str]:
@@ -204,13 +241,14 @@ class ReviewForm(RecordForm[Review]):
         self.cost.setPlaceholderText("£ pounds and pence")
         self.clock_label = QLabel()
         self.clock_label.setWordWrap(True)
-        self.clock_label.setAccessibleName("Review clock")
+        self.clock_label.setAccessibleName("Clocks")
         self.clock_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.children_editor = CollectionEditor(cells=CHILD_CELLS, noun="child")
         self.themes = CheckList()
         self.themes.set_items((t.value, t.label) for t in Theme)
         self.processes_editor = CollectionEditor(cells=PROCESS_CELLS, noun="parallel process")
         self.family_editor = CollectionEditor(cells=FAMILY_CELLS, noun="family contribution")
+        self.pauses_editor = CollectionEditor(cells=pause_cells(ReviewClock), noun="pause")
         self.learning_points = CheckList()
         self.summary_published_on = UkDateEdit(accessible_name="Learning summary published on")
         self.summary_link = QLineEdit()
@@ -261,6 +299,16 @@ class ReviewForm(RecordForm[Review]):
                 "family_contributions",
                 FieldRow(label="Family contributions:", field=self.family_editor),
             ),
+            "clock_pauses": row(
+                "clock_pauses",
+                FieldRow(
+                    label="Clock pa&uses:",
+                    field=self.pauses_editor,
+                    hint="A pause holds a clock while, say, a criminal trial or inquest runs. "
+                    "Leave “Resumed on” empty while the clock is still paused; a reason is "
+                    "required.",
+                ),
+            ),
             "learning_points": row(
                 "learning_points",
                 FieldRow(label="Common learning &points:", field=self.learning_points),
@@ -277,6 +325,7 @@ class ReviewForm(RecordForm[Review]):
         self.add_collection("children", self.children_editor)
         self.add_collection("parallel_processes", self.processes_editor)
         self.add_collection("family_contributions", self.family_editor)
+        self.add_collection("clock_pauses", self.pauses_editor)
         self.watch(
             self.title_edit,
             self.referral,
@@ -296,8 +345,13 @@ class ReviewForm(RecordForm[Review]):
             self.summary_link,
         )
         self.referral.editingFinished.connect(self._show_referral)
-        for date_edit in (self.commissioned_on, self.signed_off_on):
-            date_edit.value_changed.connect(lambda _value: self._update_clock())
+        # The clock lines follow the typing: the dates they count from or stop at, the type
+        # (an LCSPR has one more clock) and the pauses.
+        for date_edit in (self.commissioned_on, self.signed_off_on, self.published_on):
+            date_edit.line_edit.textChanged.connect(self._update_clock)
+        self.type.currentIndexChanged.connect(self._update_clock)
+        self.pauses_editor.changed.connect(self._update_clock)
+        self.pauses_editor.rows_changed.connect(self._update_clock)
 
         referral_box = QWidget()
         referral_layout = QVBoxLayout(referral_box)
@@ -325,10 +379,10 @@ class ReviewForm(RecordForm[Review]):
                     [f["commissioned_on"], f["tor_agreed_on"]],
                     [f["draft_on"], f["signed_off_on"]],
                     [f["published_on"]],
-                    [self.clock_label],
                 ],
             )
         )
+        layout.addWidget(section("Clocks", [[self.clock_label], [f["clock_pauses"]]]))
         layout.addWidget(section("Subjects", [[f["children"]], [f["themes"]]]))
         layout.addWidget(
             section(
@@ -359,6 +413,7 @@ class ReviewForm(RecordForm[Review]):
             self.draft_on,
             self.signed_off_on,
             self.published_on,
+            self.pauses_editor,
             self.children_editor,
             self.themes,
             self.processes_editor,
@@ -410,6 +465,7 @@ class ReviewForm(RecordForm[Review]):
             self.themes.set_checked(())
             self.processes_editor.set_rows([])
             self.family_editor.set_rows([])
+            set_pause_rows(self.pauses_editor, [])
             self.learning_points.set_checked(())
             self.summary_published_on.set_value(None)
             self.summary_link.setText("")
@@ -447,6 +503,7 @@ class ReviewForm(RecordForm[Review]):
                 }
                 for c in record.family_contributions
             )
+            set_pause_rows(self.pauses_editor, [pause_values(p) for p in record.clock_pauses])
             self.learning_points.set_checked(record.learning_points)
             summary = record.learning_summary
             self.summary_published_on.set_value(summary.published_on if summary else None)
@@ -501,6 +558,7 @@ class ReviewForm(RecordForm[Review]):
                     saw_report_before_publication=bool(values["saw_report_before_publication"]),
                 )
             )
+        pauses = pauses_from_values(self.pauses_editor.rows(), errors)
         summary_on = date_of(self.summary_published_on, "learning_summary.published_on")
         link = self.summary_link.text().strip()
         summary = (
@@ -512,7 +570,6 @@ class ReviewForm(RecordForm[Review]):
             return None
         assert self.record_id is not None
         referral = self.referral.text().strip()
-        original = self._original
         return Review(
             id=self.record_id,
             referral=referral or None,
@@ -533,7 +590,7 @@ class ReviewForm(RecordForm[Review]):
             learning_points=tuple(self.learning_points.checked()),
             learning_summary=summary,
             draft_on=draft,
-            clock_pauses=original.clock_pauses if original is not None else (),
+            clock_pauses=pauses,
         )
 
     def payload(self) -> dict[str, object]:
@@ -555,6 +612,7 @@ class ReviewForm(RecordForm[Review]):
             "themes": self.themes.checked(),
             "parallel_processes": self.processes_editor.rows(),
             "family_contributions": self.family_editor.rows(),
+            "clock_pauses": self.pauses_editor.rows(),
             "learning_points": self.learning_points.checked(),
             "learning_summary_published_on": self.summary_published_on.line_edit.text(),
             "learning_summary_link": self.summary_link.text(),
@@ -581,6 +639,7 @@ class ReviewForm(RecordForm[Review]):
         self.themes.set_checked(_texts(payload, "themes"))
         self.processes_editor.set_rows(_rows(payload, "parallel_processes"))
         self.family_editor.set_rows(_rows(payload, "family_contributions"))
+        set_pause_rows(self.pauses_editor, _rows(payload, "clock_pauses"))
         self.learning_points.set_checked(_texts(payload, "learning_points"))
         self.summary_published_on.line_edit.setText(text("learning_summary_published_on"))
         self.summary_link.setText(text("learning_summary_link"))
@@ -601,14 +660,25 @@ class ReviewForm(RecordForm[Review]):
             return
         self.referral_label.setText(f"{referral.reference}: {referral.case_name}")
 
-    def _update_clock(self) -> None:
-        try:
-            commissioned = self.commissioned_on.value()
-            signed_off = self.signed_off_on.value()
-        except ValueError:
-            return
-        pauses = self._original.clock_pauses if self._original is not None else ()
-        self.clock_label.setText(
-            "Review clock:\n"
-            + review_clock_text(commissioned, signed_off, pauses, today=self._now())
+    def _update_clock(self, *_args: object) -> None:
+        self.clock_label.setText(self.clock_text())
+
+    def clock_text(self) -> str:
+        """The review's clocks in words, one line each, from what is typed now."""
+
+        def typed(edit: UkDateEdit) -> dt.date | None:
+            try:
+                return edit.value()
+            except ValueError:
+                # Half-typed: counted as not given until it reads as a date.
+                return None
+
+        review_type = combo_code(self.type)
+        return review_clock_text(
+            typed(self.commissioned_on),
+            typed(self.signed_off_on),
+            pauses_from_values(self.pauses_editor.rows(), None),
+            today=self._now(),
+            review_type=ReviewType(review_type) if review_type is not None else None,
+            published_on=typed(self.published_on),
         )

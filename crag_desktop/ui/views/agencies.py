@@ -17,11 +17,10 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.agency_form import AgencyForm
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.member_form import MemberForm
-from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.agencies import AgencyLines, AgencyQuery, AgencyRow, AgencyTableModel
 from crag_desktop.ui.qt_models.members import MemberLines, MemberQuery, MemberRow, MemberTableModel
-from crag_desktop.ui.views.dashboard import open_database
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
 
 __all__ = [

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError
 from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
 from crag_desktop.services.changes import Changes
-from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.audit import (
     RECORD_TYPES,
@@ -37,7 +37,6 @@ from crag_desktop.ui.qt_models.audit import (
     change_lines,
     record_type_text,
 )
-from crag_desktop.ui.views.dashboard import open_database
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]

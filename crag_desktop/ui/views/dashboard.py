@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -34,7 +33,6 @@ from crag_desktop.services.dashboard import (
     DashboardService,
     ReviewMark,
 )
-from crag_desktop.services.database import Database
 from crag_desktop.services.lists import (
     RecommendationList,
     RecommendationQuery,
@@ -44,7 +42,7 @@ from crag_desktop.services.lists import (
     ReviewList,
     ReviewQuery,
 )
-from crag_desktop.ui.navigation import ScreenContext, ScreenKey
+from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.prompts import Prompter
 
 __all__ = [
@@ -53,7 +51,6 @@ __all__ = [
     "FigureTile",
     "clock_sentence",
     "create_dashboard_screen",
-    "open_database",
 ]
 
 #: How many records a tile names under its figure; the list behind it has them all.
@@ -457,32 +454,3 @@ def create_screen(context: ScreenContext) -> DashboardScreen:
         recommendations=RecommendationList(db=db),
         prompter=context.prompter,
     )
-
-
-class _OpenDatabase:
-    """Whichever database is open now: services built once keep working after an unlock
-    or a database switch, because each unit of work asks the window's CurrentDatabase."""
-
-    def __init__(self, context: ScreenContext) -> None:
-        self._current = context.current
-
-    def unit_of_work(self) -> Any:
-        """A unit of work on the open database (AppLockedError while locked)."""
-        return self._database().unit_of_work()
-
-    @property
-    def operator(self) -> str:
-        """Who is working."""
-        return self._database().operator
-
-    def _database(self) -> Database:
-        return cast(Database, self._current.require())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._database(), name)
-
-
-def open_database(context: ScreenContext) -> Database:
-    """A stand-in for the open Database that follows unlocks and database switches."""
-    # Services take a Database; this proxy offers the same attributes, resolved per call.
-    return cast(Database, _OpenDatabase(context))

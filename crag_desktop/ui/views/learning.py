@@ -14,7 +14,7 @@ from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.learning_form import LearningEventForm, LearningPointForm
-from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.learning import (
     LearningEventLines,
@@ -29,7 +29,6 @@ from crag_desktop.ui.qt_models.learning import (
     learning_point_usage,
 )
 from crag_desktop.ui.views.agencies import TabbedScreen
-from crag_desktop.ui.views.dashboard import open_database
 from crag_desktop.ui.views.list_screen import ListScreen
 
 __all__ = [

@@ -12,10 +12,9 @@ from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow, R
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.meeting_form import MeetingForm
-from crag_desktop.ui.navigation import ScreenContext
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.meetings import MeetingTableModel
-from crag_desktop.ui.views.dashboard import open_database
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
 
 __all__ = ["MeetingsScreen", "create_meetings_screen", "create_screen"]

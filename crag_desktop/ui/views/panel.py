@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,9 @@ TITLE = "National Panel"
 
 class PanelScreen(QWidget):
     """Decisions awaiting the National Panel's response, and the form to record it."""
+
+    #: A Panel response was stored; the main window passes it on to the other screens.
+    changed = Signal(object)
 
     def __init__(
         self,
@@ -114,14 +117,12 @@ class PanelScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.form)
-        # Explicit, once everything is in this window: the date edits' own parts come
-        # between the fields.
+        # Explicit, once everything is in this window; a date edit's calendar button is no
+        # Tab stop (Alt+Down opens the calendar).
         QWidget.setTabOrder(self.table, self.sent_on.line_edit)
-        QWidget.setTabOrder(self.sent_on.line_edit, self.sent_on.calendar_button)
-        QWidget.setTabOrder(self.sent_on.calendar_button, self.response)
+        QWidget.setTabOrder(self.sent_on.line_edit, self.response)
         QWidget.setTabOrder(self.response, self.responded_on.line_edit)
-        QWidget.setTabOrder(self.responded_on.line_edit, self.responded_on.calendar_button)
-        QWidget.setTabOrder(self.responded_on.calendar_button, self.board_reply)
+        QWidget.setTabOrder(self.responded_on.line_edit, self.board_reply)
         QWidget.setTabOrder(self.board_reply, self.save_button)
 
         self._selected_id: str | None = None
@@ -186,6 +187,7 @@ class PanelScreen(QWidget):
             self._prompter.error("The Panel loop was not saved", str(error))
             return
         self.refresh(changes)
+        self.changed.emit(changes)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

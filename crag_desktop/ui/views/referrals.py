@@ -15,6 +15,7 @@ from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.referral_form import ReferralForm
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
@@ -55,6 +56,8 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
 
     #: Run the criteria wizard for this referral id (the app opens the wizard).
     criteria_wizard_requested = Signal(str)
+    #: Print the decision record of this referral id (the app asks where and writes it).
+    decision_record_requested = Signal(str)
 
     def __init__(
         self,
@@ -85,6 +88,7 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         )
         self.form: ReferralForm = form
         form.criteria_wizard_requested.connect(self.criteria_wizard_requested)
+        form.decision_record_requested.connect(self.decision_record_requested)
         for column, width in (
             (ReferralTableModel.Column.REFERENCE, 130),
             (ReferralTableModel.Column.RECEIVED, 95),
@@ -138,3 +142,16 @@ def create_referrals_screen(
         search_delay_ms=search_delay_ms,
         parent=parent,
     )
+
+
+def create_screen(context: ScreenContext) -> ReferralsScreen:
+    """The screen for app.py, over whichever database is open."""
+    db = open_database(context)
+    screen = create_referrals_screen(
+        records=RecordService(db=db),
+        lists=ReferralList(db=db),
+        drafts=DraftService(db=db),
+        prompter=context.prompter,
+    )
+    screen.changed.connect(context.changed)
+    return screen

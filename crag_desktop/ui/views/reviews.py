@@ -14,6 +14,7 @@ from crag_desktop.services.lists import ReviewList, ReviewQuery, ReviewRow
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.review_form import ReviewForm
+from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.reviews import ReviewTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
@@ -122,3 +123,16 @@ def create_reviews_screen(
         search_delay_ms=search_delay_ms,
         parent=parent,
     )
+
+
+def create_screen(context: ScreenContext) -> ReviewsScreen:
+    """The screen for app.py, over whichever database is open."""
+    db = open_database(context)
+    screen = create_reviews_screen(
+        records=RecordService(db=db),
+        lists=ReviewList(db=db),
+        drafts=DraftService(db=db),
+        prompter=context.prompter,
+    )
+    screen.changed.connect(context.changed)
+    return screen

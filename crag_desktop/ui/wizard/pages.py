@@ -146,13 +146,9 @@ def _buddy(widget: QWidget) -> QWidget:
 
 
 def _tab_chain(*widgets: QWidget) -> None:
-    """Set the Tab order explicitly, a date edit counting as its text and calendar button."""
-    flat: list[QWidget] = []
-    for widget in widgets:
-        if isinstance(widget, UkDateEdit):
-            flat += [widget.line_edit, widget.calendar_button]
-        else:
-            flat.append(widget)
+    """Set the Tab order explicitly, a date edit counting as its text (its calendar button
+    is no Tab stop: Alt+Down opens the calendar)."""
+    flat = [_buddy(widget) for widget in widgets]
     for first, second in itertools.pairwise(flat):
         QWidget.setTabOrder(first, second)
 

@@ -1,0 +1,193 @@
+"""What joins the screens together: the criteria wizard, printing, import and export.
+
+The screens only emit what the user asked for (open this filtered list, run the wizard for
+this referral, print its decision record); this object carries it out, so that no screen
+needs to know about another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+
+from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.decision_records import write_decision_record
+from crag_desktop.services.decisions import DecisionService
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.interchange import export_file, import_document, read_document_file
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.main_window import MainWindow
+from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
+from crag_desktop.ui.tasks import TaskContext
+from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+
+#: How many import problems a message box lists before it says how many more there are.
+SHOWN_PROBLEMS = 15
+
+
+class ImportRefused(CragError):
+    """An import that found problems, with the first of them in the message."""
+
+    def __init__(self, failure: ValidationFailed) -> None:
+        lines = [str(e) for e in failure.errors[:SHOWN_PROBLEMS]]
+        more = len(failure.errors) - len(lines)
+        if more > 0:
+            lines.append(f"… and {more} more.")
+        super().__init__(
+            "Nothing was imported: the file has "
+            f"{len(failure.errors)} problem{'s' if len(failure.errors) != 1 else ''}. "
+            "Correct them and import the file again.\n\n" + "\n".join(lines)
+        )
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+class CaseActions(QObject):
+    """Connects the screens' requests to the wizard, the printer and the file menu."""
+
+    def __init__(self, *, window: MainWindow, context: ScreenContext) -> None:
+        super().__init__(window)
+        self._window = window
+        self._context = context
+        self._db = open_database(context)
+        self.wizard: CriteriaWizard | None = None
+
+    def wire(self) -> None:
+        """Wire the screens, the Case menu and File > Import/Export."""
+        window = self._window
+        dashboard: Any = window.screen_widget(ScreenKey.DASHBOARD)
+        dashboard.open_list.connect(self.open_list)
+        referrals: Any = window.screen_widget(ScreenKey.REFERRALS)
+        referrals.criteria_wizard_requested.connect(self.open_wizard)
+        referrals.decision_record_requested.connect(self.print_decision_record)
+        self.action_wizard = window.add_case_action(
+            "Criteria &decision…",
+            lambda: self.open_wizard(None),
+            shortcut="Ctrl+D",
+            icon="wizard",
+            tooltip="Run the criteria decision wizard for a referral (Ctrl+D)",
+        )
+        window.set_import_handler(self.import_file)
+        window.set_export_handler(self.export_file)
+        window.locked.connect(self._forget_wizard)
+
+    # --- the dashboard -------------------------------------------------------------------
+
+    def open_list(self, key: object, query: object) -> None:
+        """Show `key`'s screen filtered by `query` (a dashboard tile was chosen)."""
+        if not isinstance(key, ScreenKey):
+            return
+        self._window.show_screen(key)
+        screen: Any = self._window.screen_widget(key)
+        apply_query = getattr(screen, "apply_query", None)
+        if callable(apply_query):
+            apply_query(query)
+
+    # --- the criteria wizard -------------------------------------------------------------
+
+    def open_wizard(self, referral_id: str | None) -> None:
+        """Open the criteria wizard, for `referral_id` or for a referral chosen in it."""
+        if self.wizard is not None and self.wizard.isVisible():
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+            return
+        wizard = CriteriaWizard(
+            decisions=DecisionService(db=self._db),
+            records=RecordService(db=self._db),
+            drafts=DraftService(db=self._db),
+            prompter=self._context.prompter,
+            referral_id=referral_id,
+            parent=self._window,
+        )
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.decision_recorded.connect(self._decision_recorded)
+        wizard.destroyed.connect(self._forget_wizard)
+        self.wizard = wizard
+        wizard.open()
+
+    def _decision_recorded(self, changes: Changes) -> None:
+        self._context.changed(changes)
+        self._window.show_status("The decision was recorded.")
+
+    def _forget_wizard(self) -> None:
+        self.wizard = None
+
+    # --- printing ------------------------------------------------------------------------
+
+    def print_decision_record(self, referral_id: str) -> None:
+        """Ask where, then write the referral's decision record PDF in the background."""
+        chosen = self._context.prompter.ask_save_path(
+            "Save the decision record (OFFICIAL-SENSITIVE)", file_filter="PDF files (*.pdf)"
+        )
+        if chosen is None:
+            return
+        path = _with_suffix(chosen, ".pdf")
+
+        def work(_task: TaskContext) -> str:
+            return write_decision_record(self._db, referral_id, path)
+
+        def done(reference: str) -> None:
+            self._window.show_status(f"Decision record for {reference} saved to {path.name}.")
+
+        self._context.tasks.start(
+            "Printing the decision record", work, on_result=done, dialog_parent=self._window
+        )
+
+    # --- import and export ---------------------------------------------------------------
+
+    def import_file(self) -> None:
+        """File > Import: add a JSON interchange file's records, all or nothing."""
+        chosen = self._context.prompter.ask_open_path(
+            "Import a CRAG Desktop JSON file", file_filter="JSON files (*.json);;All files (*)"
+        )
+        if chosen is None:
+            return
+        path = chosen
+
+        def work(task: TaskContext) -> tuple[str, Changes]:
+            task.progress(0, 0, f"Reading {path.name}…")
+            data = read_document_file(path)
+            task.progress(0, 0, "Checking and adding the records…")
+            try:
+                document, changes = import_document(self._db, data, source_name=path.name)
+            except ValidationFailed as failure:
+                raise ImportRefused(failure) from None
+            return f"{len(document.referrals)} referrals and their records", changes
+
+        def done(result: tuple[str, Changes]) -> None:
+            summary, changes = result
+            self._context.changed(changes)
+            self._context.prompter.info("Import finished", f"Imported {summary} from {path.name}.")
+
+        self._context.tasks.start("Importing", work, on_result=done, dialog_parent=self._window)
+
+    def export_file(self) -> None:
+        """File > Export: the whole database as JSON, after a warning that it is not encrypted."""
+        prompter = self._context.prompter
+        if not prompter.confirm(
+            "The exported file is NOT encrypted: anyone who has it can read every record. "
+            "It is marked OFFICIAL-SENSITIVE; keep it on an encrypted drive and delete it "
+            "when it has served its purpose.\n\nExport anyway?",
+            title="Export without encryption",
+        ):
+            return
+        chosen = prompter.ask_save_path(
+            "Export the database as JSON (OFFICIAL-SENSITIVE)", file_filter="JSON files (*.json)"
+        )
+        if chosen is None:
+            return
+        path = _with_suffix(chosen, ".json")
+
+        def work(task: TaskContext) -> str:
+            task.progress(0, 0, "Writing the export…")
+            return export_file(self._db, path)
+
+        def done(summary: str) -> None:
+            prompter.info("Export finished", f"Exported {summary} to {path.name}.")
+
+        self._context.tasks.start("Exporting", work, on_result=done, dialog_parent=self._window)

@@ -1,0 +1,787 @@
+"""The recommendation form: every field of a recommendation, its agency actions, and the
+selected action's progress updates (read-only, with a row that appends a new one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import FieldError
+from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Member, Recommendation
+from crag_desktop.domain.vocabulary import (
+    MonitoringGroup,
+    RecommendationScope,
+    RecommendationStatus,
+)
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import derived_recommendation_status
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import (
+    AUTOSAVE_MS,
+    Cell,
+    CellKind,
+    CollectionEditor,
+    RecordForm,
+    RowValues,
+    choice_combo,
+    combo_code,
+    focus_leaves,
+    section,
+    set_combo_code,
+)
+from crag_desktop.ui.forms.referral_form import read_date
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.recommendations import ActionUpdateTableModel, first_line
+from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit, format_uk_date
+
+__all__ = ["ACTION_CELLS", "ActionsEditor", "RecommendationForm"]
+
+ACTION_CELLS = (
+    # A CHOICE cell without a vocabulary: the editor fills it with the stored agencies.
+    Cell(name="owner_agency", title="Owner agency", kind=CellKind.CHOICE, width=190),
+    Cell(name="description", title="Description"),
+    Cell(name="due", title="Due", kind=CellKind.DATE, width=135),
+    Cell(
+        name="monitoring_group",
+        title="Monitored by",
+        kind=CellKind.CHOICE,
+        vocabulary=MonitoringGroup,
+        width=150,
+    ),
+)
+
+_ACTION_ID = "action_id"
+
+
+class ActionsEditor(CollectionEditor):
+    """The agency actions of a recommendation. Each row keeps its action's id, so the
+    action's progress updates stay with it however rows are added or removed."""
+
+    #: The action whose row is current changed (its id, or "" when none).
+    current_action_changed = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        new_id: Callable[[], str],
+        has_updates: Callable[[str], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(cells=ACTION_CELLS, noun="action", parent=parent)
+        self._new_id = new_id
+        self._has_updates = has_updates
+        self._agencies: list[Agency] = []
+        self._pending_id = ""
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+
+    def set_agencies(self, agencies: Sequence[Agency]) -> None:
+        """Offer these agencies as owners, keeping each row's choice."""
+        self._agencies = list(agencies)
+        for row in range(self.row_count()):
+            combo = self.cell_widget(row, "owner_agency")
+            assert isinstance(combo, QComboBox)
+            chosen = combo_code(combo)
+            blocked = combo.blockSignals(True)
+            self._fill_agencies(combo)
+            set_combo_code(combo, chosen)
+            combo.blockSignals(blocked)
+
+    def action_id(self, row: int) -> str:
+        """The id of the action in `row`."""
+        return str(self.cell_widget(row, "description").property(_ACTION_ID) or "")
+
+    def current_action_id(self) -> str:
+        """The id of the action whose row is current ("" when none)."""
+        row = self.table.currentRow()
+        return self.action_id(row) if 0 <= row < self.row_count() else ""
+
+    def current_action_number(self) -> int:
+        """The current row counted from 1 (0 when none)."""
+        row = self.table.currentRow()
+        return row + 1 if 0 <= row < self.row_count() else 0
+
+    def select_action(self, row: int) -> None:
+        """Make `row` the current action (the last row when out of range)."""
+        if self.row_count():
+            self.table.selectRow(min(max(row, 0), self.row_count() - 1))
+
+    def rows(self) -> list[RowValues]:
+        """Every action's raw values, with its id."""
+        values = super().rows()
+        for row, item in enumerate(values):
+            item["id"] = self.action_id(row)
+        return values
+
+    def add_row(self, values: Mapping[str, object] | None = None, *, focus: bool = False) -> None:
+        """Append an action (blank with a new id, or with `values`)."""
+        given = str(values.get("id") or "") if values is not None else ""
+        taken = {self.action_id(r) for r in range(self.row_count())}
+        action_id = given
+        while not action_id or action_id in taken:
+            action_id = self._new_id()
+        self._pending_id = action_id
+        super().add_row(values, focus=focus)
+        description = self.cell_widget(self.row_count() - 1, "description")
+        if isinstance(description, QLineEdit):
+            # Show a long description from its start (setText leaves the cursor at the end),
+            # and all of it on hover.
+            description.setCursorPosition(0)
+            description.setToolTip(description.text())
+
+    def remove_current(self) -> None:
+        """Remove the selected action, unless it has progress updates (those are kept)."""
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.row_count() - 1
+        if 0 <= row < self.row_count() and self._has_updates(self.action_id(row)):
+            self.error_label.show_error(
+                f"Action {row + 1} has progress updates, which are never deleted: "
+                "it cannot be removed."
+            )
+            return
+        self.error_label.clear_error()
+        super().remove_current()
+        self._selection_changed()
+
+    def _make(self, cell: Cell) -> QWidget:
+        widget: QWidget
+        if cell.name == "owner_agency":
+            combo = QComboBox()
+            self._fill_agencies(combo)
+            combo.currentIndexChanged.connect(self._edited)
+            widget = combo
+        else:
+            widget = super()._make(cell)
+        if cell.name == "description":
+            widget.setProperty(_ACTION_ID, self._pending_id)
+        # Tabbing into a row makes it the current action, so its updates show below.
+        target = widget.focusProxy() or widget
+        target.installEventFilter(self)
+        return widget
+
+    def _fill_agencies(self, combo: QComboBox) -> None:
+        combo.clear()
+        combo.addItem("Choose the agency", None)
+        for agency in self._agencies:
+            combo.addItem(agency.name, agency.id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Select the row of the input that gains the focus."""
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            for row in range(self.row_count()):
+                for column in range(self.table.columnCount()):
+                    cell = self.table.cellWidget(row, column)
+                    if cell is not None and (cell is watched or cell.isAncestorOf(watched)):
+                        if self.table.currentRow() != row:
+                            self.table.selectRow(row)
+                        return False
+        return super().eventFilter(watched, event)
+
+    def _selection_changed(self) -> None:
+        self.current_action_changed.emit(self.current_action_id())
+
+
+def _action_values(action: AgencyAction) -> dict[str, object]:
+    return {
+        "id": action.id,
+        "owner_agency": action.owner_agency,
+        "description": action.description,
+        "due": format_uk_date(action.due),
+        "monitoring_group": action.monitoring_group.value,
+    }
+
+
+class RecommendationForm(RecordForm[Recommendation]):
+    """Every recommendation field, its agency actions, and the selected action's updates."""
+
+    RECORD_TYPE = "recommendation"
+    NOUN = "recommendation"
+
+    #: Append this ActionUpdate to the stored action with this id (the screen stores it).
+    update_requested = Signal(str, object)
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        drafts: DraftService,
+        prompter: Prompter,
+        today: Callable[[], dt.date] = dt.date.today,
+        suggest_number: Callable[[str], int] | None = None,
+        autosave_ms: int = AUTOSAVE_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
+        self._records = records
+        self._today = today
+        self._suggest_number = suggest_number
+        self._suggested = 0
+        self._original: Recommendation | None = None
+        # The record last built for the screen to save: once saved, it is what is stored.
+        self._built: Recommendation | None = None
+        # Updates as stored, by action id: the form never edits them, only shows them.
+        self._stored_updates: dict[str, tuple[ActionUpdate, ...]] = {}
+        self._member_names: dict[str, str] = {}
+
+        # Created in reading order.
+        self.review = QComboBox()
+        self.number = QSpinBox()
+        self.number.setRange(1, 999)
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(90)
+        self.scope = choice_combo(RecommendationScope)
+        self.lead_agency = QComboBox()
+        self.monitoring_group = choice_combo(MonitoringGroup)
+        self.due = UkDateEdit(accessible_name="Due")
+        self.status = choice_combo(RecommendationStatus)
+        self.derived_label = QLabel()
+        self.derived_label.setProperty("role", "hint")
+        self.derived_label.setWordWrap(True)
+        self.derived_label.setAccessibleName("Status by its dates")
+        self.reason_not_implemented = QPlainTextEdit()
+        self.reason_not_implemented.setTabChangesFocus(True)
+        self.reason_not_implemented.setFixedHeight(64)
+        self.evidence_of_impact = QPlainTextEdit()
+        self.evidence_of_impact.setTabChangesFocus(True)
+        self.evidence_of_impact.setFixedHeight(64)
+        self.actions_editor = ActionsEditor(
+            new_id=lambda: self._records.new_id("action"),
+            has_updates=lambda action_id: bool(self._stored_updates.get(action_id)),
+        )
+
+        self.updates_heading = QLabel()
+        self.updates_heading.setWordWrap(True)
+        self.updates_heading.setAccessibleName("Progress updates of the action")
+        self.updates_model = ActionUpdateTableModel(parent=self)
+        self.updates_view = QTableView()
+        self.updates_view.setModel(self.updates_model)
+        self.updates_view.setAccessibleName("Progress updates")
+        self.updates_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.updates_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.updates_view.setTabKeyNavigation(False)
+        self.updates_view.setWordWrap(False)
+        self.updates_view.verticalHeader().hide()
+        self.updates_view.setFixedHeight(150)
+        header = self.updates_view.horizontalHeader()
+        header.resizeSection(ActionUpdateTableModel.Column.ON, 95)
+        header.resizeSection(ActionUpdateTableModel.Column.STATUS, 120)
+        header.setSectionResizeMode(
+            ActionUpdateTableModel.Column.NOTE, QHeaderView.ResizeMode.Stretch
+        )
+        header.resizeSection(ActionUpdateTableModel.Column.BY, 170)
+        self.update_on = UkDateEdit(accessible_name="Date of the update")
+        self.update_status = choice_combo(RecommendationStatus)
+        self.update_status.setAccessibleName("Status at the update")
+        self.update_note = QLineEdit()
+        self.update_note.setAccessibleName("Note of the update")
+        self.update_note.setPlaceholderText("What has been done since the last update")
+        self.update_by = QComboBox()
+        # Members' names with their roles are long: the combo must not squeeze the note.
+        self.update_by.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.update_by.setMinimumContentsLength(18)
+        self.update_by.setAccessibleName("Update given by")
+        self.add_update_button = QPushButton("Add update")
+        self.add_update_button.setAccessibleName("Add progress update")
+        self.add_update_button.setToolTip(
+            "Append this update to the action; updates are kept and never changed"
+        )
+        self.add_update_button.clicked.connect(self.request_update)
+        self.update_note.returnPressed.connect(self.request_update)
+        self.update_error = ErrorLabel()
+
+        row = self.add_field
+        f = {
+            "review": row("review", FieldRow(label="Re&view:", field=self.review)),
+            "number": row("number", FieldRow(label="N&umber:", field=self.number)),
+            "text": row("text", FieldRow(label="Recommendation &text:", field=self.text)),
+            "scope": row("scope", FieldRow(label="Sc&ope:", field=self.scope)),
+            "lead_agency": row(
+                "lead_agency", FieldRow(label="&Lead agency:", field=self.lead_agency)
+            ),
+            "monitoring_group": row(
+                "monitoring_group",
+                FieldRow(label="&Monitored by:", field=self.monitoring_group),
+            ),
+            "due": row("due", FieldRow(label="&Due:", field=self.due)),
+            "status": row("status", FieldRow(label="&Status:", field=self.status)),
+            "reason_not_implemented": row(
+                "reason_not_implemented",
+                FieldRow(
+                    label="&Reason not implemented:",
+                    field=self.reason_not_implemented,
+                    hint="Required when the status is “Not implemented”.",
+                ),
+            ),
+            "evidence_of_impact": row(
+                "evidence_of_impact",
+                FieldRow(
+                    label="Outcome and &evidence of impact:",
+                    field=self.evidence_of_impact,
+                    hint="Required when the status is “Impact evidenced”.",
+                ),
+            ),
+            "actions": row(
+                "actions",
+                FieldRow(
+                    label="Agency a&ctions:",
+                    field=self.actions_editor,
+                    hint="Single-agency actions are usually monitored by the PAQA subgroup.",
+                ),
+            ),
+        }
+        self.add_collection("actions", self.actions_editor)
+        self.watch(
+            self.review,
+            self.number,
+            self.text,
+            self.scope,
+            self.lead_agency,
+            self.monitoring_group,
+            self.due,
+            self.status,
+            self.reason_not_implemented,
+            self.evidence_of_impact,
+        )
+        self.status.currentIndexChanged.connect(lambda _i: self._update_derived())
+        self.due.line_edit.textChanged.connect(lambda _t: self._update_derived())
+        self.review.currentIndexChanged.connect(lambda _i: self._suggest())
+        self.actions_editor.current_action_changed.connect(lambda _id: self._show_updates())
+        self.actions_editor.rows_changed.connect(self._show_updates)
+
+        # The "Add update" row: fields with their own errors, not the record's.
+        self._update_rows = {
+            "on": FieldRow(label="D&ate:", field=self.update_on),
+            "status": FieldRow(label="Stat&us:", field=self.update_status),
+            "note": FieldRow(label="&Note:", field=self.update_note),
+            "by": FieldRow(label="&By:", field=self.update_by),
+        }
+        adder = QWidget()
+        adder_grid = QGridLayout(adder)
+        adder_grid.setContentsMargins(0, 0, 0, 0)
+        adder_grid.addWidget(self._update_rows["on"], 0, 0)
+        adder_grid.addWidget(self._update_rows["status"], 0, 1)
+        adder_grid.addWidget(self._update_rows["by"], 0, 2)
+        adder_grid.addWidget(self._update_rows["note"], 1, 0, 1, 2)
+        adder_grid.addWidget(
+            self.add_update_button, 1, 2, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
+        )
+        adder_grid.setColumnStretch(0, 1)
+        adder_grid.setColumnStretch(1, 1)
+        adder_grid.setColumnStretch(2, 1)
+
+        status_box = QWidget()
+        status_layout = QVBoxLayout(status_box)
+        status_layout.setContentsMargins(0, 0, 0, 0)
+        status_layout.setSpacing(2)
+        status_layout.addWidget(f["status"])
+        status_layout.addWidget(self.derived_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_errors)
+        layout.addWidget(
+            section(
+                "Recommendation",
+                [
+                    [f["review"], f["number"]],
+                    [f["text"]],
+                    [f["scope"], f["lead_agency"]],
+                    [f["monitoring_group"], f["due"]],
+                    [status_box],
+                ],
+            )
+        )
+        layout.addWidget(
+            section("Outcome", [[f["reason_not_implemented"]], [f["evidence_of_impact"]]])
+        )
+        layout.addWidget(section("Agency actions", [[f["actions"]]]))
+        layout.addWidget(
+            section(
+                "Progress updates",
+                [[self.updates_heading], [self.updates_view], [adder], [self.update_error]],
+            )
+        )
+        layout.addStretch(1)
+        self.set_tab_sequence(
+            self.review,
+            self.number,
+            self.text,
+            self.scope,
+            self.lead_agency,
+            self.monitoring_group,
+            self.due,
+            self.status,
+            self.reason_not_implemented,
+            self.evidence_of_impact,
+            self.actions_editor,
+            self.updates_view,
+            self.update_on,
+            self.update_status,
+            self.update_by,
+            self.update_note,
+            self.add_update_button,
+        )
+        self._load_lookups()
+        self._with_loading(lambda: self._load(None))
+
+    # --- RecordForm ---------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """ "recommendation 3 of Baby L", or "a new recommendation"."""
+        if self.is_new and combo_code(self.review) is None:
+            return "a new recommendation"
+        if combo_code(self.review) is None:
+            return f"recommendation {self.number.value()}"
+        return f"recommendation {self.number.value()} of {self.review.currentText()}"
+
+    def refresh_lookups(self) -> None:
+        """Reload the reviews, agencies and members offered (after one was added or renamed)."""
+        chosen = (combo_code(self.review), combo_code(self.lead_agency), combo_code(self.update_by))
+        self._load_lookups()
+
+        def restore() -> None:
+            set_combo_code(self.review, chosen[0])
+            set_combo_code(self.lead_agency, chosen[1])
+            set_combo_code(self.update_by, chosen[2])
+
+        self._with_loading(restore)
+        self._show_updates()
+
+    def _load_lookups(self) -> None:
+        agencies = self._records.agencies()
+        members = self._records.members()
+        self._fill(
+            self.review, "Choose the review", ((c.id, c.label) for c in self._records.reviews())
+        )
+        self._fill(self.lead_agency, "Choose the lead agency", ((a.id, a.name) for a in agencies))
+        self._fill(self.update_by, "Not recorded", ((m.id, _member_label(m)) for m in members))
+        self._member_names = {m.id: m.name for m in members}
+        self.actions_editor.set_agencies(agencies)
+
+    @staticmethod
+    def _fill(combo: QComboBox, empty: str, items: Iterable[tuple[str, str]]) -> None:
+        blocked = combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(empty, None)
+        for code, label in items:
+            combo.addItem(label, code)
+        combo.blockSignals(blocked)
+
+    def _load(self, record: Recommendation | None) -> None:
+        previous = self._original
+        same = record is not None and previous is not None and previous.id == record.id
+        keep_row = self.actions_editor.table.currentRow() if same else 0
+        self._original = record
+        self._suggested = 0
+        if record is None:
+            set_combo_code(self.review, None)
+            self.number.setValue(1)
+            self.text.setPlainText("")
+            set_combo_code(self.scope, RecommendationScope.MULTI_AGENCY.value)
+            set_combo_code(self.lead_agency, None)
+            set_combo_code(self.monitoring_group, MonitoringGroup.EXECUTIVE.value)
+            self.due.set_value(None)
+            set_combo_code(self.status, RecommendationStatus.NOT_STARTED.value)
+            self.reason_not_implemented.setPlainText("")
+            self.evidence_of_impact.setPlainText("")
+            self._stored_updates = {}
+            self.actions_editor.set_rows([])
+        else:
+            set_combo_code(self.review, record.review)
+            self.number.setValue(record.number)
+            self.text.setPlainText(record.text)
+            set_combo_code(self.scope, record.scope.value)
+            set_combo_code(self.lead_agency, record.lead_agency)
+            set_combo_code(self.monitoring_group, record.monitoring_group.value)
+            self.due.set_value(record.due)
+            set_combo_code(self.status, record.status.value)
+            self.reason_not_implemented.setPlainText(record.reason_not_implemented or "")
+            self.evidence_of_impact.setPlainText(record.evidence_of_impact or "")
+            self._stored_updates = {a.id: a.updates for a in record.actions}
+            self.actions_editor.set_rows(_action_values(a) for a in record.actions)
+        self.actions_editor.select_action(max(keep_row, 0))
+        if not same:
+            # What was half-typed in "Add update" belongs to the record it was typed for.
+            self._reset_update_inputs()
+        self._update_derived()
+        self._show_updates()
+
+    def _build_record(self, errors: list[FieldError]) -> Recommendation | None:
+        due = read_date(self.due.line_edit.text(), "due", errors)
+        review = combo_code(self.review)
+        if review is None:
+            errors.append(FieldError("review", "choose the review the recommendation came from"))
+        lead_agency = combo_code(self.lead_agency)
+        if lead_agency is None:
+            errors.append(FieldError("lead_agency", "choose the lead agency"))
+        actions: list[AgencyAction] = []
+        for i, values in enumerate(self.actions_editor.rows()):
+            action_due = read_date(values.get("due"), f"actions[{i}].due", errors)
+            owner = values.get("owner_agency")
+            if owner is None:
+                errors.append(FieldError(f"actions[{i}].owner_agency", "choose the owner agency"))
+                continue
+            action_id = str(values["id"])
+            actions.append(
+                AgencyAction(
+                    id=action_id,
+                    owner_agency=str(owner),
+                    description=str(values.get("description") or "").strip(),
+                    due=action_due,
+                    monitoring_group=MonitoringGroup(
+                        str(values.get("monitoring_group") or MonitoringGroup.PAQA.value)
+                    ),
+                    updates=self._stored_updates.get(action_id, ()),
+                )
+            )
+        if errors or review is None or lead_agency is None:
+            return None
+        assert self.record_id is not None
+        reason = self.reason_not_implemented.toPlainText().strip()
+        evidence = self.evidence_of_impact.toPlainText().strip()
+        self._built = Recommendation(
+            id=self.record_id,
+            review=review,
+            number=self.number.value(),
+            text=self.text.toPlainText().strip(),
+            scope=RecommendationScope(combo_code(self.scope) or RecommendationScope.MULTI_AGENCY),
+            lead_agency=lead_agency,
+            monitoring_group=MonitoringGroup(
+                combo_code(self.monitoring_group) or MonitoringGroup.EXECUTIVE
+            ),
+            due=due,
+            status=RecommendationStatus(
+                combo_code(self.status) or RecommendationStatus.NOT_STARTED
+            ),
+            reason_not_implemented=reason or None,
+            evidence_of_impact=evidence or None,
+            actions=tuple(actions),
+        )
+        return self._built
+
+    def saved(self, record_id: str) -> None:
+        """The screen stored the record: its actions, stored now, can take updates."""
+        super().saved(record_id)
+        built = self._built
+        if built is not None and built.id == record_id:
+            self._original = built
+            self._stored_updates = {a.id: a.updates for a in built.actions}
+        self._show_updates()
+
+    def payload(self) -> dict[str, object]:
+        """The raw typing, dates as typed."""
+        return {
+            "review": combo_code(self.review),
+            "number": self.number.value(),
+            "text": self.text.toPlainText(),
+            "scope": combo_code(self.scope),
+            "lead_agency": combo_code(self.lead_agency),
+            "monitoring_group": combo_code(self.monitoring_group),
+            "due": self.due.line_edit.text(),
+            "status": combo_code(self.status),
+            "reason_not_implemented": self.reason_not_implemented.toPlainText(),
+            "evidence_of_impact": self.evidence_of_impact.toPlainText(),
+            "actions": self.actions_editor.rows(),
+        }
+
+    def _restore_payload(self, payload: Mapping[str, object]) -> None:
+        def text(key: str) -> str:
+            value = payload.get(key)
+            return "" if value is None else str(value)
+
+        set_combo_code(self.review, payload.get("review"))
+        number = payload.get("number")
+        self.number.setValue(number if isinstance(number, int) else 1)
+        self.text.setPlainText(text("text"))
+        set_combo_code(self.scope, payload.get("scope"))
+        set_combo_code(self.lead_agency, payload.get("lead_agency"))
+        set_combo_code(self.monitoring_group, payload.get("monitoring_group"))
+        self.due.line_edit.setText(text("due"))
+        set_combo_code(self.status, payload.get("status"))
+        self.reason_not_implemented.setPlainText(text("reason_not_implemented"))
+        self.evidence_of_impact.setPlainText(text("evidence_of_impact"))
+        actions = payload.get("actions")
+        self.actions_editor.set_rows(
+            [a for a in actions if isinstance(a, dict)] if isinstance(actions, list) else []
+        )
+        self.actions_editor.select_action(0)
+        self._update_derived()
+        self._show_updates()
+
+    def _apply_tab_order(self) -> None:
+        # Qt 6 ignores setTabOrder() when either widget has NoFocus, and base.focus_leaves
+        # lists each date's calendar button (NoFocus): the links around every date cell of the
+        # actions table were dropped, so Tab left the first action's due date for elsewhere.
+        leaves = [
+            leaf
+            for widget in self._tab_sequence
+            for leaf in focus_leaves(widget)
+            if leaf.focusPolicy() != Qt.FocusPolicy.NoFocus
+        ]
+        for first, second in itertools.pairwise(leaves):
+            QWidget.setTabOrder(first, second)
+
+    # --- progress updates ---------------------------------------------------------------------
+
+    def stored_action_id(self) -> str:
+        """The current action's id when it is stored (updates can be added), else ""."""
+        if self.is_new or self.record_id is None:
+            return ""
+        action_id = self.actions_editor.current_action_id()
+        return action_id if action_id in self._stored_updates else ""
+
+    def request_update(self) -> None:
+        """Ask the screen to append the typed update to the current action."""
+        action_id = self.stored_action_id()
+        if not action_id:
+            return
+        self._clear_update_errors()
+        errors: list[FieldError] = []
+        on = read_date(self.update_on.line_edit.text(), "on", errors)
+        if on is None and not errors:
+            errors.append(FieldError("on", "give the date of the update"))
+        if errors or on is None:
+            self.show_update_errors(errors)
+            return
+        update = ActionUpdate(
+            on=on,
+            status=RecommendationStatus(
+                combo_code(self.update_status) or RecommendationStatus.ON_TRACK
+            ),
+            note=self.update_note.text().strip(),
+            by=combo_code(self.update_by),
+        )
+        self.update_requested.emit(action_id, update)
+
+    def show_update_errors(self, errors: Sequence[FieldError]) -> None:
+        """Show the problems with the typed update next to its fields."""
+        self._clear_update_errors()
+        general: list[str] = []
+        first: QWidget | None = None
+        for error in errors:
+            name = error.path.rsplit(".", 1)[-1]
+            row = self._update_rows.get(name)
+            if row is None:
+                general.append(error.message)
+                continue
+            row.set_error(error.message)
+            first = first or (row.field.focusProxy() or row.field)
+        if general:
+            self.update_error.show_error("The update was not added: " + "; ".join(general))
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def update_added(self, stored: Recommendation) -> None:
+        """The screen appended an update: show the stored updates; the rest stays as typed."""
+        self._stored_updates = {a.id: a.updates for a in stored.actions}
+        self._reset_update_inputs(keep_by=True)
+        self._show_updates()
+
+    def _reset_update_inputs(self, *, keep_by: bool = False) -> None:
+        self._clear_update_errors()
+        self.update_on.set_value(self._today())
+        self.update_note.setText("")
+        if not keep_by:
+            set_combo_code(self.update_by, None)
+        latest = self._latest_update()
+        set_combo_code(
+            self.update_status,
+            (latest.status if latest is not None else RecommendationStatus.ON_TRACK).value,
+        )
+
+    def _clear_update_errors(self) -> None:
+        for row in self._update_rows.values():
+            row.set_error(None)
+        self.update_error.clear_error()
+
+    def _latest_update(self) -> ActionUpdate | None:
+        updates = self._stored_updates.get(self.actions_editor.current_action_id(), ())
+        return max(updates, key=lambda u: u.on) if updates else None
+
+    def _show_updates(self) -> None:
+        action_id = self.actions_editor.current_action_id()
+        number = self.actions_editor.current_action_number()
+        stored = self.stored_action_id()
+        self.updates_model.set_updates(
+            self._stored_updates.get(stored, ()), names=self._member_names
+        )
+        if not action_id:
+            text = "Add an action above, or choose one, to see its progress updates."
+        elif not stored:
+            text = (
+                f"Action {number} is not saved yet: save the recommendation (Ctrl+S) before "
+                "adding progress updates to it."
+            )
+        else:
+            rows = self.actions_editor.rows()
+            description = first_line(str(rows[number - 1].get("description") or ""))
+            count = self.updates_model.rowCount()
+            noun = "update" if count == 1 else "updates"
+            text = f"Action {number}: {description or 'no description yet'} ({count} {noun})"
+        self.updates_heading.setText(text)
+        for widget in (
+            self.update_on,
+            self.update_status,
+            self.update_note,
+            self.update_by,
+            self.add_update_button,
+        ):
+            widget.setEnabled(bool(stored))
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _update_derived(self) -> None:
+        code = combo_code(self.status)
+        try:
+            due = self.due.value()
+        except ValueError:
+            due = None
+        if code is None:
+            self.derived_label.setText("")
+            self.derived_label.hide()
+            return
+        status = RecommendationStatus(code)
+        derived = derived_recommendation_status(status, due, self._today())
+        if derived == status:
+            self.derived_label.setText("")
+            self.derived_label.hide()
+        else:
+            self.derived_label.setText(
+                f"By its dates this recommendation is {derived.label.lower()}: it was due on "
+                f"{format_uk_date(due)} and is not closed."
+            )
+            self.derived_label.show()
+
+    def _suggest(self) -> None:
+        # Only a new recommendation gets a number suggested, and only while the user has not
+        # chosen their own.
+        review = combo_code(self.review)
+        if not self.is_new or review is None or self._suggest_number is None:
+            return
+        if self.number.value() not in (1, self._suggested):
+            return
+        self._suggested = self._suggest_number(review)
+        self.number.setValue(self._suggested)
+
+
+def _member_label(member: Member) -> str:
+    return f"{member.name} ({member.role})" if member.role else member.name

@@ -1,0 +1,191 @@
+"""The recommendation tracker's table model, and the read-only list of an action's updates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationRow,
+    RecommendationSort,
+)
+from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
+from crag_desktop.ui.widgets import format_uk_date
+
+__all__ = [
+    "ActionUpdateTableModel",
+    "RecommendationTableModel",
+    "derived_status_text",
+    "first_line",
+]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line of `text` (the list has one line a row)."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def derived_status_text(row: RecommendationRow) -> str:
+    """The stored status, with what the dates say beside it in words when they disagree."""
+    if row.derived_status == row.status:
+        return row.status.label
+    # Text, never colour alone: "On track (overdue by date)".
+    return f"{row.status.label} ({row.derived_status.label.lower()} by date)"
+
+
+def _derived_tooltip(row: RecommendationRow) -> str:
+    if row.derived_status == row.status:
+        return f"The dates agree with the stored status ({row.status.label.lower()})."
+    return (
+        f"Stored status: {row.status.label.lower()}. Due {format_uk_date(row.due)} and not "
+        f"closed, so by its dates it is {row.derived_status.label.lower()}."
+    )
+
+
+class RecommendationTableModel(PagedTableModel[RecommendationQuery, RecommendationRow]):
+    """Recommendations as the tracker shows them, sorted and filtered in SQL."""
+
+    class Column(IntEnum):
+        REVIEW = 0
+        NUMBER = 1
+        TEXT = 2
+        LEAD_AGENCY = 3
+        MONITORING_GROUP = 4
+        DUE = 5
+        STATUS = 6
+        DERIVED_STATUS = 7
+
+    COLUMNS: tuple[ColumnSpec[RecommendationRow], ...] = (
+        ColumnSpec(title="Review", text=lambda r: r.review_title, sort=RecommendationSort.REVIEW),
+        ColumnSpec(
+            title="No.",
+            text=lambda r: str(r.number),
+            sort=RecommendationSort.NUMBER,
+            align_right=True,
+        ),
+        ColumnSpec(
+            title="Recommendation", text=lambda r: first_line(r.text), tooltip=lambda r: r.text
+        ),
+        ColumnSpec(
+            title="Lead agency",
+            text=lambda r: r.lead_agency_name,
+            sort=RecommendationSort.LEAD_AGENCY,
+        ),
+        ColumnSpec(
+            title="Monitored by",
+            text=lambda r: r.monitoring_group.label,
+            sort=RecommendationSort.MONITORING_GROUP,
+        ),
+        ColumnSpec(title="Due", text=lambda r: format_uk_date(r.due), sort=RecommendationSort.DUE),
+        ColumnSpec(title="Status", text=lambda r: r.status.label, sort=RecommendationSort.STATUS),
+        ColumnSpec(title="Derived status", text=derived_status_text, tooltip=_derived_tooltip),
+    )
+
+    def __init__(
+        self,
+        *,
+        service: RecommendationList,
+        query: RecommendationQuery | None = None,
+        page_size: int = 200,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(
+            service=service,
+            query=query if query is not None else RecommendationQuery(),
+            columns=self.COLUMNS,
+            page_size=page_size,
+            parent=parent,
+        )
+
+
+class ActionUpdateTableModel(QAbstractTableModel):
+    """One action's progress updates in date order; read-only, as updates are never edited."""
+
+    class Column(IntEnum):
+        ON = 0
+        STATUS = 1
+        NOTE = 2
+        BY = 3
+
+    TITLES = ("Date", "Status", "Note", "By")
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._updates: list[ActionUpdate] = []
+        self._names: dict[str, str] = {}
+
+    def set_updates(self, updates: Iterable[ActionUpdate], *, names: Mapping[str, str]) -> None:
+        """Show `updates` by date (stable, so same-day updates keep the order they were added);
+        `names` gives members' names by id."""
+        self.beginResetModel()
+        self._updates = sorted(updates, key=lambda u: u.on)
+        self._names = dict(names)
+        self.endResetModel()
+
+    def update_at(self, row: int) -> ActionUpdate:
+        """The update shown at `row`."""
+        return self._updates[row]
+
+    def _text(self, update: ActionUpdate, column: int) -> str:
+        if column == self.Column.ON:
+            return format_uk_date(update.on)
+        if column == self.Column.STATUS:
+            return update.status.label
+        if column == self.Column.NOTE:
+            return update.note
+        if update.by is None:
+            return "Not recorded"
+        return self._names.get(update.by, update.by)
+
+    # --- Qt overrides -------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """One row per update (a table has no children)."""
+        return 0 if parent.isValid() else len(self._updates)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Date, status, note and who."""
+        return 0 if parent.isValid() else len(self.Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text; the tooltip shows the whole note."""
+        if not index.isValid() or not 0 <= index.row() < len(self._updates):
+            return None
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return self._text(self._updates[index.row()], index.column())
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles across the top; update numbers down the side."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.TITLES[section] if 0 <= section < len(self.TITLES) else None
+        return str(section + 1)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Selectable, never editable: updates are appended, not changed."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )

@@ -1,0 +1,218 @@
+"""The Recommendations screen: the tracker of every review's recommendations, their agency
+actions and dated progress updates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from PySide6.QtWidgets import QWidget
+
+from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.records import ActionUpdate, Recommendation
+from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationRow,
+    RecommendationSort,
+)
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.base import AUTOSAVE_MS
+from crag_desktop.ui.forms.recommendation_form import RecommendationForm
+from crag_desktop.ui.navigation import ScreenContext, open_database
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
+from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
+
+__all__ = ["RecommendationsScreen", "create_recommendations_screen", "create_screen"]
+
+_Choices = list[tuple[str, Mapping[str, object]]]
+
+#: The "Due" filter's index of "Overdue only".
+_OVERDUE_CHOICE = 1
+
+
+def _filters(records: RecordService, today: date) -> list[FilterSpec]:
+    statuses: _Choices = [("All statuses", {"status": None})]
+    statuses += [(s.label, {"status": s}) for s in RecommendationStatus]
+    groups: _Choices = [("All groups", {"monitoring_group": None})]
+    groups += [(g.label, {"monitoring_group": g}) for g in MonitoringGroup]
+    agencies: _Choices = [("All agencies", {"lead_agency": None})]
+    agencies += [(a.name, {"lead_agency": a.id}) for a in records.agencies()]
+    reviews: _Choices = [("All reviews", {"review": None})]
+    reviews += [(c.label, {"review": c.id}) for c in records.reviews()]
+    due: _Choices = [
+        ("Any due date", {"overdue_on": None}),
+        ("Overdue only", {"overdue_on": today}),
+    ]
+    return [
+        FilterSpec(label="Status", choices=statuses),
+        FilterSpec(label="Monitored by", choices=groups),
+        FilterSpec(label="Lead agency", choices=agencies),
+        FilterSpec(label="Review", choices=reviews),
+        FilterSpec(label="Due", choices=due),
+    ]
+
+
+class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, Recommendation]):
+    """Every recommendation: search, filter, sort, open, create, save, delete, and append
+    progress updates to its actions."""
+
+    RECORD_TYPE = "recommendation"
+    RELATED_TYPES = ("agency", "member", "review")
+
+    def __init__(
+        self,
+        *,
+        records: RecordService,
+        lists: RecommendationList,
+        drafts: DraftService,
+        prompter: Prompter,
+        today: Callable[[], date] = date.today,
+        autosave_ms: int = AUTOSAVE_MS,
+        search_delay_ms: int = 250,
+        page_size: int = 200,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._records = records
+        self._lists = lists
+        self._today = today
+        form = RecommendationForm(
+            records=records,
+            drafts=drafts,
+            prompter=prompter,
+            today=today,
+            suggest_number=self._next_number,
+            autosave_ms=autosave_ms,
+        )
+        super().__init__(
+            title="Recommendations",
+            noun="recommendation",
+            plural="recommendations",
+            model=RecommendationTableModel(service=lists, page_size=page_size),
+            form=form,
+            filters=_filters(records, today()),
+            prompter=prompter,
+            search_delay_ms=search_delay_ms,
+            parent=parent,
+        )
+        self.form: RecommendationForm = form
+        self.search_box.setToolTip("Search recommendations by their text")
+        form.update_requested.connect(self._append_update)
+        for column, width in (
+            (RecommendationTableModel.Column.REVIEW, 120),
+            (RecommendationTableModel.Column.NUMBER, 44),
+            (RecommendationTableModel.Column.TEXT, 220),
+            (RecommendationTableModel.Column.LEAD_AGENCY, 150),
+            (RecommendationTableModel.Column.MONITORING_GROUP, 115),
+            (RecommendationTableModel.Column.DUE, 88),
+            (RecommendationTableModel.Column.STATUS, 95),
+        ):
+            self.table.setColumnWidth(column, width)
+
+    def refresh(self, changes: Changes | None) -> None:
+        """Reload the list, and the filters when agencies or reviews changed."""
+        if changes is None or changes.touches("agency") or changes.touches("review"):
+            self.set_filters(_filters(self._records, self._today()))
+        super().refresh(changes)
+
+    # --- ListScreen ---------------------------------------------------------------------------
+
+    def _get(self, record_id: str) -> Recommendation:
+        return self._records.get_recommendation(record_id)
+
+    def _save(self, record: Recommendation) -> Changes:
+        return self._records.save_recommendation(record)
+
+    def _delete(self, record_id: str) -> Changes:
+        return self._records.delete_recommendation(record_id)
+
+    def _new_id(self) -> str:
+        return self._records.new_id("recommendation")
+
+    def _row_label(self, row: RecommendationRow) -> str:
+        return f"recommendation {row.number} of {row.review_title}"
+
+    def _query_with(self, **values: object) -> RecommendationQuery:
+        # "Overdue only" means overdue today, not on the day the filter list was built.
+        if values.get("overdue_on") is not None:
+            values["overdue_on"] = self._today()
+        return super()._query_with(**values)
+
+    def _show_query(self, query: RecommendationQuery) -> None:
+        super()._show_query(query)
+        # The dashboard may ask for overdue on another day than the filter offers: still
+        # "Overdue only".
+        if query.overdue_on is not None:
+            combo = self.filter_combos[-1]
+            blocked = combo.blockSignals(True)
+            combo.setCurrentIndex(_OVERDUE_CHOICE)
+            combo.blockSignals(blocked)
+
+    # --- progress updates ---------------------------------------------------------------------
+
+    def _append_update(self, action_id: str, update: object) -> None:
+        record_id = self.form.record_id
+        if record_id is None or not isinstance(update, ActionUpdate):
+            return
+        try:
+            changes = self._records.add_action_update(record_id, action_id, update)
+            stored = self._records.get_recommendation(record_id)
+        except ValidationFailed as failed:
+            self.form.show_update_errors(failed.errors)
+            return
+        except CragError as error:
+            self._prompter.error("The progress update was not added", str(error))
+            return
+        # Only the updates change in the form: anything typed elsewhere in it stays.
+        self.form.update_added(stored)
+        self.model.reload(keep_loaded=True)
+        self._select(record_id)
+        self.changed.emit(changes)
+
+    def _next_number(self, review_id: str) -> int:
+        query = RecommendationQuery(
+            review=review_id, sort=RecommendationSort.NUMBER, descending=True
+        )
+        rows = self._lists.page(query, limit=1)
+        return rows[0].number + 1 if rows else 1
+
+
+def create_recommendations_screen(
+    *,
+    records: RecordService,
+    lists: RecommendationList,
+    drafts: DraftService,
+    prompter: Prompter,
+    today: Callable[[], date] = date.today,
+    autosave_ms: int = AUTOSAVE_MS,
+    search_delay_ms: int = 250,
+    parent: QWidget | None = None,
+) -> RecommendationsScreen:
+    """The Recommendations screen, empty until its first `refresh(None)` (after unlock)."""
+    return RecommendationsScreen(
+        records=records,
+        lists=lists,
+        drafts=drafts,
+        prompter=prompter,
+        today=today,
+        autosave_ms=autosave_ms,
+        search_delay_ms=search_delay_ms,
+        parent=parent,
+    )
+
+
+def create_screen(context: ScreenContext) -> RecommendationsScreen:
+    """The screen for app.py, over whichever database is open."""
+    db = open_database(context)
+    screen = create_recommendations_screen(
+        records=RecordService(db=db),
+        lists=RecommendationList(db=db),
+        drafts=DraftService(db=db),
+        prompter=context.prompter,
+    )
+    screen.changed.connect(context.changed)
+    return screen

@@ -1,0 +1,237 @@
+"""The whole application on a real encrypted demo database, as the secretariat meets it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.app import SCREEN_MODULES, build_main_window
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.lock import CurrentDatabase
+from crag_desktop.ui.main_window import MainWindow
+from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.crag"
+    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
+        build_demo(db, synthetic_referrals=0, seed=1)
+    return path
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
+) -> Iterator[MainWindow]:
+    current = CurrentDatabase(
+        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
+    )
+    main = build_main_window(
+        current=current,
+        settings=settings,
+        prompter=prompter,
+        opener=Database.open,
+        creator=Database.create,
+    )
+    qtbot.addWidget(main)
+    main.show()
+    main.refresh_screens(None)
+    yield main
+    main.current.close()
+
+
+def _screen(window: MainWindow, key: ScreenKey) -> Any:
+    return cast(Any, window.screen_widget(key))
+
+
+def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
+    assert window.screen_keys() == list(SCREEN_MODULES)
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles[:3] == ["Dashboard", "Referrals", "Meetings and decisions"]
+    assert window.windowTitle() == "CRAG Desktop — demo.crag"
+
+
+def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    assert referrals.model.total == 9
+    reviews = _screen(window, ScreenKey.REVIEWS)
+    assert reviews.model.total == 7
+
+
+def test_a_dashboard_tile_opens_the_filtered_list(qtbot: QtBot, window: MainWindow) -> None:
+    dashboard = _screen(window, ScreenKey.DASHBOARD)
+    tile = dashboard.tiles["pending_decisions"]
+    assert tile.content is not None
+    assert tile.content.count == 2
+    tile.setFocus()
+    QTest.keyClick(tile, Qt.Key.Key_Return)
+    assert window.current_screen_key() == ScreenKey.REFERRALS
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    # The demo's two referrals still awaiting a decision.
+    qtbot.waitUntil(lambda: referrals.model.total == tile.content.count)
+    assert referrals.model.total == 2
+
+
+def test_ctrl_d_opens_the_criteria_wizard(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, CriteriaWizard) for w in QApplication.topLevelWidgets() if w.isVisible()
+        )
+    )
+    wizard = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, CriteriaWizard) and w.isVisible()
+    )
+    wizard.reject()
+
+
+def test_the_referral_form_opens_the_wizard_for_that_referral(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    window.show_screen(ScreenKey.REFERRALS)
+    pending = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is None
+    )
+    assert referrals.open_record(pending.id)
+    referrals.form.wizard_button.click()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, CriteriaWizard) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    wizard = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, CriteriaWizard) and w.isVisible()
+    )
+    wizard.reject()
+
+
+def test_printing_a_decision_record_from_a_decided_referral(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    decided = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is not None
+    )
+    assert referrals.open_record(decided.id)
+    assert referrals.form.print_button.isEnabled()
+    target = tmp_path / "record"
+    prompter.answer_path(target)
+    referrals.form.print_button.click()
+    pdf = tmp_path / "record.pdf"
+    qtbot.waitUntil(pdf.exists, timeout=20_000)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_mode & 0o777 == 0o600
+
+
+def test_export_warns_then_writes_json(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    prompter.answer_confirm(True)
+    prompter.answer_path(tmp_path / "all")
+    window.action_export.trigger()
+    qtbot.waitUntil(
+        lambda: any(s.title == "Export finished" for s in prompter.shown), timeout=20_000
+    )
+    assert "NOT encrypted" in prompter.questions[0]
+    document = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert document["marking"] == "OFFICIAL-SENSITIVE"
+    assert len(document["referrals"]) == 9
+
+
+def test_declining_the_export_warning_writes_nothing(
+    window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    prompter.answer_confirm(False)
+    window.action_export.trigger()
+    assert list(tmp_path.glob("*.json")) == []
+
+
+def test_import_of_a_broken_file_lists_the_problems_and_adds_nothing(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        json.dumps(
+            {
+                "format": "crag-desktop",
+                "version": 1,
+                "agencies": [{"id": "x", "name": "", "kind": "martian"}],
+                "members": [],
+                "learning_points": [],
+                "referrals": [],
+                "reviews": [],
+                "recommendations": [],
+                "meetings": [],
+                "report_texts": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    prompter.answer_path(broken)
+    window.action_import.trigger()
+    qtbot.waitUntil(lambda: any(s.kind == "error" for s in prompter.shown), timeout=20_000)
+    message = next(s for s in prompter.shown if s.kind == "error").text
+    assert "Nothing was imported" in message
+    assert "$.agencies[0].kind" in message
+    records = RecordService(db=window.current.require())  # type: ignore[arg-type]
+    assert all(a.id != "x" for a in records.agencies())
+
+
+def test_lock_and_unlock_return_to_the_screen_with_its_data(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_screen(ScreenKey.REVIEWS)
+    QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_locked
+    reviews = _screen(window, ScreenKey.REVIEWS)
+    assert reviews.model.rowCount() == 0
+    assert window.windowTitle() == "CRAG Desktop — Locked"
+    window.lock_screen.passphrase.setText(PASSPHRASE)
+    QTest.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked)
+    assert window.current_screen_key() == ScreenKey.REVIEWS
+    assert reviews.model.total == 7
+
+
+def test_closing_with_unsaved_typing_asks_first(
+    window: MainWindow, prompter: ScriptedPrompter
+) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    window.show_screen(ScreenKey.REFERRALS)
+    referrals.new_record()
+    QTest.keyClicks(referrals.form.case_name, "Child Z")
+    # Cancel: neither save nor discard; the window stays open.
+    prompter.answer_confirm(False, False)
+    assert not window.close()
+    assert window.isVisible()
+    assert window.current.database is not None
+    # Discard: the window closes.
+    prompter.answer_confirm(False, True)
+    assert window.close()
+
+
+def test_screens_are_widgets(window: MainWindow) -> None:
+    for key in window.screen_keys():
+        assert isinstance(window.screen_widget(key), QWidget)

@@ -1,0 +1,419 @@
+"""The Recommendations screen (the tracker), driven as the secretariat would: keyboard first."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
+)
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.qt_models.recommendations import (
+    ActionUpdateTableModel,
+    RecommendationTableModel,
+)
+from crag_desktop.ui.views.recommendations import (
+    RecommendationsScreen,
+    create_recommendations_screen,
+)
+from tests.ui.conftest import click, press, type_text
+
+Column = RecommendationTableModel.Column
+
+#: The day the tests work on: after some demo recommendations fell due, before others did.
+TODAY = dt.date(2017, 8, 1)
+#: Demo recommendations on track but due before TODAY.
+OVERDUE = {"REC4", "REC6", "REC11", "REC19"}
+
+
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def demo_db(database: Database) -> Database:
+    build_demo(database, synthetic_referrals=0, seed=1)
+    return database
+
+
+@pytest.fixture
+def records(demo_db: Database) -> RecordService:
+    return RecordService(db=demo_db, today=today)
+
+
+@pytest.fixture
+def drafts(demo_db: Database) -> DraftService:
+    return DraftService(db=demo_db)
+
+
+@pytest.fixture
+def lists(demo_db: Database) -> RecommendationList:
+    return RecommendationList(db=demo_db, today=today)
+
+
+@pytest.fixture
+def screen(
+    qtbot: QtBot,
+    records: RecordService,
+    lists: RecommendationList,
+    drafts: DraftService,
+    prompter: ScriptedPrompter,
+) -> Iterator[RecommendationsScreen]:
+    made = create_recommendations_screen(
+        records=records,
+        lists=lists,
+        drafts=drafts,
+        prompter=prompter,
+        today=today,
+        autosave_ms=30,
+        search_delay_ms=10,
+    )
+    qtbot.addWidget(made)
+    made.resize(1400, 900)
+    made.refresh(None)
+    made.show()
+    made.activateWindow()
+    qtbot.waitExposed(made)
+    yield made
+    # No timer may outlive the test's database.
+    made.form.discard_changes()
+
+
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def tab_to(qtbot: QtBot, target: QWidget, limit: int = 60) -> None:
+    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
+    for _ in range(limit):
+        if focused() is target:
+            return
+        current = focused()
+        assert current is not None
+        press(qtbot, current, Qt.Key.Key_Tab)
+    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
+
+
+def choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
+    """Choose `text` with the arrow keys (Space would open the popup, as it does for users)."""
+    press(qtbot, combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        press(qtbot, combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text
+
+
+def column_texts(screen: RecommendationsScreen, column: Column) -> list[str]:
+    return [str(screen.model.index(r, column).data()) for r in range(screen.model.rowCount())]
+
+
+def test_models_pass_the_model_tester(
+    screen: RecommendationsScreen, qtmodeltester: Any, records: RecordService
+) -> None:
+    assert screen.model.rowCount() == 19
+    qtmodeltester.check(screen.model)
+    updates = ActionUpdateTableModel()
+    action = records.get_recommendation("REC1").actions[0]
+    updates.set_updates(reversed(action.updates), names={"m3": "Tamsin Hale-Varney"})
+    qtmodeltester.check(updates)
+    assert updates.index(0, ActionUpdateTableModel.Column.ON).data() == "15/03/2016"
+    assert updates.index(0, ActionUpdateTableModel.Column.BY).data() == "Tamsin Hale-Varney"
+
+
+def test_list_columns_and_count(screen: RecommendationsScreen) -> None:
+    assert screen.title == "Recommendations"
+    assert screen.count_label.text() == "19 recommendations"
+    row = screen.model.row_of("REC1")
+    assert row is not None
+
+    def cell(column: Column) -> object:
+        return screen.model.index(row, column).data()
+
+    assert cell(Column.REVIEW) == "Baby L"
+    assert cell(Column.NUMBER) == "1"
+    assert str(cell(Column.TEXT)).startswith("Child protection assessments and plans")
+    assert cell(Column.DUE) == "31/12/2016"
+    assert cell(Column.MONITORING_GROUP) == "Executive group"
+    assert cell(Column.STATUS) == "Completed"
+    headers = [screen.model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+    assert "Derived status" in headers
+
+
+def test_derived_status_is_said_in_words_when_it_disagrees(
+    screen: RecommendationsScreen, qtbot: QtBot
+) -> None:
+    late = screen.model.row_of("REC4")  # on track, due 30/06/2017
+    in_time = screen.model.row_of("REC3")  # on track, due 30/09/2017
+    closed = screen.model.row_of("REC1")  # completed, due long ago
+    assert late is not None
+    assert in_time is not None
+    assert closed is not None
+    derived = Column.DERIVED_STATUS
+    assert screen.model.index(late, derived).data() == "On track (overdue by date)"
+    assert "30/06/2017" in screen.model.index(late, derived).data(Qt.ItemDataRole.ToolTipRole)
+    assert screen.model.index(in_time, derived).data() == "On track"
+    assert screen.model.index(closed, derived).data() == "Completed"
+
+    # The form says it too, next to the status.
+    assert screen.open_record("REC4")
+    label = screen.form.derived_label
+    assert label.isVisible()
+    assert "overdue" in label.text()
+    assert "30/06/2017" in label.text()
+    screen.form.status.setCurrentIndex(screen.form.status.findText("Completed"))
+    assert not label.isVisible()
+
+
+def test_apply_query_overdue_shows_exactly_the_overdue_ones(
+    screen: RecommendationsScreen, lists: RecommendationList
+) -> None:
+    # As the dashboard's "overdue recommendations" tile asks for them.
+    screen.apply_query(RecommendationQuery(overdue_on=TODAY, sort=RecommendationSort.DUE))
+    shown = {screen.model.row_id(r) for r in range(screen.model.rowCount())}
+    assert shown == OVERDUE
+    assert screen.count_label.text() == "4 recommendations"
+    assert screen.filter_combos[-1].currentText() == "Overdue only"
+    assert all(t.endswith("(overdue by date)") for t in column_texts(screen, Column.DERIVED_STATUS))
+    dues = [screen.model.row_at(r).due or dt.date.max for r in range(screen.model.rowCount())]
+    assert dues == sorted(dues)
+    header = screen.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.DUE
+
+    # Back to every due date, and choosing "Overdue only" by hand gives the same four.
+    due_filter = screen.filter_combos[-1]
+    due_filter.setCurrentIndex(0)
+    assert screen.model.total == 19
+    due_filter.setCurrentIndex(due_filter.findText("Overdue only"))
+    assert {screen.model.row_id(r) for r in range(screen.model.rowCount())} == OVERDUE
+
+
+def test_filters_search_and_sort(screen: RecommendationsScreen, qtbot: QtBot) -> None:
+    review = screen.filter_combos[3]
+    review.setCurrentIndex(review.findText("Child Q"))
+    qtbot.waitUntil(lambda: screen.model.total == 6)
+    assert set(column_texts(screen, Column.REVIEW)) == {"Child Q"}
+    status = screen.filter_combos[0]
+    status.setCurrentIndex(status.findText("Completed"))
+    qtbot.waitUntil(lambda: screen.model.total == 3)
+    assert screen.count_label.text() == "3 recommendations"
+    status.setCurrentIndex(0)
+    review.setCurrentIndex(0)
+    group = screen.filter_combos[1]
+    group.setCurrentIndex(group.findText(MonitoringGroup.PAQA.label))
+    qtbot.waitUntil(lambda: screen.model.total == 0)
+    group.setCurrentIndex(0)
+
+    type_text(qtbot, screen.search_box, "strategy discussion")
+    qtbot.waitUntil(lambda: screen.model.total == 1)
+    assert screen.model.row_id(0) == "REC12"
+    press(qtbot, screen.search_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.model.total == 19)
+
+    header = screen.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.LEAD_AGENCY) + 10
+    cast(Any, qtbot).mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.waitUntil(lambda: screen.model.query.sort == RecommendationSort.LEAD_AGENCY)
+    names = column_texts(screen, Column.LEAD_AGENCY)
+    assert names == sorted(names, key=str.casefold) or names == sorted(names)
+
+
+def test_new_recommendation_by_keyboard_is_stored(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService, lists: RecommendationList
+) -> None:
+    screen.table.setFocus()
+    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = screen.form
+    assert form.is_new
+    assert focused() is form.review
+    choose(qtbot, form.review, "Child Q")
+    assert form.number.value() == 7  # the next number of Child Q's six
+    tab_to(qtbot, form.text)
+    type_text(qtbot, form.text, "Schools share attendance concerns with the named nurse.")
+    tab_to(qtbot, form.lead_agency)
+    type_text(qtbot, form.lead_agency, "Police")
+    tab_to(qtbot, form.due.line_edit)
+    type_text(qtbot, form.due.line_edit, "31/03/2018")
+    assert "(unsaved changes)" in screen.panel_heading.text()
+    tab_to(qtbot, form.actions_editor.add_button)
+    press(qtbot, form.actions_editor.add_button, Qt.Key.Key_Space)
+    owner = form.actions_editor.cell_widget(0, "owner_agency")
+    assert focused() is owner
+    type_text(qtbot, owner, "Police")
+    tab_to(qtbot, form.actions_editor.cell_widget(0, "description"))
+    type_text(qtbot, cast(QWidget, focused()), "Brief every neighbourhood team.")
+    # A new action cannot take updates until it is stored.
+    assert not form.add_update_button.isEnabled()
+    assert "not saved yet" in form.updates_heading.text()
+    press(qtbot, cast(QWidget, focused()), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert form.record_id is not None
+    assert not form.is_new
+    assert not form.is_dirty
+    stored = records.get_recommendation(form.record_id)
+    assert stored.review == "V2"
+    assert stored.number == 7
+    assert stored.text == "Schools share attendance concerns with the named nurse."
+    assert stored.due == dt.date(2018, 3, 31)
+    assert stored.status == RecommendationStatus.NOT_STARTED
+    assert len(stored.actions) == 1
+    assert stored.actions[0].description == "Brief every neighbourhood team."
+    police = next(a.id for a in records.agencies() if a.name == "Police")
+    assert stored.lead_agency == police
+    assert stored.actions[0].owner_agency == police
+    assert lists.count(RecommendationQuery()) == 20
+    assert screen.count_label.text() == "20 recommendations"
+    # Stored now: its action takes updates.
+    assert form.add_update_button.isEnabled()
+
+
+def test_not_implemented_without_a_reason_shows_the_error_and_saves_nothing(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    assert screen.open_record("REC3")
+    form = screen.form
+    tab_to(qtbot, form.status)
+    choose(qtbot, form.status, "Not implemented")
+    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert "reason" in form.error_of("reason_not_implemented")
+    assert form.field_row("reason_not_implemented").error_label.isVisible()
+    assert focused() is form.reason_not_implemented
+    assert screen.save_error.isVisible()
+    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+
+    type_text(qtbot, form.reason_not_implemented, "The pathway was replaced by a national one.")
+    press(qtbot, form.reason_not_implemented, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.error_of("reason_not_implemented") == ""
+    stored = records.get_recommendation("REC3")
+    assert stored.status == RecommendationStatus.NOT_IMPLEMENTED
+    assert stored.reason_not_implemented == "The pathway was replaced by a national one."
+
+
+def test_appending_an_update_keeps_the_earlier_ones(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    before = records.get_recommendation("REC16")
+    assert screen.open_record("REC16")
+    form = screen.form
+    # The second action: tabbing into its row shows its updates.
+    tab_to(qtbot, form.actions_editor.cell_widget(1, "owner_agency"))
+    assert form.actions_editor.current_action_id() == before.actions[1].id
+    view = form.updates_view
+    assert form.updates_model.rowCount() == len(before.actions[1].updates) == 1
+    earlier = form.updates_model.update_at(0)
+
+    tab_to(qtbot, form.update_on.line_edit)
+    assert form.update_on.line_edit.text() == "01/08/2017"  # today, ready to keep
+    tab_to(qtbot, form.update_status)
+    choose(qtbot, form.update_status, "At risk")
+    tab_to(qtbot, form.update_by)
+    type_text(qtbot, form.update_by, "Bev")
+    tab_to(qtbot, form.update_note)
+    type_text(qtbot, form.update_note, "Assessment backlog after staff changes.")
+    with qtbot.waitSignal(screen.changed) as signal:
+        press(qtbot, form.update_note, Qt.Key.Key_Return)
+    # The main window passes the change back to every screen, this one included.
+    screen.refresh(signal.args[0])
+
+    after = records.get_recommendation("REC16")
+    updates = after.actions[1].updates
+    assert updates[: len(before.actions[1].updates)] == before.actions[1].updates
+    assert updates[-1] == ActionUpdate(
+        on=TODAY,
+        status=RecommendationStatus.AT_RISK,
+        note="Assessment backlog after staff changes.",
+        by="m10",
+    )
+    assert after.actions[0] == before.actions[0]
+    # Shown in date order, read-only; the note is ready for the next one.
+    assert form.updates_model.rowCount() == 2
+    assert form.updates_model.update_at(0) == earlier
+    assert form.updates_model.update_at(1).note == "Assessment backlog after staff changes."
+    assert not (
+        form.updates_model.flags(form.updates_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    )
+    assert view.editTriggers() == view.EditTrigger.NoEditTriggers
+    assert form.update_note.text() == ""
+    assert form.actions_editor.current_action_id() == before.actions[1].id
+    assert not form.is_dirty
+
+
+def test_an_update_out_of_date_order_is_refused_at_its_field(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    before = records.get_recommendation("REC1")
+    assert screen.open_record("REC1")
+    form = screen.form
+    form.update_on.line_edit.clear()
+    type_text(qtbot, form.update_on.line_edit, "01/01/2016")  # before the stored ones
+    type_text(qtbot, form.update_note, "Late entry.")
+    click(qtbot, form.add_update_button)
+    assert "date order" in form._update_rows["on"].error_label.message
+    assert records.get_recommendation("REC1") == before
+
+
+def test_an_action_with_updates_cannot_be_removed(
+    screen: RecommendationsScreen, qtbot: QtBot
+) -> None:
+    assert screen.open_record("REC1")
+    editor = screen.form.actions_editor
+    editor.select_action(0)
+    click(qtbot, editor.remove_button)
+    assert editor.row_count() == 2
+    assert "never deleted" in editor.error_label.message
+
+
+def test_editing_keeps_the_stored_updates(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    before = records.get_recommendation("REC1")
+    assert screen.open_record("REC1")
+    form = screen.form
+    press(qtbot, form.evidence_of_impact, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, form.evidence_of_impact, " Audited in 2017.")
+    assert screen.save()
+    after = records.get_recommendation("REC1")
+    assert [a.updates for a in after.actions] == [a.updates for a in before.actions]
+    assert after == dataclasses.replace(
+        before, evidence_of_impact=(before.evidence_of_impact or "") + " Audited in 2017."
+    )
+
+
+def test_agency_filter_and_form_offer_the_stored_agencies(
+    screen: RecommendationsScreen, records: RecordService
+) -> None:
+    names = [a.name for a in records.agencies()]
+    agency_filter = screen.filter_combos[2]
+    assert [agency_filter.itemText(i) for i in range(1, agency_filter.count())] == names
+    screen.new_record()
+    screen.form.actions_editor.add_row()
+    owner = screen.form.actions_editor.cell_widget(0, "owner_agency")
+    assert isinstance(owner, QComboBox)
+    assert [owner.itemText(i) for i in range(1, owner.count())] == names
+    assert owner.accessibleName() == "Action 1 owner agency"
+
+
+def test_clear_forgets_rows_and_fields(screen: RecommendationsScreen) -> None:
+    assert screen.open_record("REC1")
+    screen.clear()
+    assert screen.model.rowCount() == 0
+    assert screen.form.text.toPlainText() == ""
+    assert screen.form.updates_model.rowCount() == 0
+    assert screen.panel.currentWidget() is screen.empty_panel
