@@ -53,7 +53,6 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(load_icon("app"))
     app.setStyle("Fusion")
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
@@ -172,6 +171,7 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
                 database = opener(database_path, demo_passphrase, operator=settings.operator())
             except CragError as exc:
                 prompter.error(APP_NAME, str(exc))
+            # A demo database lives in a temporary folder: it is never a recent file.
         if database is None:
             dialog = UnlockDialog(
                 settings=settings,
@@ -184,8 +184,6 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
                 return 0
             database = dialog.database
             dialog.deleteLater()
-        else:
-            settings.add_recent_file(database_path or database.path)
         current = CurrentDatabase(database=database)
         window = build_main_window(
             current=current,
@@ -195,6 +193,8 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
             creator=creator,
         )
         window.show()
+        # Each screen loads its first page now that the database is open.
+        window.refresh_screens(None)
         status = app.exec()
         current.close()
         return int(status)

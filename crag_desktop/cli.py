@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import getpass
 import logging
 import os
@@ -280,10 +281,15 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.decision_records import write_decision_record
 
     out = Path(args.out)
+    # A file without a suffix does not open in a PDF viewer on Windows; "r" means "r.pdf".
+    added_suffix = not out.suffix
+    if added_suffix:
+        out = out.with_name(out.name + ".pdf")
     with _open(args, console, record_unlock=False) as db:
         reference = write_decision_record(db, args.referral, out)
+    note = ' (".pdf" added to the name given)' if added_suffix else ""
     print(
-        f"Wrote the decision record for {reference} to {out} (OFFICIAL-SENSITIVE).",
+        f"Wrote the decision record for {reference} to {out}{note} (OFFICIAL-SENSITIVE).",
         file=console.out,
     )
     return EXIT_OK
@@ -372,25 +378,81 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_lines() -> list[str]:
+    """One line per command, from the command grammar's own help so the two never differ."""
+    sub = next(
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    width = max(len(name) for name in COMMANDS)
+    return [f"  {choice.dest:<{width}}  {choice.help}" for choice in sub._choices_actions]
+
+
 def build_gui_parser() -> argparse.ArgumentParser:
     """The grammar when no command is named: open the GUI."""
     parser = _Parser(
         prog="crag-desktop",
-        description="Open CRAG Desktop. Commands: "
-        + ", ".join(COMMANDS)
-        + " (crag-desktop COMMAND --help).",
+        usage="crag-desktop [DB | --demo]\n       crag-desktop COMMAND ...",
+        description="Open CRAG Desktop's window, or run one of the commands below.",
+        epilog="commands:\n"
+        + "\n".join(_command_lines())
+        + "\n\nEach command has its own help: crag-desktop COMMAND --help.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("db", nargs="?", metavar="DB", help="the database to open")
+    parser.add_argument(
+        "db",
+        nargs="?",
+        metavar="DB",
+        help="the encrypted database file to open (the window asks for its passphrase); "
+        "without DB, the window offers to open or create one",
+    )
     parser.add_argument(
         "--demo", action="store_true", help="open a fresh demo database in a temporary folder"
     )
     return parser
 
 
+NO_DISPLAY = (
+    "There is no display to open CRAG Desktop's window on. Use the commands "
+    "(crag-desktop --help) or run it in a desktop session."
+)
+
+
+def display_available() -> bool:
+    """Whether Qt can open a window here; without one it aborts the process (exit 134)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    # QT_QPA_PLATFORM set means the user chose a platform (offscreen, vnc, ...) themselves.
+    names = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    return any(os.environ.get(name) for name in names)
+
+
+def _unknown_command(argv: Sequence[str]) -> str | None:
+    """The first word if it reads as a mistyped command rather than a database path."""
+    if not argv or argv[0].startswith("-"):
+        return None
+    word = argv[0]
+    separators = {"/", os.sep, os.altsep or "/"}
+    if any(sep in word for sep in separators) or Path(word).suffix or Path(word).exists():
+        return None
+    return word
+
+
+def _unknown_command_failure(word: str) -> CommandFailed:
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return CommandFailed(
+        f"Unknown command '{word}'.{hint} Commands: {', '.join(COMMANDS)} (crag-desktop --help)."
+    )
+
+
 def run_gui(args: argparse.Namespace, console: Console) -> int:
     """Open the GUI, on a fresh demo database when asked."""
     if args.demo and args.db:
         raise CommandFailed("Give either --demo or a database, not both.")
+    if not display_available():
+        raise CommandFailed(NO_DISPLAY)
     from crag_desktop.app import run_gui as start
 
     if not args.demo:
@@ -430,6 +492,9 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
             args = build_parser().parse_args(argv)
             handler: Callable[[argparse.Namespace, Console], int] = args.handler
             return handler(args, console)
+        unknown = _unknown_command(argv)
+        if unknown is not None:
+            raise _unknown_command_failure(unknown)
         return run_gui(build_gui_parser().parse_args(argv), console)
     except CommandFailed as failure:
         for line in failure.lines:

@@ -358,3 +358,127 @@ def test_no_file_beside_the_database_holds_imported_text(demo_db: Path, tmp_path
 def test_the_demo_database_holds_no_plaintext(demo_db: Path) -> None:
     # "Baby L" is a pseudonym every demo referral list shows.
     assert _contains(demo_db.parent, "Baby L") == []
+
+
+COMMAND_LIST = "Commands: init, demo, import, export, passwd, check, report"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current folder (tmp_path itself holds the log folder)."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def gui_never_starts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Records any attempt to open the window instead of opening it."""
+    import crag_desktop.app
+
+    started: list[object] = []
+
+    def record(**options: object) -> int:
+        started.append(options)
+        return 0
+
+    monkeypatch.setattr(crag_desktop.app, "run_gui", record)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    return started
+
+
+def test_an_unknown_command_is_named_not_opened_as_a_database(
+    workdir: Path, gui_never_starts: list[object]
+) -> None:
+    run = cli("frobnicate")
+    assert run.code == 2
+    assert run.err_lines[0].startswith(f"Unknown command 'frobnicate'. {COMMAND_LIST}")
+    assert "Did you mean" not in run.err
+    assert gui_never_starts == []
+    assert list(workdir.iterdir()) == []
+
+
+def test_a_mistyped_command_suggests_the_close_one(
+    workdir: Path, gui_never_starts: list[object]
+) -> None:
+    for argv in (["chek"], ["chek", "d.crag"]):
+        run = cli(*argv)
+        assert run.code == 2
+        assert run.err_lines[0].startswith("Unknown command 'chek'. Did you mean 'check'?")
+        assert COMMAND_LIST in run.err_lines[0]
+        assert "unrecognized arguments" not in run.err
+    assert gui_never_starts == []
+
+
+def test_a_database_name_still_opens_the_window(
+    workdir: Path, gui_never_starts: list[object]
+) -> None:
+    (workdir / "board").write_bytes(b"")  # an existing file without a suffix is a database
+    for name in ("board", "new.crag", str(workdir / "elsewhere")):
+        assert cli(name).code == 0
+    assert [call["database_path"] for call in gui_never_starts] == [  # type: ignore[index]
+        Path("board"),
+        Path("new.crag"),
+        workdir / "elsewhere",
+    ]
+
+
+@pytest.mark.parametrize("argv", [[], ["some.crag"], ["--demo"]])
+def test_without_a_display_the_window_is_not_attempted(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    run = cli(*argv)
+    assert run.code == 2
+    assert run.err_lines == [
+        "There is no display to open CRAG Desktop's window on. Use the commands "
+        "(crag-desktop --help) or run it in a desktop session."
+    ]
+    assert list(workdir.iterdir()) == []  # not even a demo database was made
+
+
+def test_help_lists_every_command_on_its_own_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--help").code == 0
+    shown = capsys.readouterr().out
+    lines = shown.splitlines()
+    for command in ("init", "demo", "import", "export", "passwd", "check", "report"):
+        matching = [line for line in lines if line.split()[:1] == [command]]
+        assert len(matching) == 1, (command, shown)
+        assert len(matching[0].split()) > 2, "each command has a one-line description"
+    assert "the encrypted database file to open" in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[1, 2, 3]", 'x.json is not a CRAG Desktop interchange file (it has no "format": '),
+        ('{"name": "a"}', 'x.json is not a CRAG Desktop interchange file (it has no "format": '),
+        (
+            '{"format": "crag-desktop", "version": 7}',
+            "x.json is interchange version 7; this CRAG Desktop reads version 1.",
+        ),
+    ],
+)
+def test_json_that_is_not_an_interchange_file_is_one_sentence(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    source = tmp_path / "x.json"
+    source.write_text(content)
+    target = tmp_path / "t.crag"
+    run = cli("import", str(target), str(source))
+    assert run.code == 2
+    assert len(run.err_lines) == 1, run.err
+    assert run.err_lines[0].startswith(expected)
+    assert "is required" not in run.err
+    assert not target.exists()
+
+
+def test_commands_leave_no_lock_file_beside_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "d.crag"
+    assert cli("init", str(db)).code == 0
+    assert cli("check", str(db)).code == 0
+    assert cli("export", str(db), str(tmp_path / "out.json")).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.crag", "out.json"]

@@ -205,3 +205,50 @@ def test_an_unknown_referral_is_named(db_path: Path, tmp_path: Path) -> None:
         "report", "decision", str(db_path), "--referral", "X", "--out", str(tmp_path / "a.pdf")
     )
     assert (code, stderr) == (EXIT_FAILED, "There is no referral 'X'.\n")
+
+
+def test_an_out_name_without_suffix_gets_pdf_added(db_path: Path, tmp_path: Path) -> None:
+    code, stdout, stderr = run(
+        "report",
+        "decision",
+        str(db_path),
+        "--referral",
+        "CRAG-2016-04",
+        "--out",
+        str(tmp_path / "r"),
+    )
+    assert (code, stderr) == (EXIT_OK, "")
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "r").exists()
+    assert f"to {tmp_path / 'r.pdf'}" in stdout
+    assert '".pdf" added' in stdout
+
+
+def test_every_demo_decision_record_is_complete_and_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    demo = tmp_path / "demo.crag"
+    assert run("demo", str(demo))[0] == EXIT_OK
+    for reference in ("CRAG-2014-03", "CRAG-2015-09", "CRAG-2016-01", "CRAG-2016-02"):
+        out = tmp_path / f"{reference}.pdf"
+        code, _, stderr = run(
+            "report", "decision", str(demo), "--referral", reference, "--out", str(out)
+        )
+        assert (code, stderr) == (EXIT_OK, "")
+        if shutil.which("qpdf") is not None:
+            checked = subprocess.run(
+                ["qpdf", "--check", str(out)], capture_output=True, text=True, check=False
+            )
+            assert checked.returncode == 0, checked.stdout + checked.stderr
+        if shutil.which("pdftotext") is None:
+            continue
+        text = subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "None" not in text, reference
+        last_page = text.rstrip("\f").split("\f")[-1]
+        assert "Signed as a true record" in last_page
+        assert "7 Present" in " ".join(last_page.split()), "signatures stand alone"
+    # No empty lock file is left beside the database.
+    assert not (tmp_path / "demo.crag.lock").exists()

@@ -14,7 +14,6 @@ from typing import Any, BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     ListFlowable,
     ListItem,
     Paragraph,
@@ -23,7 +22,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from crag_desktop.reports.pages import CONTENT_WIDTH, build_document
+from crag_desktop.reports.pages import (
+    CONTENT_HEIGHT,
+    CONTENT_WIDTH,
+    build_document,
+    height_of,
+    keep_whole,
+)
 from crag_desktop.reports.styles import (
     BAND_FILL,
     HIGHLIGHT_FILL,
@@ -40,6 +45,10 @@ from crag_desktop.reports.styles import (
 
 TITLE = "Criteria decision record"
 NOT_RECORDED = "Not recorded"
+NO_REPLY = "No reply recorded"
+# Attendance rows that travel with the signatures, so the signature block never stands
+# alone on the last page.
+_ROWS_WITH_SIGNATURES = 3
 _DASH = "—"
 
 
@@ -135,8 +144,7 @@ def render_decision_record(view: DecisionRecordView, out: BinaryIO | Path) -> No
         *_rules_outcome(view, styles),
         *_decision(view, styles),
         *_national_panel(view, styles),
-        *_present(view, styles),
-        *_signatures(view, styles),
+        *_present_and_signatures(view, styles),
     ]
     build_document(
         out,
@@ -363,7 +371,10 @@ def _decision(view: DecisionRecordView, styles: Styles) -> list[Any]:
     commands += [("BOTTOMPADDING", (0, i), (-1, i), 2) for i in label_rows]
     box = Table(rows, colWidths=[CONTENT_WIDTH], splitInRow=1)
     box.setStyle(TableStyle(commands))
-    return [*_heading(5, "The subgroup's decision", styles), box]
+    # A decision read across a page turn is easily misread, so the box (with its heading)
+    # stays on one page unless it is longer than a page on its own.
+    heading = _heading(5, "The subgroup's decision", styles)
+    return [*heading[:-1], *keep_whole([heading[-1], box])]
 
 
 def _national_panel(view: DecisionRecordView, styles: Styles) -> list[Any]:
@@ -379,7 +390,7 @@ def _national_panel(view: DecisionRecordView, styles: Styles) -> list[Any]:
                 ("Sent on", _p(uk_date(panel.sent_on, missing="Not yet sent"), body)),
                 ("Panel's response", _text_blocks(panel.response, body, empty="Awaited")),
                 ("Response received", _p(uk_date(panel.responded_on, missing="Awaited"), body)),
-                ("Board's reply", _text_blocks(panel.board_reply, body, empty="None")),
+                ("Board's reply", _text_blocks(panel.board_reply, body, empty=NO_REPLY)),
             ],
             styles,
         )
@@ -387,25 +398,31 @@ def _national_panel(view: DecisionRecordView, styles: Styles) -> list[Any]:
     return story
 
 
-def _present(view: DecisionRecordView, styles: Styles) -> list[Any]:
-    story: list[Any] = [
-        *_heading(7, "Present", styles),
-        Paragraph(f"Meeting of {uk_date(view.meeting_date)}", styles.body),
-    ]
+def _present_and_signatures(view: DecisionRecordView, styles: Styles) -> list[Any]:
+    heading = _heading(7, "Present", styles)
+    intro = Paragraph(f"Meeting of {uk_date(view.meeting_date)}", styles.body)
+    signatures = _signatures(view, styles)
     if not view.attendees:
-        story.append(Paragraph("No attendance recorded.", styles.muted))
-        return story
+        none = Paragraph("No attendance recorded.", styles.muted)
+        return [*heading[:-1], *keep_whole([heading[-1], intro, none, *signatures])]
     header = [Paragraph(text, styles.table_header) for text in ("Name", "Agency")]
     rows = [
         [_p(person.name, styles.table_body), _p(person.agency, styles.table_body)]
         for person in view.attendees
     ]
-    table = Table(
-        [header, *rows], colWidths=[70 * mm, CONTENT_WIDTH - 70 * mm], repeatRows=1, splitInRow=1
-    )
-    table.setStyle(grid_table_style())
-    story.append(table)
-    return story
+    widths = [70 * mm, CONTENT_WIDTH - 70 * mm]
+    whole = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1)
+    whole.setStyle(grid_table_style())
+    section = [heading[-1], intro, whole, *signatures]
+    if len(rows) <= _ROWS_WITH_SIGNATURES or height_of(section) <= CONTENT_HEIGHT:
+        return [*heading[:-1], *keep_whole(section)]
+    # Too long for one page: the list flows, and only its last rows move with the signatures.
+    cut = len(rows) - _ROWS_WITH_SIGNATURES
+    head = Table([header, *rows[:cut]], colWidths=widths, repeatRows=1, splitInRow=1)
+    head.setStyle(grid_table_style())
+    tail = Table(rows[cut:], colWidths=widths, splitInRow=1)
+    tail.setStyle(grid_table_style(header_rows=0, first_band=cut))
+    return [*heading[:-1], heading[-1], intro, head, *keep_whole([tail, *signatures])]
 
 
 def _signatures(view: DecisionRecordView, styles: Styles) -> list[Any]:
@@ -440,11 +457,7 @@ def _signatures(view: DecisionRecordView, styles: Styles) -> list[Any]:
         )
     )
     return [
-        KeepTogether(
-            [
-                Spacer(1, 10 * mm),
-                Paragraph("Signed as a true record of the decision", styles.heading2),
-                table,
-            ]
-        )
+        Spacer(1, 10 * mm),
+        Paragraph("Signed as a true record of the decision", styles.heading2),
+        table,
     ]

@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Table
 
 from crag_desktop.fileio import write_atomically
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
@@ -32,6 +32,7 @@ RIGHT_MARGIN = 20 * mm
 TOP_MARGIN = 24 * mm
 BOTTOM_MARGIN = 28 * mm
 CONTENT_WIDTH = PAGE_SIZE[0] - LEFT_MARGIN - RIGHT_MARGIN
+CONTENT_HEIGHT = PAGE_SIZE[1] - TOP_MARGIN - BOTTOM_MARGIN
 
 # Long listings are cut into tables of at most this many rows: ReportLab re-measures a whole
 # table each time it splits one across a page, so one 5,000-row table lays out very slowly.
@@ -180,7 +181,7 @@ def build_document(
         LEFT_MARGIN,
         BOTTOM_MARGIN,
         CONTENT_WIDTH,
-        PAGE_SIZE[1] - TOP_MARGIN - BOTTOM_MARGIN,
+        CONTENT_HEIGHT,
         id="body",
         leftPadding=0,
         rightPadding=0,
@@ -205,6 +206,28 @@ def build_document(
     # build() consumes the list it is given; copy so a caller's story survives for reuse.
     doc.build(list(story), canvasmaker=make_canvas)
     return canvases[-1].page_count
+
+
+def height_of(flowables: Sequence[Any]) -> float:
+    """The height `flowables` take laid out one after another at the full content width."""
+    register_fonts()
+    total = 0.0
+    for flowable in flowables:
+        _, height = flowable.wrap(CONTENT_WIDTH, CONTENT_HEIGHT)
+        total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def keep_whole(flowables: Sequence[Any]) -> list[Any]:
+    """`flowables` kept on one page when they fit on one, else left to flow and split.
+
+    ReportLab's KeepTogether starts anything taller than the space left on a new page, even
+    when it is taller than a whole page and will split anyway; that would leave most of a
+    page blank for nothing, so such content is not wrapped.
+    """
+    if height_of(flowables) <= CONTENT_HEIGHT:
+        return [KeepTogether(list(flowables))]
+    return list(flowables)
 
 
 def chunked_tables(

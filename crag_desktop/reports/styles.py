@@ -160,8 +160,12 @@ def build_styles() -> Styles:
     )
 
 
-def grid_table_style(*, header_rows: int = 1, banded: bool = True) -> Any:
-    """The house style for data tables: navy header row, light banding, thin grey rules."""
+def grid_table_style(*, header_rows: int = 1, banded: bool = True, first_band: int = 0) -> Any:
+    """The house style for data tables: navy header row, light banding, thin grey rules.
+
+    `first_band` is the number of body rows printed before this table, for a table that
+    continues another one, so the banding carries on unbroken across the join.
+    """
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -177,7 +181,8 @@ def grid_table_style(*, header_rows: int = 1, banded: bool = True) -> Any:
             ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, NAVY),
         ]
     if banded:
-        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [WHITE, BAND_FILL]))
+        bands = [WHITE, BAND_FILL] if first_band % 2 == 0 else [BAND_FILL, WHITE]
+        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), bands))
     return TableStyle(commands)
 
 

@@ -227,6 +227,11 @@ class Database:
             reason=reason,
         )
 
+    def record(self, *, action: str, reason: str | None = None) -> None:
+        """Audit something done to the database as a whole (a lock, failed unlocks)."""
+        with self.unit_of_work() as session:
+            self.audit(session, action=action, record_type=DATABASE_RECORD, reason=reason)
+
     def rekey(self, new_passphrase: str, *, reason: str | None = None) -> None:
         """Re-encrypt the database under a new passphrase, and record that it was done."""
         try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from crag_desktop.domain.criteria import evaluate, rule_set
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import Child, Meeting, Referral
-from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
 from crag_desktop.reports.decision_record import (
     Attendee,
     ChildRow,
@@ -27,6 +27,13 @@ from crag_desktop.services.decisions import load_referral
 from crag_desktop.storage import audit, repositories
 
 NOT_YET_KNOWN = "Not yet known"
+# The vocabulary's label for "no legal status" is "None", which on paper reads as a field
+# the program forgot to fill in.
+NO_LEGAL_STATUS = "No statutory status"
+
+
+def _legal_status(status: LegalStatus) -> str:
+    return NO_LEGAL_STATUS if status == LegalStatus.NONE else status.label
 
 
 def _age(child: Child) -> str:
@@ -114,7 +121,7 @@ def decision_record_view(
                 pseudonym=c.pseudonym,
                 sex=c.sex.label,
                 age=_age(c),
-                legal_status=c.legal_status.label,
+                legal_status=_legal_status(c.legal_status),
                 disability_sen="Yes" if c.disability_or_sen else "No",
             )
             for c in referral.children

@@ -25,7 +25,7 @@ class DocumentFileError(CragError):
 
 
 def read_document_file(path: Path) -> object:
-    """The parsed JSON of `path`, or a sentence saying why it is not a JSON document."""
+    """The parsed JSON of `path`, or a sentence saying why it is not an interchange document."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -41,12 +41,38 @@ def read_document_file(path: Path) -> object:
             f"{path.name} is not a CRAG Desktop JSON file (it is not UTF-8 text)."
         ) from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DocumentFileError(
             f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}). Nothing was imported."
         ) from None
+    check_document_header(data, path.name)
+    return data
+
+
+def check_document_header(data: object, name: str) -> None:
+    """Refuse, in one sentence, JSON that is not an interchange document this app reads.
+
+    Without this, any other JSON file would be answered with a "$.x is required" line for
+    every top-level field, which tells the user nothing about what they picked.
+    """
+    if not isinstance(data, dict) or data.get("format") != interchange.FORMAT:
+        raise DocumentFileError(
+            f'{name} is not a CRAG Desktop interchange file (it has no "format": '
+            f'"{interchange.FORMAT}").'
+        )
+    version = data.get("version")
+    # A version that is missing or not a number is left to the schema check to name.
+    if (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and version != interchange.VERSION
+    ):
+        raise DocumentFileError(
+            f"{name} is interchange version {version}; this CRAG Desktop reads version "
+            f"{interchange.VERSION}."
+        )
 
 
 def _records(document: Document) -> Iterator[tuple[str, str]]:

@@ -1,11 +1,15 @@
 """One lock per database file, shared by the GUI and the command line.
 
 An OS file lock (flock) on "<database>.lock": the OS releases it when the holder dies, even
-by SIGKILL, so a crash never leaves the database locked for good.
+by SIGKILL, so a crash never leaves the database locked for good. A clean release removes
+the lock file too, so no empty file is left beside the database; one left by a crash is
+harmless and simply reused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from types import TracebackType
 
@@ -33,6 +37,8 @@ class DatabaseLock:
             # The GUI may release from a worker thread; the lock belongs to the process.
             thread_local=False,
         )
+        # The lock file this object locked, to remove on release only if it is still that one.
+        self._locked_file: os.stat_result | None = None
 
     @property
     def path(self) -> Path:
@@ -52,11 +58,31 @@ class DatabaseLock:
             self._lock.acquire(timeout=0)
         except Timeout:
             raise DatabaseInUse(self._path) from None
+        with contextlib.suppress(OSError):
+            self._locked_file = os.stat(lock_path(self._path))
 
     def release(self) -> None:
         """Give the lock back; does nothing if it is not held."""
         if self._lock.is_locked:
+            self._remove_lock_file()
             self._lock.release(force=True)
+        self._locked_file = None
+
+    def _remove_lock_file(self) -> None:
+        # Unlinked while still held, so no one can take the lock in between. A process that
+        # opened the old file just before and locks it after our release finds it unlinked
+        # (filelock checks st_nlink) and does not count as the holder. The file must still be
+        # the empty one this object locked: filelock's fallback for file systems without
+        # flock keeps its own marker (with content) at this path and removes it itself.
+        path = lock_path(self._path)
+        with contextlib.suppress(OSError):
+            current = os.stat(path)
+            if (
+                self._locked_file is not None
+                and os.path.samestat(current, self._locked_file)
+                and current.st_size == 0
+            ):
+                path.unlink()
 
     def __enter__(self) -> DatabaseLock:
         self.acquire()

@@ -67,7 +67,7 @@ class CaseActions(QObject):
         referrals.decision_record_requested.connect(self.print_decision_record)
         self.action_wizard = window.add_case_action(
             "Criteria &decision…",
-            lambda: self.open_wizard(None),
+            lambda: self.open_wizard(self._referral_in_view()),
             shortcut="Ctrl+D",
             icon="wizard",
             tooltip="Run the criteria decision wizard for a referral (Ctrl+D)",
@@ -89,6 +89,17 @@ class CaseActions(QObject):
             apply_query(query)
 
     # --- the criteria wizard -------------------------------------------------------------
+
+    def _referral_in_view(self) -> str | None:
+        """The referral open on the Referrals screen, when that screen is in front: Ctrl+D
+        at a meeting means "decide the case we are looking at"."""
+        if self._window.current_screen_key() != ScreenKey.REFERRALS:
+            return None
+        referrals: Any = self._window.screen_widget(ScreenKey.REFERRALS)
+        form = referrals.form
+        if form.record_id is None or form.is_new:
+            return None
+        return str(form.record_id)
 
     def open_wizard(self, referral_id: str | None) -> None:
         """Open the criteria wizard, for `referral_id` or for a referral chosen in it."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.errors import CragError, WrongPassphraseOrNotDatabase
 from crag_desktop.ui.dialogs.unlock import DatabaseHandle, Opener, busy_cursor
 from crag_desktop.ui.prompts import internal_error_text, log_internal_error
 from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
@@ -245,6 +245,7 @@ class LockController(QObject):
         self._opener = opener
         self._idle = idle
         self._locked = False
+        self._failed_unlocks = 0
         idle.idle.connect(self.lock)
         if current.database is not None:
             idle.start()
@@ -261,6 +262,7 @@ class LockController(QObject):
         self._locked = True
         self._idle.stop()
         self.about_to_lock.emit()
+        self._record("lock", "locked by the operator or after the idle time")
         self._current.close()
         self.locked.emit()
 
@@ -272,15 +274,38 @@ class LockController(QObject):
         try:
             with busy_cursor():
                 database = self._opener(path, passphrase, operator=self._current.operator)
+        except WrongPassphraseOrNotDatabase:
+            self._failed_unlocks += 1
+            # The file name stays off the lock screen, as it is off the title bar.
+            return "Wrong passphrase: try again. It is case-sensitive."
         except CragError as exc:
             return str(exc)
         except Exception as exc:
             return internal_error_text(log_internal_error(exc))
         self._current.set(database)
+        if self._failed_unlocks:
+            # A wrong passphrase cannot be written into a database it cannot open: it is
+            # recorded once the right one has opened it.
+            count = self._failed_unlocks
+            self._failed_unlocks = 0
+            self._record(
+                "failed_unlock",
+                f"{count} wrong passphrase{'s' if count > 1 else ''} at the lock screen",
+            )
         self._locked = False
         self._idle.start()
         self.unlocked.emit()
         return None
+
+    def _record(self, action: str, reason: str) -> None:
+        # Auditing is best effort here: a lock must happen even if the record cannot be
+        # written (a full disk), and the database API is reached through the handle.
+        record = getattr(self._current.database, "record", None)
+        if callable(record):
+            try:
+                record(action=action, reason=reason)
+            except Exception as exc:
+                log_internal_error(exc)
 
     def database_opened(self) -> None:
         """A new database was opened from the File menu: run the idle count for it."""

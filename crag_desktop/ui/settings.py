@@ -30,13 +30,14 @@ class AppSettings:
 
     # Recent files: full paths stay here; the dialogs show file names only.
     def recent_files(self) -> list[Path]:
-        """Most recently used database files, newest first."""
+        """Most recently used database files that still exist, newest first."""
         value = self._store.value("recent/files", [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             return []
-        return [Path(str(item)) for item in value if str(item)]
+        # A file moved or deleted since (a demo's temporary folder) is not offered.
+        return [Path(str(item)) for item in value if str(item) and Path(str(item)).is_file()]
 
     def add_recent_file(self, path: Path) -> None:
         """Put `path` at the top of the recent list."""

@@ -183,6 +183,11 @@ class Task(QObject):
     def _finish(self) -> None:
         self.done = True
         if self.dialog is not None:
+            # reset() stops the dialog's own show-after-a-delay timer: without it the
+            # dialog popped up again over the result message (a nested event loop runs
+            # timers but not the deferred delete) and trapped the user.
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.reset()
             self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None

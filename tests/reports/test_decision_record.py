@@ -275,3 +275,88 @@ def test_render_to_path_is_atomic_and_user_only(tmp_path: Path) -> None:
     assert path.read_bytes().startswith(b"%PDF-")
     assert path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["decision.pdf"]
+
+
+def assert_valid_pdf(pdf: bytes, tmp_path: Path) -> None:
+    """qpdf finds no structural problem (checked only where qpdf is installed)."""
+    if shutil.which("qpdf") is None:
+        return
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        ["qpdf", "--check", str(path)], check=False, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def people(count: int) -> tuple[Attendee, ...]:
+    return tuple(Attendee(f"Member {i:03d}", "Safeguarding Children Board") for i in range(count))
+
+
+@pytest.mark.parametrize("attendees", [0, 1, 4, 8, 11, 16, 24, 33, 45, 70])
+@pytest.mark.parametrize("paragraphs", [1, 6, 12])
+def test_the_signature_block_never_stands_alone_on_the_last_page(
+    tmp_path: Path, attendees: int, paragraphs: int
+) -> None:
+    view = make_view(attendees=people(attendees), rationale="\n\n".join([RATIONALE] * paragraphs))
+    pdf = render(view)
+    last = squash(pdf_pages_text(pdf, tmp_path)[-1])
+    assert "Signed as a true record of the decision" in last
+    # The end of section 7 shares the page: its last attendee, or its "none" line.
+    if attendees:
+        assert f"Member {attendees - 1:03d}" in last
+    else:
+        assert "No attendance recorded." in last
+    assert_valid_pdf(pdf, tmp_path)
+
+
+@pytest.mark.parametrize("summary_paragraphs", range(0, 40, 3))
+def test_the_decision_box_is_never_split_across_pages(
+    tmp_path: Path, summary_paragraphs: int
+) -> None:
+    # Growing the summary moves the box down the pages, so some page foot cuts across it.
+    rationale = "\n\n".join(f"Rationale point R{i}. {RATIONALE}" for i in range(8))
+    summary = "\n\n".join(
+        ["Background to the referral, as agencies reported it."] * summary_paragraphs
+    )
+    view = make_view(rationale=rationale, summary=summary)
+    pdf = render(view)
+    pages = [squash(page) for page in pdf_pages_text(pdf, tmp_path)]
+    holding = [
+        number
+        for number, page in enumerate(pages)
+        if any(marker in page for marker in ("5 The subgroup's decision", "R0.", "R7."))
+    ]
+    assert len(holding) == 1, f"the decision box spans pages {holding}"
+    assert all(f"R{i}." in pages[holding[0]] for i in range(8))
+    assert_valid_pdf(pdf, tmp_path)
+
+
+def test_empty_optional_fields_never_print_none(tmp_path: Path) -> None:
+    view = make_view(
+        incident_date=None,
+        children=(ChildRow("Child A", "", "", "", ""),),
+        summary="",
+        rules_reasons=(),
+        alternative_review_type="",
+        difference_reason="",
+        rationale="",
+        national_panel=NationalPanelView(),
+        meeting_date=None,
+        attendees=(),
+        operator="",
+        chair_name="",
+        secretariat_officer="",
+        questions=(QuestionAnswer("Has the child died?", "No", ""),),
+    )
+    pdf = render(view)
+    text = squash(" ".join(pdf_pages_text(pdf, tmp_path)))
+    assert "None" not in text
+    assert "No reply recorded" in text
+    assert "Awaited" in text
+    assert_valid_pdf(pdf, tmp_path)
+
+
+def test_an_empty_board_reply_says_no_reply_was_recorded(tmp_path: Path) -> None:
+    text = squash(" ".join(pdf_pages_text(render(make_view()), tmp_path)))
+    assert "Board's reply No reply recorded" in text

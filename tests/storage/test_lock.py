@@ -77,3 +77,22 @@ def test_lock_of_a_killed_process_is_recovered(tmp_db_path: Path) -> None:
         child.stdout.close()
     with DatabaseLock(tmp_db_path) as recovered:
         assert recovered.held
+
+
+def test_a_clean_release_leaves_no_lock_file(tmp_db_path: Path) -> None:
+    with DatabaseLock(tmp_db_path):
+        assert lock_path(tmp_db_path).exists()
+    assert not lock_path(tmp_db_path).exists()
+    # Taking it again afterwards works as before, and a refused holder removes nothing.
+    with DatabaseLock(tmp_db_path) as first:
+        with pytest.raises(DatabaseInUse):
+            DatabaseLock(tmp_db_path).acquire()
+        assert first.held
+        assert lock_path(tmp_db_path).exists()
+    assert not lock_path(tmp_db_path).exists()
+
+
+def test_closing_a_database_leaves_only_the_database(database: Database) -> None:
+    folder = database.path.parent
+    database.close()
+    assert sorted(p.name for p in folder.iterdir()) == [database.path.name]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -35,10 +35,19 @@ def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QCoreApplication.setOrganizationName(f"crag-test-{uuid.uuid4().hex[:8]}")
     QCoreApplication.setApplicationName("CRAG Desktop tests")
-    qapp.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    style = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    # Setting an application style sheet repolishes every live widget: once is enough.
+    if qapp.styleSheet() != style:
+        qapp.setStyleSheet(style)
     yield folder
     QCoreApplication.setOrganizationName(old_org)
     QCoreApplication.setApplicationName(old_app)
+    # Windows a test leaves behind (closed but referenced from Python) would keep their
+    # timers and application event filters alive into every later test: delete them.
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture
@@ -89,6 +98,8 @@ class FakeDatabases:
         if path in self.passphrases:
             raise DatabaseExists(path)
         self.passphrases[path] = passphrase
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
         database = FakeDatabase(path=path, operator=operator)
         self.created.append(database)
         return database
@@ -101,8 +112,12 @@ PASSPHRASE = "correct horse battery staple"
 def databases(tmp_path: Path) -> FakeDatabases:
     """Two known database files with the passphrase PASSPHRASE."""
     fakes = FakeDatabases()
+    folder = tmp_path / "Child Q folder"
+    folder.mkdir()
     for name in ("cases.crag", "archive.crag"):
-        fakes.passphrases[tmp_path / "Child Q folder" / name] = PASSPHRASE
+        # Real files: the recent list offers only files that still exist.
+        (folder / name).write_bytes(b"")
+        fakes.passphrases[folder / name] = PASSPHRASE
     return fakes
 
 

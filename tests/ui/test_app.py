@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -27,11 +28,21 @@ from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 PASSPHRASE = "correct horse battery staple"
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.crag"
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once for the module (building it is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "demo.crag"
     with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
         build_demo(db, synthetic_referrals=0, seed=1)
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    # A closed database in rollback-journal mode is one file: a copy is a faithful fresh one.
+    path = tmp_path / "demo.crag"
+    shutil.copyfile(demo_template, path)
+    path.chmod(0o600)
     return path
 
 
@@ -235,3 +246,48 @@ def test_closing_with_unsaved_typing_asks_first(
 def test_screens_are_widgets(window: MainWindow) -> None:
     for key in window.screen_keys():
         assert isinstance(window.screen_widget(key), QWidget)
+
+
+def test_lock_and_wrong_passphrases_are_audited(qtbot: QtBot, window: MainWindow) -> None:
+    from crag_desktop.services.audit_log import AuditLog, AuditQuery
+
+    window.lock()
+    window.lock_screen.passphrase.setText("not it")
+    QTest.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    assert window.is_locked
+    window.lock_screen.passphrase.setText(PASSPHRASE)
+    QTest.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked)
+    log = AuditLog(db=window.current.require())  # type: ignore[arg-type]
+    actions = [row.action for row in log.page(AuditQuery(record_type="database"), limit=5)]
+    # Newest first: the failed attempt (written once the database opened), the unlock,
+    # then the lock.
+    assert actions[:3] == ["failed_unlock", "unlock", "lock"]
+
+
+def test_recent_files_offer_only_files_that_exist(settings: AppSettings, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.crag"
+    kept.write_bytes(b"x")
+    gone = tmp_path / "gone.crag"
+    settings.add_recent_file(gone)
+    settings.add_recent_file(kept)
+    assert settings.recent_files() == [kept.resolve()]
+
+
+def test_ctrl_d_on_an_open_referral_decides_that_referral(qtbot: QtBot, window: MainWindow) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    window.show_screen(ScreenKey.REFERRALS)
+    pending = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is None
+    )
+    assert referrals.open_record(pending.id)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(CriteriaWizard) is not None)
+    wizard = window.findChild(CriteriaWizard)
+    assert wizard is not None
+    assert wizard.state.referral is not None
+    assert wizard.state.referral.id == pending.id
+    wizard.reject()

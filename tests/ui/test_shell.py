@@ -262,7 +262,9 @@ def test_wrong_passphrase_on_the_lock_screen(
         click(qtbot, window.lock_screen.unlock_button)
     error = window.lock_screen.error_label
     assert error.isVisible()
-    assert error.text().startswith("⚠ Error: cases.crag: wrong passphrase")
+    assert error.text().startswith("⚠ Error: Wrong passphrase: try again.")
+    # The lock screen names no file, as the title bar names none while locked.
+    assert "cases.crag" not in error.text()
     assert window.lock_screen.passphrase.selectedText() == "guess"
     assert window.is_locked
     assert prompter.shown == []
