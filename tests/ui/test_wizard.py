@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -31,6 +32,7 @@ from crag_desktop.storage import audit, repositories
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.widgets import UkDateEdit
 from crag_desktop.ui.wizard import CriteriaWizard, PageId
+from crag_desktop.ui.wizard.pages import NOT_YET_KNOWN, QuestionPage
 from tests.ui.conftest import press, type_text
 
 PASSPHRASE = "correct horse battery staple"
@@ -151,6 +153,7 @@ def key(
 
 def shot(wizard: CriteriaWizard, name: str) -> None:
     if SHOTS:
+        wizard.resize(1000, 760)
         wizard.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
@@ -169,6 +172,13 @@ def tab_to(qtbot: QtBot, wizard: CriteriaWizard, target: QWidget, limit: int = 6
     raise AssertionError(f"Tab never reached {want.accessibleName() or want!r}")
 
 
+def checked_answer(page: QuestionPage) -> str:
+    """The label of the answer chosen on a question page."""
+    checked = page.group.checkedButton()
+    assert checked is not None
+    return checked.accessibleName()
+
+
 def answer_questions(
     qtbot: QtBot, wizard: CriteriaWizard, digits: list[int], prefix: str, *, start: int = 0
 ) -> None:
@@ -177,8 +187,10 @@ def answer_questions(
         page_id = PageId.question(i)
         assert wizard.currentId() == page_id
         page = wizard.question_pages[i]
-        if page.key not in wizard.state.answered:
-            assert not wizard.button(wizard.WizardButton.NextButton).isEnabled(), "answer first"
+        # "Not yet known" is always an answer: Next never waits for the meeting.
+        assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+        if wizard.state.answers.get(page.key) is None:
+            assert checked_answer(page) == NOT_YET_KNOWN
         assert page.guidance_label.text()
         assert page.statutory.toPlainText().strip()
         key(qtbot, wizard, getattr(Qt.Key, f"Key_{digit}"))
@@ -195,6 +207,9 @@ def choose_referral(qtbot: QtBot, wizard: CriteriaWizard, search: str) -> None:
     key(qtbot, wizard, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.choices.count() == 1)
     assert search in page.choices.item(0).text()
+    assert page.chosen_id() is None, "nothing is chosen for the chair"
+    key(qtbot, wizard, Qt.Key.Key_Down)  # still in the search box: Down chooses
+    assert page.choices.item(0).isSelected()
 
 
 def tick_present(qtbot: QtBot, wizard: CriteriaWizard, rows: list[int]) -> None:
@@ -256,25 +271,56 @@ def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     assert decision.present() == ("m1",), "those recorded at the meeting are ticked"
     tick_present(qtbot, wizard, [2])  # Sam Detective, third by name
     assert set(decision.present()) == {"m1", "m2"}
+    # Labels sit beside their fields, not floating above them.
+    for label, field in (
+        (decision._rows["meeting"], decision.meetings),
+        (decision._rows["decided_on"], decision.decided_on.line_edit),
+        (decision._rows["rationale"], decision.rationale),
+    ):
+        top = label.mapTo(wizard, label.rect().topLeft()).y()
+        field_top = field.mapTo(wizard, field.rect().topLeft()).y()
+        assert abs(top - field_top) < field.height(), label.text()
+        assert (
+            label.mapTo(wizard, label.rect().topRight()).x()
+            < field.mapTo(wizard, field.rect().topLeft()).x()
+        )
     shot(wizard, "wt2015-decision")
     next_page(qtbot, wizard, PageId.FINISH)
 
     finish = wizard.finish_page
     assert "Serious case review" in finish.summary_label.text()
+    assert not finish.review_title.isEnabled(), "greyed until Commission is ticked"
+    assert not finish.lead_reviewer.isEnabled()
+    shot(wizard, "wt2015-finish-unticked")
     tab_to(qtbot, wizard, finish.commission)
     key(qtbot, wizard, Qt.Key.Key_Space)
+    assert finish.review_title.isEnabled()
     assert finish.review_title.text() == "Child Q: serious case review"
     assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled(), "lead reviewer"
     tab_to(qtbot, wizard, finish.lead_reviewer)
     type_text(qtbot, finish.lead_reviewer, "Independent Reviewer Ltd")
-    tab_to(qtbot, wizard, finish.print_record)
-    key(qtbot, wizard, Qt.Key.Key_Space)
-    pdf = Path(str(db.path)).with_name("decision.pdf")
-    prompter.answer_path(pdf)
     shot(wizard, "wt2015-finish")
     with qtbot.waitSignal(wizard.decision_recorded) as recorded:
         key(qtbot, wizard, Qt.Key.Key_F, ALT)
     assert ("referral", "R15") in recorded.args[0].updated
+
+    # The wizard stays open to say plainly what was stored, and offers the printout.
+    assert wizard.isVisible()
+    said = finish.recorded_label.text()
+    assert "Decision recorded for CRAG-2016-03: serious case review." in said
+    assert "now Decided" in said
+    assert "Review commissioned: Child Q: serious case review" in said
+    assert "Completion aim: 1 December 2016" in said
+    assert finish.print_button.isVisible()
+    assert not wizard.button(wizard.WizardButton.BackButton).isVisible(), "nothing to undo"
+    shot(wizard, "wt2015-recorded")
+    pdf = Path(str(db.path)).with_name("decision.pdf")
+    prompter.answer_path(pdf)
+    key(qtbot, wizard, Qt.Key.Key_P, ALT)
+    qtbot.waitUntil(pdf.exists)
+    assert prompter.shown[-1].title == "Decision record printed"
+    key(qtbot, wizard, Qt.Key.Key_C, ALT)  # Close
+    qtbot.waitUntil(lambda: not wizard.isVisible())
 
     saved = stored(db, "R15")
     assert saved.status == ReferralStatus.DECIDED
@@ -335,10 +381,17 @@ def test_wt2018_decision_that_differs_from_the_rules_needs_a_reason(
     shot(wizard, "wt2018-decision-differs")
     tab_to(qtbot, wizard, decision.reason)
     type_text(qtbot, decision.reason, "Recurrent neglect themes locally.")
+    assert not decision.differs_hint.isVisible(), "the banner goes once a reason is typed"
     assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
     next_page(qtbot, wizard, PageId.FINISH)
     assert "differs from the rules" in wizard.finish_page.summary_label.text()
     key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: wizard.finish_page.recorded)
+    said = wizard.finish_page.recorded_label.text()
+    assert "Decision recorded for CRAG-2019-02: local child safeguarding practice review" in said
+    assert "Rapid review clock started" in said
+    assert "due by 29 November 2019" in said
+    key(qtbot, wizard, Qt.Key.Key_C, ALT)
     qtbot.waitUntil(lambda: not wizard.isVisible())
 
     saved = stored(db, "R18").decision
@@ -412,6 +465,8 @@ def test_wt2023_new_referral_with_an_alternative_review(
     type_text(qtbot, finish.lead_reviewer, "Partnership lead")
     shot(wizard, "wt2023-finish")
     key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: wizard.finish_page.recorded)
+    key(qtbot, wizard, Qt.Key.Key_Return)  # Close is the default button
     qtbot.waitUntil(lambda: not wizard.isVisible())
 
     new_id = page.new_referral_id
@@ -491,7 +546,11 @@ def test_progress_is_autosaved_and_offered_back(
     assert "unsaved work on this decision" in prompter.questions[-1]
     assert again.currentId() == PageId.question(1)
     assert again.question_pages[1].radios[0].isChecked()
-    assert again.state.answers == {"abuse_or_neglect": "known", "child_died": True}
+    assert again.state.answers == {
+        "abuse_or_neglect": "known",
+        "child_died": True,
+        "seriously_harmed": True,  # from the referral's incident type
+    }
     assert again.state.evidence == {"abuse_or_neglect": "Police report"}
     key(qtbot, again, Qt.Key.Key_B, ALT)
     qtbot.waitUntil(lambda: again.currentId() == PageId.question(0))
@@ -513,3 +572,127 @@ def test_contradictory_answers_are_not_offered(
     key(qtbot, wizard, Qt.Key.Key_1)
     assert not suicide.radios[0].isChecked()
     assert "Outcome so far" in suicide.so_far_label.text()
+
+
+def save_referral(db: Database, referral: Referral) -> None:
+    with db.unit_of_work() as session:
+        repositories.save_referral(session, referral)
+
+
+def test_the_referral_list_starts_with_nothing_chosen_and_the_keys_choose(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter)
+    page = wizard.referral_page
+    assert page.chosen_id() is None
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert QApplication.focusWidget() is page.search, "typing searches at once"
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    assert page.chosen_id() == "R23", "the first Down chooses the first referral"
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    assert page.chosen_id() == "R18"
+    key(qtbot, wizard, Qt.Key.Key_Up)
+    assert page.chosen_id() == "R23"
+    key(qtbot, wizard, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.choices, "one Tab reaches the list"
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    assert page.chosen_id() == "R18"
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+
+
+def test_opening_for_a_referral_selects_it_and_goes_on_to_the_rule_set(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R18")
+    assert wizard.currentId() == PageId.RULE_SET
+    key(qtbot, wizard, Qt.Key.Key_B, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.REFERRAL)
+    assert wizard.referral_page.chosen_id() == "R18", "the referral given, not the first"
+
+
+def test_rule_sets_not_in_force_are_disabled_and_say_so(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    save_referral(db, _referral("R17", "CRAG-2017-01", "Child S", date(2017, 3, 2)))
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R17")
+    buttons = wizard.rule_set_page.buttons
+    assert buttons["WT2015"].isEnabled()
+    assert buttons["WT2015"].isChecked()
+    assert "not in force" not in buttons["WT2015"].text()
+    for rs_id in ("WT2018", "WT2023"):
+        assert not buttons[rs_id].isEnabled()
+        assert f"{rs_id} (not in force for this date)" in buttons[rs_id].text()
+    key(qtbot, wizard, Qt.Key.Key_2, ALT)  # the mnemonic of a disabled choice does nothing
+    assert buttons["WT2015"].isChecked()
+    shot(wizard, "rule-set-2017")
+
+
+def test_not_yet_known_is_the_default_and_a_settled_outcome_skips_the_rest(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    death = dataclasses.replace(
+        _referral("RD", "CRAG-2017-02", "Child T", date(2017, 5, 1)),
+        incident_type=IncidentType.DEATH,
+    )
+    save_referral(db, death)
+    wizard = make_wizard(qtbot, db, prompter, referral_id="RD")
+    skip = wizard.button(wizard.WizardButton.CustomButton1)
+    assert not skip.isVisible()
+    next_page(qtbot, wizard, PageId.question(0))
+    first = wizard.question_pages[0]
+    assert checked_answer(first) == NOT_YET_KNOWN
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert skip.isVisible()
+    assert not skip.isEnabled(), "the outcome is not settled yet"
+    # Next without answering: the question stays "not yet known".
+    next_page(qtbot, wizard, PageId.question(1))
+    died = wizard.question_pages[1]
+    assert died.radios[0].isChecked(), "a death referral has the child died"
+    assert "from the referral's incident type" in died.prefill_label.text()
+    assert died.prefill_label.isVisible()
+    shot(wizard, "death-question-2")
+    key(qtbot, wizard, Qt.Key.Key_B, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_2)  # suspected: with the death, a serious case review
+    assert "A serious case review is required" in first.so_far_label.text()
+    assert "Skip to the outcome" in first.so_far_label.text()
+    assert skip.isEnabled()
+    shot(wizard, "death-question-1-settled")
+    key(qtbot, wizard, Qt.Key.Key_O, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.RESULT)
+    result = wizard.result_page
+    assert result.outcome_label.text() == "A serious case review is required"
+    skipped = result.not_asked_label.text()
+    assert skipped.count("not asked: the outcome did not depend on it") == 6
+    assert "answer kept (from the referral&#x27;s incident type): Yes" in skipped
+    assert not skip.isVisible()
+    shot(wizard, "death-result-skipped")
+    # Back returns to the question skipped from, not to the ones never shown.
+    key(qtbot, wizard, Qt.Key.Key_B, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.question(0))
+
+
+def test_incident_types_preselect_answers_the_chair_can_change(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    suicide = dataclasses.replace(
+        _referral("RS", "CRAG-2016-09", "Child U", date(2016, 9, 1)),
+        incident_type=IncidentType.SUSPECTED_SUICIDE,
+    )
+    save_referral(db, suicide)
+    wizard = make_wizard(qtbot, db, prompter, referral_id="RS")
+    next_page(qtbot, wizard, PageId.question(0))
+    assert wizard.state.answers == {"child_died": True, "suspected_suicide": True}
+    next_page(qtbot, wizard, PageId.question(1))
+    next_page(qtbot, wizard, PageId.question(2))
+    suicide_page = wizard.question_pages[2]
+    assert suicide_page.radios[0].isChecked()
+    assert suicide_page.prefill_label.isVisible()
+    key(qtbot, wizard, Qt.Key.Key_3)  # the meeting is not sure after all
+    assert wizard.state.answers["suspected_suicide"] is None
+    assert not suicide_page.prefill_label.isVisible(), "no longer from the referral"
+    assert wizard.state.answers["child_died"] is True
+
+    harm = make_wizard(qtbot, db, prompter, referral_id="R15")  # serious harm
+    next_page(qtbot, harm, PageId.question(0))
+    assert harm.state.answers == {"seriously_harmed": True}

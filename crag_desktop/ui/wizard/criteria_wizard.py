@@ -16,12 +16,20 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
+from crag_desktop.domain.clock import ClockKind, clock_state
+from crag_desktop.domain.criteria import INSUFFICIENT_INFORMATION
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
-from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
-from crag_desktop.services.decisions import DecisionService, review_type_for
+from crag_desktop.domain.vocabulary import Methodology, ReferralStatus, ReviewStatus, ReviewType
+from crag_desktop.services.decisions import (
+    NOTIFIABLE_OUTCOMES,
+    RAPID_REVIEW_RULE_SETS,
+    DecisionService,
+    review_type_for,
+)
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import Prompter
@@ -43,6 +51,14 @@ DRAFT_PREFIX = "wizard:"
 NEW_DRAFT_PREFIX = "wizard:new-"
 DRAFT_FORMAT = 1
 AUTOSAVE_MS = 3_000
+SKIP_BUTTON = QWizard.WizardButton.CustomButton1
+
+#: The app's style gives inputs a white background in every state, so a disabled field
+#: looked as if it could be typed in. Greyed here, for the wizard's pages only.
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 class CriteriaWizard(QWizard):
@@ -72,6 +88,8 @@ class CriteriaWizard(QWizard):
         self._last_saved: Snapshot | None = None
         self._meeting_id: str | None = None
         self._review_id: str | None = None
+        self._skipping = False
+        self._recorded_referral: Referral | None = None
         self.state = WizardState(decisions=decisions, records=records, today=today)
         self.setWindowTitle("Criteria decision")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -81,6 +99,22 @@ class CriteriaWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Back")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Cancel")
+        # Once the answers decide the outcome the rest cannot change it: Alt+O goes
+        # straight to the outcome instead of paging through questions that do not matter.
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(SKIP_BUTTON, "Skip to the &outcome")
+        self.setButtonLayout(
+            [
+                QWizard.WizardButton.Stretch,
+                SKIP_BUTTON,
+                QWizard.WizardButton.BackButton,
+                QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.CommitButton,
+                QWizard.WizardButton.FinishButton,
+                QWizard.WizardButton.CancelButton,
+            ]
+        )
+        self.customButtonClicked.connect(self._custom_button)
         self.resize(860, 680)
 
         new_referral_id = records.new_id("referral")
@@ -88,6 +122,7 @@ class CriteriaWizard(QWizard):
             state=self.state,
             new_referral_id=new_referral_id,
             on_referral_chosen=self._referral_chosen,
+            referral_id=referral_id,
         )
         self.rule_set_page = RuleSetPage(state=self.state)
         self.question_pages = [
@@ -103,15 +138,27 @@ class CriteriaWizard(QWizard):
         self.setPage(PageId.RESULT, self.result_page)
         self.setPage(PageId.DECISION, self.decision_page)
         self.setPage(PageId.FINISH, self.finish_page)
+        for page in self.question_pages:
+            page.completeChanged.connect(self._update_skip)
+        self.finish_page.print_button.clicked.connect(self.print_recorded)
+        self.currentIdChanged.connect(self._page_changed)
 
         self.draft_key = f"{NEW_DRAFT_PREFIX}{uuid.uuid4().hex}"
         if referral_id is not None:
             self.state.referral = records.get_referral(referral_id)
             self.draft_key = f"{DRAFT_PREFIX}{self.state.referral.id}"
-            self.setStartId(PageId.RULE_SET)
         # Start now (not when shown), so that a draft can be replayed page by page.
         self.restart()
         if referral_id is not None:
+            if self.referral_page.chosen_id() == referral_id:
+                # The referral page has it selected: go on to the rule set at once, with
+                # Back still there to choose another.
+                self.next()
+            else:
+                # Not in the list of those awaiting a decision (already decided, or beyond
+                # the list's length): start on the rule set, the referral being fixed.
+                self.setStartId(PageId.RULE_SET)
+                self.restart()
             self._offer_draft(self.draft_key)
         else:
             self._offer_new_referral_draft()
@@ -131,6 +178,8 @@ class CriteriaWizard(QWizard):
         if current == PageId.RULE_SET:
             return PageId.question(0)
         if current >= PageId.FIRST_QUESTION:
+            if self._skipping:
+                return int(PageId.RESULT)
             return self.page(current).nextId()
         if current == PageId.RESULT:
             return int(PageId.DECISION)
@@ -138,14 +187,42 @@ class CriteriaWizard(QWizard):
             return int(PageId.FINISH)
         return -1
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Focus the current page's first control once shown: QWizard's own choice (made
+        when the page was switched to, before the window was visible) is overridden."""
+        super().showEvent(event)
+        self._page_changed(self.currentId())
+
     def initializePage(self, page_id: int) -> None:
         """Let the last page summarise what Finish will save."""
         super().initializePage(page_id)
         if page_id == PageId.FINISH:
             self._summarise()
 
+    def skip_to_outcome(self) -> None:
+        """Go from a question straight to the outcome, when the answers already decide it."""
+        if not self.can_skip():
+            return
+        self._skipping = True
+        try:
+            self.next()
+        finally:
+            self._skipping = False
+
+    def can_skip(self) -> bool:
+        """On a question, before the last, with an outcome no remaining answer can change."""
+        current = self.currentId()
+        if current < PageId.FIRST_QUESTION:
+            return False
+        remaining = current - PageId.FIRST_QUESTION + 1 < len(self.state.rule_set().questions)
+        return remaining and self.state.evaluation().outcome != INSUFFICIENT_INFORMATION
+
     def accept(self) -> None:
-        """Save everything with one service call; on a problem say so and stay open."""
+        """Save everything with one service call; on a problem say so and stay open.
+        Once saved, the page says what was stored; the next Finish (now Close) closes."""
+        if self.finish_page.recorded:
+            super().accept()
+            return
         try:
             referral, decision, meeting, commission = self.build_request()
         except ValueError as error:
@@ -170,14 +247,16 @@ class CriteriaWizard(QWizard):
             return
         self._timer.stop()
         self._drafts.discard(self.draft_key)
+        self._recorded_referral = referral
         self.decision_recorded.emit(changes)
+        self._show_recorded(referral, decision, meeting, commission)
         if self.finish_page.print_record.isChecked():
             self._print(referral)
-        super().accept()
 
     def reject(self) -> None:
         """Keep the draft when the wizard is closed mid-way, so it can be carried on."""
-        self.autosave()
+        if not self.finish_page.recorded:
+            self.autosave()
         self._timer.stop()
         super().reject()
 
@@ -281,6 +360,96 @@ class CriteriaWizard(QWizard):
             referral.case_name,
         )
 
+    def recorded_text(
+        self,
+        referral: Referral,
+        decision: CriteriaDecision,
+        meeting: Meeting,
+        commission: Review | None,
+    ) -> str:
+        """What Finish stored, in plain words (HTML), for the page shown after saving."""
+        rs = self.state.rule_set()
+        decided = decision.decided_outcome.label.lower()
+        if decision.alternative_review_type is not None:
+            decided += f" ({decision.alternative_review_type.label.lower()})"
+        ref = html.escape(referral.reference)
+        lines = [
+            f"<b>Decision recorded for {ref}: {html.escape(decided)}.</b>",
+            f"The referral ({html.escape(referral.case_name)}) is now "
+            f"{ReferralStatus.DECIDED.label}, decided on {_long_date(decision.decided_on)} "
+            f"at the meeting of {_long_date(meeting.date)} with {len(decision.attendees)} "
+            "present.",
+            f"Under {html.escape(rs.id)} (version {html.escape(rs.version)}) the rules gave: "
+            f"{html.escape(rs.outcome_label(decision.rules_outcome).lower())}"
+            + ("; the reason for differing is recorded." if decision.reason_if_different else "."),
+        ]
+        notified = referral.notified_on
+        if (
+            rs.id in RAPID_REVIEW_RULE_SETS
+            and decision.rules_outcome in NOTIFIABLE_OUTCOMES
+            and notified is not None
+        ):
+            clock = clock_state(ClockKind.RAPID_REVIEW, notified, today=self.state.today())
+            lines.append(
+                f"Rapid review clock started from the notification on {_long_date(notified)}: "
+                f"due by {_long_date(clock.due_on)} (15 working days)."
+            )
+        if commission is not None:
+            line = (
+                f"Review commissioned: {html.escape(commission.title)} "
+                f"({html.escape(commission.type.label.lower())}, lead reviewer "
+                f"{html.escape(commission.lead_reviewer)})."
+            )
+            if commission.type == ReviewType.SCR:
+                aim = clock_state(
+                    ClockKind.SCR_COMPLETION_AIM, decision.decided_on, today=self.state.today()
+                )
+                line += f" Completion aim: {_long_date(aim.due_on)} (6 months)."
+            lines.append(line)
+        else:
+            lines.append("No review was commissioned.")
+        lines.append(
+            "Print the decision record (OFFICIAL-SENSITIVE) with <b>Print decision record</b> "
+            "(Alt+P), or close the wizard."
+        )
+        return "<br/>".join(lines)
+
+    def _show_recorded(
+        self,
+        referral: Referral,
+        decision: CriteriaDecision,
+        meeting: Meeting,
+        commission: Review | None,
+    ) -> None:
+        self.finish_page.show_recorded(self.recorded_text(referral, decision, meeting, commission))
+        # Nothing saved can be taken back from here: no Back, no Cancel, Finish just closes.
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Close")
+        self.finish_page.completeChanged.emit()
+
+    def print_recorded(self) -> None:
+        """Print the decision record of the decision just saved."""
+        if self._recorded_referral is not None:
+            self._print(self._recorded_referral)
+
+    def _custom_button(self, which: int) -> None:
+        if which == SKIP_BUTTON.value:
+            self.skip_to_outcome()
+
+    def _page_changed(self, _page_id: int) -> None:
+        # QWizard focuses the page's first Tab stop after initializePage; the pages know
+        # better (the search box, the answer chosen), so they take the focus afterwards.
+        page = self.currentPage()
+        if isinstance(page, ReferralPage | RuleSetPage | QuestionPage):
+            page.take_focus()
+        self._update_skip()
+
+    def _update_skip(self) -> None:
+        button = self.button(SKIP_BUTTON)
+        button.setVisible(self.currentId() >= PageId.FIRST_QUESTION)
+        button.setEnabled(self.can_skip())
+
     def _print(self, referral: Referral) -> None:
         path = self._prompter.ask_save_path(
             "Save the decision record", file_filter="PDF documents (*.pdf)"
@@ -312,6 +481,7 @@ class CriteriaWizard(QWizard):
             "rule_set_page": self.rule_set_page.snapshot(),
             "answers": dict(self.state.answers),
             "answered": sorted(self.state.answered),
+            "from_referral": sorted(self.state.from_referral),
             "evidence": dict(self.state.evidence),
             "decision_page": self.decision_page.snapshot(),
             "finish_page": self.finish_page.snapshot(),
@@ -414,6 +584,9 @@ class CriteriaWizard(QWizard):
         answered = payload.get("answered")
         if isinstance(answered, list):
             self.state.answered = {str(k) for k in answered}
+        from_referral = payload.get("from_referral")
+        if isinstance(from_referral, list):
+            self.state.from_referral = {str(k) for k in from_referral}
         evidence = payload.get("evidence")
         if isinstance(evidence, dict):
             self.state.evidence = {str(k): str(v) for k, v in evidence.items()}

@@ -15,8 +15,8 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QTextBrowser,
@@ -78,6 +79,18 @@ NOT_YET_KNOWN = "Not yet known"
 MAX_CHOICES = 4
 #: The most questions any rule set asks: one page is made for each.
 MAX_QUESTIONS = max(len(rs.questions) for rs in RULE_SETS.values())
+NOT_IN_FORCE = "not in force for this date"
+FROM_REFERRAL = "from the referral's incident type"
+NOT_ASKED = "not asked: the outcome did not depend on it"
+
+#: What a referral's incident type already answers. Preselected, never forced: the chair
+#: changes them when the meeting knows better (a "death" may turn out to be serious harm).
+#: A death comes before the suicide, so each answer is consistent with those already set.
+INCIDENT_ANSWERS: dict[IncidentType, tuple[tuple[str, Answer], ...]] = {
+    IncidentType.DEATH: (("child_died", True),),
+    IncidentType.SUSPECTED_SUICIDE: (("child_died", True), ("suspected_suicide", True)),
+    IncidentType.SERIOUS_HARM: (("seriously_harmed", True),),
+}
 
 
 class PageId(enum.IntEnum):
@@ -171,8 +184,11 @@ class WizardState:
     new_referral: Referral | None = None
     rule_set_id: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
-    #: Keys the chair has answered, "Not yet known" included (Next waits for an answer).
+    #: Keys the chair has answered on their page, "Not yet known" included. Every other
+    #: key is "not yet known" or preselected from the referral, and may be replaced.
     answered: set[str] = field(default_factory=set)
+    #: Keys whose answer was preselected from the referral's incident type, untouched since.
+    from_referral: set[str] = field(default_factory=set)
     evidence: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -204,6 +220,29 @@ class WizardState:
             return str(error)
         return None
 
+    def definite(self) -> bool:
+        """Whether the answers so far already decide the outcome (nothing left can change it)."""
+        return self.evaluation().outcome != INSUFFICIENT_INFORMATION
+
+    def prefill_from_referral(self) -> None:
+        """Preselect what the referral's incident type already says, for the rule set chosen.
+
+        Answers the chair gave are never replaced; those preselected for an earlier referral
+        or rule set are taken back first."""
+        for key in self.from_referral - self.answered:
+            self.answers.pop(key, None)
+        self.from_referral.clear()
+        referral = self.current_referral
+        if referral is None:
+            return
+        rs = self.rule_set()
+        for key, value in INCIDENT_ANSWERS.get(referral.incident_type, ()):
+            if key not in rs.keys or key in self.answered or self.answers.get(key) is not None:
+                continue
+            if self.consistent(key, value) is None:
+                self.answers[key] = value
+                self.from_referral.add(key)
+
     def question_labels(self, keys: list[str]) -> list[str]:
         """The short labels of questions, for "still needed" lists."""
         rs = self.rule_set()
@@ -222,12 +261,15 @@ class ReferralPage(QWizardPage):
         state: WizardState,
         new_referral_id: str,
         on_referral_chosen: Callable[[str], None],
+        referral_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._state = state
         self.new_referral_id = new_referral_id
         self._on_chosen = on_referral_chosen
+        #: The referral the wizard was opened for: selected whenever the list is filled.
+        self.preselect_id = referral_id
         self.setTitle("Which referral is this decision about?")
         self.setSubTitle(
             "Choose a referral awaiting a decision, or record a new one. Use pseudonyms "
@@ -240,13 +282,19 @@ class ReferralPage(QWizardPage):
         group.addButton(self.existing_radio)
         group.addButton(self.new_radio)
 
-        self.search = SearchBox(placeholder="Search referrals by reference, case or summary")
+        self.search = SearchBox(
+            placeholder="Search referrals by reference, case or summary; Down and Up choose"
+        )
         self.search.search_changed.connect(self._load_choices)
         self.choices = QListWidget()
         self.choices.setAccessibleName("Referrals awaiting a decision")
         self.choices.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.choices.setMinimumHeight(self.choices.fontMetrics().lineSpacing() * 7)
-        self.choices.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
+        self.choices.itemSelectionChanged.connect(self.completeChanged.emit)
+        # Down and Up choose a referral from the search box too, so the chair can type to
+        # narrow the list and pick without tabbing; see eventFilter.
+        self.search.installEventFilter(self)
+        self.choices.installEventFilter(self)
         self.empty_label = _label("No referral is awaiting a decision.", role="hint")
 
         self.reference = QLineEdit()
@@ -267,6 +315,9 @@ class ReferralPage(QWizardPage):
         self.incident_type = QComboBox()
         for kind in IncidentType:
             self.incident_type.addItem(kind.label, kind.value)
+        # "Other" until the chair says: the type preselects answers (a death, a harm), so a
+        # default of "Death" would answer a question nobody asked.
+        _select_data(self.incident_type, IncidentType.OTHER.value)
         self.summary = _plain_text_edit("Summary")
         self.learned_on = _date_edit("Local authority learned of it on", self)
         self.notified_on = _date_edit("Panel notified on", self)
@@ -305,6 +356,9 @@ class ReferralPage(QWizardPage):
         layout.addWidget(self.new_form)
         layout.addWidget(self.error_label)
         scroll = QScrollArea()
+        # The scroll area itself is no Tab stop: it took the focus first, so the chair
+        # needed extra Tabs to reach the first real control.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -341,10 +395,18 @@ class ReferralPage(QWizardPage):
         if self.choices.count() == 0:
             self._load_choices(self.search.text())
 
+    def take_focus(self) -> None:
+        """Start in the search box: typing narrows the list, Down and Up choose, one Tab
+        goes to the list itself."""
+        if self.existing_radio.isChecked():
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.new_radio.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def isComplete(self) -> bool:
         """A referral chosen, or the new one's essentials filled in."""
         if self.existing_radio.isChecked():
-            return self.choices.currentItem() is not None
+            return self.chosen_id() is not None
         dates_ok = all(
             d.error() is None
             for d in (self.received, self.incident_date, self.learned_on, self.notified_on)
@@ -362,8 +424,9 @@ class ReferralPage(QWizardPage):
         """Load the referral chosen, or check the new one with the domain rules."""
         self.error_label.clear_error()
         if self.existing_radio.isChecked():
-            item = self.choices.currentItem()
-            referral_id = str(item.data(Qt.ItemDataRole.UserRole))
+            referral_id = self.chosen_id()
+            if referral_id is None:
+                return False
             self._state.referral = self._state.records.get_referral(referral_id)
             self._state.new_referral = None
             self._on_chosen(referral_id)
@@ -413,6 +476,7 @@ class ReferralPage(QWizardPage):
         self.completeChanged.emit()
 
     def _load_choices(self, text: str) -> None:
+        keep = self.chosen_id() or self.preselect_id
         self.choices.clear()
         found: list[ReferralChoice] = self._state.decisions.awaiting_decision(text)
         for choice in found:
@@ -423,9 +487,38 @@ class ReferralPage(QWizardPage):
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
             self.choices.addItem(item)
         self.empty_label.setVisible(not found)
-        if found:
-            self.choices.setCurrentRow(0)
+        # Nothing is chosen for the chair, except the referral the wizard was opened for
+        # (or the one already chosen, when the search changes): a preselected first row
+        # was too easily decided on by mistake.
+        if keep is not None:
+            self.select_referral(keep)
         self.completeChanged.emit()
+
+    def chosen_id(self) -> str | None:
+        """The id of the referral selected in the list (None when none is)."""
+        selected = self.choices.selectedItems()
+        return str(selected[0].data(Qt.ItemDataRole.UserRole)) if selected else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down/Up in the search box, or in a list with nothing selected yet, choose a
+        referral: the first press selects the first row rather than skipping over it."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if step is None or not plain:
+            return super().eventFilter(watched, event)
+        if watched is self.search or (watched is self.choices and self.chosen_id() is None):
+            count = self.choices.count()
+            if count:
+                selected = self.choices.selectedItems()
+                row = self.choices.row(selected[0]) + step if selected else 0
+                self.choices.setCurrentRow(max(0, min(count - 1, row)))
+            return True
+        return super().eventFilter(watched, event)
 
     def _suggest_reference(self, received: object) -> None:
         # Only replace a reference the app suggested, never one the user typed.
@@ -451,10 +544,9 @@ class ReferralPage(QWizardPage):
 
     def snapshot(self) -> Snapshot:
         """The page's values, for the autosaved draft."""
-        item = self.choices.currentItem()
         return {
             "mode": "existing" if self.existing_radio.isChecked() else "new",
-            "chosen": item.data(Qt.ItemDataRole.UserRole) if item is not None else None,
+            "chosen": self.chosen_id(),
             "reference": self.reference.text(),
             "received": self.received.line_edit.text(),
             "agency": self.agency.currentData(),
@@ -506,12 +598,16 @@ class RuleSetPage(QWizardPage):
         self.reason_label = _label("")
         self.reason_label.setObjectName("ruleSetReason")
         self.buttons: dict[str, QRadioButton] = {}
+        self._texts: dict[str, str] = {}
+        self._titles: dict[str, str] = {}
         self.group = QButtonGroup(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.referral_label)
         layout.addWidget(self.reason_label)
         for number, (rs_id, rs) in enumerate(RULE_SETS.items(), start=1):
-            button = QRadioButton(f"&{number}  {rs.id}: {rs.title} (version {rs.version})")
+            self._texts[rs_id] = f"&{number}  {rs.id}"
+            self._titles[rs_id] = f"{rs.title} (version {rs.version})"
+            button = QRadioButton(f"{self._texts[rs_id]}: {self._titles[rs_id]}")
             button.setProperty("ruleSet", rs_id)
             button.toggled.connect(self._toggled)
             self.group.addButton(button)
@@ -535,7 +631,12 @@ class RuleSetPage(QWizardPage):
         )
         self.reason_label.setText(choice.reason)
         for rs_id, button in self.buttons.items():
-            button.setEnabled(rs_id in choice.selectable)
+            allowed = rs_id in choice.selectable
+            button.setEnabled(allowed)
+            # Greyed alone was missed at meetings: say why the choice is not offered, next
+            # to the id, where a long title cannot push it out of sight.
+            why = "" if allowed else f" ({NOT_IN_FORCE})"
+            button.setText(f"{self._texts[rs_id]}{why}: {self._titles[rs_id]}")
         # Keep the chair's own choice when they come back to this page for the same
         # referral; preselect afresh for another referral.
         if self._chosen_for != referral.id or self._state.rule_set_id not in choice.selectable:
@@ -543,9 +644,21 @@ class RuleSetPage(QWizardPage):
             self._chosen_for = referral.id
         self.buttons[self._state.rule_set_id].setChecked(True)
 
+    def take_focus(self) -> None:
+        """Start on the rule set chosen, so Enter accepts it and arrows move the choice."""
+        chosen = self.group.checkedButton()
+        if chosen is not None:
+            chosen.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def isComplete(self) -> bool:
-        """A rule set is chosen."""
-        return self.group.checkedButton() is not None
+        """A rule set is chosen, and it is one in force for the referral's date."""
+        button = self.group.checkedButton()
+        return button is not None and button.isEnabled()
+
+    def validatePage(self) -> bool:
+        """Preselect the answers the referral already gives under the rule set chosen."""
+        self._state.prefill_from_referral()
+        return True
 
     def _toggled(self, checked: bool) -> None:
         if checked:
@@ -603,6 +716,8 @@ class QuestionPage(QWizardPage):
             shortcut.activated.connect(lambda n=number: self.choose_number(n))
         self.group.idToggled.connect(self._toggled)
         self.conflict_label = _label("", role="hint")
+        self.prefill_label = _label("", role="hint")
+        self.prefill_label.setObjectName("fromReferral")
         self.guidance_label = _label("")
         self.guidance_label.setObjectName("guidance")
         self.evidence = _plain_text_edit("Evidence and rationale for this answer")
@@ -621,6 +736,7 @@ class QuestionPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.question_label)
         layout.addLayout(choices)
+        layout.addWidget(self.prefill_label)
         layout.addWidget(self.conflict_label)
         guidance_box = QGroupBox("Guidance")
         guidance_layout = QVBoxLayout(guidance_box)
@@ -661,10 +777,9 @@ class QuestionPage(QWizardPage):
                 radio.setText(f"&{number}  {label}")
                 radio.setAccessibleName(label)
                 radio.show()
-                radio.setChecked(
-                    question.key in self._state.answered
-                    and self._state.answers.get(question.key) == value
-                )
+                # "Not yet known" (None) is checked until an answer is known, so Next is
+                # never blocked by a question the meeting cannot answer yet.
+                radio.setChecked(self._state.answers.get(question.key) == value)
             else:
                 radio.setChecked(False)
                 radio.hide()
@@ -672,8 +787,12 @@ class QuestionPage(QWizardPage):
         self.evidence.setPlainText(self._state.evidence.get(question.key, ""))
         self._loading = False
         self._update_conflicts()
+        self._update_prefill()
         self._update_so_far()
-        # Start on the answers, not in the evidence box, so the number keys answer at once.
+
+    def take_focus(self) -> None:
+        """Start on the answer chosen, not in the evidence box, so the number keys and the
+        arrows answer at once."""
         checked = self.group.checkedButton()
         enabled = [r for r in self.radios if r.isEnabled() and not r.isHidden()]
         target = checked or (enabled[0] if enabled else self.evidence)
@@ -683,8 +802,8 @@ class QuestionPage(QWizardPage):
         """Keep the answer when going back (QWizard would reset fields)."""
 
     def isComplete(self) -> bool:
-        """An answer is chosen ("Not yet known" counts)."""
-        return bool(self.key) and self.key in self._state.answered
+        """Always, once shown: "Not yet known" is an answer, and the default one."""
+        return bool(self.key)
 
     def nextId(self) -> int:
         """The next question of the rule set, then the outcome."""
@@ -705,6 +824,8 @@ class QuestionPage(QWizardPage):
             return
         self._state.answers[self.key] = self.values()[button_id - 1]
         self._state.answered.add(self.key)
+        self._state.from_referral.discard(self.key)
+        self._update_prefill()
         self._update_so_far()
         self.completeChanged.emit()
 
@@ -732,6 +853,16 @@ class QuestionPage(QWizardPage):
         self.conflict_label.setText("\n".join(problems))
         self.conflict_label.setVisible(bool(problems))
 
+    def _update_prefill(self) -> None:
+        referral = self._state.current_referral
+        shown = self.key in self._state.from_referral and referral is not None
+        if shown and referral is not None:
+            self.prefill_label.setText(
+                f"Preselected {FROM_REFERRAL} ({referral.incident_type.label.lower()}): "
+                "change it if the meeting knows otherwise."
+            )
+        self.prefill_label.setVisible(shown)
+
     def _update_so_far(self) -> None:
         result = self._state.evaluation()
         rs = self._state.rule_set()
@@ -739,6 +870,11 @@ class QuestionPage(QWizardPage):
         if result.missing:
             still = ", ".join(self._state.question_labels(result.missing)).lower()
             text += f"<br/>Still needed: {html.escape(still)}."
+        elif self.index + 1 < len(rs.questions):
+            text += (
+                "<br/>No remaining question can change this outcome: press "
+                "<b>Skip to the outcome</b> (Alt+O), or Next to answer them anyway."
+            )
         self.so_far_label.setText(text)
 
 
@@ -760,11 +896,14 @@ class ResultPage(QWizardPage):
         self.outcome_label.setFont(font)
         self.reasons_label = _label("", rich=True)
         self.missing_label = _label("", rich=True)
+        self.not_asked_label = _label("", rich=True)
+        self.not_asked_label.setObjectName("notAsked")
         layout = QVBoxLayout(self)
         layout.addWidget(self.outcome_label)
         layout.addWidget(QLabel("Reasons, in the order the rules were applied:"))
         layout.addWidget(self.reasons_label)
         layout.addWidget(self.missing_label)
+        layout.addWidget(self.not_asked_label)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
@@ -788,6 +927,35 @@ class ResultPage(QWizardPage):
             )
         else:
             self.missing_label.setText("Nothing more is needed: the rules give a definite outcome.")
+        not_asked = self.not_asked()
+        self.not_asked_label.setText(
+            "<b>Questions skipped:</b><ul>"
+            + "".join(f"<li>{html.escape(line)}</li>" for line in not_asked)
+            + "</ul>"
+        )
+        self.not_asked_label.setVisible(bool(not_asked))
+
+    def not_asked(self) -> list[str]:
+        """The questions skipped on the way here, each saying why and any answer kept."""
+        wizard = self.wizard()
+        visited = set(wizard.visitedIds()) if wizard is not None else set()
+        rs = self._state.rule_set()
+        lines = []
+        for index, question in enumerate(rs.questions):
+            if PageId.question(index) in visited:
+                continue
+            label = f"{question.label[:1].upper()}{question.label[1:]}"
+            answer = self._state.answers.get(question.key)
+            if answer is None:
+                lines.append(f"{label}: {NOT_ASKED}.")
+                continue
+            # An answer given earlier (or by the referral) still counts, so the outcome may
+            # well have depended on it: say it was kept, not that it did not matter.
+            source = FROM_REFERRAL if question.key in self._state.from_referral else "given earlier"
+            lines.append(
+                f"{label}: not asked again; answer kept ({source}): {question.value_label(answer)}."
+            )
+        return lines
 
 
 # --- 5: the chair's decision ----------------------------------------------------------------
@@ -831,7 +999,12 @@ class DecisionPage(QWizardPage):
         self.missing_hint = _label("", role="hint")
         self.missing_hint.setObjectName("missingHint")
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
+        # Labels beside their fields, at the top of tall ones, with no stretching of rows:
+        # the form sits at the top and spare height goes below it (see addStretch).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._rows: dict[str, QLabel] = {}
         for key, text, widget in (
             ("outcome", "Chair's &decision:", self.outcome),
@@ -844,25 +1017,40 @@ class DecisionPage(QWizardPage):
             label.setBuddy(_buddy(widget))
             self._rows[key] = label
             form.addRow(label, widget)
-        form.insertRow(2, self.differs_hint)
-        meeting_row = QHBoxLayout()
-        meeting_row.addWidget(self.existing_meeting)
-        meeting_row.addWidget(self.meetings, 1)
-        meeting_row.addWidget(self.new_meeting)
-        meeting_row.addWidget(self.meeting_date)
-        form.addRow(QLabel("Meeting:"), meeting_row)
+        form.insertRow(1, self.differs_hint)
+        # One line per kind of meeting, each radio beside its own field, both under the
+        # "Meeting:" label: the two choices read as a pair and line up with the form.
+        existing_row = QHBoxLayout()
+        existing_row.addWidget(self.existing_meeting)
+        existing_row.addWidget(self.meetings, 1)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.new_meeting)
+        new_row.addWidget(self.meeting_date, 1)
+        # The same width for both radios, so the combo and the date start in one column.
+        width = max(self.existing_meeting.sizeHint().width(), self.new_meeting.sizeHint().width())
+        self.existing_meeting.setMinimumWidth(width)
+        self.new_meeting.setMinimumWidth(width)
+        meeting_label = QLabel("Meeting:")
+        self._rows["meeting"] = meeting_label
+        form.addRow(meeting_label, existing_row)
+        form.addRow("", new_row)
         present = QLabel("&Present:")
         present.setBuddy(self.attendees)
         form.addRow(present, self.attendees)
         decided = QLabel("Decided &on:")
         decided.setBuddy(self.decided_on.line_edit)
+        self._rows["decided_on"] = decided
         form.addRow(decided, self.decided_on)
 
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(self.rules_label)
         layout.addLayout(form)
+        layout.addStretch(1)
         scroll = QScrollArea()
+        # The scroll area itself is no Tab stop: it took the focus first, so the chair
+        # needed extra Tabs to reach the first real control.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -1014,16 +1202,14 @@ class DecisionPage(QWizardPage):
         return needed
 
     def _changed(self) -> None:
+        # Whole rows come and go (setRowVisible), so a hidden field leaves no gap behind.
         is_alternative = self.decided_outcome() == DecidedOutcome.ALTERNATIVE_REVIEW
-        self.alternative.setVisible(is_alternative)
-        self._rows["alternative"].setVisible(is_alternative)
+        self._form.setRowVisible(self.alternative, is_alternative)
         differs = self.differs()
-        self.reason.setVisible(differs)
+        self._form.setRowVisible(self.reason, differs)
         self._rules_outcome_label_update(differs)
-        self._rows["reason"].setVisible(differs)
         shows_notification = self._rule_set_shown in RAPID_REVIEW_RULE_SETS
-        self.notified_on.setVisible(shows_notification)
-        self._rows["notified_on"].setVisible(shows_notification)
+        self._form.setRowVisible(self.notified_on, shows_notification)
         needed = self.missing()
         self.missing_hint.setText(
             "To continue: " + "; ".join(needed) + "." if needed else "Ready: press Next."
@@ -1031,8 +1217,10 @@ class DecisionPage(QWizardPage):
         self.completeChanged.emit()
 
     def _rules_outcome_label_update(self, differs: bool) -> None:
-        if not differs:
-            self.differs_hint.hide()
+        # The banner asks for the reason; once one is typed it has done its job and goes,
+        # rather than staying red beside an answered question.
+        if not differs or self.reason.toPlainText().strip():
+            self._form.setRowVisible(self.differs_hint, False)
             return
         rs = self._state.rule_set()
         if self._rules_outcome_shown == INSUFFICIENT_INFORMATION:
@@ -1046,7 +1234,7 @@ class DecisionPage(QWizardPage):
                 f"({rs.outcome_label(self._rules_outcome_shown)}): a reason is required."
             )
         self.differs_hint.setText(text)
-        self.differs_hint.show()
+        self._form.setRowVisible(self.differs_hint, True)
 
     def _load_people(self) -> None:
         self._members_loaded = True
@@ -1199,13 +1387,28 @@ class FinishPage(QWizardPage):
         self.print_record = QCheckBox("&Print the decision record (PDF) after saving")
         self.error_label = ErrorLabel()
         self.error_label.setObjectName("saveErrors")
+        # Shown once Finish has saved: what was stored, in words, and printing on demand.
+        self.recorded_label = _label("", rich=True)
+        self.recorded_label.setObjectName("recordedSummary")
+        self.recorded_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton("&Print decision record…")
+        self.print_button.setAccessibleName("Print decision record")
+        self.print_button.setAutoDefault(False)
+        print_row = QHBoxLayout()
+        print_row.addWidget(self.print_button)
+        print_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.commission)
         layout.addWidget(self.commission_box)
         layout.addWidget(self.print_record)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.recorded_label)
+        layout.addLayout(print_row)
         layout.addStretch(1)
+        self.recorded_label.hide()
+        self.print_button.hide()
+        self.recorded = False
         self.commission.toggled.connect(self._commission_toggled)
         self.review_title.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.lead_reviewer.textChanged.connect(lambda _t: self.completeChanged.emit())
@@ -1229,9 +1432,28 @@ class FinishPage(QWizardPage):
                 self.review_title.setText(f"{case_name}: {review_label.lower()}")
         self.review_type_label = review_label or ""
 
+    def show_recorded(self, html_text: str) -> None:
+        """Turn the page into the record of what was saved: nothing here can be changed
+        any more, so the controls go and the plain statement and Print take their place."""
+        self.recorded = True
+        self.setTitle("Decision recorded")
+        self.setSubTitle("Saved. Print the decision record now, or close the wizard.")
+        for widget in (
+            self.summary_label,
+            self.commission,
+            self.commission_box,
+            self.print_record,
+            self.error_label,
+        ):
+            widget.hide()
+        self.recorded_label.setText(html_text)
+        self.recorded_label.show()
+        self.print_button.show()
+        self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def isComplete(self) -> bool:
         """A review to commission needs a title and a lead reviewer."""
-        if not self.commission.isChecked():
+        if self.recorded or not self.commission.isChecked():
             return True
         return bool(self.review_title.text().strip() and self.lead_reviewer.text().strip())
 
