@@ -2,24 +2,44 @@
 
 The trail only grows (every save adds an event), so like the referral list it is read one
 page at a time, keyed on the event's sequence number.
+
+The trail stores ids and raw field paths (that is what the hash chain covers); the secretariat
+reads case names, review titles and "Action 1, update 2, date". Each page's labels are looked
+up in one query for the whole page, never one per row.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, String, cast, literal, select, union_all
+from sqlalchemy.orm import Session
 
+from crag_desktop.domain import vocabulary as v
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.storage import audit, queries
+from crag_desktop.storage.models import (
+    AgencyRow,
+    LearningEventRow,
+    LearningPointRow,
+    MeetingRow,
+    MemberRow,
+    RecommendationRow,
+    ReferralRow,
+    ReviewRow,
+)
 
-__all__ = ["AuditLog", "AuditQuery", "AuditRow"]
+__all__ = ["AuditLog", "AuditQuery", "AuditRow", "field_label"]
 
 Change = tuple[str, str | None, str | None]
+#: (record type, id) of a record an event names or a changed value points at.
+_Key = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,10 +63,312 @@ class AuditRow:
     action: str
     record_type: str
     record_id: str | None
-    #: (field, old, new) for each field the action changed.
+    #: (field, old, new) for each field the action changed, exactly as stored.
     changes: tuple[Change, ...]
     reason: str | None
     sort_key: SortKey
+    #: The record as the secretariat knows it ("CRAG-2016-04 Child T", "Child Q rec. 3");
+    #: the id itself when the record is gone and the event does not say its name.
+    record_label: str = ""
+    #: `changes` made readable: ("Action 1, update 2, date", "01/03/2017", "On track").
+    details: tuple[Change, ...] = ()
+
+
+# --- Field paths as words ------------------------------------------------------------------
+
+#: Names of parts and fields that the plain "under_score → under score" rule reads badly.
+_NAMES = {
+    "on": "date",
+    "panel": "National Panel",
+    "sent_on": "sent on",
+    "responded_on": "response received on",
+    "board_reply": "Board's reply",
+    "cost_gbp": "cost (£)",
+    "disability_or_sen": "disability or SEN",
+    "tor_agreed_on": "terms of reference agreed on",
+    "draft_on": "draft on",
+    "rules_outcome": "outcome the rules gave",
+    "decided_outcome": "outcome decided",
+    "reason_if_different": "reason the decision differs",
+    "rule_set_version": "rule set version",
+    "learned_on": "learned of on",
+    "notified_on": "Panel notified on",
+    "received": "received on",
+    "age_years": "age (years)",
+    "age_months": "age (months)",
+    "saw_report_before_publication": "saw the report before publication",
+    "by": "by",
+    "answers": "answer to",
+    "evidence": "evidence for",
+    "decision_record": "decision record",
+    "referring_agency": "referring agency",
+    "lead_agency": "lead agency",
+    "owner_agency": "owner agency",
+}
+
+#: Lists, by the word for one item: "actions[0]" is "action 1".
+_ITEMS = {
+    "children": "child",
+    "actions": "action",
+    "updates": "update",
+    "clock_pauses": "clock pause",
+    "parallel_processes": "parallel process",
+    "family_contributions": "family contribution",
+    "themes": "theme",
+    "abuse_categories": "abuse category",
+    "learning_points": "learning point",
+    "attendees": "attendee",
+    "apologies": "apology",
+    "referrals_considered": "referral considered",
+    "reviews": "review",
+}
+
+_PART = re.compile(r"^(?P<name>[A-Za-z0-9_]+)(?:\[(?P<key>[^\]]*)\])?$")
+
+
+def _words(name: str) -> str:
+    return _NAMES.get(name, name.replace("_", " "))
+
+
+def _parts(path: str) -> list[tuple[str, str | None]]:
+    parts: list[tuple[str, str | None]] = []
+    for piece in path.split("."):
+        match = _PART.match(piece)
+        if match is None:
+            parts.append((piece, None))
+        else:
+            parts.append((match["name"], match["key"]))
+    return parts
+
+
+def field_label(path: str) -> str:
+    """ "Action 1, update 2, date" for "actions[0].updates[1].on"."""
+    words: list[str] = []
+    for name, key in _parts(path):
+        if key is None:
+            words.append(_words(name))
+        elif key.isdigit():
+            words.append(f"{_ITEMS.get(name, _words(name))} {int(key) + 1}")
+        else:
+            # A keyed part: the criteria answers and evidence, by question.
+            words.append(f"{_words(name)} “{key.replace('_', ' ')}”")
+    text = ", ".join(w for w in words if w)
+    return text[:1].upper() + text[1:]
+
+
+# --- Values as words -----------------------------------------------------------------------
+
+#: Fields whose values are ids of other records, by the leaf name, per record type ("*": any).
+_REFERENCES: dict[str, str] = {
+    "referring_agency": "agency",
+    "lead_agency": "agency",
+    "owner_agency": "agency",
+    "agency": "agency",
+    "by": "member",
+    "attendees": "member",
+    "apologies": "member",
+    "meeting": "meeting",
+    "referral": "referral",
+    "referrals_considered": "referral",
+    "review": "review",
+    "reviews": "review",
+    "learning_points": "learning_point",
+}
+
+#: Coded fields by their leaf name; "status" and "type" depend on where they sit.
+_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
+    "kind": v.AgencyKind,
+    "incident_type": v.IncidentType,
+    "abuse_categories": v.AbuseCategory,
+    "sex": v.Sex,
+    "legal_status": v.LegalStatus,
+    "decided_outcome": v.DecidedOutcome,
+    "alternative_review_type": v.AlternativeReviewType,
+    "response": v.PanelResponse,
+    "methodology": v.Methodology,
+    "themes": v.Theme,
+    "scope": v.RecommendationScope,
+    "monitoring_group": v.MonitoringGroup,
+    "section": v.ReportSection,
+}
+_STATUS = {
+    "referral": v.ReferralStatus,
+    "review": v.ReviewStatus,
+    "recommendation": v.RecommendationStatus,
+    "parallel_processes": v.ParallelProcessStatus,
+    "updates": v.RecommendationStatus,
+}
+_TYPE = {"review": v.ReviewType, "parallel_processes": v.ParallelProcessType}
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def _vocabulary(record_type: str, path: str) -> type[v.Vocabulary] | None:
+    parts = _parts(path)
+    leaf = parts[-1][0]
+    # The part that holds the leaf: "updates" for "actions[0].updates[1].status".
+    holder = parts[-2][0] if len(parts) > 1 else record_type
+    if leaf == "status":
+        return _STATUS.get(holder)
+    if leaf == "type":
+        return _TYPE.get(holder)
+    return _VOCABULARIES.get(leaf)
+
+
+def _reference_type(path: str) -> str | None:
+    return _REFERENCES.get(_parts(path)[-1][0])
+
+
+def _uk_date(text: str) -> str:
+    try:
+        if _ISO_DATE.match(text):
+            return f"{date.fromisoformat(text):%d/%m/%Y}"
+        if _ISO_DATETIME.match(text):
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone()
+            return f"{moment:%d/%m/%Y %H:%M}"
+    except ValueError:
+        pass
+    return text
+
+
+def _value(
+    record_type: str, path: str, value: str | None, labels: Mapping[_Key, str]
+) -> str | None:
+    if value is None or value == "":
+        return value
+    kind = _reference_type(path)
+    if kind is not None and (kind, value) in labels:
+        return labels[(kind, value)]
+    vocabulary = _vocabulary(record_type, path)
+    if vocabulary is not None and value in vocabulary.codes():
+        return vocabulary(value).label
+    if value in ("yes", "no"):
+        return value.capitalize()
+    dated = _uk_date(value)
+    if dated != value:
+        return dated
+    if _CODE.match(value) and _parts(path)[-1][0].endswith("outcome"):
+        # The rules' outcomes are codes of the criteria module ("criteria_not_met").
+        return value.replace("_", " ").capitalize()
+    return value
+
+
+# --- Record labels, one query per page ------------------------------------------------------
+
+
+def _keys(rows: Iterable[Row[Any]]) -> set[_Key]:
+    keys: set[_Key] = set()
+    for row in rows:
+        if row.record_id:
+            keys.add((str(row.record_type), str(row.record_id)))
+        for path, old, new in _changes(row.changes):
+            kind = _reference_type(path)
+            if kind is None:
+                continue
+            keys.update((kind, value) for value in (old, new) if value)
+    return keys
+
+
+def _label_rows(session: Session, keys: set[_Key]) -> list[Row[Any]]:
+    """(kind, id, first, second) for every key that still exists, in one UNION ALL."""
+    wanted: dict[str, list[str]] = {}
+    for kind, key in keys:
+        wanted.setdefault(kind, []).append(key)
+    selects: list[Any] = []
+
+    def add(kind: str, id_column: Any, first: Any, second: Any, *joins: Any) -> None:
+        ids = wanted.get(kind)
+        if not ids:
+            return
+        statement = select(
+            literal(kind).label("kind"),
+            id_column.label("id"),
+            cast(first, String).label("first"),
+            cast(second, String).label("second"),
+        )
+        for target, on in joins:
+            statement = statement.join(target, on)
+        selects.append(statement.where(id_column.in_(sorted(ids))))
+
+    referral = ReferralRow.__table__.c
+    review = ReviewRow.__table__.c
+    recommendation = RecommendationRow.__table__.c
+    add("referral", referral.id, referral.reference, referral.case_name)
+    add("review", review.id, review.title, literal(None))
+    add(
+        "recommendation",
+        recommendation.id,
+        review.title,
+        recommendation.number,
+        (ReviewRow.__table__, review.id == recommendation.review_id),
+    )
+    add("meeting", MeetingRow.__table__.c.id, MeetingRow.__table__.c.date, literal(None))
+    add("agency", AgencyRow.__table__.c.id, AgencyRow.__table__.c.name, literal(None))
+    add("member", MemberRow.__table__.c.id, MemberRow.__table__.c.name, literal(None))
+    add(
+        "learning_point",
+        LearningPointRow.__table__.c.id,
+        LearningPointRow.__table__.c.text,
+        literal(None),
+    )
+    add(
+        "learning_event",
+        LearningEventRow.__table__.c.id,
+        LearningEventRow.__table__.c.title,
+        LearningEventRow.__table__.c.date,
+    )
+    if not selects:
+        return []
+    statement: Any = selects[0]
+    if len(selects) > 1:
+        statement = union_all(*selects)
+    return list(session.execute(statement).all())
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _label(kind: str, first: str | None, second: str | None) -> str:
+    first = first or ""
+    match kind:
+        case "referral":
+            return f"{first} {second}" if second else first
+        case "recommendation":
+            return f"{first} rec. {second}"
+        case "meeting":
+            return _uk_date(first)
+        case "learning_event":
+            return f"{first}, {_uk_date(second)}" if second else first
+        case "learning_point":
+            return _short(first)
+    return first
+
+
+def _report_text_label(key: str) -> str:
+    year, _, section = key.partition("/")
+    words = v.ReportSection(section).label if section in v.ReportSection.codes() else section
+    if year.isdigit():
+        return f"{year}/{(int(year) + 1) % 100:02d}: {words}"
+    return key
+
+
+def _gone_label(record_type: str, record_id: str, changes: tuple[Change, ...]) -> str:
+    """What a deleted record was called, from the old values its last event kept."""
+    old = {path: before for path, before, _after in changes if before}
+    if record_type == "referral" and "reference" in old:
+        return _label("referral", old["reference"], old.get("case_name"))
+    for field in ("title", "name", "text"):
+        if field in old:
+            return _short(old[field])
+    if record_type == "meeting" and "date" in old:
+        return _uk_date(old["date"])
+    return record_id
 
 
 def _changes(stored: str) -> tuple[Change, ...]:
@@ -54,17 +376,38 @@ def _changes(stored: str) -> tuple[Change, ...]:
     return tuple((str(c[0]), c[1], c[2]) for c in decoded)
 
 
-def _row(row: Row[Any]) -> AuditRow:
+def _record_label(
+    record_type: str, record_id: str | None, changes: tuple[Change, ...], labels: Mapping[_Key, str]
+) -> str:
+    if not record_id:
+        return ""
+    if record_type == "report_text":
+        return _report_text_label(record_id)
+    return labels.get((record_type, record_id)) or _gone_label(record_type, record_id, changes)
+
+
+def _row(row: Row[Any], labels: Mapping[_Key, str]) -> AuditRow:
+    changes = _changes(row.changes)
+    record_type = str(row.record_type)
     return AuditRow(
         seq=int(row.seq),
         at=row.at,
         operator=row.operator,
         action=row.action,
-        record_type=row.record_type,
+        record_type=record_type,
         record_id=row.record_id,
-        changes=_changes(row.changes),
+        changes=changes,
         reason=row.reason,
         sort_key=(int(row.seq),),
+        record_label=_record_label(record_type, row.record_id, changes, labels),
+        details=tuple(
+            (
+                field_label(path),
+                _value(record_type, path, old, labels),
+                _value(record_type, path, new, labels),
+            )
+            for path, old, new in changes
+        ),
     )
 
 
@@ -97,9 +440,12 @@ class AuditLog:
     def page(
         self, query: AuditQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
     ) -> list[AuditRow]:
-        """Up to `limit` events older than the one whose sort key is `after` (newest first)."""
+        """Up to `limit` events older than the one whose sort key is `after` (newest first),
+        each with its record and changed values named as the secretariat knows them."""
         if limit < 1:
             raise ValueError(f"a page holds at least one row, not {limit}")
         with self._db.unit_of_work() as session:
             rows = queries.audit_page(session, self._conditions(query), after=after, limit=limit)
-        return [_row(row) for row in rows]
+            found = _label_rows(session, _keys(rows))
+        labels = {(str(r.kind), str(r.id)): _label(str(r.kind), r.first, r.second) for r in found}
+        return [_row(row, labels) for row in rows]

@@ -36,7 +36,11 @@ from crag_desktop.services.lists import (
     review_conditions,
 )
 from crag_desktop.storage import queries
-from crag_desktop.storage.models import RecommendationRow, ReferralRow, ReviewRow
+from crag_desktop.storage.models import (
+    RecommendationRow,
+    ReferralRow,
+    ReviewRow,
+)
 
 __all__ = [
     "CLOCK_WINDOW_WORKING_DAYS",

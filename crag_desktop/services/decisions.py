@@ -31,6 +31,7 @@ from crag_desktop.domain.records import (
     Review,
 )
 from crag_desktop.domain.vocabulary import (
+    AlternativeReviewType,
     DecidedOutcome,
     PanelResponse,
     ReferralStatus,
@@ -102,10 +103,11 @@ class ReferralChoice:
 
 @dataclass(frozen=True, slots=True)
 class AwaitingPanelRow:
-    """A decision still in the National Panel loop, with how long it has waited.
+    """A decision in the National Panel loop, with how long it has waited (or took).
 
     The age counts from the date sent to the Panel, or from the decision while it has not
-    been sent yet (`waiting_for` says which)."""
+    been sent yet (`waiting_for` says which), up to today while the loop is open and up to
+    the Panel's response once it is closed."""
 
     referral_id: str
     reference: str
@@ -121,13 +123,50 @@ class AwaitingPanelRow:
     age_working_days: int
 
     @property
+    def awaiting(self) -> bool:
+        """Whether someone still owes a step: sending, the Panel's response or the Board's
+        reply to a contested decision."""
+        return _is_open(self.response, self.board_reply)
+
+    @property
+    def contested(self) -> bool:
+        """Whether the Panel contested the decision (answered by the Board or not)."""
+        return self.response == PanelResponse.CONTESTED
+
+    @property
     def waiting_for(self) -> str:
         """What the decision waits on, in the secretariat's words."""
+        if not self.awaiting:
+            if self.contested:
+                return "Nothing: the Board replied"
+            return "Nothing: answered"
         if self.sent_on is None:
             return "Sending to the Panel"
         if self.response == PanelResponse.PENDING:
             return "The Panel's response"
         return "The Board's reply"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDecision:
+    """A criteria decision taken at a meeting, as the meeting's record lists it."""
+
+    referral_id: str
+    reference: str
+    case_name: str
+    decided_on: date
+    decided_outcome: DecidedOutcome
+    alternative_review_type: AlternativeReviewType | None
+
+    @property
+    def outcome_label(self) -> str:
+        """ "Serious case review", or the other kind of review commissioned by name."""
+        if (
+            self.decided_outcome == DecidedOutcome.ALTERNATIVE_REVIEW
+            and self.alternative_review_type is not None
+        ):
+            return self.alternative_review_type.label
+        return self.decided_outcome.label
 
 
 class DecisionService:
@@ -264,6 +303,45 @@ class DecisionService:
 
         return write_decision_record(self._db, referral_ref_or_id, out)
 
+    def decisions_at_meeting(self, meeting_id: str) -> list[MeetingDecision]:
+        """The decisions that name `meeting_id` as where they were taken, by reference."""
+        decision = CriteriaDecisionRow.__table__.c
+        referral = ReferralRow.__table__.c
+        statement = (
+            select(
+                referral.id,
+                referral.reference,
+                referral.case_name,
+                decision.decided_on,
+                decision.decided_outcome,
+                decision.alternative_review_type,
+            )
+            .select_from(
+                CriteriaDecisionRow.__table__.join(
+                    ReferralRow.__table__, referral.id == decision.referral_id
+                )
+            )
+            .where(decision.meeting_id == meeting_id)
+            .order_by(referral.reference, referral.id)
+        )
+        with self._db.unit_of_work() as session:
+            rows = session.execute(statement).all()
+        return [
+            MeetingDecision(
+                referral_id=row.id,
+                reference=row.reference,
+                case_name=row.case_name,
+                decided_on=row.decided_on,
+                decided_outcome=DecidedOutcome(row.decided_outcome),
+                alternative_review_type=(
+                    AlternativeReviewType(row.alternative_review_type)
+                    if row.alternative_review_type
+                    else None
+                ),
+            )
+            for row in rows
+        ]
+
     # --- the National Panel loop -----------------------------------------------------------
 
     def record_panel_response(
@@ -309,45 +387,79 @@ class DecisionService:
     def awaiting_panel(self, today: date) -> list[AwaitingPanelRow]:
         """Decisions still waiting on the Panel (or on the Board's reply to it), oldest
         first."""
-        column = CriteriaDecisionRow.__table__.c.panel_response
-        ids_of = select(CriteriaDecisionRow.__table__.c.referral_id).where(
-            column.in_([r.value for r in _OPEN_RESPONSES])
+        return self.panel_loops(today, awaiting_only=True)
+
+    def panel_loops(self, today: date, *, awaiting_only: bool) -> list[AwaitingPanelRow]:
+        """Every decision's Panel loop (every decision goes to the Panel), or only those
+        still awaiting a step when `awaiting_only`; longest waiting first.
+
+        Read as plain columns in one query: the list may hold every decision ever made."""
+        decision = CriteriaDecisionRow.__table__.c
+        referral = ReferralRow.__table__.c
+        statement = select(
+            referral.id,
+            referral.reference,
+            referral.case_name,
+            decision.rule_set,
+            decision.decided_outcome,
+            decision.decided_on,
+            decision.panel_sent_on,
+            decision.panel_response,
+            decision.panel_responded_on,
+            decision.panel_board_reply,
+        ).select_from(
+            CriteriaDecisionRow.__table__.join(
+                ReferralRow.__table__, referral.id == decision.referral_id
+            )
         )
+        if awaiting_only:
+            statement = statement.where(
+                decision.panel_response.in_([r.value for r in _OPEN_RESPONSES])
+            )
         with self._db.unit_of_work() as session:
-            referrals = [
-                repositories.get_referral(session, key) for key in session.execute(ids_of).scalars()
-            ]
+            found = session.execute(statement).all()
         rows: list[AwaitingPanelRow] = []
-        for r in referrals:
-            d = r.decision
-            if d is None or not _awaiting(d.panel):
+        for r in found:
+            response = PanelResponse(r.panel_response)
+            if awaiting_only and not _is_open(response, r.panel_board_reply):
                 continue
-            start = d.panel.sent_on or d.decided_on
+            start: date = r.panel_sent_on or r.decided_on
+            # A closed loop stops its clock at the Panel's response: it no longer waits.
+            end = today
+            if not _is_open(response, r.panel_board_reply) and r.panel_responded_on is not None:
+                end = max(r.panel_responded_on, start)
             rows.append(
                 AwaitingPanelRow(
                     referral_id=r.id,
                     reference=r.reference,
                     case_name=r.case_name,
-                    rule_set=d.rule_set,
-                    decided_outcome=d.decided_outcome,
-                    decided_on=d.decided_on,
-                    sent_on=d.panel.sent_on,
-                    response=d.panel.response,
-                    responded_on=d.panel.responded_on,
-                    board_reply=d.panel.board_reply,
-                    age_days=(today - start).days,
-                    age_working_days=working_days_between(start, today),
+                    rule_set=r.rule_set,
+                    decided_outcome=DecidedOutcome(r.decided_outcome),
+                    decided_on=r.decided_on,
+                    sent_on=r.panel_sent_on,
+                    response=response,
+                    responded_on=r.panel_responded_on,
+                    board_reply=r.panel_board_reply,
+                    age_days=(end - start).days,
+                    age_working_days=working_days_between(start, end),
                 )
             )
-        rows.sort(key=lambda row: (-row.age_days, row.reference))
+        # Open loops first (longest waiting first), then the closed ones, newest first.
+        rows.sort(
+            key=lambda row: (
+                not row.awaiting,
+                -row.age_days if row.awaiting else -(row.sent_on or row.decided_on).toordinal(),
+                row.reference,
+            )
+        )
         return rows
 
 
-def _awaiting(panel: PanelLoop) -> bool:
-    if panel.response not in _OPEN_RESPONSES:
+def _is_open(response: PanelResponse, board_reply: str | None) -> bool:
+    if response not in _OPEN_RESPONSES:
         return False
     # A contested decision stays open until the Board has replied to the Panel.
-    return not (panel.response == PanelResponse.CONTESTED and panel.board_reply)
+    return not (response == PanelResponse.CONTESTED and board_reply)
 
 
 def _undecided() -> list[ColumnElement[bool]]:

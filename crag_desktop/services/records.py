@@ -548,6 +548,12 @@ class RecordService:
         with self._db.unit_of_work() as session:
             return queries.learning_point_usage(session)
 
+    def learning_point_reviews(self) -> dict[str, list[str]]:
+        """The titles of the reviews carrying each learning point, by point id: the Learning
+        screen names the reviews behind each count (the ranking the annual report prints)."""
+        with self._db.unit_of_work() as session:
+            return queries.learning_point_reviews(session)
+
     def learning_events(self) -> list[LearningEvent]:
         """Every learning event, newest first."""
         with self._db.unit_of_work() as session:

@@ -806,6 +806,22 @@ def learning_point_usage(session: Session) -> dict[str, int]:
     return {str(key): int(count) for key, count in session.execute(statement).all()}
 
 
+def learning_point_reviews(session: Session) -> dict[str, list[str]]:
+    """The titles of the reviews carrying each learning point, by point id, in title order."""
+    link = ReviewLearningPointRow.__table__.c
+    review = ReviewRow.__table__.c
+    statement: Select[Any] = (
+        select(link.learning_point_id, review.id, review.title)
+        .select_from(ReviewLearningPointRow.__table__.join(ReviewRow.__table__))
+        .distinct()
+        .order_by(link.learning_point_id, review.title, review.id)
+    )
+    found: dict[str, list[str]] = {}
+    for point_id, _review_id, title in session.execute(statement):
+        found.setdefault(str(point_id), []).append(str(title))
+    return found
+
+
 def meeting_dates(session: Session) -> Sequence[Row[Any]]:
     """Every meeting's id and date, newest first."""
     statement: Select[Any] = select(_MEETING.id, _MEETING.date).order_by(

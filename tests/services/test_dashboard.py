@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from crag_desktop.domain.records import (
     ClockPause,
     CriteriaDecision,
     Document,
+    LearningPoint,
     Recommendation,
     Referral,
     Review,
@@ -30,9 +32,13 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
     Sex,
 )
-from crag_desktop.services.dashboard import DashboardFigures, DashboardService
+from crag_desktop.services.dashboard import (
+    DashboardFigures,
+    DashboardService,
+)
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
+from crag_desktop.services.records import RecordService
 from crag_desktop.storage import repositories
 
 TODAY = date(2024, 3, 1)  # a Friday
@@ -250,3 +256,22 @@ def test_an_empty_database_has_nothing_to_show(database: Database) -> None:
     assert empty.clocks_due == ()
     assert [mark.figure.count for mark in empty.review_marks] == [0, 0, 0]
     assert empty.overdue_recommendations.count == 0
+
+
+def test_learning_point_reviews_names_each_points_reviews_by_title(database: Database) -> None:
+    with database.unit_of_work() as session:
+        for key in ("lp1", "lp2", "lp3"):
+            repositories.save_learning_point(session, LearningPoint(id=key, text=key))
+        for key, title, points in (
+            ("V1", "Child Q", ("lp1", "lp2")),
+            ("V2", "Baby L", ("lp1",)),
+        ):
+            base = review(key, date(2016, 1, 1), ReviewStatus.ACTIVE)
+            repositories.save_review(
+                session, dataclasses.replace(base, title=title, learning_points=points)
+            )
+    # lp3 is carried by no review, so it is absent rather than an empty list.
+    assert RecordService(db=database).learning_point_reviews() == {
+        "lp1": ["Baby L", "Child Q"],
+        "lp2": ["Child Q"],
+    }

@@ -401,3 +401,61 @@ def test_awaiting_decision_lists_and_searches_undecided_referrals(db: Database) 
     assert [c.reference for c in service.awaiting_decision()] == ["CRAG-2016-03"]
     assert service.awaiting_decision("Child Q")[0].referring_agency == "Police"
     assert service.awaiting_decision("nobody") == []
+
+
+def test_panel_loops_show_answered_and_contested_loops_when_asked(db: Database) -> None:
+    service = DecisionService(db=db)
+    service.record_decision(
+        referral=referral(), decision=decision(WT2015_SCR), meeting=meeting(), commission=None
+    )
+    service.record_panel_response(
+        referral_id="R1",
+        sent_on=date(2016, 6, 3),
+        response=PanelResponse.CONTESTED,
+        responded_on=date(2016, 7, 1),
+        board_reply="The Board keeps its view.",
+    )
+    # Answered by the Board: no longer awaiting, but still listed among all the loops.
+    assert service.panel_loops(date(2016, 9, 1), awaiting_only=True) == []
+    (row,) = service.panel_loops(date(2016, 9, 1), awaiting_only=False)
+    assert (row.reference, row.awaiting, row.contested) == ("CRAG-2016-03", False, True)
+    assert row.board_reply == "The Board keeps its view."
+    assert row.waiting_for == "Nothing: the Board replied"
+    # A closed loop's age stops at the Panel's response (3 June to 1 July: 20 working days).
+    assert (row.age_days, row.age_working_days) == (28, 20)
+
+    service.record_panel_response(
+        referral_id="R1",
+        sent_on=date(2016, 6, 3),
+        response=PanelResponse.AGREED,
+        responded_on=date(2016, 7, 1),
+        board_reply=None,
+    )
+    (row,) = service.panel_loops(date(2016, 9, 1), awaiting_only=False)
+    assert (row.awaiting, row.contested, row.waiting_for) == (
+        False,
+        False,
+        "Nothing: answered",
+    )
+
+
+def test_decisions_at_a_meeting_name_the_referral_and_the_outcome(db: Database) -> None:
+    service = DecisionService(db=db)
+    assert service.decisions_at_meeting("mt1") == []
+    service.record_decision(
+        referral=referral(),
+        decision=decision(
+            WT2015_NOT_MET,
+            decided_outcome=DecidedOutcome.ALTERNATIVE_REVIEW,
+            alternative_review_type=AlternativeReviewType.PARTNERSHIP,
+        ),
+        meeting=meeting(),
+        commission=None,
+    )
+    (found,) = service.decisions_at_meeting("mt1")
+    assert (found.reference, found.case_name, found.outcome_label) == (
+        "CRAG-2016-03",
+        "Child Q",
+        "Partnership review",
+    )
+    assert service.decisions_at_meeting("mt-other") == []

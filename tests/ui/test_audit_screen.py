@@ -3,7 +3,9 @@ filters, and the chain check."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,11 +13,13 @@ from PySide6.QtTest import QTest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.domain.records import Agency
-from crag_desktop.domain.vocabulary import AgencyKind
+from crag_desktop.domain.records import ActionUpdate, Agency
+from crag_desktop.domain.vocabulary import AgencyKind, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog, AuditQuery
+from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
+from crag_desktop.services.interchange import record_export
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.audit import AuditScreen, create_audit_screen
@@ -70,15 +74,18 @@ def test_changes_just_made_are_listed_newest_first_with_old_and_new(
     assert newest[column.OPERATOR] == "Test Officer"
     assert newest[column.ACTION] == "Changed"
     assert newest[column.RECORD_TYPE] == "Agency"
-    assert newest[column.RECORD_ID] == "yos"
+    # The agency by its name, the stored id on hover.
+    assert newest[column.RECORD_ID] == "Youth Justice Service"
+    assert model.index(0, column.RECORD_ID).data(Qt.ItemDataRole.ToolTipRole) == ("Record id: yos")
     assert newest[column.REASON] == "renamed in 2017"
     assert "Youth Offending Service → Youth Justice Service" in newest[column.CHANGES]
     assert model.index(1, column.ACTION).data() == "Created"
     assert int(model.index(0, column.SEQ).data()) > int(model.index(1, column.SEQ).data())
     # The event under the cursor is shown in full.
     detail = screen.detail.toPlainText()
-    assert "name: Youth Offending Service → Youth Justice Service" in detail
-    assert "kind: other → probation" in detail
+    assert "Name: Youth Offending Service → Youth Justice Service" in detail
+    assert "Kind: Other → Probation" in detail
+    assert "Agency Youth Justice Service (id yos)" in detail
     assert "Reason: renamed in 2017" in detail
 
 
@@ -137,3 +144,70 @@ def test_verify_lists_each_problem_when_the_trail_is_broken(
     assert "NOT intact" in broken.verify_error.message
     assert "Audit event 3 was altered" in broken.verify_error.message
     assert broken.verify_label.text() == ""
+
+
+def test_records_and_changes_read_as_the_secretariat_knows_them(
+    screen: AuditScreen, records: RecordService
+) -> None:
+    recommendation = records.get_recommendation("REC12")
+    action = recommendation.actions[0]
+    update = ActionUpdate(
+        on=date(2017, 3, 20), status=RecommendationStatus.ON_TRACK, note="Fine.", by="m3"
+    )
+    changes = records.save_recommendation(
+        dataclasses.replace(
+            recommendation,
+            actions=(
+                dataclasses.replace(action, updates=(*action.updates, update)),
+                *recommendation.actions[1:],
+            ),
+        )
+    )
+    referral = records.get_referral("R9")
+    changes = changes.merge(
+        records.save_referral(dataclasses.replace(referral, case_name="Child T2"))
+    )
+    screen.refresh(changes)
+    model = screen.model
+    column = model.Column
+    assert model.index(0, column.RECORD_ID).data() == "CRAG-2016-04 Child T2"
+    assert model.index(1, column.RECORD_ID).data() == "Child Q rec. 5"
+    assert model.index(1, column.RECORD_ID).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Record id: REC12"
+    )
+    screen.table.setFocus()
+    QTest.keyClick(screen.table, Qt.Key.Key_Down)
+    detail = screen.detail.toPlainText()
+    # Readable field names, vocabulary labels, UK dates and names instead of ids.
+    assert "Action 1, update 2, date: (empty) → 20/03/2017" in detail
+    assert "Action 1, update 2, status: (empty) → On track" in detail
+    assert "Action 1, update 2, by: (empty) → Tamsin Hale-Varney" in detail
+    assert "on_track" not in detail
+    assert "updates[" not in detail
+    # Demo-built records were created without field changes; their names still show.
+    titles = {
+        model.index(r, column.RECORD_ID).data()
+        for r in range(model.rowCount())
+        if model.index(r, column.RECORD_TYPE).data() in ("Review", "Meeting")
+    }
+    assert {"Child Q", "25/04/2017"} <= titles
+    assert not any(t.startswith(("V", "MT")) and t[-1].isdigit() for t in titles)
+
+
+def test_an_export_shows_on_any_refresh_and_when_the_screen_is_shown(
+    qtbot: QtBot, screen: AuditScreen, database: Database
+) -> None:
+    before = screen.model.total
+    # An export tells the screens nothing specific: any refresh must still reload.
+    record_export(database, destination="crag-2017.json")
+    screen.refresh(Changes())
+    assert screen.model.total == before + 1
+    assert screen.model.index(0, screen.model.Column.ACTION).data() == "Exported"
+
+    # Away on another screen when the next export happens: coming back shows it.
+    screen.hide()
+    record_export(database, destination="crag-2017-again.json")
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert screen.model.total == before + 2
+    assert "crag-2017-again.json" in screen.model.index(0, screen.model.Column.CHANGES).data()

@@ -46,7 +46,12 @@ from crag_desktop.services.lists import (
 )
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.dashboard import DashboardScreen, create_dashboard_screen
+from crag_desktop.ui.views.dashboard import (
+    DashboardScreen,
+    calendar_span,
+    create_dashboard_screen,
+    lateness,
+)
 
 TODAY = date(2024, 3, 1)  # a Friday
 
@@ -182,7 +187,8 @@ def test_each_tile_shows_its_count_as_a_number_and_in_words(screen: DashboardScr
 def test_tiles_name_the_most_urgent_records(screen: DashboardScreen) -> None:
     clocks = screen.tiles["clocks"].items_label.text().splitlines()
     assert clocks == [
-        "• Serious incident notification for CRAG-2023-P3 (Child P3) late by 38 working days"
+        # 38 working days is past the short-span limit: said in calendar terms instead.
+        "• Serious incident notification for CRAG-2023-P3 (Child P3) late by 1 month 3 weeks"
         " (was due Tue 9 Jan)",
         "• Serious incident notification for CRAG-2023-P1 (Child P1) due in 2 working days"
         " (Tue 5 Mar)",
@@ -193,7 +199,7 @@ def test_tiles_name_the_most_urgent_records(screen: DashboardScreen) -> None:
     assert "CRAG-2023-P3" not in pending
     assert "Review V3" in screen.tiles["review_18"].items_label.text()
     overdue = screen.tiles["overdue_recommendations"].items_label.text().splitlines()
-    assert overdue[0].startswith("• Recommendation 5 of Review V1")
+    assert overdue[0].startswith("• Recommendation 5 of Review V1, lead ")
 
 
 def test_clicking_a_tile_opens_the_pending_referrals(qtbot: QtBot, screen: DashboardScreen) -> None:
@@ -231,3 +237,39 @@ def test_clear_forgets_the_figures_and_refresh_brings_them_back(
     assert screen.tiles["clocks"].items_label.text() == ""
     screen.refresh(None)
     assert screen.tiles["clocks"].number_label.text() == "3"
+
+
+def test_tile_items_never_nest_parentheses(screen: DashboardScreen) -> None:
+    # V3's status label carries its own brackets: "(completed as far as possible (parallel
+    # process))" read badly on the tile.
+    items = screen.tiles["review_18"].items_label.text()
+    assert "Review V3 – completed as far as possible (parallel process): commissioned" in items
+    for tile in screen.tiles.values():
+        for line in tile.items_label.text().splitlines():
+            depth = 0
+            for char in line:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                assert depth <= 1, line
+
+
+@pytest.mark.parametrize(
+    ("working_days", "due_on", "expected"),
+    [
+        (1, date(2024, 2, 29), "1 working day"),
+        (19, date(2024, 2, 2), "19 working days"),
+        (20, date(2024, 2, 2), "4 weeks"),
+        (2814, date(2012, 12, 20), "11 years 2 months"),
+        (261, date(2023, 3, 1), "1 year"),
+        (70, date(2023, 11, 20), "3 months 1 week"),
+    ],
+)
+def test_lateness_is_in_working_days_when_short_and_calendar_terms_when_long(
+    working_days: int, due_on: date, expected: str
+) -> None:
+    assert lateness(working_days, due_on, TODAY) == expected
+
+
+def test_calendar_span_counts_whole_units_either_way_round() -> None:
+    assert calendar_span(date(2024, 1, 31), date(2024, 3, 1)) == "1 month"
+    assert calendar_span(date(2024, 3, 1), date(2024, 1, 9)) == "1 month 3 weeks"
+    assert calendar_span(date(2024, 3, 1), date(2024, 3, 1)) == "less than a week"

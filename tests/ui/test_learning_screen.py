@@ -38,6 +38,7 @@ def screen(
         records=records,
         drafts=DraftService(db=database),
         prompter=prompter,
+        carriers=records.learning_point_reviews,
         autosave_ms=60_000,
         search_delay_ms=1,
     )
@@ -70,6 +71,27 @@ def test_the_catalogue_counts_the_reviews_carrying_each_point(screen: LearningSc
     assert counts["lp7"] == "1"
     # Most carried first.
     assert model.row_id(0) == "lp9"
+
+
+def test_an_open_point_names_the_reviews_that_carry_it(screen: LearningScreen) -> None:
+    lists = screen.points
+    screen.show_tab(0)
+    lists.table.setFocus()
+    lists.table.setCurrentIndex(lists.model.index(lists.model.row_of("lp7") or 0, 0))
+    QTest.keyClick(lists.table, Qt.Key.Key_Return)
+    assert lists.form.usage_label.text() == (
+        "1 review carries this learning point: Child A and Child B."
+    )
+    lists.table.setFocus()
+    lists.table.setCurrentIndex(lists.model.index(lists.model.row_of("lp9") or 0, 0))
+    QTest.keyClick(lists.table, Qt.Key.Key_Return)
+    usage = lists.form.usage_label.text()
+    assert usage.startswith("5 reviews carry this learning point: ")
+    # Every one of the five is named, and the count column's tooltip lists the same.
+    tooltip = lists.model.index(lists.model.row_of("lp9") or 0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert len(tooltip.splitlines()) == 5
+    assert all(line in usage for line in tooltip.splitlines())
+    assert "Baby L" in usage
 
 
 def test_create_edit_and_delete_a_learning_point_by_keyboard(

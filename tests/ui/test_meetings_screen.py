@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.services.database import Database
+from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import MeetingList, ReferralList
@@ -39,6 +40,7 @@ def screen(
         referrals=ReferralList(db=database),
         drafts=DraftService(db=database),
         prompter=prompter,
+        decisions=DecisionService(db=database),
         autosave_ms=60_000,
         search_delay_ms=1,
     )
@@ -163,3 +165,39 @@ def test_a_date_that_is_not_a_date_is_shown_at_the_date(screen: MeetingsScreen) 
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert "not a real date" in screen.form.error_of("date")
     assert focused() is screen.form.date_edit.line_edit
+
+
+def open_meeting(screen: MeetingsScreen, meeting_id: str) -> None:
+    row = screen.model.row_of(meeting_id)
+    assert row is not None
+    screen.table.setFocus()
+    screen.table.setCurrentIndex(screen.model.index(row, 0))
+    QTest.keyClick(screen.table, Qt.Key.Key_Return)
+
+
+def test_the_meeting_shows_the_decisions_taken_there_read_only(screen: MeetingsScreen) -> None:
+    # MT9 (13 September 2016) decided Child R: not an SCR, a partnership review instead.
+    open_meeting(screen, "MT9")
+    form = screen.form
+    assert form.decision_lines() == ["CRAG-2016-02 Child R: Partnership review"]
+    assert form.decisions_list.accessibleName() == "Decisions taken at this meeting"
+    assert not form.decisions_list.item(0).flags() & Qt.ItemFlag.ItemIsEditable
+    open_meeting(screen, "MT3")
+    assert form.decision_lines() == ["CRAG-2014-09 Child Q: Serious case review"]
+    # A meeting where nothing was decided says so in words.
+    open_meeting(screen, "MT13")
+    assert form.decision_lines() == []
+    assert form.decisions_list.item(0).text() == (
+        "No criteria decision was recorded at this meeting"
+    )
+    assert not form.is_dirty
+
+
+def test_the_meeting_is_named_once_not_twice(screen: MeetingsScreen) -> None:
+    open_meeting(screen, "MT9")
+    shown = [
+        label.text()
+        for label in screen.findChildren(QLabel)
+        if label.isVisible() and "13 September 2016" in label.text()
+    ]
+    assert shown == ["The meeting of 13 September 2016"]

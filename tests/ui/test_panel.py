@@ -177,6 +177,42 @@ def test_recording_the_loop_from_the_keyboard(
     assert not screen.form.isEnabled()
 
 
+def test_answered_loops_are_one_filter_away_and_the_list_says_it_is_filtered(
+    qtbot: QtBot, screen: PanelScreen, db: Database
+) -> None:
+    service = DecisionService(db=db)
+    service.record_panel_response(
+        referral_id="R1",
+        sent_on=date(2016, 6, 3),
+        response=PanelResponse.CONTESTED,
+        responded_on=date(2016, 7, 1),
+        board_reply="The Board keeps its view and commissions a partnership review.",
+    )
+    screen.refresh(Changes.of_updated("referral", "R1"))
+    # The default view: only what awaits a response, and it says what it leaves out.
+    assert screen.show_combo.currentText() == "Awaiting a response"
+    assert screen.proxy.rowCount() == 1
+    assert screen.count_label.text() == (
+        "Showing 1 decision that awaits a response; 1 decision already answered is not shown."
+    )
+    # Choose "All decisions sent or due" from the keyboard (Alt+H is the label's shortcut).
+    press(qtbot, screen, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is screen.show_combo
+    press(qtbot, screen.show_combo, Qt.Key.Key_Down)
+    assert screen.proxy.rowCount() == 2
+    assert screen.count_label.text() == (
+        "Showing all 2 decisions sent or due; 1 awaits a response."
+    )
+    row = next(r for r in range(2) if cell(screen, r, Column.REFERENCE) == "CRAG-2016-01")
+    # Contested in words, never by colour alone, and the Board's reply on the row.
+    assert cell(screen, row, Column.RESPONSE) == "Contested"
+    assert cell(screen, row, Column.BOARD_REPLY).startswith("The Board keeps its view")
+    assert cell(screen, row, Column.WAITING_FOR) == "Nothing: the Board replied"
+    # Selecting it shows the reply in the form, ready to amend.
+    assert screen.select("R1")
+    assert screen.board_reply.toPlainText().startswith("The Board keeps its view")
+
+
 def test_refresh_ignores_other_records_and_clear_forgets_everything(
     qtbot: QtBot, screen: PanelScreen
 ) -> None:

@@ -1,9 +1,13 @@
 """The meeting form: date, agenda, who came and who sent apologies, quorate, declarations of
-interest, the referrals considered and the notes."""
+interest, the referrals considered, the decisions taken there (read-only: the criteria wizard
+records them) and the notes.
+
+The screen's edit panel already names the meeting ("The meeting of 14 June 2016"), so the form
+carries no heading of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +15,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.records import Agency, Meeting, Member
+from crag_desktop.services.decisions import MeetingDecision
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.services.records import RecordService
@@ -44,6 +48,14 @@ __all__ = ["MeetingForm", "ReferralPicker"]
 SEARCH_LIMIT = 12
 
 _QUORATE = (("Not recorded", None), ("Quorate", "yes"), ("Not quorate", "no"))
+
+#: The decisions whose record names a meeting, by meeting id.
+DecisionsAt = Callable[[str], Sequence[MeetingDecision]]
+
+
+def decision_line(decision: MeetingDecision) -> str:
+    """ "CRAG-2016-02 Child R: Partnership review"."""
+    return f"{decision.reference} {decision.case_name}: {decision.outcome_label}"
 
 
 def _label(row: ReferralRow) -> str:
@@ -215,14 +227,13 @@ class MeetingForm(RecordForm[Meeting]):
         prompter: Prompter,
         referrals: ReferralList,
         records: RecordService | None = None,
+        decisions_at: DecisionsAt | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
         self._records = records
-        self.heading = QLabel("Meeting")
-        self.heading.setProperty("role", "title")
-        self.heading.setWordWrap(True)
+        self._decisions_at = decisions_at
         self.date_edit = UkDateEdit(accessible_name="Date")
         self.quorate_combo = QComboBox()
         for text, code in _QUORATE:
@@ -233,6 +244,18 @@ class MeetingForm(RecordForm[Meeting]):
         self.declarations_edit = self._text_box(60)
         self.referral_picker = ReferralPicker(referrals=referrals)
         self.notes_edit = self._text_box(120)
+        # Read-only: a decision belongs to its referral and is changed in the criteria wizard,
+        # but the meeting's record must show what was decided there.
+        self.decisions_list = QListWidget()
+        self.decisions_list.setAccessibleName("Decisions taken at this meeting")
+        self.decisions_list.setMaximumHeight(110)
+        self.decisions_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.decisions_list.setWordWrap(True)
+        decisions_row = FieldRow(
+            label="Decisions &taken at this meeting",
+            field=self.decisions_list,
+            hint="Recorded with the criteria wizard; read-only here.",
+        )
         f = self.add_field
         date_row = f("date", FieldRow(label="&Date", field=self.date_edit))
         quorate_row = f("quorate", FieldRow(label="&Quorate", field=self.quorate_combo))
@@ -276,7 +299,12 @@ class MeetingForm(RecordForm[Meeting]):
         inner.addWidget(self.general_errors)
         inner.addWidget(section("Meeting", [[date_row, quorate_row], [agenda_row]]))
         inner.addWidget(section("Who was there", [[attendees_row, apologies_row]]))
-        inner.addWidget(section("Business", [[declarations_row], [referrals_row], [notes_row]]))
+        inner.addWidget(
+            section(
+                "Business",
+                [[declarations_row], [referrals_row], [decisions_row], [notes_row]],
+            )
+        )
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -284,7 +312,6 @@ class MeetingForm(RecordForm[Meeting]):
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
         self.set_tab_sequence(
             self.date_edit.line_edit,
@@ -298,6 +325,7 @@ class MeetingForm(RecordForm[Meeting]):
             self.referral_picker.matches,
             self.referral_picker.chosen,
             self.referral_picker.remove_button,
+            self.decisions_list,
             self.notes_edit,
         )
         self.setFocusProxy(self.date_edit)
@@ -311,9 +339,10 @@ class MeetingForm(RecordForm[Meeting]):
         return box
 
     def refresh_lookups(self) -> None:
-        """Offer the members stored now."""
+        """Offer the members stored now, and list the decisions as they now stand."""
         if self._records is not None:
             self.set_members(self._records.members(), self._records.agencies())
+        self._show_decisions(None if self.is_new else self.record_id)
 
     def set_members(self, members: Sequence[Member], agencies: Sequence[Agency]) -> None:
         """Offer these members for attendance and apologies (call before `start`)."""
@@ -336,9 +365,37 @@ class MeetingForm(RecordForm[Meeting]):
         self.declarations_edit.setPlainText(record.declarations_of_interest if record else "")
         self.referral_picker.set_ids(record.referrals_considered if record else ())
         self.notes_edit.setPlainText(record.notes if record else "")
-        self.heading.setText(
-            f"Meeting of {record.date.day} {record.date:%B %Y}" if record else "New meeting"
-        )
+        self._show_decisions(record.id if record else None)
+
+    def _show_decisions(self, meeting_id: str | None) -> None:
+        self.decisions_list.clear()
+        decisions: Sequence[MeetingDecision] = ()
+        if meeting_id is not None and self._decisions_at is not None:
+            try:
+                decisions = self._decisions_at(meeting_id)
+            except CragError:
+                decisions = ()
+        for decision in decisions:
+            item = QListWidgetItem(decision_line(decision))
+            item.setData(Qt.ItemDataRole.UserRole, decision.referral_id)
+            item.setToolTip(f"Decided on {decision.decided_on:%d/%m/%Y}")
+            self.decisions_list.addItem(item)
+        if not decisions:
+            empty = QListWidgetItem(
+                "None yet: a new meeting has no decisions"
+                if meeting_id is None
+                else "No criteria decision was recorded at this meeting"
+            )
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.decisions_list.addItem(empty)
+
+    def decision_lines(self) -> list[str]:
+        """The decisions listed, as shown (empty when none)."""
+        return [
+            self.decisions_list.item(i).text()
+            for i in range(self.decisions_list.count())
+            if self.decisions_list.item(i).flags() & Qt.ItemFlag.ItemIsEnabled
+        ]
 
     def _build_record(self, errors: list[FieldError]) -> Meeting | None:
         assert self.record_id is not None

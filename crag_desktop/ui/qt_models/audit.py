@@ -19,6 +19,8 @@ __all__ = [
     "AuditTableModel",
     "action_text",
     "change_lines",
+    "record_text",
+    "record_tooltip",
     "record_type_text",
 ]
 
@@ -29,6 +31,7 @@ _ACTIONS = {
     "unlock": "Unlocked",
     "export": "Exported",
     "rekey": "Passphrase changed",
+    "print": "Printed",
 }
 
 #: Record types as the secretariat says them.
@@ -61,8 +64,19 @@ def _value(value: str | None) -> str:
 
 
 def change_lines(row: AuditRow) -> list[str]:
-    """Each changed field as "field: old → new"."""
-    return [f"{name}: {_value(old)} → {_value(new)}" for name, old, new in row.changes]
+    """Each changed field as "Action 1, update 2, date: (empty) → 20/03/2017", in the words
+    the service gave it (readable field names, vocabulary labels, UK dates)."""
+    return [f"{name}: {_value(old)} → {_value(new)}" for name, old, new in row.details]
+
+
+def record_text(row: AuditRow) -> str:
+    """The record as the secretariat knows it ("CRAG-2016-04 Child T"), else its id."""
+    return row.record_label or row.record_id or ""
+
+
+def record_tooltip(row: AuditRow) -> str:
+    """The stored id, for when someone needs to match the trail against the database."""
+    return f"Record id: {row.record_id}" if row.record_id else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +148,11 @@ class AuditTableModel(PagedTableModel[AuditQuery, AuditLine]):
         ColumnSpec(title="Operator", text=lambda r: r.event.operator),
         ColumnSpec(title="Action", text=lambda r: action_text(r.event.action)),
         ColumnSpec(title="Record type", text=lambda r: record_type_text(r.event.record_type)),
-        ColumnSpec(title="Record", text=lambda r: r.event.record_id or ""),
+        ColumnSpec(
+            title="Record",
+            text=lambda r: record_text(r.event),
+            tooltip=lambda r: record_tooltip(r.event),
+        ),
         ColumnSpec(
             title="Changes (old → new)",
             text=_changes,

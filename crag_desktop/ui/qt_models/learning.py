@@ -31,12 +31,26 @@ __all__ = [
     "LearningPointTableModel",
     "all_learning_events",
     "learning_point_usage",
+    "usage_sentence",
 ]
 
 
 def learning_point_usage(records: RecordService) -> dict[str, int]:
     """How many reviews carry each learning point, by point id."""
     return records.learning_point_usage()
+
+
+def usage_sentence(row: LearningPointRow) -> str:
+    """ "2 reviews carry this learning point: Baby L and Child Q." (names when known)."""
+    count = row.review_count
+    if count == 0:
+        return "No review carries this learning point yet."
+    head = "1 review carries" if count == 1 else f"{count} reviews carry"
+    titles = list(row.review_titles)
+    if not titles:
+        return f"{head} this learning point."
+    names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    return f"{head} this learning point: {names}."
 
 
 def all_learning_events(records: RecordService) -> list[LearningEvent]:
@@ -72,6 +86,8 @@ class LearningPointRow:
     id: str
     text: str
     review_count: int
+    #: The titles of the reviews carrying the point, when the screen was given them.
+    review_titles: tuple[str, ...] = ()
     sort_key: SortKey = ()
 
 
@@ -89,8 +105,21 @@ class LearningPointLines(MemoryList[LearningPointQuery, LearningPointRow]):
         *,
         points: Callable[[], Sequence[LearningPoint]],
         usage: Callable[[], Mapping[str, int]],
+        carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
     ) -> None:
         def load() -> list[LearningPointRow]:
+            if carriers is not None:
+                # The titles give the count too: one query instead of two.
+                titles = carriers()
+                return [
+                    LearningPointRow(
+                        id=p.id,
+                        text=p.text,
+                        review_count=len(titles.get(p.id, ())),
+                        review_titles=tuple(titles.get(p.id, ())),
+                    )
+                    for p in points()
+                ]
             counts = usage()
             return [
                 LearningPointRow(id=p.id, text=p.text, review_count=counts.get(p.id, 0))
@@ -118,6 +147,7 @@ class LearningPointTableModel(PagedTableModel[LearningPointQuery, LearningPointR
             title="Reviews",
             text=lambda r: str(r.review_count),
             sort=LearningPointSort.REVIEWS,
+            tooltip=lambda r: "\n".join(r.review_titles) or str(r.review_count),
             align_right=True,
         ),
     )

@@ -1,4 +1,4 @@
-"""The decisions waiting on the National Panel, as a table."""
+"""The decisions in the National Panel loop, as a table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from crag_desktop.services.decisions import AwaitingPanelRow
 from crag_desktop.ui.widgets import format_uk_date
 
-__all__ = ["Column", "PanelTableModel"]
+__all__ = ["Column", "PanelTableModel", "response_text"]
 
 _Index = QModelIndex | QPersistentModelIndex
 #: The row's referral id, for the screen to know which decision is selected.
@@ -28,6 +28,7 @@ class Column(IntEnum):
     RESPONSE = 5
     WAITING_FOR = 6
     AGE = 7
+    BOARD_REPLY = 8
 
     @property
     def header(self) -> str:
@@ -43,8 +44,23 @@ _HEADERS = {
     Column.SENT: "Sent",
     Column.RESPONSE: "Response",
     Column.WAITING_FOR: "Waiting for",
-    Column.AGE: "Working days",
+    # Short, so that the Board's reply keeps room; the tooltip and the screen say the unit.
+    Column.AGE: "Age",
+    Column.BOARD_REPLY: "Board's reply",
 }
+
+
+def _one_line(text: str | None, limit: int = 200) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def response_text(row: AwaitingPanelRow) -> str:
+    """The Panel's response in words; a contest says so in text, never by colour alone."""
+    if row.contested:
+        # The Waiting for column says whether the Board has replied.
+        return "Contested"
+    return row.response.label
 
 
 class PanelTableModel(QAbstractTableModel):
@@ -87,12 +103,12 @@ class PanelTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         """Column headings."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return Column(section).header
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.AGE:
+            return "Working days since the decision was sent (or made, if unsent)"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -109,7 +125,11 @@ class PanelTableModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.AGE:
             since = "sent to the Panel" if row.sent_on is not None else "decided"
+            if not row.awaiting:
+                return f"The Panel responded {row.age_days} calendar days after it was {since}"
             return f"{row.age_days} calendar days since it was {since}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.BOARD_REPLY:
+            return row.board_reply or ""
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.AGE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -128,11 +148,13 @@ class PanelTableModel(QAbstractTableModel):
             case Column.SENT:
                 return format_uk_date(row.sent_on) or "Not yet sent"
             case Column.RESPONSE:
-                return row.response.label
+                return response_text(row)
             case Column.WAITING_FOR:
                 return row.waiting_for
             case Column.AGE:
                 return str(row.age_working_days)
+            case Column.BOARD_REPLY:
+                return _one_line(row.board_reply)
         return ""  # pragma: no cover
 
     @staticmethod

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +36,7 @@ from crag_desktop.ui.qt_models.audit import (
     AuditTableModel,
     action_text,
     change_lines,
+    record_text,
     record_type_text,
 )
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox
@@ -50,7 +52,9 @@ def describe_event(event: AuditRow) -> str:
     at = event.at.astimezone().strftime("%d/%m/%Y %H:%M:%S") if event.at.tzinfo else str(event.at)
     record = record_type_text(event.record_type)
     if event.record_id:
-        record += f" {event.record_id}"
+        shown = record_text(event)
+        # The id stays in the full text: it is what matches the trail to the database.
+        record += f" {shown}" if shown == event.record_id else f" {shown} (id {event.record_id})"
     lines = [
         f"Event {event.seq}: {action_text(event.action)} {record}",
         f"By {event.operator} on {at}",
@@ -84,12 +88,14 @@ class AuditScreen(QWidget):
         self._verify = verify
         self._prompter = prompter
         self._operator = operator
+        # Only after the first refresh (after unlock): showing a locked app reads nothing.
+        self._loaded = False
         self.model = AuditTableModel(log=log, page_size=page_size)
 
         heading = QLabel("Audit log")
         heading.setProperty("role", "title")
         self.search_box = SearchBox(
-            placeholder="Search record ids, changes and reasons", delay_ms=search_delay_ms
+            placeholder="Search record ids, changed values and reasons", delay_ms=search_delay_ms
         )
         self.search_box.search_changed.connect(lambda _text: self._apply_filters())
         self.type_combo = QComboBox()
@@ -157,7 +163,7 @@ class AuditScreen(QWidget):
             (AuditTableModel.Column.OPERATOR, 130),
             (AuditTableModel.Column.ACTION, 90),
             (AuditTableModel.Column.RECORD_TYPE, 120),
-            (AuditTableModel.Column.RECORD_ID, 170),
+            (AuditTableModel.Column.RECORD_ID, 220),
             (AuditTableModel.Column.CHANGES, 300),
         ):
             self.table.setColumnWidth(column, width)
@@ -194,8 +200,21 @@ class AuditScreen(QWidget):
     # --- Screen protocol -------------------------------------------------------------------
 
     def refresh(self, changes: Changes | None) -> None:
-        """Every change adds events: reload from the newest."""
+        """Reload from the newest, whatever `changes` names (or does not): every change,
+        export and print writes an audit event, so no kind of change may be skipped."""
         del changes
+        self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Reload whenever the screen comes into view: exports, prints and unlocks add
+        events without telling the screens, and the log must never look out of date."""
+        super().showEvent(event)
+        if not event.spontaneous() and self._loaded:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the trail again from the newest event."""
+        self._loaded = True
         try:
             self.model.reload(keep_loaded=False)
         except CragError as error:
@@ -206,6 +225,7 @@ class AuditScreen(QWidget):
 
     def clear(self) -> None:
         """Forget every event shown (the app is locking)."""
+        self._loaded = False
         self.model.clear()
         self.detail.clear()
         self.verify_label.clear()

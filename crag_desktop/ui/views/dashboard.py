@@ -95,6 +95,40 @@ def _days(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
 
 
+#: Below this many working days a lateness is counted in working days (the statutory unit);
+#: beyond it "2814 working days" means nothing to a reader, so it is said in calendar terms.
+LONG_SPAN_WORKING_DAYS = 20
+
+
+def _unit(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def calendar_span(start: date, end: date) -> str:
+    """ "11 years 2 months", "3 months 1 week", "5 weeks": the two largest whole units."""
+    if end < start:
+        start, end = end, start
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    years, months = divmod(months, 12)
+    anchor = add_months(start, years * 12 + months)
+    weeks = (end - anchor).days // 7
+    parts = [(years, "year"), (months, "month"), (weeks, "week")]
+    shown = [_unit(n, word) for n, word in parts if n > 0]
+    if years > 0:
+        # Weeks are noise beside years.
+        shown = [_unit(n, word) for n, word in parts[:2] if n > 0]
+    return " ".join(shown[:2]) or "less than a week"
+
+
+def lateness(working_days: int, due_on: date, today: date) -> str:
+    """How late a clock is: in working days when short, in years/months/weeks when long."""
+    if working_days < LONG_SPAN_WORKING_DAYS:
+        return _days(working_days)
+    return calendar_span(due_on, today)
+
+
 def clock_sentence(due: ClockDue, today: date | None = None) -> str:
     """ "Rapid review for CRAG-2024-03 due in 3 working days (Thu 14 Mar)"."""
     state: ClockState = due.state
@@ -105,7 +139,8 @@ def clock_sentence(due: ClockDue, today: date | None = None) -> str:
     if state.status is ClockStatus.PAUSED:
         return f"{subject} paused; due {when} so far"
     if state.status is ClockStatus.BREACHED or remaining < 0:
-        return f"{subject} late by {_days(abs(remaining))} (was due {when})"
+        late = lateness(abs(remaining), state.due_on, today or date.today())
+        return f"{subject} late by {late} (was due {when})"
     if remaining == 0:
         return f"{subject} due today ({when})"
     return f"{subject} due in {_days(remaining)} ({when})"
@@ -394,8 +429,10 @@ class DashboardScreen(QWidget):
         items = []
         for row in rows:
             mark = add_months(row.commissioned_on, months)
+            # The status label may carry its own brackets ("completed as far as possible
+            # (parallel process)"): a dash keeps the item free of nested parentheses.
             items.append(
-                f"{row.title} ({row.status.label.lower()}): commissioned "
+                f"{row.title} – {row.status.label.lower()}: commissioned "
                 f"{_long_date(row.commissioned_on)}, {months}-month mark {_long_date(mark)}"
             )
         return tuple(items)
@@ -406,7 +443,9 @@ class DashboardScreen(QWidget):
         query = RecommendationQuery(ids=tuple(ids), sort=RecommendationSort.DUE)
         rows = self._recommendations.page(query, limit=len(ids))
         return tuple(
-            f"Recommendation {row.number} of {row.review_title} ({row.lead_agency_name}): "
+            # The lead agency after a comma: agency names carry brackets of their own
+            # ("Health Commissioner (Designated Professionals)").
+            f"Recommendation {row.number} of {row.review_title}, lead {row.lead_agency_name}: "
             f"due {_long_date(row.due)}"
             if row.due is not None
             else f"Recommendation {row.number} of {row.review_title}"

@@ -27,6 +27,7 @@ from crag_desktop.ui.qt_models.learning import (
     LearningPointTableModel,
     all_learning_events,
     learning_point_usage,
+    usage_sentence,
 )
 from crag_desktop.ui.views.agencies import TabbedScreen
 from crag_desktop.ui.views.list_screen import ListScreen
@@ -59,13 +60,16 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
         usage: Callable[[], Mapping[str, int]],
         drafts: DraftService,
         prompter: Prompter,
+        carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         parent: QWidget | None = None,
     ) -> None:
         self._records = records
         self._model = LearningPointTableModel(
-            service=LearningPointLines(points=records.learning_points, usage=usage)
+            service=LearningPointLines(
+                points=records.learning_points, usage=usage, carriers=carriers
+            )
         )
         form = LearningPointForm(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms)
         super().__init__(
@@ -91,11 +95,17 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
         )
 
     def open_record(self, record_id: str) -> bool:
-        """Open the point, saying how many reviews carry it."""
+        """Open the point, saying how many reviews carry it and which they are."""
         opened = super().open_record(record_id)
         if opened:
             row = self.model.row_of(record_id)
-            self.form.set_usage(None if row is None else self.model.row_at(row).review_count)
+            if row is None:
+                self.form.set_usage(None)
+            else:
+                line = self.model.row_at(row)
+                self.form.set_usage(line.review_count)
+                # A count alone sends the reader hunting: name the reviews as well.
+                self.form.usage_label.setText(usage_sentence(line))
         return opened
 
     def new_record(self) -> bool:
@@ -190,6 +200,7 @@ class LearningScreen(TabbedScreen):
         usage: Callable[[], Mapping[str, int]],
         drafts: DraftService,
         prompter: Prompter,
+        carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         parent: QWidget | None = None,
@@ -201,7 +212,7 @@ class LearningScreen(TabbedScreen):
             "autosave_ms": autosave_ms,
             "search_delay_ms": search_delay_ms,
         }
-        self.points = LearningPointListScreen(usage=usage, **options)
+        self.points = LearningPointListScreen(usage=usage, carriers=carriers, **options)
         self.events = LearningEventListScreen(events=events, **options)
         super().__init__(
             title="Learning",
@@ -224,6 +235,7 @@ def create_learning_screen(
     records: RecordService,
     drafts: DraftService,
     prompter: Prompter,
+    carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -235,6 +247,7 @@ def create_learning_screen(
         usage=lambda: learning_point_usage(records),
         drafts=drafts,
         prompter=prompter,
+        carriers=carriers,
         autosave_ms=autosave_ms,
         search_delay_ms=search_delay_ms,
         parent=parent,
@@ -244,10 +257,12 @@ def create_learning_screen(
 def create_screen(context: ScreenContext) -> LearningScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
+    records = RecordService(db=db)
     screen = create_learning_screen(
-        records=RecordService(db=db),
+        records=records,
         drafts=DraftService(db=db),
         prompter=context.prompter,
+        carriers=records.learning_point_reviews,
     )
     screen.changed.connect(context.changed)
     return screen

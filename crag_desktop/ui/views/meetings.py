@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.records import Meeting
 from crag_desktop.services.changes import Changes
+from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow, ReferralList
 from crag_desktop.services.records import RecordService
@@ -24,7 +25,8 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
     """Every meeting: search agenda and notes, filter by year, open, create, save, delete."""
 
     RECORD_TYPE = "meeting"
-    RELATED_TYPES = ("member", "agency")
+    # A referral's decision names its meeting: the form lists the decisions taken there.
+    RELATED_TYPES = ("member", "agency", "referral")
 
     def __init__(
         self,
@@ -34,6 +36,7 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         referrals: ReferralList,
         drafts: DraftService,
         prompter: Prompter,
+        decisions: DecisionService | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         page_size: int = 200,
@@ -47,6 +50,7 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
             prompter=prompter,
             referrals=referrals,
             records=records,
+            decisions_at=None if decisions is None else decisions.decisions_at_meeting,
             autosave_ms=autosave_ms,
         )
         super().__init__(
@@ -102,6 +106,7 @@ def create_meetings_screen(
     referrals: ReferralList,
     drafts: DraftService,
     prompter: Prompter,
+    decisions: DecisionService | None = None,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -113,6 +118,7 @@ def create_meetings_screen(
         referrals=referrals,
         drafts=drafts,
         prompter=prompter,
+        decisions=decisions,
         autosave_ms=autosave_ms,
         search_delay_ms=search_delay_ms,
         parent=parent,
@@ -128,6 +134,7 @@ def create_screen(context: ScreenContext) -> MeetingsScreen:
         referrals=ReferralList(db=db),
         drafts=DraftService(db=db),
         prompter=context.prompter,
+        decisions=DecisionService(db=db),
     )
     screen.changed.connect(context.changed)
     return screen

@@ -82,6 +82,7 @@ class MeetingsAndDecisionsScreen(QWidget):
 def create_screen(context: ScreenContext) -> MeetingsAndDecisionsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
+    decisions = DecisionService(db=db)
     screen = MeetingsAndDecisionsScreen(
         meetings=create_meetings_screen(
             records=RecordService(db=db),
@@ -89,8 +90,9 @@ def create_screen(context: ScreenContext) -> MeetingsAndDecisionsScreen:
             referrals=ReferralList(db=db),
             drafts=DraftService(db=db),
             prompter=context.prompter,
+            decisions=decisions,
         ),
-        panel=PanelScreen(decisions=DecisionService(db=db), prompter=context.prompter),
+        panel=PanelScreen(decisions=decisions, prompter=context.prompter),
     )
     screen.changed.connect(context.changed)
     return screen

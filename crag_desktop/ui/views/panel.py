@@ -1,5 +1,8 @@
 """The National Panel loop: decisions waiting on the Panel (or on the Board's reply), with
-their age, and a form to record what was sent and what came back."""
+their age, and a form to record what was sent and what came back.
+
+The list shows the open loops by default and says so; "All decisions sent or due" brings
+back the answered and contested ones, with the Board's reply."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.vocabulary import PanelResponse
 from crag_desktop.services.changes import Changes
-from crag_desktop.services.decisions import DecisionService
+from crag_desktop.services.decisions import AwaitingPanelRow, DecisionService
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.panel_model import (
     REFERRAL_ID_ROLE,
@@ -38,6 +42,34 @@ from crag_desktop.ui.widgets import ErrorLabel, UkDateEdit
 __all__ = ["PanelScreen", "create_panel_screen"]
 
 TITLE = "National Panel"
+
+#: The list's two views: the open loops (the daily work) or every decision's loop.
+AWAITING = "awaiting"
+ALL = "all"
+_SHOW_CHOICES = ((AWAITING, "Awaiting a response"), (ALL, "All decisions sent or due"))
+
+
+def _decisions(count: int) -> str:
+    return "1 decision" if count == 1 else f"{count} decisions"
+
+
+def count_sentence(rows: list[AwaitingPanelRow], *, awaiting_only: bool) -> str:
+    """What the list shows, in words, so that nobody mistakes the filtered list for all."""
+    awaiting = sum(1 for row in rows if row.awaiting)
+    answered = len(rows) - awaiting
+    if awaiting_only:
+        are = "is" if answered == 1 else "are"
+        hidden = (
+            "" if not answered else f"; {_decisions(answered)} already answered {are} not shown"
+        )
+        if not awaiting:
+            return f"No decision awaits a response{hidden}."
+        verb = "awaits" if awaiting == 1 else "await"
+        return f"Showing {_decisions(awaiting)} that {verb} a response{hidden}."
+    still = (
+        "none awaits" if not awaiting else f"{awaiting} " + ("awaits" if awaiting == 1 else "await")
+    )
+    return f"Showing all {_decisions(len(rows))} sent or due; {still} a response."
 
 
 class PanelScreen(QWidget):
@@ -74,11 +106,25 @@ class PanelScreen(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.CASE, QHeaderView.ResizeMode.Stretch)
+        # The reply is the one long text: it takes what is left (elided, in full on hover),
+        # so every other column stays in view without scrolling sideways.
+        header.setSectionResizeMode(Column.BOARD_REPLY, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # The current row drives the form: Tab into the table and the oldest is shown.
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.empty_label = QLabel("No decision is waiting on the National Panel.")
         self.empty_label.setProperty("role", "hint")
+        self.show_combo = QComboBox()
+        self.show_combo.setAccessibleName("Which decisions to show")
+        for code, text in _SHOW_CHOICES:
+            self.show_combo.addItem(text, code)
+        self.show_combo.currentIndexChanged.connect(lambda _i: self._show_rows())
+        show_label = QLabel("S&how:")
+        show_label.setBuddy(self.show_combo)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of decisions shown")
+        self.count_label.setWordWrap(True)
+        self._all_rows: list[AwaitingPanelRow] = []
 
         # Parents given at once: a date edit reparented later loses its Tab order.
         self.form = QGroupBox("Record the Panel loop")
@@ -112,13 +158,22 @@ class PanelScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(
-            QLabel("Ages count working days since the decision was sent (or made, if unsent).")
+            QLabel(
+                "Age counts working days since the decision was sent (or made, if unsent), "
+                "up to the Panel's response once it has answered."
+            )
         )
+        show_row = QHBoxLayout()
+        show_row.addWidget(show_label)
+        show_row.addWidget(self.show_combo)
+        show_row.addWidget(self.count_label, 1)
+        layout.addLayout(show_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.form)
         # Explicit, once everything is in this window; a date edit's calendar button is no
         # Tab stop (Alt+Down opens the calendar).
+        QWidget.setTabOrder(self.show_combo, self.table)
         QWidget.setTabOrder(self.table, self.sent_on.line_edit)
         QWidget.setTabOrder(self.sent_on.line_edit, self.response)
         QWidget.setTabOrder(self.response, self.responded_on.line_edit)
@@ -137,8 +192,32 @@ class PanelScreen(QWidget):
         """Reload the list when referrals changed (everything when `changes` is None)."""
         if isinstance(changes, Changes) and not changes.touches("referral"):
             return
+        # Every loop is read once; the filter then needs no second query, and the count
+        # sentence can say how many answered loops the default view leaves out.
+        self._all_rows = self._decisions.panel_loops(self._today(), awaiting_only=False)
+        self._show_rows()
+
+    @property
+    def awaiting_only(self) -> bool:
+        """Whether the list shows only the loops awaiting a response."""
+        return str(self.show_combo.currentData()) != ALL
+
+    def _show_rows(self) -> None:
         keep = self._selected_id
-        self.model.set_rows(self._decisions.awaiting_panel(self._today()))
+        awaiting_only = self.awaiting_only
+        rows = [row for row in self._all_rows if row.awaiting or not awaiting_only]
+        self.model.set_rows(rows)
+        self.table.setAccessibleName(
+            "Decisions awaiting the National Panel"
+            if awaiting_only
+            else "Every decision's National Panel loop"
+        )
+        self.count_label.setText(count_sentence(self._all_rows, awaiting_only=awaiting_only))
+        self.empty_label.setText(
+            "No decision is waiting on the National Panel."
+            if awaiting_only
+            else "No decision has been recorded yet."
+        )
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if keep is not None and self.select(keep):
             return
@@ -148,6 +227,8 @@ class PanelScreen(QWidget):
 
     def clear(self) -> None:
         """Forget every decision shown and the form's values (when the app locks)."""
+        self._all_rows = []
+        self.count_label.clear()
         self.model.clear()
         self._show_form(None)
 
