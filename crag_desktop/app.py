@@ -26,7 +26,7 @@ from crag_desktop.ui.navigation import ScreenContext, ScreenKey
 from crag_desktop.ui.prompts import Prompter, internal_error_text, log_internal_error
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
-from crag_desktop.ui.widgets import RESOURCES, load_icon
+from crag_desktop.ui.widgets import load_icon, load_style_sheet
 
 APP_NAME = "CRAG Desktop"
 LOG_FILE_NAME = "crag-desktop.log"
@@ -55,7 +55,7 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(load_icon("app"))
     app.setStyle("Fusion")
-    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(load_style_sheet())
 
 
 def data_dir() -> Path:

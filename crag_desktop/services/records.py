@@ -276,6 +276,11 @@ class RecordService:
 
     # --- The generic steps --------------------------------------------------------------------
 
+    @property
+    def db(self) -> Database:
+        """The database these records live in (other services over the same one use it)."""
+        return self._db
+
     def _get(self, kind: _Kind[R], key: str) -> R:
         with self._db.unit_of_work() as session:
             return kind.get(session, key)

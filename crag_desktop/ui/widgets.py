@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCalendarWidget,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
+    QSpinBox,
+    QStyle,
     QToolButton,
     QWidget,
     QWidgetAction,
 )
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def load_style_sheet() -> str:
+    """The application style sheet, with its image URLs pointing at the bundled icons."""
+    text = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    return text.replace("@ICONS@", (RESOURCES / "icons").as_posix())
+
+
 ICONS = RESOURCES / "icons"
 
 
@@ -29,21 +43,38 @@ def load_icon(name: str) -> QIcon:
     return QIcon(str(ICONS / f"{name}.svg"))
 
 
-_UK_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_UK_DATE = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})$")
+#: Digits only, as typed on a number pad: ddmmyyyy or ddmmyy.
+_UK_DATE_DIGITS = re.compile(r"^(\d{2})(\d{2})(\d{4}|\d{2})$")
+#: A two-digit year up to this many years ahead is this century's; later ones the last's.
+_TWO_DIGIT_YEARS_AHEAD = 10
+
+
+def _full_year(year: str) -> int:
+    if len(year) == 4:
+        return int(year)
+    this_year = dt.date.today().year
+    candidate = this_year // 100 * 100 + int(year)
+    return candidate if candidate <= this_year + _TWO_DIGIT_YEARS_AHEAD else candidate - 100
 
 
 def parse_uk_date(text: str) -> dt.date | None:
-    """Read "dd/mm/yyyy"; None for an empty field; ValueError with a sentence otherwise."""
-    if not text.strip():
+    """Read a day/month/year date; None for an empty field; ValueError with a sentence otherwise.
+
+    Accepts what people type for 1 November 2026: "01/11/2026", "1/11/2026", "1.11.26",
+    "1-11-2026", "1 11 2026" and "01112026" (digits only, as on a number pad).
+    """
+    stripped = text.strip()
+    if not stripped:
         return None
-    match = _UK_DATE.match(text)
+    match = _UK_DATE.match(stripped) or _UK_DATE_DIGITS.match(stripped)
     if match is None:
-        raise ValueError(f"“{text.strip()}” is not a date: type it as dd/mm/yyyy.")
-    day, month, year = (int(part) for part in match.groups())
+        raise ValueError(f"“{stripped}” is not a date: type it as dd/mm/yyyy.")
+    day, month, year = int(match.group(1)), int(match.group(2)), _full_year(match.group(3))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{text.strip()} is not a real date: check the day and month.") from None
+        raise ValueError(f"{stripped} is not a real date: check the day and month.") from None
 
 
 def format_uk_date(value: dt.date | None) -> str:
@@ -126,6 +157,7 @@ class UkDateEdit(QWidget):
         self.line_edit.setAccessibleDescription("Date as day/month/year, or empty")
         self.line_edit.setMaxLength(10)
         self.line_edit.textChanged.connect(self._text_changed)
+        self.line_edit.editingFinished.connect(self._tidy)
         self.calendar = QCalendarWidget()
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setGridVisible(True)
@@ -191,6 +223,16 @@ class UkDateEdit(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def _tidy(self) -> None:
+        # "01112026" or "1.11.26" is accepted while typing; once the field is left it reads
+        # as every other date does, so what was understood is plain to see.
+        try:
+            value = self.value()
+        except ValueError:
+            return
+        if value is not None and self.line_edit.text() != format_uk_date(value):
+            self.line_edit.setText(format_uk_date(value))
+
     def _picked(self, date: QDate) -> None:
         self._menu.close()
         self.set_value(dt.date(date.year(), date.month(), date.day()))
@@ -207,7 +249,9 @@ class UkDateEdit(QWidget):
 
 
 class FieldRow(QWidget):
-    """A label, its field and an inline error underneath; the label is the field's buddy."""
+    """A label, its field, an optional hint and an inline error underneath; the label is the
+    field's buddy. Editing the field clears its error: a mistake put right must not go on
+    being reported until the next save."""
 
     def __init__(
         self,
@@ -225,6 +269,12 @@ class FieldRow(QWidget):
         target = field.focusProxy() or field
         if not target.accessibleName():
             target.setAccessibleName(plain)
+        self.hint_label = QLabel(hint)
+        self.hint_label.setProperty("role", "hint")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setVisible(bool(hint))
+        if hint:
+            target.setAccessibleDescription(hint)
         self.error_label = ErrorLabel()
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -232,15 +282,17 @@ class FieldRow(QWidget):
         layout.setVerticalSpacing(2)
         layout.addWidget(self.label, 0, 0)
         layout.addWidget(field, 1, 0)
-        row = 2
-        if hint:
-            self.hint_label = QLabel(hint)
-            self.hint_label.setProperty("role", "hint")
-            self.hint_label.setWordWrap(True)
-            layout.addWidget(self.hint_label, row, 0)
-            target.setAccessibleDescription(hint)
-            row += 1
-        layout.addWidget(self.error_label, row, 0)
+        layout.addWidget(self.hint_label, 2, 0)
+        layout.addWidget(self.error_label, 3, 0)
+        on_edit(field, self._edited)
+
+    def set_hint(self, hint: str) -> None:
+        """Show `hint` under the field ("" hides it); screen readers hear it as the field's
+        description."""
+        self.hint_label.setText(hint)
+        self.hint_label.setVisible(bool(hint))
+        target = self.field.focusProxy() or self.field
+        target.setAccessibleDescription(hint)
 
     def set_error(self, message: str | None) -> None:
         """Show `message` under the field, or clear the error when None."""
@@ -253,6 +305,29 @@ class FieldRow(QWidget):
         # Re-polish so the style sheet's [invalid="true"] border follows the property.
         self.field.style().unpolish(self.field)
         self.field.style().polish(self.field)
+
+    def _edited(self, *_args: object) -> None:
+        if self.error_label.message:
+            self.set_error(None)
+
+
+def on_edit(field: QWidget, slot: Callable[..., None]) -> None:
+    """Call `slot` whenever the user changes `field`'s value, whatever kind of input it is."""
+    if isinstance(field, QLineEdit | QPlainTextEdit):
+        field.textChanged.connect(slot)
+    elif isinstance(field, QComboBox):
+        field.currentIndexChanged.connect(slot)
+    elif isinstance(field, QAbstractButton):
+        field.toggled.connect(slot)
+    elif isinstance(field, QSpinBox):
+        field.valueChanged.connect(slot)
+    elif isinstance(field, UkDateEdit):
+        field.line_edit.textChanged.connect(slot)
+    else:
+        # Composite inputs (check lists, collection editors, pickers) say "changed".
+        signal = getattr(field, "changed", None)
+        if isinstance(signal, SignalInstance):
+            signal.connect(slot)
 
 
 class SearchBox(QLineEdit):
@@ -272,6 +347,11 @@ class SearchBox(QLineEdit):
         self.setAccessibleName(placeholder)
         self.setClearButtonEnabled(True)
         self.addAction(load_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        # Wide enough for the whole placeholder between the search icon and the clear
+        # button: squeezed, it read "Search recomme" and its neighbours overlapped it.
+        icons = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 12)
+        text = self.fontMetrics().horizontalAdvance(f"{placeholder}  ")
+        self.setMinimumWidth(max(220, text + icons + 16))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)

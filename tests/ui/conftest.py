@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from crag_desktop.domain.errors import CragError, DatabaseExists, WrongPassphraseOrNotDatabase
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
-from crag_desktop.ui.widgets import RESOURCES
+from crag_desktop.ui.widgets import load_style_sheet
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QCoreApplication.setOrganizationName(f"crag-test-{uuid.uuid4().hex[:8]}")
     QCoreApplication.setApplicationName("CRAG Desktop tests")
-    style = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    style = load_style_sheet()
     # Setting an application style sheet repolishes every live widget: once is enough.
     if qapp.styleSheet() != style:
         qapp.setStyleSheet(style)

@@ -434,9 +434,9 @@ def test_clock_lines_follow_the_dates_typed(
     assert lines[1].startswith("Rapid review: breached")  # 15 working days: 22/03/2024
     assert "(due 22/03/2024)" in lines[1]
     form.notified_on.line_edit.selectAll()
-    type_text(qtbot, form.notified_on.line_edit, "01/03/20")
+    type_text(qtbot, form.notified_on.line_edit, "01/03/2")
     qtbot.waitUntil(lambda: "type the notification date as dd/mm/yyyy" in form.clocks_label.text())
-    type_text(qtbot, form.notified_on.line_edit, "16")
+    type_text(qtbot, form.notified_on.line_edit, "016")
     qtbot.waitUntil(lambda: "(due 22/03/2016)" in form.clocks_label.text())
     # The incident (27/02/2024) is under Working Together 2018; cleared, the 2016
     # notification date decides, and rapid reviews did not exist then.
@@ -498,3 +498,52 @@ def test_a_pause_without_a_reason_is_refused_at_the_field(
     press(qtbot, reason, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not form.pauses_editor.error_label.isVisible()
     assert [p.reason for p in records.get_referral(recent_referral).clock_pauses] == ["inquest"]
+
+
+def test_a_new_child_defaults_to_unknown_not_the_first_choice(screen: ReferralsScreen) -> None:
+    assert screen.new_record()
+    editor = screen.form.children_editor
+    assert editor.cell_widget(0, "sex").property("currentText") == "Unknown"
+    assert editor.cell_widget(0, "legal_status").property("currentText") == "Unknown"
+    editor.add_row()
+    assert editor.rows()[1]["sex"] == Sex.UNKNOWN.value
+
+
+def test_a_new_pause_names_no_clock_until_one_is_chosen(
+    screen: ReferralsScreen, records: RecordService, recent_referral: str
+) -> None:
+    assert screen.open_record(recent_referral)
+    editor = screen.form.pauses_editor
+    editor.add_row({"paused_on": "05/03/2024", "reason": "trial"})
+    assert editor.rows()[0]["clock"] is None
+    assert not screen.save()
+    assert "Pause 1, clock: choose the clock the pause holds" in editor.error_label.message
+    assert records.get_referral(recent_referral).clock_pauses == ()
+
+
+def test_dates_typed_without_slashes_are_read(
+    screen: ReferralsScreen, qtbot: QtBot, recent_referral: str, records: RecordService
+) -> None:
+    assert screen.open_record(recent_referral)
+    form = screen.form
+    form.incident_date.line_edit.setFocus()
+    form.incident_date.line_edit.selectAll()
+    type_text(qtbot, form.incident_date.line_edit, "26022024")
+    assert screen.save()
+    assert records.get_referral(recent_referral).incident_date == dt.date(2024, 2, 26)
+
+
+def test_with_no_agencies_the_form_says_where_to_add_them(
+    qtbot: QtBot, database: Database, prompter: ScriptedPrompter
+) -> None:
+    records = RecordService(db=database)
+    assert records.agencies() == []
+    empty = _make(qtbot, records, ReferralList(db=database), DraftService(db=database), prompter)
+    assert empty.new_record()
+    row = empty.form.field_row("referring_agency")
+    hint = "No agencies yet: add them on the Agencies and members screen (Ctrl+7)."
+    assert row.hint_label.text() == hint
+    assert row.hint_label.isVisible()
+    assert not empty.save()
+    assert "Agencies and members screen (Ctrl+7)" in empty.form.error_of("referring_agency")
+    empty.form.discard_changes()

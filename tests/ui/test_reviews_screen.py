@@ -262,6 +262,10 @@ def test_new_review_by_keyboard(
     type_text(qtbot, form.methodology, "Reviewer")
     form.themes.item(2).setCheckState(Qt.CheckState.Checked)
     click(qtbot, form.processes_editor.add_button)
+    # A new process names no kind until one is chosen: nobody saves a guess by accident.
+    process = form.processes_editor.cell_widget(0, "type")
+    assert process.property("currentText") == "Choose the process"
+    type_text(qtbot, process, "Inquest")
     type_text(qtbot, form.cost, "£1,200")
     press(qtbot, form.cost, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
@@ -273,7 +277,7 @@ def test_new_review_by_keyboard(
     assert stored.methodology == Methodology.REVIEWER_LED
     assert stored.cost_gbp == Decimal("1200.00")
     assert stored.themes == (Theme.SELF_HARM,)
-    assert len(stored.parallel_processes) == 1
+    assert [p.type for p in stored.parallel_processes] == [ParallelProcessType.INQUEST]
     assert lists.count(ReviewQuery()) == 8
     assert screen.count_label.text() == "8 reviews"
 
@@ -421,3 +425,40 @@ def test_learning_points_follow_the_catalogue(
 ) -> None:
     offered = screen.form.learning_points.count()
     assert offered == len(records.learning_points()) == 10
+
+
+def test_the_referral_is_found_by_typing_never_by_id(
+    screen: ReviewsScreen, qtbot: QtBot, full_review: Review, records: RecordService
+) -> None:
+    screen.refresh(None)
+    assert screen.open_record("V-full")
+    chooser = screen.form.referral
+    assert chooser.chosen_label.text() == "CRAG-2014-03 — Baby L"
+    chooser.search_edit.setFocus()
+    type_text(qtbot, chooser.search_edit, "Child Q")
+    assert chooser.matches.isVisible()
+    assert [chooser.matches.item(i).text() for i in range(chooser.matches.count())] == [
+        "CRAG-2014-09 — Child Q"
+    ]
+    press(qtbot, chooser.search_edit, Qt.Key.Key_Return)
+    assert chooser.chosen_label.text() == "CRAG-2014-09 — Child Q"
+    assert chooser.search_edit.text() == ""
+    assert screen.form.is_dirty
+    assert screen.save()
+    chosen = records.get_review("V-full").referral
+    assert chosen is not None
+    assert records.get_referral(chosen).reference == "CRAG-2014-09"
+
+    # Matches are searched in SQL, 20 at most; a search that finds nothing says so.
+    type_text(qtbot, chooser.search_edit, "CRAG")
+    assert chooser.matches.count() == 9
+    chooser.search_edit.clear()
+    type_text(qtbot, chooser.search_edit, "nobody at all")
+    assert chooser.matches.item(0).text() == "No referral matches"
+    press(qtbot, chooser.search_edit, Qt.Key.Key_Return)
+    assert chooser.chosen_label.text() == "CRAG-2014-09 — Child Q"
+
+    click(qtbot, chooser.clear_button)
+    assert chooser.chosen_label.text() == "Not commissioned from a referral."
+    assert screen.save()
+    assert records.get_review("V-full").referral is None

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +44,7 @@ from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.vocabulary import Vocabulary
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
-from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit
+from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit, on_edit
 
 __all__ = [
     "Cell",
@@ -211,7 +214,11 @@ class Cell:
     kind: CellKind = CellKind.TEXT
     vocabulary: type[Vocabulary] | None = None
     maximum: int = 99
+    #: Unused: columns size themselves to the form (kept so existing cell lists still read).
     width: int = 0
+    #: For a CHOICE without an "unknown" code: a first, empty entry ("Choose the clock"), so
+    #: that a new row never starts on a real value nobody chose.
+    empty: str | None = None
 
 
 #: A row of raw values, as typed: text, int | None, a code, a bool, or date text.
@@ -231,21 +238,31 @@ class CollectionEditor(QWidget):
         self._cells = tuple(cells)
         self._noun = noun
         self.table = QTableWidget(0, len(self._cells))
-        self.table.setHorizontalHeaderLabels([c.title for c in self._cells])
+        for column, cell in enumerate(self._cells):
+            # Long headings go on two lines rather than being cut ("the t…"); the hover text
+            # and the accessible names keep the title whole.
+            item = QTableWidgetItem(_two_lines(cell.title))
+            item.setToolTip(cell.title)
+            self.table.setHorizontalHeaderItem(column, item)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab leaves a cell for the next input, not the next cell of the (empty) item grid.
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAccessibleName(f"{noun.capitalize()} list")
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
-        for column, cell in enumerate(self._cells):
-            if cell.width:
-                header.resizeSection(column, cell.width)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The viewport, not the table: its new width is known only once the table has
+        # handled its own resize.
+        self.table.viewport().installEventFilter(self)
+        self._probe_widths: dict[int, int] = {}
+        self._error_lines: list[tuple[QWidget | None, str]] = []
         self.add_button = QPushButton(f"Add {noun}")
         self.add_button.setAccessibleName(f"Add {noun}")
         self.add_button.clicked.connect(lambda: self.add_row(focus=True))
@@ -313,13 +330,24 @@ class CollectionEditor(QWidget):
         self.table.insertRow(row)
         for column, cell in enumerate(self._cells):
             widget = self._make(cell)
+            _compact(widget)
+            on_edit(widget, lambda *_a, w=widget: self._cell_edited(w))
             self.table.setCellWidget(row, column, widget)
-            if values is not None and cell.name in values:
-                self._write(widget, cell, values[cell.name])
+        # Filled once every input exists, quietly: a half-built row must not be read.
+        with _Blocked(self):
+            for column, cell in enumerate(self._cells):
+                if values is not None and cell.name in values:
+                    self._write(self.table.cellWidget(row, column), cell, values[cell.name])
         self._rename()
+        self._fit_columns()
         self._fit_height()
         self.rows_changed.emit()
+        # Making a row current focuses its first input (Qt edits an index widget when it
+        # becomes current): loading a record must not take the keyboard from the list.
+        had_focus = QApplication.focusWidget()
         self.table.selectRow(row)
+        if not focus and had_focus is not None and QApplication.focusWidget() is not had_focus:
+            had_focus.setFocus(Qt.FocusReason.OtherFocusReason)
         if focus:
             self.cell_widget(row, self._cells[0].name).setFocus(Qt.FocusReason.OtherFocusReason)
         self.changed.emit()
@@ -339,38 +367,59 @@ class CollectionEditor(QWidget):
 
     def clear_errors(self) -> None:
         """Hide every error."""
+        self._error_lines = []
         self.error_label.clear_error()
         for row in range(self.table.rowCount()):
             for column in range(len(self._cells)):
                 widget = self.table.cellWidget(row, column)
                 if widget is not None and widget.property("invalid"):
-                    widget.setProperty("invalid", False)
-                    widget.style().polish(widget)
+                    _mark(widget, False)
 
     def show_errors(self, errors: Sequence[tuple[str, str]]) -> QWidget:
         """Show errors given as (sub-path, message), e.g. ("[1].age_years", "must be ...");
         returns the widget to focus."""
-        lines = []
+        self._error_lines = []
         focus: QWidget = self.table
+        titles = {c.name: c.title for c in self._cells}
         for sub_path, message in errors:
             match = re.match(r"^\[(\d+)\]\.?([A-Za-z_]*)", sub_path)
             if match is None:
-                lines.append(f"{self._noun.capitalize()}s: {message}")
+                self._error_lines.append((None, f"{self._noun.capitalize()}s: {message}"))
                 continue
             row, name = int(match.group(1)), match.group(2)
-            titles = {c.name: c.title for c in self._cells}
             where = f"{self._noun.capitalize()} {row + 1}"
             if name in titles:
                 where += f", {titles[name].lower()}"
-            lines.append(f"{where}: {message}")
+            widget: QWidget | None = None
             if row < self.table.rowCount() and name in titles:
                 widget = self.cell_widget(row, name)
-                widget.setProperty("invalid", True)
-                widget.style().polish(widget)
+                _mark(widget, True)
                 if focus is self.table:
                     focus = widget
-        self.error_label.show_error("\n".join(lines))
+            self._error_lines.append((widget, f"{where}: {message}"))
+        self._show_error_lines()
         return focus
+
+    def _show_error_lines(self) -> None:
+        if self._error_lines:
+            self.error_label.show_error("\n".join(line for _w, line in self._error_lines))
+        else:
+            self.error_label.clear_error()
+
+    def _cell_edited(self, widget: QWidget) -> None:
+        # The mistake in this cell is being put right: stop reporting it.
+        if not widget.property("invalid"):
+            return
+        _mark(widget, False)
+        self._error_lines = [(w, line) for w, line in self._error_lines if w is not widget]
+        self._show_error_lines()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the table tall enough for its rows when a scroll bar comes or goes."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+            self._fit_height()
+        return super().eventFilter(watched, event)
 
     # --- cells ------------------------------------------------------------------------------
 
@@ -386,11 +435,13 @@ class CollectionEditor(QWidget):
             spin.setRange(-1, cell.maximum)
             spin.setSpecialValueText("Not known")
             spin.setValue(-1)
+            spin.setAccessibleDescription("A number, or Not known; Up and Down step it")
             spin.valueChanged.connect(self._edited)
             widget = spin
         elif cell.kind is CellKind.CHOICE:
             assert cell.vocabulary is not None
-            combo = choice_combo(cell.vocabulary)
+            combo = choice_combo(cell.vocabulary, empty=cell.empty)
+            set_combo_code(combo, _default_code(cell))
             combo.currentIndexChanged.connect(self._edited)
             widget = combo
         elif cell.kind is CellKind.CHECK:
@@ -429,7 +480,8 @@ class CollectionEditor(QWidget):
         elif isinstance(widget, QSpinBox):
             widget.setValue(-1 if value is None else int(str(value)))
         elif isinstance(widget, QComboBox):
-            set_combo_code(widget, value)
+            # No value (an old draft) keeps the row's explicit default, never the first entry.
+            set_combo_code(widget, _default_code(cell) if value is None else value)
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, UkDateEdit):
@@ -448,10 +500,134 @@ class CollectionEditor(QWidget):
                 target.setAccessibleName(name)
         self.remove_button.setEnabled(self.table.rowCount() > 0)
 
+    def _fit_columns(self) -> None:
+        """Share the table's width out so that every column shows without scrolling
+        sideways: short inputs (choices, numbers, dates, ticks) get what they and their
+        heading need, free text gets the rest; when squeezed, the inputs give up room first,
+        never their heading's."""
+        header = self.table.horizontalHeader()
+        available = self.table.viewport().width()
+        if available <= 0:
+            return
+        floors = [
+            max(header.sectionSizeHint(c), _TEXT_MIN_WIDTH if cell.kind is CellKind.TEXT else 0)
+            for c, cell in enumerate(self._cells)
+        ]
+        needs = [max(f, self._input_width(c)) for c, f in enumerate(floors)]
+        texts = [c for c, cell in enumerate(self._cells) if cell.kind is CellKind.TEXT]
+        widths = list(needs)
+        spare = available - sum(needs)
+        if spare >= 0:
+            growing = texts or [len(widths) - 1]
+            for i, column in enumerate(growing):
+                widths[column] += spare // len(growing) + (1 if i < spare % len(growing) else 0)
+        elif sum(floors) < available:
+            room, wanted = available - sum(floors), sum(needs) - sum(floors)
+            widths = [f + (n - f) * room // wanted for f, n in zip(floors, needs, strict=True)]
+        else:
+            widths = floors
+        for column, width in enumerate(widths):
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+
+    def _input_width(self, column: int) -> int:
+        """The width a column's inputs need to show their value."""
+        cell = self._cells[column]
+        if cell.kind is CellKind.TEXT:
+            return _TEXT_MIN_WIDTH
+        if cell.kind is CellKind.DATE:
+            # "dd/mm/yyyy" and the calendar button; the line edit's own hint is far wider.
+            text = self.fontMetrics().horizontalAdvance("00/00/00000")
+            return text + 24 + 4 + _CALENDAR_BUTTON_WIDTH
+        widest = 0
+        for row in range(self.table.rowCount()):
+            widget = self.table.cellWidget(row, column)
+            if widget is not None:
+                widest = max(widest, widget.sizeHint().width())
+        if widest == 0:
+            # No rows yet: size for the input a row will have (measured once).
+            if column not in self._probe_widths:
+                probe = self._make(cell)
+                _compact(probe)
+                self._probe_widths[column] = probe.sizeHint().width()
+                probe.deleteLater()
+            widest = self._probe_widths[column]
+        return widest
+
     def _fit_height(self) -> None:
-        rows = min(max(self.table.rowCount(), 1), 5)
+        # Room for at least three rows under the heading (an empty or one-row table read as
+        # half a row), up to six before the table scrolls; plus the sideways scroll bar when
+        # the columns do not fit.
+        rows = min(max(self.table.rowCount(), _MIN_ROWS), _MAX_ROWS)
         header = self.table.horizontalHeader().sizeHint().height()
-        self.table.setFixedHeight(header + rows * 38 + 4)
+        frame = 2 * self.table.frameWidth()
+        bar = self.table.horizontalScrollBar()
+        sideways = bar.sizeHint().height() if bar.maximum() > 0 else 0
+        height = header + rows * _ROW_HEIGHT + frame + sideways
+        if self.table.height() != height or self.table.minimumHeight() != height:
+            self.table.setFixedHeight(height)
+
+
+#: Height of a collection editor's row: its inputs at their natural height.
+_ROW_HEIGHT = 38
+_MIN_ROWS = 3
+_MAX_ROWS = 6
+#: Characters a choice in a collection shows before eliding; the list opens at full width.
+_CELL_CHOICE_CHARS = 9
+#: The narrowest a free-text column gets before the table shrinks every column.
+_TEXT_MIN_WIDTH = 110
+#: The date input's calendar button, as the style sheet draws it.
+_CALENDAR_BUTTON_WIDTH = 30
+#: Arrows cannot be drawn under the app's style sheet: no step buttons, and no room kept.
+_NO_SPIN_BUTTONS = (
+    "QSpinBox::up-button, QSpinBox::down-button { subcontrol-origin: border; width: 0px; }"
+)
+
+
+def _two_lines(title: str) -> str:
+    """A long heading broken at the space nearest its middle."""
+    if len(title) <= 9 or " " not in title:
+        return title
+    middle = len(title) // 2
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return f"{title[:cut]}\n{title[cut + 1 :]}"
+
+
+def _compact(widget: QWidget) -> None:
+    """Make a cell's input fit a narrow column and draw cleanly under the style sheet."""
+    if isinstance(widget, QComboBox):
+        widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        widget.setMinimumContentsLength(_CELL_CHOICE_CHARS)
+        widget.view().setMinimumWidth(widget.view().sizeHintForColumn(0) + 24)
+    elif isinstance(widget, QAbstractSpinBox):
+        # The style sheet's padding leaves the step arrows as blank lines: typing and the
+        # Up/Down keys set the number, so no buttons are drawn. Without the local rule Qt
+        # still keeps their room and squeezes the text to nothing.
+        widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        widget.setStyleSheet(_NO_SPIN_BUTTONS)
+        line = widget.findChild(QLineEdit)
+        if line is not None:
+            line.setTextMargins(6, 0, 6, 0)
+
+
+def _mark(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def _default_code(cell: Cell) -> str | None:
+    """A new row's choice: the vocabulary's "unknown" when it has one, else the empty entry
+    (None), else its first code."""
+    if cell.vocabulary is None:
+        return None
+    codes = cell.vocabulary.codes()
+    if "unknown" in codes:
+        return "unknown"
+    if cell.empty is not None or not codes:
+        return None
+    return codes[0]
 
 
 # --- the form base ----------------------------------------------------------------------------
@@ -627,8 +803,9 @@ class RecordForm(QWidget, Generic[R]):
             raise FormErrors(errors)
         return built
 
-    def show_errors(self, errors: Sequence[FieldError]) -> None:
-        """Show each error next to its field and focus the first one."""
+    def show_errors(self, errors: Sequence[FieldError]) -> QWidget | None:
+        """Show each error next to its field and focus the first one; returns the widget
+        focused (the screen scrolls it into view)."""
         self.clear_errors()
         first: QWidget | None = None
         general: list[str] = []
@@ -653,8 +830,11 @@ class RecordForm(QWidget, Generic[R]):
             self.general_errors.show_error("\n".join(general))
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif general:
+            return first
+        if general:
             self.general_errors.setFocus(Qt.FocusReason.OtherFocusReason)
+            return self.general_errors
+        return None
 
     def clear_errors(self) -> None:
         """Hide every error."""

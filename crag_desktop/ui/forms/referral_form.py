@@ -43,12 +43,14 @@ from crag_desktop.ui.forms.base import (
     section,
     set_combo_code,
 )
+from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date, parse_uk_date
 
 __all__ = [
     "CHILD_CELLS",
     "CLOCK_NAMES",
+    "NO_AGENCIES",
     "ReferralClock",
     "ReferralForm",
     "child_from_values",
@@ -61,6 +63,12 @@ __all__ = [
     "read_date",
     "set_pause_rows",
 ]
+
+_AGENCIES_SCREEN = (
+    f"{ScreenKey.AGENCIES.default_title} screen ({ScreenKey.AGENCIES.default_shortcut})"
+)
+#: Shown under "Referring agency" while the database has no agencies.
+NO_AGENCIES = f"No agencies yet: add them on the {_AGENCIES_SCREEN}."
 
 CHILD_CELLS = (
     Cell(name="pseudonym", title="Pseudonym", width=130),
@@ -144,7 +152,13 @@ class ReferralClock(Vocabulary):
 def pause_cells(clocks: type[Vocabulary]) -> tuple[Cell, ...]:
     """The pauses editor's columns, offering the clocks in `clocks`."""
     return (
-        Cell(name="clock", title="Clock", kind=CellKind.CHOICE, vocabulary=clocks, width=230),
+        Cell(
+            name="clock",
+            title="Clock",
+            kind=CellKind.CHOICE,
+            vocabulary=clocks,
+            empty="Choose the clock",
+        ),
         Cell(name="paused_on", title="Paused on", kind=CellKind.DATE, width=140),
         Cell(name="resumed_on", title="Resumed on", kind=CellKind.DATE, width=140),
         Cell(name="reason", title="Reason"),
@@ -190,6 +204,8 @@ def pauses_from_values(
         resumed_on = read_date(values.get("resumed_on"), f"{path}.resumed_on", problems)
         if paused_on is None and not problems:
             problems.append(FieldError(f"{path}.paused_on", "give the date the clock was paused"))
+        if not values.get("clock"):
+            problems.append(FieldError(f"{path}.clock", "choose the clock the pause holds"))
         if errors is not None:
             errors.extend(problems)
         if paused_on is None or problems:
@@ -319,6 +335,7 @@ class ReferralForm(RecordForm[Referral]):
         self._today = today
         self._original: Referral | None = None
         self._suggested = ""
+        self._has_agencies = True
 
         # Created in reading order: Tab follows creation order.
         self.reference = QLineEdit()
@@ -506,12 +523,17 @@ class ReferralForm(RecordForm[Referral]):
         self._with_loading(lambda: set_combo_code(self.referring_agency, chosen))
 
     def _load_agencies(self) -> None:
+        agencies = self._records.agencies()
         self.referring_agency.blockSignals(True)
         self.referring_agency.clear()
         self.referring_agency.addItem("Choose the referring agency", None)
-        for agency in self._records.agencies():
+        for agency in agencies:
             self.referring_agency.addItem(agency.name, agency.id)
         self.referring_agency.blockSignals(False)
+        # A new database has no agencies: say where they come from rather than offer an
+        # empty required list.
+        self._has_agencies = bool(agencies)
+        self.field_row("referring_agency").set_hint("" if agencies else NO_AGENCIES)
 
     def _load(self, record: Referral | None) -> None:
         self._original = record
@@ -568,7 +590,15 @@ class ReferralForm(RecordForm[Referral]):
         pauses = pauses_from_values(self.pauses_editor.rows(), errors)
         agency = combo_code(self.referring_agency)
         if agency is None:
-            errors.append(FieldError("referring_agency", "choose the referring agency"))
+            errors.append(
+                FieldError(
+                    "referring_agency",
+                    "choose the referring agency"
+                    if self._has_agencies
+                    else f"there are no agencies to choose from yet: add them on the "
+                    f"{_AGENCIES_SCREEN}",
+                )
+            )
         incident_type = combo_code(self.incident_type)
         if incident_type is None:
             errors.append(FieldError("incident_type", "choose the type of incident"))

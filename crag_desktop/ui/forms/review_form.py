@@ -7,8 +7,18 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from crag_desktop.domain.clock import ClockKind, ClockStatus, clock_state
 from crag_desktop.domain.errors import CragError, FieldError
@@ -29,6 +39,7 @@ from crag_desktop.domain.vocabulary import (
     Vocabulary,
 )
 from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import (
     AUTOSAVE_MS,
@@ -61,6 +72,7 @@ from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
 __all__ = [
     "FAMILY_CELLS",
     "PROCESS_CELLS",
+    "ReferralChooser",
     "ReviewClock",
     "ReviewForm",
     "parse_pounds",
@@ -73,7 +85,7 @@ PROCESS_CELLS = (
         title="Process",
         kind=CellKind.CHOICE,
         vocabulary=ParallelProcessType,
-        width=200,
+        empty="Choose the process",
     ),
     Cell(
         name="status",
@@ -97,6 +109,149 @@ FAMILY_CELLS = (
         kind=CellKind.CHECK,
     ),
 )
+
+
+#: How many referrals the chooser lists as matches; typing more narrows them.
+REFERRAL_MATCHES = 20
+_NO_REFERRAL = "Not commissioned from a referral."
+
+
+def _referral_text(row: ReferralRow) -> str:
+    return f"{row.reference} — {row.case_name}"
+
+
+class ReferralChooser(QWidget):
+    """The referral a review was commissioned from: type a reference or case name, then
+    Enter (or a double-click) chooses the highlighted match. The internal id is never shown
+    or typed. Searched in SQL, 20 matches at a time, as there may be 100,000 referrals."""
+
+    changed = Signal()
+
+    def __init__(self, *, referrals: ReferralList, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._referrals = referrals
+        self._id: str | None = None
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Type a reference or case name to find it")
+        self.search_edit.setAccessibleName("Find the referral the review came from")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._search)
+        self.search_edit.returnPressed.connect(self.choose_current_match)
+        self.search_edit.installEventFilter(self)
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Matching referrals")
+        self.matches.setMaximumHeight(120)
+        self.matches.itemActivated.connect(lambda _item: self.choose_current_match())
+        self.matches.hide()
+        self.chosen_label = QLabel(_NO_REFERRAL)
+        self.chosen_label.setWordWrap(True)
+        self.chosen_label.setAccessibleName("Referral chosen")
+        self.clear_button = QPushButton("No referral")
+        self.clear_button.setAccessibleName("Not from a referral")
+        self.clear_button.setToolTip("The review was not commissioned from a referral")
+        self.clear_button.clicked.connect(self.clear_choice)
+        chosen_row = QHBoxLayout()
+        chosen_row.addWidget(self.chosen_label, 1)
+        chosen_row.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(chosen_row)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.matches)
+        self.setFocusProxy(self.search_edit)
+        self._show_choice(None)
+
+    def referral_id(self) -> str | None:
+        """The chosen referral's id, or None."""
+        return self._id
+
+    def set_referral_id(self, referral_id: str | None) -> None:
+        """Show `referral_id` as chosen (no change signal: loading is not editing)."""
+        row: ReferralRow | None = None
+        if referral_id:
+            try:
+                found = self._referrals.page(ReferralQuery(ids=(referral_id,)), limit=1)
+            except CragError:
+                found = []
+            row = found[0] if found else None
+        self._id = referral_id or None
+        self._show_choice(row)
+        blocked = self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(blocked)
+        self._search("")
+
+    def choose_current_match(self) -> None:
+        """Choose the highlighted match (the first when none is highlighted)."""
+        item = self.matches.currentItem() or self.matches.item(0)
+        if item is None or not self.matches.isVisible():
+            return
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key is None:
+            return
+        row: ReferralRow = item.data(Qt.ItemDataRole.UserRole + 1)
+        self.search_edit.clear()
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if key != self._id:
+            self._id = str(key)
+            self._show_choice(row)
+            self.changed.emit()
+
+    def clear_choice(self) -> None:
+        """The review was not commissioned from a referral."""
+        if self._id is None:
+            return
+        self._id = None
+        self._show_choice(None)
+        self.changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up and Down in the search move through the matches."""
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            and self.matches.isVisible()
+        ):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = min(max(self.matches.currentRow() + step, 0), self.matches.count() - 1)
+            self.matches.setCurrentRow(row)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _show_choice(self, row: ReferralRow | None) -> None:
+        if self._id is None:
+            self.chosen_label.setText(_NO_REFERRAL)
+        elif row is None:
+            # Imported data can name a referral this database does not hold.
+            self.chosen_label.setText("A referral that is not in this database.")
+        else:
+            self.chosen_label.setText(_referral_text(row))
+        self.clear_button.setEnabled(self._id is not None)
+
+    def _search(self, text: str) -> None:
+        self.matches.clear()
+        needle = text.strip()
+        if not needle:
+            self.matches.hide()
+            return
+        query = ReferralQuery(text=needle, sort=ReferralSort.RECEIVED, descending=True)
+        try:
+            rows = self._referrals.page(query, limit=REFERRAL_MATCHES)
+        except CragError:
+            rows = []
+        for row in rows:
+            item = QListWidgetItem(_referral_text(row))
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, row)
+            self.matches.addItem(item)
+        if self.matches.count() == 0:
+            self.matches.addItem(QListWidgetItem("No referral matches"))
+            self.matches.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.matches.setCurrentRow(0)
+        self.matches.show()
 
 
 def parse_pounds(text: str) -> Decimal | None:
@@ -216,6 +371,7 @@ class ReviewForm(RecordForm[Review]):
         prompter: Prompter,
         autosave_ms: int = AUTOSAVE_MS,
         today: dt.date | None = None,
+        referrals: ReferralList | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
@@ -224,10 +380,9 @@ class ReviewForm(RecordForm[Review]):
         self._original: Review | None = None
 
         self.title_edit = QLineEdit()
-        self.referral = QLineEdit()
-        self.referral.setPlaceholderText("e.g. R1 (empty when not from a referral)")
-        self.referral_label = QLabel()
-        self.referral_label.setProperty("role", "hint")
+        # Until the screen passes its own list service, search the records' database.
+        self.referral = ReferralChooser(referrals=referrals or ReferralList(db=records.db))
+        self.referral_label = self.referral.chosen_label
         self.type = choice_combo(ReviewType, empty="Choose the type of review")
         self.methodology = choice_combo(Methodology, empty="Choose the methodology")
         self.status = choice_combo(ReviewStatus)
@@ -257,9 +412,7 @@ class ReviewForm(RecordForm[Review]):
         row = self.add_field
         f = {
             "title": row("title", FieldRow(label="&Title:", field=self.title_edit)),
-            "referral": row(
-                "referral", FieldRow(label="From &referral (id):", field=self.referral)
-            ),
+            "referral": row("referral", FieldRow(label="From &referral:", field=self.referral)),
             "type": row("type", FieldRow(label="T&ype:", field=self.type)),
             "methodology": row(
                 "methodology", FieldRow(label="&Methodology:", field=self.methodology)
@@ -326,9 +479,9 @@ class ReviewForm(RecordForm[Review]):
         self.add_collection("parallel_processes", self.processes_editor)
         self.add_collection("family_contributions", self.family_editor)
         self.add_collection("clock_pauses", self.pauses_editor)
+        self.referral.changed.connect(self._edited)
         self.watch(
             self.title_edit,
-            self.referral,
             self.type,
             self.methodology,
             self.status,
@@ -344,7 +497,6 @@ class ReviewForm(RecordForm[Review]):
             self.summary_published_on,
             self.summary_link,
         )
-        self.referral.editingFinished.connect(self._show_referral)
         # The clock lines follow the typing: the dates they count from or stop at, the type
         # (an LCSPR has one more clock) and the pauses.
         for date_edit in (self.commissioned_on, self.signed_off_on, self.published_on):
@@ -352,12 +504,6 @@ class ReviewForm(RecordForm[Review]):
         self.type.currentIndexChanged.connect(self._update_clock)
         self.pauses_editor.changed.connect(self._update_clock)
         self.pauses_editor.rows_changed.connect(self._update_clock)
-
-        referral_box = QWidget()
-        referral_layout = QVBoxLayout(referral_box)
-        referral_layout.setContentsMargins(0, 0, 0, 0)
-        referral_layout.addWidget(f["referral"])
-        referral_layout.addWidget(self.referral_label)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)
@@ -368,7 +514,7 @@ class ReviewForm(RecordForm[Review]):
                     [f["title"]],
                     [f["type"], f["methodology"]],
                     [f["status"], f["lead_reviewer"]],
-                    [referral_box, f["cost_gbp"]],
+                    [f["referral"], f["cost_gbp"]],
                 ],
             )
         )
@@ -406,7 +552,9 @@ class ReviewForm(RecordForm[Review]):
             self.methodology,
             self.status,
             self.lead_reviewer,
-            self.referral,
+            self.referral.search_edit,
+            self.referral.matches,
+            self.referral.clear_button,
             self.cost,
             self.commissioned_on,
             self.tor_agreed_on,
@@ -451,7 +599,7 @@ class ReviewForm(RecordForm[Review]):
         if record is None:
             new = self.record_id is not None
             self.title_edit.setText("")
-            self.referral.setText("")
+            self.referral.set_referral_id(None)
             set_combo_code(self.type, None)
             set_combo_code(self.methodology, None)
             set_combo_code(self.status, ReviewStatus.COMMISSIONED.value)
@@ -471,7 +619,7 @@ class ReviewForm(RecordForm[Review]):
             self.summary_link.setText("")
         else:
             self.title_edit.setText(record.title)
-            self.referral.setText(record.referral or "")
+            self.referral.set_referral_id(record.referral)
             set_combo_code(self.type, record.type.value)
             set_combo_code(self.methodology, record.methodology.value)
             set_combo_code(self.status, record.status.value)
@@ -508,7 +656,6 @@ class ReviewForm(RecordForm[Review]):
             summary = record.learning_summary
             self.summary_published_on.set_value(summary.published_on if summary else None)
             self.summary_link.setText(summary.link if summary else "")
-        self._show_referral()
         self._update_clock()
 
     def _build_record(self, errors: list[FieldError]) -> Review | None:
@@ -538,6 +685,9 @@ class ReviewForm(RecordForm[Review]):
         processes = []
         for i, values in enumerate(self.processes_editor.rows()):
             path = f"parallel_processes[{i}]"
+            if values["type"] is None:
+                errors.append(FieldError(f"{path}.type", "choose the kind of process"))
+                continue
             processes.append(
                 ParallelProcess(
                     type=ParallelProcessType(str(values["type"])),
@@ -569,10 +719,9 @@ class ReviewForm(RecordForm[Review]):
         if errors or commissioned is None or review_type is None or methodology is None:
             return None
         assert self.record_id is not None
-        referral = self.referral.text().strip()
         return Review(
             id=self.record_id,
-            referral=referral or None,
+            referral=self.referral.referral_id(),
             title=self.title_edit.text().strip(),
             type=ReviewType(review_type),
             methodology=Methodology(methodology),
@@ -597,7 +746,7 @@ class ReviewForm(RecordForm[Review]):
         """The raw typing, dates and cost as typed."""
         return {
             "title": self.title_edit.text(),
-            "referral": self.referral.text(),
+            "referral": self.referral.referral_id(),
             "type": combo_code(self.type),
             "methodology": combo_code(self.methodology),
             "status": combo_code(self.status),
@@ -624,7 +773,7 @@ class ReviewForm(RecordForm[Review]):
             return "" if value is None else str(value)
 
         self.title_edit.setText(text("title"))
-        self.referral.setText(text("referral"))
+        self.referral.set_referral_id(text("referral") or None)
         set_combo_code(self.type, payload.get("type"))
         set_combo_code(self.methodology, payload.get("methodology"))
         set_combo_code(self.status, payload.get("status"))
@@ -643,22 +792,9 @@ class ReviewForm(RecordForm[Review]):
         self.learning_points.set_checked(_texts(payload, "learning_points"))
         self.summary_published_on.line_edit.setText(text("learning_summary_published_on"))
         self.summary_link.setText(text("learning_summary_link"))
-        self._show_referral()
         self._update_clock()
 
     # --- internals ----------------------------------------------------------------------------
-
-    def _show_referral(self) -> None:
-        key = self.referral.text().strip()
-        if not key:
-            self.referral_label.setText("Not commissioned from a referral.")
-            return
-        try:
-            referral = self._records.get_referral(key)
-        except CragError:
-            self.referral_label.setText(f"There is no referral with the id {key}.")
-            return
-        self.referral_label.setText(f"{referral.reference}: {referral.case_name}")
 
     def _update_clock(self, *_args: object) -> None:
         self.clock_label.setText(self.clock_text())

@@ -15,7 +15,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QKeyCombination,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,8 +35,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -39,9 +53,9 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.ui.forms.base import FormErrors, RecordForm
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
-from crag_desktop.ui.widgets import ErrorLabel, SearchBox, load_icon
+from crag_desktop.ui.widgets import ErrorLabel, FieldRow, SearchBox, load_icon
 
-__all__ = ["FilterSpec", "ListScreen", "reporting_year_choices"]
+__all__ = ["FilterSpec", "FlowLayout", "ListScreen", "reporting_year_choices"]
 
 Q = TypeVar("Q")
 RowT = TypeVar("RowT", bound=PagedRow)
@@ -53,6 +67,12 @@ _MODIFIERS = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
+#: Characters a filter combo shows; its list opens wide enough for every choice.
+_FILTER_CHARS = 14
+_FILTER_SPACING = 12
+#: The narrowest the list and the edit panel may be squeezed by the splitter.
+_LIST_MIN_WIDTH = 300
+_PANEL_MIN_WIDTH = 360
 _NEW_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
 _SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
 
@@ -73,6 +93,110 @@ def reporting_year_choices(
     today = dt.date.today()
     last = today.year if today.month >= 4 else today.year - 1
     return [(f"{y}/{(y + 1) % 100:02d}", {field: y}) for y in range(last, first - 1, -1)]
+
+
+def _field_row_of(widget: QWidget, form: QWidget) -> QWidget | None:
+    """The labelled row (label, field, error) holding `widget` inside `form`."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not form:
+        if isinstance(parent, FieldRow):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def _article(noun: str) -> str:
+    """ "a" or "an" before `noun`, by its first letter ("an agency", "a referral")."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+class FlowLayout(QLayout):
+    """Widgets left to right, wrapping onto further lines when the width runs out."""
+
+    def __init__(self, *, spacing: int = 8, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        """Qt adds each widget through here."""
+        self._items.append(item)
+
+    def count(self) -> int:
+        """How many items are laid out."""
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        """The item at `index`, or None."""
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        """Remove and return the item at `index`."""
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        """Takes the width it is given; its height follows from that."""
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        """The height depends on how many lines the width allows."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The height the items need at `width`."""
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        """Place the items within `rect`."""
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        """Everything on one line."""
+        width = sum(i.sizeHint().width() for i in self._items)
+        width += self.spacing() * max(len(self._items) - 1, 0)
+        height = max((i.sizeHint().height() for i in self._items), default=0)
+        return QSize(width, height)
+
+    def minimumSize(self) -> QSize:
+        """The widest single item: any narrower and something would be cut."""
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        x, y, line_height = rect.x(), rect.y(), 0
+        line: list[tuple[QLayoutItem, int]] = []
+        gap = self.spacing()
+
+        def place(items: list[tuple[QLayoutItem, int]], top: int, free: int) -> None:
+            # The first expanding item (the search box) takes the line's spare width.
+            left = rect.x()
+            grown = False
+            for item, width in items:
+                extra = 0
+                wants = item.expandingDirections() & Qt.Orientation.Horizontal
+                if wants and not grown:
+                    extra, grown = max(free, 0), True
+                item.setGeometry(QRect(QPoint(left, top), QSize(width + extra, line_height)))
+                left += width + extra + gap
+
+        for item in self._items:
+            hint = item.sizeHint()
+            width = min(max(hint.width(), item.minimumSize().width()), rect.width())
+            if line and x + width > rect.right() + 1:
+                if move:
+                    place(line, y, rect.right() + 1 - (x - gap))
+                y += line_height + gap
+                x, line_height, line = rect.x(), 0, []
+            line.append((item, width))
+            x += width + gap
+            line_height = max(line_height, hint.height())
+        if line and move:
+            place(line, y, rect.right() + 1 - (x - gap))
+        return y + line_height - rect.y()
 
 
 class ListScreen(QWidget, Generic[Q, RowT, Rec]):
@@ -117,10 +241,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.search_box = SearchBox(placeholder=f"Search {plural}", delay_ms=search_delay_ms)
         self.search_box.setToolTip(f"Search {plural} by reference, name or summary")
         self.search_box.search_changed.connect(self._search)
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.filter_combos: list[QComboBox] = []
-        self.search_box.setMinimumWidth(180)
-        filter_bar = QHBoxLayout()
-        filter_bar.addWidget(self.search_box, 1)
+        # The search box and the filters wrap onto a second line rather than pushing the
+        # window wider than a laptop screen; each label stays with its combo.
+        filter_bar = FlowLayout(spacing=_FILTER_SPACING)
+        filter_bar.addWidget(self.search_box)
         for spec in self._filter_specs:
             combo = QComboBox()
             for text, _values in spec.choices:
@@ -128,14 +254,20 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             label = QLabel(f"{spec.label}:")
             label.setBuddy(combo)
             combo.setAccessibleName(f"Filter by {spec.label.lower()}")
-            # Long agency names must not push the screen wider than a laptop.
+            # Long agency names must not widen the screen: the combo shows about 14
+            # characters, and its list opens wide enough for the longest choice.
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), 10))
+            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), _FILTER_CHARS))
             combo.currentIndexChanged.connect(self._filter_changed)
-            filter_bar.addWidget(label)
-            filter_bar.addWidget(combo)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.setSpacing(6)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(combo)
+            filter_bar.addWidget(pair)
             self.filter_combos.append(combo)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(f"Number of {plural}")
@@ -174,7 +306,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(lambda *_: self._sync_sort_indicator())
         self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.installEventFilter(self)
+        # Small enough for a laptop beside the form; the splitter never hides either pane.
+        self.table.setMinimumWidth(_LIST_MIN_WIDTH)
         model.modelReset.connect(self._update_count)
         model.rowsInserted.connect(lambda *_: self._update_count())
 
@@ -207,16 +342,20 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         editor_layout.addWidget(self.save_error)
         editor_layout.addWidget(scroll, 1)
         self.empty_panel = QLabel(
-            f"Choose a {noun} in the list and press Enter to open it, "
+            f"Choose {_article(noun)} {noun} in the list to open it, "
             f"or press Ctrl+N for a new {noun}."
         )
         self.empty_panel.setWordWrap(True)
         self.empty_panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_panel.setMinimumWidth(_PANEL_MIN_WIDTH // 2)
         self.panel = QStackedWidget()
         self.panel.addWidget(self.empty_panel)
         self.panel.addWidget(editor)
         self._editor = editor
         form.dirty_changed.connect(lambda _dirty: self._update_heading())
+
+        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH)
+        self.panel.currentChanged.connect(lambda _index: self._apply_split())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -224,11 +363,22 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
+        # Until the user drags the divider, the list gets most of the room while no record
+        # is open, and the form (two columns of fields) while one is.
+        self._user_split = False
         self._sized = False
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        # Set while the screen itself moves the table's selection (not the user's choice).
+        self._selecting = False
+        # Set while a row the user selected opens: the focus stays in the list.
+        self._browsing = False
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addLayout(filter_bar)
+        filter_box = QWidget()
+        filter_box.setLayout(filter_bar)
+        filter_box.setAccessibleName(f"Search and filter {plural}")
+        layout.addWidget(filter_box)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
         self.setFocusProxy(self.table)
@@ -324,10 +474,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._filter_specs = tuple(filters)
 
     def open_record(self, record_id: str) -> bool:
-        """Show `record_id` in the form (asking first about unsaved changes elsewhere)."""
-        showing = self.panel.currentWidget() is self._editor
-        if showing and self.form.record_id == record_id and not self.form.is_new:
-            self._focus_form()
+        """Show `record_id` in the form (asking first about unsaved changes elsewhere); typing
+        then goes to the form's first field, unless the user is moving through the list."""
+        focus = not self._browsing
+        if self._is_open(record_id):
+            if focus:
+                self._focus_form()
             return True
         if not self.form.may_leave(self.save):
             return False
@@ -341,7 +493,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.panel.setCurrentWidget(self._editor)
         self._select(record_id)
         self._update_heading()
-        self._focus_form()
+        if focus:
+            self._focus_form()
         return True
 
     def open_current(self) -> None:
@@ -362,6 +515,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.save_error.clear_error()
         self.form.start(None, record_id=record_id)
         self.panel.setCurrentWidget(self._editor)
+        # The list's highlight would name a record that is not the one in the form.
+        self._select(None)
         self._update_heading()
         self._focus_form()
         return True
@@ -398,6 +553,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.form.clear()
         self.save_error.clear_error()
         self.panel.setCurrentWidget(self.empty_panel)
+        # Unhighlighted, so that choosing the same row again opens it again.
+        self._select(None)
         self._update_heading()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
@@ -407,7 +564,11 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         return self.form.may_leave(self.save)
 
     def delete_current(self) -> None:
-        """Delete the row selected in the table, after a confirmation."""
+        """Delete the record open in the form (selecting a row opens it), or the row
+        selected when none is open, after a confirmation naming it."""
+        if self.panel.currentWidget() is self._editor and not self.form.is_new:
+            self.delete_open_record()
+            return
         row = self._current_row()
         if row is None:
             return
@@ -435,12 +596,11 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Give the form room on first show: its two columns need more width than the list."""
+        """Share the width between list and form on first show."""
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            width = max(self.splitter.width(), 1000)
-            self.splitter.setSizes([width * 2 // 5, width * 3 // 5])
+            self._apply_split()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Delete in the table deletes the current row (not while typing in the form)."""
@@ -505,7 +665,67 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.save_error.show_error(
             f"The {self._noun} was not saved: {count} {noun} to correct, shown below."
         )
-        self.form.show_errors(errors)
+        first = self.form.show_errors(errors)
+        if first is not None:
+            self._reveal(first)
+
+    def _reveal(self, widget: QWidget) -> None:
+        """Scroll the form so `widget` (the first error's field) and its message show."""
+        # The error labels just shown change the form's height: lay it out first, or the
+        # scroll would aim at where the field was.
+        layout = self.form.layout()
+        if layout is not None:
+            layout.activate()
+        row = _field_row_of(widget, self.form)
+        if row is not None:
+            self.form_scroll.ensureWidgetVisible(row, 0, 8)
+        self.form_scroll.ensureWidgetVisible(widget, 0, 24)
+
+    def _is_open(self, record_id: str) -> bool:
+        return (
+            self.panel.currentWidget() is self._editor
+            and self.form.record_id == record_id
+            and not self.form.is_new
+        )
+
+    def _selection_changed(self) -> None:
+        """Master-detail: the row the user selects opens in the form."""
+        if self._selecting:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        record_id = self.model.row_id(rows[0].row())
+        if self._is_open(record_id):
+            return
+        # Moving through the list keeps the keyboard in the list.
+        self._browsing = True
+        try:
+            opened = self.open_record(record_id)
+        finally:
+            self._browsing = False
+        if not opened:
+            # Cancelled (unsaved changes kept): the highlight goes back to the open record,
+            # once the click or key press that moved it has finished.
+            QTimer.singleShot(0, self._select_open_record)
+
+    def _select_open_record(self) -> None:
+        showing = self.panel.currentWidget() is self._editor
+        self._select(self.form.record_id if showing and not self.form.is_new else None)
+
+    def _splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_split = True
+
+    def _apply_split(self) -> None:
+        if self._user_split:
+            return
+        width = max(self.splitter.width(), _LIST_MIN_WIDTH + _PANEL_MIN_WIDTH)
+        if self.panel.currentWidget() is self._editor:
+            # The form's two columns of fields need more room than the list.
+            sizes = [width * 2 // 5, width - width * 2 // 5]
+        else:
+            sizes = [width * 3 // 5, width - width * 3 // 5]
+        self.splitter.setSizes(sizes)
 
     def _search(self, text: str) -> None:
         self.model.set_query(self._query_with(text=text))
@@ -581,14 +801,19 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         return index.row()
 
     def _select(self, record_id: str | None) -> None:
-        if record_id is None:
-            return
-        row = self.model.row_of(record_id)
-        if row is None:
-            return
-        index = self.model.index(row, 0)
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
+        """Highlight `record_id`'s row (None, or a row not loaded: highlight none); the
+        screen moving the highlight opens nothing."""
+        row = None if record_id is None else self.model.row_of(record_id)
+        self._selecting = True
+        try:
+            if row is None:
+                self.table.clearSelection()
+                return
+            index = self.model.index(row, 0)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+        finally:
+            self._selecting = False
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

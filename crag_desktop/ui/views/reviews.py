@@ -10,7 +10,7 @@ from crag_desktop.domain.records import Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus, ReviewType
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import ReviewList, ReviewQuery, ReviewRow
+from crag_desktop.services.lists import ReferralList, ReviewList, ReviewQuery, ReviewRow
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.review_form import ReviewForm
@@ -56,6 +56,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         records: RecordService,
         lists: ReviewList,
         drafts: DraftService,
+        referrals: ReferralList | None = None,
         prompter: Prompter,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
@@ -64,7 +65,11 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
     ) -> None:
         self._records = records
         form = ReviewForm(
-            records=records, drafts=drafts, prompter=prompter, autosave_ms=autosave_ms
+            records=records,
+            drafts=drafts,
+            prompter=prompter,
+            autosave_ms=autosave_ms,
+            referrals=referrals,
         )
         super().__init__(
             title="Reviews",
@@ -108,6 +113,7 @@ def create_reviews_screen(
     records: RecordService,
     lists: ReviewList,
     drafts: DraftService,
+    referrals: ReferralList | None = None,
     prompter: Prompter,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
@@ -117,6 +123,7 @@ def create_reviews_screen(
     return ReviewsScreen(
         records=records,
         lists=lists,
+        referrals=referrals,
         drafts=drafts,
         prompter=prompter,
         autosave_ms=autosave_ms,
@@ -132,6 +139,7 @@ def create_screen(context: ScreenContext) -> ReviewsScreen:
         records=RecordService(db=db),
         lists=ReviewList(db=db),
         drafts=DraftService(db=db),
+        referrals=ReferralList(db=db),
         prompter=context.prompter,
     )
     screen.changed.connect(context.changed)
