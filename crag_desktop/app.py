@@ -6,13 +6,14 @@ import importlib
 import logging
 import logging.handlers
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from crag_desktop import __version__
@@ -151,6 +152,18 @@ def _database_api() -> tuple[Opener, Creator]:
     return Database.open, Database.create
 
 
+def _quit_on_termination(app: QApplication) -> None:
+    """Ctrl+C in the terminal or a logout's SIGTERM ends the event loop normally, so the
+    database is closed and a demo's temporary folder removed (drafts are autosaved)."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda _signum, _frame: app.quit())
+    # Python runs signal handlers only between bytecodes: a timer lets it in regularly.
+    ticker = QTimer(app)
+    ticker.setInterval(300)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+
 def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = None) -> int:
     """Run the desktop app until the window closes; returns the exit status."""
     existing = QApplication.instance()
@@ -195,6 +208,7 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
         window.show()
         # Each screen loads its first page now that the database is open.
         window.refresh_screens(None)
+        _quit_on_termination(app)
         status = app.exec()
         current.close()
         return int(status)

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Row,
     Select,
@@ -30,7 +31,10 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from crag_desktop.storage.models import (
     ActionUpdateRow,
@@ -155,10 +159,36 @@ def _keyset(
     return statement.order_by(*_order_by(parts, descending)).limit(limit)
 
 
+class _ContainsText(FunctionElement[bool]):
+    """`column` contains `pattern` (a LIKE pattern), ignoring case.
+
+    SQLAlchemy's ilike() becomes lower(x) LIKE lower(y) on SQLite, which costs six times a
+    plain LIKE over 100,000 summaries (about 100 ms against 17 ms per keystroke); SQLite's
+    own LIKE already ignores case (for ASCII letters, which pseudonyms and references are).
+    Other databases get ILIKE.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "contains_text"
+
+
+@compiles(_ContainsText)
+def _contains_ilike(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+@compiles(_ContainsText, "sqlite")
+def _contains_like(element: _ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
 def contains(column: ColumnElement[Any], text: str) -> Condition:
     """Case-insensitive "column contains text", with LIKE's wildcards in `text` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return _ContainsText(column, literal(f"%{escaped}%"))
 
 
 def count_where(session: Session, table: Any, conditions: Sequence[Condition]) -> int:
