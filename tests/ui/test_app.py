@@ -291,3 +291,51 @@ def test_ctrl_d_on_an_open_referral_decides_that_referral(qtbot: QtBot, window: 
     assert wizard.state.referral is not None
     assert wizard.state.referral.id == pending.id
     wizard.reject()
+
+
+def test_every_visible_input_has_an_accessible_name(window: MainWindow) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractSpinBox,
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QListWidget,
+        QPlainTextEdit,
+        QRadioButton,
+        QTextEdit,
+    )
+
+    inputs = (
+        QLineEdit,
+        QComboBox,
+        QPlainTextEdit,
+        QTextEdit,
+        QAbstractSpinBox,
+        QCheckBox,
+        QListWidget,
+        QRadioButton,
+    )
+    unnamed: list[str] = []
+    checked = 0
+    for key in window.screen_keys():
+        window.show_screen(key)
+        screen = _screen(window, key)
+        parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
+        for part in parts:
+            new_record = getattr(part, "new_record", None)
+            if callable(new_record):
+                new_record()
+        for widget in cast(QWidget, screen).findChildren(QWidget):
+            if not isinstance(widget, inputs) or not widget.isVisibleTo(screen):
+                continue
+            owner = widget.parentWidget()
+            if isinstance(widget, QLineEdit) and isinstance(owner, QAbstractSpinBox | QComboBox):
+                continue  # the editor inside a spin box or combo is named through its owner
+            if isinstance(widget, QCheckBox | QRadioButton) and widget.text():
+                continue  # its own text is its name
+            checked += 1
+            if not widget.accessibleName():
+                unnamed.append(f"{key.name}: {type(widget).__name__}")
+    assert unnamed == []
+    # The forms were open: dozens of inputs were looked at, not none.
+    assert checked > 60
