@@ -44,6 +44,24 @@ _EDIT_ACTIONS = (
 )
 
 
+#: Keys the list screens and forms handle themselves (documented for Help > Shortcuts).
+_LIST_KEYS = [
+    "Ctrl+N — New record",
+    "Enter — Open the record chosen in the list",
+    "Ctrl+S — Save the open record",
+    "Delete — Delete the open record (after a question)",
+    "Alt+Down — Open a date field's calendar",
+]
+_WIZARD_KEYS = [
+    "1 … 4 — Choose an answer",
+    "Alt+N — Next page",
+    "Alt+B — Previous page",
+    "Alt+O — Skip to the outcome (when it no longer depends on the answers left)",
+    "Alt+F — Finish: record the decision",
+    "Alt+P — Print the decision record (after recording)",
+]
+
+
 class MainWindow(QMainWindow):
     """The application window. Screens are plugged in with add_screen()."""
 
@@ -485,14 +503,19 @@ class MainWindow(QMainWindow):
         )
 
     def shortcut_lines(self) -> list[str]:
-        """Every keyboard shortcut, as "keys — what it does"."""
-        lines = []
-        for action in [*self._screen_actions.values(), *self.findChildren(QAction)]:
+        """Every keyboard shortcut, as "keys — what it does", under headings."""
+        edit_keys = {id(action) for action in self.edit_actions}
+        lines = ["Anywhere in the window"]
+        for action in [*self._screen_actions.values(), *self.actions()]:
+            if id(action) in edit_keys:
+                continue  # Cut, Copy, Paste…: the keys every program uses
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             text = action.text().replace("&", "").rstrip("…")
             line = f"{keys} — {text}"
             if keys and line not in lines:
                 lines.append(line)
+        lines += ["", "In a list and its form", *_LIST_KEYS, "", "In the criteria wizard"]
+        lines += _WIZARD_KEYS
         return lines
 
     def show_shortcuts(self) -> None:

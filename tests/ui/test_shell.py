@@ -294,6 +294,11 @@ def test_help_menu_lists_shortcuts(make_window: WindowFactory, prompter: Scripte
     text = prompter.shown[-1].text
     assert "Ctrl+L — Lock" in text
     assert "Ctrl+2 — Referrals" in text
+    # The keys the lists and the wizard handle themselves are listed too…
+    assert "Ctrl+S — Save the open record" in text
+    assert "Alt+O — Skip to the outcome" in text
+    # …but not the editing keys every program shares.
+    assert "Copy" not in text
 
 
 # --- tasks --------------------------------------------------------------------------------
