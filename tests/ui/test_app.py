@@ -339,3 +339,45 @@ def test_every_visible_input_has_an_accessible_name(window: MainWindow) -> None:
     assert unnamed == []
     # The forms were open: dozens of inputs were looked at, not none.
     assert checked > 60
+
+
+def test_a_database_in_use_by_a_command_is_refused_with_a_sentence(
+    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
+) -> None:
+    import subprocess
+    import sys
+
+    from crag_desktop.ui.dialogs.unlock import UnlockDialog, UnlockMode
+
+    # Another process (a command-line export, say) holds the database.
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from crag_desktop.services.database import "
+            f"Database; db = Database.open(Path({str(demo_path)!r}), {PASSPHRASE!r}, "
+            "operator='cli'); print('open', flush=True); sys.stdin.readline(); db.close()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "open"
+        before = demo_path.read_bytes()
+        dialog = UnlockDialog(
+            settings=settings,
+            opener=Database.open,
+            creator=Database.create,
+            prompter=prompter,
+            initial_path=demo_path,
+            mode=UnlockMode.OPEN,
+        )
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.open_passphrase.setText(PASSPHRASE)
+        QTest.keyClick(dialog.open_passphrase, Qt.Key.Key_Return)
+        assert dialog.database is None
+        assert "in use by another copy of CRAG Desktop or a command" in dialog.open_error.text()
+        assert demo_path.read_bytes() == before
+        holder.communicate("\n", timeout=30)
