@@ -173,3 +173,19 @@ def test_create_edit_and_delete_a_member_by_keyboard(
     prompter.answer_confirm(True)
     QTest.keyClick(lists.table, Qt.Key.Key_Delete)
     assert all(m.id != stored[0].id for m in records.members())
+
+
+def test_a_query_opens_the_tab_that_lists_it(screen: AgenciesScreen) -> None:
+    from crag_desktop.ui.qt_models.agencies import AgencyQuery
+    from crag_desktop.ui.qt_models.members import MemberQuery
+
+    screen.apply_query(MemberQuery(agency="police"))
+    assert screen.tabs.currentIndex() == 1
+    assert screen.members.model.total >= 1
+    assert all(
+        screen.members.model.row_at(i).agency_id == "police"
+        for i in range(screen.members.model.rowCount())
+    )
+    screen.apply_query(AgencyQuery(kind=AgencyKind.POLICE))
+    assert screen.tabs.currentIndex() == 0
+    assert screen.agencies.model.total == 1

@@ -190,6 +190,15 @@ class TabbedScreen(QWidget):
         for screen in self.screens:
             screen.clear()
 
+    def apply_query(self, query: object) -> None:
+        """Show the tab whose list takes this kind of query, filtered by it."""
+        for index, screen in enumerate(self.screens):
+            if isinstance(query, type(screen.model.query)):
+                self.show_tab(index)
+                screen.apply_query(query)
+                return
+        raise TypeError(f"no tab of {self._title} lists {type(query).__name__}")
+
     def show_tab(self, index: int) -> ListScreen[Any, Any, Any]:
         """Bring tab `index` to the front and return its list screen."""
         self.tabs.setCurrentIndex(index)
@@ -238,15 +247,6 @@ class AgenciesScreen(TabbedScreen):
             tabs=[("&Agencies", self.agencies), ("&Members", self.members)],
             parent=parent,
         )
-
-    def apply_query(self, query: AgencyQuery | MemberQuery) -> None:
-        """Show the agencies or members `query` asks for, on their tab."""
-        if isinstance(query, AgencyQuery):
-            self.show_tab(0)
-            self.agencies.apply_query(query)
-        else:
-            self.show_tab(1)
-            self.members.apply_query(query)
 
 
 def create_agencies_screen(

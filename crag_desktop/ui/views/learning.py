@@ -220,15 +220,6 @@ class LearningScreen(TabbedScreen):
             parent=parent,
         )
 
-    def apply_query(self, query: LearningPointQuery | LearningEventQuery) -> None:
-        """Show the points or events `query` asks for, on their tab."""
-        if isinstance(query, LearningPointQuery):
-            self.show_tab(0)
-            self.points.apply_query(query)
-        else:
-            self.show_tab(1)
-            self.events.apply_query(query)
-
 
 def create_learning_screen(
     *,
