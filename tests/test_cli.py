@@ -248,8 +248,27 @@ def test_importing_ids_already_present_is_refused_whole(demo_db: Path, tmp_path:
     before = digest(demo_db)
     run = cli("import", str(demo_db), str(exported))
     assert run.code == 2
-    assert "already exists" in run.err
+    # One sentence, not one "$.x.id: id already exists" line per record.
+    assert run.err_lines == [
+        "These records are already in this database (the file was imported before, or was "
+        "exported from it); nothing was imported."
+    ]
     assert digest(demo_db) == before
+
+
+def test_an_import_with_a_taken_id_and_other_problems_lists_them_all(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "all.json"
+    assert cli("export", str(demo_db), str(exported)).code == 0
+    document = json.loads(exported.read_text())
+    document["referrals"][0]["received"] = "2017-02-30"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document))
+    run = cli("import", str(demo_db), str(broken))
+    assert run.code == 2
+    assert any("already exists" in line for line in run.err_lines[1:])
+    assert any("$.referrals[0].received" in line for line in run.err_lines[1:])
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,15 @@ def join(path: str, name: str) -> str:
     return f"{path}.{name}"
 
 
+#: What an import is told about an id the database already holds.
+ID_TAKEN = "id already exists in the database"
+
+
+def _uk(day: date) -> str:
+    # Messages show dates as the secretariat types them (dd/mm/yyyy), not ISO.
+    return day.strftime("%d/%m/%Y")
+
+
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -257,12 +266,10 @@ def _date(
         errors.append(FieldError(path, "must be a date"))
         return False
     if value < EARLIEST_DATE:
-        errors.append(FieldError(path, f"{value.isoformat()} is too early; check the year"))
+        errors.append(FieldError(path, f"{_uk(value)} is too early; check the year"))
         return False
     if today is not None and value > today:
-        errors.append(
-            FieldError(path, f"{value.isoformat()} is in the future (today is {today.isoformat()})")
-        )
+        errors.append(FieldError(path, f"{_uk(value)} is in the future (today is {_uk(today)})"))
         return False
     return True
 
@@ -283,7 +290,7 @@ def _not_before(
         errors.append(
             FieldError(
                 path,
-                f"{value.isoformat()} is before the {earlier_name} ({earlier.isoformat()})",
+                f"{_uk(value)} is before the {earlier_name} ({_uk(earlier)})",
             )
         )
 
@@ -531,8 +538,7 @@ def validate_referral(
             errors.append(
                 FieldError(
                     incident_path,
-                    f"{incident.isoformat()} is after the referral was received "
-                    f"({record.received.isoformat()})",
+                    f"{_uk(incident)} is after the referral was received ({_uk(record.received)})",
                 )
             )
     if not record.children:
@@ -688,8 +694,8 @@ def validate_recommendation(
                     errors.append(
                         FieldError(
                             on_path,
-                            f"{update.on.isoformat()} is before the previous update "
-                            f"({previous.isoformat()}); updates are kept in date order",
+                            f"{_uk(update.on)} is before the previous update "
+                            f"({_uk(previous)}); updates are kept in date order",
                         )
                     )
                 previous = update.on
@@ -859,7 +865,7 @@ def check_identifiers(
             continue
         first[key] = use.path
         if use.id in known.get(use.kind, set()):
-            errors.append(FieldError(use.path, "id already exists in the database"))
+            errors.append(FieldError(use.path, ID_TAKEN))
     for ref in references:
         if (ref.kind, ref.id) in first or ref.id in known.get(ref.kind, set()):
             continue

@@ -149,9 +149,25 @@ def add_document(db: Database, document: Document, *, reason: str) -> Changes:
     return Changes(created=created)
 
 
+def already_imported(failure: ValidationFailed) -> bool:
+    """Whether every problem is an id the database already holds (the same file twice)."""
+    return bool(failure.errors) and all(e.message == validation.ID_TAKEN for e in failure.errors)
+
+
+ALREADY_IMPORTED = (
+    "These records are already in this database (the file was imported before, or was "
+    "exported from it); nothing was imported."
+)
+
+
 def import_file(db: Database, document_data: object, *, source_name: str) -> str:
     """Import parsed JSON; return a summary of what was added."""
-    document, _ = import_document(db, document_data, source_name=source_name)
+    try:
+        document, _ = import_document(db, document_data, source_name=source_name)
+    except ValidationFailed as failure:
+        if already_imported(failure):
+            raise CragError(ALREADY_IMPORTED) from None
+        raise
     return describe(document)
 
 

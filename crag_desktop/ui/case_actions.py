@@ -17,7 +17,13 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.services.decision_records import write_decision_record
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.interchange import export_file, import_document, read_document_file
+from crag_desktop.services.interchange import (
+    ALREADY_IMPORTED,
+    already_imported,
+    export_file,
+    import_document,
+    read_document_file,
+)
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
@@ -32,6 +38,9 @@ class ImportRefused(CragError):
     """An import that found problems, with the first of them in the message."""
 
     def __init__(self, failure: ValidationFailed) -> None:
+        if already_imported(failure):
+            super().__init__(ALREADY_IMPORTED)
+            return
         lines = [str(e) for e in failure.errors[:SHOWN_PROBLEMS]]
         more = len(failure.errors) - len(lines)
         if more > 0:

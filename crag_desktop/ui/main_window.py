@@ -527,7 +527,15 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self._settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 780)
+            # First run: 1200 x 780, but never larger than the screen's usable area (a
+            # 1366 x 768 council laptop has about 730 pixels below its task bar).
+            width, height = 1200, 780
+            screen = self.screen()
+            if screen is not None:
+                room = screen.availableGeometry()
+                width = min(width, room.width())
+                height = min(height, room.height() - 40)
+            self.resize(width, height)
         state = self._settings.window_state()
         if state is not None:
             self.restoreState(state)

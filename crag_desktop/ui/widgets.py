@@ -7,10 +7,21 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
     QCalendarWidget,
     QComboBox,
     QGridLayout,
@@ -116,6 +127,43 @@ class ErrorLabel(QLabel):
         self.setText("")
         self.setAccessibleName("")
         self.hide()
+
+
+class WheelGuard(QObject):
+    """The mouse wheel scrolls the form; it changes a number or a choice only in the field
+    that has the keyboard focus.
+
+    Without it, scrolling a long form with the pointer passing over a child's age changed
+    the age, unseen (Qt gives wheel events to whatever is under the pointer).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Pass a wheel turn over an unfocused spin box or combo box on to the scroll area."""
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QAbstractSpinBox | QComboBox)
+            and not watched.hasFocus()
+        ):
+            area = _scroll_area_of(watched)
+            if area is not None:
+                QCoreApplication.sendEvent(area.viewport(), event)
+            return True
+        return False
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent, QComboBox):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def guard_wheel(widget: QAbstractSpinBox | QComboBox, guard: WheelGuard) -> None:
+    """Let `widget` take the focus by click or Tab only, and keep the wheel off it."""
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(guard)
 
 
 class PassphraseEdit(QLineEdit):

@@ -190,7 +190,7 @@ def test_future_dates_are_refused_where_they_make_no_sense() -> None:
     future = date(2017, 4, 2)
     referral = replace(REFERRAL, received=future, incident_date=future)
     found = messages(validate_referral(referral, today=TODAY))
-    assert found["received"] == "2017-04-02 is in the future (today is 2017-04-01)"
+    assert found["received"] == "02/04/2017 is in the future (today is 01/04/2017)"
     assert "in the future" in found["incident_date"]
     # A meeting may be scheduled ahead.
     assert validate_meeting(replace(MEETING, date=future)) == []
@@ -205,7 +205,7 @@ def test_implausibly_early_dates() -> None:
     found = messages(
         validate_referral(replace(REFERRAL, incident_date=date(1016, 4, 20)), today=TODAY)
     )
-    assert found == {"incident_date": "1016-04-20 is too early; check the year"}
+    assert found == {"incident_date": "20/04/1016 is too early; check the year"}
 
 
 def test_incident_not_after_received_and_decision_not_before() -> None:
@@ -215,8 +215,8 @@ def test_incident_not_after_received_and_decision_not_before() -> None:
         decision=replace(DECISION, decided_on=date(2016, 5, 2)),
     )
     found = messages(validate_referral(referral, today=TODAY))
-    assert found["incident_date"] == ("2016-05-04 is after the referral was received (2016-05-03)")
-    assert found["decision.decided_on"] == ("2016-05-02 is before the date received (2016-05-03)")
+    assert found["incident_date"] == ("04/05/2016 is after the referral was received (03/05/2016)")
+    assert found["decision.decided_on"] == ("02/05/2016 is before the date received (03/05/2016)")
 
 
 def test_review_dates_in_order() -> None:
@@ -228,8 +228,8 @@ def test_review_dates_in_order() -> None:
     )
     found = messages(validate_review(review, today=TODAY))
     assert found == {
-        "tor_agreed_on": "2016-06-01 is before the commissioning date (2016-07-01)",
-        "published_on": "2017-01-09 is before the sign-off date (2017-01-10)",
+        "tor_agreed_on": "01/06/2016 is before the commissioning date (01/07/2016)",
+        "published_on": "09/01/2017 is before the sign-off date (10/01/2017)",
     }
     early_signoff = replace(REVIEW, signed_off_on=date(2016, 6, 30))
     assert list(messages(validate_review(early_signoff, today=TODAY))) == ["signed_off_on"]
@@ -472,7 +472,7 @@ def test_updates_in_date_order() -> None:
         validate_recommendation(replace(RECOMMENDATION, actions=(action,)), today=TODAY)
     )
     assert list(found) == ["actions[0].updates[2].on"]
-    assert "before the previous update (2017-01-05)" in found["actions[0].updates[2].on"]
+    assert "before the previous update (05/01/2017)" in found["actions[0].updates[2].on"]
 
 
 def test_meeting_attendee_not_also_apologising() -> None:

@@ -381,3 +381,20 @@ def test_a_database_in_use_by_a_command_is_refused_with_a_sentence(
         assert "in use by another copy of CRAG Desktop or a command" in dialog.open_error.text()
         assert demo_path.read_bytes() == before
         holder.communicate("\n", timeout=30)
+
+
+def test_importing_what_is_already_there_says_so_in_one_sentence(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    prompter.answer_confirm(True)
+    prompter.answer_path(tmp_path / "all.json")
+    window.action_export.trigger()
+    qtbot.waitUntil(
+        lambda: any(s.title == "Export finished" for s in prompter.shown), timeout=20_000
+    )
+    prompter.answer_path(tmp_path / "all.json")
+    window.action_import.trigger()
+    qtbot.waitUntil(lambda: any(s.kind == "error" for s in prompter.shown), timeout=20_000)
+    message = next(s for s in prompter.shown if s.kind == "error").text
+    assert message.startswith("These records are already in this database")
+    assert "$." not in message

@@ -357,8 +357,9 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     qtbot.waitUntil(lambda: not first.isVisible())
 
     second = _make(qtbot, records, lists, drafts, prompter)
-    prompter.answer_confirm(True)  # Restore
+    prompter.answer_confirm(False)  # "Delete it?" No: the safe answer restores it
     second.new_record()
+    assert "No restores the unsaved work" in prompter.questions[-1]
     assert "unsaved work on a new referral" in prompter.questions[-1] or (
         "Child W" in prompter.questions[-1]
     )
@@ -373,6 +374,23 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     assert second.save()
     assert not [d for d in drafts.pending() if d.key.startswith("referral:")]
     second.form.discard_changes()
+
+
+def test_deleting_an_offered_draft_is_a_deliberate_yes(
+    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, drafts: DraftService
+) -> None:
+    assert screen.open_record("R2")
+    type_text(qtbot, screen.form.notification_reference, "X")
+    qtbot.waitUntil(lambda: drafts.load("referral:R2") is not None)
+    screen.form._autosave.stop()
+    # The form goes away without saving (a lock): the draft waits.
+    screen.form.clear()
+    assert drafts.load("referral:R2") is not None
+    prompter.answer_confirm(True)  # "Delete it and open the record as saved?" Yes
+    assert screen.open_record("R2")
+    assert "Delete it" in prompter.questions[-1]
+    assert drafts.load("referral:R2") is None
+    assert screen.form.notification_reference.text() != "X"
 
 
 def test_declining_a_draft_discards_it(
@@ -547,3 +565,31 @@ def test_with_no_agencies_the_form_says_where_to_add_them(
     assert not empty.save()
     assert "Agencies and members screen (Ctrl+7)" in empty.form.error_of("referring_agency")
     empty.form.discard_changes()
+
+
+def test_the_mouse_wheel_never_changes_an_unfocused_age(screen: ReferralsScreen) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QSpinBox
+
+    assert screen.open_record("R7")
+    age = screen.form.children_editor.cell_widget(0, "age_years")
+    assert isinstance(age, QSpinBox)
+    before = age.value()
+    screen.form.case_name.setFocus()
+    wheel = QWheelEvent(
+        QPointF(5, 5),
+        QPointF(age.mapToGlobal(QPoint(5, 5))),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(age, wheel)
+    assert age.value() == before
+    assert not screen.form.is_dirty
+    # The number is visible in its cell (the style sheet once squeezed it to nothing).
+    assert age.lineEdit().text() == str(before)
+    assert age.lineEdit().width() > age.fontMetrics().horizontalAdvance("24") + 4

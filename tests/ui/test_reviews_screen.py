@@ -240,9 +240,9 @@ def test_review_draft_restores_every_field(  # noqa: PLR0917
     first.deleteLater()
 
     second = _make(qtbot, records, lists, drafts, prompter)
-    prompter.answer_confirm(True)
+    prompter.answer_confirm(False)  # "Delete it?" No: restore
     second.open_record("V-full")
-    assert "Restore it?" in prompter.questions[-1]
+    assert "No restores the unsaved work" in prompter.questions[-1]
     expected = dataclasses.replace(full_review, lead_reviewer=full_review.lead_reviewer + " Jr")
     assert second.form.record() == expected
     assert second.save()

@@ -569,6 +569,10 @@ def test_contradictory_answers_are_not_offered(
     suicide = wizard.question_pages[2]
     assert not suicide.radios[0].isEnabled(), "a suspected suicide is a death"
     assert "not possible" in suicide.conflict_label.text()
+    # Said in words, naming the earlier question, never the evaluator's keys.
+    assert "“Whether the child died” rules it out" in suicide.conflict_label.text()
+    assert "child_died" not in suicide.conflict_label.text()
+    assert "contradictory answers" not in suicide.conflict_label.text()
     key(qtbot, wizard, Qt.Key.Key_1)
     assert not suicide.radios[0].isChecked()
     assert "Outcome so far" in suicide.so_far_label.text()

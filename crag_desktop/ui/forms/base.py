@@ -44,7 +44,14 @@ from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.vocabulary import Vocabulary
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
-from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit, on_edit
+from crag_desktop.ui.widgets import (
+    ErrorLabel,
+    FieldRow,
+    UkDateEdit,
+    WheelGuard,
+    guard_wheel,
+    on_edit,
+)
 
 __all__ = [
     "Cell",
@@ -237,6 +244,7 @@ class CollectionEditor(QWidget):
         super().__init__(parent)
         self._cells = tuple(cells)
         self._noun = noun
+        self._wheel_guard = WheelGuard(self)
         self.table = QTableWidget(0, len(self._cells))
         for column, cell in enumerate(self._cells):
             # Long headings go on two lines rather than being cut ("the t…"); the hover text
@@ -331,6 +339,8 @@ class CollectionEditor(QWidget):
         for column, cell in enumerate(self._cells):
             widget = self._make(cell)
             _compact(widget)
+            if isinstance(widget, QAbstractSpinBox | QComboBox):
+                guard_wheel(widget, self._wheel_guard)
             on_edit(widget, lambda *_a, w=widget: self._cell_edited(w))
             self.table.setCellWidget(row, column, widget)
         # Filled once every input exists, quietly: a half-built row must not be read.
@@ -579,8 +589,12 @@ _TEXT_MIN_WIDTH = 110
 #: The date input's calendar button, as the style sheet draws it.
 _CALENDAR_BUTTON_WIDTH = 30
 #: Arrows cannot be drawn under the app's style sheet: no step buttons, and no room kept.
+# In a narrow cell the number needs all the room: no step buttons, and none of the
+# application style sheet's right padding that makes room for them.
 _NO_SPIN_BUTTONS = (
-    "QSpinBox::up-button, QSpinBox::down-button { subcontrol-origin: border; width: 0px; }"
+    "QSpinBox { padding: 1px 4px; }"
+    " QSpinBox::up-button, QSpinBox::down-button"
+    " { width: 0px; border: none; subcontrol-origin: border; }"
 )
 
 
@@ -601,14 +615,10 @@ def _compact(widget: QWidget) -> None:
         widget.setMinimumContentsLength(_CELL_CHOICE_CHARS)
         widget.view().setMinimumWidth(widget.view().sizeHintForColumn(0) + 24)
     elif isinstance(widget, QAbstractSpinBox):
-        # The style sheet's padding leaves the step arrows as blank lines: typing and the
-        # Up/Down keys set the number, so no buttons are drawn. Without the local rule Qt
-        # still keeps their room and squeezes the text to nothing.
-        widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        # Typing and the Up/Down keys set the number: the step buttons are drawn zero wide
+        # so the text has the whole cell. (NoButtons under the application style sheet
+        # squeezed the text to a single pixel: the ages were invisible.)
         widget.setStyleSheet(_NO_SPIN_BUTTONS)
-        line = widget.findChild(QLineEdit)
-        if line is not None:
-            line.setTextMargins(6, 0, 6, 0)
 
 
 def _mark(widget: QWidget, invalid: bool) -> None:
@@ -703,6 +713,10 @@ class RecordForm(QWidget, Generic[R]):
         """
         self._tab_sequence = list(widgets)
         self._apply_tab_order()
+        # Called once the form is built: every number and choice is there to guard.
+        guard = WheelGuard(self)
+        for field in self.findChildren(QAbstractSpinBox) + self.findChildren(QComboBox):
+            guard_wheel(field, guard)
 
     def _apply_tab_order(self) -> None:
         leaves: list[QWidget] = []
@@ -960,9 +974,12 @@ class RecordForm(QWidget, Generic[R]):
         if draft is None:
             return
         when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
-        if self._prompter.confirm(
-            f"There is unsaved work on {draft.title} from {when}. Restore it?",
-            title="Restore unsaved work",
+        # Losing the draft must be a deliberate choice: the safe default (No) keeps it.
+        if not self._prompter.confirm(
+            f"There is unsaved work on {draft.title} from {when}.\n\n"
+            "Delete it and open the record as it was saved? "
+            "(No restores the unsaved work.)",
+            title="Unsaved work found",
         ):
             self._draft_key = draft.key
             self._with_loading(lambda: self._restore_payload(draft.payload))

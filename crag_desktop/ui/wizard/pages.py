@@ -214,10 +214,17 @@ class WizardState:
         rs = self.rule_set()
         trial = self.answers_for(rs)
         trial[key] = value
+        for imp in rs.implications:
+            if trial.get(imp.when) is True and trial.get(imp.then) is False:
+                other = imp.then if imp.when == key else imp.when
+                # In the secretariat's words, not the evaluator's key names.
+                return (
+                    f"the answer to “{rs.question(other).label}” rules it out ({imp.explanation})"
+                )
         try:
             evaluate(rs.id, trial, version=rs.version)
-        except ValueError as error:
-            return str(error)
+        except ValueError:
+            return "it contradicts an earlier answer"
         return None
 
     def definite(self) -> bool:
@@ -849,7 +856,7 @@ class QuestionPage(QWizardPage):
             problem = self._state.consistent(self.key, value)
             radio.setEnabled(problem is None)
             if problem is not None:
-                problems.append(f"{self.question().value_label(value)}: not possible, {problem}")
+                problems.append(f"{self.question().value_label(value)} is not possible: {problem}.")
         self.conflict_label.setText("\n".join(problems))
         self.conflict_label.setVisible(bool(problems))
 
