@@ -7,6 +7,7 @@ needs to know about another.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +142,15 @@ class CaseActions(QObject):
 
     def print_decision_record(self, referral_id: str) -> None:
         """Ask where, then write the referral's decision record PDF in the background."""
+        try:
+            reference = RecordService(db=self._db).get_referral(referral_id).reference
+        except CragError as error:
+            self._context.prompter.error("The decision record was not printed", str(error))
+            return
         chosen = self._context.prompter.ask_save_path(
-            "Save the decision record (OFFICIAL-SENSITIVE)", file_filter="PDF files (*.pdf)"
+            "Save the decision record (OFFICIAL-SENSITIVE)",
+            file_filter="PDF files (*.pdf)",
+            suggested=f"Decision record {reference}.pdf",
         )
         if chosen is None:
             return
@@ -197,7 +205,9 @@ class CaseActions(QObject):
         ):
             return
         chosen = prompter.ask_save_path(
-            "Export the database as JSON (OFFICIAL-SENSITIVE)", file_filter="JSON files (*.json)"
+            "Export the database as JSON (OFFICIAL-SENSITIVE)",
+            file_filter="JSON files (*.json)",
+            suggested=f"CRAG export {date.today():%Y-%m-%d}.json",
         )
         if chosen is None:
             return

@@ -108,11 +108,17 @@ class Prompter:
         return UnsavedChoice.CANCEL
 
     def ask_save_path(
-        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+        self,
+        title: str,
+        *,
+        directory: Path | None = None,
+        file_filter: str = "",
+        suggested: str = "",
     ) -> Path | None:
-        """Ask for a file to write; None if the user cancelled."""
+        """Ask for a file to write, offering `suggested` as its name; None if cancelled."""
+        start = directory or Path.home()
         name, _ = QFileDialog.getSaveFileName(
-            self._parent, title, str(directory or Path.home()), file_filter
+            self._parent, title, str(start / suggested if suggested else start), file_filter
         )
         return Path(name) if name else None
 
@@ -142,6 +148,7 @@ class ScriptedPrompter(Prompter):
         super().__init__(parent=None)
         self.shown: list[Shown] = []
         self.questions: list[str] = []
+        self.suggested: list[str] = []
         self._confirm_answers: deque[bool] = deque()
         self._path_answers: deque[Path | None] = deque()
 
@@ -182,9 +189,15 @@ class ScriptedPrompter(Prompter):
         return UnsavedChoice.CANCEL
 
     def ask_save_path(
-        self, title: str, *, directory: Path | None = None, file_filter: str = ""
+        self,
+        title: str,
+        *,
+        directory: Path | None = None,
+        file_filter: str = "",
+        suggested: str = "",
     ) -> Path | None:
-        """Return the next queued path."""
+        """Return the next queued path (the suggested name is recorded)."""
+        self.suggested.append(suggested)
         return self._next_path(title)
 
     def ask_open_path(

@@ -152,6 +152,7 @@ def test_printing_a_decision_record_from_a_decided_referral(
     referrals.form.print_button.click()
     pdf = tmp_path / "record.pdf"
     qtbot.waitUntil(pdf.exists, timeout=20_000)
+    assert prompter.suggested[-1] == f"Decision record {decided.reference}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_mode & 0o777 == 0o600
 

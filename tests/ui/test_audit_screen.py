@@ -211,3 +211,25 @@ def test_an_export_shows_on_any_refresh_and_when_the_screen_is_shown(
     qtbot.waitExposed(screen)
     assert screen.model.total == before + 2
     assert "crag-2017-again.json" in screen.model.index(0, screen.model.Column.CHANGES).data()
+
+
+def test_a_created_record_is_not_described_by_its_internal_id() -> None:
+    from datetime import UTC, datetime
+
+    from crag_desktop.services.audit_log import AuditRow
+    from crag_desktop.ui.qt_models.audit import change_lines
+
+    row = AuditRow(
+        seq=1,
+        at=datetime(2017, 1, 1, tzinfo=UTC),
+        operator="Test Officer",
+        action="create",
+        record_type="referral",
+        record_id="R-bf5c4b",
+        changes=(("id", None, "R-bf5c4b"), ("case_name", None, "Child Z")),
+        reason=None,
+        sort_key=(1,),
+        record_label="CRAG-2026-01 Child Z",
+        details=(("Id", None, "R-bf5c4b"), ("Case name", None, "Child Z")),
+    )
+    assert change_lines(row) == ["Case name: (empty) → Child Z"]

@@ -66,7 +66,16 @@ def _value(value: str | None) -> str:
 def change_lines(row: AuditRow) -> list[str]:
     """Each changed field as "Action 1, update 2, date: (empty) → 20/03/2017", in the words
     the service gave it (readable field names, vocabulary labels, UK dates)."""
-    return [f"{name}: {_value(old)} → {_value(new)}" for name, old, new in row.details]
+    # The record's own id is an internal key (shown in the record's tooltip); the
+    # secretariat reads the record by its reference or title instead.
+    return [
+        f"{name}: {_value(old)} → {_value(new)}"
+        for name, old, new in row.details
+        if name not in _INTERNAL_FIELDS
+    ]
+
+
+_INTERNAL_FIELDS = frozenset({"Id", "id"})
 
 
 def record_text(row: AuditRow) -> str:
