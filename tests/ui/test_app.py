@@ -399,3 +399,49 @@ def test_importing_what_is_already_there_says_so_in_one_sentence(
     message = next(s for s in prompter.shown if s.kind == "error").text
     assert message.startswith("These records are already in this database")
     assert "$." not in message
+
+
+def _mnemonic(text: str) -> str | None:
+    import re
+
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
+
+    menus = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    clashes: list[str] = []
+    for key in window.screen_keys():
+        window.show_screen(key)
+        screen = _screen(window, key)
+        parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
+        for part in parts:
+            new_record = getattr(part, "new_record", None)
+            if callable(new_record):
+                new_record()
+        owners: dict[str, list[str]] = {}
+        for text in menus:
+            letter = _mnemonic(text)
+            if letter:
+                owners.setdefault(letter, []).append(f"menu {text}")
+        for widget in cast(QWidget, screen).findChildren(QWidget):
+            if not widget.isVisibleTo(screen):
+                continue
+            texts: list[str] = []
+            labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+            if labelled or isinstance(widget, QAbstractButton):
+                texts = [cast(QLabel, widget).text()]
+            elif isinstance(widget, QGroupBox):
+                texts = [widget.title()]
+            elif isinstance(widget, QTabWidget):
+                texts = [widget.tabText(i) for i in range(widget.count())]
+            for text in texts:
+                letter = _mnemonic(text)
+                if letter:
+                    owners.setdefault(letter, []).append(text)
+        clashes += [f"{key.name} Alt+{k}: {v}" for k, v in owners.items() if len(v) > 1]
+    # Two owners of one Alt key: the key cycles between them or does nothing, and what
+    # is typed next lands in the wrong field.
+    assert clashes == []

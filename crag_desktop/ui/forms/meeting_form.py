@@ -268,10 +268,10 @@ class MeetingForm(RecordForm[Meeting]):
                 hint="Space ticks the member under the cursor.",
             ),
         )
-        apologies_row = f("apologies", FieldRow(label="A&pologies", field=self.apologies_list))
+        apologies_row = f("apologies", FieldRow(label="Ap&ologies", field=self.apologies_list))
         declarations_row = f(
             "declarations_of_interest",
-            FieldRow(label="D&eclarations of interest", field=self.declarations_edit),
+            FieldRow(label="Dec&larations of interest", field=self.declarations_edit),
         )
         referrals_row = f(
             "referrals_considered",

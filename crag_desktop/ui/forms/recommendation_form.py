@@ -311,8 +311,8 @@ class RecommendationForm(RecordForm[Recommendation]):
 
         row = self.add_field
         f = {
-            "review": row("review", FieldRow(label="Re&view:", field=self.review)),
-            "number": row("number", FieldRow(label="N&umber:", field=self.number)),
+            "review": row("review", FieldRow(label="Revie&w:", field=self.review)),
+            "number": row("number", FieldRow(label="Number:", field=self.number)),
             "text": row("text", FieldRow(label="Recommendation &text:", field=self.text)),
             "scope": row("scope", FieldRow(label="Sc&ope:", field=self.scope)),
             "lead_agency": row(
@@ -335,7 +335,7 @@ class RecommendationForm(RecordForm[Recommendation]):
             "evidence_of_impact": row(
                 "evidence_of_impact",
                 FieldRow(
-                    label="Outcome and &evidence of impact:",
+                    label="Outcome and evidence of &impact:",
                     field=self.evidence_of_impact,
                     hint="Required when the status is “Impact evidenced”.",
                 ),
@@ -343,7 +343,7 @@ class RecommendationForm(RecordForm[Recommendation]):
             "actions": row(
                 "actions",
                 FieldRow(
-                    label="Agency a&ctions:",
+                    label="A&gency actions:",
                     field=self.actions_editor,
                     hint="Single-agency actions are usually monitored by the PAQA subgroup.",
                 ),

@@ -374,7 +374,7 @@ class ReferralForm(RecordForm[Referral]):
         row = self.add_field
         rows = {
             "reference": row("reference", FieldRow(label="&Reference:", field=self.reference)),
-            "received": row("received", FieldRow(label="Date recei&ved:", field=self.received)),
+            "received": row("received", FieldRow(label="&Date received:", field=self.received)),
             "referring_agency": row(
                 "referring_agency",
                 FieldRow(label="Referring a&gency:", field=self.referring_agency),
@@ -382,7 +382,7 @@ class ReferralForm(RecordForm[Referral]):
             "case_name": row(
                 "case_name",
                 FieldRow(
-                    label="&Case name:",
+                    label="Case name (&pseudonym):",
                     field=self.case_name,
                     hint="Pseudonyms only, e.g. “Child A and Child B”.",
                 ),
@@ -412,10 +412,10 @@ class ReferralForm(RecordForm[Referral]):
             ),
             "notification_reference": row(
                 "notification_reference",
-                FieldRow(label="Notification re&ference:", field=self.notification_reference),
+                FieldRow(label="N&otification reference:", field=self.notification_reference),
             ),
             "summary": row("summary", FieldRow(label="Su&mmary:", field=self.summary)),
-            "children": row("children", FieldRow(label="C&hildren:", field=self.children_editor)),
+            "children": row("children", FieldRow(label="Children:", field=self.children_editor)),
             "clock_pauses": row(
                 "clock_pauses",
                 FieldRow(

@@ -423,7 +423,7 @@ class ReviewForm(RecordForm[Review]):
             ),
             "commissioned_on": row(
                 "commissioned_on",
-                FieldRow(label="&Commissioned on:", field=self.commissioned_on),
+                FieldRow(label="Comm&issioned on:", field=self.commissioned_on),
             ),
             "tor_agreed_on": row(
                 "tor_agreed_on",
@@ -432,14 +432,14 @@ class ReviewForm(RecordForm[Review]):
             "draft_on": row("draft_on", FieldRow(label="&Draft report on:", field=self.draft_on)),
             "signed_off_on": row(
                 "signed_off_on",
-                FieldRow(label="Signed o&ff by the Board on:", field=self.signed_off_on),
+                FieldRow(label="Signed off by the &Board on:", field=self.signed_off_on),
             ),
             "published_on": row(
                 "published_on", FieldRow(label="&Published on:", field=self.published_on)
             ),
             "cost_gbp": row("cost_gbp", FieldRow(label="C&ost (£):", field=self.cost)),
-            "children": row("children", FieldRow(label="C&hildren:", field=self.children_editor)),
-            "themes": row("themes", FieldRow(label="Safeguarding t&hemes:", field=self.themes)),
+            "children": row("children", FieldRow(label="Childre&n:", field=self.children_editor)),
+            "themes": row("themes", FieldRow(label="S&afeguarding themes:", field=self.themes)),
             "parallel_processes": row(
                 "parallel_processes",
                 FieldRow(
@@ -464,11 +464,11 @@ class ReviewForm(RecordForm[Review]):
             ),
             "learning_points": row(
                 "learning_points",
-                FieldRow(label="Common learning &points:", field=self.learning_points),
+                FieldRow(label="Common learning points:", field=self.learning_points),
             ),
             "learning_summary.published_on": row(
                 "learning_summary.published_on",
-                FieldRow(label="Learning summar&y published on:", field=self.summary_published_on),
+                FieldRow(label="Learning summary published on:", field=self.summary_published_on),
             ),
             "learning_summary.link": row(
                 "learning_summary.link",

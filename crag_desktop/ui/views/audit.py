@@ -127,7 +127,7 @@ class AuditScreen(QWidget):
         filters.addWidget(operator_label)
         filters.addWidget(self.operator_combo)
 
-        self.verify_button = QPushButton("&Verify audit trail")
+        self.verify_button = QPushButton("Verify audit &trail")
         self.verify_button.setToolTip(
             "Check that no audit event was altered, removed or reordered since it was written"
         )

@@ -216,7 +216,7 @@ class LearningScreen(TabbedScreen):
         self.events = LearningEventListScreen(events=events, **options)
         super().__init__(
             title="Learning",
-            tabs=[("Learning &points", self.points), ("Learning &events", self.events)],
+            tabs=[("Learning poi&nts", self.points), ("Learning even&ts", self.events)],
             parent=parent,
         )
 
