@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import logging.handlers
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -13,10 +11,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from crag_desktop import __version__
+from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.case_actions import CaseActions
@@ -24,13 +23,12 @@ from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, Unlo
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey
-from crag_desktop.ui.prompts import Prompter, internal_error_text, log_internal_error
+from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.widgets import load_icon, load_style_sheet
 
 APP_NAME = "CRAG Desktop"
-LOG_FILE_NAME = "crag-desktop.log"
 
 # Where each screen lives. A screen module offers `create_screen(context: ScreenContext)`
 # returning a QWidget that implements navigation.Screen. The Reports screen arrives with
@@ -57,28 +55,6 @@ def configure_application(app: QApplication) -> None:
     app.setWindowIcon(load_icon("app"))
     app.setStyle("Fusion")
     app.setStyleSheet(load_style_sheet())
-
-
-def data_dir() -> Path:
-    """The user's data folder for CRAG Desktop (logs); created user-only."""
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    path = Path(location) if location else Path.home() / ".crag-desktop"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def configure_logging(folder: Path) -> Path:
-    """Log to a user-only file in `folder`; the log never holds personal data."""
-    path = folder / LOG_FILE_NAME
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    return path
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
@@ -169,9 +145,8 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     configure_application(app)
-    logs = data_dir() / "logs"
-    logs.mkdir(exist_ok=True, mode=0o700)
-    configure_logging(logs)
+    # The same single log file as the command line's (a no-op when cli.main set it up).
+    configure_logging()
     prompter = Prompter()
     previous_hook = sys.excepthook
     sys.excepthook = make_excepthook(prompter=prompter)

@@ -14,18 +14,16 @@ import argparse
 import contextlib
 import difflib
 import getpass
-import logging
 import os
 import sys
 import tempfile
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from crag_desktop.diagnostics import configure_logging
+from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -38,8 +36,6 @@ EXIT_FAILED = 2
 COMMANDS = ("init", "demo", "import", "export", "passwd", "check", "report")
 
 MIN_PASSPHRASE_LENGTH = 12
-
-log = logging.getLogger("crag_desktop.cli")
 
 
 class CommandFailed(Exception):
@@ -514,9 +510,10 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     except SystemExit as leaving:
         # argparse's --help exits 0 through here.
         return int(leaving.code or 0)
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("unexpected failure, reference %s", reference)
+    except Exception as error:
+        # Logged like the GUI's: exception type and code locations, never the message,
+        # which may hold a child's details.
+        reference = log_internal_error(error)
         print(
             f"CRAG Desktop met an unexpected problem (reference {reference}); nothing was "
             "changed. Please report the reference to your system administrator.",

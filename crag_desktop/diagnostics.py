@@ -7,8 +7,12 @@ children, and a log file is not encrypted.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
+import secrets
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 
 def state_dir() -> Path:
@@ -32,7 +36,9 @@ def configure_logging() -> Path | None:
         path = folder / "crag-desktop.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
     except OSError:
         handler = logging.NullHandler()
         path = None
@@ -43,3 +49,25 @@ def configure_logging() -> Path | None:
     if root.level > logging.WARNING or root.level == logging.NOTSET:
         root.setLevel(logging.WARNING)
     return path
+
+
+def log_internal_error(exc: BaseException, tb: TracebackType | None = None) -> str:
+    """Log an unexpected failure without personal data and return its reference."""
+    exc_type = type(exc)
+    if tb is None:
+        tb = exc.__traceback__
+    reference = secrets.token_hex(2).upper()
+    # Only the exception type and code locations are logged: an exception message (or a
+    # local variable) may hold a child's details, and the log file is not encrypted.
+    frames = "".join(
+        f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+        for frame in traceback.extract_tb(tb)
+    )
+    logging.getLogger("crag_desktop").error(
+        "Unexpected failure, reference %s: %s.%s\n%s",
+        reference,
+        exc_type.__module__,
+        exc_type.__qualname__,
+        frames,
+    )
+    return reference

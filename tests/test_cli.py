@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -501,3 +502,32 @@ def test_commands_leave_no_lock_file_beside_the_database(tmp_path: Path) -> None
     assert cli("check", str(db)).code == 0
     assert cli("export", str(db), str(tmp_path / "out.json")).code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.crag", "out.json"]
+
+
+def test_an_unexpected_failure_logs_no_record_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crag_desktop.cli as cli_module
+
+    def broken(_args: object, _console: object) -> int:
+        raise ValueError("Baby L was harmed")  # a message that must never reach the log
+
+    def drop_log_handlers() -> None:
+        # configure_logging runs once per process; this test wants its own log file.
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_crag", False)]:
+            root.removeHandler(handler)
+            handler.close()
+
+    monkeypatch.setattr(cli_module, "cmd_init", broken)
+    drop_log_handlers()
+    try:
+        run = cli("init", str(tmp_path / "x.crag"))
+    finally:
+        drop_log_handlers()
+    assert run.code == 2
+    assert "unexpected problem (reference " in run.err
+    log_text = (tmp_path / "state" / "crag-desktop" / "crag-desktop.log").read_text()
+    assert "ValueError" in log_text
+    assert "Baby L" not in log_text
+    assert "Baby L" not in run.err

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import enum
-import logging
-import secrets
-import traceback
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-
-log = logging.getLogger("crag_desktop")
 
 
 def internal_error_text(reference: str) -> str:
@@ -22,28 +16,6 @@ def internal_error_text(reference: str) -> str:
         f"Something went wrong (reference {reference}). Your work has been saved; "
         "if this happens again, tell your IT service desk and quote the reference."
     )
-
-
-def log_internal_error(exc: BaseException, tb: TracebackType | None = None) -> str:
-    """Log an unexpected failure without personal data and return its reference."""
-    exc_type = type(exc)
-    if tb is None:
-        tb = exc.__traceback__
-    reference = secrets.token_hex(2).upper()
-    # Only the exception type and code locations are logged: an exception message (or a
-    # local variable) may hold a child's details, and the log file is not encrypted.
-    frames = "".join(
-        f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
-        for frame in traceback.extract_tb(tb)
-    )
-    log.error(
-        "Unexpected failure, reference %s: %s.%s\n%s",
-        reference,
-        exc_type.__module__,
-        exc_type.__qualname__,
-        frames,
-    )
-    return reference
 
 
 class UnsavedChoice(enum.Enum):

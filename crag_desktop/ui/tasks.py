@@ -14,8 +14,9 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from crag_desktop.diagnostics import log_internal_error
 from crag_desktop.domain.errors import CragError
-from crag_desktop.ui.prompts import Prompter, internal_error_text, log_internal_error
+from crag_desktop.ui.prompts import Prompter, internal_error_text
 
 T = TypeVar("T")
 

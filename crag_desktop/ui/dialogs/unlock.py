@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crag_desktop.diagnostics import log_internal_error
 from crag_desktop.domain.errors import CragError
-from crag_desktop.ui.prompts import Prompter, internal_error_text, log_internal_error
+from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
 
