@@ -26,7 +26,8 @@ from crag_desktop.domain.vocabulary import (
     Theme,
 )
 
-SEED = Path("/work/shared/seed/000_474e1dcfa1a20b57.txt")
+# The shared folder sits beside the project's root, on a developer's machine and in CI.
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_474e1dcfa1a20b57.txt"
 AS_OF = date(2017, 4, 1)
 
 
