@@ -235,9 +235,17 @@ def _remove_database_files(path: Path) -> None:
             candidate.unlink()
 
 
+def _refuse_database_target(out: Path, db: Path) -> None:
+    # Before the passphrase is asked for: the command cannot succeed, so say so at once.
+    from crag_desktop.fileio import refuse_database_target
+
+    refuse_database_target(out, protected=(db,))
+
+
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.interchange import export_file
 
+    _refuse_database_target(Path(args.file), Path(args.db))
     with _open(args, console, record_unlock=False) as db:
         summary = export_file(db, Path(args.file))
     print(f"Exported {summary} to {args.file} (OFFICIAL-SENSITIVE).", file=console.out)
@@ -281,6 +289,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     added_suffix = not out.suffix
     if added_suffix:
         out = out.with_name(out.name + ".pdf")
+    _refuse_database_target(out, Path(args.db))
     with _open(args, console, record_unlock=False) as db:
         reference = write_decision_record(db, args.referral, out)
     note = ' (".pdf" added to the name given)' if added_suffix else ""

@@ -2,6 +2,24 @@
 
 Shared by every layer that writes a file (exports, reports, backups), so it imports nothing
 from the project but the errors.
+
+No file is ever written over a database. `refuse_database_target` is the one guard, and
+`write_atomically` calls it, so every export and report gets it. The rule, after following
+symlinks (and comparing device and inode, which catches hard links):
+
+- the target is one of the `protected` databases the caller has open, or a file SQLite keeps
+  beside one (`-journal`, `-wal`, `-shm`) or its `.lock`, whether or not that file exists
+  right now (a stray `-journal` beside a database is taken for a hot journal);
+- the target's name is a database's name plus one of those suffixes, and that database is
+  there (any database, not only the open one);
+- the target's first bytes say it is a database: SQLite's plaintext header, a rollback
+  journal's or WAL's magic number, a wal-index; or it looks like an encrypted SQLCipher file.
+  SQLCipher has no plaintext header (its first 16 bytes are a random salt), so "looks
+  encrypted" means: a non-empty whole number of 512-byte pages (SQLCipher's smallest page)
+  whose first 16 bytes are neither text nor a known document signature (PDF, ZIP/XLSX, ...).
+  A random 16-byte salt reads as text about once in a million; keying the file to be sure
+  would cost a passphrase and 80 ms of key derivation, and refusing a rare lookalike only
+  asks the user for another name, while the opposite mistake destroys the database.
 """
 
 from __future__ import annotations
@@ -9,20 +27,139 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from crag_desktop.domain.errors import CragError, DiskFull
+from crag_desktop.domain.errors import CragError, DiskFull, WouldOverwriteDatabase
+
+#: Files SQLite keeps beside a database while it works on it, and the app's lock file.
+DATABASE_SIBLING_SUFFIXES = ("-journal", "-wal", "-shm", ".lock")
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+_WAL_MAGICS = (bytes.fromhex("377f0682"), bytes.fromhex("377f0683"))
+# The wal-index (-shm) starts with its version number, 3007000, in the machine's byte order.
+_SHM_MAGIC = (3007000).to_bytes(4, sys.byteorder)
+_SMALLEST_PAGE = 512
+# Signatures of the documents the app writes (and their neighbours), which a random
+# SQLCipher salt matches with a chance of 1 in 2**32 or less.
+_DOCUMENT_SIGNATURES = (
+    b"%PDF",
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"\x1f\x8b",
+    b"\xef\xbb\xbf",
+)
+_TEXT_CONTROLS = frozenset("\t\n\r\f")
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def _looks_like_text(head: bytes) -> bool:
+    # The last character may be cut in two by the end of `head`.
+    for cut in range(4):
+        try:
+            text = head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return all(ch.isprintable() or ch in _TEXT_CONTROLS for ch in text)
+    return False
+
+
+def database_content(path: Path) -> str | None:
+    """What kind of database file `path` holds, by its first bytes ("an encrypted database",
+    "a database journal", ...), or None when it is not one (or is not a readable file)."""
+    try:
+        # O_NONBLOCK: a FIFO must not hang the check; only regular files are read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return None
+        head = os.read(fd, 32)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if head.startswith(_SQLITE_HEADER):
+        return "an SQLite database"
+    if head.startswith(_JOURNAL_MAGIC):
+        return "a database's rollback journal"
+    if head[:4] in _WAL_MAGICS:
+        return "a database's write-ahead log"
+    if head.startswith(_SHM_MAGIC) and info.st_size % _SMALLEST_PAGE == 0:
+        return "a database's shared-memory index"
+    if (
+        info.st_size >= _SMALLEST_PAGE
+        and info.st_size % _SMALLEST_PAGE == 0
+        and len(head) >= 16
+        and not head.startswith(_DOCUMENT_SIGNATURES)
+        and not _looks_like_text(head[:16])
+    ):
+        return "an encrypted database"
+    return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _database_files(database: Path) -> list[Path]:
+    return [database] + [
+        database.with_name(database.name + suffix) for suffix in DATABASE_SIBLING_SUFFIXES
+    ]
+
+
+def refuse_database_target(path: Path, *, protected: Iterable[Path] = ()) -> None:
+    """Raise WouldOverwriteDatabase if writing `path` could damage a database (see the
+    module's docstring for the rule); `protected` names the databases the caller has open."""
+    path = Path(path)
+    resolved = Path(os.path.realpath(path))
+    identity = _identity(path)
+    for database in protected:
+        for member in _database_files(Path(database)):
+            same_name = Path(os.path.realpath(member)) == resolved
+            member_identity = _identity(member)
+            if same_name or (identity is not None and identity == member_identity):
+                what = (
+                    "the database that is open"
+                    if member == Path(database)
+                    else "a working file of the database that is open"
+                )
+                if path.is_symlink() or (identity is not None and not same_name):
+                    what = "a link to " + what
+                raise WouldOverwriteDatabase(path, what)
+    for suffix in DATABASE_SIBLING_SUFFIXES:
+        if resolved.name.endswith(suffix) and len(resolved.name) > len(suffix):
+            base = resolved.with_name(resolved.name[: -len(suffix)])
+            if database_content(base) is not None:
+                raise WouldOverwriteDatabase(path, f"a working file of the database {base.name}")
+    content = database_content(path)
+    if content is not None:
+        raise WouldOverwriteDatabase(path, content)
+
+
+def write_atomically(
+    path: Path, write: Callable[[BinaryIO], None], *, protected: Iterable[Path] = ()
+) -> None:
     """Call `write` on a temporary file beside `path`, fsync it, then replace `path` with it.
 
     A reader never sees a half-written file, a failure leaves any old file as it was, and
-    the new file is readable by its owner only (0600).
+    the new file is readable by its owner only (0600). Refuses (WouldOverwriteDatabase) a
+    `path` that is a database or one of its working files, or one of `protected`'s.
     """
+    path = Path(path)
+    refuse_database_target(path, protected=protected)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CragError(f"The folder {folder} does not exist; choose another place to save.")
@@ -53,13 +190,13 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
         raise
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, user-only."""
+def write_bytes_atomically(path: Path, data: bytes, *, protected: Iterable[Path] = ()) -> None:
+    """Write `data` to `path` atomically, user-only (never over a database)."""
 
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 
-    write_atomically(path, write)
+    write_atomically(path, write, protected=protected)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -94,6 +94,16 @@ class DiskFull(CragError):
         )
 
 
+class WouldOverwriteDatabase(CragError):
+    """A file was to be written over a database or one of the files SQLite keeps beside it."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(
+            f"{path} is {what}; CRAG Desktop never writes over a database or its working "
+            "files. Nothing was written: choose another file name."
+        )
+
+
 class RecordNotFound(CragError):
     def __init__(self, record_type: str, key: str) -> None:
         super().__init__(f"There is no {record_type} {key!r}.")

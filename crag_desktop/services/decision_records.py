@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import BinaryIO
 
 from crag_desktop.domain.criteria import evaluate, rule_set
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import Child, Meeting, Referral
 from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
+from crag_desktop.fileio import write_atomically
 from crag_desktop.reports.decision_record import (
     Attendee,
     ChildRow,
@@ -155,7 +157,11 @@ def write_decision_record(db: Database, referral_ref_or_id: str, out: Path) -> s
     """Write the decision record of a referral to `out` as PDF (atomically, user-only),
     audit the print, and return the referral's reference."""
     view = decision_record_view(db, referral_ref_or_id)
-    render_decision_record(view, out)
+
+    def write(stream: BinaryIO) -> None:
+        render_decision_record(view, stream)
+
+    write_atomically(out, write, protected=(db.path,))
     with db.unit_of_work() as session:
         referral = load_referral(session, referral_ref_or_id)
         audit.append(

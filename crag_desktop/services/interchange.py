@@ -195,6 +195,6 @@ def record_export(db: Database, *, destination: str, reason: str | None = None) 
 def export_file(db: Database, path: Path) -> str:
     """Write the whole database to `path` atomically (user-only permissions), then audit it."""
     document, payload = export_document(db)
-    write_bytes_atomically(path, payload)
+    write_bytes_atomically(path, payload, protected=(db.path,))
     record_export(db, destination=path.name)
     return describe(document)
