@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from crag_desktop import __version__
 from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError
+from crag_desktop.fileio import sweep_stale_temporaries
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.case_actions import CaseActions
 from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
@@ -147,6 +148,8 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
     configure_application(app)
     # The same single log file as the command line's (a no-op when cli.main set it up).
     configure_logging()
+    # Plaintext temporaries of exports that a kill interrupted (the CLI does the same).
+    sweep_stale_temporaries()
     prompter = Prompter()
     previous_hook = sys.excepthook
     sys.excepthook = make_excepthook(prompter=prompter)

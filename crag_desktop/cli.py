@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.fileio import sweep_stale_temporaries
 
 if TYPE_CHECKING:
     from crag_desktop.services.database import Database
@@ -493,6 +494,8 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     console = console or default_console()
     configure_logging()
     try:
+        # Plaintext temporaries of exports that a kill interrupted go before anything else.
+        sweep_stale_temporaries()
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)
             handler: Callable[[argparse.Namespace, Console], int] = args.handler
@@ -514,7 +517,8 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         print(str(failure), file=console.err)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("Stopped; nothing was changed.", file=console.err)
+        # A commit that finished before the interrupt stays: "nothing changed" may be untrue.
+        print("Stopped: what was not finished was not saved.", file=console.err)
         return EXIT_FAILED
     except SystemExit as leaving:
         # argparse's --help exits 0 through here.
@@ -523,9 +527,10 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         # Logged like the GUI's: exception type and code locations, never the message,
         # which may hold a child's details.
         reference = log_internal_error(error)
+        # Not "nothing was changed": an unexpected failure may come after a commit.
         print(
-            f"CRAG Desktop met an unexpected problem (reference {reference}); nothing was "
-            "changed. Please report the reference to your system administrator.",
+            f"CRAG Desktop met an unexpected problem (reference {reference}) and stopped. "
+            "Please report the reference to your system administrator.",
             file=console.err,
         )
         return EXIT_FAILED

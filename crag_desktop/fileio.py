@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
+import re
+import secrets
 import stat
 import sys
 import tempfile
@@ -34,6 +37,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from crag_desktop.diagnostics import state_dir
 from crag_desktop.domain.errors import CragError, DiskFull, WouldOverwriteDatabase
 
 #: Files SQLite keeps beside a database while it works on it, and the app's lock file.
@@ -150,13 +154,23 @@ def refuse_database_target(path: Path, *, protected: Iterable[Path] = ()) -> Non
 
 
 def write_atomically(
-    path: Path, write: Callable[[BinaryIO], None], *, protected: Iterable[Path] = ()
+    path: Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    protected: Iterable[Path] = (),
+    record: Callable[[], None] | None = None,
 ) -> None:
     """Call `write` on a temporary file beside `path`, fsync it, then replace `path` with it.
 
     A reader never sees a half-written file, a failure leaves any old file as it was, and
     the new file is readable by its owner only (0600). Refuses (WouldOverwriteDatabase) a
     `path` that is a database or one of its working files, or one of `protected`'s.
+
+    `record` (the audit event of an export) runs once the content is safely on disk and
+    before the file takes its name: if recording fails, the temporary file is removed and
+    no unrecorded file is left behind. The temporary file is noted in the state folder
+    while it exists, so one left by a kill is removed at the next start
+    (`sweep_stale_temporaries`).
     """
     path = Path(path)
     refuse_database_target(path, protected=protected)
@@ -166,37 +180,149 @@ def write_atomically(
     if path.is_dir():
         raise CragError(f"{path} is a folder; choose a file name.")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except PermissionError:
         raise CragError(f"You may not write in {folder}; choose another place.") from None
-    temp = Path(temp_name)
+    except OSError as error:
+        raise _write_failure(path, error) from None
+    temp = Path(temp_name).absolute()
+    note = _note_temporary(temp)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        if record is not None:
+            record()
         os.replace(temp, path)
         _fsync_folder(folder)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskFull(path) from None
-        raise CragError(f"{path} could not be written ({error.strerror}).") from None
+        _discard(temp)
+        raise _write_failure(path, error) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        _discard(temp)
         raise
+    finally:
+        _forget_note(note)
 
 
-def write_bytes_atomically(path: Path, data: bytes, *, protected: Iterable[Path] = ()) -> None:
+def _write_failure(path: Path, error: OSError) -> CragError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return DiskFull(path)
+    if error.errno == errno.EROFS:
+        return CragError(f"{path.parent} is on a read-only drive; choose another place to save.")
+    return CragError(f"{path} could not be written ({error.strerror}); choose another place.")
+
+
+def _discard(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
+
+
+# --- temporary files left by a kill ----------------------------------------------------------
+
+#: The end of every temporary file name `write_atomically` makes (".NAME.XXXXXXXX.tmp").
+TEMP_SUFFIX = ".tmp"
+# mkstemp's eight random characters; a file not matching is never removed.
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+_NOTES_FOLDER = "pending-writes"
+
+
+def _notes_folder() -> Path:
+    return state_dir() / _NOTES_FOLDER
+
+
+def _note_temporary(temp: Path) -> Path | None:
+    """Note `temp` (and who writes it) until it is renamed or removed; None if unwritable."""
+    try:
+        folder = _notes_folder()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        note = folder / f"{os.getpid()}-{secrets.token_hex(8)}.json"
+        descriptor = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump({"pid": os.getpid(), "temporary": str(temp)}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        # Without a state folder the write still happens; only the sweep after a kill is lost.
+        return None
+    return note
+
+
+def _forget_note(note: Path | None) -> None:
+    if note is not None:
+        with contextlib.suppress(OSError):
+            note.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_temporaries() -> int:
+    """Remove temporary files that a killed writer left behind; return how many.
+
+    Only files noted by `write_atomically` whose writer is gone are touched, and only if
+    their name is still one this module makes and they are regular files owned by this user:
+    a file someone else put at that path since is left alone.
+    """
+    folder = _notes_folder()
+    try:
+        notes = sorted(folder.glob("*.json"))
+    except OSError:
+        return 0
+    removed = 0
+    for note in notes:
+        try:
+            entry = json.loads(note.read_text(encoding="utf-8"))
+            pid = int(entry["pid"])
+            temp = Path(str(entry["temporary"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            _forget_note(note)
+            continue
+        if _process_alive(pid):
+            continue
+        try:
+            info = os.lstat(temp)
+        except FileNotFoundError:
+            info = None
+        except OSError:
+            continue
+        if (
+            info is not None
+            and stat.S_ISREG(info.st_mode)
+            and info.st_uid == os.getuid()
+            and _TEMP_NAME.match(temp.name)
+        ):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+        _forget_note(note)
+    return removed
+
+
+def write_bytes_atomically(
+    path: Path,
+    data: bytes,
+    *,
+    protected: Iterable[Path] = (),
+    record: Callable[[], None] | None = None,
+) -> None:
     """Write `data` to `path` atomically, user-only (never over a database)."""
 
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 
-    write_atomically(path, write, protected=protected)
+    write_atomically(path, write, protected=protected, record=record)
 
 
 def _fsync_folder(folder: Path) -> None:

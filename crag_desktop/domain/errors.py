@@ -79,6 +79,28 @@ class DatabaseInUse(DatabaseOpenError):
         )
 
 
+class DatabaseReadOnly(CragError):
+    """The database (the file, its folder or the drive) cannot be written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} cannot be written (the file, its folder or its drive is read-only), "
+            "so nothing was saved. Copy it to a folder you may write to, or ask your "
+            "administrator to make it writable."
+        )
+
+
+class DatabaseBusy(CragError):
+    """Another program holds SQLite's own lock on the file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} is busy: another program is writing to it, so nothing was saved. "
+            "Close that program (an SQLite or SQLCipher tool, a backup or sync tool) and "
+            "try again."
+        )
+
+
 class DatabaseExists(CragError):
     def __init__(self, path: Path) -> None:
         super().__init__(

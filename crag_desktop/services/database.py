@@ -17,13 +17,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crag_desktop.domain.errors import DatabaseDamaged, DiskFull
+from crag_desktop.domain.errors import DatabaseBusy, DatabaseDamaged, DatabaseReadOnly, DiskFull
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import (
     cipher_integrity_check,
     integrity_check,
+    is_busy,
     is_disk_full,
+    is_read_only,
     open_engine,
     probe_file,
     rekey,
@@ -139,8 +141,13 @@ class Database:
 
     @staticmethod
     def _reraise(path: Path, error: BaseException) -> None:
+        """Raise the sentence for a database error a user can meet; return if there is none."""
         if is_disk_full(error):
             raise DiskFull(path) from error
+        if isinstance(error, DBAPIError | OSError) and is_read_only(error):
+            raise DatabaseReadOnly(path) from error
+        if isinstance(error, DBAPIError) and is_busy(error):
+            raise DatabaseBusy(path) from error
         if isinstance(error, DBAPIError) and "malformed" in str(error.orig):
             raise DatabaseDamaged(path, "the file's structure is broken") from error
 
@@ -192,7 +199,8 @@ class Database:
     def unit_of_work(self) -> Iterator[Session]:
         """A session that commits when the block succeeds and rolls back when it raises.
 
-        A full disk becomes DiskFull (nothing is saved).
+        A full disk, a read-only file and a busy lock become their own errors (nothing is
+        saved).
         """
         session = Session(self.engine, expire_on_commit=False, autoflush=False)
         try:
@@ -200,8 +208,7 @@ class Database:
             session.commit()
         except BaseException as error:
             session.rollback()
-            if is_disk_full(error):
-                raise DiskFull(self._path) from error
+            self._reraise(self._path, error)
             raise
         finally:
             session.close()

@@ -15,7 +15,6 @@ from crag_desktop.domain.criteria import evaluate, rule_set
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import Child, Meeting, Referral
 from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
-from crag_desktop.fileio import write_atomically
 from crag_desktop.reports.decision_record import (
     Attendee,
     ChildRow,
@@ -26,7 +25,8 @@ from crag_desktop.reports.decision_record import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import load_referral
-from crag_desktop.storage import audit, repositories
+from crag_desktop.services.file_output import write_recorded_file
+from crag_desktop.storage import repositories
 
 NOT_YET_KNOWN = "Not yet known"
 # The vocabulary's label for "no legal status" is "None", which on paper reads as a field
@@ -155,22 +155,21 @@ def decision_record_view(
 
 def write_decision_record(db: Database, referral_ref_or_id: str, out: Path) -> str:
     """Write the decision record of a referral to `out` as PDF (atomically, user-only),
-    audit the print, and return the referral's reference."""
+    audit the print in the same step, and return the referral's reference."""
     view = decision_record_view(db, referral_ref_or_id)
+    with db.unit_of_work() as session:
+        referral_id = load_referral(session, referral_ref_or_id).id
 
     def write(stream: BinaryIO) -> None:
         render_decision_record(view, stream)
 
-    write_atomically(out, write, protected=(db.path,))
-    with db.unit_of_work() as session:
-        referral = load_referral(session, referral_ref_or_id)
-        audit.append(
-            session,
-            operator=db.operator,
-            action="print",
-            record_type="referral",
-            record_id=referral.id,
-            changes=[("decision_record", None, out.name)],
-            reason=None,
-        )
+    write_recorded_file(
+        db,
+        out,
+        write,
+        action="print",
+        record_type="referral",
+        record_id=referral_id,
+        changes=[("decision_record", None, out.name)],
+    )
     return view.referral_reference

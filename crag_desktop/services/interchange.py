@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from crag_desktop.domain import interchange, validation
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import Document
-from crag_desktop.fileio import write_bytes_atomically
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
+from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.storage import audit, repositories
 
 
@@ -179,7 +180,7 @@ def export_document(db: Database) -> tuple[Document, bytes]:
 
 
 def record_export(db: Database, *, destination: str, reason: str | None = None) -> None:
-    """Audit a file that has left the database (only once it was written)."""
+    """Audit an export of the whole database (write_recorded_file does it for files)."""
     with db.unit_of_work() as session:
         audit.append(
             session,
@@ -193,8 +194,18 @@ def record_export(db: Database, *, destination: str, reason: str | None = None) 
 
 
 def export_file(db: Database, path: Path) -> str:
-    """Write the whole database to `path` atomically (user-only permissions), then audit it."""
+    """Write the whole database to `path` atomically (user-only), audited in the same step."""
     document, payload = export_document(db)
-    write_bytes_atomically(path, payload, protected=(db.path,))
-    record_export(db, destination=path.name)
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(payload)
+
+    write_recorded_file(
+        db,
+        path,
+        write,
+        action="export",
+        record_type="database",
+        changes=[("file", None, path.name)],
+    )
     return describe(document)

@@ -37,7 +37,9 @@ __all__ = [
     "SQLITE_HEADER",
     "cipher_integrity_check",
     "integrity_check",
+    "is_busy",
     "is_disk_full",
+    "is_read_only",
     "journal_mode",
     "open_engine",
     "probe_file",
@@ -108,6 +110,20 @@ def is_disk_full(error: BaseException) -> bool:
         return True
     message = str(getattr(error, "orig", None) or error)
     return "database or disk is full" in message
+
+
+def is_read_only(error: BaseException) -> bool:
+    """Whether a database error means the file, its folder or its drive cannot be written."""
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return True
+    message = str(getattr(error, "orig", None) or error)
+    return "readonly database" in message or "read-only" in message
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means another connection holds SQLite's lock."""
+    message = str(getattr(error, "orig", None) or error)
+    return "database is locked" in message or "database table is locked" in message
 
 
 def raw_connect(path: Path, passphrase: str) -> Any:

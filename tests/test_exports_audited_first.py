@@ -1,0 +1,204 @@
+"""Every export is audited before it takes its name, and no plaintext temporary outlives a
+failure or a kill (issue 8, defect 2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+import sqlcipher3.dbapi2 as sqlcipher
+
+from crag_desktop.fileio import sweep_stale_temporaries, write_atomically
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.storage import audit
+from tests.test_cli import PASSPHRASE, cli
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.crag"
+    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
+        build_demo(db, synthetic_referrals=0, seed=1)
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "cases.crag"
+    shutil.copyfile(template, path)
+    path.chmod(0o600)
+    return path
+
+
+def _exports(path: Path) -> list[str]:
+    with (
+        Database.open(path, PASSPHRASE, operator="t", record_unlock=False) as database,
+        database.unit_of_work() as session,
+    ):
+        events = audit.list_events(session, action="export", limit=None)
+    return [str(event.changes[0][2]) for event in events]
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def held_write_lock(db: Path) -> Iterator[None]:
+    """Another program (an SQLCipher shell, say) holding SQLite's write lock on the file."""
+    other = sqlcipher.connect(str(db), isolation_level=None)
+    other.execute(f"PRAGMA key = '{PASSPHRASE}'")
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_an_export_that_cannot_be_audited_is_not_written(
+    db: Path, tmp_path: Path, held_write_lock: None
+) -> None:
+    out = tmp_path / "all.json"
+    run = cli("export", str(db), str(out))
+    assert run.code == 2
+    assert run.err.startswith("all.json was not written: every file that leaves the database")
+    assert "is busy" in run.err
+    assert not out.exists()
+    assert _temporaries(tmp_path) == []
+
+
+def test_a_report_that_cannot_be_audited_is_not_written(
+    db: Path, tmp_path: Path, held_write_lock: None
+) -> None:
+    out = tmp_path / "record.pdf"
+    run = cli("report", "decision", str(db), "--referral", "CRAG-2016-01", "--out", str(out))
+    assert run.code == 2, run.err
+    assert "was not written" in run.err
+    assert not out.exists()
+    assert _temporaries(tmp_path) == []
+
+
+def test_the_audit_event_is_committed_before_the_file_takes_its_name(
+    db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.json"
+    seen: dict[str, Any] = {}
+    real_append = audit.append
+
+    def spying_append(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("action") == "export":
+            seen["target_existed"] = out.exists()
+            seen["temporaries"] = _temporaries(tmp_path)
+        return real_append(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audit, "append", spying_append)
+        assert cli("export", str(db), str(out)).code == 0
+    assert seen["target_existed"] is False
+    assert len(seen["temporaries"]) == 1
+    assert seen["temporaries"][0].startswith(".all.json.")
+    assert _exports(db) == ["all.json"]
+    assert _temporaries(tmp_path) == []
+
+
+def test_a_failed_record_step_removes_the_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+
+    def refuse() -> None:
+        raise RuntimeError("the audit could not be written")
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(b"{}")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(out, write, record=refuse)
+    assert _temporaries(tmp_path) == []
+    assert not out.exists()
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from crag_desktop.fileio import write_atomically
+
+    def write(handle):
+        handle.write(b'{"secret": "SENTINEL-PLAINTEXT"}')
+        handle.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    write_atomically(Path(sys.argv[1]), write)
+    """
+)
+
+
+def _killed_writer(out: Path, state: Path) -> None:
+    env = {**os.environ, "XDG_STATE_HOME": str(state)}
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(out)], env=env, check=False, timeout=60
+    )
+    assert done.returncode == -signal.SIGKILL
+
+
+def test_a_temporary_left_by_a_kill_is_removed_at_the_next_start(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    _killed_writer(out, tmp_path / "state")
+    left = _temporaries(tmp_path)
+    assert len(left) == 1
+    assert left[0].startswith(".export.json.")
+    run = cli("check", str(db))
+    assert run.code == 0, run.err
+    assert _temporaries(tmp_path) == []
+    assert not out.exists()
+
+
+def test_the_sweep_touches_only_noted_temporaries_of_dead_writers(tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    _killed_writer(out, tmp_path / "state")
+    (left,) = _temporaries(tmp_path)
+    # A file of the same pattern that no writer noted, and a noted one whose writer lives.
+    stranger = tmp_path / ".export.json.abcdefgh.tmp"
+    stranger.write_text("someone else's")
+    notes = tmp_path / "state" / "crag-desktop" / "pending-writes"
+    living = tmp_path / ".other.json.ABCDEFGH.tmp"
+    living.write_text("being written")
+    (notes / "living.json").write_text(
+        json.dumps({"pid": os.getppid(), "temporary": str(living)}), encoding="utf-8"
+    )
+    assert sweep_stale_temporaries() == 1
+    assert not (tmp_path / left).exists()
+    assert stranger.exists()
+    assert living.exists()
+    assert [p.name for p in notes.iterdir()] == ["living.json"]
+
+
+def test_a_noted_temporary_replaced_by_a_symlink_is_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    _killed_writer(out, tmp_path / "state")
+    (left,) = _temporaries(tmp_path)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    (tmp_path / left).unlink()
+    (tmp_path / left).symlink_to(precious)
+    assert sweep_stale_temporaries() == 0
+    assert precious.read_text() == "keep me"
