@@ -405,9 +405,15 @@ class MainWindow(QMainWindow):
 
     def _before_lock(self) -> None:
         # Dialogs opened by screens may show case data: close them before anything else.
+        # One that keeps a draft (the criteria wizard) closes without asking: locking must
+        # not wait for an answer, and the draft keeps everything typed.
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
-                dialog.reject()
+                close_keeping_draft = getattr(dialog, "close_keeping_draft", None)
+                if callable(close_keeping_draft):
+                    close_keeping_draft()
+                else:
+                    dialog.reject()
         for widget in self._screens.values():
             screen: Screen = widget  # type: ignore[assignment]
             screen.clear()

@@ -12,9 +12,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 def internal_error_text(reference: str) -> str:
     """The sentence shown for a failure the program did not expect."""
+    # It must not claim the work was saved: the failure may have stopped a save. What was
+    # saved before is safe, and forms keep an autosaved draft of what is being typed.
     return (
-        f"Something went wrong (reference {reference}). Your work has been saved; "
-        "if this happens again, tell your IT service desk and quote the reference."
+        f"Something went wrong (reference {reference}). What you saved before is safe, and "
+        "what you were typing is kept as a draft where the screen autosaves; check that "
+        "your last change is there. If this happens again, tell your IT service desk and "
+        "quote the reference."
     )
 
 

@@ -222,6 +222,11 @@ def test_new_referral_by_keyboard_is_stored(
     assert not form.is_new
     assert not form.is_dirty
     assert "unsaved" not in screen.panel_heading.text()
+    # Saved, it can go to the criteria wizard at once (the button was greyed while new).
+    assert form.wizard_button.isEnabled()
+    with qtbot.waitSignal(screen.criteria_wizard_requested) as signal:
+        click(qtbot, form.wizard_button)
+    assert signal.args == [form.record_id]
 
 
 def test_validation_error_shows_at_its_field_and_nothing_is_saved(

@@ -221,6 +221,7 @@ def create_dialog(
     assert dialog.submit_button.text() == "Create"
     prompter.answer_path(target)
     click(qtbot, dialog.choose_file_button)
+    assert prompter.suggested[-1] == "CRAG cases.crag", "the save dialog suggests a name"
     assert dialog.create_file_label.text() == (target.name if target.suffix else "board.crag")
     return dialog
 

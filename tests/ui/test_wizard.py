@@ -110,7 +110,8 @@ def close_wizards(db: Database) -> Iterator[None]:
     while _OPEN:
         wizard = _OPEN.pop()
         if wizard.isVisible():
-            wizard.reject()
+            wizard.close_keeping_draft()
+        wizard.deleteLater()
 
 
 def make_wizard(
@@ -128,7 +129,8 @@ def make_wizard(
         today=lambda: TODAY,
         autosave_ms=50,
     )
-    qtbot.addWidget(wizard)
+    # Not qtbot.addWidget: pytest-qt would close it with Escape's question unanswered;
+    # close_wizards closes it, keeping its draft, while the database is open.
     _OPEN.append(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)
@@ -319,6 +321,7 @@ def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     key(qtbot, wizard, Qt.Key.Key_P, ALT)
     qtbot.waitUntil(pdf.exists)
     assert prompter.shown[-1].title == "Decision record printed"
+    assert prompter.suggested[-1] == "Decision record CRAG-2016-03.pdf"
     key(qtbot, wizard, Qt.Key.Key_C, ALT)  # Close
     qtbot.waitUntil(lambda: not wizard.isVisible())
 
@@ -539,11 +542,14 @@ def test_progress_is_autosaved_and_offered_back(
         ]
 
     qtbot.waitUntil(saved_second_answer)
+    prompter.answer_confirm(True)  # yes, close: the answers are kept as a draft
     wizard.close()
+    assert "Close the criteria decision?" in prompter.questions[-1]
 
-    prompter.answer_confirm(True)
+    prompter.answer_confirm(False)  # the safe answer (No) carries on
     again = make_wizard(qtbot, db, prompter, referral_id="R15")
     assert "unsaved work on this decision" in prompter.questions[-1]
+    assert "No carries on where you left off" in prompter.questions[-1]
     assert again.currentId() == PageId.question(1)
     assert again.question_pages[1].radios[0].isChecked()
     assert again.state.answers == {
@@ -700,3 +706,109 @@ def test_incident_types_preselect_answers_the_chair_can_change(
     harm = make_wizard(qtbot, db, prompter, referral_id="R15")  # serious harm
     next_page(qtbot, harm, PageId.question(0))
     assert harm.state.answers == {"seriously_harmed": True}
+
+
+def reach_decision_page(qtbot: QtBot, wizard: CriteriaWizard) -> None:
+    """Known abuse, the child died: the outcome is settled, so skip to it and go on."""
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    next_page(qtbot, wizard, PageId.question(1))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    key(qtbot, wizard, Qt.Key.Key_O, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.RESULT)
+    next_page(qtbot, wizard, PageId.DECISION)
+
+
+def test_work_that_reached_the_decision_page_is_resumed_there(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    reach_decision_page(qtbot, wizard)
+    decision = wizard.decision_page
+    type_text(qtbot, decision.rationale, "Criteria met.")
+    decision.meetings.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    drafts = DraftService(db=db)
+
+    def saved_on_decision_page() -> bool:
+        draft = drafts.load("wizard:R15")
+        if draft is None or draft.payload.get("page") != PageId.DECISION:
+            return False
+        page = draft.payload.get("decision_page")
+        return isinstance(page, dict) and page.get("rationale") == "Criteria met."
+
+    qtbot.waitUntil(saved_on_decision_page)
+    wizard.close_keeping_draft()
+
+    prompter.answer_confirm(False)  # no, do not delete it: carry on
+    again = make_wizard(qtbot, db, prompter, referral_id="R15")
+    assert again.currentId() == PageId.DECISION
+    resumed = again.decision_page
+    assert resumed.rationale.toPlainText() == "Criteria met."
+    assert resumed.meeting_id() == "mt1"
+    assert resumed.decided_outcome() == DecidedOutcome.SCR
+    assert again.button(again.WizardButton.NextButton).isEnabled()
+    next_page(qtbot, again, PageId.FINISH)
+    key(qtbot, again, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: again.finish_page.recorded)
+    assert not [s for s in prompter.shown if s.kind == "error"]
+    saved = stored(db, "R15").decision
+    assert saved is not None
+    assert saved.rationale == "Criteria met."
+
+
+def test_escape_with_answers_given_asks_before_closing_and_keeps_the_draft(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    prompter.answer_confirm(False)  # No (the default): stay
+    key(qtbot, wizard, Qt.Key.Key_Escape)
+    assert "Close the criteria decision?" in prompter.questions[-1]
+    assert wizard.isVisible(), "the meeting's answers are still on screen"
+    assert wizard.state.answers["abuse_or_neglect"] == "known"
+    prompter.answer_confirm(False)
+    wizard.button(wizard.WizardButton.CancelButton).click()
+    assert wizard.isVisible()
+    prompter.answer_confirm(True)
+    wizard.button(wizard.WizardButton.CancelButton).click()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    draft = DraftService(db=db).load("wizard:R15")
+    assert draft is not None
+    assert draft.payload.get("answers") == {
+        "abuse_or_neglect": "known",
+        "seriously_harmed": True,
+    }
+
+
+def test_escape_before_any_answer_closes_at_once(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    key(qtbot, wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert prompter.questions == []
+
+
+def test_an_offered_draft_is_kept_by_the_default_answer(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    drafts = DraftService(db=db)
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    wizard.close_keeping_draft()
+    assert drafts.load("wizard:R15") is not None
+    # The real prompter's default button is No (Escape too): that must carry on.
+    prompter.answer_confirm(False)
+    again = make_wizard(qtbot, db, prompter, referral_id="R15")
+    assert again.state.answers.get("abuse_or_neglect") == "known"
+    assert drafts.load("wizard:R15") is not None
+    again.close_keeping_draft()
+    # Deleting is the deliberate Yes.
+    prompter.answer_confirm(True)
+    third = make_wizard(qtbot, db, prompter, referral_id="R15")
+    assert third.state.answers.get("abuse_or_neglect") is None
+    assert drafts.load("wizard:R15") is None

@@ -386,7 +386,9 @@ class UnlockDialog(QDialog):
     def choose_new_file(self) -> None:
         """Choose where the new database goes."""
         path = self._prompter.ask_save_path(
-            "Create a CRAG Desktop database", file_filter=DATABASE_FILTER
+            "Create a CRAG Desktop database",
+            file_filter=DATABASE_FILTER,
+            suggested=f"CRAG cases{DEFAULT_SUFFIX}",
         )
         if path is None:
             return

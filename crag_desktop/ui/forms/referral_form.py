@@ -753,6 +753,11 @@ class ReferralForm(RecordForm[Referral]):
         if self.record_id is not None and not self.is_new:
             self.decision_record_requested.emit(self.record_id)
 
+    def saved(self, record_id: str) -> None:
+        """Stored: a new referral can now go to the criteria wizard."""
+        super().saved(record_id)
+        self.wizard_button.setEnabled(True)
+
     def _wizard(self) -> None:
         if self.record_id is not None and not self.is_new:
             self.criteria_wizard_requested.emit(self.record_id)

@@ -254,11 +254,41 @@ class CriteriaWizard(QWizard):
             self._print(referral)
 
     def reject(self) -> None:
-        """Keep the draft when the wizard is closed mid-way, so it can be carried on."""
+        """Escape, Cancel or the close box: ask first when answers have been given, then keep
+        the draft so the work can be carried on."""
+        if not self.finish_page.recorded and self.has_work() and not self._confirm_close():
+            return
         if not self.finish_page.recorded:
             self.autosave()
         self._timer.stop()
         super().reject()
+
+    def close_keeping_draft(self) -> None:
+        """Close without asking (the app is locking): the draft keeps everything."""
+        if not self.finish_page.recorded:
+            self.autosave()
+        self._timer.stop()
+        super().reject()
+
+    def has_work(self) -> bool:
+        """Whether anything has been given that closing would put at risk."""
+        return bool(
+            self.state.answered
+            or self.state.evidence
+            or self.decision_page.rationale.toPlainText().strip()
+            or self.decision_page.reason.toPlainText().strip()
+            or (
+                self.referral_page.new_radio.isChecked()
+                and self.referral_page.case_name.text().strip()
+            )
+        )
+
+    def _confirm_close(self) -> bool:
+        return self._prompter.confirm(
+            "Close the criteria decision? Nothing has been recorded yet. The answers given "
+            "are kept as a draft and offered back when the wizard is opened again.",
+            title="Close the criteria decision",
+        )
 
     # --- the request ---------------------------------------------------------------------------
 
@@ -452,7 +482,9 @@ class CriteriaWizard(QWizard):
 
     def _print(self, referral: Referral) -> None:
         path = self._prompter.ask_save_path(
-            "Save the decision record", file_filter="PDF documents (*.pdf)"
+            "Save the decision record",
+            file_filter="PDF documents (*.pdf)",
+            suggested=f"Decision record {referral.reference}.pdf",
         )
         if path is None:
             return
@@ -529,11 +561,13 @@ class CriteriaWizard(QWizard):
         if draft is None:
             return
         when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+        # Losing the meeting's answers must be a deliberate choice: the default button
+        # (No, also Escape) carries on with them; only Yes deletes the draft.
         question = (
-            f"There is unsaved work on this decision from {when} ({draft.title}). "
-            "Carry on where you left off?"
+            f"There is unsaved work on this decision from {when} ({draft.title}).\n\n"
+            "Delete it and start afresh? (No carries on where you left off.)"
         )
-        if not self._prompter.confirm(question, title="Unsaved decision"):
+        if self._prompter.confirm(question, title="Unsaved decision"):
             self._drafts.discard(key)
             return
         if adopt:

@@ -1093,6 +1093,7 @@ class DecisionPage(QWizardPage):
         self._rule_set_shown = ""
         self._rules_outcome_shown = ""
         self._members_loaded = False
+        self._restoring = False
 
     # Qt overrides
 
@@ -1209,6 +1210,8 @@ class DecisionPage(QWizardPage):
         return needed
 
     def _changed(self) -> None:
+        if self._restoring:
+            return
         # Whole rows come and go (setRowVisible), so a hidden field leaves no gap behind.
         is_alternative = self.decided_outcome() == DecidedOutcome.ALTERNATIVE_REVIEW
         self._form.setRowVisible(self.alternative, is_alternative)
@@ -1226,7 +1229,7 @@ class DecisionPage(QWizardPage):
     def _rules_outcome_label_update(self, differs: bool) -> None:
         # The banner asks for the reason; once one is typed it has done its job and goes,
         # rather than staying red beside an answered question.
-        if not differs or self.reason.toPlainText().strip():
+        if not differs or self.reason.toPlainText().strip() or not self._rules_outcome_shown:
             self._form.setRowVisible(self.differs_hint, False)
             return
         rs = self._state.rule_set()
@@ -1326,39 +1329,55 @@ class DecisionPage(QWizardPage):
         }
 
     def restore(self, data: Mapping[str, object]) -> None:
-        """Put back the values of a draft (before the page is first shown)."""
-        if not self._members_loaded:
-            self._load_people()
-        if data.get("existing_meeting"):
-            self.existing_meeting.setChecked(True)
-            _select_data(self.meetings, data.get("meeting"))
-        elif data.get("existing_meeting") is False:
-            self.new_meeting.setChecked(True)
-        self.meeting_date.line_edit.setText(_text(data.get("meeting_date")))
-        present = data.get("present")
-        if isinstance(present, list):
-            for row in range(self.attendees.count()):
-                item = self.attendees.item(row)
-                ticked = item.data(Qt.ItemDataRole.UserRole) in present
-                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        self.reason.setPlainText(_text(data.get("reason")))
-        self.rationale.setPlainText(_text(data.get("rationale")))
-        self.notified_on.line_edit.setText(_text(data.get("notified_on")))
-        self.decided_on.line_edit.setText(_text(data.get("decided_on")))
-        rs_id, outcome_code = data.get("rule_set"), data.get("rules_outcome")
-        if isinstance(rs_id, str) and rs_id in RULE_SETS and isinstance(outcome_code, str):
-            statutory = DecidedOutcome.SCR if rs_id == "WT2015" else DecidedOutcome.LCSPR
-            self.outcome.clear()
-            for outcome in (
-                statutory,
-                DecidedOutcome.ALTERNATIVE_REVIEW,
-                DecidedOutcome.NO_FURTHER_ACTION,
+        """Put back the values of a draft (before the page is first shown).
+
+        The rule set and the rules' outcome go back first: every field set afterwards
+        re-checks the page, and that check reads them (a draft that had reached this page
+        failed here when they were still empty)."""
+        self._restoring = True
+        try:
+            rs_id, outcome_code = data.get("rule_set"), data.get("rules_outcome")
+            if (
+                isinstance(rs_id, str)
+                and rs_id in RULE_SETS
+                and isinstance(outcome_code, str)
+                and outcome_code in {o.code for o in rule_set(rs_id).outcomes}
             ):
-                self.outcome.addItem(outcome.label, outcome.value)
-            _select_data(self.outcome, data.get("outcome"))
-            self._rule_set_shown = rs_id
-            self._rules_outcome_shown = outcome_code
-        _select_data(self.alternative, data.get("alternative"))
+                statutory = DecidedOutcome.SCR if rs_id == "WT2015" else DecidedOutcome.LCSPR
+                self.outcome.clear()
+                for outcome in (
+                    statutory,
+                    DecidedOutcome.ALTERNATIVE_REVIEW,
+                    DecidedOutcome.NO_FURTHER_ACTION,
+                ):
+                    self.outcome.addItem(outcome.label, outcome.value)
+                _select_data(self.outcome, data.get("outcome"))
+                self._rule_set_shown = rs_id
+                self._rules_outcome_shown = outcome_code
+            _select_data(self.alternative, data.get("alternative"))
+            if not self._members_loaded:
+                self._load_people()
+            if data.get("existing_meeting"):
+                self.existing_meeting.setChecked(True)
+                _select_data(self.meetings, data.get("meeting"))
+            elif data.get("existing_meeting") is False:
+                self.new_meeting.setChecked(True)
+            self.meeting_date.line_edit.setText(_text(data.get("meeting_date")))
+            present = data.get("present")
+            if isinstance(present, list):
+                self.attendees.blockSignals(True)
+                for row in range(self.attendees.count()):
+                    item = self.attendees.item(row)
+                    ticked = item.data(Qt.ItemDataRole.UserRole) in present
+                    item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                self.attendees.blockSignals(False)
+            self.reason.setPlainText(_text(data.get("reason")))
+            self.rationale.setPlainText(_text(data.get("rationale")))
+            self.notified_on.line_edit.setText(_text(data.get("notified_on")))
+            self.decided_on.line_edit.setText(_text(data.get("decided_on")))
+        finally:
+            self._restoring = False
+        self._changed()
 
 
 # --- 6: commission and print ----------------------------------------------------------------
