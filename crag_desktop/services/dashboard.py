@@ -26,6 +26,7 @@ from crag_desktop.domain.clock import (
 from crag_desktop.domain.criteria import WT2018_IN_FORCE
 from crag_desktop.domain.records import ClockPause
 from crag_desktop.services.database import Database
+from crag_desktop.services.demo import DEMO_AS_OF, DEMO_REASON
 from crag_desktop.services.lists import (
     RecommendationQuery,
     RecommendationSort,
@@ -35,7 +36,7 @@ from crag_desktop.services.lists import (
     referral_conditions,
     review_conditions,
 )
-from crag_desktop.storage import queries
+from crag_desktop.storage import audit, queries
 from crag_desktop.storage.models import (
     RecommendationRow,
     ReferralRow,
@@ -100,7 +101,8 @@ class DashboardFigures:
     #: Serious incident notifications and rapid reviews due soon or late, soonest due first.
     clocks: Figure[ReferralQuery]
     clocks_due: tuple[ClockDue, ...]
-    #: One per `REVIEW_MARKS` entry, in that order; each counts every review past its mark.
+    #: One per `REVIEW_MARKS` entry, in that order; each counts the reviews past its mark
+    #: but not past the next one.
     review_marks: tuple[ReviewMark, ...]
     overdue_recommendations: Figure[RecommendationQuery]
 
@@ -142,12 +144,22 @@ class DashboardService:
     def __init__(self, *, db: Database) -> None:
         self._db = db
 
+    def default_as_of(self, today: date) -> date:
+        """The day the dashboard opens as of: today, except on a demo database, which opens
+        on 1 April 2017 so its clocks and marks read as they did then."""
+        with self._db.unit_of_work() as session:
+            first = audit.list_events(session, record_type="referral", limit=1)
+        return DEMO_AS_OF if first and first[0].reason == DEMO_REASON else today
+
     def figures(self, today: date) -> DashboardFigures:
         """The dashboard as of `today`."""
         with self._db.unit_of_work() as session:
             pending = self._pending_decisions(session)
             clocks_due, clock_count = self._clocks(session, today)
-            marks = tuple(self._review_mark(session, today, months) for months in REVIEW_MARKS)
+            # Each tile lists its own band: past 6 months but not yet 12, past 12 but not
+            # yet 18, past 18; a review shows on one tile, never on three at once.
+            bands = zip(REVIEW_MARKS, (*REVIEW_MARKS[1:], None), strict=True)
+            marks = tuple(self._review_mark(session, today, m, n) for m, n in bands)
             overdue = self._overdue_recommendations(session, today)
         clock_ids = tuple(dict.fromkeys(c.referral_id for c in clocks_due))
         return DashboardFigures(
@@ -238,9 +250,17 @@ class DashboardService:
         return count, found
 
     @staticmethod
-    def _review_mark(session: Session, today: date, months: int) -> ReviewMark:
+    def _review_mark(
+        session: Session, today: date, months: int, next_mark: int | None
+    ) -> ReviewMark:
         query = ReviewQuery(
-            unfinished=True, commissioned_on_or_before=_latest_commissioned(today, months)
+            unfinished=True,
+            commissioned_on_or_before=_latest_commissioned(today, months),
+            commissioned_on_or_after=(
+                None
+                if next_mark is None
+                else _latest_commissioned(today, next_mark) + timedelta(days=1)
+            ),
         )
         conditions = review_conditions(query)
         count = queries.review_count(session, conditions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from importlib import resources
 
 from crag_desktop.domain import interchange
@@ -13,6 +14,10 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.interchange import add_document, describe, import_document
 
 DEMO_RESOURCE = "demo-2016.json"
+#: The audit reason of every record the demo data creates: how a demo database is known.
+DEMO_REASON = "built-in demo data"
+#: The demo shows the 2016/17 year as the secretariat saw it at its end, not a decade on.
+DEMO_AS_OF = date(2017, 4, 1)
 
 
 def demo_data() -> object:
@@ -81,9 +86,7 @@ def alongside(demo: Document, synthetic: Document, *, prefix: str = "S-") -> Doc
 
 def build_demo(db: Database, *, synthetic_referrals: int, seed: int) -> str:
     """Fill an empty database with the demo data (and N synthetic referrals); describe it."""
-    document, _ = import_document(
-        db, demo_data(), source_name=DEMO_RESOURCE, reason="built-in demo data"
-    )
+    document, _ = import_document(db, demo_data(), source_name=DEMO_RESOURCE, reason=DEMO_REASON)
     summary = describe(document)
     if synthetic_referrals:
         synthetic = alongside(document, synthetic_document(size=synthetic_referrals, seed=seed))

@@ -232,7 +232,8 @@ class ReviewQuery:
 
     `commissioned_year` is a reporting year (1 April to 31 March). `unfinished` keeps the
     reviews not yet signed off or published; with `commissioned_on_or_before` it gives the
-    dashboard's "past the 6-, 12- or 18-month mark" lists.
+    dashboard's "past the 6-, 12- or 18-month mark" lists, and `commissioned_on_or_after`
+    bounds each to its band (past 6 months but not yet 12, and so on).
     """
 
     text: str = ""
@@ -242,6 +243,7 @@ class ReviewQuery:
     commissioned_year: int | None = None
     unfinished: bool = False
     commissioned_on_or_before: date | None = None
+    commissioned_on_or_after: date | None = None
     ids: tuple[str, ...] | None = None
     sort: ReviewSort = ReviewSort.COMMISSIONED_ON
     descending: bool = False
@@ -272,6 +274,12 @@ def review_conditions(query: ReviewQuery) -> list[Any]:
             query.commissioned_on_or_before
             if commissioned_to is None
             else min(commissioned_to, query.commissioned_on_or_before)
+        )
+    if query.commissioned_on_or_after is not None:
+        commissioned_from = (
+            query.commissioned_on_or_after
+            if commissioned_from is None
+            else max(commissioned_from, query.commissioned_on_or_after)
         )
     return queries.review_conditions(
         text=query.text,

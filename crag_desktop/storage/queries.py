@@ -660,14 +660,20 @@ def has_clock_pause(clock: str) -> Condition:
     return exists().where(_PAUSE.referral_id == _REFERRAL.id, _PAUSE.clock == clock)
 
 
+#: The rules' outcome of a decision that nothing needs notifying (WT2018 and WT2023).
+NOT_NOTIFIABLE = "not_notifiable"
+
+
 def notification_clock_conditions(*, learned_on_or_before: date) -> list[Condition]:
     """Open referrals whose serious incident notification is still to be made, learned of on or
-    before the day given."""
+    before the day given. A referral decided as not notifiable has no notification to make:
+    its clock stops with the decision."""
     return [
         _REFERRAL.learned_on.is_not(None),
         _REFERRAL.learned_on <= learned_on_or_before,
         _REFERRAL.notified_on.is_(None),
         _REFERRAL.status != "closed",
+        ~_has_decision(_DECISION.rules_outcome == NOT_NOTIFIABLE),
     ]
 
 

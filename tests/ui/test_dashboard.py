@@ -4,6 +4,7 @@ the filtered list a tile opens when clicked or activated from the keyboard."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -34,6 +35,7 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import add_document
 from crag_desktop.services.lists import (
     RecommendationList,
@@ -52,6 +54,7 @@ from crag_desktop.ui.views.dashboard import (
     create_dashboard_screen,
     lateness,
 )
+from tests.ui.conftest import type_text
 
 TODAY = date(2024, 3, 1)  # a Friday
 
@@ -174,8 +177,11 @@ def test_each_tile_shows_its_count_as_a_number_and_in_words(screen: DashboardScr
     assert shown == {
         "pending_decisions": ("2", "referrals await a decision"),
         "clocks": ("3", "statutory clocks due within 10 working days or late"),
-        "review_6": ("3", "reviews not signed off after the 6-month completion aim"),
-        "review_12": ("2", "reviews not signed off after 12 months"),
+        "review_6": (
+            "1",
+            "review not signed off after the 6-month completion aim (not yet 12 months)",
+        ),
+        "review_12": ("1", "review not signed off after 12 months (not yet 18 months)"),
         "review_18": ("1", "review not signed off after 18 months"),
         "overdue_recommendations": ("2", "recommendations are overdue"),
     }
@@ -197,7 +203,13 @@ def test_tiles_name_the_most_urgent_records(screen: DashboardScreen) -> None:
     pending = screen.tiles["pending_decisions"].items_label.text()
     assert "CRAG-2023-P5 Child P5: awaiting decision" in pending
     assert "CRAG-2023-P3" not in pending
+    # Each band lists only its own reviews.
     assert "Review V3" in screen.tiles["review_18"].items_label.text()
+    assert "Review V3" not in screen.tiles["review_12"].items_label.text()
+    assert "Review V3" not in screen.tiles["review_6"].items_label.text()
+    assert "Review V5" in screen.tiles["review_12"].items_label.text()
+    assert "Review V5" not in screen.tiles["review_6"].items_label.text()
+    assert "Review V1" in screen.tiles["review_6"].items_label.text()
     overdue = screen.tiles["overdue_recommendations"].items_label.text().splitlines()
     assert overdue[0].startswith("• Recommendation 5 of Review V1, lead ")
 
@@ -226,7 +238,7 @@ def test_enter_on_a_focused_tile_opens_its_list(
     assert key == ScreenKey.REVIEWS
     assert isinstance(query, ReviewQuery)
     # The list the tile opens holds exactly the reviews the tile counted.
-    assert {row.title for row in ReviewList(db=database).page(query)} == {"Review V3", "Review V5"}
+    assert {row.title for row in ReviewList(db=database).page(query)} == {"Review V5"}
 
 
 def test_clear_forgets_the_figures_and_refresh_brings_them_back(
@@ -273,3 +285,42 @@ def test_calendar_span_counts_whole_units_either_way_round() -> None:
     assert calendar_span(date(2024, 1, 31), date(2024, 3, 1)) == "1 month"
     assert calendar_span(date(2024, 3, 1), date(2024, 1, 9)) == "1 month 3 weeks"
     assert calendar_span(date(2024, 3, 1), date(2024, 3, 1)) == "less than a week"
+
+
+def test_the_as_of_date_defaults_to_today_and_recounts_when_changed(
+    qtbot: QtBot, screen: DashboardScreen
+) -> None:
+    assert screen.as_of.value() == TODAY
+    assert screen.figures is not None
+    assert screen.figures.today == TODAY
+    screen.as_of.line_edit.clear()
+    type_text(qtbot, screen.as_of.line_edit, "01/09/2023")
+    qtbot.waitUntil(lambda: screen.figures is not None and screen.figures.today == date(2023, 9, 1))
+    # On 1 September 2023 only V3 and V5 were past their marks: V1 was not yet 6 months old.
+    assert "Review V1" not in screen.tiles["review_6"].items_label.text()
+    screen.today_button.click()
+    qtbot.waitUntil(lambda: screen.figures is not None and screen.figures.today == TODAY)
+
+
+def test_a_demo_database_opens_as_of_1_april_2017(qtbot: QtBot, tmp_path: Path) -> None:
+    db = Database.create(tmp_path / "demo.crag", "demo passphrase long enough", operator="T")
+    try:
+        build_demo(db, synthetic_referrals=0, seed=1)
+        widget = create_dashboard_screen(
+            dashboard=DashboardService(db=db),
+            referrals=ReferralList(db=db),
+            reviews=ReviewList(db=db),
+            recommendations=RecommendationList(db=db, today=lambda: TODAY),
+            prompter=ScriptedPrompter(),
+            today=lambda: TODAY,
+        )
+        qtbot.addWidget(widget)
+        widget.show()
+        qtbot.waitExposed(widget)
+        assert widget.as_of.value() == date(2017, 4, 1)
+        assert widget.figures is not None
+        assert widget.figures.today == date(2017, 4, 1)
+        assert "1 April 2017" in widget.date_label.text()
+        widget.clear()
+    finally:
+        db.close()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -28,6 +29,7 @@ from crag_desktop.domain.errors import CragError
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.dashboard import (
     CLOCK_WINDOW_WORKING_DAYS,
+    REVIEW_MARKS,
     ClockDue,
     DashboardFigures,
     DashboardService,
@@ -44,6 +46,7 @@ from crag_desktop.services.lists import (
 )
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.widgets import UkDateEdit
 
 __all__ = [
     "ITEMS_PER_TILE",
@@ -289,6 +292,18 @@ class DashboardScreen(QWidget):
         self.title_label.setProperty("role", "title")
         self.date_label = QLabel()
         self.date_label.setProperty("role", "subtitle")
+        # The day every figure is counted as of: today unless chosen (a demo database opens
+        # on 1 April 2017, the end of the year it shows).
+        self.as_of = UkDateEdit(accessible_name="Dashboard as of", parent=self)
+        metrics = self.as_of.line_edit.fontMetrics()
+        self.as_of.line_edit.setFixedWidth(metrics.horizontalAdvance("00/00/00000") + 16)
+        self.as_of.value_changed.connect(self._as_of_changed)
+        as_of_label = QLabel("&As of:")
+        as_of_label.setBuddy(self.as_of.line_edit)
+        self.today_button = QPushButton("&Today")
+        self.today_button.setAutoDefault(False)
+        self.today_button.clicked.connect(lambda: self.as_of.set_value(self._today()))
+        self._as_of_chosen = False
         self.tiles: dict[str, FigureTile] = {}
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
@@ -308,7 +323,12 @@ class DashboardScreen(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
         layout.addWidget(self.title_label)
-        layout.addWidget(self.date_label)
+        as_of_row = QHBoxLayout()
+        as_of_row.addWidget(as_of_label)
+        as_of_row.addWidget(self.as_of)
+        as_of_row.addWidget(self.today_button)
+        as_of_row.addWidget(self.date_label, 1)
+        layout.addLayout(as_of_row)
         layout.addWidget(scroll, 1)
         self.setFocusProxy(self.tiles[self.TILE_KEYS[0]])
 
@@ -331,6 +351,9 @@ class DashboardScreen(QWidget):
         """Forget every figure and record shown."""
         self.figures = None
         self.date_label.setText("")
+        self.as_of.blockSignals(True)
+        self.as_of.set_value(None)
+        self.as_of.blockSignals(False)
         for tile in self.tiles.values():
             tile.set_content(None)
         self._stale = True
@@ -343,10 +366,28 @@ class DashboardScreen(QWidget):
 
     # --- Loading ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Recount every figure as of today."""
-        today = self._today()
+    def as_of_day(self) -> date:
+        """The day the figures are counted as of (the default until one is chosen)."""
         try:
+            chosen = self.as_of.value()
+        except ValueError:
+            chosen = None
+        if chosen is not None:
+            return chosen
+        day = self._dashboard.default_as_of(self._today())
+        self.as_of.blockSignals(True)
+        self.as_of.set_value(day)
+        self.as_of.blockSignals(False)
+        return day
+
+    def _as_of_changed(self, value: object) -> None:
+        if isinstance(value, date) and self.figures is not None and value != self.figures.today:
+            self.reload()
+
+    def reload(self) -> None:
+        """Recount every figure as of the day chosen (today by default)."""
+        try:
+            today = self.as_of_day()
             figures = self._dashboard.figures(today)
             contents = self._contents(figures)
         except CragError as error:
@@ -355,7 +396,7 @@ class DashboardScreen(QWidget):
         self.figures = figures
         self._stale = False
         self.date_label.setText(
-            f"As of {today:%A} {_long_date(today)}. Choose a figure to open its list."
+            f"{today:%A} {_long_date(today)}. Choose a figure to open its list."
         )
         for content in contents:
             self.tiles[content.key].set_content(content)
@@ -403,10 +444,13 @@ class DashboardScreen(QWidget):
     def _mark_content(self, mark: ReviewMark, today: date) -> TileContent:
         figure = mark.figure
         what = "the 6-month completion aim" if mark.months == 6 else f"{mark.months} months"
+        later = [m for m in REVIEW_MARKS if m > mark.months]
+        band = f" (not yet {later[0]} months)" if later else ""
         return TileContent(
             key=f"review_{mark.months}",
             count=figure.count,
-            label=_plural(figure.count, "review", "reviews") + f" not signed off after {what}",
+            label=_plural(figure.count, "review", "reviews")
+            + f" not signed off after {what}{band}",
             items=self._review_items(figure.ids[:ITEMS_PER_TILE], mark.months, today),
             screen=ScreenKey.REVIEWS,
             query=figure.query,
