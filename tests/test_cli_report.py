@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -20,6 +21,7 @@ from crag_desktop.domain.records import (
     CriteriaDecision,
     Meeting,
     Member,
+    PanelLoop,
     Referral,
 )
 from crag_desktop.domain.vocabulary import (
@@ -28,9 +30,11 @@ from crag_desktop.domain.vocabulary import (
     IncidentType,
     LegalStatus,
     PanelResponse,
+    ReferralStatus,
     Sex,
 )
 from crag_desktop.services.database import Database
+from crag_desktop.services.decision_records import decision_record_view
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.storage import audit, repositories
 
@@ -252,3 +256,61 @@ def test_every_demo_decision_record_is_complete_and_valid(
         assert "7 Present" in " ".join(last_page.split()), "signatures stand alone"
     # No empty lock file is left beside the database.
     assert not (tmp_path / "demo.crag.lock").exists()
+
+
+def test_the_decision_record_names_the_chair_and_the_notification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    demo = tmp_path / "demo.crag"
+    assert run("demo", str(demo))[0] == EXIT_OK
+    # Young Person M: notified 6 May 2016 (SIN-DEMO-0163), learned of 1 May, neglect and
+    # emotional abuse; decided at a meeting the chair attended.
+    with Database.open(demo, PASSPHRASE, operator="Checker") as db:
+        view = decision_record_view(db, "CRAG-2016-01")
+        assert view.chair_name == "Harriet Quillfeather"
+        assert view.learned_on == date(2016, 5, 1)
+        assert view.notified_on == date(2016, 5, 6)
+        assert view.notification_reference == "SIN-DEMO-0163"
+        assert view.abuse_categories == ("Neglect", "Emotional")
+        assert view.national_panel is not None
+        assert view.national_panel.notified_on == date(2016, 5, 6)
+        # Notified but the decision not yet sent: the record must not say "not yet sent to
+        # the Panel" as if it had never heard of the case.
+        with db.unit_of_work() as session:
+            referral = repositories.get_referral(session, "R8")
+            repositories.save_referral(
+                session,
+                dataclasses.replace(
+                    referral,
+                    notified_on=date(2016, 12, 2),
+                    decision=dataclasses.replace(
+                        repositories.get_referral(session, "R6").decision,  # type: ignore[arg-type]
+                        panel=PanelLoop(),
+                    ),
+                    status=ReferralStatus.DECIDED,
+                ),
+            )
+        notified_only = decision_record_view(db, "R8")
+    assert notified_only.national_panel is not None
+    assert notified_only.national_panel.notified_on == date(2016, 12, 2)
+    if shutil.which("pdftotext") is None:
+        return
+    out = tmp_path / "m.pdf"
+    assert (
+        run("report", "decision", str(demo), "--referral", "CRAG-2016-01", "--out", str(out))[0]
+        == EXIT_OK
+    )
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for expected in (
+        "SIN-DEMO-0163",
+        "Local authority learned of it 1 May 2016",
+        "Serious incident notified 6 May 2016",
+        "Harriet Quillfeather",
+    ):
+        assert expected in text, expected
+    assert "Not yet sent to the National Panel" not in text

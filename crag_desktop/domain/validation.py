@@ -127,6 +127,21 @@ DOCUMENT_LISTS: tuple[str, ...] = (
 )
 
 
+def _decision_words(outcome: object) -> str:
+    try:
+        return DecidedOutcome(str(outcome)).label.lower()
+    except ValueError:
+        return str(outcome)
+
+
+def _outcome_words(record: CriteriaDecision) -> str:
+    rs = RULE_SETS.get(record.rule_set)
+    try:
+        return rs.outcome_label(record.rules_outcome).lower() if rs else record.rules_outcome
+    except ValueError:
+        return record.rules_outcome
+
+
 @dataclass(frozen=True, slots=True)
 class IdUse:
     """One place an id is defined or referred to: its path, its kind and the id itself."""
@@ -462,9 +477,10 @@ def validate_decision(
                 "so the decision needs a reason"
             )
         else:
+            # In the secretariat's words, never the codes ("lcspr") the record stores.
             message = (
-                f"give a reason: the decision ({outcome}) differs from the rules outcome "
-                f"({record.rules_outcome})"
+                f"give a reason: the decision ({_decision_words(outcome)}) differs from the "
+                f"outcome under the rules ({_outcome_words(record)})"
             )
         errors.append(FieldError(join(path, "reason_if_different"), message))
     _narrative(errors, join(path, "reason_if_different"), record.reason_if_different)

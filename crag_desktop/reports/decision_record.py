@@ -85,6 +85,9 @@ class NationalPanelView:
     """The decision's journey to the National Panel and back; None dates are not yet known."""
 
     sent_on: dt.date | None = None
+    #: The serious incident notification (WT2018 on): the Panel was told of the case then.
+    notified_on: dt.date | None = None
+    notification_reference: str = ""
     response: str = ""
     responded_on: dt.date | None = None
     board_reply: str = ""
@@ -129,6 +132,11 @@ class DecisionRecordView:
     operator: str
     chair_name: str = ""
     secretariat_officer: str = ""
+    # More of the referral (defaults keep older callers working)
+    learned_on: dt.date | None = None
+    notified_on: dt.date | None = None
+    notification_reference: str = ""
+    abuse_categories: tuple[str, ...] = ()
 
 
 def render_decision_record(view: DecisionRecordView, out: BinaryIO | Path) -> None:
@@ -223,6 +231,16 @@ def _referral(view: DecisionRecordView, styles: Styles) -> list[Any]:
                 ("Referring agency", _p(_or_missing(view.referring_agency), body)),
                 ("Incident date", _p(uk_date(view.incident_date), body)),
                 ("Incident type", _p(_or_missing(view.incident_type), body)),
+                (
+                    "Abuse or neglect",
+                    _p(_or_missing(", ".join(view.abuse_categories)), body),
+                ),
+                ("Local authority learned of it", _p(uk_date(view.learned_on), body)),
+                ("Panel notified", _p(uk_date(view.notified_on, missing="Not notified"), body)),
+                (
+                    "Notification reference",
+                    _p(_or_missing(view.notification_reference), body),
+                ),
             ],
             styles,
         ),
@@ -384,17 +402,19 @@ def _national_panel(view: DecisionRecordView, styles: Styles) -> list[Any]:
         story.append(Paragraph("Not yet sent to the National Panel.", styles.muted))
         return story
     body = styles.table_body
-    story.append(
-        _key_values(
-            [
-                ("Sent on", _p(uk_date(panel.sent_on, missing="Not yet sent"), body)),
-                ("Panel's response", _text_blocks(panel.response, body, empty="Awaited")),
-                ("Response received", _p(uk_date(panel.responded_on, missing="Awaited"), body)),
-                ("Board's reply", _text_blocks(panel.board_reply, body, empty=NO_REPLY)),
-            ],
-            styles,
-        )
-    )
+    rows: list[tuple[str, Any]] = []
+    if panel.notified_on is not None:
+        notified = uk_date(panel.notified_on)
+        if panel.notification_reference.strip():
+            notified += f" (reference {panel.notification_reference.strip()})"
+        rows.append(("Serious incident notified", _p(notified, body)))
+    rows += [
+        ("Decision sent on", _p(uk_date(panel.sent_on, missing="Not yet sent"), body)),
+        ("Panel's response", _text_blocks(panel.response, body, empty="Awaited")),
+        ("Response received", _p(uk_date(panel.responded_on, missing="Awaited"), body)),
+        ("Board's reply", _text_blocks(panel.board_reply, body, empty=NO_REPLY)),
+    ]
+    story.append(_key_values(rows, styles))
     return story
 
 

@@ -100,15 +100,29 @@ def decision_record_view(
     )
 
     panel = decision.panel
+    # The Panel has heard of the case when the serious incident was notified, even before
+    # the decision itself is sent: the record must not say it was never told.
     panel_view = (
         None
-        if panel.sent_on is None and panel.response == PanelResponse.PENDING
+        if panel.sent_on is None
+        and panel.response == PanelResponse.PENDING
+        and referral.notified_on is None
         else NationalPanelView(
             sent_on=panel.sent_on,
+            notified_on=referral.notified_on,
+            notification_reference=referral.notification_reference or "",
             response="" if panel.response == PanelResponse.PENDING else panel.response.label,
             responded_on=panel.responded_on,
             board_reply=panel.board_reply or "",
         )
+    )
+    chair = next(
+        (
+            members[m].name
+            for m in present
+            if m in members and (members[m].role or "").strip().lower() == "chair"
+        ),
+        "",
     )
 
     return DecisionRecordView(
@@ -150,6 +164,11 @@ def decision_record_view(
         attendees=attendees,
         generated_at=now or dt.datetime.now().astimezone(),
         operator=db.operator,
+        chair_name=chair,
+        learned_on=referral.learned_on,
+        notified_on=referral.notified_on,
+        notification_reference=referral.notification_reference or "",
+        abuse_categories=tuple(c.label for c in referral.abuse_categories),
     )
 
 

@@ -323,8 +323,8 @@ def test_decision_differing_from_rules_needs_a_reason() -> None:
     found = messages(validate_decision(differs, today=TODAY))
     assert found == {
         "reason_if_different": (
-            "give a reason: the decision (alternative_review) differs from the rules outcome "
-            "(scr_required)"
+            "give a reason: the decision (another kind of review) differs from the outcome "
+            "under the rules (a serious case review is required)"
         )
     }
     assert validate_decision(replace(differs, reason_if_different="Panel view."), today=TODAY) == []
