@@ -279,15 +279,14 @@ def test_the_decision_record_names_the_chair_and_the_notification(
         # the Panel" as if it had never heard of the case.
         with db.unit_of_work() as session:
             referral = repositories.get_referral(session, "R8")
+            decided = repositories.get_referral(session, "R6").decision
+            assert decided is not None
             repositories.save_referral(
                 session,
                 dataclasses.replace(
                     referral,
                     notified_on=date(2016, 12, 2),
-                    decision=dataclasses.replace(
-                        repositories.get_referral(session, "R6").decision,  # type: ignore[arg-type]
-                        panel=PanelLoop(),
-                    ),
+                    decision=dataclasses.replace(decided, panel=PanelLoop()),
                     status=ReferralStatus.DECIDED,
                 ),
             )
