@@ -313,3 +313,51 @@ def test_the_decision_record_names_the_chair_and_the_notification(
     ):
         assert expected in text, expected
     assert "Not yet sent to the National Panel" not in text
+
+
+def test_a_living_childs_death_questions_print_as_not_applicable(db_path: Path) -> None:
+    answers: dict[str, str | bool | None] = {
+        "abuse_or_neglect": "known",
+        "child_died": False,
+        "seriously_harmed": True,
+        "looked_after_child_died": False,
+        "improvements_needed": True,
+        "recurrent_themes": None,
+        "concerns_two_or_more_agencies": None,
+        "panel_declined_national_review": None,
+    }
+    with Database.open(db_path, PASSPHRASE, operator="Checker") as db:
+        with db.unit_of_work() as session:
+            referral = repositories.get_referral(session, "R3")
+            meeting = repositories.get_meeting(session, "mt1")
+        result = criteria.evaluate("WT2018", answers)
+        DecisionService(db=db).record_decision(
+            referral=dataclasses.replace(referral, notified_on=date(2016, 5, 12)),
+            decision=CriteriaDecision(
+                rule_set="WT2018",
+                rule_set_version=result.version,
+                answers=answers,
+                rules_outcome=result.outcome,
+                decided_outcome=DecidedOutcome.LCSPR,
+                alternative_review_type=None,
+                reason_if_different=None,
+                rationale="Improvements needed.",
+                decided_on=date(2016, 6, 1),
+                meeting="mt1",
+                attendees=("m1",),
+            ),
+            meeting=meeting,
+            commission=None,
+        )
+        view = decision_record_view(db, "R3")
+    shown = {q.question: q.answer for q in view.questions}
+    assert shown["Was the child who died looked after by a local authority?"] == (
+        "Not applicable (child living)"
+    )
+    assert shown["Has the child died?"] == "No", "asked, and answered"
+    # Labels only: no stored code reaches the page.
+    printed = " ".join(
+        [view.decided_outcome, view.rules_outcome, *(q.answer for q in view.questions)]
+    )
+    assert "lcspr" not in printed
+    assert view.decided_outcome == "Local child safeguarding practice review"

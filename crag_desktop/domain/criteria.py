@@ -831,6 +831,24 @@ def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+#: How an answer the referral settles for a living child is worded, on screen and on paper.
+NOT_APPLICABLE_CHILD_LIVING = "not applicable (child living)"
+#: Questions about a death that cannot apply while the child is living.
+_DEATH_ONLY_KEYS = ("looked_after_child_died", "care_leaver_died")
+#: The incident type (interchange code) of a referral whose child is living.
+_LIVING_INCIDENT_TYPES = frozenset({"serious_harm"})
+
+
+def settled_by_referral(rule_set_id: str, incident_type: str, answers: Answers) -> dict[str, bool]:
+    """Answers the referral already settles, so they are not asked: a child seriously
+    harmed (and not since answered as having died) is living, so a looked-after child's or
+    a care leaver's death does not apply. Each settled answer is False."""
+    if incident_type not in _LIVING_INCIDENT_TYPES or answers.get("child_died") is True:
+        return {}
+    keys = rule_set(rule_set_id).keys
+    return {key: False for key in _DEATH_ONLY_KEYS if key in keys}
+
+
 def choose_rule_set(incident_or_notification_date: date) -> RuleSetChoice:
     """The rule set the wizard preselects for an incident (or notification) date.
 

@@ -11,7 +11,12 @@ import datetime as dt
 from pathlib import Path
 from typing import BinaryIO
 
-from crag_desktop.domain.criteria import evaluate, rule_set
+from crag_desktop.domain.criteria import (
+    NOT_APPLICABLE_CHILD_LIVING,
+    evaluate,
+    rule_set,
+    settled_by_referral,
+)
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import Child, Meeting, Referral
 from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
@@ -75,13 +80,19 @@ def decision_record_view(
         )
 
     rs = rule_set(decision.rule_set, decision.rule_set_version)
+    settled = settled_by_referral(rs.id, referral.incident_type.value, decision.answers)
     questions = []
     for question in rs.questions:
         answer = decision.answers.get(question.key)
+        if question.key in settled and answer == settled[question.key]:
+            # Not asked at the meeting: "No" would read as if the question had been put.
+            shown = NOT_APPLICABLE_CHILD_LIVING.capitalize()
+        else:
+            shown = NOT_YET_KNOWN if answer is None else question.value_label(answer)
         questions.append(
             QuestionAnswer(
                 question=question.text,
-                answer=NOT_YET_KNOWN if answer is None else question.value_label(answer),
+                answer=shown,
                 evidence=decision.evidence.get(question.key, ""),
             )
         )

@@ -606,3 +606,19 @@ def test_any_value_not_permitted_raises_naming_the_key(
     assume(not any(type(value) is type(p) and value == p for p in permitted))
     with pytest.raises(ValueError, match=re.escape(key)):
         evaluate(rule_set_id, {key: value})  # type: ignore[dict-item]
+
+
+def test_a_living_childs_death_questions_are_settled_by_the_referral() -> None:
+    from crag_desktop.domain.criteria import settled_by_referral
+
+    assert settled_by_referral("WT2023", "serious_harm", {}) == {
+        "looked_after_child_died": False,
+        "care_leaver_died": False,
+    }
+    assert settled_by_referral("WT2018", "serious_harm", {"child_died": False}) == {
+        "looked_after_child_died": False
+    }
+    # The meeting learns the child died after all: nothing is settled any more.
+    assert settled_by_referral("WT2018", "serious_harm", {"child_died": True}) == {}
+    assert settled_by_referral("WT2018", "death", {}) == {}
+    assert settled_by_referral("WT2015", "serious_harm", {}) == {}

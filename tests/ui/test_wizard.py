@@ -182,9 +182,16 @@ def checked_answer(page: QuestionPage) -> str:
 
 
 def answer_questions(
-    qtbot: QtBot, wizard: CriteriaWizard, digits: list[int], prefix: str, *, start: int = 0
+    qtbot: QtBot,
+    wizard: CriteriaWizard,
+    digits: list[int],
+    prefix: str,
+    *,
+    start: int = 0,
+    then: int = PageId.RESULT,
 ) -> None:
-    """Answer each question from `start` on with a number key, then Alt+N."""
+    """Answer each question from `start` on with a number key, then Alt+N; the last Next
+    goes to `then`."""
     for i, digit in enumerate(digits, start=start):
         page_id = PageId.question(i)
         assert wizard.currentId() == page_id
@@ -198,7 +205,7 @@ def answer_questions(
         key(qtbot, wizard, getattr(Qt.Key, f"Key_{digit}"))
         assert page.radios[digit - 1].isChecked()
         shot(wizard, f"{prefix}-question-{i + 1}")
-        next_after = PageId.question(i + 1) if i + 1 < start + len(digits) else PageId.RESULT
+        next_after = PageId.question(i + 1) if i + 1 < start + len(digits) else then
         next_page(qtbot, wizard, next_after)
 
 
@@ -357,10 +364,18 @@ def test_wt2018_decision_that_differs_from_the_rules_needs_a_reason(
     # 4 November 2019 is after the move to WT2018 ended: WT2015 is no longer allowed.
     assert not wizard.rule_set_page.buttons["WT2015"].isEnabled()
     next_page(qtbot, wizard, PageId.question(0))
-    # Known abuse, child seriously harmed (did not die, not looked after), and every
-    # LCSPR consideration answered no: notifiable, LCSPR not indicated.
-    answer_questions(qtbot, wizard, [1, 2, 1, 2, 2, 2, 2, 2], "wt2018")
+    # Known abuse, child seriously harmed (did not die), and every LCSPR consideration
+    # answered no: notifiable, LCSPR not indicated. A looked-after child's death is settled
+    # by the referral (the child is living): that question is not asked.
+    answer_questions(qtbot, wizard, [1, 2, 1], "wt2018", then=PageId.question(4))
+    assert "not applicable (child living)" in wizard.question_pages[2].so_far_label.text()
+    answer_questions(qtbot, wizard, [2, 2, 2, 2], "wt2018", start=4)
     assert wizard.result_page.outcome_label.text() == "Notifiable; an LCSPR is not indicated"
+    assert (
+        "Whether a looked-after child died: not applicable (child living), settled by the "
+        "referral." in wizard.result_page.not_asked_label.text()
+    )
+    assert wizard.state.answers["looked_after_child_died"] is False
     next_page(qtbot, wizard, PageId.DECISION)
 
     decision = wizard.decision_page

@@ -176,7 +176,7 @@ class CriteriaWizard(QWizard):
         if current == PageId.REFERRAL:
             return int(PageId.RULE_SET)
         if current == PageId.RULE_SET:
-            return PageId.question(0)
+            return self.state.next_question(-1)
         if current >= PageId.FIRST_QUESTION:
             if self._skipping:
                 return int(PageId.RESULT)
@@ -214,7 +214,7 @@ class CriteriaWizard(QWizard):
         current = self.currentId()
         if current < PageId.FIRST_QUESTION:
             return False
-        remaining = current - PageId.FIRST_QUESTION + 1 < len(self.state.rule_set().questions)
+        remaining = self.state.next_question(current - PageId.FIRST_QUESTION) != PageId.RESULT
         return remaining and self.state.evaluation().outcome != INSUFFICIENT_INFORMATION
 
     def accept(self) -> None:
@@ -624,5 +624,6 @@ class CriteriaWizard(QWizard):
         evidence = payload.get("evidence")
         if isinstance(evidence, dict):
             self.state.evidence = {str(k): str(v) for k, v in evidence.items()}
+        self.state.apply_settled()
         self.decision_page.restore(part("decision_page"))
         self.finish_page.restore(part("finish_page"))

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.criteria import (
     INSUFFICIENT_INFORMATION,
+    NOT_APPLICABLE_CHILD_LIVING,
     RULE_SETS,
     Evaluation,
     Question,
@@ -48,6 +49,7 @@ from crag_desktop.domain.criteria import (
     choose_rule_set,
     evaluate,
     rule_set,
+    settled_by_referral,
 )
 from crag_desktop.domain.records import Answer, Child, Member, Referral
 from crag_desktop.domain.validation import validate_referral
@@ -189,6 +191,8 @@ class WizardState:
     answered: set[str] = field(default_factory=set)
     #: Keys whose answer was preselected from the referral's incident type, untouched since.
     from_referral: set[str] = field(default_factory=set)
+    #: Keys the referral settles (a living child's death questions): shown, never asked.
+    settled: set[str] = field(default_factory=set)
     evidence: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -249,6 +253,32 @@ class WizardState:
             if self.consistent(key, value) is None:
                 self.answers[key] = value
                 self.from_referral.add(key)
+        self.apply_settled()
+
+    def apply_settled(self) -> None:
+        """Set the answers the referral settles (see `settled_by_referral`), taking back
+        those it no longer settles (the chair answered that the child died)."""
+        for key in self.settled - self.answered:
+            self.answers.pop(key, None)
+        self.settled.clear()
+        referral = self.current_referral
+        if referral is None:
+            return
+        rs = self.rule_set()
+        found = settled_by_referral(rs.id, referral.incident_type.value, self.answers_for(rs))
+        for key, value in found.items():
+            if key not in self.answered:
+                self.answers[key] = value
+                self.settled.add(key)
+
+    def next_question(self, after: int) -> int:
+        """The page of the first question after index `after` that is still asked (settled
+        ones are skipped), or the outcome page."""
+        questions = self.rule_set().questions
+        for index in range(after + 1, len(questions)):
+            if questions[index].key not in self.settled:
+                return PageId.question(index)
+        return int(PageId.RESULT)
 
     def question_labels(self, keys: list[str]) -> list[str]:
         """The short labels of questions, for "still needed" lists."""
@@ -813,10 +843,8 @@ class QuestionPage(QWizardPage):
         return bool(self.key)
 
     def nextId(self) -> int:
-        """The next question of the rule set, then the outcome."""
-        if self.index + 1 < len(self._state.rule_set().questions):
-            return PageId.question(self.index + 1)
-        return int(PageId.RESULT)
+        """The next question of the rule set still asked, then the outcome."""
+        return self._state.next_question(self.index)
 
     def choose_number(self, number: int) -> None:
         """Pick the `number`-th answer (the 1-4 keys)."""
@@ -832,6 +860,7 @@ class QuestionPage(QWizardPage):
         self._state.answers[self.key] = self.values()[button_id - 1]
         self._state.answered.add(self.key)
         self._state.from_referral.discard(self.key)
+        self._state.apply_settled()
         self._update_prefill()
         self._update_so_far()
         self.completeChanged.emit()
@@ -881,6 +910,12 @@ class QuestionPage(QWizardPage):
             text += (
                 "<br/>No remaining question can change this outcome: press "
                 "<b>Skip to the outcome</b> (Alt+O), or Next to answer them anyway."
+            )
+        if self._state.settled:
+            settled = ", ".join(self._state.question_labels(sorted(self._state.settled))).lower()
+            text += (
+                f"<br/>Settled by the referral, not asked: {html.escape(settled)} "
+                f"({NOT_APPLICABLE_CHILD_LIVING})."
             )
         self.so_far_label.setText(text)
 
@@ -952,6 +987,9 @@ class ResultPage(QWizardPage):
             if PageId.question(index) in visited:
                 continue
             label = f"{question.label[:1].upper()}{question.label[1:]}"
+            if question.key in self._state.settled:
+                lines.append(f"{label}: {NOT_APPLICABLE_CHILD_LIVING}, settled by the referral.")
+                continue
             answer = self._state.answers.get(question.key)
             if answer is None:
                 lines.append(f"{label}: {NOT_ASKED}.")
