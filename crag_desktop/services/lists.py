@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from crag_desktop.domain.statistics import reporting_period
+from crag_desktop.domain.tracker import derived_status
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     IncidentType,
@@ -51,7 +52,6 @@ __all__ = [
     "ReviewRow",
     "ReviewSort",
     "SortKey",
-    "derived_recommendation_status",
     "recommendation_conditions",
     "referral_conditions",
     "review_conditions",
@@ -387,18 +387,9 @@ class RecommendationRow:
     monitoring_group: MonitoringGroup
     due: date | None
     status: RecommendationStatus
-    #: What the dates say: overdue when past due and not closed, otherwise the stored status.
+    #: What the dates and the actions' latest updates say (`domain.tracker.derived_status`).
     derived_status: RecommendationStatus
     sort_key: SortKey
-
-
-def derived_recommendation_status(
-    status: RecommendationStatus, due: date | None, as_of: date
-) -> RecommendationStatus:
-    """Overdue when the due date has passed and the recommendation is not closed."""
-    if due is not None and due < as_of and not status.closed:
-        return RecommendationStatus.OVERDUE
-    return status
 
 
 _RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
@@ -425,7 +416,9 @@ def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
     )
 
 
-def _recommendation_row(row: Row[Any], sort: RecommendationSort, as_of: date) -> RecommendationRow:
+def _recommendation_row(
+    row: Row[Any], sort: RecommendationSort, as_of: date, latest: Sequence[str]
+) -> RecommendationRow:
     values = row._mapping
     status = RecommendationStatus(values["status"])
     fields = _RECOMMENDATION_SORT_FIELDS[sort]
@@ -440,7 +433,9 @@ def _recommendation_row(row: Row[Any], sort: RecommendationSort, as_of: date) ->
         monitoring_group=MonitoringGroup(values["monitoring_group"]),
         due=values["due"],
         status=status,
-        derived_status=derived_recommendation_status(status, values["due"], as_of),
+        derived_status=derived_status(
+            status, values["due"], as_of, (RecommendationStatus(code) for code in latest)
+        ),
         sort_key=(*(values[f] for f in fields), values["id"]),
     )
 
@@ -478,8 +473,9 @@ class RecommendationList:
                 after=after,
                 limit=limit,
             )
+            latest = queries.latest_update_statuses(session, [row.id for row in rows])
         as_of = self._today()
-        return [_recommendation_row(row, query.sort, as_of) for row in rows]
+        return [_recommendation_row(row, query.sort, as_of, latest.get(row.id, ())) for row in rows]
 
 
 # --- Meetings ---------------------------------------------------------------------------------

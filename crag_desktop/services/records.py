@@ -33,6 +33,7 @@ from crag_desktop.domain.records import (
     ReportText,
     Review,
 )
+from crag_desktop.domain.tracker import keep_update_history
 from crag_desktop.domain.vocabulary import ReportSection
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
@@ -437,8 +438,16 @@ class RecordService:
         return self._get(_RECOMMENDATION, key)
 
     def save_recommendation(self, record: Recommendation, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a recommendation, audited."""
-        return self._save(_RECOMMENDATION, record, reason)
+        """Check, then create or update a recommendation, audited. Stored progress updates
+        are kept whatever the edit says: they are appended, never deleted."""
+        try:
+            stored = self.get_recommendation(record.id)
+        except RecordNotFound:
+            return self._save(_RECOMMENDATION, record, reason)
+        kept, refused = keep_update_history(stored, record)
+        if refused:
+            raise ValidationFailed(refused, what="The recommendation")
+        return self._save(_RECOMMENDATION, kept, reason)
 
     def delete_recommendation(self, key: str, *, reason: str | None = None) -> Changes:
         """Delete a recommendation with its actions and their updates."""

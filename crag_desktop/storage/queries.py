@@ -527,6 +527,30 @@ def recommendation_page(
     return session.execute(page).all()
 
 
+def latest_update_statuses(
+    session: Session, recommendation_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """For each recommendation, the status of each action's latest update (by date, then
+    the order added), for the derived status of a page of rows."""
+    if not recommendation_ids:
+        return {}
+    update = ActionUpdateRow.__table__.c
+    rows = session.execute(
+        select(
+            update.recommendation_id, update.action_id, update.on, update.position, update.status
+        )
+        .where(update.recommendation_id.in_(list(recommendation_ids)))
+        .order_by(update.recommendation_id, update.action_id, update.on, update.position)
+    ).all()
+    latest: dict[tuple[str, str], str] = {}
+    for row in rows:
+        latest[(row.recommendation_id, row.action_id)] = row.status
+    found: dict[str, list[str]] = {}
+    for (recommendation_id, _action), status in latest.items():
+        found.setdefault(recommendation_id, []).append(status)
+    return found
+
+
 # --- Meetings ---------------------------------------------------------------------------------
 
 _MEETING = MeetingRow.__table__.c

@@ -353,3 +353,24 @@ def test_report_texts_are_keyed_by_year_and_section(
     assert actions == ["create", "update", "delete"]
     with pytest.raises(RecordNotFound):
         service.get_report_text(2016, ReportSection.INTRODUCTION)
+
+
+def test_saving_with_the_updates_emptied_keeps_the_history(service: RecordService) -> None:
+    service.save_referral(referral())
+    service.save_review(review())
+    service.save_recommendation(recommendation())
+    stored = service.get_recommendation("REC1")
+    emptied = dataclasses.replace(
+        stored,
+        text="Edited text",
+        actions=tuple(dataclasses.replace(a, updates=()) for a in stored.actions),
+    )
+    service.save_recommendation(emptied)
+    saved = service.get_recommendation("REC1")
+    assert saved.text == "Edited text"
+    assert [u.note for u in saved.actions[0].updates] == ["Course booked"]
+    # Removing the action that has updates is refused, and nothing changes.
+    with pytest.raises(ValidationFailed) as caught:
+        service.save_recommendation(dataclasses.replace(saved, actions=()))
+    assert "never deleted" in str(caught.value.errors[0])
+    assert service.get_recommendation("REC1").actions[0].updates == saved.actions[0].updates

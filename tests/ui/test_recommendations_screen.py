@@ -166,7 +166,10 @@ def test_derived_status_is_said_in_words_when_it_disagrees(
     assert in_time is not None
     assert closed is not None
     derived = Column.DERIVED_STATUS
-    assert screen.model.index(late, derived).data() == "On track (overdue by date)"
+    assert screen.model.index(late, derived).data() == "Overdue (differs)"
+    # Set and derived side by side, so a stale "On track" is seen at a glance.
+    assert screen.model.index(late, Column.STATUS).data() == "On track"
+    assert Column.DERIVED_STATUS == Column.STATUS + 1
     assert "30/06/2017" in screen.model.index(late, derived).data(Qt.ItemDataRole.ToolTipRole)
     assert screen.model.index(in_time, derived).data() == "On track"
     assert screen.model.index(closed, derived).data() == "Completed"
@@ -190,7 +193,7 @@ def test_apply_query_overdue_shows_exactly_the_overdue_ones(
     assert shown == OVERDUE
     assert screen.count_label.text() == "4 recommendations"
     assert screen.filter_combos[-1].currentText() == "Overdue only"
-    assert all(t.endswith("(overdue by date)") for t in column_texts(screen, Column.DERIVED_STATUS))
+    assert all(t.startswith("Overdue") for t in column_texts(screen, Column.DERIVED_STATUS))
     dues = [screen.model.row_at(r).due or dt.date.max for r in range(screen.model.rowCount())]
     assert dues == sorted(dues)
     header = screen.table.horizontalHeader()

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Member, Recommendation
+from crag_desktop.domain.tracker import derived_status, latest_update
 from crag_desktop.domain.vocabulary import (
     MonitoringGroup,
     RecommendationScope,
     RecommendationStatus,
 )
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import derived_recommendation_status
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import (
     AUTOSAVE_MS,
@@ -714,8 +714,7 @@ class RecommendationForm(RecordForm[Recommendation]):
         self.update_error.clear_error()
 
     def _latest_update(self) -> ActionUpdate | None:
-        updates = self._stored_updates.get(self.actions_editor.current_action_id(), ())
-        return max(updates, key=lambda u: u.on) if updates else None
+        return latest_update(self._stored_updates.get(self.actions_editor.current_action_id(), ()))
 
     def _show_updates(self) -> None:
         action_id = self.actions_editor.current_action_id()
@@ -760,16 +759,26 @@ class RecommendationForm(RecordForm[Recommendation]):
             self.derived_label.hide()
             return
         status = RecommendationStatus(code)
-        derived = derived_recommendation_status(status, due, self._today())
+        latest = [
+            update.status
+            for update in (latest_update(u) for u in self._stored_updates.values())
+            if update is not None
+        ]
+        today = self._today()
+        derived = derived_status(status, due, today, latest)
         if derived == status:
             self.derived_label.setText("")
             self.derived_label.hide()
+            return
+        if due is not None and due < today:
+            why = f"it was due on {format_uk_date(due)} and is not closed"
         else:
-            self.derived_label.setText(
-                f"By its dates this recommendation is {derived.label.lower()}: it was due on "
-                f"{format_uk_date(due)} and is not closed."
-            )
-            self.derived_label.show()
+            why = f"an action's latest progress update says {derived.label.lower()}"
+        self.derived_label.setText(
+            f"Set as {status.label.lower()}, but by its dates and updates it is "
+            f"{derived.label.lower()}: {why}."
+        )
+        self.derived_label.show()
 
     def _suggest(self) -> None:
         # Only a new recommendation gets a number suggested, and only while the user has not

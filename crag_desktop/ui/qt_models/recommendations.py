@@ -37,19 +37,19 @@ def first_line(text: str) -> str:
 
 
 def derived_status_text(row: RecommendationRow) -> str:
-    """The stored status, with what the dates say beside it in words when they disagree."""
+    """What the dates and updates say; marked in words (never colour alone) when it
+    disagrees with the status set, which the column beside it shows."""
     if row.derived_status == row.status:
-        return row.status.label
-    # Text, never colour alone: "On track (overdue by date)".
-    return f"{row.status.label} ({row.derived_status.label.lower()} by date)"
+        return row.derived_status.label
+    return f"{row.derived_status.label} (differs)"
 
 
 def _derived_tooltip(row: RecommendationRow) -> str:
     if row.derived_status == row.status:
-        return f"The dates agree with the stored status ({row.status.label.lower()})."
+        return f"The dates and updates agree with the status set ({row.status.label.lower()})."
     return (
-        f"Stored status: {row.status.label.lower()}. Due {format_uk_date(row.due)} and not "
-        f"closed, so by its dates it is {row.derived_status.label.lower()}."
+        f"Set as {row.status.label.lower()}; due {format_uk_date(row.due) or 'no date'}. By its "
+        f"dates and latest updates it is {row.derived_status.label.lower()}."
     )
 
 
@@ -57,14 +57,15 @@ class RecommendationTableModel(PagedTableModel[RecommendationQuery, Recommendati
     """Recommendations as the tracker shows them, sorted and filtered in SQL."""
 
     class Column(IntEnum):
+        # Set and derived status side by side, near the left where a narrow list shows them.
         REVIEW = 0
         NUMBER = 1
-        TEXT = 2
-        LEAD_AGENCY = 3
-        MONITORING_GROUP = 4
-        DUE = 5
-        STATUS = 6
-        DERIVED_STATUS = 7
+        STATUS = 2
+        DERIVED_STATUS = 3
+        DUE = 4
+        TEXT = 5
+        LEAD_AGENCY = 6
+        MONITORING_GROUP = 7
 
     COLUMNS: tuple[ColumnSpec[RecommendationRow], ...] = (
         ColumnSpec(title="Review", text=lambda r: r.review_title, sort=RecommendationSort.REVIEW),
@@ -74,6 +75,11 @@ class RecommendationTableModel(PagedTableModel[RecommendationQuery, Recommendati
             sort=RecommendationSort.NUMBER,
             align_right=True,
         ),
+        ColumnSpec(
+            title="Status set", text=lambda r: r.status.label, sort=RecommendationSort.STATUS
+        ),
+        ColumnSpec(title="Derived status", text=derived_status_text, tooltip=_derived_tooltip),
+        ColumnSpec(title="Due", text=lambda r: format_uk_date(r.due), sort=RecommendationSort.DUE),
         ColumnSpec(
             title="Recommendation", text=lambda r: first_line(r.text), tooltip=lambda r: r.text
         ),
@@ -87,9 +93,6 @@ class RecommendationTableModel(PagedTableModel[RecommendationQuery, Recommendati
             text=lambda r: r.monitoring_group.label,
             sort=RecommendationSort.MONITORING_GROUP,
         ),
-        ColumnSpec(title="Due", text=lambda r: format_uk_date(r.due), sort=RecommendationSort.DUE),
-        ColumnSpec(title="Status", text=lambda r: r.status.label, sort=RecommendationSort.STATUS),
-        ColumnSpec(title="Derived status", text=derived_status_text, tooltip=_derived_tooltip),
     )
 
     def __init__(
