@@ -1,0 +1,1 @@
+"""Benchmarks: every performance target against its raw baseline (`python benchmarks/run.py`)."""
