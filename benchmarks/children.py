@@ -69,7 +69,7 @@ def app_window(db_path: str, passphrase: str) -> tuple[Any, Any, Any]:
         opener=opener,
         creator=creator,
     )
-    window.show()
+    # As app.run_gui does: first pages, then show.
     window.refresh_screens(None)
     _paint(app, window)
     return app, window, current

@@ -118,7 +118,49 @@ def build_main_window(
     )
     register_screens(window, context)
     CaseActions(window=window, context=context).wire()
+    current.opened.connect(
+        lambda database: check_pages_in_background(
+            tasks=tasks, database=database, prompter=prompter, parent=window
+        )
+    )
+    if current.database is not None:
+        check_pages_in_background(
+            tasks=tasks, database=current.database, prompter=prompter, parent=window
+        )
     return window
+
+
+DAMAGED_PAGES_TEXT = (
+    "CRAG Desktop found damaged pages in {name} ({count}). What is there can still be read, "
+    "but do not keep working in it: close the app and restore your latest backup, or ask "
+    "for help with `crag-desktop check`."
+)
+
+
+def check_pages_in_background(
+    *, tasks: TaskRunner, database: object, prompter: Prompter, parent: QWidget | None = None
+) -> None:
+    """Check every page's HMAC off the GUI thread (unlocking reads only the pages it needs)."""
+    damaged_pages = getattr(database, "damaged_pages", None)
+    if damaged_pages is None:
+        return
+    name = Path(str(getattr(database, "path", "the database"))).name
+
+    def work(_context: object) -> list[str]:
+        try:
+            return list(damaged_pages())
+        except Exception:
+            # Locked or switched while checking: the next unlock checks again.
+            return []
+
+    def done(damaged: list[str]) -> None:
+        if damaged:
+            log.error("Damaged pages found after unlocking: %d", len(damaged))
+            prompter.error(APP_NAME, DAMAGED_PAGES_TEXT.format(name=name, count=len(damaged)))
+
+    tasks.start(
+        "Checking the database", work, on_result=done, dialog_parent=parent, show_progress=False
+    )
 
 
 def _database_api() -> tuple[Opener, Creator]:
@@ -183,9 +225,10 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
             opener=opener,
             creator=creator,
         )
-        window.show()
-        # Each screen loads its first page now that the database is open.
+        # Each screen loads its first page now that the database is open, before the window
+        # shows: a screen shown first would load once on showing and again on refresh.
         window.refresh_screens(None)
+        window.show()
         _quit_on_termination(app)
         status = app.exec()
         current.close()

@@ -18,6 +18,7 @@ every ``a`` and ``n``.
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -71,13 +72,27 @@ def working_days_between(a: date, b: date) -> int:
         lo, hi, sign = a + _DAY, b, 1
     else:
         lo, hi, sign = b, a - _DAY, -1
-    count = 0
-    d = lo
-    while d <= hi:
-        if is_working_day(d):
-            count += 1
-        d += _DAY
-    return sign * count
+    if lo > hi:
+        return 0
+    # Counted, not stepped: the dashboard asks this for every open clock (about 1.4 million
+    # days walked one at a time at 100,000 referrals).
+    weekdays = _weekdays_up_to(hi) - _weekdays_up_to(lo - _DAY)
+    holidays_on_weekdays = 0
+    for year in range(lo.year, hi.year + 1):
+        days = _weekday_bank_holidays(year)
+        holidays_on_weekdays += bisect_right(days, hi) - bisect_left(days, lo)
+    return sign * (weekdays - holidays_on_weekdays)
+
+
+def _weekdays_up_to(d: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including ``d``."""
+    weeks, rest = divmod(d.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+@cache
+def _weekday_bank_holidays(year: int) -> tuple[date, ...]:
+    return tuple(sorted(d for d in _bank_holidays(year) if d.weekday() < _SATURDAY))
 
 
 def add_months(d: date, months: int) -> date:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, column, inspect, select, table
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 from crag_desktop.domain.errors import DatabaseNewerThanApp, WrongPassphraseOrNotDatabase
 
@@ -28,6 +31,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration on the shipped scripts, bound to `connection` if given."""
+    # Alembic is imported only when migrations run: every unlock and command would otherwise
+    # pay for importing it (a few hundred milliseconds on a council laptop).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -35,27 +42,62 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _scripts() -> ScriptDirectory:
+def alembic_scripts() -> ScriptDirectory:
+    """Alembic's view of the shipped migrations (the tests compare `_revisions` with it)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
+
+
+_REVISION = re.compile(r"^revision(?:: *str)? *= *[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:: *[^=]+)? *= *(?:None|[\"']([^\"']+)[\"'])", re.MULTILINE
+)
+
+
+@cache
+def _revisions() -> dict[str, str | None]:
+    """Each shipped revision and the one it follows, read from the scripts' own lines."""
+    revisions: dict[str, str | None] = {}
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        source = script.read_text(encoding="utf-8")
+        revision = _REVISION.search(source)
+        down = _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            raise RuntimeError(f"the migration {script.name} names no revision")
+        revisions[revision.group(1)] = down.group(1)
+    return revisions
 
 
 def head_revision() -> str:
     """The newest schema revision this version of the app knows."""
-    head = _scripts().get_current_head()
-    if head is None:
-        raise RuntimeError("the app ships no migrations")
-    return head
+    revisions = _revisions()
+    heads = set(revisions) - {down for down in revisions.values() if down is not None}
+    if len(heads) != 1:
+        raise RuntimeError(f"the app ships {len(heads)} migration heads, not one")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this version of the app knows."""
-    return {script.revision for script in _scripts().walk_revisions()}
+    return set(_revisions())
+
+
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))
+
+
+def _revision_of(connection: Connection) -> str | None:
+    # What Alembic's MigrationContext.get_current_revision reads, without importing Alembic.
+    value = connection.execute(select(_ALEMBIC_VERSION.c.version_num)).scalar()
+    return None if value is None else str(value)
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database (None before the first migration)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return _revision_of(connection)
 
 
 def check_schema(engine: Engine, path: Path, *, just_created: bool) -> None:
@@ -72,16 +114,20 @@ def check_schema(engine: Engine, path: Path, *, just_created: bool) -> None:
             raise WrongPassphraseOrNotDatabase(path)
         if "alembic_version" not in tables:
             raise WrongPassphraseOrNotDatabase(path)
-        revision = MigrationContext.configure(connection).get_current_revision()
+        revision = _revision_of(connection)
     if revision is not None and revision not in known_revisions():
         raise DatabaseNewerThanApp(path)
 
 
 def upgrade_to_head(engine: Engine) -> bool:
     """Apply every migration the database lacks, in one transaction; True if any ran."""
+    from alembic import command
+
     head = head_revision()
     with engine.begin() as connection:
-        before = MigrationContext.configure(connection).get_current_revision()
+        before = (
+            _revision_of(connection) if inspect(connection).has_table("alembic_version") else None
+        )
         if before == head:
             return False
         command.upgrade(alembic_config(connection), "head")

@@ -389,3 +389,30 @@ def test_pauses_never_bring_the_due_date_forward(
     else:
         assert held.working_days_remaining >= 0
     assert held.explanation.endswith(".")
+
+
+def _working_days_between_stepping(a: date, b: date) -> int:
+    """The definition, one day at a time: the reference the counted version must match."""
+    lo, hi, sign = (a + timedelta(days=1), b, 1) if b >= a else (b, a - timedelta(days=1), -1)
+    count = 0
+    d = lo
+    while d <= hi:
+        count += clock.is_working_day(d)
+        d += timedelta(days=1)
+    return sign * count
+
+
+@given(
+    a=st.dates(min_value=date(2010, 1, 1), max_value=date(2032, 12, 31)),
+    b=st.dates(min_value=date(2010, 1, 1), max_value=date(2032, 12, 31)),
+)
+@settings(max_examples=300, deadline=None)
+def test_working_days_are_counted_as_stepping_would(a: date, b: date) -> None:
+    assert working_days_between(a, b) == _working_days_between_stepping(a, b)
+
+
+def test_counting_across_years_and_holidays() -> None:
+    # Christmas 2022 fell on a Sunday: the substitute days (26 and 27 December) are not
+    # working days; New Year's Day 2023 (Sunday) moved to Monday 2 January.
+    assert working_days_between(date(2022, 12, 23), date(2023, 1, 3)) == 4
+    assert working_days_between(date(2023, 1, 3), date(2022, 12, 23)) == -4

@@ -118,8 +118,10 @@ def test_check_reports_a_damaged_page(database: Database) -> None:
     data[8 * page + 100] ^= 0xFF
     database.path.write_bytes(bytes(data))
     damaged = bytes(data)
-    with pytest.raises(DatabaseDamaged, match="1 damaged page"):
-        Database.open(database.path, PASSPHRASE, operator="x")
+    # Unlocking reads only what it needs (checking every page is `check`'s work, and the
+    # GUI's in the background): the damage is found by the full check.
+    with Database.open(database.path, PASSPHRASE, operator="x", record_unlock=False) as db:
+        assert db.damaged_pages() == ["HMAC verification failed for page 9"]
     assert database.path.read_bytes() == damaged
     engine = open_engine(database.path, PASSPHRASE, create=False)
     try:
@@ -147,3 +149,25 @@ def test_open_without_recording_unlock_leaves_the_file_unchanged(database: Datab
     with Database.open(database.path, PASSPHRASE, operator="x", record_unlock=False) as db:
         assert db.check() == []
     assert database.path.read_bytes() == before
+
+
+def test_a_damaged_file_is_never_migrated(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.unit_of_work() as session:
+        for i in range(40):
+            repo.save_draft(
+                session,
+                repo.StoredDraft(
+                    key=f"d{i}", title="t", updated_at=datetime.now(UTC), payload="y" * 4000
+                ),
+            )
+    database.close()
+    data = bytearray(database.path.read_bytes())
+    data[8 * 4096 + 100] ^= 0xFF
+    database.path.write_bytes(bytes(data))
+    # As if the app knew a newer schema: the file would be upgraded in place.
+    monkeypatch.setattr("crag_desktop.services.database.head_revision", lambda: "9999_newer")
+    with pytest.raises(DatabaseDamaged, match="1 damaged page"):
+        Database.open(database.path, PASSPHRASE, operator="x")
+    assert database.path.read_bytes() == bytes(data)

@@ -27,3 +27,13 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (schema.MIGRATIONS / "env.py").is_file()
     assert (schema.MIGRATIONS / "script.py.mako").is_file()
     assert list((schema.MIGRATIONS / "versions").glob("0001_*.py"))
+
+
+def test_the_revisions_read_from_the_scripts_are_alembics() -> None:
+    # Unlocking reads the revisions from the scripts without importing Alembic: they must be
+    # exactly the ones Alembic itself sees, head included.
+    from crag_desktop.storage import schema
+
+    scripts = schema.alembic_scripts()
+    assert schema.head_revision() == scripts.get_current_head()
+    assert schema.known_revisions() == {s.revision for s in scripts.walk_revisions()}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.synthetic import synthetic_document
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
@@ -24,6 +27,7 @@ from crag_desktop.services.lists import (
     ReviewList,
     SortKey,
 )
+from crag_desktop.services.records import RecordService
 from crag_desktop.ui.qt_models.paged import RowIdRole
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
 from crag_desktop.ui.qt_models.reviews import ReviewTableModel
@@ -168,3 +172,98 @@ def test_a_new_query_resets_the_rows(large_db: Database, qtbot: QtBot) -> None:
     assert model.total == 1
     assert model.rowCount() == 1
     assert model.row_id(0) == first.id
+
+
+# --- Refreshing from a save's Changes -------------------------------------------------------
+
+
+@pytest.fixture
+def listed_db(database: Database) -> Database:
+    """600 synthetic referrals: enough for several 50-row pages."""
+    add_document(database, synthetic_document(size=600, seed=11), reason="test data")
+    return database
+
+
+def _scrolled(db: Database, query: ReferralQuery, rows: int) -> tuple[ReferralTableModel, Any]:
+    service = CountingReferrals(ReferralList(db=db))
+    model = ReferralTableModel(service=service, query=query, page_size=50)  # type: ignore[arg-type]
+    model.reload()
+    while model.loaded < rows and model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return model, service
+
+
+def _ids(model: ReferralTableModel) -> list[str]:
+    return [model.row_id(r) for r in range(model.rowCount())]
+
+
+def _texts(model: ReferralTableModel) -> list[list[str]]:
+    return [
+        [str(model.data(model.index(r, c))) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_a_saved_row_is_fetched_alone_deep_in_the_list(
+    listed_db: Database, qtmodeltester: ModelTester
+) -> None:
+    records = RecordService(db=listed_db)
+    model, service = _scrolled(listed_db, ReferralQuery(), 300)
+    target = model.row_id(250)
+    record = records.get_referral(target)
+    records.save_referral(dataclasses.replace(record, case_name="Child Renamed"))
+    service.pages.clear()
+    model.apply_changes(updated=[target])
+    # One row asked for, not the 300 shown; the row shows what was saved.
+    assert [limit for _after, limit, _n in service.pages] == [1]
+    assert model.data(model.index(250, 2)) == "Child Renamed"
+    fresh, _ = _scrolled(listed_db, ReferralQuery(), 300)
+    assert _texts(model) == _texts(fresh)
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+
+
+def test_a_saved_row_that_moves_reloads_the_list(listed_db: Database) -> None:
+    records = RecordService(db=listed_db)
+    query = ReferralQuery(sort=ReferralSort.CASE_NAME)
+    model, _ = _scrolled(listed_db, query, 200)
+    target = model.row_id(120)
+    record = records.get_referral(target)
+    records.save_referral(dataclasses.replace(record, case_name="Aaron First"))
+    model.apply_changes(updated=[target])
+    assert model.row_id(0) == target
+    fresh, _ = _scrolled(listed_db, query, model.loaded)
+    assert _texts(model) == _texts(fresh)
+
+
+def test_a_row_leaving_the_filter_or_a_new_record_reloads(listed_db: Database) -> None:
+    records = RecordService(db=listed_db)
+    model, _ = _scrolled(listed_db, ReferralQuery(text="Child"), 100)
+    before = model.total
+    target = model.row_id(10)
+    record = records.get_referral(target)
+    records.save_referral(
+        dataclasses.replace(record, case_name="Somebody", reference="X-1", summary="none")
+    )
+    model.apply_changes(updated=[target])
+    assert target not in _ids(model)
+    assert model.total == before - 1
+
+
+def test_a_deleted_row_is_dropped_and_counted(listed_db: Database) -> None:
+    records = RecordService(db=listed_db)
+    model, _ = _scrolled(listed_db, ReferralQuery(), 200)
+    for row in range(150, 200):
+        target = model.row_id(row)
+        try:
+            records.delete_referral(target)
+        except CragError:
+            continue  # in use by a review: try the next one
+        break
+    else:
+        pytest.fail("no referral could be deleted")
+    total = model.total
+    model.apply_changes(deleted=[target])
+    assert target not in _ids(model)
+    assert model.total == total - 1
+    fresh, _ = _scrolled(listed_db, ReferralQuery(), model.loaded)
+    assert _ids(model) == _ids(fresh)[: model.loaded]

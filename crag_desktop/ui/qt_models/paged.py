@@ -10,7 +10,7 @@ seconds per click).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
@@ -133,6 +133,58 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         self._rows = rows
         self._exhausted = len(rows) < wanted
         self.endResetModel()
+
+    def apply_changes(
+        self,
+        *,
+        created: Collection[str] = (),
+        updated: Collection[str] = (),
+        deleted: Collection[str] = (),
+    ) -> None:
+        """Show what a save or delete changed, asking again only for the rows it touched.
+
+        Reloading every row scrolled past costs seconds deep in a long list: an updated row
+        is fetched alone (the one row after its neighbour's key) and a deleted one dropped.
+        Whenever the list could have changed in any other way (a record created, a row that
+        moved or left the filter, a count that differs) it falls back to `reload`.
+        """
+        if not self._active:
+            return
+        if created or (deleted and updated):
+            self.reload(keep_loaded=True)
+            return
+        if deleted:
+            gone = set(deleted)
+            for row in reversed(range(len(self._rows))):
+                if self._rows[row].id in gone:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._rows[row]
+                    self.endRemoveRows()
+            # The rows left keep their order; only the count can differ.
+            self._total = self._service.count(self._query)
+            return
+        positions = {item.id: row for row, item in enumerate(self._rows)}
+        changed = set(updated)
+        if not changed:
+            return
+        if (not self._exhausted and not changed <= positions.keys()) or self._service.count(
+            self._query
+        ) != self._total:
+            # A record not shown may now sort among the loaded rows, or a filter now
+            # takes a record in or leaves one out.
+            self.reload(keep_loaded=True)
+            return
+        for record_id in sorted(changed & positions.keys(), key=positions.__getitem__):
+            row = positions[record_id]
+            after = self._rows[row - 1].sort_key if row else None
+            # The first row after its neighbour is the record itself only when it kept its
+            # place (a record that moved past the next row finds that row here instead).
+            fresh = list(self._service.page(self._query, after=after, limit=1))
+            if not fresh or fresh[0].id != record_id:
+                self.reload(keep_loaded=True)
+                return
+            self._rows[row] = fresh[0]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
 
     def clear(self) -> None:
         """Forget every row (the app locked); `reload` brings them back."""

@@ -52,7 +52,7 @@ def _filters(records: RecordService, today: date) -> list[FilterSpec]:
         FilterSpec(label="Status", choices=statuses),
         FilterSpec(label="Monitored by", choices=groups),
         FilterSpec(label="Lead agency", choices=agencies),
-        FilterSpec(label="Review", choices=reviews),
+        FilterSpec(label="Review", choices=reviews, searchable=True),
         FilterSpec(label="Due", choices=due),
     ]
 
