@@ -155,7 +155,19 @@ def _show(value: object) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
+@cache
+def _fast_validator() -> Any:
+    # jsonschema-rs checks a valid 100,000-referral document in a fraction of the time the
+    # pure-Python validator spends resolving $refs (70% of an import). It only answers
+    # "valid or not": the messages of an invalid document still come from `jsonschema`.
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(load_schema())
+
+
 def _schema_errors(data: object) -> list[FieldError]:
+    if _fast_validator().is_valid(data):
+        return []
     errors: list[FieldError] = []
     for error in _validator().iter_errors(data):
         errors.extend(_describe(error))

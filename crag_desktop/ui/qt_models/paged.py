@@ -144,24 +144,15 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         """Show what a save or delete changed, asking again only for the rows it touched.
 
         Reloading every row scrolled past costs seconds deep in a long list: an updated row
-        is fetched alone (the one row after its neighbour's key) and a deleted one dropped.
+        is fetched alone (the one row after its neighbour's key).
         Whenever the list could have changed in any other way (a record created, a row that
         moved or left the filter, a count that differs) it falls back to `reload`.
         """
         if not self._active:
             return
-        if created or (deleted and updated):
+        if created or deleted:
+            # Rows come or go: the screen's count and selection follow a reset.
             self.reload(keep_loaded=True)
-            return
-        if deleted:
-            gone = set(deleted)
-            for row in reversed(range(len(self._rows))):
-                if self._rows[row].id in gone:
-                    self.beginRemoveRows(QModelIndex(), row, row)
-                    del self._rows[row]
-                    self.endRemoveRows()
-            # The rows left keep their order; only the count can differ.
-            self._total = self._service.count(self._query)
             return
         positions = {item.id: row for row, item in enumerate(self._rows)}
         changed = set(updated)
