@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -282,20 +283,110 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _pdf_out(value: str) -> tuple[Path, str]:
+    out = Path(value)
+    # A file without a suffix does not open in a PDF viewer on Windows; "r" means "r.pdf".
+    if out.suffix:
+        return out, ""
+    return out.with_name(out.name + ".pdf"), ' (".pdf" added to the name given)'
+
+
+def pdf_passphrase(args: argparse.Namespace, console: Console) -> str | None:
+    """The passphrase that protects the PDF: None unless --encrypt or a passphrase file was
+    given; then from --pdf-passphrase-file, else CRAG_PDF_PASSPHRASE, else a prompt on a
+    terminal (asked twice). Without a terminal the command never prompts."""
+    from crag_desktop.reports.protection import normalise_pdf_passphrase
+
+    file: Path | None = args.pdf_passphrase_file
+    if not args.encrypt and file is None:
+        return None
+    if file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
+        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
+    elif console.stdin_is_terminal():
+        passphrase = console.ask_secret("Passphrase for the PDF: ")
+        if console.ask_secret("The same passphrase again: ") != passphrase:
+            raise CommandFailed("The two passphrases differ; nothing was written.")
+    else:
+        raise CommandFailed(
+            "--encrypt needs a passphrase for the PDF: set CRAG_PDF_PASSPHRASE or give "
+            "--pdf-passphrase-file FILE."
+        )
+    return normalise_pdf_passphrase(passphrase)
+
+
+def _protection_note(passphrase: str | None) -> str:
+    return "AES-256 encrypted" if passphrase is not None else "not encrypted"
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandFailed(
+            f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2017-04-01."
+        ) from None
+
+
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.decision_records import write_decision_record
 
-    out = Path(args.out)
-    # A file without a suffix does not open in a PDF viewer on Windows; "r" means "r.pdf".
-    added_suffix = not out.suffix
-    if added_suffix:
-        out = out.with_name(out.name + ".pdf")
+    out, note = _pdf_out(args.out)
     _refuse_database_target(out, Path(args.db))
+    passphrase = pdf_passphrase(args, console)
     with _open(args, console, record_unlock=False) as db:
-        reference = write_decision_record(db, args.referral, out)
-    note = ' (".pdf" added to the name given)' if added_suffix else ""
+        reference = write_decision_record(db, args.referral, out, passphrase=passphrase)
     print(
-        f"Wrote the decision record for {reference} to {out}{note} (OFFICIAL-SENSITIVE).",
+        f"Wrote the decision record for {reference} to {out}{note} (OFFICIAL-SENSITIVE, "
+        f"{_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_report_annual(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.annual_report import check_as_of, check_year, write_annual_report
+
+    out, note = _pdf_out(args.out)
+    _refuse_database_target(out, Path(args.db))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
+    check_year(args.year)
+    check_as_of(args.year, as_of)
+    stats_json = Path(args.stats_json) if args.stats_json else None
+    if stats_json is not None:
+        _refuse_database_target(stats_json, Path(args.db))
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        written = write_annual_report(
+            db, args.year, out, as_of=as_of, stats_json=stats_json, passphrase=passphrase
+        )
+    stats = written.statistics
+    print(
+        f"Wrote the annual report for {stats.year}/{(stats.year + 1) % 100:02d} as of "
+        f"{stats.as_of:%d/%m/%Y} to {out}{note}: {written.pages} pages (OFFICIAL-SENSITIVE, "
+        f"{_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    if stats_json is not None:
+        print(f"Wrote its figures to {stats_json} (not encrypted).", file=console.out)
+    return EXIT_OK
+
+
+def cmd_report_register(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.annual_report import check_year
+    from crag_desktop.services.referral_register import write_referral_register
+
+    out, note = _pdf_out(args.out)
+    _refuse_database_target(out, Path(args.db))
+    check_year(args.year)
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        written = write_referral_register(db, args.year, out, passphrase=passphrase)
+    print(
+        f"Wrote the referral register for {args.year}/{(args.year + 1) % 100:02d} to "
+        f"{out}{note}: {written.referrals} referrals, {written.pages} pages "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}).",
         file=console.out,
     )
     return EXIT_OK
@@ -317,6 +408,21 @@ def _passphrase_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="read the passphrase from FILE (else CRAG_PASSPHRASE, else a prompt)",
+    )
+
+
+def _pdf_protection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="protect the PDF with AES-256 under a passphrase (CRAG_PDF_PASSPHRASE, "
+        "--pdf-passphrase-file, or a prompt on a terminal)",
+    )
+    parser.add_argument(
+        "--pdf-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="protect the PDF with the passphrase in FILE (implies --encrypt)",
     )
 
 
@@ -380,7 +486,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", required=True, metavar="FILE.pdf")
     _passphrase_option(r)
+    _pdf_protection_options(r)
     r.set_defaults(handler=cmd_report)
+
+    r = reports.add_parser("annual", help="the annual report to the Board for a reporting year")
+    r.add_argument("db", metavar="DB")
+    r.add_argument(
+        "--year", required=True, type=int, metavar="Y", help="reporting year: 2016 is 2016/17"
+    )
+    r.add_argument(
+        "--as-of", metavar="DATE", help="figures as of DATE (YYYY-MM-DD; default 1 April Y+1)"
+    )
+    r.add_argument("--out", required=True, metavar="FILE.pdf")
+    r.add_argument(
+        "--stats-json", metavar="FILE", help="also write the report's figures as JSON to FILE"
+    )
+    _passphrase_option(r)
+    _pdf_protection_options(r)
+    r.set_defaults(handler=cmd_report_annual)
+
+    r = reports.add_parser("register", help="the register of referrals received in a year")
+    r.add_argument("db", metavar="DB")
+    r.add_argument(
+        "--year", required=True, type=int, metavar="Y", help="reporting year: 2016 is 2016/17"
+    )
+    r.add_argument("--out", required=True, metavar="FILE.pdf")
+    _passphrase_option(r)
+    _pdf_protection_options(r)
+    r.set_defaults(handler=cmd_report_register)
     return parser
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from crag_desktop.domain.records import Child, Document, Referral, Review
+from crag_desktop.domain.records import Child, Document, Recommendation, Referral, Review
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     Methodology,
@@ -27,7 +27,6 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
     Sex,
     Theme,
-    Vocabulary,
 )
 
 #: Age bands in the order the report prints them.
@@ -80,7 +79,8 @@ def age_band(child: Child) -> str:
     """The report's age band for a child, by whole years at the incident."""
     years = child.age_years
     if years is None:
-        return "unknown"
+        # A baby is often recorded by months alone ("5 months"): that is 0 whole years.
+        return "unknown" if child.age_months is None else "under_1"
     if years < 1:
         return "under_1"
     if years <= 3:
@@ -90,6 +90,27 @@ def age_band(child: Child) -> str:
     if years <= 17:
         return "10_to_17"
     return "18_plus"
+
+
+#: A figure's place in the stats JSON, e.g. ("referral_outcomes", "pending").
+FigureKey = tuple[str, ...]
+
+
+def referral_label(referral: Referral) -> str:
+    """How the report names a referral when it lists what a figure counts."""
+    return referral.reference
+
+
+def review_label(review: Review) -> str:
+    """How the report names a review when it lists what a figure counts."""
+    return review.title
+
+
+def recommendation_label(recommendation: Recommendation, reviews: Mapping[str, Review]) -> str:
+    """A recommendation's code as the tracker prints it: review title and number, "Baby L R3"."""
+    review = reviews.get(recommendation.review)
+    title = review.title if review is not None else recommendation.review
+    return f"{title} R{recommendation.number}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +181,13 @@ class AnnualStatistics:
     learning_points: tuple[LearningPointCount, ...]
     recommendations: RecommendationStatistics
     timeframes: tuple[Timeframe, ...]
+    #: For every figure, the records it counts (by reference, title or code), so that the
+    #: report's appendix lets a Board member check any number; one entry per thing counted.
+    sources: Mapping[FigureKey, tuple[str, ...]]
+
+    def counted(self, *key: str) -> tuple[str, ...]:
+        """The records figure `key` counts; empty when it counts none."""
+        return self.sources.get(tuple(key), ())
 
     @property
     def reviews_worked_on(self) -> int:
@@ -227,40 +255,80 @@ def compute_annual_statistics(
     def in_year(day: date | None) -> bool:
         return day is not None and start <= day <= end
 
+    # Each figure is counted once, as a list of the labels of what it counts: the count is
+    # the list's length, so the figure and the appendix that lists its records never differ.
+    sources: dict[FigureKey, list[str]] = {}
+
+    def count(key: FigureKey, label: str) -> None:
+        sources.setdefault(key, []).append(label)
+
     agency_names = {agency.id: agency.name for agency in document.agencies}
     referrals_by_id = {referral.id: referral for referral in document.referrals}
+    reviews_by_id = {review.id: review for review in document.reviews}
 
-    received = [r for r in document.referrals if in_year(r.received)]
-    by_agency = Counter(agency_names.get(r.referring_agency, r.referring_agency) for r in received)
-    outcomes = Counter(_referral_outcome(r, as_of) for r in received)
+    for referral in document.referrals:
+        if not in_year(referral.received):
+            continue
+        label = referral_label(referral)
+        agency = agency_names.get(referral.referring_agency, referral.referring_agency)
+        count(("referrals_received",), label)
+        count(("referrals_by_agency", agency), label)
+        count(("referral_outcomes", _referral_outcome(referral, as_of)), label)
 
-    decisions = [r.decision for r in document.referrals if r.decision is not None]
-    panel_sent = sum(1 for d in decisions if in_year(d.panel.sent_on))
-    panel_contested = sum(
-        1
-        for d in decisions
-        if d.panel.response == PanelResponse.CONTESTED and in_year(d.panel.responded_on)
-    )
+    for referral in document.referrals:
+        decision = referral.decision
+        if decision is None:
+            continue
+        if in_year(decision.panel.sent_on):
+            count(("panel_decisions_sent",), referral_label(referral))
+        if decision.panel.response == PanelResponse.CONTESTED and in_year(
+            decision.panel.responded_on
+        ):
+            count(("panel_contested",), referral_label(referral))
 
     worked = [v for v in document.reviews if is_worked_on(v, start, end)]
-    statutory = [v for v in worked if v.type.statutory]
-
-    children = [child for v in statutory for child in _review_children(v, referrals_by_id)]
-
-    lp_counts = Counter(lp for v in worked for lp in dict.fromkeys(v.learning_points))
     lp_text = {lp.id: lp.text for lp in document.learning_points}
-    learning_points = tuple(
-        LearningPointCount(id=lp, text=lp_text.get(lp, lp), reviews=count)
-        for lp, count in sorted(lp_counts.items(), key=lambda item: (-item[1], item[0]))
-    )
+    for review in worked:
+        label = review_label(review)
+        count(("reviews_worked_on",), label)
+        count(("methodologies", str(review.methodology)), label)
+        for theme in dict.fromkeys(review.themes):
+            count(("themes", str(theme)), label)
+        for process in review.parallel_processes:
+            count(("parallel_processes", str(process.type)), label)
+        if review.family_contributions:
+            count(("family_contribution",), label)
+        # Not in the stats JSON: the report's breakdown of those reviews by facilitator.
+        for facilitator in dict.fromkeys(c.facilitated_by for c in review.family_contributions):
+            count(("family_contribution_by_facilitator", facilitator), label)
+        for point in dict.fromkeys(review.learning_points):
+            count(("learning_points", point), label)
+        if not review.type.statutory:
+            continue
+        count(("statutory_reviews_worked_on",), label)
+        count(("reviews_by_status", str(review.status)), label)
+        if in_year(review.published_on):
+            count(("statutory_published_in_year",), label)
+        for child in _review_children(review, referrals_by_id):
+            child_label = f"{child.pseudonym} ({label})"
+            count(("children", "total"), child_label)
+            count(("children", "by_age_band", age_band(child)), child_label)
+            count(("children", "by_sex", str(child.sex)), child_label)
 
     published_ids = {v.id for v in document.reviews if in_year(v.published_on)}
-    recommendations = [rec for rec in document.recommendations if rec.review in published_ids]
-    overdue = tuple(
-        rec.id
-        for rec in recommendations
-        if rec.due is not None and rec.due < as_of and not rec.status.closed
-    )
+    overdue: list[str] = []
+    for rec in document.recommendations:
+        if rec.review not in published_ids:
+            continue
+        label = recommendation_label(rec, reviews_by_id)
+        count(("recommendations", "total"), label)
+        if rec.scope == RecommendationScope.MULTI_AGENCY:
+            count(("recommendations", "multi_agency"), label)
+        count(("recommendations", "by_status", str(rec.status)), label)
+        count(("recommendations", "by_monitoring_group", str(rec.monitoring_group)), label)
+        if rec.due is not None and rec.due < as_of and not rec.status.closed:
+            count(("recommendations", "overdue"), label)
+            overdue.append(rec.id)
 
     timeframes = tuple(
         Timeframe(
@@ -274,45 +342,64 @@ def compute_annual_statistics(
         for v in sorted(document.reviews, key=lambda v: (v.signed_off_on or end, v.id))
         if v.signed_off_on is not None and in_year(v.signed_off_on)
     )
+    for timeframe in timeframes:
+        count(("timeframes",), timeframe.title)
+
+    def n(*key: str) -> int:
+        return len(sources.get(key, ()))
+
+    def by(prefix: FigureKey, order: Iterable[str]) -> dict[str, int]:
+        counts = Counter(
+            {key[-1]: len(labels) for key, labels in sources.items() if key[:-1] == prefix}
+        )
+        return _in_order(order, counts)
+
+    by_agency = {
+        key[-1]: len(labels) for key, labels in sources.items() if key[0] == "referrals_by_agency"
+    }
+    points = sorted(
+        ((key[-1], len(labels)) for key, labels in sources.items() if key[0] == "learning_points"),
+        key=lambda item: (-item[1], item[0]),
+    )
 
     return AnnualStatistics(
         year=year,
         start=start,
         end=end,
         as_of=as_of,
-        referrals_received=len(received),
+        referrals_received=n("referrals_received"),
         referrals_by_agency=dict(sorted(by_agency.items(), key=lambda item: (-item[1], item[0]))),
-        referral_outcomes={key: outcomes[key] for key in REFERRAL_OUTCOMES},
-        panel_decisions_sent=panel_sent,
-        panel_contested=panel_contested,
+        referral_outcomes={key: n("referral_outcomes", key) for key in REFERRAL_OUTCOMES},
+        panel_decisions_sent=n("panel_decisions_sent"),
+        panel_contested=n("panel_contested"),
         worked_on=tuple(v.id for v in worked),
-        statutory_reviews_worked_on=len(statutory),
-        reviews_by_status=_by_code(ReviewStatus, (v.status for v in statutory)),
-        statutory_published_in_year=sum(1 for v in statutory if in_year(v.published_on)),
-        methodologies=_by_code(Methodology, (v.methodology for v in worked)),
+        statutory_reviews_worked_on=n("statutory_reviews_worked_on"),
+        reviews_by_status=by(("reviews_by_status",), ReviewStatus.codes()),
+        statutory_published_in_year=n("statutory_published_in_year"),
+        methodologies=by(("methodologies",), Methodology.codes()),
         children=ChildrenStatistics(
-            total=len(children),
-            by_age_band=_in_order(AGE_BANDS, Counter(age_band(c) for c in children)),
-            by_sex=_by_code(Sex, (c.sex for c in children)),
+            total=n("children", "total"),
+            by_age_band=by(("children", "by_age_band"), AGE_BANDS),
+            by_sex=by(("children", "by_sex"), Sex.codes()),
         ),
-        themes=_by_code(Theme, (t for v in worked for t in dict.fromkeys(v.themes))),
-        parallel_processes=_by_code(
-            ParallelProcessType, (p.type for v in worked for p in v.parallel_processes)
+        themes=by(("themes",), Theme.codes()),
+        parallel_processes=by(("parallel_processes",), ParallelProcessType.codes()),
+        family_contribution=n("family_contribution"),
+        learning_points=tuple(
+            LearningPointCount(id=lp, text=lp_text.get(lp, lp), reviews=reviews)
+            for lp, reviews in points
         ),
-        family_contribution=sum(1 for v in worked if v.family_contributions),
-        learning_points=learning_points,
         recommendations=RecommendationStatistics(
-            total=len(recommendations),
-            multi_agency=sum(
-                1 for rec in recommendations if rec.scope == RecommendationScope.MULTI_AGENCY
+            total=n("recommendations", "total"),
+            multi_agency=n("recommendations", "multi_agency"),
+            by_status=by(("recommendations", "by_status"), RecommendationStatus.codes()),
+            by_monitoring_group=by(
+                ("recommendations", "by_monitoring_group"), MonitoringGroup.codes()
             ),
-            by_status=_by_code(RecommendationStatus, (rec.status for rec in recommendations)),
-            by_monitoring_group=_by_code(
-                MonitoringGroup, (rec.monitoring_group for rec in recommendations)
-            ),
-            overdue=overdue,
+            overdue=tuple(overdue),
         ),
         timeframes=timeframes,
+        sources={key: tuple(labels) for key, labels in sources.items()},
     )
 
 
@@ -341,11 +428,6 @@ def _review_children(review: Review, referrals: Mapping[str, Referral]) -> tuple
         return review.children
     referral = referrals.get(review.referral) if review.referral is not None else None
     return referral.children if referral is not None else ()
-
-
-def _by_code(vocabulary: type[Vocabulary], values: Iterable[str]) -> dict[str, int]:
-    """Counts keyed by code, in the vocabulary's declaration order, zero counts left out."""
-    return _in_order(vocabulary.codes(), Counter(str(value) for value in values))
 
 
 def _in_order(keys: Iterable[str], counts: Counter[str]) -> dict[str, int]:

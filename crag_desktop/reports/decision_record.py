@@ -139,8 +139,11 @@ class DecisionRecordView:
     abuse_categories: tuple[str, ...] = ()
 
 
-def render_decision_record(view: DecisionRecordView, out: BinaryIO | Path) -> None:
-    """Render the decision record to a stream, or atomically (mode 0600) to a path."""
+def render_decision_record(
+    view: DecisionRecordView, out: BinaryIO | Path, *, passphrase: str | None = None
+) -> None:
+    """Render the decision record to a stream, or atomically (mode 0600) to a path,
+    AES-256 protected when `passphrase` is given."""
     styles = build_styles()
     story: list[Any] = [
         Paragraph(TITLE, styles.title),
@@ -161,6 +164,7 @@ def render_decision_record(view: DecisionRecordView, out: BinaryIO | Path) -> No
         subject="Record of a criteria decision by the Case Review and Governance group",
         generated_at=view.generated_at,
         footer_note=f"{view.referral_reference} · by {view.operator}" if view.operator else "",
+        passphrase=passphrase,
     )
 
 

@@ -20,8 +20,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Table
 
-from crag_desktop.fileio import write_atomically
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
+from crag_desktop.reports.protection import write_pdf
 from crag_desktop.reports.styles import INK, MUTED, NAVY, RULE, uk_datetime
 
 APP_NAME = "CRAG Desktop"
@@ -134,12 +134,16 @@ def build_document(
     footer_note: str = "",
     subject: str = "",
     author: str = APP_NAME,
+    passphrase: str | None = None,
+    after_flowable: Callable[[Any, Any], None] | None = None,
 ) -> int:
     """Lay out a story on marked, numbered A4 pages into `out`; return the page count.
 
     `title` and `subject` go into the PDF metadata as well as the footer, so they must name
     the kind of document only, never a child, a case or a person. A Path is written
-    atomically with user-only permissions.
+    atomically with user-only permissions, AES-256 protected when `passphrase` is given
+    (a stream is always written plain: protect its bytes with `encrypt_pdf`).
+    `after_flowable(doc, flowable)` is called as each flowable is placed (contents, outline).
     """
     if isinstance(out, Path):
         pages = 0
@@ -154,9 +158,10 @@ def build_document(
                 footer_note=footer_note,
                 subject=subject,
                 author=author,
+                after_flowable=after_flowable,
             )
 
-        write_pdf_atomically(out, render)
+        write_pdf_atomically(out, render, passphrase=passphrase)
         return pages
 
     register_fonts()
@@ -195,6 +200,9 @@ def build_document(
         footer_note=footer_note,
     )
     doc.addPageTemplates([PageTemplate(id="marked", frames=[frame], onPage=on_page)])
+    if after_flowable is not None:
+        hook = after_flowable
+        doc.afterFlowable = lambda flowable: hook(doc, flowable)
 
     canvases: list[NumberedCanvas] = []
 
@@ -258,14 +266,13 @@ def chunked_tables(
     return tables
 
 
-def write_pdf_atomically(path: Path, render_fn: Callable[[BinaryIO], object]) -> None:
-    """Write a PDF via a temp file in the same folder: fsync, replace, user-only (0600).
+def write_pdf_atomically(
+    path: Path, render_fn: Callable[[BinaryIO], object], *, passphrase: str | None = None
+) -> None:
+    """Write a PDF via a temp file in the same folder: fsync, replace, user-only (0600),
+    AES-256 protected in memory first when `passphrase` is given (see `protection`).
 
     A reader (or a crash) never sees half a PDF, and an earlier file at `path` survives a
     failed render untouched. The mechanism is the one every exported file uses.
     """
-
-    def write(stream: BinaryIO) -> None:
-        render_fn(stream)
-
-    write_atomically(path, write)
+    write_pdf(path, render_fn, passphrase=passphrase)

@@ -30,7 +30,7 @@ from crag_desktop.reports.decision_record import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import load_referral
-from crag_desktop.services.file_output import write_recorded_file
+from crag_desktop.services.report_files import write_audited_pdf
 from crag_desktop.storage import repositories
 
 NOT_YET_KNOWN = "Not yet known"
@@ -183,9 +183,12 @@ def decision_record_view(
     )
 
 
-def write_decision_record(db: Database, referral_ref_or_id: str, out: Path) -> str:
-    """Write the decision record of a referral to `out` as PDF (atomically, user-only),
-    audit the print in the same step, and return the referral's reference."""
+def write_decision_record(
+    db: Database, referral_ref_or_id: str, out: Path, *, passphrase: str | None = None
+) -> str:
+    """Write the decision record of a referral to `out` as PDF (atomically, user-only,
+    AES-256 protected when `passphrase` is given), audit the print in the same step, and
+    return the referral's reference."""
     view = decision_record_view(db, referral_ref_or_id)
     with db.unit_of_work() as session:
         referral_id = load_referral(session, referral_ref_or_id).id
@@ -193,13 +196,13 @@ def write_decision_record(db: Database, referral_ref_or_id: str, out: Path) -> s
     def write(stream: BinaryIO) -> None:
         render_decision_record(view, stream)
 
-    write_recorded_file(
+    write_audited_pdf(
         db,
         out,
         write,
-        action="print",
         record_type="referral",
         record_id=referral_id,
-        changes=[("decision_record", None, out.name)],
+        what="decision_record",
+        passphrase=passphrase,
     )
     return view.referral_reference

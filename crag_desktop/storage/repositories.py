@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, RowMapping, Table, delete, func, insert, select, update
@@ -98,6 +98,7 @@ __all__ = [
     "list_members",
     "list_recommendations",
     "list_referrals",
+    "list_referrals_received",
     "list_report_texts",
     "list_reviews",
     "load_document",
@@ -1010,6 +1011,24 @@ def get_referral(session: Session, key: str) -> Referral:
 def list_referrals(session: Session) -> list[Referral]:
     """Every referral, in the order added."""
     return _load_referrals(session)
+
+
+def list_referrals_received(session: Session, start: date, end: date) -> list[Referral]:
+    """The referrals received from `start` to `end` (both inclusive), in the order received
+    (then added): a year's register loads that year's referrals only."""
+    ids = list(
+        session.scalars(
+            select(REFERRAL.c.id)
+            .where(REFERRAL.c.received >= start, REFERRAL.c.received <= end)
+            .order_by(REFERRAL.c.received, REFERRAL.c.position)
+        )
+    )
+    order = {rid: i for i, rid in enumerate(ids)}
+    # Loaded in slices: one IN list per slice stays well inside SQLite's bound-variable limit.
+    found: list[Referral] = []
+    for i in range(0, len(ids), 5000):
+        found += _load_referrals(session, ids[i : i + 5000])
+    return sorted(found, key=lambda r: order[r.id])
 
 
 def save_referral(session: Session, referral: Referral) -> bool:

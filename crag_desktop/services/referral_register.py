@@ -1,0 +1,127 @@
+"""The referral register for a reporting year.
+
+Service API: `referral_register_view(db, year)` and
+`write_referral_register(db, year, out, passphrase=None)` (audited before it is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from crag_desktop.domain.records import Child, Referral
+from crag_desktop.domain.report_texts import period_label
+from crag_desktop.domain.statistics import reporting_period
+from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.reports.referral_register import (
+    RegisterRow,
+    RegisterView,
+    render_referral_register,
+)
+from crag_desktop.services.annual_report import check_year
+from crag_desktop.services.database import Database
+from crag_desktop.services.report_files import REPORT_RECORD, write_audited_pdf
+from crag_desktop.storage import repositories
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterWritten:
+    path: Path
+    pages: int
+    referrals: int
+
+
+def _child(child: Child) -> str:
+    age = "age not recorded"
+    if child.age_years:
+        age = f"{child.age_years} y"
+    elif child.age_months is not None or child.age_years == 0:
+        age = f"{child.age_months or 0} m"
+    return f"{child.pseudonym} ({child.sex.label.lower()}, {age})"
+
+
+def _decision(referral: Referral) -> tuple[str, dt.date | None]:
+    decision = referral.decision
+    if decision is None:
+        return "No decision yet", None
+    label = decision.decided_outcome.label
+    if decision.alternative_review_type is not None:
+        label = f"{label}: {decision.alternative_review_type.label.lower()}"
+    return label, decision.decided_on
+
+
+def _panel(referral: Referral) -> str:
+    decision = referral.decision
+    if decision is None or decision.panel.sent_on is None:
+        return "Not sent"
+    panel = decision.panel
+    sent = f"Sent {panel.sent_on:%d/%m/%Y}"
+    if panel.response == PanelResponse.PENDING:
+        return f"{sent}\nNo response yet"
+    when = f" {panel.responded_on:%d/%m/%Y}" if panel.responded_on is not None else ""
+    return f"{sent}\n{panel.response.label}{when}"
+
+
+def referral_register_view(
+    db: Database, year: int, *, now: dt.datetime | None = None
+) -> RegisterView:
+    """Every referral received in reporting year `year`, in the order received."""
+    check_year(year)
+    start, end = reporting_period(year)
+    with db.unit_of_work() as session:
+        referrals = repositories.list_referrals_received(session, start, end)
+        agencies = {a.id: a.name for a in repositories.list_agencies(session)}
+    rows = []
+    for referral in referrals:
+        decision, decided_on = _decision(referral)
+        rows.append(
+            RegisterRow(
+                reference=referral.reference,
+                received=referral.received,
+                agency=agencies.get(referral.referring_agency, referral.referring_agency),
+                pseudonym=referral.case_name,
+                children="; ".join(_child(c) for c in referral.children) or "None recorded",
+                incident_type=referral.incident_type.label,
+                incident_date=referral.incident_date,
+                status=referral.status.label,
+                decision=decision,
+                decided_on=decided_on,
+                panel=_panel(referral),
+            )
+        )
+    return RegisterView(
+        year=year,
+        period=period_label(year),
+        start=start,
+        end=end,
+        generated_at=now or dt.datetime.now().astimezone(),
+        operator=db.operator,
+        rows=tuple(rows),
+    )
+
+
+def write_referral_register(
+    db: Database, year: int, out: Path, *, passphrase: str | None = None
+) -> RegisterWritten:
+    """Write the register of `year` to `out` (PDF; audited first, atomic, 0600, AES-256
+    protected when `passphrase` is given)."""
+    view = referral_register_view(db, year)
+    pages = 0
+
+    def render(stream: BinaryIO) -> None:
+        nonlocal pages
+        pages = render_referral_register(view, stream)
+
+    write_audited_pdf(
+        db,
+        out,
+        render,
+        record_type=REPORT_RECORD,
+        record_id=f"register/{year}",
+        what="referral_register",
+        details=[("referrals", str(len(view.rows)))],
+        passphrase=passphrase,
+    )
+    return RegisterWritten(out, pages, len(view.rows))
