@@ -26,9 +26,11 @@ from crag_desktop.services.interchange import (
     read_document_file,
 )
 from crag_desktop.services.records import RecordService
+from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.tasks import TaskContext
+from crag_desktop.ui.views.report_texts import ReportTextsDialog
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
 #: How many import problems a message box lists before it says how many more there are.
@@ -66,6 +68,7 @@ class CaseActions(QObject):
         self._context = context
         self._db = open_database(context)
         self.wizard: CriteriaWizard | None = None
+        self.report_texts: ReportTextsDialog | None = None
 
     def wire(self) -> None:
         """Wire the screens, the Case menu and File > Import/Export."""
@@ -81,6 +84,12 @@ class CaseActions(QObject):
             shortcut="Ctrl+D",
             icon="wizard",
             tooltip="Run the criteria decision wizard for a referral (Ctrl+D)",
+        )
+        self.action_report_texts = window.add_case_action(
+            "Annual report &texts…",
+            self.open_report_texts,
+            icon="reports",
+            tooltip="Write the narrative sections of a year's annual report",
         )
         window.set_import_handler(self.import_file)
         window.set_export_handler(self.export_file)
@@ -138,6 +147,20 @@ class CaseActions(QObject):
     def _forget_wizard(self) -> None:
         self.wizard = None
 
+    # --- the annual report's texts -------------------------------------------------------
+
+    def open_report_texts(self) -> None:
+        """Case > Annual report texts…: edit the narrative sections, per year and section."""
+        dialog = ReportTextsDialog(
+            texts=ReportTextService(db=self._db),
+            prompter=self._context.prompter,
+            parent=self._window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.editor.changed.connect(self._context.changed)
+        self.report_texts = dialog
+        dialog.open()
+
     # --- printing ------------------------------------------------------------------------
 
     def print_decision_record(self, referral_id: str) -> None:
@@ -155,9 +178,13 @@ class CaseActions(QObject):
         if chosen is None:
             return
         path = _with_suffix(chosen, ".pdf")
+        protection = self._context.prompter.ask_pdf_protection("The decision record")
+        if protection is None:
+            return
+        passphrase = protection.passphrase
 
         def work(_task: TaskContext) -> str:
-            return write_decision_record(self._db, referral_id, path)
+            return write_decision_record(self._db, referral_id, path, passphrase=passphrase)
 
         def done(reference: str) -> None:
             self._window.show_status(f"Decision record for {reference} saved to {path.name}.")

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 
 def internal_error_text(reference: str) -> str:
@@ -20,6 +20,21 @@ def internal_error_text(reference: str) -> str:
         "your last change is there. If this happens again, tell your IT service desk and "
         "quote the reference."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PdfProtection:
+    """How a PDF about to be written is protected: a passphrase, or None for none."""
+
+    passphrase: str | None
+
+
+#: Asked after "without encryption" was chosen: a plaintext report needs a second yes.
+UNENCRYPTED_PDF_QUESTION = (
+    "The PDF will NOT be encrypted: anyone who has the file can read it. It is marked "
+    "OFFICIAL-SENSITIVE; keep it on an encrypted drive and delete it when it has served "
+    "its purpose.\n\nSave it without encryption?"
+)
 
 
 class UnsavedChoice(enum.Enum):
@@ -107,6 +122,26 @@ class Prompter:
         )
         return Path(name) if name else None
 
+    def ask_pdf_protection(self, what: str) -> PdfProtection | None:
+        """A passphrase for the PDF `what` (e.g. "The annual report"), or no encryption
+        after a confirmation; None if the user cancelled either question."""
+        chosen = self._pdf_protection_choice(what)
+        if chosen is None:
+            return None
+        if chosen.passphrase is None and not self.confirm(
+            UNENCRYPTED_PDF_QUESTION, title="Save without encryption"
+        ):
+            return None
+        return chosen
+
+    def _pdf_protection_choice(self, what: str) -> PdfProtection | None:
+        from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
+
+        dialog = PdfProtectionDialog(what=what, parent=self._parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return PdfProtection(dialog.chosen_passphrase())
+
 
 @dataclass(frozen=True, slots=True)
 class Shown:
@@ -127,10 +162,22 @@ class ScriptedPrompter(Prompter):
         self.suggested: list[str] = []
         self._confirm_answers: deque[bool] = deque()
         self._path_answers: deque[Path | None] = deque()
+        self._protection_answers: deque[PdfProtection | None] = deque()
 
     def answer_confirm(self, *answers: bool) -> None:
         """Queue answers for later confirm() calls."""
         self._confirm_answers.extend(answers)
+
+    def answer_pdf_protection(self, *answers: PdfProtection | None) -> None:
+        """Queue answers for the protection dialog of later ask_pdf_protection() calls
+        (choosing no encryption then also takes a confirm() answer)."""
+        self._protection_answers.extend(answers)
+
+    def _pdf_protection_choice(self, what: str) -> PdfProtection | None:
+        self.questions.append(f"Protect {what}")
+        if not self._protection_answers:
+            raise AssertionError(f"unexpected protection question for {what}")
+        return self._protection_answers.popleft()
 
     def answer_path(self, *answers: Path | None) -> None:
         """Queue answers for later ask_save_path() / ask_open_path() calls."""

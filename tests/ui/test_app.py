@@ -18,10 +18,11 @@ from crag_desktop.app import SCREEN_MODULES, build_main_window
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
+from crag_desktop.storage import audit
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
-from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
@@ -149,12 +150,60 @@ def test_printing_a_decision_record_from_a_decided_referral(
     assert referrals.form.print_button.isEnabled()
     target = tmp_path / "record"
     prompter.answer_path(target)
+    prompter.answer_pdf_protection(PdfProtection(None))
+    prompter.answer_confirm(True)
     referrals.form.print_button.click()
     pdf = tmp_path / "record.pdf"
     qtbot.waitUntil(pdf.exists, timeout=20_000)
     assert prompter.suggested[-1] == f"Decision record {decided.reference}.pdf"
+    # Without a passphrase the PDF is written only after a second, explicit yes.
+    assert prompter.questions[-1] == UNENCRYPTED_PDF_QUESTION
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    import pikepdf
+
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    decided = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is not None
+    )
+    assert referrals.open_record(decided.id)
+    pdf = tmp_path / "protected.pdf"
+    prompter.answer_path(pdf)
+    prompter.answer_pdf_protection(PdfProtection("a passphrase for the board"))
+    referrals.form.print_button.click()
+    qtbot.waitUntil(pdf.exists, timeout=20_000)
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(pdf)
+    with pikepdf.open(pdf, password="a passphrase for the board") as opened:
+        assert opened.encryption.R == 6
+    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
+        last = audit.list_events(session)[-1]
+    assert last.action == "print"
+    assert ("decision_record", None, "protected.pdf (AES-256, passphrase)") in last.changes
+
+
+def test_cancelling_the_protection_question_writes_nothing(
+    window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    decided = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is not None
+    )
+    assert referrals.open_record(decided.id)
+    prompter.answer_path(tmp_path / "no.pdf")
+    prompter.answer_pdf_protection(PdfProtection(None))
+    prompter.answer_confirm(False)
+    referrals.form.print_button.click()
+    assert not (tmp_path / "no.pdf").exists()
 
 
 def test_export_warns_then_writes_json(
