@@ -137,9 +137,8 @@ def test_the_referral_form_opens_the_wizard_for_that_referral(
     wizard.reject()
 
 
-def test_printing_a_decision_record_from_a_decided_referral(
-    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
-) -> None:
+def _open_a_decided_referral(window: MainWindow) -> tuple[Any, Any]:
+    """The Referrals screen with the first decided referral open in its form."""
     referrals = _screen(window, ScreenKey.REFERRALS)
     decided = next(
         row
@@ -147,6 +146,13 @@ def test_printing_a_decision_record_from_a_decided_referral(
         if row.decided_outcome is not None
     )
     assert referrals.open_record(decided.id)
+    return referrals, decided
+
+
+def test_printing_a_decision_record_from_a_decided_referral(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    referrals, decided = _open_a_decided_referral(window)
     assert referrals.form.print_button.isEnabled()
     target = tmp_path / "record"
     prompter.answer_path(target)
@@ -167,13 +173,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
 ) -> None:
     import pikepdf
 
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    decided = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is not None
-    )
-    assert referrals.open_record(decided.id)
+    referrals, _decided = _open_a_decided_referral(window)
     pdf = tmp_path / "protected.pdf"
     prompter.answer_path(pdf)
     prompter.answer_pdf_protection(PdfProtection("a passphrase for the board"))
@@ -192,13 +192,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
 def test_cancelling_the_protection_question_writes_nothing(
     window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    decided = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is not None
-    )
-    assert referrals.open_record(decided.id)
+    referrals, _decided = _open_a_decided_referral(window)
     prompter.answer_path(tmp_path / "no.pdf")
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(False)
