@@ -450,7 +450,7 @@ class _Builder:
                     )
                     for r in view.reviews_worked_on
                 ],
-                (w * 0.18, w * 0.15, w * 0.16, w * 0.17, w * 0.17, w * 0.17),
+                (w * 0.17, w * 0.15, w * 0.15, w * 0.17, w * 0.18, w * 0.18),
             )
         # A subheading travels with its table, never alone at a page foot.
         story += keep_whole(self.subheading("The children") + self.figure_table(view.children))

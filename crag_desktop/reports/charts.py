@@ -31,6 +31,17 @@ def _short(label: str) -> str:
     return label if len(label) <= _MAX_LABEL_CHARS else label[: _MAX_LABEL_CHARS - 1] + "…"
 
 
+def _nice_step(top: int) -> int:
+    """A round gridline step (1, 2 or 5 times a power of ten) giving at most six lines."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if -(-top // step) <= 6:
+                return step
+        magnitude *= 10
+
+
 def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: float) -> Drawing:
     """A titled horizontal bar chart of `bars` (label, count), in the order given.
 
@@ -78,7 +89,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: float) -> D
     chart.categoryAxis.strokeColor = RULE
     chart.categoryAxis.tickLeft = 0
     top = max(counts)
-    step = max(1, -(-top // 5))
+    step = _nice_step(top)
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = step * max(1, -(-top // step))
     chart.valueAxis.valueStep = step
