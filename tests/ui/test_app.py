@@ -186,7 +186,8 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
     with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
         last = audit.list_events(session)[-1]
     assert last.action == "print"
-    assert ("decision_record", None, "protected.pdf (AES-256, passphrase)") in last.changes
+    assert ("decision_record", None, "protected.pdf") in last.changes
+    assert ("protection", None, "AES-256, passphrase") in last.changes
 
 
 def test_cancelling_the_protection_question_writes_nothing(

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
-from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter
 from tests.ui.test_app import demo_path, demo_template, window  # noqa: F401
 
 
@@ -56,6 +56,7 @@ def test_printing_over_the_open_database_is_refused(
     link.symlink_to(demo_path)
     before = _digest(demo_path)
     prompter.answer_path(link)
+    prompter.answer_pdf_protection(PdfProtection("a long pdf passphrase"))
     referrals.form.print_button.click()
     qtbot.waitUntil(lambda: bool(prompter.shown), timeout=20_000)
     assert "never writes over a database" in prompter.shown[-1].text
