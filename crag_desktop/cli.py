@@ -38,6 +38,8 @@ EXIT_FAILED = 2
 COMMANDS = ("init", "demo", "import", "export", "passwd", "check", "report")
 
 MIN_PASSPHRASE_LENGTH = 12
+#: Problems listed on stderr before the rest are only counted (a bad file can have thousands).
+MAX_PROBLEMS_SHOWN = 50
 
 
 class CommandFailed(Exception):
@@ -89,11 +91,9 @@ def _read_passphrase_file(path: Path) -> str:
         raise CommandFailed(
             f"The passphrase file {path} could not be read ({error.strerror})."
         ) from None
-    # A file written by `echo` ends in a newline that is not part of the passphrase.
-    if text.endswith("\r\n"):
-        text = text[:-2]
-    elif text.endswith("\n"):
-        text = text[:-1]
+    # A file written by Notepad starts with a byte order mark, and one written by `echo`
+    # ends in a newline: neither is part of the passphrase (spaces are kept).
+    text = text.removeprefix("\ufeff").rstrip("\r\n")
     if not text:
         raise CommandFailed(f"The passphrase file {path} is empty.")
     return text
@@ -130,6 +130,11 @@ def get_passphrase(
     passphrase = _normalise(passphrase)
     if not passphrase:
         raise CommandFailed(f"The {what} is empty.")
+    if creating and not passphrase.strip():
+        raise CommandFailed(
+            f"The {what} is only spaces: choose words you can remember, at least "
+            f"{MIN_PASSPHRASE_LENGTH} characters long."
+        )
     if creating and len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise CommandFailed(
             f"The {what} is too short: use at least {MIN_PASSPHRASE_LENGTH} characters."
@@ -217,15 +222,16 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     source = Path(args.file)
     # Read and check the file's shape before anything touches (or creates) the database.
     data = read_document_file(source)
+    size = source.stat().st_size
     path = Path(args.db)
     created = not path.exists()
     if created:
         # All or nothing: a database this command created for a failed import goes too.
         with _created(args, console) as db:
-            summary = import_file(db, data, source_name=source.name)
+            summary = import_file(db, data, source_name=source.name, source_size=size)
     else:
         with _open(args, console, record_unlock=False) as db:
-            summary = import_file(db, data, source_name=source.name)
+            summary = import_file(db, data, source_name=source.name, source_size=size)
     print(f"Imported {summary} into {args.db}.", file=console.out)
     return EXIT_OK
 
@@ -643,8 +649,15 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         return EXIT_FAILED
     except ValidationFailed as failure:
         print(str(failure), file=console.err)
-        for error in failure.errors:
+        for error in failure.errors[:MAX_PROBLEMS_SHOWN]:
             print(str(error), file=console.err)
+        hidden = len(failure.errors) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            print(
+                f"… and {hidden:,} more problem{'s' if hidden != 1 else ''} (the first "
+                f"{MAX_PROBLEMS_SHOWN} are listed): correct these and run the command again.",
+                file=console.err,
+            )
         return EXIT_FAILED
     except CragError as failure:
         print(str(failure), file=console.err)

@@ -30,6 +30,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import sys
 import tempfile
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crag_desktop.diagnostics import state_dir
-from crag_desktop.domain.errors import CragError, DiskFull, WouldOverwriteDatabase
+from crag_desktop.domain.errors import CragError, DiskFull, NotEnoughSpace, WouldOverwriteDatabase
 
 #: Files SQLite keeps beside a database while it works on it, and the app's lock file.
 DATABASE_SIBLING_SUFFIXES = ("-journal", "-wal", "-shm", ".lock")
@@ -205,6 +206,22 @@ def write_atomically(
         raise
     finally:
         _forget_note(note)
+
+
+def free_space(folder: Path) -> int | None:
+    """Bytes free for this user in `folder`, or None when the system cannot say."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def ensure_free_space(folder: Path, needed: int, *, what: str) -> None:
+    """Raise NotEnoughSpace when `folder` has less than `needed` bytes free; `what` says what
+    for ("to import big.json into cases.crag")."""
+    free = free_space(folder)
+    if free is not None and free < needed:
+        raise NotEnoughSpace(what, folder, needed, free)
 
 
 def _write_failure(path: Path, error: OSError) -> CragError:

@@ -101,6 +101,17 @@ class DatabaseBusy(CragError):
         )
 
 
+class LockPathUnusable(DatabaseOpenError):
+    """The path of the database's lock file is taken by something that is not a lock file."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(
+            f"{path} is {what}, where CRAG Desktop keeps the database's lock file. Nothing "
+            f"was opened: move or delete {path.name} (it is not part of the database) and "
+            "try again."
+        )
+
+
 class DatabaseExists(CragError):
     def __init__(self, path: Path) -> None:
         super().__init__(
@@ -123,6 +134,44 @@ class WouldOverwriteDatabase(CragError):
         super().__init__(
             f"{path} is {what}; CRAG Desktop never writes over a database or its working "
             "files. Nothing was written: choose another file name."
+        )
+
+
+class NotEnoughSpace(CragError):
+    """The free space checked before a large write is less than it needs."""
+
+    def __init__(self, what: str, folder: Path, needed: int, free: int) -> None:
+        super().__init__(
+            f"There is not enough free disk space {what}: about {_megabytes(needed)} are "
+            f"needed in {folder} and {_megabytes(free)} are free. Nothing was changed: free "
+            "some space and try again."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(size, 0) / 1_000_000:,.1f} MB"
+
+
+class DiskWriteFailed(CragError):
+    """The disk refused a write for another reason than a full disk (a file size limit,
+    a failing drive); the database was proven back to its last committed state."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} could not be written (the drive reported an error or a size "
+            "limit). Nothing was saved: check the drive and its free space, then try again."
+        )
+
+
+class NotProvenUnchanged(CragError):
+    """A write failed and the database could not be shown to be as it was before it."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        super().__init__(
+            f"{cause} CRAG Desktop could not confirm that {path.name} is back as it was: "
+            f"do not move or delete {path.name} or any {path.name}-journal beside it (it "
+            f"holds what undoes the change), free some space, then run "
+            f"'crag-desktop check {path.name}'."
         )
 
 

@@ -17,13 +17,24 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crag_desktop.domain.errors import DatabaseBusy, DatabaseDamaged, DatabaseReadOnly, DiskFull
+from crag_desktop.domain.errors import (
+    CragError,
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseReadOnly,
+    DiskFull,
+    DiskWriteFailed,
+    NotProvenUnchanged,
+    ValidationFailed,
+)
 from crag_desktop.domain.records import AuditEvent
+from crag_desktop.fileio import ensure_free_space
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import (
     cipher_integrity_check,
     integrity_check,
     is_busy,
+    is_disk_error,
     is_disk_full,
     is_read_only,
     open_engine,
@@ -155,6 +166,8 @@ class Database:
             raise DatabaseReadOnly(path) from error
         if isinstance(error, DBAPIError) and is_busy(error):
             raise DatabaseBusy(path) from error
+        if isinstance(error, DBAPIError | OSError) and is_disk_error(error):
+            raise DiskWriteFailed(path) from error
         if isinstance(error, DBAPIError) and "malformed" in str(error.orig):
             raise DatabaseDamaged(path, "the file's structure is broken") from error
 
@@ -241,20 +254,82 @@ class Database:
             reason=reason,
         )
 
+    def committed_state(self) -> tuple[int, str]:
+        """A mark of the last committed change: every change appends an audit event, so the
+        audit head (count and last hash) moves with each commit."""
+        with self.unit_of_work() as session:
+            return audit.head(session)
+
+    def prove_unchanged(self, mark: tuple[int, str]) -> bool:
+        """Whether the file is back at the committed state `mark` after a failed write.
+
+        Every pooled connection is closed, so the next one finds any hot journal left by
+        the failure and rolls it back; then the journal must be gone, both integrity checks
+        clean and the audit head where it was.
+        """
+        try:
+            self.engine.dispose()
+            if self.committed_state() != mark:
+                return False
+            if cipher_integrity_check(self.engine) or integrity_check(self.engine):
+                return False
+        except Exception:
+            return False
+        finally:
+            with contextlib.suppress(Exception):
+                self.engine.dispose()
+        journal = self._path.with_name(self._path.name + "-journal")
+        return not journal.exists() or journal.stat().st_size == 0
+
+    @contextlib.contextmanager
+    def undone_on_failure(self) -> Iterator[None]:
+        """Run a large write (an import); if it fails, prove the file is back at its last
+        committed state before the failure's "nothing was saved" reaches the user."""
+        mark = self.committed_state()
+        try:
+            yield
+        except ValidationFailed:
+            # Refused while checking, before anything was written.
+            raise
+        except CragError as error:
+            if not self.prove_unchanged(mark):
+                raise NotProvenUnchanged(self._path, str(error).split(". ")[0] + ".") from error
+            raise
+        except Exception as error:
+            if not self.prove_unchanged(mark):
+                raise NotProvenUnchanged(self._path, "The change failed.") from error
+            raise
+
     def record(self, *, action: str, reason: str | None = None) -> None:
         """Audit something done to the database as a whole (a lock, failed unlocks)."""
         with self.unit_of_work() as session:
             self.audit(session, action=action, record_type=DATABASE_RECORD, reason=reason)
 
     def rekey(self, new_passphrase: str, *, reason: str | None = None) -> None:
-        """Re-encrypt the database under a new passphrase, and record that it was done."""
+        """Re-encrypt the database under a new passphrase, and record that it was done.
+
+        The "rekey" event is committed first: a kill during the re-encryption may leave the
+        new passphrase in force, and that must never be missing from the audit trail. Every
+        page is rewritten through the rollback journal, so the file's size must be free.
+        """
+        size = self._path.stat().st_size
+        ensure_free_space(
+            self._path.parent,
+            size + 4 * 1024 * 1024,
+            what=f"to change the passphrase of {self._path.name}",
+        )
+        with self.unit_of_work() as session:
+            self.audit(session, action="rekey", record_type=DATABASE_RECORD, reason=reason)
         try:
             rekey(self.engine, new_passphrase)
         except BaseException as error:
+            with contextlib.suppress(Exception):
+                self.record(
+                    action="rekey",
+                    reason="not completed: the previous passphrase still opens the database",
+                )
             self._reraise(self._path, error)
             raise
-        with self.unit_of_work() as session:
-            self.audit(session, action="rekey", record_type=DATABASE_RECORD, reason=reason)
 
     def damaged_pages(self) -> list[str]:
         """Pages whose HMAC fails (reads the whole file; empty when every page is intact)."""

@@ -8,6 +8,8 @@ event per record. Export writes everything except audit events and drafts, atomi
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -15,6 +17,7 @@ from typing import BinaryIO
 from crag_desktop.domain import interchange, validation
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import Document
+from crag_desktop.fileio import ensure_free_space
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
@@ -25,10 +28,17 @@ class DocumentFileError(CragError):
     """The interchange file could not be read as JSON."""
 
 
-def read_document_file(path: Path) -> object:
-    """The parsed JSON of `path`, or a sentence saying why it is not an interchange document."""
+#: The largest interchange file read (a board's whole history is a few tens of MB).
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+#: Numbers longer than this are not dates, counts or ages: refuse rather than parse them.
+MAX_NUMBER_CHARACTERS = 40
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file within MAX_DOCUMENT_BYTES."""
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; only its type is looked at.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise DocumentFileError(f"There is no file {path}.") from None
     except IsADirectoryError:
@@ -36,17 +46,97 @@ def read_document_file(path: Path) -> object:
     except OSError as error:
         raise DocumentFileError(f"{path} could not be read ({error.strerror}).") from None
     try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocumentFileError(f"{path} is a folder, not a JSON file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentFileError(
+                f"{path} is not a regular file (it is a device, a pipe or a socket): "
+                "export the data to a JSON file and import that file."
+            )
+        if info.st_size > MAX_DOCUMENT_BYTES:
+            raise DocumentFileError(
+                f"{path.name} is {info.st_size / 1_000_000:,.0f} MB, larger than any "
+                f"interchange file CRAG Desktop reads ({MAX_DOCUMENT_BYTES // 1_000_000} MB): "
+                "check that this is the right file."
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # One byte more than the limit: a file that grows while read is still caught.
+            raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as error:
+        raise DocumentFileError(f"{path} could not be read ({error.strerror}).") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentFileError(f"{path.name} is larger than CRAG Desktop reads.")
+    return raw
+
+
+class _Refused(ValueError):
+    """A JSON construct the interchange format never holds."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _Refused(f'the key "{key[:40]}" appears twice in one object')
+        result[key] = value
+    return result
+
+
+def _number(text: str) -> object:
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise _Refused(f"a number has {len(text):,} characters")
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _no_constant(name: str) -> object:
+    raise _Refused(f"{name} is not a JSON number")
+
+
+def read_document_file(path: Path) -> object:
+    """The parsed JSON of `path`, or a sentence saying why it is not an interchange document.
+
+    Only a regular file of at most MAX_DOCUMENT_BYTES is read (never a device or a pipe);
+    duplicate keys, NaN and Infinity, numbers of more than MAX_NUMBER_CHARACTERS characters
+    and brackets nested too deep for the parser are refused, each in a sentence.
+    """
+    raw = _read_regular_file(path)
+    try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DocumentFileError(
             f"{path.name} is not a CRAG Desktop JSON file (it is not UTF-8 text)."
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_int=_number,
+            parse_float=_number,
+            parse_constant=_no_constant,
+        )
     except json.JSONDecodeError as error:
         raise DocumentFileError(
             f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}). Nothing was imported."
+        ) from None
+    except _Refused as error:
+        raise DocumentFileError(
+            f"{path.name} is not a CRAG Desktop interchange file ({error}). Nothing was imported."
+        ) from None
+    except RecursionError:
+        # The parser's own guard: brackets nested about a thousand deep.
+        raise DocumentFileError(
+            f"{path.name} is not a CRAG Desktop interchange file (its brackets nest far "
+            "deeper than any interchange file's). Nothing was imported."
+        ) from None
+    except ValueError:
+        raise DocumentFileError(
+            f"{path.name} is not a CRAG Desktop interchange file (it holds values no "
+            "interchange file holds). Nothing was imported."
         ) from None
     check_document_header(data, path.name)
     return data
@@ -116,10 +206,26 @@ def describe(document: Document) -> str:
 
 
 def import_document(
-    db: Database, document_data: object, *, source_name: str, reason: str | None = None
+    db: Database,
+    document_data: object,
+    *,
+    source_name: str,
+    reason: str | None = None,
+    source_size: int | None = None,
 ) -> tuple[Document, Changes]:
-    """Check and add a whole document in one unit of work; nothing is added on any problem."""
-    with db.unit_of_work() as session:
+    """Check and add a whole document in one unit of work; nothing is added on any problem.
+
+    `source_size` (the file's size in bytes) sizes the free-space check made first; after
+    any failure the database is proven back at its last committed state before the error
+    (which says nothing was saved) is passed on.
+    """
+    if source_size is not None:
+        ensure_free_space(
+            db.path.parent,
+            import_space_needed(source_size),
+            what=f"to import {source_name} into {db.path.name}",
+        )
+    with db.undone_on_failure(), db.unit_of_work() as session:
         known = repositories.existing_ids(session)
         document = interchange.parse_document(document_data, known_ids=known)
         repositories.add_document(session, document)
@@ -132,6 +238,12 @@ def import_document(
             reason=reason or f"imported from {source_name}",
         )
     return document, Changes(created=created)
+
+
+def import_space_needed(source_size: int) -> int:
+    """Free bytes an import of a `source_size`-byte file needs: measured, the database grows
+    by about 1.1 times the JSON's size, and its rollback journal needs room beside it."""
+    return 2 * source_size + 4 * 1024 * 1024
 
 
 def add_document(db: Database, document: Document, *, reason: str) -> Changes:
@@ -161,10 +273,14 @@ ALREADY_IMPORTED = (
 )
 
 
-def import_file(db: Database, document_data: object, *, source_name: str) -> str:
+def import_file(
+    db: Database, document_data: object, *, source_name: str, source_size: int | None = None
+) -> str:
     """Import parsed JSON; return a summary of what was added."""
     try:
-        document, _ = import_document(db, document_data, source_name=source_name)
+        document, _ = import_document(
+            db, document_data, source_name=source_name, source_size=source_size
+        )
     except ValidationFailed as failure:
         if already_imported(failure):
             raise CragError(ALREADY_IMPORTED) from None

@@ -38,6 +38,7 @@ __all__ = [
     "cipher_integrity_check",
     "integrity_check",
     "is_busy",
+    "is_disk_error",
     "is_disk_full",
     "is_read_only",
     "journal_mode",
@@ -106,10 +107,17 @@ def _is_not_a_database(error: BaseException) -> bool:
 
 def is_disk_full(error: BaseException) -> bool:
     """Whether a database or OS error means the disk (or the database's quota) is full."""
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     message = str(getattr(error, "orig", None) or error)
     return "database or disk is full" in message
+
+
+def is_disk_error(error: BaseException) -> bool:
+    """Whether SQLite reports an I/O error (a failing drive, a file size limit)."""
+    if isinstance(error, OSError) and error.errno in (errno.EIO, errno.EFBIG):
+        return True
+    return "disk I/O error" in str(getattr(error, "orig", None) or error)
 
 
 def is_read_only(error: BaseException) -> bool:

@@ -15,7 +15,7 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from crag_desktop.domain.errors import DatabaseInUse
+from crag_desktop.domain.errors import DatabaseInUse, LockPathUnusable
 
 __all__ = ["DatabaseLock", "lock_path"]
 
@@ -23,6 +23,17 @@ __all__ = ["DatabaseLock", "lock_path"]
 def lock_path(path: Path) -> Path:
     """The lock file that guards the database at `path`."""
     return Path(str(path) + ".lock")
+
+
+def _refuse_odd_lock_path(path: Path) -> None:
+    # A folder would make filelock wait for ever; a symlink would let it lock (and on
+    # release remove) whatever the link points at.
+    if path.is_symlink():
+        raise LockPathUnusable(path, "a link")
+    if path.is_dir():
+        raise LockPathUnusable(path, "a folder")
+    if path.exists() and not path.is_file():
+        raise LockPathUnusable(path, "not a regular file")
 
 
 class DatabaseLock:
@@ -54,6 +65,7 @@ class DatabaseLock:
         """Take the lock now, or raise DatabaseInUse if another holder has it."""
         if self._lock.is_locked:
             return
+        _refuse_odd_lock_path(lock_path(self._path))
         try:
             self._lock.acquire(timeout=0)
         except Timeout:

@@ -209,7 +209,9 @@ class CaseActions(QObject):
             data = read_document_file(path)
             task.progress(0, 0, "Checking and adding the records…")
             try:
-                document, changes = import_document(self._db, data, source_name=path.name)
+                document, changes = import_document(
+                    self._db, data, source_name=path.name, source_size=path.stat().st_size
+                )
             except ValidationFailed as failure:
                 raise ImportRefused(failure) from None
             return f"{len(document.referrals)} referrals and their records", changes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -20,6 +21,26 @@ MAX_RECENT = 8
 DEFAULT_IDLE_LOCK_MINUTES = 10
 
 
+def _user_only(path: Path) -> None:
+    """Make the settings file readable by its owner only (0600), creating it if needed.
+
+    It names database files and the operator; Qt rewrites it through a temporary file that
+    keeps the existing file's permissions, so the file must exist with them first.
+    """
+    if not path.is_absolute():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
+    except OSError:
+        # Settings that cannot be written are not kept at all; nothing to protect.
+        return
+
+
 class AppSettings:
     """Typed access to the few things the app remembers between runs."""
 
@@ -27,6 +48,7 @@ class AppSettings:
         # QSettings() picks up the organisation/application names set on the application,
         # which tests redirect to a temporary folder.
         self._store = store if store is not None else QSettings()
+        _user_only(Path(self._store.fileName()))
 
     # Recent files: full paths stay here; the dialogs show file names only.
     def recent_files(self) -> list[Path]:

@@ -82,6 +82,8 @@ STRENGTH_LABELS = {1: "Weak", 2: "Fair", 3: "Good", 4: "Strong"}
 def passphrase_strength(text: str) -> tuple[int, str]:
     """A 0-4 score and a sentence describing it; 0 means too short to be accepted."""
     length = len(text)
+    if text and not text.strip():
+        return 0, "Only spaces: type words you can remember"
     if length < MIN_PASSPHRASE_LENGTH:
         return 0, f"Too short: {length} of at least {MIN_PASSPHRASE_LENGTH} characters"
     classes = sum(
