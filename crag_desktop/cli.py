@@ -649,7 +649,11 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         return EXIT_FAILED
     except ValidationFailed as failure:
         print(str(failure), file=console.err)
-        for error in failure.errors[:MAX_PROBLEMS_SHOWN]:
+        # Ids already in the database come last: the other problems are what to correct.
+        from crag_desktop.domain.validation import ID_TAKEN
+
+        errors = sorted(failure.errors, key=lambda e: e.message == ID_TAKEN)
+        for error in errors[:MAX_PROBLEMS_SHOWN]:
             print(str(error), file=console.err)
         hidden = len(failure.errors) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
