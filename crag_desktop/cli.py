@@ -35,7 +35,18 @@ EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_FAILED = 2
 
-COMMANDS = ("init", "demo", "import", "export", "passwd", "check", "report")
+COMMANDS = (
+    "init",
+    "demo",
+    "import",
+    "export",
+    "passwd",
+    "check",
+    "audit",
+    "backup",
+    "restore",
+    "report",
+)
 
 MIN_PASSPHRASE_LENGTH = 12
 #: Problems listed on stderr before the rest are only counted (a bad file can have thousands).
@@ -335,6 +346,69 @@ def _parse_date(value: str, option: str) -> date:
         ) from None
 
 
+def cmd_audit(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.audit_log import AuditLog, event_line
+
+    with _open(args, console, record_unlock=False) as db:
+        log = AuditLog(db=db)
+        if not args.verify:
+            for event in log.events():
+                print(event_line(event), file=console.out)
+            return EXIT_OK
+        problems = log.verify()
+        if args.against is not None:
+            from crag_desktop.services.backups import compare_with_backup
+
+            # First: the backup names the first rewritten event, which the seal cannot.
+            problems = compare_with_backup(db, Path(args.against)) + problems
+        # Counted only when the trail is there to count.
+        count = 0 if problems else log.total()
+    if problems:
+        # The first sentence names the first event that is missing, altered or out of place.
+        print(f"{args.db}: the audit trail was tampered with. {problems[0]}", file=console.err)
+        for problem in problems[1:]:
+            print(problem, file=console.err)
+        return EXIT_PROBLEMS_FOUND
+    print(
+        f"{args.db}: the audit trail is intact ({count:,} events, none altered, removed or "
+        "reordered).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.backups import make_backup
+
+    with _open(args, console, record_unlock=False) as db:
+        result = make_backup(db, Path(args.out))
+    print(
+        f"Backed up {args.db} to {result.path} ({result.records:,} records, {result.events:,} "
+        f"audit events, {result.size / 1e6:.1f} MB; encrypted with the same passphrase, "
+        "opened and checked after writing).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.backups import restore_backup
+
+    passphrase = get_passphrase(
+        console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=False,
+        what="backup's passphrase",
+    )  # fmt: skip
+    result = restore_backup(Path(args.backup), Path(args.db), passphrase, operator=operator_name())
+    kept = (
+        f" The file it replaced is kept as {result.kept_aside.name}." if result.kept_aside else ""
+    )
+    print(
+        f"Restored {args.db} from {args.backup} (checked before it replaced anything).{kept}",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.decision_records import write_decision_record
 
@@ -482,6 +556,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", metavar="DB")
     _passphrase_option(p)
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("audit", help="list the audit trail, or verify that it is intact")
+    p.add_argument("db", metavar="DB")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the trail instead of listing it: exit 0 intact, 1 tampering found",
+    )
+    p.add_argument(
+        "--against",
+        metavar="BACKUP",
+        help="with --verify: also check that every event of BACKUP is still in the trail",
+    )
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("backup", help="write an encrypted, verified backup of the database")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("out", metavar="OUT", help="the new backup file (never overwritten)")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup, proven first")
+    p.add_argument("backup", metavar="BACKUP")
+    p.add_argument("db", metavar="DB", help="the database to replace (kept aside) or create")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("report", help="print a report as PDF")
     reports = p.add_subparsers(dest="report", required=True, parser_class=_Parser)

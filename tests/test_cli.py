@@ -380,7 +380,7 @@ def test_the_demo_database_holds_no_plaintext(demo_db: Path) -> None:
     assert _contains(demo_db.parent, "Baby L") == []
 
 
-COMMAND_LIST = "Commands: init, demo, import, export, passwd, check, report"
+COMMAND_LIST = "Commands: init, demo, import, export, passwd, check, audit, backup, restore, report"
 
 
 @pytest.fixture

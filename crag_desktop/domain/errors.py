@@ -71,6 +71,26 @@ class DatabaseDamaged(DatabaseOpenError):
         )
 
 
+class AuditTrailRemoved(DatabaseOpenError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name}: its audit trail has been removed, which only deliberate tampering "
+            "does. The file has not been changed: check it (crag-desktop check) and restore "
+            "it from a backup."
+        )
+
+
+class DatabaseLost(CragError):
+    """The open database can no longer be used: moved, deleted, replaced or rekeyed."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"CRAG Desktop can no longer use the database {path.name}: {why}. Nothing more "
+            "can be saved to it; what is on screen is kept. Reopen the database to carry on."
+        )
+        self.why = why
+
+
 class DatabaseInUse(DatabaseOpenError):
     def __init__(self, path: Path) -> None:
         super().__init__(

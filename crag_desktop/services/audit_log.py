@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy import Row, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain import vocabulary as v
+from crag_desktop.domain.records import AuditEvent
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.storage import audit, queries
@@ -35,7 +36,7 @@ from crag_desktop.storage.models import (
     ReviewRow,
 )
 
-__all__ = ["AuditLog", "AuditQuery", "AuditRow", "field_label"]
+__all__ = ["AuditLog", "AuditQuery", "AuditRow", "event_line", "field_label"]
 
 Change = tuple[str, str | None, str | None]
 #: (record type, id) of a record an event names or a changed value points at.
@@ -411,6 +412,18 @@ def _row(row: Row[Any], labels: Mapping[_Key, str]) -> AuditRow:
     )
 
 
+def event_line(event: AuditEvent) -> str:
+    """One event as one line of text, oldest-first listings (the `audit` command)."""
+    at = event.at.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    record = event.record_type + (f" {event.record_id}" if event.record_id else "")
+    line = f"{event.seq:>6}  {at}  {event.operator}  {event.action}  {record}"
+    if event.changes:
+        line += f"  ({len(event.changes)} field{'s' if len(event.changes) != 1 else ''} changed)"
+    if event.reason:
+        line += f"  reason: {event.reason}"
+    return line
+
+
 class AuditLog:
     """Counts and pages of the audit trail, newest first."""
 
@@ -431,6 +444,21 @@ class AuditLog:
         """Problems with the hash chain (edited, deleted, reordered or truncated events)."""
         with self._db.unit_of_work() as session:
             return audit.verify_chain(session)
+
+    def total(self) -> int:
+        """How many events the trail holds."""
+        return self.count(AuditQuery())
+
+    def events(self, *, page: int = 1000) -> Iterator[AuditEvent]:
+        """Every event, oldest first, read a page at a time."""
+        after = 0
+        while True:
+            with self._db.unit_of_work() as session:
+                events = audit.list_events(session, after_seq=after, limit=page)
+            if not events:
+                return
+            yield from events
+            after = events[-1].seq
 
     def count(self, query: AuditQuery) -> int:
         """How many events the query shows."""

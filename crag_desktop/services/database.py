@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import (
+    AuditTrailRemoved,
     CragError,
     DatabaseBusy,
     DatabaseDamaged,
@@ -170,6 +171,8 @@ class Database:
             raise DiskWriteFailed(path) from error
         if isinstance(error, DBAPIError) and "malformed" in str(error.orig):
             raise DatabaseDamaged(path, "the file's structure is broken") from error
+        if isinstance(error, DBAPIError) and "no such table: audit_" in str(error.orig):
+            raise AuditTrailRemoved(path) from error
 
     def close(self) -> None:
         """Dispose of every connection and release the lock; safe to call twice."""

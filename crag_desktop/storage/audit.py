@@ -1,16 +1,25 @@
-"""The append-only, hash-chained audit trail.
+"""The append-only, hash-chained audit trail, sealed outside the tables it protects.
 
 Each event's hash is SHA-256 over a canonical JSON of all its fields and the previous
 event's hash (the first event follows 64 zeros). The `audit_head` row holds the last seq,
 last hash and count, and is updated in the same transaction as every append.
 
-What `verify_chain` detects: an event edited (its hash no longer matches), deleted or
-reordered (the next event's previous_hash or the seq sequence breaks), the newest events
-removed (the head no longer matches the last event), the head row removed or edited.
-What it cannot detect: someone who has the passphrase and rewrites the trail with valid
-hashes and a matching head. The chain has no secret, so it proves consistency, not
-authorship; comparing the head hash with one recorded elsewhere (a printed report, a
-backup) narrows that window. In SQLite, triggers also refuse UPDATE and DELETE on events.
+The seal. A head row inside the database can be deleted or rewritten by the same SQL that
+deletes the events, so the trail is also sealed where no DELETE, DROP TABLE or UPDATE of a
+table reaches: the file header's two application integers (see `storage.engine`) hold the
+last seq and a 31-bit tag of (last seq, last hash), written in the same transaction as each
+append. Verification compares the trail with that seal, so a wiped trail ("events 1 to 57 are
+missing"), a truncated one with a matching head ("events 41 to 57 are missing") and a rewritten
+one with recomputed hashes (the tag no longer matches) all show. Once the seal and the trail
+disagree, appends keep the old tag: tampering stays visible after the next unlock instead of
+being sealed over. Every backup carries the seal of its own copy (see `storage.maintenance`).
+
+What it cannot detect: someone who has the passphrase, knows this scheme and rewrites the
+events, the head and the header consistently. There is no secret to key a MAC with: the only
+secret is the passphrase, which such a person has, so a keyed tag would prove no more than a
+plain one. The defence there is outside the file: backups (whose trails must be a prefix of
+the live one, see `compare_trails`) and printed reports. In SQLite, triggers also refuse
+UPDATE and DELETE on events.
 """
 
 from __future__ import annotations
@@ -24,21 +33,30 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import RowMapping, Table, insert, select, update
+from sqlalchemy import RowMapping, Table, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.storage import models as m
+from crag_desktop.storage.engine import (
+    missing_audit_triggers,
+    read_audit_seal,
+    write_audit_seal,
+)
 
 __all__ = [
     "GENESIS_HASH",
     "Change",
     "append",
     "append_many",
+    "compare_trails",
     "event_hash",
     "head",
     "list_events",
+    "read_seal",
     "record_diff",
+    "seal_tag",
+    "stamp_seal",
     "verify_chain",
 ]
 
@@ -110,6 +128,35 @@ def head(session: Session) -> tuple[int, str]:
     return int(row["count"]), str(row["last_hash"])
 
 
+_SEAL_LABEL = b"crag-desktop audit seal v1\x00"
+
+
+def seal_tag(seq: int, last_hash: str) -> int:
+    """The 31-bit tag the header holds for a trail ending at `seq` with `last_hash`."""
+    digest = hashlib.sha256(_SEAL_LABEL + f"{seq}:{last_hash}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _sealed(session: Session) -> bool:
+    # The header seal is SQLite's; a server database keeps its trail behind GRANTs instead.
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def read_seal(session: Session) -> tuple[int, int] | None:
+    """(last seq, tag) from the file header; None where the database has no header."""
+    if not _sealed(session):
+        return None
+    return read_audit_seal(session.connection())
+
+
+def stamp_seal(session: Session) -> None:
+    """Seal the trail as it stands (the migration that introduced the seal, new files)."""
+    if not _sealed(session):
+        return
+    last_seq, last_hash, _count, _exists = _read_head(session)
+    write_audit_seal(session.connection(), last_seq, seal_tag(last_seq, last_hash))
+
+
 def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
@@ -129,9 +176,24 @@ def _read_head(session: Session) -> tuple[int, str, int, bool]:
     return int(row["last_seq"]), str(row["last_hash"]), int(row["count"]), True
 
 
-def _write(session: Session, events: list[AuditEvent], *, count: int, head_exists: bool) -> None:
+def _next_seq(session: Session, last_seq: int) -> int:
+    """The seq of the next event: after the head and after the seal, whichever is later, so
+    events deleted from the end are never numbered again (their gap stays visible)."""
+    seal = read_seal(session)
+    return max(last_seq, seal[0] if seal else 0) + 1
+
+
+def _write(
+    session: Session,
+    events: list[AuditEvent],
+    *,
+    count: int,
+    head_exists: bool,
+    previous_seq: int,
+) -> None:
     if not events:
         return
+    seal = read_seal(session)
     session.execute(
         insert(_EVENT),
         [
@@ -157,6 +219,13 @@ def _write(session: Session, events: list[AuditEvent], *, count: int, head_exist
         session.execute(update(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID).values(values))
     else:
         session.execute(insert(_HEAD).values(id=m.AUDIT_HEAD_ID, **values))
+    if seal is not None:
+        seal_seq, tag = seal
+        intact = seal_seq == previous_seq and tag == seal_tag(previous_seq, events[0].previous_hash)
+        # A broken seal keeps its old tag: sealing over tampering would hide it.
+        write_audit_seal(
+            session.connection(), last.seq, seal_tag(last.seq, last.hash) if intact else tag
+        )
 
 
 def _chained(
@@ -200,7 +269,7 @@ def append(
     """Record one event at the end of the trail, in the caller's transaction."""
     last_seq, previous, count, head_exists = _read_head(session)
     event = _chained(
-        seq=last_seq + 1,
+        seq=_next_seq(session, last_seq),
         previous=previous,
         at=(at or datetime.now(UTC)).astimezone(UTC),
         operator=operator,
@@ -210,7 +279,7 @@ def append(
         changes=changes,
         reason=reason,
     )
-    _write(session, [event], count=count, head_exists=head_exists)
+    _write(session, [event], count=count, head_exists=head_exists, previous_seq=last_seq)
     return event
 
 
@@ -225,11 +294,12 @@ def append_many(
 ) -> list[AuditEvent]:
     """One event per (record_type, record_id), without field changes (bulk import)."""
     last_seq, previous, count, head_exists = _read_head(session)
+    first_seq = _next_seq(session, last_seq)
     when = (at or datetime.now(UTC)).astimezone(UTC)
     events: list[AuditEvent] = []
     for record_type, record_id in records:
         event = _chained(
-            seq=last_seq + len(events) + 1,
+            seq=first_seq + len(events),
             previous=previous,
             at=when,
             operator=operator,
@@ -241,7 +311,7 @@ def append_many(
         )
         events.append(event)
         previous = event.hash
-    _write(session, events, count=count, head_exists=head_exists)
+    _write(session, events, count=count, head_exists=head_exists, previous_seq=last_seq)
     return events
 
 
@@ -291,9 +361,32 @@ def list_events(
     return [_event(row) for row in session.execute(statement).mappings()]
 
 
+def _missing_range(first: int, last: int) -> str:
+    return f"Audit event {first} is" if first == last else f"Audit events {first} to {last} are"
+
+
 def verify_chain(session: Session) -> list[str]:
-    """Problems with the audit trail, one sentence each (empty when it is intact)."""
+    """Problems with the audit trail, one sentence each, first event first (empty when intact).
+
+    Each sentence names the first event that is missing, altered or out of place.
+    """
+    tables = set(inspect(session.connection()).get_table_names())
+    seal = read_seal(session)
+    sealed_seq = seal[0] if seal else 0
+    if _EVENT.name not in tables:
+        recorded = f" (the file's header records {sealed_seq} events)" if sealed_seq else ""
+        return [
+            f"The audit trail's table is missing{recorded}: the whole trail was removed. "
+            "Restore the database from a backup."
+        ]
     problems: list[str] = []
+    if _sealed(session):
+        missing = missing_audit_triggers(session.connection())
+        if missing:
+            problems.append(
+                "The guard that keeps the audit trail append-only was removed "
+                f"({', '.join(missing)}): the trail may have been edited outside CRAG Desktop."
+            )
     previous = GENESIS_HASH
     expected_seq = 1
     count = 0
@@ -308,7 +401,7 @@ def verify_chain(session: Session) -> list[str]:
         count += 1
         if event.seq != expected_seq:
             problems.append(
-                f"Audit events {expected_seq} to {event.seq - 1} are missing: they were deleted."
+                f"{_missing_range(expected_seq, event.seq - 1)} missing: they were deleted."
             )
         if event.previous_hash != previous:
             problems.append(
@@ -320,9 +413,11 @@ def verify_chain(session: Session) -> list[str]:
         previous = event.hash
         expected_seq = event.seq + 1
         last_seq = event.seq
-    head_row = (
-        session.execute(select(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID)).mappings().first()
-    )
+    head_row = None
+    if _HEAD.name in tables:
+        head_row = (
+            session.execute(select(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID)).mappings().first()
+        )
     if head_row is None:
         if count:
             problems.append("The audit trail's head record is missing: it was deleted.")
@@ -336,7 +431,66 @@ def verify_chain(session: Session) -> list[str]:
             f"{head_row['last_seq']} of {head_row['count']}: the newest events were removed "
             "or the head was altered."
         )
+    if seal is not None:
+        problems += _seal_problems(seal, last_seq=last_seq, last_hash=previous, count=count)
     return problems
+
+
+def _seal_problems(
+    seal: tuple[int, int], *, last_seq: int, last_hash: str, count: int
+) -> list[str]:
+    sealed_seq, tag = seal
+    if sealed_seq > last_seq:
+        ends = "the trail is empty" if not count else f"the trail ends at event {last_seq}"
+        return [
+            f"{_missing_range(last_seq + 1, sealed_seq)} missing: the file's header records "
+            f"{sealed_seq} events but {ends}. They were deleted."
+        ]
+    if sealed_seq < last_seq:
+        first = sealed_seq + 1
+        events = (
+            f"Audit event {first} was"
+            if first == last_seq
+            else (f"Audit events {first} to {last_seq} were")
+        )
+        return [
+            f"{events} added outside CRAG Desktop: the file's header records only "
+            f"{sealed_seq} events."
+        ]
+    if tag != seal_tag(last_seq, last_hash):
+        return [
+            f"The audit trail's newest event ({last_seq}) does not match the seal in the file's "
+            "header: events were rewritten or removed at some point. Compare the trail with a "
+            "backup (crag-desktop audit DB --verify --against BACKUP) to find the first one."
+        ]
+    return []
+
+
+def compare_trails(live: Session, earlier: Session) -> list[str]:
+    """Problems found by comparing a trail with an earlier copy of it (a backup).
+
+    The trail only grows, so every event of the earlier copy must still be in the live trail,
+    unchanged: the first that is not is named.
+    """
+    after = 0
+    while True:
+        old = list_events(earlier, after_seq=after, limit=1000)
+        if not old:
+            return []
+        new = {e.seq: e for e in list_events(live, after_seq=after, limit=len(old))}
+        for event in old:
+            current = new.get(event.seq)
+            if current is None:
+                return [
+                    f"Audit event {event.seq} is in the backup but missing from the database: "
+                    "it was deleted."
+                ]
+            if current.hash != event.hash:
+                return [
+                    f"Audit event {event.seq} differs from the one in the backup: it was "
+                    "altered or replaced."
+                ]
+        after = old[-1].seq
 
 
 # --- Differences between records --------------------------------------------------------------

@@ -34,6 +34,7 @@ from crag_desktop.domain.errors import (
 )
 
 __all__ = [
+    "AUDIT_TRIGGERS",
     "SQLITE_HEADER",
     "cipher_integrity_check",
     "integrity_check",
@@ -42,17 +43,24 @@ __all__ = [
     "is_disk_full",
     "is_read_only",
     "journal_mode",
+    "live_passphrase",
+    "missing_audit_triggers",
     "open_engine",
     "probe_file",
     "raw_connect",
+    "read_audit_seal",
     "rekey",
     "table_names",
+    "write_audit_seal",
 ]
 
 #: The first 16 bytes of every unencrypted SQLite 3 file.
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _MIN_CACHE_BYTES = 8 * 1024 * 1024
+
+#: The audit triggers that make the trail append-only in SQLite.
+AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete", "audit_head_no_delete")
 _JOURNAL_MODES = frozenset({"DELETE", "WAL"})
 
 
@@ -248,6 +256,13 @@ def database_path(engine: Engine) -> Path:
     return _KEYINGS[engine].path
 
 
+def live_passphrase(engine: Engine) -> str:
+    """The passphrase an engine keys its connections with (for keying its own copies)."""
+    keying = _KEYINGS[engine]
+    with keying.lock:
+        return keying.passphrase
+
+
 def set_journal_mode(engine: Engine, mode: str) -> str:
     """Switch the journal mode when it differs ("DELETE" or "WAL"); returns the mode in force.
 
@@ -347,5 +362,48 @@ def create_sqlite_triggers(connection: Any) -> None:
 
 def drop_sqlite_triggers(connection: Any) -> None:
     """Undo `create_sqlite_triggers` (downgrade)."""
-    for name in ("audit_event_no_update", "audit_event_no_delete", "audit_head_no_delete"):
+    for name in AUDIT_TRIGGERS:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+# --- The audit seal in the file header ---------------------------------------------------------
+#
+# SQLite's header has two 32-bit integers that belong to the application: user_version
+# (offset 60) and application_id (offset 68). In a SQLCipher file the whole header after the
+# 16-byte salt is encrypted and covered by page 1's HMAC, so file(1) cannot read
+# application_id anyway; both are ours. They live outside every table: DELETE, DROP TABLE and
+# a rewritten `audit_head` row leave them as they were. Both are transactional (page 1 is
+# journalled like any page), so the seal moves with the append that changes it.
+#
+# `sqlcipher_export` does NOT copy them (measured with SQLCipher 4.19): copies call
+# `write_audit_seal` on the copy themselves.
+
+
+def read_audit_seal(connection: Any, schema: str = "main") -> tuple[int, int]:
+    """(last seq, tag) as the file header holds them (0, 0 in a file never sealed)."""
+    if not schema.isidentifier():
+        raise ValueError("not a schema name")
+    seq = connection.exec_driver_sql(f"PRAGMA {schema}.user_version").scalar()
+    tag = connection.exec_driver_sql(f"PRAGMA {schema}.application_id").scalar()
+    return int(seq or 0), int(tag or 0)
+
+
+def write_audit_seal(connection: Any, seq: int, tag: int, schema: str = "main") -> None:
+    """Put (last seq, tag) into the file header, in the connection's transaction."""
+    if not schema.isidentifier():
+        raise ValueError("not a schema name")
+    # PRAGMA takes no bound parameters: the values are checked integers.
+    seq, tag = int(seq), int(tag)
+    if not (0 <= seq < 2**31 and 0 <= tag < 2**31):
+        raise ValueError("the audit seal holds two 31-bit numbers")
+    connection.exec_driver_sql(f"PRAGMA {schema}.user_version = {seq}")
+    connection.exec_driver_sql(f"PRAGMA {schema}.application_id = {tag}")
+
+
+def missing_audit_triggers(connection: Any) -> list[str]:
+    """The append-only triggers that are not in the database (empty when all are there)."""
+    rows = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall()
+    present = {str(row[0]) for row in rows}
+    return [name for name in AUDIT_TRIGGERS if name not in present]

@@ -16,7 +16,12 @@ from crag_desktop.domain.records import Child, Referral
 from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
 from crag_desktop.storage import audit
-from crag_desktop.storage.engine import drop_sqlite_triggers, raw_connect
+from crag_desktop.storage.engine import (
+    AUDIT_TRIGGERS,
+    create_sqlite_triggers,
+    drop_sqlite_triggers,
+    raw_connect,
+)
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -114,7 +119,7 @@ def test_deleted_event_is_detected(trail: Path, raw: Any) -> None:
     raw.execute("UPDATE audit_head SET count = count - 1")
     raw.close()
     problems = _problems(trail)
-    assert any("3 to 3 are missing" in p for p in problems)
+    assert any("Audit event 3 is missing" in p for p in problems)
     assert any("event 4 does not follow" in p for p in problems)
 
 
@@ -172,3 +177,143 @@ def test_record_diff_flattens_nested_values() -> None:
     assert ("id", None, "R1") in created
     assert ("incident_type", None, "death") in created
     assert ("children[0].pseudonym", "Child Q", None) in audit.record_diff(old, None)
+
+
+# --- The seal in the file header: wipes, truncations and rewrites with valid hashes --------
+
+
+def _drop_guards(path: Path) -> Any:
+    connection = raw_connect(path, PASSPHRASE)
+    for name in AUDIT_TRIGGERS:
+        connection.execute(f"DROP TRIGGER IF EXISTS {name}")
+    return connection
+
+
+def _check(path: Path) -> list[str]:
+    """What `check` finds, without writing anything."""
+    with Database.open(path, PASSPHRASE, operator="Checker", record_unlock=False) as db:
+        return db.check()
+
+
+def test_wiped_trail_and_head_are_detected(trail: Path) -> None:
+    # Issue 8: dropping the triggers and deleting every event and the head passed `check`.
+    connection = _drop_guards(trail)
+    connection.execute("DELETE FROM audit_event")
+    connection.execute("DELETE FROM audit_head")
+    connection.close()
+    problems = _check(trail)
+    assert problems[-1] == (
+        "Audit events 1 to 6 are missing: the file's header records 6 events but the trail "
+        "is empty. They were deleted."
+    )
+    # The next unlock appends after the seal: the wipe stays visible.
+    problems = _problems(trail)
+    assert any(p.startswith("Audit events 1 to 6 are missing") for p in problems)
+    assert _check(trail) != []
+
+
+def test_truncated_trail_with_a_matching_head_is_detected(trail: Path) -> None:
+    # Issue 8: deleting the newest events and editing audit_head passed `check`.
+    connection = _drop_guards(trail)
+    last_hash = connection.execute("SELECT hash FROM audit_event WHERE seq = 4").fetchone()[0]
+    connection.execute("DELETE FROM audit_event WHERE seq > 4")
+    connection.execute("UPDATE audit_head SET last_seq = 4, count = 4, last_hash = ?", (last_hash,))
+    connection.close()
+    problems = _check(trail)
+    assert problems[-1].startswith("Audit events 5 to 6 are missing: the file's header records 6")
+    for _ in range(2):
+        # Events appended afterwards never take the deleted numbers.
+        assert any(p.startswith("Audit events 5 to 6 are missing") for p in _problems(trail))
+
+
+def test_dropped_event_table_is_a_finding_not_an_unexpected_problem(trail: Path) -> None:
+    # Issue 8: `DROP TABLE audit_event` gave "unexpected problem".
+    connection = _drop_guards(trail)
+    connection.execute("DROP TABLE audit_event")
+    connection.close()
+    assert _check(trail) == [
+        "The audit trail's table is missing (the file's header records 6 events): the whole "
+        "trail was removed. Restore the database from a backup."
+    ]
+
+
+def _rewrite(path: Path, seq: int, reason: str) -> None:
+    """Edit event `seq` and recompute every hash after it and the head, as someone who
+    knows the chain's scheme would: the chain and the head are consistent again."""
+    db = Database.open(path, PASSPHRASE, operator="x", record_unlock=False)
+    with db, db.unit_of_work() as session:
+        events = audit.list_events(session, limit=None)
+    connection = _drop_guards(path)
+    previous = audit.GENESIS_HASH
+    for event in events:
+        if event.seq >= seq:
+            changed = dataclasses.replace(
+                event, reason=reason if event.seq == seq else event.reason, previous_hash=previous
+            )
+            changed = dataclasses.replace(changed, hash=audit.event_hash(changed))
+            connection.execute(
+                "UPDATE audit_event SET reason = ?, previous_hash = ?, hash = ? WHERE seq = ?",
+                (changed.reason, changed.previous_hash, changed.hash, changed.seq),
+            )
+            previous = changed.hash
+        else:
+            previous = event.hash
+    connection.execute("UPDATE audit_head SET last_hash = ?", (previous,))
+    create_sqlite_triggers(_Bind(connection))
+    connection.close()
+
+
+class _Bind:
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def exec_driver_sql(self, sql: str) -> None:
+        self.connection.execute(sql)
+
+
+def test_rewritten_trail_with_recomputed_hashes_is_detected(trail: Path) -> None:
+    _rewrite(trail, 3, "nothing to see")
+    problems = _check(trail)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "The audit trail's newest event (6) does not match the seal in the file's header"
+    )
+    # Unlocking appends events, but over a broken seal: it stays broken.
+    _problems(trail)
+    assert any("does not match the seal" in p for p in _check(trail))
+
+
+def test_removed_triggers_are_reported(trail: Path) -> None:
+    _drop_guards(trail).close()
+    assert _check(trail) == [
+        "The guard that keeps the audit trail append-only was removed (audit_event_no_update, "
+        "audit_event_no_delete, audit_head_no_delete): the trail may have been edited outside "
+        "CRAG Desktop."
+    ]
+
+
+def test_every_append_moves_the_seal(trail: Path) -> None:
+    with Database.open(trail, PASSPHRASE, operator="x") as db, db.unit_of_work() as session:
+        seq, last_hash = audit.head(session)
+        assert audit.read_seal(session) == (7, audit.seal_tag(7, last_hash))
+        assert seq == 7
+
+
+def test_an_older_file_is_sealed_when_upgraded(tmp_db_path: Path) -> None:
+    from alembic import command
+
+    from crag_desktop.storage.engine import open_engine
+    from crag_desktop.storage.schema import alembic_config
+
+    with Database.create(tmp_db_path, PASSPHRASE, operator="x"):
+        pass
+    engine = open_engine(tmp_db_path, PASSPHRASE, create=False)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0001_initial")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA user_version").scalar() == 0
+    engine.dispose()
+    with Database.open(tmp_db_path, PASSPHRASE, operator="x") as db:
+        assert db.check() == []
+        with db.unit_of_work() as session:
+            assert audit.read_seal(session) == (2, audit.seal_tag(*audit.head(session)))

@@ -1,0 +1,138 @@
+"""`crag-desktop backup` and `restore`: encrypted, proven copies; a restore that replaces
+nothing until the backup is proven and keeps the replaced file aside."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from crag_desktop.services.backups import BackupFailed, prove_backup
+from crag_desktop.storage.engine import AUDIT_TRIGGERS, raw_connect
+from tests.storage.test_audit import _rewrite as rewrite
+from tests.test_cli import PASSPHRASE, cli, digest
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "live" / "crag.db"
+    path.parent.mkdir()
+    assert cli("demo", str(path), "--size", "30").code == 0
+    return path
+
+
+def _export(db: Path, out: Path) -> dict[str, object]:
+    assert cli("export", str(db), str(out)).code == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    document.pop("exported_at", None)
+    return dict(document)
+
+
+def _actions(db: Path) -> list[str]:
+    connection = raw_connect(db, PASSPHRASE)
+    try:
+        rows = connection.execute("SELECT action FROM audit_event ORDER BY seq").fetchall()
+        return [str(r[0]) for r in rows]
+    finally:
+        connection.close()
+
+
+def test_backup_then_restore_gives_the_same_export(db: Path, tmp_path: Path) -> None:
+    before = _export(db, tmp_path / "before.json")
+    backup = tmp_path / "crag-1.crag-backup"
+    run = cli("backup", str(db), str(backup))
+    assert run.code == 0, run.err
+    assert "opened and checked after writing" in run.out
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert b"SQLite format 3" not in backup.read_bytes()[:16]
+    assert not list(backup.parent.glob(".*.tmp"))
+    # Work after the backup is undone by the restore.
+    connection = raw_connect(db, PASSPHRASE)
+    connection.execute("UPDATE agency SET name = 'Renamed after the backup'")
+    connection.close()
+    assert _export(db, tmp_path / "changed.json") != before
+    restored = cli("restore", str(backup), str(db))
+    assert restored.code == 0, restored.err
+    assert "kept as crag.db.replaced-" in restored.out
+    kept = list(db.parent.glob("crag.db.replaced-*"))
+    assert len(kept) == 1
+    assert _export(db, tmp_path / "after.json") == before
+    assert cli("check", str(db)).code == 0
+    assert cli("audit", str(db), "--verify").code == 0
+    actions = _actions(db)
+    assert "backup" in actions
+    assert "restore" in actions
+
+
+def test_backup_never_overwrites(db: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "existing"
+    existing.write_bytes(b"keep me")
+    run = cli("backup", str(db), str(existing))
+    assert run.code == 2
+    assert "never overwrites" in run.err
+    assert existing.read_bytes() == b"keep me"
+    run = cli("backup", str(db), str(db))
+    assert run.code == 2
+
+
+def test_a_damaged_backup_is_refused_and_the_live_file_untouched(db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.crag-backup"
+    assert cli("backup", str(db), str(backup)).code == 0
+    data = bytearray(backup.read_bytes())
+    data[5000] ^= 0xFF
+    backup.write_bytes(bytes(data))
+    before = digest(db)
+    run = cli("restore", str(backup), str(db))
+    assert run.code == 2
+    assert "unexpected problem" not in run.err
+    assert digest(db) == before
+    assert not list(db.parent.glob("crag.db.replaced-*"))
+
+
+def test_a_backup_with_a_tampered_trail_is_not_restored(db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.crag-backup"
+    assert cli("backup", str(db), str(backup)).code == 0
+    connection = raw_connect(backup, PASSPHRASE)
+    for name in AUDIT_TRIGGERS:
+        connection.execute(f"DROP TRIGGER {name}")
+    connection.execute("DELETE FROM audit_event WHERE seq > 3")
+    connection.close()
+    with pytest.raises(BackupFailed, match="Audit events 4 to"):
+        prove_backup(backup, PASSPHRASE)
+    run = cli("restore", str(backup), str(db))
+    assert run.code == 2
+    assert "nothing was restored" in run.err
+
+
+def test_restore_refuses_a_database_in_use(db: Path, tmp_path: Path) -> None:
+    from crag_desktop.services.database import Database
+
+    backup = tmp_path / "b.crag-backup"
+    assert cli("backup", str(db), str(backup)).code == 0
+    with Database.open(db, PASSPHRASE, operator="GUI"):
+        run = cli("restore", str(backup), str(db))
+    assert run.code == 2
+    assert "in use" in run.err
+
+
+def test_verify_against_a_backup_names_the_first_rewritten_event(db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.crag-backup"
+    assert cli("backup", str(db), str(backup)).code == 0
+    assert cli("audit", str(db), "--verify", "--against", str(backup)).code == 0
+    # A rewrite with every hash recomputed and the guards put back: only the seal shows it.
+    rewrite(db, 2, "nothing to see")
+    run = cli("audit", str(db), "--verify")
+    assert run.code == 1
+    assert "does not match the seal" in run.err
+    run = cli("audit", str(db), "--verify", "--against", str(backup))
+    assert run.code == 1
+    assert "Audit event 2 differs from the one in the backup" in run.err.splitlines()[0]
