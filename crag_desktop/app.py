@@ -19,6 +19,7 @@ from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError
 from crag_desktop.fileio import sweep_stale_temporaries
 from crag_desktop.services.changes import Changes
+from crag_desktop.ui.backup_actions import BackupActions
 from crag_desktop.ui.case_actions import CaseActions
 from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
 from crag_desktop.ui.lock import CurrentDatabase
@@ -118,6 +119,7 @@ def build_main_window(
     )
     register_screens(window, context)
     CaseActions(window=window, context=context).wire()
+    BackupActions(window=window, context=context, opener=opener).wire()
     current.opened.connect(
         lambda database: check_pages_in_background(
             tasks=tasks, database=database, prompter=prompter, parent=window

@@ -38,8 +38,10 @@ __all__ = [
     "BACKUP_SUFFIX",
     "BackupFailed",
     "BackupResult",
+    "DatabaseProperties",
     "RestoreResult",
     "compare_with_backup",
+    "database_properties",
     "last_backup",
     "make_backup",
     "prove_backup",
@@ -292,7 +294,13 @@ _STAMP = re.compile(r"-(\d{8}T\d{6}Z)" + re.escape(BACKUP_SUFFIX) + "$")
 
 
 def rotate_backups(
-    db: Database, folder: Path, *, keep: int, progress: Progress = _nothing, reason: str
+    db: Database,
+    folder: Path,
+    *,
+    keep: int,
+    progress: Progress = _nothing,
+    reason: str,
+    now: datetime | None = None,
 ) -> BackupResult:
     """Write a new automatic backup into `folder`, then remove this database's oldest automatic
     backups beyond the newest `keep` (only files named as CRAG Desktop names them)."""
@@ -301,7 +309,7 @@ def rotate_backups(
         raise BackupFailed(
             f"The backup folder {folder} does not exist: choose another in Preferences."
         )
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = folder / f"{db.path.stem}-{stamp}{BACKUP_SUFFIX}"
     result = make_backup(db, out, progress=progress, reason=reason)
     ours = sorted(
@@ -326,3 +334,30 @@ def last_backup(db: Database) -> datetime | None:
         # The newest attempt failed: the last good one is not known without a longer search.
         return None if not made else made[0].at if not failed else None
     return made[0].at
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseProperties:
+    """What File > Properties shows about the open database."""
+
+    path: Path
+    size: int
+    schema_revision: str
+    events: int
+    last_backup: datetime | None
+
+
+def database_properties(db: Database) -> DatabaseProperties:
+    """Where the database is, how big, its schema version, trail length and last backup."""
+    from crag_desktop.storage.schema import current_revision
+
+    path = Path(os.path.realpath(db.path))
+    with db.unit_of_work() as session:
+        events = audit.head(session)[0]
+    return DatabaseProperties(
+        path=path,
+        size=path.stat().st_size,
+        schema_revision=current_revision(db.engine) or "none",
+        events=events,
+        last_backup=last_backup(db),
+    )

@@ -8,10 +8,12 @@ the idle lock) disposes the engine, so no key material stays in open connections
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +24,7 @@ from crag_desktop.domain.errors import (
     CragError,
     DatabaseBusy,
     DatabaseDamaged,
+    DatabaseLost,
     DatabaseReadOnly,
     DiskFull,
     DiskWriteFailed,
@@ -58,12 +61,26 @@ __all__ = ["DATABASE_RECORD", "Database"]
 DATABASE_RECORD = "database"
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 class Database:
     """An open, unlocked CRAG Desktop database; make one with `create` or `open`."""
 
     def __init__(self, *, path: Path, engine: Engine, lock: DatabaseLock, operator: str) -> None:
         self._path = path
         self._engine: Engine | None = engine
+        # The file opened, by device and inode: a file moved, deleted or replaced under this
+        # name is noticed before anything is read from or written to the wrong one.
+        self._identity = _identity(path)
+        #: Called (from any thread) the first time the database is found lost.
+        self.on_lost: Callable[[DatabaseLost], None] | None = None
+        self._lost: DatabaseLost | None = None
         self._lock = lock
         self._operator = operator
 
@@ -81,6 +98,8 @@ class Database:
         engine: Engine | None = None
         try:
             engine = open_engine(path, passphrase, create=True)
+            # The file exists now: add the lock on the file itself (device and inode).
+            lock.acquire()
             check_schema(engine, path, just_created=True)
             upgrade_to_head(engine)
             set_journal_mode(engine, journal)
@@ -218,19 +237,44 @@ class Database:
 
     # --- Work ----------------------------------------------------------------------------------
 
+    def _check_still_there(self) -> None:
+        if self._lost is not None:
+            raise self._lost
+        identity = _identity(self._path)
+        if identity is None:
+            self._lose("the file was moved or deleted")
+        elif identity != self._identity:
+            self._lose("another file has taken its place")
+
+    def _lose(self, why: str) -> NoReturn:
+        lost = DatabaseLost(self._path, why)
+        first = self._lost is None
+        self._lost = lost
+        if first and self.on_lost is not None:
+            self.on_lost(lost)
+        raise lost
+
+    @property
+    def lost(self) -> DatabaseLost | None:
+        """Why the database can no longer be used (None while it can)."""
+        return self._lost
+
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session that commits when the block succeeds and rolls back when it raises.
 
         A full disk, a read-only file and a busy lock become their own errors (nothing is
-        saved).
+        saved); a file moved, deleted, replaced or re-keyed elsewhere becomes DatabaseLost.
         """
+        self._check_still_there()
         session = Session(self.engine, expire_on_commit=False, autoflush=False)
         try:
             yield session
             session.commit()
         except BaseException as error:
             session.rollback()
+            if isinstance(error, DBAPIError) and "not a database" in str(error.orig):
+                self._lose("its passphrase was changed elsewhere, or the file was damaged")
             self._reraise(self._path, error)
             raise
         finally:

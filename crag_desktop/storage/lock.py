@@ -1,8 +1,17 @@
 """One lock per database file, shared by the GUI and the command line.
 
-An OS file lock (flock) on "<database>.lock": the OS releases it when the holder dies, even
-by SIGKILL, so a crash never leaves the database locked for good. A clean release removes
-the lock file too, so no empty file is left beside the database; one left by a crash is
+Keyed on the file itself, not on the name it was reached by: a symlink or a hard link must not
+let two copies of CRAG Desktop (or the GUI and `passwd`) open one database. Two OS file locks
+(flock), both held:
+
+- "<resolved path>.lock" beside the file the name resolves to (symlinks followed), which also
+  guards the name while a restore swaps a new file in under it;
+- "<device>-<inode>.lock" in a per-user folder, which every name of the same file (hard links
+  included) leads to. The database is user-only (0600), so only its owner can open it, and a
+  per-user folder is enough.
+
+The OS releases a flock when the holder dies, even by SIGKILL, so a crash never leaves the
+database locked for good. A clean release removes the lock files too; one left by a crash is
 harmless and simply reused.
 """
 
@@ -10,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -17,12 +28,80 @@ from filelock import FileLock, Timeout
 
 from crag_desktop.domain.errors import DatabaseInUse, LockPathUnusable
 
-__all__ = ["DatabaseLock", "lock_path"]
+__all__ = ["DatabaseLock", "file_lock_folder", "lock_path"]
 
 
 def lock_path(path: Path) -> Path:
-    """The lock file that guards the database at `path`."""
-    return Path(str(path) + ".lock")
+    """The lock file beside the database that `path` names (symlinks resolved)."""
+    return Path(os.path.realpath(path) + ".lock")
+
+
+def file_lock_folder() -> Path:
+    """The user-only folder of the per-file (device and inode) locks."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and os.path.isdir(runtime):
+        base = Path(runtime) / "crag-desktop"
+    else:
+        base = Path(tempfile.gettempdir()) / f"crag-desktop-{os.getuid()}"
+    folder = base / "locks"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # In a shared /tmp another user could have made the folder first: use it only if ours.
+    info = os.lstat(base)
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+        raise DatabaseInUse(Path(base))
+    return folder
+
+
+def _inode_lock_path(path: Path) -> Path | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return file_lock_folder() / f"{info.st_dev}-{info.st_ino}.lock"
+
+
+class _Part:
+    """One flock'd file; removed on release if it is still the one locked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = FileLock(
+            str(path),
+            timeout=0,
+            mode=0o600,
+            # The GUI may release from a worker thread; the lock belongs to the process.
+            thread_local=False,
+        )
+        self.locked_file: os.stat_result | None = None
+
+    def acquire(self) -> bool:
+        if self.lock.is_locked:
+            return True
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        with contextlib.suppress(OSError):
+            self.locked_file = os.stat(self.path)
+        return True
+
+    def release(self) -> None:
+        if self.lock.is_locked:
+            # Unlinked while still held, so no one can take the lock in between. A process
+            # that opened the old file just before and locks it after our release finds it
+            # unlinked (filelock checks st_nlink) and does not count as the holder. The file
+            # must still be the empty one this object locked: filelock's fallback for file
+            # systems without flock keeps its own marker (with content) here.
+            with contextlib.suppress(OSError):
+                current = os.stat(self.path)
+                if (
+                    self.locked_file is not None
+                    and os.path.samestat(current, self.locked_file)
+                    and current.st_size == 0
+                ):
+                    self.path.unlink()
+            self.lock.release(force=True)
+        self.locked_file = None
 
 
 def _refuse_odd_lock_path(path: Path) -> None:
@@ -41,15 +120,8 @@ class DatabaseLock:
 
     def __init__(self, path: Path) -> None:
         self._path = Path(path)
-        self._lock = FileLock(
-            str(lock_path(self._path)),
-            timeout=0,
-            mode=0o600,
-            # The GUI may release from a worker thread; the lock belongs to the process.
-            thread_local=False,
-        )
-        # The lock file this object locked, to remove on release only if it is still that one.
-        self._locked_file: os.stat_result | None = None
+        self._beside = _Part(lock_path(self._path))
+        self._file: _Part | None = None
 
     @property
     def path(self) -> Path:
@@ -59,42 +131,34 @@ class DatabaseLock:
     @property
     def held(self) -> bool:
         """Whether this object holds the lock."""
-        return self._lock.is_locked
+        return self._beside.lock.is_locked
 
     def acquire(self) -> None:
-        """Take the lock now, or raise DatabaseInUse if another holder has it."""
-        if self._lock.is_locked:
-            return
-        _refuse_odd_lock_path(lock_path(self._path))
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            raise DatabaseInUse(self._path) from None
-        with contextlib.suppress(OSError):
-            self._locked_file = os.stat(lock_path(self._path))
+        """Take the lock now, or raise DatabaseInUse if another holder has it.
+
+        Called again once a new database file exists, it adds the per-file lock.
+        """
+        if not self._beside.lock.is_locked:
+            _refuse_odd_lock_path(lock_path(self._path))
+        if not self._beside.acquire():
+            raise DatabaseInUse(self._path)
+        if self._file is None:
+            inode = _inode_lock_path(self._path)
+            if inode is None:
+                # No file yet (a database being created): its name is what is guarded.
+                return
+            self._file = _Part(inode)
+        if not self._file.acquire():
+            self._file = None
+            self._beside.release()
+            raise DatabaseInUse(self._path)
 
     def release(self) -> None:
         """Give the lock back; does nothing if it is not held."""
-        if self._lock.is_locked:
-            self._remove_lock_file()
-            self._lock.release(force=True)
-        self._locked_file = None
-
-    def _remove_lock_file(self) -> None:
-        # Unlinked while still held, so no one can take the lock in between. A process that
-        # opened the old file just before and locks it after our release finds it unlinked
-        # (filelock checks st_nlink) and does not count as the holder. The file must still be
-        # the empty one this object locked: filelock's fallback for file systems without
-        # flock keeps its own marker (with content) at this path and removes it itself.
-        path = lock_path(self._path)
-        with contextlib.suppress(OSError):
-            current = os.stat(path)
-            if (
-                self._locked_file is not None
-                and os.path.samestat(current, self._locked_file)
-                and current.st_size == 0
-            ):
-                path.unlink()
+        if self._file is not None:
+            self._file.release()
+            self._file = None
+        self._beside.release()
 
     def __enter__(self) -> DatabaseLock:
         self.acquire()

@@ -18,6 +18,7 @@ from crag_desktop.diagnostics import log_internal_error
 from crag_desktop.domain.errors import CragError, WrongPassphraseOrNotDatabase
 from crag_desktop.ui.dialogs.unlock import DatabaseHandle, Opener, busy_cursor
 from crag_desktop.ui.prompts import internal_error_text
+from crag_desktop.ui.unlock_delay import UnlockDelay
 from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
 
 
@@ -33,6 +34,9 @@ class CurrentDatabase(QObject):
 
     opened = Signal(object)
     closed = Signal()
+    #: The open database can no longer be used (moved, deleted, re-keyed elsewhere): the
+    #: sentence to show. Emitted once per database, from whichever thread noticed.
+    lost = Signal(str)
 
     def __init__(
         self, *, database: DatabaseHandle | None = None, parent: QObject | None = None
@@ -41,6 +45,7 @@ class CurrentDatabase(QObject):
         self._database = database
         self._path = database.path if database is not None else None
         self._operator = database.operator if database is not None else ""
+        self._watch(database)
 
     @property
     def database(self) -> DatabaseHandle | None:
@@ -70,7 +75,18 @@ class CurrentDatabase(QObject):
         self._database = database
         self._path = database.path
         self._operator = database.operator
+        self._watch(database)
         self.opened.emit(database)
+
+    def _watch(self, database: DatabaseHandle | None) -> None:
+        if database is not None and hasattr(database, "on_lost"):
+            database.on_lost = lambda error: self.lost.emit(str(error))
+
+    def release_lost(self) -> None:
+        """Close a database that was lost, keeping its path, so it can be opened again."""
+        if self._database is not None:
+            self._database.close()
+            self._database = None
 
     def close(self) -> None:
         """Close the database (disposing its engine); the path is remembered."""
@@ -239,9 +255,11 @@ class LockController(QObject):
         current: CurrentDatabase,
         opener: Opener,
         idle: IdleWatcher,
+        delay: UnlockDelay | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.delay = delay or UnlockDelay()
         self._current = current
         self._opener = opener
         self._idle = idle
@@ -272,17 +290,22 @@ class LockController(QObject):
         path = self._current.path
         if not self._locked or path is None:
             return None
+        if self.delay.remaining_s():
+            return self.delay.message()
         try:
             with busy_cursor():
                 database = self._opener(path, passphrase, operator=self._current.operator)
         except WrongPassphraseOrNotDatabase:
             self._failed_unlocks += 1
+            wait = self.delay.failed()
             # The file name stays off the lock screen, as it is off the title bar.
-            return "Wrong passphrase: try again. It is case-sensitive."
+            note = f" Wait {wait:.0f} seconds before the next try." if wait else ""
+            return "Wrong passphrase: try again. It is case-sensitive." + note
         except CragError as exc:
             return str(exc)
         except Exception as exc:
             return internal_error_text(log_internal_error(exc))
+        self.delay.succeeded()
         self._current.set(database)
         if self._failed_unlocks:
             # A wrong passphrase cannot be written into a database it cannot open: it is

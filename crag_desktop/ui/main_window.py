@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self._screen_actions: dict[ScreenKey, QAction] = {}
         self._unlocked_only: list[QAction] = []
         self._import_handler: Callable[[], None] | None = None
+        self._close_hooks: list[Callable[[], None]] = []
         self._export_handler: Callable[[], None] | None = None
 
         self.navigation = NavigationList()
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.lock_controller.locked.connect(self._after_lock)
         self.lock_controller.unlocked.connect(self._after_unlock)
         self.lock_screen.unlock_requested.connect(self._unlock)
+        current.lost.connect(self._database_lost)
 
         self._build_actions()
         self._build_menus()
@@ -359,6 +361,19 @@ class MainWindow(QMainWindow):
                 return False
         return True
 
+    def add_file_action(
+        self, text: str, slot: Callable[[], object], *, shortcut: str | None = None
+    ) -> QAction:
+        """Add an entry to the File menu, above Lock; enabled only while unlocked."""
+        action = self._action(text, slot, shortcut=shortcut)
+        action.setEnabled(not self.is_locked and self.current.database is not None)
+        self.file_menu.insertAction(self.action_lock, action)
+        return action
+
+    def add_close_hook(self, hook: Callable[[], None]) -> None:
+        """Run `hook` when the window closes, before the database is closed."""
+        self._close_hooks.append(hook)
+
     def set_import_handler(self, handler: Callable[[], None] | None) -> None:
         """What File > Import runs; the entry is disabled until one is set."""
         self._import_handler = handler
@@ -420,6 +435,15 @@ class MainWindow(QMainWindow):
         self.lock_screen.prepare(operator=self.current.operator)
         self.central.setCurrentWidget(self.lock_screen)
         self.lock_screen.setFocus()
+
+    def _database_lost(self, message: str) -> None:
+        # Said once (the database reports its loss once); forms keep what was typed.
+        self.statusBar().showMessage("The database can no longer be used: File > Reopen…")
+        self._prompter.warn(
+            "The database can no longer be used",
+            f"{message}\n\nChoose File > Reopen… to open it again (with its new passphrase "
+            "if it was changed) and carry on where you are; or copy what you typed elsewhere.",
+        )
 
     def _after_lock(self) -> None:
         self._update_identity()
@@ -557,6 +581,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        for hook in self._close_hooks:
+            hook()
         self.idle.detach()
         self.current.close()
         super().closeEvent(event)

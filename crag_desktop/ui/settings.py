@@ -10,14 +10,19 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 MAX_RECENT = 8
+DEFAULT_BACKUPS_KEPT = 7
 DEFAULT_IDLE_LOCK_MINUTES = 10
 
 
@@ -94,6 +99,28 @@ class AppSettings:
         """Change the idle lock time."""
         self._store.setValue("security/idle_lock_ms", int(milliseconds))
 
+    def backup_folder(self) -> Path | None:
+        """Where automatic backups go (None: automatic backups are off)."""
+        value = self._store.value("backup/folder", "")
+        text = str(value).strip() if value is not None else ""
+        return Path(text) if text else None
+
+    def set_backup_folder(self, folder: Path | None) -> None:
+        """Turn automatic backups on into `folder`, or off with None."""
+        self._store.setValue("backup/folder", str(folder) if folder else "")
+
+    def backup_keep(self) -> int:
+        """How many automatic backups of each database are kept."""
+        value = self._store.value("backup/keep", DEFAULT_BACKUPS_KEPT)
+        try:
+            return max(1, int(str(value)))
+        except ValueError:
+            return DEFAULT_BACKUPS_KEPT
+
+    def set_backup_keep(self, count: int) -> None:
+        """Change how many automatic backups are kept."""
+        self._store.setValue("backup/keep", max(1, int(count)))
+
     def window_geometry(self) -> QByteArray | None:
         """The main window's saved geometry, if any."""
         return self._bytes("window/geometry")
@@ -136,7 +163,31 @@ class PreferencesDialog(QDialog):
         label.setBuddy(self.idle_minutes)
         form = QFormLayout()
         form.addRow(label, self.idle_minutes)
-        hint = QLabel("CRAG Desktop locks itself and closes the database when left unused.")
+        self.backup_folder = QLineEdit(str(settings.backup_folder() or ""))
+        self.backup_folder.setPlaceholderText("No folder: automatic backups are off")
+        self.backup_folder.setAccessibleName("Folder for automatic backups")
+        folder_label = QLabel("&Automatic backups to:")
+        folder_label.setBuddy(self.backup_folder)
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder, 1)
+        folder_row.addWidget(self.browse_button)
+        form.addRow(folder_label, folder_row)
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, 365)
+        self.backup_keep.setValue(settings.backup_keep())
+        self.backup_keep.setAccessibleName("Number of automatic backups to keep")
+        keep_label = QLabel("&Keep the newest:")
+        keep_label.setBuddy(self.backup_keep)
+        self.backup_keep.setSuffix(" backups")
+        form.addRow(keep_label, self.backup_keep)
+        hint = QLabel(
+            "CRAG Desktop locks itself and closes the database when left unused. With a "
+            "backup folder, it backs the database up (encrypted, checked) when it closes and "
+            "once a day, keeping the newest backups."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         buttons = QDialogButtonBox(
@@ -147,9 +198,27 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for automatic backups", self.backup_folder.text()
+        )
+        if folder:
+            self.backup_folder.setText(folder)
 
     def accept(self) -> None:
         """Save the preferences and close."""
+        folder = self.backup_folder.text().strip()
+        if folder and not Path(folder).is_dir():
+            self.error.setText(f"The folder {folder} does not exist: choose another.")
+            self.backup_folder.setFocus()
+            return
         self._settings.set_idle_lock_ms(self.idle_minutes.value() * 60_000)
+        self._settings.set_backup_folder(Path(folder) if folder else None)
+        self._settings.set_backup_keep(self.backup_keep.value())
         super().accept()

@@ -151,11 +151,14 @@ class Task(QObject):
             self.dialog.setLabelText(f"{self.title}: cancelling…")
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is not None and not self.done and not self.token.cancelled:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(done if total else 0)
-            if text:
-                self.dialog.setLabelText(text)
+        dialog = self.dialog
+        if dialog is not None and not self.done and not self.token.cancelled:
+            dialog.setMaximum(max(total, 0))
+            # A window-modal dialog's setValue runs the event loop: the task may finish (and
+            # drop its dialog) inside it.
+            dialog.setValue(done if total else 0)
+            if text and not self.done:
+                dialog.setLabelText(text)
         self.progressed.emit(done, total, text)
 
     def _on_succeeded(self, result: object) -> None:

@@ -96,3 +96,56 @@ def test_closing_a_database_leaves_only_the_database(database: Database) -> None
     folder = database.path.parent
     database.close()
     assert sorted(p.name for p in folder.iterdir()) == [database.path.name]
+
+
+def test_a_symlink_or_hard_link_cannot_open_a_database_twice(
+    database: Database, tmp_path: Path
+) -> None:
+    # Issue 8, defect 5: the lock was keyed on the path string.
+    symlink = tmp_path / "elsewhere.crag"
+    symlink.symlink_to(database.path)
+    hard = tmp_path / "hard.crag"
+    os.link(database.path, hard)
+    for name in (symlink, hard):
+        with pytest.raises(DatabaseInUse):
+            Database.open(name, PASSPHRASE, operator="Second window")
+    database.close()
+    with Database.open(hard, PASSPHRASE, operator="Second window"):
+        with pytest.raises(DatabaseInUse):
+            Database.open(symlink, PASSPHRASE, operator="Third")
+        with pytest.raises(DatabaseInUse):
+            Database.open(database.path, PASSPHRASE, operator="Third")
+
+
+def test_passwd_through_a_link_is_refused_while_the_database_is_open(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from crag_desktop.cli import main
+
+    link = tmp_path / "link.crag"
+    link.symlink_to(database.path)
+    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CRAG_NEW_PASSPHRASE", "a brand new passphrase")
+    err = io.StringIO()
+    from crag_desktop.cli import Console
+
+    console = Console(
+        out=io.StringIO(), err=err, stdin_is_terminal=lambda: False, ask_secret=lambda _p: ""
+    )
+    assert main(["passwd", str(link)], console) == 2
+    assert "in use" in err.getvalue()
+    # The open database still works with its passphrase.
+    assert database.check() == []
+
+
+def test_a_clean_release_leaves_no_lock_files(tmp_db_path: Path, database: Database) -> None:
+    from crag_desktop.storage.lock import file_lock_folder
+
+    info = os.stat(database.path)
+    inode_lock = file_lock_folder() / f"{info.st_dev}-{info.st_ino}.lock"
+    assert inode_lock.exists()
+    database.close()
+    assert not inode_lock.exists()
+    assert not lock_path(tmp_db_path).exists()

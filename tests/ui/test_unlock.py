@@ -315,3 +315,58 @@ def test_every_input_has_a_label_and_an_accessible_name(
     for widget in inputs:
         assert widget.accessibleName(), widget
         assert widget in buddies, widget.accessibleName()
+
+
+class _Clock:
+    """A clock the test moves by hand (no sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_passphrases_bring_a_growing_delay(
+    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
+) -> None:
+    from crag_desktop.ui.unlock_delay import UnlockDelay
+
+    _archive, cases = paths(databases)
+    clock = _Clock()
+    dialog = UnlockDialog(
+        settings=settings,
+        opener=databases.open,
+        creator=databases.create,
+        prompter=prompter,
+        initial_path=cases,
+        delay=UnlockDelay(clock=clock),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    def attempt(passphrase: str) -> str:
+        dialog.open_passphrase.setText(passphrase)
+        dialog.submit()
+        return dialog.open_error.text()
+
+    # Two typos cost nothing.
+    assert "Wait" not in attempt("wrong one")
+    assert "Wait" not in attempt("wrong two")
+    assert "Wait 2 seconds before the next try." in attempt("wrong three")
+    tries = len(databases.opened)
+    # Too soon: refused without even trying the passphrase, the right one included.
+    assert "3 wrong passphrases: wait 2 seconds before trying again." in attempt(PASSPHRASE)
+    clock.now += 1
+    assert "wait 1 second before trying again" in attempt(PASSPHRASE)
+    assert dialog.database is None
+    clock.now += 1
+    assert "Wait 4 seconds before the next try." in attempt("wrong four")
+    clock.now += 4
+    assert "Wait 8 seconds" in attempt("wrong five")
+    clock.now += 8
+    attempt(PASSPHRASE)
+    assert dialog.database is not None
+    assert len(databases.opened) == tries + 1
+    assert dialog.delay.failures == 0

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.diagnostics import log_internal_error
-from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.errors import CragError, WrongPassphraseOrNotDatabase
 from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.unlock_delay import UnlockDelay
 from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
 
 MIN_PASSPHRASE_LENGTH = 12
@@ -134,10 +135,12 @@ class UnlockDialog(QDialog):
         prompter: Prompter,
         initial_path: Path | None = None,
         mode: UnlockMode = UnlockMode.OPEN,
+        delay: UnlockDelay | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("CRAG Desktop — Open database")
+        self.delay = delay or UnlockDelay()
         self.setWindowIcon(load_icon("app"))
         self.setMinimumWidth(580)
         self._settings = settings
@@ -422,9 +425,17 @@ class UnlockDialog(QDialog):
             self.open_error.show_error("Type your name: the audit log records who did what.")
             self.open_operator.setFocus()
             return
+        if self.delay.remaining_s():
+            self._fail_open(self.delay.message())
+            return
         try:
             with busy_cursor():
                 database = self._opener(path, self.open_passphrase.text(), operator=operator)
+        except WrongPassphraseOrNotDatabase as exc:
+            wait = self.delay.failed()
+            note = f" Wait {wait:.0f} seconds before the next try." if wait else ""
+            self._fail_open(str(exc) + note)
+            return
         except CragError as exc:
             self._fail_open(str(exc))
             return
@@ -432,6 +443,7 @@ class UnlockDialog(QDialog):
             reference = log_internal_error(exc)
             self._fail_open(internal_error_text(reference))
             return
+        self.delay.succeeded()
         self._succeed(database, path, operator)
 
     def _submit_create(self) -> None:
