@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Row, String, cast, literal, select, union_all
@@ -52,6 +52,9 @@ class AuditQuery:
     operator: str | None = None
     action: str | None = None
     text: str = ""
+    #: Events on or after this day, and on or before that one (local days), when given.
+    since: date | None = None
+    until: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -424,6 +427,11 @@ def event_line(event: AuditEvent) -> str:
     return line
 
 
+def _local_midnight(day: date) -> datetime:
+    """The start of `day` on this computer's clock, in UTC (how the trail stores times)."""
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
+
+
 class AuditLog:
     """Counts and pages of the audit trail, newest first."""
 
@@ -438,6 +446,8 @@ class AuditLog:
             operator=query.operator,
             action=query.action,
             text=query.text,
+            at_from=_local_midnight(query.since) if query.since else None,
+            at_before=(_local_midnight(query.until + timedelta(days=1)) if query.until else None),
         )
 
     def verify(self) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -624,9 +624,16 @@ def audit_conditions(
     operator: str | None = None,
     action: str | None = None,
     text: str = "",
+    at_from: datetime | None = None,
+    at_before: datetime | None = None,
 ) -> list[Condition]:
-    """WHERE conditions on the audit trail; `text` searches the record id, changes and reason."""
+    """WHERE conditions on the audit trail; `text` searches the record id, changes and reason;
+    `at_from` (inclusive) and `at_before` (exclusive) bound the time of the event."""
     conditions: list[Condition] = []
+    if at_from is not None:
+        conditions.append(_AUDIT.at >= at_from)
+    if at_before is not None:
+        conditions.append(_AUDIT.at < at_before)
     if record_type is not None:
         conditions.append(_AUDIT.record_type == record_type)
     if record_id is not None:

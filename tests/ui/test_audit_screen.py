@@ -233,3 +233,33 @@ def test_a_created_record_is_not_described_by_its_internal_id() -> None:
         details=(("Id", None, "R-bf5c4b"), ("Case name", None, "Child Z")),
     )
     assert change_lines(row) == ["Case name: (empty) → Child Z"]
+
+
+def test_filters_by_action_and_date_run_in_sql(
+    qtbot: QtBot, screen: AuditScreen, database: Database
+) -> None:
+    from datetime import timedelta
+
+    record_export(database, destination="minutes.json")
+    screen.reload()
+    everything = screen.model.total
+    assert everything > 1
+    screen.action_combo.setCurrentIndex(screen.action_combo.findData("export"))
+    qtbot.waitUntil(lambda: screen.model.total == 1)
+    assert screen.model.index(0, screen.model.Column.ACTION).data() == "Exported"
+    screen.action_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: screen.model.total == everything)
+    today = date.today()
+    screen.until_edit.set_value(today - timedelta(days=1))
+    qtbot.waitUntil(lambda: screen.model.total == 0)
+    screen.until_edit.set_value(None)
+    screen.since_edit.set_value(today)
+    qtbot.waitUntil(lambda: screen.model.total == everything)
+    screen.since_edit.set_value(today + timedelta(days=1))
+    qtbot.waitUntil(lambda: screen.model.total == 0)
+    # The service does the same for the command line and other screens.
+    log = AuditLog(db=database)
+    assert log.count(AuditQuery(action="export", since=today, until=today)) == 1
+    assert log.count(AuditQuery(since=today + timedelta(days=1))) == 0
+    screen.since_edit.set_value(None)
+    screen.grab().save("/tmp/safety-audit/audit-filters.png")

@@ -32,7 +32,15 @@ _ACTIONS = {
     "export": "Exported",
     "rekey": "Passphrase changed",
     "print": "Printed",
+    "lock": "Locked",
+    "failed_unlock": "Wrong passphrases",
+    "backup": "Backed up",
+    "backup_failed": "Backup failed",
+    "restore": "Restored",
 }
+
+#: The actions the audit log's filter offers, as the secretariat says them.
+ACTIONS = dict(_ACTIONS)
 
 #: Record types as the secretariat says them.
 RECORD_TYPES = {

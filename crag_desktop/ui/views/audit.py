@@ -32,6 +32,7 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.audit import (
+    ACTIONS,
     RECORD_TYPES,
     AuditTableModel,
     action_text,
@@ -39,7 +40,7 @@ from crag_desktop.ui.qt_models.audit import (
     record_text,
     record_type_text,
 )
-from crag_desktop.ui.widgets import ErrorLabel, SearchBox
+from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]
 
@@ -116,6 +117,22 @@ class AuditScreen(QWidget):
         line.setPlaceholderText("Any operator")
         line.editingFinished.connect(self._apply_filters)
         self.operator_combo.activated.connect(lambda _i: self._apply_filters())
+        self.action_combo = QComboBox()
+        self.action_combo.setAccessibleName("Filter by action")
+        self.action_combo.addItem("All actions", None)
+        for code, text in sorted(ACTIONS.items(), key=lambda item: item[1]):
+            self.action_combo.addItem(text, code)
+        self.action_combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.since_edit = UkDateEdit(accessible_name="Events from this day")
+        self.until_edit = UkDateEdit(accessible_name="Events up to this day")
+        for edit in (self.since_edit, self.until_edit):
+            edit.value_changed.connect(lambda _v: self._apply_filters())
+        action_label = QLabel("A&ction:")
+        action_label.setBuddy(self.action_combo)
+        since_label = QLabel("&From:")
+        since_label.setBuddy(self.since_edit)
+        until_label = QLabel("T&o:")
+        until_label.setBuddy(self.until_edit)
         type_label = QLabel("&Record type:")
         type_label.setBuddy(self.type_combo)
         operator_label = QLabel("O&perator:")
@@ -126,6 +143,14 @@ class AuditScreen(QWidget):
         filters.addWidget(self.type_combo)
         filters.addWidget(operator_label)
         filters.addWidget(self.operator_combo)
+        more_filters = QHBoxLayout()
+        more_filters.addWidget(action_label)
+        more_filters.addWidget(self.action_combo)
+        more_filters.addWidget(since_label)
+        more_filters.addWidget(self.since_edit)
+        more_filters.addWidget(until_label)
+        more_filters.addWidget(self.until_edit)
+        more_filters.addStretch(1)
 
         self.verify_button = QPushButton("Verify audit &trail")
         self.verify_button.setToolTip(
@@ -186,6 +211,7 @@ class AuditScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         layout.addLayout(actions)
         layout.addWidget(self.verify_error)
         layout.addWidget(splitter, 1)
@@ -238,12 +264,23 @@ class AuditScreen(QWidget):
 
     def apply_query(self, query: AuditQuery) -> None:
         """Show the events `query` asks for, with the filters set to match."""
-        for combo in (self.type_combo, self.operator_combo, self.search_box):
+        widgets = (
+            self.type_combo,
+            self.operator_combo,
+            self.search_box,
+            self.action_combo,
+            self.since_edit,
+            self.until_edit,
+        )
+        for combo in widgets:
             combo.blockSignals(True)
         self.type_combo.setCurrentIndex(max(self.type_combo.findData(query.record_type), 0))
+        self.action_combo.setCurrentIndex(max(self.action_combo.findData(query.action), 0))
+        self.since_edit.set_value(query.since)
+        self.until_edit.set_value(query.until)
         self.operator_combo.setEditText(query.operator or "")
         self.search_box.setText(query.text)
-        for combo in (self.type_combo, self.operator_combo, self.search_box):
+        for combo in widgets:
             combo.blockSignals(False)
         self.model.set_query(query)
 
@@ -279,6 +316,9 @@ class AuditScreen(QWidget):
             record_type=self.type_combo.currentData(),
             operator=operator,
             text=self.search_box.text().strip(),
+            action=self.action_combo.currentData(),
+            since=self.since_edit.value(),
+            until=self.until_edit.value(),
         )
         if query != self.model.query:
             self.model.set_query(query)
