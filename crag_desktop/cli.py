@@ -266,7 +266,7 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
 
     _refuse_database_target(Path(args.file), Path(args.db))
     with _open(args, console, record_unlock=False) as db:
-        summary = export_file(db, Path(args.file))
+        summary = export_file(db, Path(args.file), with_audit=args.with_audit)
     print(f"Exported {summary} to {args.file} (OFFICIAL-SENSITIVE).", file=console.out)
     return EXIT_OK
 
@@ -538,6 +538,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export the whole database as a JSON interchange file")
     p.add_argument("db", metavar="DB")
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--with-audit",
+        action="store_true",
+        help="include the audit trail (for an auditor; an import does not copy it)",
+    )
     _passphrase_option(p)
     p.set_defaults(handler=cmd_export)
 

@@ -3,6 +3,7 @@ nothing until the backup is proven and keeps the replaced file aside."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import stat
 from pathlib import Path
@@ -136,3 +137,31 @@ def test_verify_against_a_backup_names_the_first_rewritten_event(db: Path, tmp_p
     run = cli("audit", str(db), "--verify", "--against", str(backup))
     assert run.code == 1
     assert "Audit event 2 differs from the one in the backup" in run.err.splitlines()[0]
+
+
+def test_export_with_audit_includes_the_chained_trail_and_imports_cleanly(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "demo.crag"
+    assert cli("demo", str(db)).code == 0
+    out = tmp_path / "with-audit.json"
+    run = cli("export", str(db), str(out), "--with-audit")
+    assert run.code == 0, run.err
+    assert "and the audit trail" in run.out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    trail = data["audit_trail"]
+    events = trail["events"]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert all(a["hash"] == b["previous_hash"] for a, b in itertools.pairwise(events))
+    assert trail["last_hash"] == events[-1]["hash"]
+    plain = tmp_path / "plain.json"
+    assert cli("export", str(db), str(plain)).code == 0
+    assert "audit_trail" not in json.loads(plain.read_text(encoding="utf-8"))
+    # An import accepts the file and leaves the trail behind: the new database records its
+    # own events.
+    fresh = tmp_path / "fresh.crag"
+    run = cli("import", str(fresh), str(out))
+    assert run.code == 0, run.err
+    assert cli("audit", str(fresh), "--verify").code == 0
+    assert len(_actions(fresh)) != len(events) + 1 or _actions(fresh)[0] == "create"
+    assert "backup" not in _actions(fresh)

@@ -11,8 +11,11 @@ import json
 import os
 import stat
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import BinaryIO
+
+from sqlalchemy.orm import Session
 
 from crag_desktop.domain import interchange, validation
 from crag_desktop.domain.errors import CragError, ValidationFailed
@@ -288,11 +291,42 @@ def import_file(
     return describe(document)
 
 
-def export_document(db: Database) -> tuple[Document, bytes]:
-    """The whole database as interchange JSON (UTF-8)."""
+def export_document(db: Database, *, with_audit: bool = False) -> tuple[Document, bytes]:
+    """The whole database as interchange JSON (UTF-8), with its audit trail if asked."""
     with db.unit_of_work() as session:
         document = repositories.load_document(session)
-    return document, interchange.dumps(document).encode("utf-8")
+        trail = _audit_trail(session) if with_audit else None
+    if trail is None:
+        return document, interchange.dumps(document).encode("utf-8")
+    data = interchange.document_to_json(document)
+    data["audit_trail"] = trail
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return document, text.encode("utf-8")
+
+
+def _audit_trail(session: Session) -> dict[str, object]:
+    """The "audit_trail" extension of the interchange format (design/interchange.md)."""
+    events = audit.list_events(session, limit=None)
+    last_seq, last_hash = (events[-1].seq, events[-1].hash) if events else (0, audit.GENESIS_HASH)
+    return {
+        "last_seq": last_seq,
+        "last_hash": last_hash,
+        "events": [
+            {
+                "seq": e.seq,
+                "at": e.at.astimezone(UTC).isoformat(),
+                "operator": e.operator,
+                "action": e.action,
+                "record_type": e.record_type,
+                "record_id": e.record_id,
+                "changes": [list(c) for c in e.changes],
+                "reason": e.reason,
+                "previous_hash": e.previous_hash,
+                "hash": e.hash,
+            }
+            for e in events
+        ],
+    }
 
 
 def record_export(db: Database, *, destination: str, reason: str | None = None) -> None:
@@ -309,9 +343,10 @@ def record_export(db: Database, *, destination: str, reason: str | None = None) 
         )
 
 
-def export_file(db: Database, path: Path) -> str:
-    """Write the whole database to `path` atomically (user-only), audited in the same step."""
-    document, payload = export_document(db)
+def export_file(db: Database, path: Path, *, with_audit: bool = False) -> str:
+    """Write the whole database to `path` atomically (user-only), audited in the same step;
+    with `with_audit`, the audit trail too (as it stood before this export's own event)."""
+    document, payload = export_document(db, with_audit=with_audit)
 
     def write(handle: BinaryIO) -> None:
         handle.write(payload)
@@ -323,5 +358,7 @@ def export_file(db: Database, path: Path) -> str:
         action="export",
         record_type="database",
         changes=[("file", None, path.name)],
+        reason="with the audit trail" if with_audit else None,
     )
-    return describe(document)
+    summary = describe(document)
+    return summary + " and the audit trail" if with_audit else summary
