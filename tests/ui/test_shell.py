@@ -491,3 +491,31 @@ def test_tab_moves_through_a_date_field_without_stopping_twice(qtbot: QtBot) -> 
     qtbot.waitUntil(date_field.line_edit.hasFocus)
     QTest.keyClick(date_field.line_edit, Qt.Key.Key_Tab)
     qtbot.waitUntil(after.hasFocus)
+
+
+def test_wrong_passphrases_on_the_lock_screen_bring_a_growing_delay(
+    qtbot: QtBot, make_window: WindowFactory, databases: FakeDatabases
+) -> None:
+    from crag_desktop.ui.unlock_delay import UnlockDelay
+
+    now = [500.0]
+    window = make_window()
+    window.lock_controller.delay = UnlockDelay(clock=lambda: now[0])
+    window.lock()
+    error = window.lock_screen.error_label
+
+    def attempt(passphrase: str) -> str:
+        window.lock_screen.passphrase.setText(passphrase)
+        click(qtbot, window.lock_screen.unlock_button)
+        return error.text()
+
+    attempt("guess one")
+    attempt("guess two")
+    assert "Wait 2 seconds before the next try." in attempt("guess three")
+    opened = len(databases.opened)
+    assert "wait 2 seconds before trying again" in attempt(PASSPHRASE)
+    assert window.is_locked
+    assert len(databases.opened) == opened
+    now[0] += 2
+    attempt(PASSPHRASE)
+    assert not window.is_locked
