@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.fileio import refuse_database_target
 from crag_desktop.services.database import DATABASE_RECORD, Database
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import open_engine
@@ -125,7 +126,10 @@ def _compare(expected: Snapshot, found: Snapshot, what: str) -> list[str]:
     return problems
 
 
-def _check_target(path: Path) -> None:
+def _check_target(path: Path, database: Path) -> None:
+    # The database, its working files, links to them and any SQLCipher file: the project's
+    # one guard says which, in its own sentence.
+    refuse_database_target(path, protected=(database,))
     if path.exists() or path.is_symlink():
         raise BackupFailed(
             f"{path} already exists; a backup never overwrites a file. Choose a new name."
@@ -140,7 +144,7 @@ def make_backup(
     """Write a proven, encrypted backup of `db` (under its own passphrase) to the new file `out`."""
     started = time.perf_counter()
     out = Path(out)
-    _check_target(out)
+    _check_target(out, db.path)
     progress(0, 4, "Recording the backup in the audit trail…")
     # Recorded first, so the backup's own trail shows it was made and by whom.
     db.record(action="backup", reason=reason or f"to {out.name}")
