@@ -111,7 +111,8 @@ def database_content(path: Path) -> str | None:
     return None
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The file `path` names, as (device, inode); None when there is none."""
     try:
         info = os.stat(path)
     except OSError:
@@ -130,11 +131,11 @@ def refuse_database_target(path: Path, *, protected: Iterable[Path] = ()) -> Non
     module's docstring for the rule); `protected` names the databases the caller has open."""
     path = Path(path)
     resolved = Path(os.path.realpath(path))
-    identity = _identity(path)
+    identity = file_identity(path)
     for database in protected:
         for member in _database_files(Path(database)):
             same_name = Path(os.path.realpath(member)) == resolved
-            member_identity = _identity(member)
+            member_identity = file_identity(member)
             if same_name or (identity is not None and identity == member_identity):
                 what = (
                     "the database that is open"

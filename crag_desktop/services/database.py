@@ -8,7 +8,6 @@ the idle lock) disposes the engine, so no key material stays in open connections
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ from crag_desktop.domain.errors import (
     ValidationFailed,
 )
 from crag_desktop.domain.records import AuditEvent
-from crag_desktop.fileio import ensure_free_space
+from crag_desktop.fileio import ensure_free_space, file_identity
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import (
     cipher_integrity_check,
@@ -61,14 +60,6 @@ __all__ = ["DATABASE_RECORD", "Database"]
 DATABASE_RECORD = "database"
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
-
-
 class Database:
     """An open, unlocked CRAG Desktop database; make one with `create` or `open`."""
 
@@ -77,7 +68,7 @@ class Database:
         self._engine: Engine | None = engine
         # The file opened, by device and inode: a file moved, deleted or replaced under this
         # name is noticed before anything is read from or written to the wrong one.
-        self._identity = _identity(path)
+        self._identity = file_identity(path)
         #: Called (from any thread) the first time the database is found lost.
         self.on_lost: Callable[[DatabaseLost], None] | None = None
         self._lost: DatabaseLost | None = None
@@ -240,7 +231,7 @@ class Database:
     def _check_still_there(self) -> None:
         if self._lost is not None:
             raise self._lost
-        identity = _identity(self._path)
+        identity = file_identity(self._path)
         if identity is None:
             self._lose("the file was moved or deleted")
         elif identity != self._identity:
