@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crag_desktop.ui.widgets import ErrorLabel
+
 MAX_RECENT = 8
 DEFAULT_BACKUPS_KEPT = 7
 DEFAULT_IDLE_LOCK_MINUTES = 10
@@ -198,9 +200,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
+        self.error = ErrorLabel()
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -215,7 +215,7 @@ class PreferencesDialog(QDialog):
         """Save the preferences and close."""
         folder = self.backup_folder.text().strip()
         if folder and not Path(folder).is_dir():
-            self.error.setText(f"The folder {folder} does not exist: choose another.")
+            self.error.show_error(f"The folder {folder} does not exist: choose another.")
             self.backup_folder.setFocus()
             return
         self._settings.set_idle_lock_ms(self.idle_minutes.value() * 60_000)

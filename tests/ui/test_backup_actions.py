@@ -221,3 +221,24 @@ def test_a_lost_database_is_said_once_and_the_typing_kept_until_reopened(
     drafts = DraftService(db=database).pending()
     assert [d.title for d in drafts if "Family Hubs" in d.title]
     form.discard_changes()
+
+
+def test_preferences_choose_the_backup_folder_and_how_many_to_keep(
+    qtbot: QtBot, settings: AppSettings, tmp_path: Path
+) -> None:
+    from crag_desktop.ui.settings import PreferencesDialog
+
+    dialog = PreferencesDialog(settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.backup_folder.text() == ""
+    dialog.backup_folder.setText(str(tmp_path / "missing"))
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "does not exist" in dialog.error.text()
+    assert settings.backup_folder() is None
+    dialog.backup_folder.setText(str(tmp_path))
+    dialog.backup_keep.setValue(3)
+    dialog.accept()
+    assert settings.backup_folder() == tmp_path
+    assert settings.backup_keep() == 3
