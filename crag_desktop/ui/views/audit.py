@@ -127,9 +127,9 @@ class AuditScreen(QWidget):
         self.until_edit = UkDateEdit(accessible_name="Events up to this day")
         for edit in (self.since_edit, self.until_edit):
             edit.value_changed.connect(lambda _v: self._apply_filters())
-        action_label = QLabel("A&ction:")
+        action_label = QLabel("Act&ion:")
         action_label.setBuddy(self.action_combo)
-        since_label = QLabel("&From:")
+        since_label = QLabel("Fro&m:")
         since_label.setBuddy(self.since_edit)
         until_label = QLabel("T&o:")
         until_label.setBuddy(self.until_edit)
