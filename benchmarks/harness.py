@@ -737,6 +737,12 @@ def gui_figures(ctx: Context) -> list[Figure]:
     return figures
 
 
+#: Every group of figures by the name `run.py --only` takes.
+GROUPS: dict[str, Callable[[Context], list[Figure]]] = {
+    measure.__name__: measure for measure in [*FIGURES, gui_figures]
+}
+
+
 def run_all(
     *,
     rows: int,

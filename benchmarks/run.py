@@ -1,6 +1,6 @@
 """Measure every target of design/performance.md against its raw baseline, in one run.
 
-    python benchmarks/run.py [--rows N] [--json FILE] [--repeats R]
+    python benchmarks/run.py [--rows N] [--json FILE] [--repeats R] [--only NAME[,NAME]]
 
 Builds (or reuses, from /tmp/crag-benchmarks) a synthetic database of N referrals, measures
 each figure and its baseline side by side, prints a table and writes the figures as JSON:
@@ -23,7 +23,7 @@ if __package__ in (None, ""):
     # Run as a script: make the checkout importable (`benchmarks.*`, `crag_desktop`).
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import run_all, table
+from benchmarks.harness import GROUPS, run_all, table
 
 
 def machine() -> dict[str, object]:
@@ -43,11 +43,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="referrals (default 100000)")
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--repeats", type=int, default=5, help="repetitions per figure")
+    parser.add_argument(
+        "--only",
+        metavar="NAME[,NAME]",
+        help=f"measure only these groups of figures ({', '.join(GROUPS)})",
+    )
     args = parser.parse_args(argv)
+    chosen = None
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in GROUPS]
+        if unknown:
+            parser.error(f"no figures called {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+        chosen = [GROUPS[n] for n in names]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="crag-bench-") as scratch:
-        figures = run_all(rows=args.rows, scratch=Path(scratch), repeats=args.repeats)
+        figures = run_all(
+            rows=args.rows, scratch=Path(scratch), repeats=args.repeats, figures=chosen
+        )
     print()
     print(table(figures))
     failed = [f.name for f in figures if not f.passed]

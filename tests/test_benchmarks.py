@@ -45,3 +45,11 @@ def test_the_harness_measures_every_in_process_figure(tmp_path: Path) -> None:
     json.dumps(objects)
     assert "unlock" in harness.table(figures)
     assert run.machine()["cpus"]
+
+
+def test_only_names_the_groups_it_measures(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run.main(["--only", "unlock,nothing"])
+    assert stopped.value.code == 2
+    assert "no figures called nothing" in capsys.readouterr().err
+    assert {"unlock", "import_export", "decision_record"} <= set(harness.GROUPS)

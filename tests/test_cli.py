@@ -221,6 +221,26 @@ def test_export_import_export_round_trips(demo_db: Path, tmp_path: Path) -> None
     assert document["marking"] == "OFFICIAL-SENSITIVE"
 
 
+def test_a_demo_with_synthetic_referrals_round_trips(tmp_path: Path) -> None:
+    # The synthetic records' action ids once collided with the demo's ("A1" twice), so
+    # the export of `demo --size N` was refused by import.
+    demo = tmp_path / "demo.crag"
+    run = cli("demo", str(demo), "--size", "60")
+    assert run.code == 0, run.err
+    first = tmp_path / "first.json"
+    assert cli("export", str(demo), str(first)).code == 0
+    copy = tmp_path / "copy.crag"
+    run = cli("import", str(copy), str(first))
+    assert run.code == 0, run.err
+    second = tmp_path / "second.json"
+    assert cli("export", str(copy), str(second)).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    actions = [
+        a["id"] for r in json.loads(first.read_text())["recommendations"] for a in r["actions"]
+    ]
+    assert len(actions) == len(set(actions)) > 0
+
+
 def test_an_import_with_several_problems_imports_nothing_and_names_each(
     demo_db: Path, tmp_path: Path
 ) -> None:

@@ -35,7 +35,7 @@ def alongside(demo: Document, synthetic: Document, *, prefix: str = "S-") -> Doc
     """The synthetic records renamed to sit beside the demo's, sharing its catalogues.
 
     Both use the same agency and member ids, so those are dropped; learning points the
-    demo lacks are kept as they are; every other id gets `prefix`.
+    demo lacks are kept as they are; every other id (actions' too) gets `prefix`.
     """
     shared = {a.id for a in synthetic.agencies} <= {a.id for a in demo.agencies} and {
         m.id for m in synthetic.members
@@ -64,7 +64,15 @@ def alongside(demo: Document, synthetic: Document, *, prefix: str = "S-") -> Doc
         for v in synthetic.reviews
     )
     recommendations = tuple(
-        replace(c, id=key(c.id), review=key(c.review)) for c in synthetic.recommendations
+        replace(
+            c,
+            id=key(c.id),
+            review=key(c.review),
+            # Action ids are unique across a whole document: unprefixed, the synthetic
+            # "A1" beside the demo's "A1" made an export that import refused.
+            actions=tuple(replace(a, id=key(a.id)) for a in c.actions),
+        )
+        for c in synthetic.recommendations
     )
     meetings = tuple(
         replace(m, id=key(m.id), referrals_considered=tuple(map(key, m.referrals_considered)))

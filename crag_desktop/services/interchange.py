@@ -296,12 +296,10 @@ def export_document(db: Database, *, with_audit: bool = False) -> tuple[Document
     with db.unit_of_work() as session:
         document = repositories.load_document(session)
         trail = _audit_trail(session) if with_audit else None
-    if trail is None:
-        return document, interchange.dumps(document).encode("utf-8")
     data = interchange.document_to_json(document)
-    data["audit_trail"] = trail
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return document, text.encode("utf-8")
+    if trail is not None:
+        data["audit_trail"] = trail
+    return document, interchange.dump_bytes(data)
 
 
 def _audit_trail(session: Session) -> dict[str, object]:

@@ -823,6 +823,10 @@ def existing_ids(session: Session) -> dict[str, set[str]]:
         ("learning_events", LEARNING_EVENT),
     ):
         ids[name] = set(session.execute(select(table.c.id)).scalars())
+    # Action ids are unique across a document (interchange.md), so an import must not bring
+    # in one the database holds under another recommendation: the export would then repeat
+    # it, and that export would not import.
+    ids["actions"] = set(session.execute(select(ACTION.c.id)).scalars())
     ids["report_texts"] = {
         report_text_key(year, section)
         for year, section in session.execute(select(REPORT_TEXT.c.year, REPORT_TEXT.c.section))

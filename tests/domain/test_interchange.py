@@ -19,6 +19,7 @@ from crag_desktop.domain.interchange import (
     FORMAT,
     VERSION,
     document_to_json,
+    dump_bytes,
     dumps,
     json_path,
     load_schema,
@@ -520,6 +521,23 @@ def test_pence_round_trip() -> None:
     parsed = parse_document(doc, today=TODAY)
     assert parsed.reviews[0].cost_gbp == Decimal("12345.67")
     assert document_to_json(parsed)["reviews"][0]["cost_gbp"] == 12345.67
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(exclude_categories=["Cs"])),
+    pence=st.integers(min_value=0, max_value=100_000_000_000),
+    count=st.integers(min_value=-(2**40), max_value=2**40),
+)
+def test_the_fast_encoder_writes_what_json_dumps_writes(text: str, pence: int, count: int) -> None:
+    # Export uses orjson; the file must stay byte for byte what json.dumps(indent=2) wrote.
+    data: dict[str, object] = {
+        "text": text,
+        text: [pence / 100, float(pence // 100), count, None, True, [], {}],
+        "nested": [{"a": [text]}],
+    }
+    expected = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert dump_bytes(data) == expected.encode("utf-8")
 
 
 def test_dumps_ends_with_newline_and_keeps_non_ascii() -> None:

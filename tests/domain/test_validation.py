@@ -555,6 +555,25 @@ def test_document_dangling_references_and_duplicates() -> None:
     }
 
 
+def test_an_id_clash_is_named_without_waiting_for_every_record_rule() -> None:
+    # On a large document the record rules take most of the time: a repeated id refuses
+    # it first, with the id and reference problems alone.
+    doc = replace(
+        _document(),
+        members=(
+            Member(id="m1", name="Chair", agency="tvp"),
+            Member(id="m1", name="   ", agency="tvp"),
+        ),
+    )
+    assert messages(validate_document(doc, today=TODAY)) == {
+        "$.members[1].id": "id 'm1' is used more than once in members (first at $.members[0].id)",
+    }
+    fixed = replace(doc, members=(doc.members[0], replace(doc.members[1], id="m2")))
+    assert messages(validate_document(fixed, today=TODAY)) == {
+        "$.members[1].name": "must not be blank",
+    }
+
+
 def test_document_against_database_ids() -> None:
     doc = replace(_document(), agencies=())
     assert validate_document(doc, known_ids={"agencies": {"tvp"}}, today=TODAY) == []

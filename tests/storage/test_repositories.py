@@ -69,7 +69,9 @@ def test_existing_ids_lists_every_list(database: Database) -> None:
     with database.unit_of_work() as session:
         repo.add_document(session, rich_document())
         ids = repo.existing_ids(session)
-    assert set(ids) == set(repo.DOCUMENT_LISTS)
+    # Action ids too: they are unique across a document, so an import may not repeat one.
+    assert set(ids) == {*repo.DOCUMENT_LISTS, "actions"}
+    assert ids["actions"] == {a.id for rec in rich_document().recommendations for a in rec.actions}
     assert ids["referrals"] == {"R1", "R2"}
     assert ids["report_texts"] == {"2016/introduction", "2015/conclusion"}
     assert ids["learning_events"] == {"le1", "le2"}
