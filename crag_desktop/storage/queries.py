@@ -20,10 +20,12 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Connection,
     Row,
     Select,
     String,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -70,9 +72,12 @@ __all__ = [
     "clock_pauses",
     "clock_rows",
     "contains",
+    "count_statement",
     "count_where",
     "first_ids",
     "has_clock_pause",
+    "keyset_parameters",
+    "keyset_shape",
     "meeting_conditions",
     "meeting_count",
     "meeting_dates",
@@ -87,7 +92,9 @@ __all__ = [
     "references_to",
     "referral_conditions",
     "referral_count",
+    "referral_count_statement",
     "referral_page",
+    "referral_page_statement",
     "review_conditions",
     "review_count",
     "review_ids_of_referral",
@@ -144,6 +151,31 @@ def _after(parts: Sequence[SortPart], values: Sequence[object], descending: bool
     return condition
 
 
+def keyset_shape(after: Sequence[object] | None) -> tuple[bool, ...] | None:
+    """Which of a sort key's values are NULL: the part of a key that changes the SQL.
+
+    A keyset statement built for one shape (`keyset_statement`) serves every key of that
+    shape, its values passed as `keyset_parameters`; None is the first page.
+    """
+    return None if after is None else tuple(value is None for value in after)
+
+
+def keyset_parameters(after: Sequence[object] | None) -> dict[str, object]:
+    """The bound values of a statement built for `keyset_shape(after)`."""
+    if after is None:
+        return {}
+    return {f"after_{i}": value for i, value in enumerate(after) if value is not None}
+
+
+def _placeholders(parts: Sequence[SortPart], shape: Sequence[bool]) -> list[object]:
+    if len(shape) != len(parts):
+        raise ValueError(f"a sort key has {len(parts)} values, not {len(shape)}")
+    return [
+        None if null else bindparam(f"after_{i}", type_=part.expression.type)
+        for i, (part, null) in enumerate(zip(parts, shape, strict=True))
+    ]
+
+
 def _keyset(
     statement: Select[Any],
     parts: Sequence[SortPart],
@@ -191,10 +223,14 @@ def contains(column: ColumnElement[Any], text: str) -> Condition:
     return _ContainsText(column, literal(f"%{escaped}%"))
 
 
+def count_statement(table: Any, conditions: Sequence[Condition]) -> Select[Any]:
+    """How many rows of `table` meet every condition, as a statement to keep and rerun."""
+    return select(func.count()).select_from(table).where(*conditions)
+
+
 def count_where(session: Session, table: Any, conditions: Sequence[Condition]) -> int:
     """How many rows of `table` meet every condition."""
-    statement = select(func.count()).select_from(table).where(*conditions)
-    return int(session.execute(statement).scalar_one())
+    return int(session.execute(count_statement(table, conditions)).scalar_one())
 
 
 # --- Referrals --------------------------------------------------------------------------------
@@ -269,29 +305,43 @@ def referral_conditions(
     return conditions
 
 
+def referral_count_statement(conditions: Sequence[Condition]) -> Select[Any]:
+    """How many referrals meet the conditions, as a statement to keep and rerun."""
+    return count_statement(ReferralRow.__table__, conditions)
+
+
 def referral_count(session: Session, conditions: Sequence[Condition]) -> int:
     """How many referrals meet the conditions."""
-    return count_where(session, ReferralRow.__table__, conditions)
+    return int(session.execute(referral_count_statement(conditions)).scalar_one())
 
 
-def referral_page(
-    session: Session,
+def referral_page_statement(
     conditions: Sequence[Condition],
     *,
     sort: str,
     descending: bool,
-    after: Sequence[object] | None,
+    shape: tuple[bool, ...] | None,
     limit: int,
-) -> Sequence[Row[Any]]:
-    """One page of referral list rows: id, reference, received, case_name, agency_name,
-    incident_type, status, decided_outcome, children_count."""
+) -> Select[Any]:
+    """The statement of a referral list page after a key of `shape` (see `keyset_shape`),
+    the key's values bound as `keyset_parameters`: built once, it serves every page of a
+    list (building and hashing a statement costs more than running it). Not for the agency
+    order, which `referral_page` walks agency by agency. Columns as `referral_page`."""
+    parts = REFERRAL_SORTS[sort]
+    after = None if shape is None else _placeholders(parts, shape)
+    return _keyset(
+        _referral_columns(conditions), parts, descending=descending, after=after, limit=limit
+    )
+
+
+def _referral_columns(conditions: Sequence[Condition]) -> Select[Any]:
     children = (
         select(func.count())
         .select_from(ReferralChildRow.__table__)
         .where(ReferralChildRow.__table__.c.referral_id == _REFERRAL.id)
         .scalar_subquery()
     )
-    statement = (
+    return (
         select(
             _REFERRAL.id,
             _REFERRAL.reference,
@@ -308,15 +358,31 @@ def referral_page(
         .outerjoin(CriteriaDecisionRow.__table__, _DECISION.referral_id == _REFERRAL.id)
         .where(*conditions)
     )
+
+
+def referral_page(
+    session: Session | Connection,
+    conditions: Sequence[Condition],
+    *,
+    sort: str,
+    descending: bool,
+    after: Sequence[object] | None,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    """One page of referral list rows: id, reference, received, case_name, agency_name,
+    incident_type, status, decided_outcome, children_count."""
     if sort == "agency":
-        return _referral_page_by_agency(session, statement, descending, after, limit)
-    parts = REFERRAL_SORTS[sort]
-    page = _keyset(statement, parts, descending=descending, after=after, limit=limit)
-    return session.execute(page).all()
+        return _referral_page_by_agency(
+            session, _referral_columns(conditions), descending, after, limit
+        )
+    statement = referral_page_statement(
+        conditions, sort=sort, descending=descending, shape=keyset_shape(after), limit=limit
+    )
+    return session.execute(statement, keyset_parameters(after)).all()
 
 
 def _referral_page_by_agency(
-    session: Session,
+    session: Session | Connection,
     statement: Select[Any],
     descending: bool,
     after: Sequence[object] | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
@@ -47,6 +48,7 @@ from crag_desktop.services.lists import (
     ReviewQuery,
     ReviewSort,
 )
+from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
 
 PASSPHRASE = "correct horse battery staple"
@@ -230,6 +232,32 @@ def test_referral_pages_cover_every_row_once_in_order(
     expected = ordered([(value(r), r.id) for r in document.referrals], descending)
     assert [row.id for row in rows] == expected
     assert lists.count(query) == REFERRALS
+
+
+def test_a_referral_list_kept_across_changes_shows_the_current_rows(database: Database) -> None:
+    """The list keeps its statements between calls: they must read the data as it is now,
+    with each page's key bound afresh."""
+    document = build_document()
+    with database.unit_of_work() as session:
+        repositories.add_document(session, document)
+    lists = ReferralList(db=database)
+    query = ReferralQuery(sort=ReferralSort.CASE_NAME, descending=True)
+    first = lists.page(query, limit=3)
+    second = lists.page(query, after=first[-1].sort_key, limit=3)
+    assert first[0].case_name != "Zebra"
+    records = RecordService(db=database)
+    target = records.get_referral(second[0].id)
+    records.save_referral(dataclasses.replace(target, case_name="Zebra"))
+    records.delete_referral(first[1].id)
+
+    now = lists.page(query, limit=3)
+    assert now[0].id == target.id
+    assert now[0].case_name == "Zebra"
+    assert first[1].id not in [row.id for row in now]
+    assert lists.count(query) == REFERRALS - 1
+    rest = all_pages(lambda after: lists.page(query, after=after, limit=97), lambda r: r.sort_key)
+    assert len(rest) == REFERRALS - 1
+    assert len({row.id for row in rest}) == REFERRALS - 1
 
 
 def test_referral_row_shows_the_list_columns(filled: tuple[Database, Document]) -> None:
