@@ -167,15 +167,42 @@ def operator_name() -> str:
 # --- the commands --------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, console: Console, *, record_unlock: bool) -> Database:
+def _open(
+    args: argparse.Namespace,
+    console: Console,
+    *,
+    record_unlock: bool,
+    reading_only: bool = False,
+) -> Database:
+    """Open DB for the command; `reading_only` commands (check, audit) open a database the
+    user may not write read-only, and every other command refuses it with a sentence."""
     from crag_desktop.services.database import Database
 
+    path = Path(args.db)
+    read_only = _read_only(path)
+    if read_only and not reading_only:
+        # Before the passphrase is asked for: the command cannot succeed.
+        from crag_desktop.domain.errors import DatabaseNotWritable
+
+        raise DatabaseNotWritable(path)
     passphrase = get_passphrase(
         console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=False
     )
     return Database.open(
-        Path(args.db), passphrase, operator=operator_name(), record_unlock=record_unlock
+        path,
+        passphrase,
+        operator=operator_name(),
+        record_unlock=record_unlock,
+        read_only=read_only,
     )
+
+
+def _read_only(path: Path) -> bool:
+    """Whether DB is a file this user may not change where it is (a read-only file, folder or
+    drive). A path that is no file is for Database.open to explain."""
+    from crag_desktop.fileio import may_change_in_place
+
+    return path.is_file() and not may_change_in_place(path)
 
 
 def _create(args: argparse.Namespace, console: Console) -> Database:
@@ -183,10 +210,20 @@ def _create(args: argparse.Namespace, console: Console) -> Database:
 
     path = Path(args.db)
     _refuse_existing(path)
+    _refuse_read_only_folder(path)
     passphrase = get_passphrase(
         console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=True
     )
     return Database.create(path, passphrase, operator=operator_name())
+
+
+def _refuse_read_only_folder(path: Path) -> None:
+    # Before the passphrase is asked for, like `_refuse_existing`.
+    from crag_desktop.domain.errors import DatabaseNotWritable
+    from crag_desktop.fileio import may_change_in_place
+
+    if not may_change_in_place(path):
+        raise DatabaseNotWritable(path, exists=path.exists())
 
 
 def _refuse_existing(path: Path) -> None:
@@ -286,8 +323,15 @@ def cmd_passwd(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
-    with _open(args, console, record_unlock=False) as db:
+    with _open(args, console, record_unlock=False, reading_only=True) as db:
         problems = db.check()
+        read_only = db.read_only
+    if read_only:
+        print(
+            f"{args.db} is read-only for you: it was checked as it is, and nothing was written "
+            "to it or beside it.",
+            file=console.out,
+        )
     if problems:
         print(f"{args.db}: {len(problems)} problem(s) found.", file=console.err)
         for problem in problems:
@@ -349,7 +393,7 @@ def _parse_date(value: str, option: str) -> date:
 def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.audit_log import AuditLog, event_line
 
-    with _open(args, console, record_unlock=False) as db:
+    with _open(args, console, record_unlock=False, reading_only=True) as db:
         log = AuditLog(db=db)
         if not args.verify:
             for event in log.events():
@@ -394,6 +438,7 @@ def cmd_backup(args: argparse.Namespace, console: Console) -> int:
 def cmd_restore(args: argparse.Namespace, console: Console) -> int:
     from crag_desktop.services.backups import restore_backup
 
+    _refuse_read_only_folder(Path(args.db))
     passphrase = get_passphrase(
         console, file=args.passphrase_file, env_name="CRAG_PASSPHRASE", creating=False,
         what="backup's passphrase",

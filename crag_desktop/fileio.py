@@ -120,6 +120,18 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def may_change_in_place(path: Path) -> bool:
+    """Whether this user may change the database `path` names where it is: write the file
+    and create its journal (and lock) beside it. False for a read-only file, folder or drive;
+    for a path with no file yet, whether its folder takes a new one."""
+    real = os.path.realpath(path)
+    # Asked of the system, not of the mode bits: it knows about ACLs and read-only drives
+    # (EROFS), and that root may write anywhere.
+    if not os.access(os.path.dirname(real) or ".", os.W_OK | os.X_OK):
+        return False
+    return not os.path.lexists(real) or os.access(real, os.W_OK)
+
+
 def _database_files(database: Path) -> list[Path]:
     return [database] + [
         database.with_name(database.name + suffix) for suffix in DATABASE_SIBLING_SUFFIXES

@@ -317,23 +317,25 @@ def _rekey_events(path: Path, passphrase: str) -> list[str | None]:
         return [e.reason for e in audit.list_events(session, action="rekey", limit=None)]
 
 
-def test_the_rekey_event_is_committed_before_the_reencryption(
+def test_the_rekey_event_commits_with_the_reencryption(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crag_desktop.services import database as database_module
+    from crag_desktop.storage import engine as engine_module
 
-    real_rekey = database_module.rekey  # type: ignore[attr-defined]
+    real_quote = engine_module._quote
     seen: list[int] = []
 
-    def spy(engine: object, new: str) -> None:
-        # What a kill at this moment would leave: the event is already on disk.
-        seen.append(len(_rekey_events_raw(db)))
-        real_rekey(engine, new)  # type: ignore[arg-type]
+    def spy(passphrase: str) -> str:
+        # Called just before the re-encryption, once the event is written in its
+        # transaction: a kill now must leave no event (and the old passphrase).
+        if passphrase == NEW_PASSPHRASE and not seen:
+            seen.append(len(_rekey_events_raw(db)))
+        return real_quote(passphrase)
 
-    monkeypatch.setattr(database_module, "rekey", spy)
+    monkeypatch.setattr(engine_module, "_quote", spy)
     monkeypatch.setenv("CRAG_NEW_PASSPHRASE", NEW_PASSPHRASE)
     assert cli("passwd", str(db)).code == 0
-    assert seen == [1]
+    assert seen == [0]
     assert _rekey_events(db, NEW_PASSPHRASE) == [None]
 
 
@@ -345,21 +347,40 @@ def _rekey_events_raw(path: Path) -> list[object]:
     return list(rows)
 
 
-def test_a_failed_rekey_is_recorded_as_not_completed(
-    db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from crag_desktop.services import database as database_module
+FULL_DISK_PASSWD = textwrap.dedent(
+    """
+    import resource, sys
+    from crag_desktop.cli import main
+    # The journal of the re-encryption outgrows the limit half way: the write fails as on a
+    # full disk, after the rekey event was written in the same transaction.
+    limit = int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    sys.exit(main(["passwd", sys.argv[1]]))
+    """
+)
 
-    def fail(_engine: object, _new: str) -> None:
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(database_module, "rekey", fail)
-    monkeypatch.setenv("CRAG_NEW_PASSPHRASE", NEW_PASSPHRASE)
-    run = cli("passwd", str(db))
-    assert run.code == 2
-    assert "not enough free disk space" in run.err
-    reasons = _rekey_events(db, PASSPHRASE)
-    assert reasons == [None, "not completed: the previous passphrase still opens the database"]
+def test_a_failed_rekey_leaves_the_old_passphrase_and_no_event(db: Path, tmp_path: Path) -> None:
+    before = digest(db)
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state2"),
+        "CRAG_NEW_PASSPHRASE": NEW_PASSPHRASE,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_PASSWD, str(db), str(db.stat().st_size // 2)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "The passphrase of cases.crag was not changed" in done.stderr
+    assert NEW_PASSPHRASE not in done.stderr
+    assert _rekey_events(db, PASSPHRASE) == []
+    assert cli("check", str(db)).code == 0
+    assert digest(db) == before
 
 
 def test_rlimit_is_available() -> None:

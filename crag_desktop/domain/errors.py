@@ -110,6 +110,37 @@ class DatabaseReadOnly(CragError):
         )
 
 
+class DatabaseNotWritable(DatabaseOpenError):
+    """The user may not write the database (its file, its folder or its drive), so it cannot
+    be opened for work; `check` and `audit` still read it as it is."""
+
+    def __init__(self, path: Path, *, exists: bool = True) -> None:
+        if not exists:
+            super().__init__(
+                f"{path.name} cannot be created in {path.absolute().parent}: the folder or its "
+                "drive is read-only for you. Nothing was done: choose a folder you may write to."
+            )
+            return
+        super().__init__(
+            f"{path.name} is read-only for you (the file, its folder or its drive cannot be "
+            "written), and CRAG Desktop records everything done with a database in the file "
+            "itself, so nothing was done. Copy it to a folder you may write to, or ask your "
+            "administrator for write permission ('crag-desktop check' checks it as it is)."
+        )
+
+
+class UnfinishedChangeReadOnly(DatabaseOpenError):
+    """A hot journal beside a database that may not be written: SQLite must write to undo it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} has a change that was interrupted before it finished (its "
+            f"{path.name}-journal is beside it), and undoing it needs write permission, which "
+            f"you do not have here. Nothing was read or changed: copy {path.name} together "
+            f"with {path.name}-journal to a folder you may write to and check the copy."
+        )
+
+
 class DatabaseBusy(CragError):
     """Another program holds SQLite's own lock on the file."""
 
@@ -180,6 +211,17 @@ class DiskWriteFailed(CragError):
         super().__init__(
             f"{path.name} could not be written (the drive reported an error or a size "
             "limit). Nothing was saved: check the drive and its free space, then try again."
+        )
+
+
+class PassphraseNotChanged(CragError):
+    """Re-encrypting under a new passphrase failed and the file was proven as it was."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The passphrase of {path.name} was not changed: re-encrypting it failed part way "
+            "(usually a full disk or a failing drive) and was undone, so it still opens with "
+            "its current passphrase. Free some space or check the drive, then try again."
         )
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from crag_desktop.domain.errors import CragError
-from crag_desktop.fileio import refuse_database_target
+from crag_desktop.domain.errors import CragError, DatabaseNotWritable
+from crag_desktop.fileio import may_change_in_place, refuse_database_target
 from crag_desktop.services.database import DATABASE_RECORD, Database
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import open_engine
@@ -246,6 +246,8 @@ def restore_backup(
     backup, target = Path(backup), Path(target)
     if backup.resolve() == target.resolve():
         raise BackupFailed("The backup and the database are the same file; choose the backup.")
+    if not may_change_in_place(target):
+        raise DatabaseNotWritable(target, exists=target.exists())
     progress(0, 4, "Checking the backup…")
     expected = prove_backup(backup, passphrase)
     lock = DatabaseLock(target)

@@ -24,14 +24,16 @@ from crag_desktop.domain.errors import (
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseLost,
+    DatabaseNotWritable,
     DatabaseReadOnly,
     DiskFull,
     DiskWriteFailed,
     NotProvenUnchanged,
+    PassphraseNotChanged,
     ValidationFailed,
 )
 from crag_desktop.domain.records import AuditEvent
-from crag_desktop.fileio import ensure_free_space, file_identity
+from crag_desktop.fileio import ensure_free_space, file_identity, may_change_in_place
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import (
     cipher_integrity_check,
@@ -63,8 +65,17 @@ DATABASE_RECORD = "database"
 class Database:
     """An open, unlocked CRAG Desktop database; make one with `create` or `open`."""
 
-    def __init__(self, *, path: Path, engine: Engine, lock: DatabaseLock, operator: str) -> None:
+    def __init__(
+        self,
+        *,
+        path: Path,
+        engine: Engine,
+        lock: DatabaseLock,
+        operator: str,
+        read_only: bool = False,
+    ) -> None:
         self._path = path
+        self._read_only = read_only
         self._engine: Engine | None = engine
         # The file opened, by device and inode: a file moved, deleted or replaced under this
         # name is noticed before anything is read from or written to the wrong one.
@@ -84,8 +95,10 @@ class Database:
         """Create a new encrypted database at `path` (which must not exist) and open it."""
         path = Path(path)
         probe_file(path, create=True)
+        if not may_change_in_place(path):
+            raise DatabaseNotWritable(path, exists=False)
         lock = DatabaseLock(path)
-        lock.acquire()
+        cls._acquire(lock, path, exists=False)
         engine: Engine | None = None
         try:
             engine = open_engine(path, passphrase, create=True)
@@ -117,6 +130,7 @@ class Database:
         operator: str,
         journal: str | None = "DELETE",
         record_unlock: bool = True,
+        read_only: bool = False,
     ) -> Database:
         """Unlock the database at `path`, upgrading its schema if it is older than the app.
 
@@ -124,22 +138,31 @@ class Database:
         and the lock released. `journal=None` keeps the file's journal mode.
         `record_unlock=False` skips the "unlock" audit event (for commands that record
         their own event, such as a verify that must not change the file it checks).
+
+        A database the user may not write (a read-only file, folder or drive) is refused
+        with DatabaseNotWritable, since every use of it is audited in it. `read_only=True`
+        instead opens it for reading only (`check`, `audit`): nothing is written to it or
+        beside it (no journal, no lock file, no event, no upgrade), and every write raises.
         """
         path = Path(path)
         # Before the lock: a missing path or a folder must not gain a lock file beside it.
         probe_file(path, create=False)
-        lock = DatabaseLock(path)
-        lock.acquire()
+        if not read_only and not may_change_in_place(path):
+            raise DatabaseNotWritable(path)
+        # Read-only, only the per-file lock in the user's own folder is taken.
+        lock = DatabaseLock(path, beside=not read_only)
+        cls._acquire(lock, path)
         engine: Engine | None = None
         try:
-            engine = open_engine(path, passphrase, create=False)
+            engine = open_engine(path, passphrase, create=False, read_only=read_only)
             check_schema(engine, path, just_created=False)
             # Keying and reading the schema have already proven page 1 and the catalogue's
             # HMACs. Every page is checked (a full read of the file: about a second at
             # 100,000 referrals) only before a migration rewrites it, by `check`, and by
             # `damaged_pages` (the GUI runs it in the background after unlocking).
             before = current_revision(engine)
-            if before != head_revision():
+            # Read-only, an older schema stays as it is (`check` reports it).
+            if before != head_revision() and not read_only:
                 # A damaged file must stay exactly as it is for whoever restores it.
                 cls._refuse_damaged(path, engine)
                 # An older file is upgraded in place: keep an encrypted copy of it first.
@@ -147,10 +170,12 @@ class Database:
                 copy = path.with_name(f"{path.name}.before-upgrade-{stamp}")
                 export_encrypted_copy(engine, copy, passphrase)
                 upgrade_to_head(engine)
-            if journal is not None:
+            if journal is not None and not read_only:
                 set_journal_mode(engine, journal)
-            database = cls(path=path, engine=engine, lock=lock, operator=operator)
-            if record_unlock:
+            database = cls(
+                path=path, engine=engine, lock=lock, operator=operator, read_only=read_only
+            )
+            if record_unlock and not read_only:
                 with database.unit_of_work() as session:
                     database.audit(session, action="unlock", record_type=DATABASE_RECORD)
         except BaseException as error:
@@ -160,6 +185,17 @@ class Database:
             cls._reraise(path, error)
             raise
         return database
+
+    @staticmethod
+    def _acquire(lock: DatabaseLock, path: Path, *, exists: bool = True) -> None:
+        try:
+            lock.acquire()
+        except OSError as error:
+            # Writable by the system's answer, yet the lock file could not be made beside it
+            # (a read-only network share can answer so).
+            if is_read_only(error):
+                raise DatabaseNotWritable(path, exists=exists) from None
+            raise
 
     @staticmethod
     def _refuse_damaged(path: Path, engine: Engine) -> None:
@@ -208,6 +244,11 @@ class Database:
     def path(self) -> Path:
         """The database file."""
         return self._path
+
+    @property
+    def read_only(self) -> bool:
+        """Opened for reading only (`open(read_only=True)`): every write raises."""
+        return self._read_only
 
     @property
     def operator(self) -> str:
@@ -365,9 +406,10 @@ class Database:
     def rekey(self, new_passphrase: str, *, reason: str | None = None) -> None:
         """Re-encrypt the database under a new passphrase, and record that it was done.
 
-        The "rekey" event is committed first: a kill during the re-encryption may leave the
-        new passphrase in force, and that must never be missing from the audit trail. Every
-        page is rewritten through the rollback journal, so the file's size must be free.
+        The "rekey" event is written in the transaction the re-encryption commits (see
+        `storage.engine.rekey`): after a kill or a failure, the trail holds the event exactly
+        when the new passphrase is in force. Every page is rewritten through the rollback
+        journal, so the file's size must be free.
         """
         size = self._path.stat().st_size
         ensure_free_space(
@@ -375,18 +417,24 @@ class Database:
             size + 4 * 1024 * 1024,
             what=f"to change the passphrase of {self._path.name}",
         )
-        with self.unit_of_work() as session:
+        self._check_still_there()
+
+        def record(connection: Connection) -> None:
+            session = Session(bind=connection, autoflush=False)
             self.audit(session, action="rekey", record_type=DATABASE_RECORD, reason=reason)
+            session.flush()
+
+        mark = self.committed_state()
         try:
-            rekey(self.engine, new_passphrase)
-        except BaseException as error:
-            with contextlib.suppress(Exception):
-                self.record(
-                    action="rekey",
-                    reason="not completed: the previous passphrase still opens the database",
-                )
-            self._reraise(self._path, error)
+            rekey(self.engine, new_passphrase, in_same_commit=record)
+        except CragError:
             raise
+        except Exception as error:
+            # SQLCipher reports any failure of the re-encryption (a full disk included) with
+            # one generic message: what is known is whether the file is back as it was.
+            if self.prove_unchanged(mark):
+                raise PassphraseNotChanged(self._path) from None
+            raise NotProvenUnchanged(self._path, "The passphrase change failed.") from error
 
     def damaged_pages(self) -> list[str]:
         """Pages whose HMAC fails (reads the whole file; empty when every page is intact)."""

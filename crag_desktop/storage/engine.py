@@ -14,8 +14,9 @@ import os
 import stat
 import threading
 import unicodedata
+import urllib.parse
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from crag_desktop.domain.errors import (
     DatabaseIsFolder,
     DatabaseMissing,
     PlainSQLiteFile,
+    UnfinishedChangeReadOnly,
     WrongPassphraseOrNotDatabase,
 )
 
@@ -71,6 +73,7 @@ class _Keying:
     path: Path
     passphrase: str
     lock: threading.Lock
+    read_only: bool = False
 
 
 # Engines are plain SQLAlchemy objects; the passphrase rides alongside them here rather than
@@ -142,15 +145,22 @@ def is_busy(error: BaseException) -> bool:
     return "database is locked" in message or "database table is locked" in message
 
 
-def raw_connect(path: Path, passphrase: str) -> Any:
+def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
     """A DB-API connection to `path`, keyed and proven; the caller closes it.
 
     Raises WrongPassphraseOrNotDatabase when the key does not open the file. Writes nothing.
+    `read_only` opens the file for reading only (SQLite's mode=ro): SQLite then creates no
+    journal and refuses every write, and a hot journal left by a kill, which only a writer
+    can roll back, raises UnfinishedChangeReadOnly.
     """
     # isolation_level=None: the driver's own transaction guessing would autocommit DDL (one
     # fsync per CREATE TABLE, and a half-applied migration on failure); the engine emits
     # BEGIN itself instead (see `_begin`).
-    connection = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    if read_only:
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+        connection = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        connection = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
         # Before the key: otherwise SQLCipher prints "hmac check failed" lines on stderr.
         connection.execute("PRAGMA cipher_log_level = NONE")
@@ -161,6 +171,8 @@ def raw_connect(path: Path, passphrase: str) -> Any:
             if _is_not_a_database(error):
                 # `from None`: the chained error must not carry anything about the key.
                 raise WrongPassphraseOrNotDatabase(path) from None
+            if read_only and is_read_only(error):
+                raise UnfinishedChangeReadOnly(path) from None
             raise
         # temp_store=FILE would write sorts and temp tables to plaintext temp files.
         connection.execute("PRAGMA temp_store = MEMORY")
@@ -181,7 +193,7 @@ def _creator(keying: _Keying) -> Callable[[], Any]:
     def create() -> Any:
         with keying.lock:
             passphrase = keying.passphrase
-        return raw_connect(keying.path, passphrase)
+        return raw_connect(keying.path, passphrase, read_only=keying.read_only)
 
     return create
 
@@ -201,6 +213,7 @@ def open_engine(
     *,
     create: bool,
     journal: str = "DELETE",
+    read_only: bool = False,
 ) -> Engine:
     """An engine on the SQLCipher database at `path`, keyed with `passphrase`.
 
@@ -208,7 +221,8 @@ def open_engine(
     refuses a missing path, a folder, an empty or plain SQLite file, and a key that does not
     open the file, each with its own error and without changing the file. The schema is not
     checked here (see `crag_desktop.storage.migrations`); `journal` ("DELETE" or "WAL") is
-    applied by `set_journal_mode` once the schema has been checked.
+    applied by `set_journal_mode` once the schema has been checked. `read_only` opens the
+    file for reading only (see `raw_connect`).
     """
     if journal.upper() not in _JOURNAL_MODES:
         raise ValueError(f"journal must be one of {sorted(_JOURNAL_MODES)}")
@@ -219,7 +233,9 @@ def open_engine(
         # user-only before SQLite ever sees it.
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(descriptor)
-    keying = _Keying(path=path, passphrase=passphrase, lock=threading.Lock())
+    keying = _Keying(
+        path=path, passphrase=passphrase, lock=threading.Lock(), read_only=read_only and not create
+    )
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
@@ -305,28 +321,44 @@ def pragma(engine: Engine, name: str) -> Any:
         return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
 
 
-@contextlib.contextmanager
-def _single_connection(engine: Engine) -> Iterator[Any]:
+def rekey(
+    engine: Engine,
+    new_passphrase: str,
+    *,
+    in_same_commit: Callable[[Connection], None] | None = None,
+) -> None:
+    """Re-encrypt the database under `new_passphrase`; new connections use it.
+
+    `in_same_commit` writes (the audit event) in the transaction that the re-encryption
+    commits, so both take effect or neither: SQLCipher's rekey rewrites every page inside
+    the connection's open write transaction and commits it, pending rows included, through
+    one rollback journal (measured with SQLCipher 4.19: a SIGKILL before the commit leaves
+    the old passphrase and no row, after it the new passphrase and the row). A kill can
+    therefore never leave a "rekey" event while the old passphrase still opens the file,
+    nor the new passphrase without its event.
+    """
+    keying = _KEYINGS[engine]
     # Rekeying re-encrypts every page: no other connection may hold pages under the old key.
     engine.dispose()
-    keying = _KEYINGS[engine]
-    with keying.lock:
-        passphrase = keying.passphrase
-    connection = raw_connect(keying.path, passphrase)
     try:
-        yield connection
+        with engine.connect() as connection:
+            connection.begin()
+            if in_same_commit is not None:
+                in_same_commit(connection)
+            # On the DB-API cursor: an SQLAlchemy error would quote the statement, and with
+            # it the new passphrase.
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(f"PRAGMA rekey = {_quote(new_passphrase)}")
+            finally:
+                cursor.close()
+            with keying.lock:
+                keying.passphrase = new_passphrase
+            # SQLCipher has committed already; this ends SQLite's transaction on the
+            # connection (which still counts one open).
+            connection.commit()
     finally:
-        connection.close()
         engine.dispose()
-
-
-def rekey(engine: Engine, new_passphrase: str) -> None:
-    """Re-encrypt the database under `new_passphrase`; new connections use it."""
-    keying = _KEYINGS[engine]
-    with _single_connection(engine) as connection:
-        connection.execute(f"PRAGMA rekey = {_quote(new_passphrase)}")
-        with keying.lock:
-            keying.passphrase = new_passphrase
 
 
 def cipher_integrity_check(engine: Engine) -> list[str]:

@@ -10,6 +10,9 @@ let two copies of CRAG Desktop (or the GUI and `passwd`) open one database. Two 
   included) leads to. The database is user-only (0600), so only its owner can open it, and a
   per-user folder is enough.
 
+A database opened read-only (`check` on a file the user may not write) takes only the second:
+nothing is written beside it.
+
 The OS releases a flock when the holder dies, even by SIGKILL, so a crash never leaves the
 database locked for good. A clean release removes the lock files too; one left by a crash is
 harmless and simply reused.
@@ -118,9 +121,12 @@ def _refuse_odd_lock_path(path: Path) -> None:
 class DatabaseLock:
     """Exclusive use of one database file by one process (and one Database in it)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, beside: bool = True) -> None:
+        """`beside=False` (a database opened read-only, in a place that may not be written)
+        takes only the per-file lock, in the user's own folder, and writes nothing beside
+        the database."""
         self._path = Path(path)
-        self._beside = _Part(lock_path(self._path))
+        self._beside = _Part(lock_path(self._path)) if beside else None
         self._file: _Part | None = None
 
     @property
@@ -131,6 +137,8 @@ class DatabaseLock:
     @property
     def held(self) -> bool:
         """Whether this object holds the lock."""
+        if self._beside is None:
+            return self._file is not None and self._file.lock.is_locked
         return self._beside.lock.is_locked
 
     def acquire(self) -> None:
@@ -138,10 +146,11 @@ class DatabaseLock:
 
         Called again once a new database file exists, it adds the per-file lock.
         """
-        if not self._beside.lock.is_locked:
-            _refuse_odd_lock_path(lock_path(self._path))
-        if not self._beside.acquire():
-            raise DatabaseInUse(self._path)
+        if self._beside is not None:
+            if not self._beside.lock.is_locked:
+                _refuse_odd_lock_path(lock_path(self._path))
+            if not self._beside.acquire():
+                raise DatabaseInUse(self._path)
         if self._file is None:
             inode = _inode_lock_path(self._path)
             if inode is None:
@@ -150,7 +159,8 @@ class DatabaseLock:
             self._file = _Part(inode)
         if not self._file.acquire():
             self._file = None
-            self._beside.release()
+            if self._beside is not None:
+                self._beside.release()
             raise DatabaseInUse(self._path)
 
     def release(self) -> None:
@@ -158,7 +168,8 @@ class DatabaseLock:
         if self._file is not None:
             self._file.release()
             self._file = None
-        self._beside.release()
+        if self._beside is not None:
+            self._beside.release()
 
     def __enter__(self) -> DatabaseLock:
         self.acquire()
