@@ -1,4 +1,4 @@
-"""What the benchmark runs in fresh processes: start-up, memory and the decision record.
+"""What the benchmark runs in fresh processes: start-up, memory and the PDF reports.
 
 Each role is run as `python -m benchmarks.children ROLE DB [ARGS]` with the passphrase in
 CRAG_PASSPHRASE. A role prints one line `RESULT <number>` when it is done: the parent times
@@ -183,12 +183,64 @@ def decision_bare(db_path: str, passphrase: str, referral: str, out: str) -> Non
     os._exit(0)
 
 
+def annual_bare(db_path: str, passphrase: str, year: str, content: str, out: str) -> None:
+    """Role: baseline of `crag-desktop report annual`: read the year's referrals, reviews
+    and recommendations with the raw key, and write a Platypus document of the report's
+    tables, charts and paragraphs (`content`: JSON from `annual_content`), long tables in
+    chunks of 250 rows."""
+    import json
+
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    start, end = f"{year}-04-01", f"{int(year) + 1}-03-31"
+    connection = raw_connection(db_path, passphrase)
+    for sql in (
+        "SELECT * FROM referral WHERE received BETWEEN ? AND ?",
+        "SELECT c.* FROM referral_child c JOIN referral r ON r.id = c.referral_id "
+        "WHERE r.received BETWEEN ? AND ?",
+        "SELECT d.* FROM criteria_decision d JOIN referral r ON r.id = d.referral_id "
+        "WHERE r.received BETWEEN ? AND ?",
+        "SELECT * FROM review WHERE commissioned_on <= ? OR published_on >= ?",
+        "SELECT c.* FROM recommendation c JOIN review v ON v.id = c.review_id "
+        "WHERE v.commissioned_on <= ? OR v.published_on >= ?",
+    ):
+        connection.execute(sql, (start, end)).fetchall()
+    data = json.loads(Path(content).read_text(encoding="utf-8"))
+    styles = getSampleStyleSheet()
+    story: list[Any] = [Paragraph("Annual report", styles["Title"])]
+    for kind, title, body in data:
+        story.append(Paragraph(title, styles["Heading2"]))
+        if kind == "table":
+            for i in range(0, max(len(body), 1), 250):
+                story.append(Table(body[i : i + 250] or [[""]], repeatRows=0))
+        elif kind == "chart":
+            drawing = Drawing(400, 200)
+            chart = VerticalBarChart()
+            chart.x, chart.y, chart.width, chart.height = 40, 30, 340, 150
+            chart.data = [[value for _label, value in body] or [0]]
+            chart.categoryAxis.categoryNames = [label for label, _value in body] or [""]
+            drawing.add(chart)
+            story.append(drawing)
+        else:
+            story.extend(Paragraph(text, styles["BodyText"]) for text in body)
+        if kind == "section":
+            story.append(PageBreak())
+    SimpleDocTemplate(out, pagesize=A4).build(story)
+    print("RESULT 0", flush=True)
+    os._exit(0)
+
+
 ROLES: dict[str, Callable[..., None]] = {
     "start_app": start_app,
     "start_bare": start_bare,
     "memory_app": memory_app,
     "memory_bare": memory_bare,
     "decision_bare": decision_bare,
+    "annual_bare": annual_bare,
 }
 
 

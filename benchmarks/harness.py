@@ -495,6 +495,31 @@ def import_export(ctx: Context) -> list[Figure]:
     return figures
 
 
+def _report_process(out: Path, *report_args: str) -> Callable[[], float]:
+    """Timing of `crag-desktop report ... --out out` as a new process (from spawn to exit
+    code), checking that it wrote the file."""
+    env = dict(os.environ, CRAG_PASSPHRASE=PASSPHRASE, CRAG_OPERATOR="benchmark")
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from crag_desktop.cli import main; code = main(sys.argv[1:]); "
+        "print('RESULT', code, flush=True)",
+        "report",
+        *report_args,
+        "--out",
+        str(out),
+    ]
+
+    def measured() -> float:
+        out.unlink(missing_ok=True)
+        elapsed, line = _spawn(command, env)
+        if line.split()[1] != "0" or not out.exists():
+            raise RuntimeError(f"crag-desktop report {report_args[0]} did not write {out.name}")
+        return elapsed
+
+    return measured
+
+
 def decision_record(ctx: Context) -> list[Figure]:
     """`crag-desktop report decision` as a whole process, against raw key + Platypus."""
     path = working_copy(ctx.db_path, ctx.scratch, "decision.crag")
@@ -507,34 +532,107 @@ def decision_record(ctx: Context) -> list[Figure]:
     if row is None:
         return []
     referral_id, reference = str(row[0]), str(row[1])
-    out = ctx.scratch / "decision.pdf"
-    env = dict(os.environ, CRAG_PASSPHRASE=PASSPHRASE, CRAG_OPERATOR="benchmark")
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from crag_desktop.cli import main; code = main(sys.argv[1:]); "
-        "print('RESULT', code, flush=True)",
-        "report",
-        "decision",
-        str(path),
-        "--referral",
-        reference,
-        "--out",
-        str(out),
-    ]
-
-    def measured() -> float:
-        out.unlink(missing_ok=True)
-        elapsed, line = _spawn(command, env)
-        if line.split()[1] != "0" or not out.exists():
-            raise RuntimeError("the decision record was not written")
-        return elapsed
+    measured = _report_process(
+        ctx.scratch / "decision.pdf", "decision", str(path), "--referral", reference
+    )
 
     def baseline() -> float:
         return run_child("decision_bare", path, referral_id, str(ctx.scratch / "raw.pdf"))[0]
 
     ours, theirs = interleaved(measured, baseline, ctx.repeats)
     return [figure("decision record (whole process)", median(ours), median(theirs), 2.0)]
+
+
+def annual_content(view: Any) -> list[tuple[str, str, Any]]:
+    """What an annual report view prints, as plain tables, charts and paragraphs (for the
+    raw baseline to lay out the same amount of content)."""
+    import dataclasses
+    from collections.abc import Mapping
+
+    from crag_desktop.reports.annual_report import ChartData, FigureTable, SourceGroup
+
+    def cells(item: Any) -> list[str]:
+        return [str(getattr(item, f.name)) for f in dataclasses.fields(item)]
+
+    content: list[tuple[str, str, Any]] = []
+    for field in dataclasses.fields(view):
+        value = getattr(view, field.name)
+        if isinstance(value, FigureTable):
+            rows = [[r.label, *map(str, r.values)] for r in value.rows]
+            content.append(("table", value.caption, rows))
+        elif isinstance(value, ChartData):
+            content.append(("chart", value.title, [list(bar) for bar in value.bars]))
+        elif isinstance(value, Mapping):
+            texts = [getattr(n, "text", str(n)) for n in value.values()]
+            content.append(("section", field.name, [t for t in texts if t]))
+        elif isinstance(value, tuple) and value and isinstance(value[0], SourceGroup):
+            for group in value:
+                content.append(
+                    (
+                        "paragraphs",
+                        group.heading,
+                        [f"{s.label}: {s.count}: {', '.join(s.records)}" for s in group.figures],
+                    )
+                )
+        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            content.append(("table", field.name, [cells(item) for item in value]))
+    return content
+
+
+def _largest_year(path: Path) -> int | None:
+    """The ended reporting year (April to March) that received the most referrals."""
+    import datetime as dt
+
+    today = dt.date.today()
+    current = today.year - (today.month < 4)
+    raw = _raw(path)
+    try:
+        counts = raw.execute(
+            "SELECT CAST(strftime('%Y', received) AS INTEGER) "
+            "- (CAST(strftime('%m', received) AS INTEGER) < 4) AS year, count(*) AS n "
+            "FROM referral GROUP BY year"
+        ).fetchall()
+    finally:
+        raw.close()
+    ended = [(int(n), int(year)) for year, n in counts if int(year) < current]
+    return max(ended)[1] if ended else None
+
+
+def annual_report(ctx: Context) -> list[Figure]:
+    """`crag-desktop report annual` for the largest year, as a whole process, against a raw
+    process laying out the same tables, charts and paragraphs with Platypus."""
+    import datetime as dt
+
+    from crag_desktop.services.annual_report import build_annual_report_view
+    from crag_desktop.storage.repositories import load_document
+
+    path = working_copy(ctx.db_path, ctx.scratch, "annual.crag")
+    year = _largest_year(path)
+    if year is None:
+        return []
+    with _open(path) as db, db.unit_of_work() as session:
+        document = load_document(session)
+    view = build_annual_report_view(
+        document, year, as_of=None, now=dt.datetime.now().astimezone(), operator="benchmark"
+    )
+    content = ctx.scratch / "annual-content.json"
+    content.write_text(json.dumps(annual_content(view)), encoding="utf-8")
+    measured = _report_process(ctx.scratch / "annual.pdf", "annual", str(path), "--year", str(year))
+
+    def baseline() -> float:
+        raw_out = str(ctx.scratch / "raw-annual.pdf")
+        return run_child("annual_bare", path, str(year), str(content), raw_out)[0]
+
+    ours, theirs = interleaved(measured, baseline, max(1, min(ctx.repeats, 3)))
+    return [
+        figure(
+            "annual report (largest year, process)",
+            median(ours),
+            median(theirs),
+            2.0,
+            note=f"year {year}/{(year + 1) % 100:02d}",
+        )
+    ]
 
 
 # --- In-process GUI figures ----------------------------------------------------------------------
@@ -724,6 +822,7 @@ FIGURES: list[Callable[[Context], list[Figure]]] = [
     start_to_paint,
     memory,
     decision_record,
+    annual_report,
 ]
 
 

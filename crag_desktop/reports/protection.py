@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-import pikepdf
-
 from crag_desktop.domain.errors import CragError
 from crag_desktop.fileio import write_bytes_atomically
 
@@ -48,6 +46,10 @@ def encrypt_pdf(data: bytes, passphrase: str) -> bytes:
     print and copy from it: the protection is against the file going astray, not against
     the people it was sent to.
     """
+    # Imported here: most reports are written unprotected, and pikepdf (qpdf) is a fifth
+    # of a one-report process's imports.
+    import pikepdf
+
     key = normalise_pdf_passphrase(passphrase)
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -62,6 +64,8 @@ def encrypt_pdf(data: bytes, passphrase: str) -> bytes:
 
 def is_encrypted(path: Path) -> bool:
     """Whether the PDF at `path` needs a passphrase to open."""
+    import pikepdf
+
     try:
         with pikepdf.open(path):
             return False
