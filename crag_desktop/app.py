@@ -28,7 +28,7 @@ from crag_desktop.ui.navigation import ScreenContext, ScreenKey
 from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
-from crag_desktop.ui.widgets import load_icon, load_style_sheet
+from crag_desktop.ui.widgets import load_icon, load_style_sheet, style_sheet_applied_after
 
 APP_NAME = "CRAG Desktop"
 
@@ -117,7 +117,9 @@ def build_main_window(
         changed=changed,
         status=window.show_status,
     )
-    register_screens(window, context)
+    with style_sheet_applied_after():
+        register_screens(window, context)
+    window.fit_navigation()
     CaseActions(window=window, context=context).wire()
     BackupActions(window=window, context=context, opener=opener).wire()
     current.opened.connect(

@@ -26,7 +26,7 @@ from crag_desktop.domain.clock import (
 from crag_desktop.domain.criteria import WT2018_IN_FORCE
 from crag_desktop.domain.records import ClockPause
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import DEMO_AS_OF, DEMO_REASON
+from crag_desktop.services.demo_marks import DEMO_AS_OF, DEMO_REASON
 from crag_desktop.services.lists import (
     RecommendationQuery,
     RecommendationSort,

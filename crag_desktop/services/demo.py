@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
 from importlib import resources
 
 from crag_desktop.domain import interchange
 from crag_desktop.domain.records import Document
 from crag_desktop.domain.synthetic import synthetic_document
 from crag_desktop.services.database import Database
+from crag_desktop.services.demo_marks import DEMO_REASON
 from crag_desktop.services.interchange import add_document, describe, import_document
 
 DEMO_RESOURCE = "demo-2016.json"
-#: The audit reason of every record the demo data creates: how a demo database is known.
-DEMO_REASON = "built-in demo data"
-#: The demo shows the 2016/17 year as the secretariat saw it at its end, not a decade on.
-DEMO_AS_OF = date(2017, 4, 1)
 
 
 def demo_data() -> object:

@@ -9,29 +9,27 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.services.changes import Changes
-from crag_desktop.services.decision_records import write_decision_record
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.interchange import (
-    ALREADY_IMPORTED,
-    already_imported,
-    export_file,
-    import_document,
-    read_document_file,
-)
 from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.tasks import TaskContext
-from crag_desktop.ui.views.report_texts import ReportTextsDialog
-from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+
+if TYPE_CHECKING:
+    from crag_desktop.ui.views.report_texts import ReportTextsDialog
+    from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+
+# The wizard, the report texts dialog, printing (ReportLab) and the interchange format
+# (jsonschema) are imported when first used: loading them at start cost a third of the time
+# to a painted window and tens of megabytes (benchmarks: start to paint, memory).
 
 #: How many import problems a message box lists before it says how many more there are.
 SHOWN_PROBLEMS = 15
@@ -41,6 +39,8 @@ class ImportRefused(CragError):
     """An import that found problems, with the first of them in the message."""
 
     def __init__(self, failure: ValidationFailed) -> None:
+        from crag_desktop.services.interchange import ALREADY_IMPORTED, already_imported
+
         if already_imported(failure):
             super().__init__(ALREADY_IMPORTED)
             return
@@ -126,6 +126,8 @@ class CaseActions(QObject):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return
+        from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+
         wizard = CriteriaWizard(
             decisions=DecisionService(db=self._db),
             records=RecordService(db=self._db),
@@ -151,6 +153,8 @@ class CaseActions(QObject):
 
     def open_report_texts(self) -> None:
         """Case > Annual report texts…: edit the narrative sections, per year and section."""
+        from crag_desktop.ui.views.report_texts import ReportTextsDialog
+
         dialog = ReportTextsDialog(
             texts=ReportTextService(db=self._db),
             prompter=self._context.prompter,
@@ -184,6 +188,8 @@ class CaseActions(QObject):
         passphrase = protection.passphrase
 
         def work(_task: TaskContext) -> str:
+            from crag_desktop.services.decision_records import write_decision_record
+
             return write_decision_record(self._db, referral_id, path, passphrase=passphrase)
 
         def done(reference: str) -> None:
@@ -205,6 +211,8 @@ class CaseActions(QObject):
         path = chosen
 
         def work(task: TaskContext) -> tuple[str, Changes]:
+            from crag_desktop.services.interchange import import_document, read_document_file
+
             task.progress(0, 0, f"Reading {path.name}…")
             data = read_document_file(path)
             task.progress(0, 0, "Checking and adding the records…")
@@ -243,6 +251,8 @@ class CaseActions(QObject):
         path = _with_suffix(chosen, ".json")
 
         def work(task: TaskContext) -> str:
+            from crag_desktop.services.interchange import export_file
+
             task.progress(0, 0, "Writing the export…")
             return export_file(self._db, path)
 

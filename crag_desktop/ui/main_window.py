@@ -299,6 +299,10 @@ class MainWindow(QMainWindow):
         if self.navigation.currentRow() < 0 or not self.isVisible():
             # Until the window shows, the first screen in list order is the one to open on.
             self.navigation.setCurrentRow(0)
+        self.fit_navigation()
+
+    def fit_navigation(self) -> None:
+        """Size the screen list to its titles (again after a style sheet change)."""
         self.navigation.setFixedWidth(self.navigation.sizeHint().width())
 
     def screen_widget(self, key: ScreenKey) -> QWidget:
