@@ -1,8 +1,11 @@
 """The open, unlocked database: the one place sessions are made.
 
 `Database.open` takes the file lock, proves the passphrase, checks and upgrades the schema
-and records an "unlock" event; every use case then runs in `unit_of_work()`. Closing (or
-the idle lock) disposes the engine, so no key material stays in open connections.
+and records an "unlock" event (after the wrong passphrases typed before it, each at its own
+time, in the same transaction: a wrong passphrase cannot be written into a database it
+could not open, yet the trail must show it before the unlock it preceded); every use case
+then runs in `unit_of_work()`. Closing (or the idle lock) disposes the engine, so no key
+material stays in open connections.
 """
 
 from __future__ import annotations
@@ -131,6 +134,7 @@ class Database:
         journal: str | None = "DELETE",
         record_unlock: bool = True,
         read_only: bool = False,
+        failed_unlocks: Sequence[datetime] = (),
     ) -> Database:
         """Unlock the database at `path`, upgrading its schema if it is older than the app.
 
@@ -143,6 +147,9 @@ class Database:
         with DatabaseNotWritable, since every use of it is audited in it. `read_only=True`
         instead opens it for reading only (`check`, `audit`): nothing is written to it or
         beside it (no journal, no lock file, no event, no upgrade), and every write raises.
+        `failed_unlocks` are the times of wrong passphrases typed for this file before this
+        one (at the lock screen or the unlock window): each is recorded as a "failed_unlock"
+        event at its own time, before the "unlock" event.
         """
         path = Path(path)
         # Before the lock: a missing path or a folder must not gain a lock file beside it.
@@ -177,6 +184,14 @@ class Database:
             )
             if record_unlock and not read_only:
                 with database.unit_of_work() as session:
+                    for when in sorted(failed_unlocks):
+                        database.audit(
+                            session,
+                            action="failed_unlock",
+                            record_type=DATABASE_RECORD,
+                            reason="wrong passphrase",
+                            at=when,
+                        )
                     database.audit(session, action="unlock", record_type=DATABASE_RECORD)
         except BaseException as error:
             if engine is not None:
@@ -340,8 +355,10 @@ class Database:
         record_id: str | None = None,
         changes: Sequence[audit.Change] = (),
         reason: str | None = None,
+        at: datetime | None = None,
     ) -> AuditEvent:
-        """Append an audit event by this database's operator, in `session`'s transaction."""
+        """Append an audit event by this database's operator, in `session`'s transaction
+        (at `at` when it happened earlier than now)."""
         return audit.append(
             session,
             operator=self._operator,
@@ -350,6 +367,7 @@ class Database:
             record_id=record_id,
             changes=tuple(changes),
             reason=reason,
+            at=at,
         )
 
     def committed_state(self) -> tuple[int, str]:

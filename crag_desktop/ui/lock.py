@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -264,7 +265,9 @@ class LockController(QObject):
         self._opener = opener
         self._idle = idle
         self._locked = False
-        self._failed_unlocks = 0
+        # When each wrong passphrase was typed: recorded, at those times and before the
+        # unlock, by the open that succeeds (nothing can be written to a locked database).
+        self._failed_unlocks: list[datetime] = []
         idle.idle.connect(self.lock)
         if current.database is not None:
             idle.start()
@@ -294,9 +297,14 @@ class LockController(QObject):
             return self.delay.message()
         try:
             with busy_cursor():
-                database = self._opener(path, passphrase, operator=self._current.operator)
+                database = self._opener(
+                    path,
+                    passphrase,
+                    operator=self._current.operator,
+                    failed_unlocks=self._failed_unlocks,
+                )
         except WrongPassphraseOrNotDatabase:
-            self._failed_unlocks += 1
+            self._failed_unlocks.append(datetime.now(UTC))
             wait = self.delay.failed()
             # The file name stays off the lock screen, as it is off the title bar.
             note = f" Wait {wait:.0f} seconds before the next try." if wait else ""
@@ -307,15 +315,7 @@ class LockController(QObject):
             return internal_error_text(log_internal_error(exc))
         self.delay.succeeded()
         self._current.set(database)
-        if self._failed_unlocks:
-            # A wrong passphrase cannot be written into a database it cannot open: it is
-            # recorded once the right one has opened it.
-            count = self._failed_unlocks
-            self._failed_unlocks = 0
-            self._record(
-                "failed_unlock",
-                f"{count} wrong passphrase{'s' if count > 1 else ''} at the lock screen",
-            )
+        self._failed_unlocks = []
         self._locked = False
         self._idle.start()
         self.unlocked.emit()

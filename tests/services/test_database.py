@@ -40,6 +40,29 @@ def test_create_open_close_records_who_unlocked(database: Database, tmp_db_path:
         pass
 
 
+def test_wrong_passphrases_are_audited_at_their_times_before_the_unlock(
+    database: Database,
+) -> None:
+    database.close()
+    tries = []
+    for _ in range(2):
+        with pytest.raises(WrongPassphraseOrNotDatabase):
+            Database.open(database.path, "not it", operator="Board Manager")
+        tries.append(datetime.now(UTC))
+    # Handed over in any order: recorded oldest first.
+    db = Database.open(
+        database.path, PASSPHRASE, operator="Board Manager", failed_unlocks=tries[::-1]
+    )
+    with db, db.unit_of_work() as session:
+        events = audit.list_events(session)
+        problems = audit.verify_chain(session)
+    assert [e.action for e in events] == ["create", "failed_unlock", "failed_unlock", "unlock"]
+    assert [e.at for e in events[1:3]] == tries
+    # The trail's order is the order things happened: by seq and by time alike.
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert problems == []
+
+
 def test_unit_of_work_commits_on_success_and_rolls_back_on_error(database: Database) -> None:
     def save_then_fail() -> None:
         with database.unit_of_work() as session:

@@ -8,8 +8,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -68,6 +69,8 @@ class FakeDatabase:
 
     path: Path
     operator: str
+    #: The wrong passphrases' times handed to the open that succeeded.
+    failed_unlocks: list[datetime] = field(default_factory=list)
     closed: bool = False
 
     def close(self) -> None:
@@ -84,13 +87,20 @@ class FakeDatabases:
     opened: list[FakeDatabase] = field(default_factory=list)
     created: list[FakeDatabase] = field(default_factory=list)
 
-    def open(self, path: Path, passphrase: str, *, operator: str) -> FakeDatabase:
+    def open(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        operator: str,
+        failed_unlocks: Sequence[datetime] = (),
+    ) -> FakeDatabase:
         if self.fail_next is not None:
             error, self.fail_next = self.fail_next, None
             raise error
         if self.passphrases.get(path) != passphrase:
             raise WrongPassphraseOrNotDatabase(path)
-        database = FakeDatabase(path=path, operator=operator)
+        database = FakeDatabase(path=path, operator=operator, failed_unlocks=list(failed_unlocks))
         self.opened.append(database)
         return database
 

@@ -304,10 +304,12 @@ def test_lock_and_wrong_passphrases_are_audited(qtbot: QtBot, window: MainWindow
     QTest.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.is_locked)
     log = AuditLog(db=window.current.require())  # type: ignore[arg-type]
-    actions = [row.action for row in log.page(AuditQuery(record_type="database"), limit=5)]
-    # Newest first: the failed attempt (written once the database opened), the unlock,
-    # then the lock.
-    assert actions[:3] == ["failed_unlock", "unlock", "lock"]
+    rows = log.page(AuditQuery(record_type="database"), limit=5)
+    # Newest first: the unlock, the failed attempt that preceded it (written with it, at
+    # its own time), then the lock.
+    assert [row.action for row in rows[:3]] == ["unlock", "failed_unlock", "lock"]
+    assert rows[0].at >= rows[1].at >= rows[2].at
+    assert log.verify() == []
 
 
 def test_recent_files_offer_only_files_that_exist(settings: AppSettings, tmp_path: Path) -> None:

@@ -116,6 +116,8 @@ def test_wrong_passphrase_is_shown_inline_and_selected_for_retyping(
     assert not dialog.open_error.isVisible()
     with qtbot.waitSignal(dialog.accepted):
         press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
+    # The wrong one is handed to the open that succeeds, to be audited before the unlock.
+    assert len(databases.opened[0].failed_unlocks) == 1
 
 
 @pytest.mark.parametrize(

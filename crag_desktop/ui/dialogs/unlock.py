@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -59,8 +60,16 @@ class DatabaseHandle(Protocol):
 class Opener(Protocol):
     """Database.open: raises the errors in crag_desktop.domain.errors."""
 
-    def __call__(self, path: Path, passphrase: str, *, operator: str) -> DatabaseHandle:
-        """Open and unlock `path`."""
+    def __call__(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        operator: str,
+        failed_unlocks: Sequence[datetime] = (),
+    ) -> DatabaseHandle:
+        """Open and unlock `path`, recording first the wrong passphrases typed before (at
+        their own times), so that the audit trail shows them before the unlock."""
         ...
 
 
@@ -148,6 +157,8 @@ class UnlockDialog(QDialog):
         self._creator = creator
         self._prompter = prompter
         self._create_path: Path | None = None
+        # Wrong passphrases per file, recorded in its audit trail once it opens.
+        self._failed_unlocks: dict[Path, list[datetime]] = {}
         self.database: DatabaseHandle | None = None
 
         title = QLabel("CRAG Desktop")
@@ -428,10 +439,14 @@ class UnlockDialog(QDialog):
         if self.delay.remaining_s():
             self._fail_open(self.delay.message())
             return
+        failed = self._failed_unlocks.setdefault(path, [])
         try:
             with busy_cursor():
-                database = self._opener(path, self.open_passphrase.text(), operator=operator)
+                database = self._opener(
+                    path, self.open_passphrase.text(), operator=operator, failed_unlocks=failed
+                )
         except WrongPassphraseOrNotDatabase as exc:
+            failed.append(datetime.now(UTC))
             wait = self.delay.failed()
             note = f" Wait {wait:.0f} seconds before the next try." if wait else ""
             self._fail_open(str(exc) + note)
@@ -443,6 +458,7 @@ class UnlockDialog(QDialog):
             reference = log_internal_error(exc)
             self._fail_open(internal_error_text(reference))
             return
+        self._failed_unlocks.pop(path, None)
         self.delay.succeeded()
         self._succeed(database, path, operator)
 

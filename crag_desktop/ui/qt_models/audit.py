@@ -33,7 +33,7 @@ _ACTIONS = {
     "rekey": "Passphrase changed",
     "print": "Printed",
     "lock": "Locked",
-    "failed_unlock": "Wrong passphrases",
+    "failed_unlock": "Wrong passphrase",
     "backup": "Backed up",
     "backup_failed": "Backup failed",
     "restore": "Restored",
