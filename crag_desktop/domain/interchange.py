@@ -45,6 +45,7 @@ from crag_desktop.domain.records import (
     CriteriaDecision,
     Document,
     FamilyContribution,
+    InvitedAttendee,
     LearningEvent,
     LearningPoint,
     LearningSummary,
@@ -311,6 +312,10 @@ def _decision(r: _Reader, path: str, d: JSONObject) -> CriteriaDecision:
         ),
         evidence=dict(d.get("evidence", {})),
         attendees=tuple(d.get("attendees", ())),
+        invited=tuple(
+            InvitedAttendee(name=person["name"], role=person.get("role", ""))
+            for person in d.get("invited", ())
+        ),
     )
 
 
@@ -602,6 +607,12 @@ def _decision_json(decision: CriteriaDecision) -> JSONObject:
         out["evidence"] = dict(decision.evidence)
     if decision.attendees:
         out["attendees"] = list(decision.attendees)
+    if decision.invited:
+        # The role is optional too: written only when given.
+        out["invited"] = [
+            {"name": person.name, **({"role": person.role} if person.role else {})}
+            for person in decision.invited
+        ]
     return out
 
 

@@ -86,6 +86,15 @@ class PanelLoop:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class InvitedAttendee:
+    """Someone present at a decision who is not a member of the subgroup (an allocated
+    social worker, a reviewer, a designated nurse), named with their role or agency."""
+
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CriteriaDecision:
     """What the subgroup decided about a referral, and under which rules."""
 
@@ -104,6 +113,8 @@ class CriteriaDecision:
     evidence: Mapping[str, str] = field(default_factory=dict)
     #: Members present when the decision was made, when no meeting record lists them.
     attendees: tuple[str, ...] = ()
+    #: People invited to the decision who are not members (optional in the interchange).
+    invited: tuple[InvitedAttendee, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

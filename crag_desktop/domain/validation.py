@@ -542,6 +542,10 @@ def validate_decision(
         _identifier(errors, key_path(join(path, "evidence"), key), key)
         _narrative(errors, key_path(join(path, "evidence"), key), text)
     _ids(errors, join(path, "attendees"), record.attendees)
+    for index, person in enumerate(record.invited):
+        person_path = join(join(path, "invited"), f"[{index}]")
+        _text(errors, join(person_path, "name"), person.name)
+        _text(errors, join(person_path, "role"), person.role, required=False)
     return errors
 
 

@@ -74,7 +74,7 @@ class QuestionAnswer:
 
 @dataclass(frozen=True)
 class Attendee:
-    """Someone present when the decision was made."""
+    """Someone present when the decision was made (for one invited: their role or agency)."""
 
     name: str
     agency: str
@@ -137,6 +137,8 @@ class DecisionRecordView:
     notified_on: dt.date | None = None
     notification_reference: str = ""
     abuse_categories: tuple[str, ...] = ()
+    #: Present at the decision though not members of the subgroup, listed apart.
+    invited: tuple[Attendee, ...] = ()
 
 
 def render_decision_record(
@@ -422,31 +424,57 @@ def _national_panel(view: DecisionRecordView, styles: Styles) -> list[Any]:
     return story
 
 
+def _people_table(
+    people: tuple[Attendee, ...], second: str, styles: Styles
+) -> tuple[list[Any], list[list[Any]]]:
+    header = [Paragraph(text, styles.table_header) for text in ("Name", second)]
+    rows = [
+        [_p(person.name, styles.table_body), _p(person.agency or "Not given", styles.table_body)]
+        for person in people
+    ]
+    return header, rows
+
+
+_PEOPLE_WIDTHS = [70 * mm, CONTENT_WIDTH - 70 * mm]
+
+
+def _grid(rows: list[list[Any]], *, header_rows: int = 1, first_band: int = 0) -> Table:
+    table = Table(rows, colWidths=_PEOPLE_WIDTHS, repeatRows=header_rows, splitInRow=1)
+    table.setStyle(grid_table_style(header_rows=header_rows, first_band=first_band))
+    return table
+
+
+def _invited(view: DecisionRecordView, styles: Styles) -> list[Any]:
+    """Those invited who are not members: named apart, so nobody reads them as members."""
+    if not view.invited:
+        return []
+    header, rows = _people_table(view.invited, "Role or agency", styles)
+    return [
+        Spacer(1, 4 * mm),
+        Paragraph("Invited (not members of the subgroup)", styles.heading2),
+        _grid([header, *rows]),
+    ]
+
+
 def _present_and_signatures(view: DecisionRecordView, styles: Styles) -> list[Any]:
     heading = _heading(7, "Present", styles)
     intro = Paragraph(f"Meeting of {uk_date(view.meeting_date)}", styles.body)
     signatures = _signatures(view, styles)
+    invited = _invited(view, styles)
     if not view.attendees:
-        none = Paragraph("No attendance recorded.", styles.muted)
-        return [*heading[:-1], *keep_whole([heading[-1], intro, none, *signatures])]
-    header = [Paragraph(text, styles.table_header) for text in ("Name", "Agency")]
-    rows = [
-        [_p(person.name, styles.table_body), _p(person.agency, styles.table_body)]
-        for person in view.attendees
-    ]
-    widths = [70 * mm, CONTENT_WIDTH - 70 * mm]
-    whole = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1)
-    whole.setStyle(grid_table_style())
-    section = [heading[-1], intro, whole, *signatures]
+        text = "No member's attendance recorded." if invited else "No attendance recorded."
+        none = Paragraph(text, styles.muted)
+        return [*heading[:-1], *keep_whole([heading[-1], intro, none, *invited, *signatures])]
+    header, rows = _people_table(view.attendees, "Agency", styles)
+    whole = _grid([header, *rows])
+    section = [heading[-1], intro, whole, *invited, *signatures]
     if len(rows) <= _ROWS_WITH_SIGNATURES or height_of(section) <= CONTENT_HEIGHT:
         return [*heading[:-1], *keep_whole(section)]
     # Too long for one page: the list flows, and only its last rows move with the signatures.
     cut = len(rows) - _ROWS_WITH_SIGNATURES
-    head = Table([header, *rows[:cut]], colWidths=widths, repeatRows=1, splitInRow=1)
-    head.setStyle(grid_table_style())
-    tail = Table(rows[cut:], colWidths=widths, splitInRow=1)
-    tail.setStyle(grid_table_style(header_rows=0, first_band=cut))
-    return [*heading[:-1], heading[-1], intro, head, *keep_whole([tail, *signatures])]
+    head = _grid([header, *rows[:cut]])
+    tail = _grid(rows[cut:], header_rows=0, first_band=cut)
+    return [*heading[:-1], heading[-1], intro, head, *keep_whole([tail, *invited, *signatures])]
 
 
 def _signatures(view: DecisionRecordView, styles: Styles) -> list[Any]:

@@ -180,6 +180,7 @@ def decision_record_view(
         notified_on=referral.notified_on,
         notification_reference=referral.notification_reference or "",
         abuse_categories=tuple(c.label for c in referral.abuse_categories),
+        invited=tuple(Attendee(name=p.name, agency=p.role) for p in decision.invited),
     )
 
 

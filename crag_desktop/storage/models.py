@@ -40,6 +40,7 @@ __all__ = [
     "Base",
     "CriteriaDecisionRow",
     "DecisionAttendeeRow",
+    "DecisionInvitedRow",
     "DraftRow",
     "FamilyContributionRow",
     "LearningEventReviewRow",
@@ -274,6 +275,19 @@ class DecisionAttendeeRow(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[str] = mapped_column(ID, ForeignKey("member.id"), index=True)
+
+
+class DecisionInvitedRow(Base):
+    """Someone invited to the decision who is not a member: a name and words, no member row."""
+
+    __tablename__ = "decision_invited"
+
+    referral_id: Mapped[str] = mapped_column(
+        ID, _owner("criteria_decision.referral_id"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    role: Mapped[str] = mapped_column(NAME)
 
 
 # --- Reviews ----------------------------------------------------------------------------------

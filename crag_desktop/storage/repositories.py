@@ -30,6 +30,7 @@ from crag_desktop.domain.records import (
     CriteriaDecision,
     Document,
     FamilyContribution,
+    InvitedAttendee,
     LearningEvent,
     LearningPoint,
     LearningSummary,
@@ -147,6 +148,7 @@ REFERRAL_ABUSE = _t(m.ReferralAbuseCategoryRow)
 REFERRAL_PAUSE = _t(m.ReferralClockPauseRow)
 DECISION = _t(m.CriteriaDecisionRow)
 DECISION_ATTENDEE = _t(m.DecisionAttendeeRow)
+DECISION_INVITED = _t(m.DecisionInvitedRow)
 REVIEW = _t(m.ReviewRow)
 REVIEW_CHILD = _t(m.ReviewChildRow)
 REVIEW_THEME = _t(m.ReviewThemeRow)
@@ -304,6 +306,10 @@ def _referral_rows(rows: _Rows, referral: Referral, position: int) -> None:
         }
     )
     _links(rows, DECISION_ATTENDEE, owner, "member_id", decision.attendees)
+    rows[DECISION_INVITED].extend(
+        {**owner, "position": i, "name": person.name, "role": person.role}
+        for i, person in enumerate(decision.invited)
+    )
 
 
 def _review_rows(rows: _Rows, review: Review, position: int) -> None:
@@ -519,7 +525,9 @@ def _load_learning_points(
     ]
 
 
-def _decision(row: RowMapping, attendees: list[RowMapping]) -> CriteriaDecision:
+def _decision(
+    row: RowMapping, attendees: list[RowMapping], invited: list[RowMapping]
+) -> CriteriaDecision:
     alternative = row["alternative_review_type"]
     return CriteriaDecision(
         rule_set=row["rule_set"],
@@ -540,6 +548,7 @@ def _decision(row: RowMapping, attendees: list[RowMapping]) -> CriteriaDecision:
         ),
         evidence=json.loads(row["evidence"]),
         attendees=tuple(a["member_id"] for a in attendees),
+        invited=tuple(InvitedAttendee(name=i["name"], role=i["role"]) for i in invited),
     )
 
 
@@ -551,11 +560,14 @@ def _load_referrals(session: Session, ids: Sequence[str] | None = None) -> list[
     abuse = _grouped(session, REFERRAL_ABUSE, "referral_id", ids)
     pauses = _grouped(session, REFERRAL_PAUSE, "referral_id", ids)
     attendees = _grouped(session, DECISION_ATTENDEE, "referral_id", ids)
+    invited = _grouped(session, DECISION_INVITED, "referral_id", ids)
     decision_query = select(DECISION)
     if ids is not None:
         decision_query = decision_query.where(DECISION.c.referral_id.in_(ids))
     decisions = {
-        row["referral_id"]: _decision(row, attendees.get(row["referral_id"], []))
+        row["referral_id"]: _decision(
+            row, attendees.get(row["referral_id"], []), invited.get(row["referral_id"], [])
+        )
         for row in session.execute(decision_query).mappings()
     }
     return [
@@ -865,6 +877,7 @@ _REFERRAL = _Kind(
         (REFERRAL_PAUSE, "referral_id"),
         (DECISION, "referral_id"),
         (DECISION_ATTENDEE, "referral_id"),
+        (DECISION_INVITED, "referral_id"),
     ),
     _referral_rows,
 )

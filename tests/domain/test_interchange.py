@@ -87,6 +87,10 @@ def full_document() -> dict[str, Any]:
                     },
                     "evidence": {"abuse_or_neglect": "Police report of 2 May."},
                     "attendees": ["m1", "m2"],
+                    "invited": [
+                        {"name": "Sam Okafor", "role": "Allocated social worker, CSC"},
+                        {"name": "Dr Ruth Hale"},
+                    ],
                 },
                 "status": "decided",
                 "abuse_categories": ["physical", "neglect"],
@@ -504,6 +508,7 @@ def test_extras_are_written_only_when_set() -> None:
     assert "clock_pauses" not in referral
     assert "ethnicity" not in referral["children"][0]
     assert "evidence" not in referral["decision"]
+    assert "invited" not in referral["decision"]
     assert "agenda" not in canonical["meetings"][0]
     assert "draft_on" not in canonical["reviews"][0]
 
@@ -654,6 +659,28 @@ def test_domain_rules_run_on_import() -> None:
     assert found["$.referrals[0].decision.rules_outcome"].startswith(
         "rules outcome does not match the answers under WT2015"
     )
+
+
+def test_invited_attendees_are_read_and_checked() -> None:
+    parsed = parse_document(full_document(), today=TODAY)
+    decision = parsed.referrals[0].decision
+    assert decision is not None
+    assert [(p.name, p.role) for p in decision.invited] == [
+        ("Sam Okafor", "Allocated social worker, CSC"),
+        ("Dr Ruth Hale", ""),
+    ]
+    doc = full_document()
+    invited = doc["referrals"][0]["decision"]["invited"]
+    invited[0]["name"] = ""
+    invited[1]["agency"] = "csc"
+    invited.append({"name": "   "})
+    found = dict(problems(doc))
+    assert found["$.referrals[0].decision.invited[0].name"] == "must not be empty"
+    assert found["$.referrals[0].decision.invited[1].agency"] == "is not a recognised field"
+    doc["referrals"][0]["decision"]["invited"] = [{"name": "  ", "role": "a\nb"}]
+    found = dict(problems(doc))
+    assert found["$.referrals[0].decision.invited[0].name"] == "must not be blank"
+    assert "$.referrals[0].decision.invited[0].role" in found
 
 
 def test_import_into_existing_database() -> None:

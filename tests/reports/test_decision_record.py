@@ -195,6 +195,26 @@ def test_record_prints_every_question_answer_and_the_decision(tmp_path: Path) ->
     assert "Secretariat officer" in text
 
 
+def test_invited_people_are_listed_apart_from_the_members(tmp_path: Path) -> None:
+    view = make_view(
+        invited=(
+            Attendee("Sam Okafor", "Allocated social worker, Children's Social Care"),
+            Attendee("Dr Ruth Hale", ""),
+        )
+    )
+    pages = pdf_pages_text(render(view), tmp_path, layout=True)
+    text = squash(" ".join(pages))
+    members_at = text.index("DI R Jones")
+    invited_at = text.index("Invited (not members of the subgroup)")
+    assert members_at < invited_at < text.index("Sam Okafor")
+    assert text.index("Sam Okafor") < text.index("Signed as a true record")
+    assert "Role or agency" in text
+    assert "Allocated social worker, Children's Social Care" in text
+    assert "Dr Ruth Hale Not given" in text
+    # A record nobody was invited to prints no such heading.
+    assert "Invited" not in squash(" ".join(pdf_pages_text(render(make_view()), tmp_path)))
+
+
 def test_no_difference_reason_section_when_chair_agrees(tmp_path: Path) -> None:
     view = make_view(
         decided_outcome="SCR", alternative_review_type="", difference_reason="", national_panel=None
@@ -299,6 +319,9 @@ def test_the_signature_block_never_stands_alone_on_the_last_page(
     tmp_path: Path, attendees: int, paragraphs: int
 ) -> None:
     view = make_view(attendees=people(attendees), rationale="\n\n".join([RATIONALE] * paragraphs))
+    if attendees == 16:
+        # Invited people go with the signatures, not left behind on the page before.
+        view = dataclasses.replace(view, invited=(Attendee("Sam Okafor", "Social worker"),))
     pdf = render(view)
     last = squash(pdf_pages_text(pdf, tmp_path)[-1])
     assert "Signed as a true record of the decision" in last

@@ -14,6 +14,7 @@ from crag_desktop.domain.records import (
     CriteriaDecision,
     Document,
     FamilyContribution,
+    InvitedAttendee,
     LearningEvent,
     LearningPoint,
     LearningSummary,
@@ -84,6 +85,10 @@ def rich_document(prefix: str = "") -> Document:
         ),
         evidence={"abuse_or_neglect": "Police report 12/3", "child_died": "ñ é ü"},
         attendees=(f"{p}m2", f"{p}m1"),
+        invited=(
+            InvitedAttendee(name="Sam O'Neill", role="Allocated social worker, Oxfordshire CSC"),
+            InvitedAttendee(name="Dr Ngozi Eze"),
+        ),
     )
     return Document(
         agencies=(

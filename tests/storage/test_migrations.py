@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from crag_desktop.services.database import Database
 from crag_desktop.storage import schema
 from crag_desktop.storage.models import metadata
+
+from ..conftest import PASSPHRASE
 
 
 def test_migrations_match_the_models(database: Database) -> None:
@@ -37,3 +41,48 @@ def test_the_revisions_read_from_the_scripts_are_alembics() -> None:
     scripts = schema.alembic_scripts()
     assert schema.head_revision() == scripts.get_current_head()
     assert schema.known_revisions() == {s.revision for s in scripts.walk_revisions()}
+
+
+def test_a_0002_file_with_decisions_gains_invited_attendees(tmp_db_path: Path) -> None:
+    import dataclasses
+
+    from alembic import command
+
+    from crag_desktop.domain.records import InvitedAttendee
+    from crag_desktop.storage import repositories
+    from crag_desktop.storage.engine import open_engine
+    from crag_desktop.storage.schema import alembic_config
+
+    from .sample import rich_document
+
+    document = rich_document()
+    decided = next(r for r in document.referrals if r.decision is not None)
+    assert decided.decision is not None
+    before = dataclasses.replace(
+        decided, decision=dataclasses.replace(decided.decision, invited=())
+    )
+    with Database.create(tmp_db_path, PASSPHRASE, operator="x") as db, db.unit_of_work() as s:
+        referrals = tuple(before if r.id == before.id else r for r in document.referrals)
+        repositories.add_document(s, dataclasses.replace(document, referrals=referrals))
+    engine = open_engine(tmp_db_path, PASSPHRASE, create=False)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0002_audit_seal")
+    engine.dispose()
+    # Opening upgrades it: the decision is as it was, with nobody invited, and can gain some.
+    with Database.open(tmp_db_path, PASSPHRASE, operator="x") as db:
+        assert schema.current_revision(db.engine) == schema.head_revision()
+        assert db.check() == []
+        with db.unit_of_work() as session:
+            assert repositories.get_referral(session, before.id) == before
+            invited = (InvitedAttendee(name="Sam Okafor", role="Allocated social worker"),)
+            assert before.decision is not None
+            repositories.save_referral(
+                session,
+                dataclasses.replace(
+                    before, decision=dataclasses.replace(before.decision, invited=invited)
+                ),
+            )
+        with db.unit_of_work() as session:
+            saved = repositories.get_referral(session, before.id).decision
+            assert saved is not None
+            assert saved.invited == invited

@@ -142,6 +142,7 @@ def test_file_properties_shows_where_the_database_is(
     qtbot: QtBot, window: MainWindow, demo_path: Path
 ) -> None:
     from crag_desktop.services.backups import database_properties
+    from crag_desktop.storage.schema import head_revision
 
     database = window.current.database
     assert isinstance(database, Database)
@@ -150,7 +151,7 @@ def test_file_properties_shows_where_the_database_is(
     dialog.show()
     assert dialog.rows["Location"].text() == str(demo_path.resolve())
     assert dialog.rows["Last backup"].text() == "never"
-    assert dialog.rows["Schema version"].text() == "0002_audit_seal"
+    assert dialog.rows["Schema version"].text() == head_revision()
     assert "KB" in dialog.rows["Size"].text() or "MB" in dialog.rows["Size"].text()
     SHOTS.mkdir(exist_ok=True)
     dialog.grab().save(str(SHOTS / "properties.png"))

@@ -773,6 +773,82 @@ def test_work_that_reached_the_decision_page_is_resumed_there(
     assert saved.rationale == "Criteria met."
 
 
+def test_invited_non_members_are_added_by_keyboard_kept_in_drafts_and_printed(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    from crag_desktop.services.decision_records import decision_record_view
+
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    reach_decision_page(qtbot, wizard)
+    decision = wizard.decision_page
+    type_text(qtbot, decision.rationale, "Criteria met.")
+    decision.meetings.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    assert not decision.invited.isVisible(), "no empty list while nobody is invited"
+
+    # Alt+V reaches the name; Enter adds and leaves the page where it is.
+    key(qtbot, wizard, Qt.Key.Key_V, ALT)
+    assert focused(wizard) is decision.invited_name
+    type_text(qtbot, decision.invited_name, "Sam  Okafor ")
+    key(qtbot, wizard, Qt.Key.Key_Tab)
+    assert focused(wizard) is decision.invited_role
+    type_text(qtbot, decision.invited_role, "Allocated social worker, CSC")
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentId() == PageId.DECISION
+    assert focused(wizard) is decision.invited_name, "ready for the next person"
+    type_text(qtbot, decision.invited_name, "Dr Ruth Hale")
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    type_text(qtbot, decision.invited_name, "Wrong Person")
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert decision.invited.isVisible()
+    assert [decision.invited.item(i).text() for i in range(decision.invited.count())] == [
+        "Sam Okafor (Allocated social worker, CSC)",
+        "Dr Ruth Hale",
+        "Wrong Person",
+    ]
+    # Enter with nothing typed adds nobody and does not leave the page.
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentId() == PageId.DECISION
+    assert decision.invited.count() == 3
+    # Delete in the list removes the one chosen (the last added).
+    tab_to(qtbot, wizard, decision.invited)
+    key(qtbot, wizard, Qt.Key.Key_Delete)
+    assert [p.name for p in decision.invited_people()] == ["Sam Okafor", "Dr Ruth Hale"]
+
+    drafts = DraftService(db=db)
+
+    def saved_with_invited() -> bool:
+        draft = drafts.load("wizard:R15")
+        page = draft.payload.get("decision_page") if draft is not None else None
+        return isinstance(page, dict) and len(page.get("invited") or []) == 2
+
+    qtbot.waitUntil(saved_with_invited)
+    wizard.close_keeping_draft()
+    prompter.answer_confirm(False)  # carry on with the draft
+    again = make_wizard(qtbot, db, prompter, referral_id="R15")
+    assert again.currentId() == PageId.DECISION
+    assert again.decision_page.invited_people() == decision.invited_people()
+    next_page(qtbot, again, PageId.FINISH)
+    key(qtbot, again, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: again.finish_page.recorded)
+    assert "1 member present and 2 invited" in again.finish_page.recorded_label.text()
+
+    saved = stored(db, "R15").decision
+    assert saved is not None
+    assert [(p.name, p.role) for p in saved.invited] == [
+        ("Sam Okafor", "Allocated social worker, CSC"),
+        ("Dr Ruth Hale", ""),
+    ]
+    assert saved.attendees == ("m1",), "the invited are not members"
+    view = decision_record_view(db, "R15")
+    assert [(a.name, a.agency) for a in view.invited] == [
+        ("Sam Okafor", "Allocated social worker, CSC"),
+        ("Dr Ruth Hale", ""),
+    ]
+    assert [a.name for a in view.attendees] == ["Alex Chair"]
+
+
 def test_escape_with_answers_given_asks_before_closing_and_keeps_the_draft(
     qtbot: QtBot, db: Database, prompter: ScriptedPrompter
 ) -> None:

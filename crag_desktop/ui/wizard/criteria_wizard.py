@@ -333,6 +333,7 @@ class CriteriaWizard(QWizard):
             meeting=meeting.id,
             evidence={k: v.strip() for k, v in self.state.evidence.items() if k in rs.keys},
             attendees=present,
+            invited=page.invited_people(),
         )
         commission = None
         review_type = review_type_for(decision)
@@ -408,7 +409,9 @@ class CriteriaWizard(QWizard):
             f"The referral ({html.escape(referral.case_name)}) is now "
             f"{ReferralStatus.DECIDED.label}, decided on {_long_date(decision.decided_on)} "
             f"at the meeting of {_long_date(meeting.date)} with {len(decision.attendees)} "
-            "present.",
+            + ("member" if len(decision.attendees) == 1 else "members")
+            + " present"
+            + (f" and {len(decision.invited)} invited." if decision.invited else "."),
             f"Under {html.escape(rs.id)} (version {html.escape(rs.version)}) the rules gave: "
             f"{html.escape(rs.outcome_label(decision.rules_outcome).lower())}"
             + ("; the reason for differing is recorded." if decision.reason_if_different else "."),

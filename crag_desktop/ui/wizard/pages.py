@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,7 +51,7 @@ from crag_desktop.domain.criteria import (
     rule_set,
     settled_by_referral,
 )
-from crag_desktop.domain.records import Answer, Child, Member, Referral
+from crag_desktop.domain.records import Answer, Child, InvitedAttendee, Member, Referral
 from crag_desktop.domain.validation import validate_referral
 from crag_desktop.domain.vocabulary import (
     AlternativeReviewType,
@@ -171,6 +171,25 @@ def _tab_chain(*widgets: QWidget) -> None:
 def _select_data(combo: QComboBox, value: object) -> None:
     index = combo.findData(value)
     combo.setCurrentIndex(index)
+
+
+class _EnterLineEdit(QLineEdit):
+    """A line edit whose Enter does its own job (adds what was typed) instead of pressing
+    the wizard's Next, which would leave the page with the name still in the box."""
+
+    entered = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter emits `entered` and goes no further."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _invited_text(person: InvitedAttendee) -> str:
+    return f"{person.name} ({person.role})" if person.role else person.name
 
 
 @dataclass
@@ -1040,6 +1059,23 @@ class DecisionPage(QWizardPage):
         self.attendees.setAccessibleName("Present (Space ticks)")
         self.attendees.setMinimumHeight(self.attendees.fontMetrics().lineSpacing() * 5)
         self.attendees.setMaximumHeight(self.attendees.fontMetrics().lineSpacing() * 9)
+        # People present who are not members (an allocated social worker, the reviewer):
+        # typed in, listed, and removed with Delete, all from the keyboard.
+        self.invited_name = _EnterLineEdit()
+        self.invited_name.setAccessibleName("Invited person's name")
+        self.invited_name.setPlaceholderText("Name (Enter adds)")
+        self.invited_role = _EnterLineEdit()
+        self.invited_role.setAccessibleName("Invited person's role or agency")
+        self.invited_role.setPlaceholderText("Role or agency")
+        self.add_invited = QPushButton("Add &invited")
+        self.add_invited.setAutoDefault(False)
+        self.invited = QListWidget()
+        self.invited.setAccessibleName("Invited, not members (Delete removes)")
+        self.invited.setMaximumHeight(self.invited.fontMetrics().lineSpacing() * 5)
+        self.invited.setVisible(False)
+        self.remove_invited = QPushButton("Remove invi&ted")
+        self.remove_invited.setAutoDefault(False)
+        self.remove_invited.setVisible(False)
         self.decided_on = _date_edit("Decided on", self)
         self.missing_hint = _label("", role="hint")
         self.missing_hint.setObjectName("missingHint")
@@ -1082,6 +1118,22 @@ class DecisionPage(QWizardPage):
         present = QLabel("&Present:")
         present.setBuddy(self.attendees)
         form.addRow(present, self.attendees)
+        invited_entry = QHBoxLayout()
+        invited_entry.addWidget(self.invited_name, 1)
+        invited_entry.addWidget(self.invited_role, 1)
+        invited_entry.addWidget(self.add_invited)
+        invited_list = QHBoxLayout()
+        invited_list.addWidget(self.invited, 1)
+        invited_list.addWidget(self.remove_invited, 0, Qt.AlignmentFlag.AlignTop)
+        invited_box = QVBoxLayout()
+        invited_box.setContentsMargins(0, 0, 0, 0)
+        invited_box.addLayout(invited_entry)
+        invited_box.addLayout(invited_list)
+        invited_label = QLabel("In&vited, not members:")
+        invited_label.setWordWrap(True)
+        invited_label.setBuddy(self.invited_name)
+        self._rows["invited"] = invited_label
+        form.addRow(invited_label, invited_box)
         decided = QLabel("Decided &on:")
         decided.setBuddy(self.decided_on.line_edit)
         self._rows["decided_on"] = decided
@@ -1116,7 +1168,22 @@ class DecisionPage(QWizardPage):
             self.new_meeting,
             self.meeting_date,
             self.attendees,
+            self.invited_name,
+            self.invited_role,
+            self.add_invited,
+            self.invited,
+            self.remove_invited,
             self.decided_on,
+        )
+        self.invited_name.entered.connect(self._add_invited)
+        self.invited_role.entered.connect(self._add_invited)
+        self.add_invited.clicked.connect(self._add_invited)
+        self.remove_invited.clicked.connect(self._remove_invited)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.invited,
+            self._remove_invited,
+            context=Qt.ShortcutContext.WidgetShortcut,
         )
         self.outcome.currentIndexChanged.connect(self._changed)
         self.alternative.currentIndexChanged.connect(self._changed)
@@ -1211,6 +1278,58 @@ class DecisionPage(QWizardPage):
             for row in range(self.attendees.count())
             if self.attendees.item(row).checkState() == Qt.CheckState.Checked
         )
+
+    def invited_people(self) -> tuple[InvitedAttendee, ...]:
+        """The people invited who are not members, in the order added."""
+        people = []
+        for row in range(self.invited.count()):
+            name, role = self.invited.item(row).data(Qt.ItemDataRole.UserRole)
+            people.append(InvitedAttendee(name=str(name), role=str(role)))
+        return tuple(people)
+
+    def set_invited(self, people: tuple[InvitedAttendee, ...]) -> None:
+        """List these invited people (replacing any listed)."""
+        self.invited.clear()
+        for person in people:
+            item = QListWidgetItem(_invited_text(person))
+            item.setData(Qt.ItemDataRole.UserRole, (person.name, person.role))
+            self.invited.addItem(item)
+        self._invited_shown()
+
+    def _add_invited(self) -> None:
+        name = " ".join(self.invited_name.text().split())
+        role = " ".join(self.invited_role.text().split())
+        if not name:
+            # Enter in an empty name box with nobody to add: the box stays where it is.
+            self.invited_name.setFocus()
+            return
+        self.set_invited((*self.invited_people(), InvitedAttendee(name=name, role=role)))
+        self.invited.setCurrentRow(self.invited.count() - 1)
+        self.invited_name.clear()
+        self.invited_role.clear()
+        # Ready for the next person.
+        self.invited_name.setFocus()
+        self._changed()
+
+    def _remove_invited(self) -> None:
+        row = self.invited.currentRow()
+        if row < 0:
+            return
+        people = list(self.invited_people())
+        del people[row]
+        self.set_invited(tuple(people))
+        if people:
+            self.invited.setCurrentRow(min(row, len(people) - 1))
+            self.invited.setFocus()
+        else:
+            self.invited_name.setFocus()
+        self._changed()
+
+    def _invited_shown(self) -> None:
+        # An empty list and its button take no room and no Tab stops.
+        listed = self.invited.count() > 0
+        self.invited.setVisible(listed)
+        self.remove_invited.setVisible(listed)
 
     def meeting_id(self) -> str | None:
         """The existing meeting chosen (None for a new one)."""
@@ -1363,6 +1482,7 @@ class DecisionPage(QWizardPage):
             "meeting": self.meetings.currentData(),
             "meeting_date": self.meeting_date.line_edit.text(),
             "present": list(self.present()),
+            "invited": [[p.name, p.role] for p in self.invited_people()],
             "decided_on": self.decided_on.line_edit.text(),
         }
 
@@ -1409,6 +1529,15 @@ class DecisionPage(QWizardPage):
                     ticked = item.data(Qt.ItemDataRole.UserRole) in present
                     item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
                 self.attendees.blockSignals(False)
+            invited = data.get("invited")
+            if isinstance(invited, list):
+                self.set_invited(
+                    tuple(
+                        InvitedAttendee(name=str(pair[0]), role=str(pair[1]))
+                        for pair in invited
+                        if isinstance(pair, list) and len(pair) == 2 and str(pair[0]).strip()
+                    )
+                )
             self.reason.setPlainText(_text(data.get("reason")))
             self.rationale.setPlainText(_text(data.get("rationale")))
             self.notified_on.line_edit.setText(_text(data.get("notified_on")))
