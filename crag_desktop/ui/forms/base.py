@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -34,6 +35,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -103,19 +106,70 @@ def set_combo_code(combo: QComboBox, code: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+class _Section(QGroupBox):
+    """A titled group of fields, two to a row when the form is wide enough and one under
+    the other when it is not (a 1024 px window): the form never scrolls sideways."""
+
+    def __init__(self, title: str, rows: Sequence[Sequence[QWidget]]) -> None:
+        super().__init__(title)
+        self._rows = [list(widgets) for widgets in rows]
+        self._grid = QGridLayout(self)
+        self._grid.setHorizontalSpacing(16)
+        self._grid.setVerticalSpacing(10)
+        self._columns = 0
+        self._arrange(2)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for widgets in self._rows:
+            for widget in widgets:
+                self._grid.removeWidget(widget)
+        r = 0
+        for widgets in self._rows:
+            if columns == 2:
+                span = 2 if len(widgets) == 1 else 1
+                for c, widget in enumerate(widgets):
+                    self._grid.addWidget(widget, r, c, 1, span, Qt.AlignmentFlag.AlignTop)
+                r += 1
+            else:
+                for widget in widgets:
+                    self._grid.addWidget(widget, r, 0, 1, 2, Qt.AlignmentFlag.AlignTop)
+                    r += 1
+        self._grid.setColumnStretch(0, 1)
+        self._grid.setColumnStretch(1, 1)
+
+    def _two_column_width(self) -> int:
+        """The width two fields a row need (the widest row's pair side by side)."""
+        margins = self.contentsMargins()
+        widest = 0
+        for widgets in self._rows:
+            if len(widgets) == 2:
+                pair = max(w.minimumSizeHint().width() for w in widgets) * 2
+                widest = max(widest, pair + self._grid.horizontalSpacing())
+            else:
+                widest = max(widest, widgets[0].minimumSizeHint().width())
+        return widest + margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as one field a row allows."""
+        hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
+        single = max(
+            (w.minimumSizeHint().width() for widgets in self._rows for w in widgets), default=0
+        )
+        return QSize(min(hint.width(), single + margins.left() + margins.right()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Two fields a row when they fit side by side, else one."""
+        self._arrange(2 if event.size().width() >= self._two_column_width() else 1)
+        super().resizeEvent(event)
+
+
 def section(title: str, rows: Sequence[Sequence[QWidget]]) -> QGroupBox:
-    """A titled group of fields laid out in rows (one or two fields a row)."""
-    box = QGroupBox(title)
-    grid = QGridLayout(box)
-    grid.setHorizontalSpacing(16)
-    grid.setVerticalSpacing(10)
-    for r, widgets in enumerate(rows):
-        span = 2 if len(widgets) == 1 else 1
-        for c, widget in enumerate(widgets):
-            grid.addWidget(widget, r, c, 1, span, Qt.AlignmentFlag.AlignTop)
-    grid.setColumnStretch(0, 1)
-    grid.setColumnStretch(1, 1)
-    return box
+    """A titled group of fields laid out in rows (one or two fields a row, one when narrow)."""
+    return _Section(title, rows)
 
 
 class CheckList(QListWidget):
@@ -417,6 +471,10 @@ class CollectionEditor(QWidget):
             self.error_label.clear_error()
 
     def _cell_edited(self, widget: QWidget) -> None:
+        if isinstance(widget, QComboBox):
+            # A longer choice widens its column rather than showing "Community Hea".
+            self._fit_columns()
+            self._fit_height()
         # The mistake in this cell is being put right: stop reporting it.
         if not widget.property("invalid"):
             return
@@ -514,13 +572,20 @@ class CollectionEditor(QWidget):
         """Share the table's width out so that every column shows without scrolling
         sideways: short inputs (choices, numbers, dates, ticks) get what they and their
         heading need, free text gets the rest; when squeezed, the inputs give up room first,
-        never their heading's."""
+        never their heading's nor a choice's current value; narrower still, the table
+        scrolls sideways rather than cut anything."""
         header = self.table.horizontalHeader()
         available = self.table.viewport().width()
         if available <= 0:
             return
+        # A choice never goes below what its current value needs: squeezed further, it
+        # read "Un" or "Community Hea".
         floors = [
-            max(header.sectionSizeHint(c), _TEXT_MIN_WIDTH if cell.kind is CellKind.TEXT else 0)
+            max(
+                header.sectionSizeHint(c),
+                _TEXT_MIN_WIDTH if cell.kind is CellKind.TEXT else 0,
+                self._choice_width(c) if cell.kind is CellKind.CHOICE else 0,
+            )
             for c, cell in enumerate(self._cells)
         ]
         needs = [max(f, self._input_width(c)) for c, f in enumerate(floors)]
@@ -535,10 +600,21 @@ class CollectionEditor(QWidget):
             room, wanted = available - sum(floors), sum(needs) - sum(floors)
             widths = [f + (n - f) * room // wanted for f, n in zip(floors, needs, strict=True)]
         else:
+            # Too narrow even for that (a 1024 px window): nothing is cut, and the table
+            # scrolls sideways inside its own box.
             widths = floors
         for column, width in enumerate(widths):
             if header.sectionSize(column) != width:
                 header.resizeSection(column, width)
+
+    def _choice_width(self, column: int) -> int:
+        """The width the column's choices need to show their current values whole."""
+        widths = [
+            _combo_width(widget)
+            for row in range(self.table.rowCount())
+            if isinstance(widget := self.table.cellWidget(row, column), QComboBox)
+        ]
+        return max(widths, default=0)
 
     def _input_width(self, column: int) -> int:
         """The width a column's inputs need to show their value."""
@@ -606,6 +682,16 @@ def _two_lines(title: str) -> str:
     spaces = [i for i, ch in enumerate(title) if ch == " "]
     cut = min(spaces, key=lambda i: abs(i - middle))
     return f"{title[:cut]}\n{title[cut + 1 :]}"
+
+
+def _combo_width(combo: QComboBox) -> int:
+    """The width `combo` needs to show its current choice whole."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    metrics = combo.fontMetrics()
+    text = QSize(metrics.horizontalAdvance(combo.currentText()) + 2, metrics.height())
+    style = combo.style()
+    return style.sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, combo).width()
 
 
 def _compact(widget: QWidget) -> None:

@@ -378,16 +378,16 @@ class RecommendationForm(RecordForm[Recommendation]):
         adder = QWidget()
         adder_grid = QGridLayout(adder)
         adder_grid.setContentsMargins(0, 0, 0, 0)
+        # Two columns, not three: three held the form wider than a 1024 px window's panel.
         adder_grid.addWidget(self._update_rows["on"], 0, 0)
         adder_grid.addWidget(self._update_rows["status"], 0, 1)
-        adder_grid.addWidget(self._update_rows["by"], 0, 2)
-        adder_grid.addWidget(self._update_rows["note"], 1, 0, 1, 2)
+        adder_grid.addWidget(self._update_rows["by"], 1, 0)
+        adder_grid.addWidget(self._update_rows["note"], 2, 0, 1, 2)
         adder_grid.addWidget(
-            self.add_update_button, 1, 2, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
+            self.add_update_button, 3, 0, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
         )
         adder_grid.setColumnStretch(0, 1)
         adder_grid.setColumnStretch(1, 1)
-        adder_grid.setColumnStretch(2, 1)
 
         status_box = QWidget()
         status_layout = QVBoxLayout(status_box)

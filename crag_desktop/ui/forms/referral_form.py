@@ -450,12 +450,17 @@ class ReferralForm(RecordForm[Referral]):
         self.pauses_editor.changed.connect(self._update_clocks)
         self.pauses_editor.rows_changed.connect(self._update_clocks)
 
+        # The decision's words above its two buttons: side by side they held the form
+        # wider than the panel of a 1024 px window.
         decision_box = QWidget()
-        decision_layout = QHBoxLayout(decision_box)
+        decision_layout = QVBoxLayout(decision_box)
         decision_layout.setContentsMargins(0, 0, 0, 0)
-        decision_layout.addWidget(self.decision_label, 1)
-        decision_layout.addWidget(self.wizard_button)
-        decision_layout.addWidget(self.print_button)
+        decision_layout.addWidget(self.decision_label)
+        decision_buttons = QHBoxLayout()
+        decision_buttons.addWidget(self.wizard_button)
+        decision_buttons.addWidget(self.print_button)
+        decision_buttons.addStretch(1)
+        decision_layout.addLayout(decision_buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -40,6 +41,7 @@ from crag_desktop.ui.qt_models.audit import (
     record_text,
     record_type_text,
 )
+from crag_desktop.ui.views.list_screen import FILTER_SPACING, FlowLayout
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]
@@ -137,20 +139,30 @@ class AuditScreen(QWidget):
         type_label.setBuddy(self.type_combo)
         operator_label = QLabel("O&perator:")
         operator_label.setBuddy(self.operator_combo)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_box, 1)
-        filters.addWidget(type_label)
-        filters.addWidget(self.type_combo)
-        filters.addWidget(operator_label)
-        filters.addWidget(self.operator_combo)
-        more_filters = QHBoxLayout()
-        more_filters.addWidget(action_label)
-        more_filters.addWidget(self.action_combo)
-        more_filters.addWidget(since_label)
-        more_filters.addWidget(self.since_edit)
-        more_filters.addWidget(until_label)
-        more_filters.addWidget(self.until_edit)
-        more_filters.addStretch(1)
+        # One bar that wraps onto further lines when the window is narrow (1024 px), each
+        # label kept with its field: in fixed rows the search box was squeezed under the
+        # "Record type:" label and the window could not be made narrower than 1157 px.
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search_box.setMinimumWidth(self.search_box.fontMetrics().averageCharWidth() * 28)
+        filters = FlowLayout(spacing=FILTER_SPACING)
+        filters.addWidget(self.search_box)
+        for label, field in (
+            (type_label, self.type_combo),
+            (operator_label, self.operator_combo),
+            (action_label, self.action_combo),
+            (since_label, self.since_edit),
+            (until_label, self.until_edit),
+        ):
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.setSpacing(6)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(field)
+            filters.addWidget(pair)
+        filter_box = QWidget()
+        filter_box.setLayout(filters)
+        filter_box.setAccessibleName("Search and filter the audit log")
 
         self.verify_button = QPushButton("Verify audit &trail")
         self.verify_button.setToolTip(
@@ -210,8 +222,7 @@ class AuditScreen(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addLayout(filters)
-        layout.addLayout(more_filters)
+        layout.addWidget(filter_box)
         layout.addLayout(actions)
         layout.addWidget(self.verify_error)
         layout.addWidget(splitter, 1)

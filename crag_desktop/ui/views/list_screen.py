@@ -71,9 +71,10 @@ _MODIFIERS = (
 )
 #: Characters a filter combo shows; its list opens wide enough for every choice.
 _FILTER_CHARS = 14
-_FILTER_SPACING = 12
+FILTER_SPACING = 12
+_FILTER_SPACING = FILTER_SPACING
 #: The narrowest the list and the edit panel may be squeezed by the splitter.
-_LIST_MIN_WIDTH = 300
+_LIST_MIN_WIDTH = 260
 _PANEL_MIN_WIDTH = 360
 _NEW_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
 _SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
@@ -362,6 +363,9 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The form fits its width (sections go to one field a row when narrow): it never
+        # scrolls sideways, so moving the focus with Tab cannot make it jump left and right.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form)
         self.form_scroll = scroll
         editor = QWidget()
@@ -762,8 +766,9 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return
         width = max(self.splitter.width(), _LIST_MIN_WIDTH + _PANEL_MIN_WIDTH)
         if self.panel.currentWidget() is self._editor:
-            # The form's two columns of fields need more room than the list.
-            sizes = [width * 2 // 5, width - width * 2 // 5]
+            # The form's two columns of fields need more room than the list (at 1024 px the
+            # list keeps its reference and date columns and the form one field a row).
+            sizes = [width // 3, width - width // 3]
         else:
             sizes = [width * 3 // 5, width - width * 3 // 5]
         self.splitter.setSizes(sizes)

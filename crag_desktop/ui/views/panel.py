@@ -161,12 +161,13 @@ class PanelScreen(QWidget):
         heading.setProperty("role", "title")
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addWidget(
-            QLabel(
-                "Age counts working days since the decision was sent (or made, if unsent), "
-                "up to the Panel's response once it has answered."
-            )
+        explanation = QLabel(
+            "Age counts working days since the decision was sent (or made, if unsent), "
+            "up to the Panel's response once it has answered."
         )
+        # Wrapped: on one line it held the whole window at least 1,090 px wide.
+        explanation.setWordWrap(True)
+        layout.addWidget(explanation)
         show_row = QHBoxLayout()
         show_row.addWidget(show_label)
         show_row.addWidget(self.show_combo)

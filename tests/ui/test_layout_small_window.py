@@ -1,0 +1,211 @@
+"""Every screen and form at 1024x700 (a small laptop) and at the default 1200x728: nothing
+scrolls sideways, no label or choice is cut, filter bars do not overlap, Tab does not jump."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QTabWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.app import build_main_window
+from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
+from crag_desktop.ui.lock import CurrentDatabase
+from crag_desktop.ui.main_window import MainWindow
+from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.settings import AppSettings
+
+PASSPHRASE = "correct horse battery staple"
+SIZES = [(1024, 700), (1200, 728)]
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("layout") / "demo.crag"
+    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
+        build_demo(db, synthetic_referrals=0, seed=1)
+    return path
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    demo_template: Path,
+    tmp_path: Path,
+    settings: AppSettings,
+    prompter: ScriptedPrompter,
+) -> Iterator[MainWindow]:
+    path = tmp_path / "demo.crag"
+    shutil.copyfile(demo_template, path)
+    path.chmod(0o600)
+    current = CurrentDatabase(database=Database.open(path, PASSPHRASE, operator="Test Officer"))
+    main = build_main_window(
+        current=current,
+        settings=settings,
+        prompter=prompter,
+        opener=Database.open,
+        creator=Database.create,
+    )
+    qtbot.addWidget(main)
+    main.show()
+    main.refresh_screens(None)
+    yield main
+    main.current.close()
+
+
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _name(widget: QWidget) -> str:
+    text = getattr(widget, "text", None)
+    shown = text() if callable(text) else ""
+    return f"{type(widget).__name__} {widget.accessibleName() or shown!r}"
+
+
+def layout_problems(root: QWidget) -> list[str]:
+    """What a user at this size would see cut or scrolled sideways, one line each."""
+    problems: list[str] = []
+    for area in root.findChildren(QAbstractScrollArea):
+        if not isinstance(area, QScrollArea) or not area.isVisible():
+            continue
+        inner = area.widget()
+        if area.horizontalScrollBar().isVisible():
+            problems.append(f"a form scrolls sideways: {_name(inner or area)}")
+        if inner is not None and inner.width() > area.viewport().width():
+            problems.append(
+                f"a form is cut on the right: {_name(inner)} is {inner.width()} px wide "
+                f"in {area.viewport().width()}"
+            )
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            needed = label.heightForWidth(label.width())
+            if needed > label.height() + 1:
+                problems.append(f"label cut at the bottom: {_name(label)}")
+        elif label.sizeHint().width() > label.width() + 1:
+            problems.append(
+                f"label cut: {_name(label)} {label.width()} < {label.sizeHint().width()}"
+            )
+    for combo in root.findChildren(QComboBox):
+        if not combo.isVisible() or not combo.currentText() or combo.isEditable():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
+        if needed > field.width():
+            problems.append(f"choice cut: {_name(combo)} shows {combo.currentText()!r}")
+    return problems
+
+
+def _views(window: MainWindow, key: ScreenKey) -> Iterator[str]:
+    """Show each state of a screen a user meets: the list, a record open, a new record,
+    and each tab of a screen with tabs; yield a name for each."""
+    window.show_screen(key)
+    _settle()
+    screen = cast(Any, window.screen_widget(key))
+    tabs = screen.findChild(QTabWidget)
+    pages = [tabs.widget(i) for i in range(tabs.count())] if tabs is not None else [screen]
+    for index, page in enumerate(pages):
+        if tabs is not None:
+            tabs.setCurrentIndex(index)
+            _settle()
+        target = cast(Any, page)
+        yield f"{key.name} tab {index} list"
+        if hasattr(target, "open_current") and target.model.rowCount() > 0:
+            target.table.selectRow(0)
+            target.open_current()
+            _settle()
+            yield f"{key.name} tab {index} first record"
+        if hasattr(target, "new_record") and target.new_record():
+            _settle()
+            yield f"{key.name} tab {index} new record"
+            target.form.clear()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_screen_and_form_fits_the_window(window: MainWindow, width: int, height: int) -> None:
+    window.resize(width, height)
+    _settle()
+    # The window itself can be made this small.
+    assert (window.width(), window.height()) == (width, height)
+    found: list[str] = []
+    for key in window.screen_keys():
+        for view in _views(window, key):
+            found += [f"{view}: {problem}" for problem in layout_problems(window)]
+    assert found == []
+
+
+def test_the_audit_filters_never_overlap(window: MainWindow) -> None:
+    window.resize(*SIZES[0])
+    window.show_screen(ScreenKey.AUDIT_LOG)
+    _settle()
+    screen = cast(Any, window.screen_widget(ScreenKey.AUDIT_LOG))
+    label = next(lab for lab in screen.findChildren(QLabel) if lab.text() == "&Record type:")
+    bar = screen.search_box.parentWidget()
+    pieces = [w for w in bar.findChildren(QWidget) if w.parentWidget() is bar and w.isVisible()]
+    assert screen.search_box in pieces
+    for first, second in itertools.combinations(pieces, 2):
+        assert not first.geometry().intersects(second.geometry()), (
+            _name(first),
+            _name(second),
+        )
+    search = screen.search_box
+
+    # The label sits in its own pair with the combo: compare where both are on screen.
+    def on_screen(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+    assert not on_screen(label).intersects(on_screen(search))
+    assert on_screen(label).right() < on_screen(screen.type_combo).left()
+    assert search.width() >= search.fontMetrics().averageCharWidth() * 28
+
+
+@pytest.mark.parametrize("key", [ScreenKey.REFERRALS, ScreenKey.REVIEWS])
+def test_tabbing_through_a_long_form_never_moves_it_sideways(
+    qtbot: QtBot, window: MainWindow, key: ScreenKey
+) -> None:
+    window.resize(*SIZES[0])
+    window.show_screen(key)
+    _settle()
+    screen = cast(Any, window.screen_widget(key))
+    screen.table.selectRow(0)
+    screen.open_current()
+    _settle()
+    bar = screen.form_scroll.horizontalScrollBar()
+    vertical = screen.form_scroll.verticalScrollBar()
+    screen.form.focusNextChild()
+    seen_down = 0
+    for _ in range(80):
+        focus = QApplication.focusWidget()
+        if focus is None or not screen.form.isAncestorOf(focus):
+            break
+        assert bar.value() == 0, _name(focus)
+        seen_down = max(seen_down, vertical.value())
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
+    # The walk went far enough down the form to have scrolled it.
+    assert seen_down > 0
