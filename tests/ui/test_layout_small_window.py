@@ -209,3 +209,45 @@ def test_tabbing_through_a_long_form_never_moves_it_sideways(
         QTest.keyClick(focus, Qt.Key.Key_Tab)
     # The walk went far enough down the form to have scrolled it.
     assert seen_down > 0
+
+
+def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) -> None:
+    from crag_desktop.services.decisions import DecisionService
+    from crag_desktop.services.drafts import DraftService
+    from crag_desktop.services.records import RecordService
+    from crag_desktop.storage import repositories
+    from crag_desktop.ui.wizard import CriteriaWizard, PageId
+
+    db = window.current.database
+    assert isinstance(db, Database)
+    with db.unit_of_work() as session:
+        waiting = next(r for r in repositories.list_referrals(session) if r.decision is None)
+    wizard = CriteriaWizard(
+        decisions=DecisionService(db=db),
+        records=RecordService(db=db),
+        drafts=DraftService(db=db),
+        prompter=ScriptedPrompter(),
+        referral_id=waiting.id,
+    )
+    wizard.resize(*SIZES[0])
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    assert (wizard.width(), wizard.height()) == SIZES[0]
+    found: list[str] = []
+    seen: list[int] = []
+    for _ in range(20):
+        _settle()
+        seen.append(wizard.currentId())
+        found += [f"page {wizard.currentId()}: {p}" for p in layout_problems(wizard)]
+        if wizard.currentId() == PageId.DECISION:
+            break
+        wizard.next()
+    assert seen[-1] == PageId.DECISION
+    page = wizard.decision_page
+    page.invited_name.setText("Sam Okafor")
+    page.invited_role.setText("Allocated social worker, Children's Social Care")
+    page.add_invited.click()
+    _settle()
+    found += [f"decision page: {p}" for p in layout_problems(wizard)]
+    wizard.close_keeping_draft()
+    assert found == []

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -656,6 +657,7 @@ class RuleSetPage(QWizardPage):
         self.buttons: dict[str, QRadioButton] = {}
         self._texts: dict[str, str] = {}
         self._titles: dict[str, str] = {}
+        self.title_labels: dict[str, QLabel] = {}
         self.group = QButtonGroup(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.referral_label)
@@ -663,12 +665,21 @@ class RuleSetPage(QWizardPage):
         for number, (rs_id, rs) in enumerate(RULE_SETS.items(), start=1):
             self._texts[rs_id] = f"&{number}  {rs.id}"
             self._titles[rs_id] = f"{rs.title} (version {rs.version})"
-            button = QRadioButton(f"{self._texts[rs_id]}: {self._titles[rs_id]}")
+            button = QRadioButton(self._texts[rs_id])
             button.setProperty("ruleSet", rs_id)
+            button.setAccessibleDescription(self._titles[rs_id])
             button.toggled.connect(self._toggled)
             self.group.addButton(button)
             self.buttons[rs_id] = button
             layout.addWidget(button)
+            # The long title wraps under its choice: on the radio's own line it could not
+            # wrap and held the wizard wider than a 1024 px screen.
+            title = _label(self._titles[rs_id], role="hint")
+            title.setIndent(
+                button.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
+            )
+            self.title_labels[rs_id] = title
+            layout.addWidget(title)
         self.note = _label("Only the rule sets in force on that date can be chosen.", role="hint")
         layout.addWidget(self.note)
         layout.addStretch(1)
@@ -692,7 +703,8 @@ class RuleSetPage(QWizardPage):
             # Greyed alone was missed at meetings: say why the choice is not offered, next
             # to the id, where a long title cannot push it out of sight.
             why = "" if allowed else f" ({NOT_IN_FORCE})"
-            button.setText(f"{self._texts[rs_id]}{why}: {self._titles[rs_id]}")
+            button.setText(f"{self._texts[rs_id]}{why}")
+            self.title_labels[rs_id].setEnabled(allowed)
         # Keep the chair's own choice when they come back to this page for the same
         # referral; preselect afresh for another referral.
         if self._chosen_for != referral.id or self._state.rule_set_id not in choice.selectable:
