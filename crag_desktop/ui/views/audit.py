@@ -41,7 +41,7 @@ from crag_desktop.ui.qt_models.audit import (
     record_text,
     record_type_text,
 )
-from crag_desktop.ui.views.list_screen import FILTER_SPACING, FlowLayout
+from crag_desktop.ui.views.list_screen import FILTER_SPACING, FlowLayout, labelled
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]
@@ -153,13 +153,7 @@ class AuditScreen(QWidget):
             (since_label, self.since_edit),
             (until_label, self.until_edit),
         ):
-            pair = QWidget()
-            pair_layout = QHBoxLayout(pair)
-            pair_layout.setContentsMargins(0, 0, 0, 0)
-            pair_layout.setSpacing(6)
-            pair_layout.addWidget(label)
-            pair_layout.addWidget(field)
-            filters.addWidget(pair)
+            filters.addWidget(labelled(label, field))
         filter_box = QWidget()
         filter_box.setLayout(filters)
         filter_box.setAccessibleName("Search and filter the audit log")

@@ -133,6 +133,17 @@ def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
+def labelled(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field as one piece, so a wrapping filter bar never parts them."""
+    pair = QWidget()
+    pair_layout = QHBoxLayout(pair)
+    pair_layout.setContentsMargins(0, 0, 0, 0)
+    pair_layout.setSpacing(6)
+    pair_layout.addWidget(label)
+    pair_layout.addWidget(field)
+    return pair
+
+
 class FlowLayout(QLayout):
     """Widgets left to right, wrapping onto further lines when the width runs out."""
 
@@ -291,13 +302,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             )
             combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), _FILTER_CHARS))
             combo.currentIndexChanged.connect(self._filter_changed)
-            pair = QWidget()
-            pair_layout = QHBoxLayout(pair)
-            pair_layout.setContentsMargins(0, 0, 0, 0)
-            pair_layout.setSpacing(6)
-            pair_layout.addWidget(label)
-            pair_layout.addWidget(combo)
-            filter_bar.addWidget(pair)
+            filter_bar.addWidget(labelled(label, combo))
             self.filter_combos.append(combo)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(f"Number of {plural}")
