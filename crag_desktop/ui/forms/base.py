@@ -141,16 +141,17 @@ class _Section(QGroupBox):
         self._grid.setColumnStretch(1, 1)
 
     def _two_column_width(self) -> int:
-        """The width two fields a row need (the widest row's pair side by side)."""
+        """The width two fields a row need: each column as wide as its widest field (the
+        columns need not be equal), a field spanning both no wider than the two."""
         margins = self.contentsMargins()
-        widest = 0
-        for widgets in self._rows:
-            if len(widgets) == 2:
-                pair = max(w.minimumSizeHint().width() for w in widgets) * 2
-                widest = max(widest, pair + self._grid.horizontalSpacing())
-            else:
-                widest = max(widest, widgets[0].minimumSizeHint().width())
-        return widest + margins.left() + margins.right()
+        pairs = [widgets for widgets in self._rows if len(widgets) == 2]
+        first = max((w[0].minimumSizeHint().width() for w in pairs), default=0)
+        second = max((w[1].minimumSizeHint().width() for w in pairs), default=0)
+        spanning = max(
+            (w[0].minimumSizeHint().width() for w in self._rows if len(w) == 1), default=0
+        )
+        both = first + self._grid.horizontalSpacing() + second if pairs else 0
+        return max(both, spanning) + margins.left() + margins.right()
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as one field a row allows."""
