@@ -333,9 +333,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
             file=console.out,
         )
     if problems:
-        print(f"{args.db}: {len(problems)} problem(s) found.", file=console.err)
-        for problem in problems:
-            print(problem, file=console.err)
+        print(f"{args.db}: {len(problems):,} problem(s) found.", file=console.err)
+        print_problems(problems, console, then=".")
         return EXIT_PROBLEMS_FOUND
     print(
         f"{args.db}: encryption, integrity, schema version and audit trail are all good.",
@@ -410,8 +409,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     if problems:
         # The first sentence names the first event that is missing, altered or out of place.
         print(f"{args.db}: the audit trail was tampered with. {problems[0]}", file=console.err)
-        for problem in problems[1:]:
-            print(problem, file=console.err)
+        print_problems(problems[1:], console, then=".")
         return EXIT_PROBLEMS_FOUND
     print(
         f"{args.db}: the audit trail is intact ({count:,} events, none altered, removed or "
@@ -515,6 +513,20 @@ def cmd_report_register(args: argparse.Namespace, console: Console) -> int:
         file=console.out,
     )
     return EXIT_OK
+
+
+def print_problems(problems: Sequence[str], console: Console, *, then: str) -> None:
+    """One problem a line on stderr, the first MAX_PROBLEMS_SHOWN only, then how many more
+    (`then` ends that line): a damaged file or a bad import can have thousands."""
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        print(problem, file=console.err)
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        print(
+            f"… and {hidden:,} more problem{'s' if hidden != 1 else ''} (the first "
+            f"{MAX_PROBLEMS_SHOWN} are listed){then}",
+            file=console.err,
+        )
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -804,15 +816,11 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         from crag_desktop.domain.validation import ID_TAKEN
 
         errors = sorted(failure.errors, key=lambda e: e.message == ID_TAKEN)
-        for error in errors[:MAX_PROBLEMS_SHOWN]:
-            print(str(error), file=console.err)
-        hidden = len(failure.errors) - MAX_PROBLEMS_SHOWN
-        if hidden > 0:
-            print(
-                f"… and {hidden:,} more problem{'s' if hidden != 1 else ''} (the first "
-                f"{MAX_PROBLEMS_SHOWN} are listed): correct these and run the command again.",
-                file=console.err,
-            )
+        print_problems(
+            [str(error) for error in errors],
+            console,
+            then=": correct these and run the command again.",
+        )
         return EXIT_FAILED
     except CragError as failure:
         print(str(failure), file=console.err)

@@ -107,6 +107,18 @@ FULL_DISK_IMPORT = textwrap.dedent(
 )
 
 
+def _run_script(script: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run `script` in a fresh interpreter (where a file size limit harms no one else)."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 def test_a_disk_that_fills_during_an_import_leaves_the_database_as_it_was(
     db: Path, demo_json: Path, tmp_path: Path
 ) -> None:
@@ -114,14 +126,7 @@ def test_a_disk_that_fills_during_an_import_leaves_the_database_as_it_was(
     # mounting anything: SQLite meets it exactly where it would meet a full disk.
     limit = db.stat().st_size + 3 * 4096 + 1000
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state2")}
-    done = subprocess.run(
-        [sys.executable, "-c", FULL_DISK_IMPORT, str(db), str(demo_json), str(limit)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = _run_script(FULL_DISK_IMPORT, str(db), str(demo_json), str(limit), env=env)
     assert done.returncode == 2, done.stderr
     assert "Nothing was saved" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -367,14 +372,7 @@ def test_a_failed_rekey_leaves_the_old_passphrase_and_no_event(db: Path, tmp_pat
         "XDG_STATE_HOME": str(tmp_path / "state2"),
         "CRAG_NEW_PASSPHRASE": NEW_PASSPHRASE,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", FULL_DISK_PASSWD, str(db), str(db.stat().st_size // 2)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = _run_script(FULL_DISK_PASSWD, str(db), str(db.stat().st_size // 2), env=env)
     assert done.returncode == 2, done.stderr
     assert "The passphrase of cases.crag was not changed" in done.stderr
     assert NEW_PASSPHRASE not in done.stderr

@@ -30,6 +30,7 @@ import pytest
 from crag_desktop.domain.errors import DatabaseNotWritable
 from crag_desktop.storage.engine import AUDIT_TRIGGERS, raw_connect
 from tests.test_cli import PASSPHRASE, cli
+from tests.test_cli_audit import _count as _events
 
 NEW_PASSPHRASE = "a new and longer passphrase"
 
@@ -67,14 +68,6 @@ class Place:
             text=True,
             timeout=120,
         )
-
-
-def _events(db: Path) -> int:
-    connection = raw_connect(db, PASSPHRASE)
-    try:
-        return int(connection.execute("SELECT count(*) FROM audit_event").fetchone()[0])
-    finally:
-        connection.close()
 
 
 @pytest.fixture(params=["file", "folder"])

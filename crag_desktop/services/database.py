@@ -460,14 +460,39 @@ class Database:
 
     def check(self) -> list[str]:
         """Every problem found: page HMACs, structure, schema version, audit chain."""
-        problems = [f"Damaged page: {p}" for p in cipher_integrity_check(self.engine)]
-        problems += [f"Structure: {p}" for p in integrity_check(self.engine)]
-        revision = current_revision(self.engine)
-        if revision != head_revision():
-            problems.append(
+        damaged = cipher_integrity_check(self.engine)
+        problems = [f"Damaged page: {p}" for p in damaged]
+
+        def find(what: str, finder: Callable[[], list[str]]) -> None:
+            try:
+                problems.extend(finder())
+            except Exception:
+                # SQLite stops at the first page it cannot decrypt: what was found is the
+                # answer, and the rest is said rather than raised.
+                if not damaged:
+                    raise
+                problems.append(
+                    f"{what} could not be checked: SQLite cannot read past the damaged pages. "
+                    "Restore the database from a backup."
+                )
+
+        def structure() -> list[str]:
+            return [f"Structure: {p}" for p in integrity_check(self.engine)]
+
+        def schema() -> list[str]:
+            revision = current_revision(self.engine)
+            if revision == head_revision():
+                return []
+            return [
                 f"The schema is at revision {revision}; this version of CRAG Desktop "
                 f"expects {head_revision()}."
-            )
-        with self.unit_of_work() as session:
-            problems += audit.verify_chain(session)
+            ]
+
+        def trail() -> list[str]:
+            with self.unit_of_work() as session:
+                return audit.verify_chain(session)
+
+        find("The structure", structure)
+        find("The schema version", schema)
+        find("The audit trail", trail)
         return problems
