@@ -74,6 +74,15 @@ class Child:
     legal_status: LegalStatus = LegalStatus.UNKNOWN
     ethnicity: str | None = None
 
+    def summary(self) -> str:
+        """ "Child Q (female, 2 y)": pseudonym, sex and age, as registers and forms list them."""
+        age = "age not recorded"
+        if self.age_years:
+            age = f"{self.age_years} y"
+        elif self.age_months is not None or self.age_years == 0:
+            age = f"{self.age_months or 0} m"
+        return f"{self.pseudonym} ({self.sex.label.lower()}, {age})"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PanelLoop:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from crag_desktop.domain.records import Child, Referral
+from crag_desktop.domain.records import Referral
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.statistics import reporting_period
 from crag_desktop.domain.vocabulary import PanelResponse
@@ -31,15 +31,6 @@ class RegisterWritten:
     path: Path
     pages: int
     referrals: int
-
-
-def _child(child: Child) -> str:
-    age = "age not recorded"
-    if child.age_years:
-        age = f"{child.age_years} y"
-    elif child.age_months is not None or child.age_years == 0:
-        age = f"{child.age_months or 0} m"
-    return f"{child.pseudonym} ({child.sex.label.lower()}, {age})"
 
 
 def _decision(referral: Referral) -> tuple[str, dt.date | None]:
@@ -82,7 +73,7 @@ def referral_register_view(
                 received=referral.received,
                 agency=agencies.get(referral.referring_agency, referral.referring_agency),
                 pseudonym=referral.case_name,
-                children="; ".join(_child(c) for c in referral.children) or "None recorded",
+                children="; ".join(c.summary() for c in referral.children) or "None recorded",
                 incident_type=referral.incident_type.label,
                 incident_date=referral.incident_date,
                 status=referral.status.label,

@@ -78,6 +78,8 @@ class CaseActions(QObject):
         referrals: Any = window.screen_widget(ScreenKey.REFERRALS)
         referrals.criteria_wizard_requested.connect(self.open_wizard)
         referrals.decision_record_requested.connect(self.print_decision_record)
+        reviews: Any = window.screen_widget(ScreenKey.REVIEWS)
+        reviews.recommendation_open_requested.connect(self.open_recommendation)
         self.action_wizard = window.add_case_action(
             "Criteria &decision…",
             lambda: self.open_wizard(self._referral_in_view()),
@@ -106,6 +108,15 @@ class CaseActions(QObject):
         apply_query = getattr(screen, "apply_query", None)
         if callable(apply_query):
             apply_query(query)
+
+    def open_recommendation(self, recommendation_id: str) -> None:
+        """Show the Recommendations screen with `recommendation_id` open (from a review)."""
+        self._window.show_screen(ScreenKey.RECOMMENDATIONS)
+        # Unsaved changes on the review may keep the user there (they chose Cancel).
+        if self._window.current_screen_key() != ScreenKey.RECOMMENDATIONS:
+            return
+        screen: Any = self._window.screen_widget(ScreenKey.RECOMMENDATIONS)
+        screen.open_record(recommendation_id)
 
     # --- the criteria wizard -------------------------------------------------------------
 

@@ -491,3 +491,20 @@ def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
     # Two owners of one Alt key: the key cycles between them or does nothing, and what
     # is typed next lands in the wrong field.
     assert clashes == []
+
+
+def test_a_review_opens_its_recommendation_on_the_recommendations_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_screen(ScreenKey.REVIEWS)
+    reviews = _screen(window, ScreenKey.REVIEWS)
+    assert reviews.open_record("V1")
+    view = reviews.form.recommendations_view
+    third = reviews.form.recommendation_ids()[2]
+    view.setFocus()
+    view.setCurrentIndex(reviews.form.recommendations_model.index(2, 2))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    qtbot.waitUntil(lambda: window.current_screen_key() == ScreenKey.RECOMMENDATIONS)
+    assert recommendations.form.record_id == third
+    assert recommendations.form.describe() == "recommendation 3 of Baby L"

@@ -6,9 +6,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -462,3 +464,55 @@ def test_the_referral_is_found_by_typing_never_by_id(
     assert chooser.chosen_label.text() == "Not commissioned from a referral."
     assert screen.save()
     assert records.get_review("V-full").referral is None
+
+
+# --- the review's own recommendations --------------------------------------------------------
+
+
+def test_baby_l_lists_its_recommendations_and_its_referrals_child(
+    qtbot: QtBot, screen: ReviewsScreen, records: RecordService, qtmodeltester: Any
+) -> None:
+    assert screen.open_record("V1")
+    form = screen.form
+    ids = form.recommendation_ids()
+    # The demo's Baby L review made recommendations 1 to 7, listed in number order.
+    numbers = [records.get_recommendation(i).number for i in ids]
+    assert numbers == list(range(1, 8))
+    assert all(records.get_recommendation(i).review == "V1" for i in ids)
+    assert form.recommendations_view.isVisibleTo(form)
+    assert "7 recommendations" in form.recommendations_label.text()
+    qtmodeltester.check(form.recommendations_model)
+    # Baby L's review records no children of its own: its referral's child counts, named.
+    assert form.referral_children_label.isVisibleTo(form)
+    assert "Baby L (" in form.referral_children_label.text()
+
+    # Another review shows only its own.
+    assert screen.open_record("V2")
+    assert {records.get_recommendation(i).review for i in form.recommendation_ids()} == {"V2"}
+    assert not form.referral_children_label.isVisibleTo(form)
+
+
+def test_enter_or_a_double_click_opens_the_recommendation(
+    qtbot: QtBot, screen: ReviewsScreen
+) -> None:
+    assert screen.open_record("V1")
+    view = screen.form.recommendations_view
+    second = screen.form.recommendation_ids()[1]
+    view.setFocus()
+    view.setCurrentIndex(screen.form.recommendations_model.index(1, 2))
+    with qtbot.waitSignal(screen.recommendation_open_requested) as opened:
+        press(qtbot, view, Qt.Key.Key_Return)
+    assert opened.args == [second]
+    first = screen.form.recommendation_ids()[0]
+    rect = view.visualRect(screen.form.recommendations_model.index(0, 2))
+    # A real double-click is a press and release, then the double-click: QTest needs both.
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(screen.recommendation_open_requested) as opened:
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [first]
+
+
+def test_a_new_review_says_where_its_recommendations_go(screen: ReviewsScreen) -> None:
+    screen.new_record()
+    assert screen.form.recommendation_ids() == []
+    assert "Save the review first" in screen.form.recommendations_label.text()

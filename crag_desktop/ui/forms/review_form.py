@@ -1,21 +1,26 @@
-"""The review form: every field of a commissioned review, and its clock in words."""
+"""The review form: every field of a commissioned review, its clock in words, and the
+review's own recommendations (read-only here; Enter or a double-click opens one)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +44,15 @@ from crag_desktop.domain.vocabulary import (
     Vocabulary,
 )
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.lists import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
+    ReferralList,
+    ReferralQuery,
+    ReferralRow,
+    ReferralSort,
+)
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import (
     AUTOSAVE_MS,
@@ -67,6 +80,7 @@ from crag_desktop.ui.forms.referral_form import (
     set_pause_rows,
 )
 from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
 
 __all__ = [
@@ -254,6 +268,35 @@ class ReferralChooser(QWidget):
         self.matches.show()
 
 
+def _recommendations_view(model: RecommendationTableModel) -> QTableView:
+    # The review is already known: its column would repeat the title on every row, and the
+    # monitoring group is on the recommendation; what fits beside the form is the rest.
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName("Recommendations of this review")
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setFixedHeight(190)
+    column = RecommendationTableModel.Column
+    view.setColumnHidden(column.REVIEW, True)
+    view.setColumnHidden(column.MONITORING_GROUP, True)
+    view.setColumnHidden(column.LEAD_AGENCY, True)
+    header = view.horizontalHeader()
+    for kind, width in (
+        (column.NUMBER, 40),
+        (column.STATUS, 110),
+        (column.DERIVED_STATUS, 140),
+        (column.DUE, 90),
+    ):
+        header.resizeSection(kind, width)
+    header.setSectionResizeMode(column.TEXT, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
 def parse_pounds(text: str) -> Decimal | None:
     """ "£24,500" or "24500.00" as pounds; None when empty; ValueError with a sentence."""
     cleaned = re.sub(r"[£,\s]", "", text)
@@ -363,6 +406,9 @@ class ReviewForm(RecordForm[Review]):
     RECORD_TYPE = "review"
     NOUN = "review"
 
+    #: Open this recommendation (its id): Enter or a double-click in the review's list.
+    recommendation_chosen = Signal(str)
+
     def __init__(
         self,
         *,
@@ -372,6 +418,7 @@ class ReviewForm(RecordForm[Review]):
         autosave_ms: int = AUTOSAVE_MS,
         today: dt.date | None = None,
         referrals: ReferralList | None = None,
+        recommendations: RecommendationList | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
@@ -408,6 +455,23 @@ class ReviewForm(RecordForm[Review]):
         self.summary_published_on = UkDateEdit(accessible_name="Learning summary published on")
         self.summary_link = QLineEdit()
         self.summary_link.setPlaceholderText("Web address of the published learning summary")
+        # A review with no children of its own counts its referral's (as the annual report
+        # does): say so, and name them, rather than show an empty table.
+        self.referral_children_label = QLabel()
+        self.referral_children_label.setProperty("role", "hint")
+        self.referral_children_label.setWordWrap(True)
+        self.referral_children_label.setAccessibleName("Children counted from the referral")
+        self.referral_children_label.hide()
+        self.recommendations_model = RecommendationTableModel(
+            service=recommendations or RecommendationList(db=records.db),
+            query=RecommendationQuery(sort=RecommendationSort.NUMBER),
+            parent=self,
+        )
+        self.recommendations_view = _recommendations_view(self.recommendations_model)
+        self.recommendations_view.activated.connect(self._recommendation_activated)
+        self.recommendations_label = QLabel()
+        self.recommendations_label.setWordWrap(True)
+        self.recommendations_label.setAccessibleName("Recommendations of this review")
 
         row = self.add_field
         f = {
@@ -529,7 +593,12 @@ class ReviewForm(RecordForm[Review]):
             )
         )
         layout.addWidget(section("Clocks", [[self.clock_label], [f["clock_pauses"]]]))
-        layout.addWidget(section("Subjects", [[f["children"]], [f["themes"]]]))
+        layout.addWidget(
+            section("Subjects", [[f["children"]], [self.referral_children_label], [f["themes"]]])
+        )
+        layout.addWidget(
+            section("Recommendations", [[self.recommendations_label], [self.recommendations_view]])
+        )
         layout.addWidget(
             section(
                 "Parallel processes and family",
@@ -564,6 +633,7 @@ class ReviewForm(RecordForm[Review]):
             self.pauses_editor,
             self.children_editor,
             self.themes,
+            self.recommendations_view,
             self.processes_editor,
             self.family_editor,
             self.learning_points,
@@ -579,6 +649,11 @@ class ReviewForm(RecordForm[Review]):
         """ "review “Child Q”", or "a new review"."""
         title = self.title_edit.text().strip()
         return f"review “{title}”" if title else "a new review"
+
+    def saved(self, record_id: str) -> None:
+        """Stored: a new review's recommendations can be listed now."""
+        super().saved(record_id)
+        self.show_recommendations()
 
     def refresh_lookups(self) -> None:
         """Reload the catalogue of learning points offered."""
@@ -657,6 +732,60 @@ class ReviewForm(RecordForm[Review]):
             self.summary_published_on.set_value(summary.published_on if summary else None)
             self.summary_link.setText(summary.link if summary else "")
         self._update_clock()
+        self.show_recommendations()
+        self._show_referral_children(record)
+
+    # --- the review's recommendations and its referral's children -----------------------------
+
+    def show_recommendations(self) -> None:
+        """List the stored review's recommendations as they now stand (none for a new one)."""
+        stored = None if self.is_new else self.record_id
+        if stored is None:
+            self.recommendations_model.clear()
+            self.recommendations_label.setText(
+                "Save the review first; then add its recommendations on the Recommendations "
+                "screen (Ctrl+5)."
+                if self.record_id is not None
+                else ""
+            )
+            return
+        query = dataclasses.replace(self.recommendations_model.query, review=stored)
+        try:
+            self.recommendations_model.set_query(query)
+        except CragError:
+            self.recommendations_model.clear()
+        count = self.recommendations_model.total
+        if count == 0:
+            text = "No recommendations are recorded for this review yet."
+        else:
+            noun = "recommendation" if count == 1 else "recommendations"
+            text = f"{count} {noun}: press Enter or double-click one to open it."
+        self.recommendations_label.setText(text)
+
+    def recommendation_ids(self) -> list[str]:
+        """The recommendations listed, in their order."""
+        model = self.recommendations_model
+        return [model.row_id(row) for row in range(model.rowCount())]
+
+    def _recommendation_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.recommendation_chosen.emit(self.recommendations_model.row_id(index.row()))
+
+    def _show_referral_children(self, record: Review | None) -> None:
+        label = self.referral_children_label
+        if record is None or record.children or record.referral is None:
+            label.hide()
+            return
+        try:
+            children = self._records.get_referral(record.referral).children
+        except CragError:
+            children = ()
+        if not children:
+            label.hide()
+            return
+        names = "; ".join(child.summary() for child in children)
+        label.setText(f"No children are recorded on the review, so its referral's count: {names}.")
+        label.show()
 
     def _build_record(self, errors: list[FieldError]) -> Review | None:
         def date_of(edit: UkDateEdit, path: str) -> dt.date | None:

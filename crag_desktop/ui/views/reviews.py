@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.records import Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus, ReviewType
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import ReferralList, ReviewList, ReviewQuery, ReviewRow
+from crag_desktop.services.lists import (
+    RecommendationList,
+    ReferralList,
+    ReviewList,
+    ReviewQuery,
+    ReviewRow,
+)
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.review_form import ReviewForm
@@ -50,6 +57,9 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
     RECORD_TYPE = "review"
     RELATED_TYPES = ("learning_point",)
 
+    #: The user asked to open this recommendation (its id) from a review's list.
+    recommendation_open_requested = Signal(str)
+
     def __init__(
         self,
         *,
@@ -57,6 +67,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         lists: ReviewList,
         drafts: DraftService,
         referrals: ReferralList | None = None,
+        recommendations: RecommendationList | None = None,
         prompter: Prompter,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
@@ -70,6 +81,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
             prompter=prompter,
             autosave_ms=autosave_ms,
             referrals=referrals,
+            recommendations=recommendations,
         )
         super().__init__(
             title="Reviews",
@@ -83,6 +95,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
             parent=parent,
         )
         self.form: ReviewForm = form
+        form.recommendation_chosen.connect(self.recommendation_open_requested)
         for column, width in (
             (ReviewTableModel.Column.TITLE, 170),
             (ReviewTableModel.Column.TYPE, 170),
@@ -91,6 +104,12 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
             (ReviewTableModel.Column.LEAD_REVIEWER, 170),
         ):
             self.table.setColumnWidth(column, width)
+
+    def refresh(self, changes: Changes | None) -> None:
+        """Reload the list; the open review's recommendations follow their own changes."""
+        super().refresh(changes)
+        if changes is not None and (changes.touches("recommendation") or changes.touches("agency")):
+            self.form.show_recommendations()
 
     def _get(self, record_id: str) -> Review:
         return self._records.get_review(record_id)
@@ -114,6 +133,7 @@ def create_reviews_screen(
     lists: ReviewList,
     drafts: DraftService,
     referrals: ReferralList | None = None,
+    recommendations: RecommendationList | None = None,
     prompter: Prompter,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
@@ -124,6 +144,7 @@ def create_reviews_screen(
         records=records,
         lists=lists,
         referrals=referrals,
+        recommendations=recommendations,
         drafts=drafts,
         prompter=prompter,
         autosave_ms=autosave_ms,
@@ -140,6 +161,7 @@ def create_screen(context: ScreenContext) -> ReviewsScreen:
         lists=ReviewList(db=db),
         drafts=DraftService(db=db),
         referrals=ReferralList(db=db),
+        recommendations=RecommendationList(db=db),
         prompter=context.prompter,
     )
     screen.changed.connect(context.changed)
