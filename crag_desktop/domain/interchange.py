@@ -413,6 +413,7 @@ def _update(r: _Reader, path: str, d: JSONObject) -> ActionUpdate:
         status=RecommendationStatus(d["status"]),
         note=d["note"],
         by=d["by"],
+        meeting=d.get("meeting"),
     )
 
 
@@ -441,6 +442,14 @@ def _recommendation(r: _Reader, path: str, d: JSONObject) -> Recommendation:
         reason_not_implemented=d.get("reason_not_implemented"),
         evidence_of_impact=d.get("evidence_of_impact"),
         actions=_listed(r, join(path, "actions"), d["actions"], _action),
+        completed_on=r.optional_day(join(path, "completed_on"), d.get("completed_on")),
+        completed_by=d.get("completed_by"),
+        verified_on=r.optional_day(join(path, "verified_on"), d.get("verified_on")),
+        verified_by=d.get("verified_by"),
+        impact_evidenced_on=r.optional_day(
+            join(path, "impact_evidenced_on"), d.get("impact_evidenced_on")
+        ),
+        impact_evidenced_by=d.get("impact_evidenced_by"),
     )
 
 
@@ -698,8 +707,20 @@ def _review_json(review: Review) -> JSONObject:
     return out
 
 
+def _update_json(update: ActionUpdate) -> JSONObject:
+    out: JSONObject = {
+        "on": _iso(update.on),
+        "status": str(update.status),
+        "note": update.note,
+        "by": update.by,
+    }
+    if update.meeting is not None:
+        out["meeting"] = update.meeting
+    return out
+
+
 def _recommendation_json(rec: Recommendation) -> JSONObject:
-    return {
+    out: JSONObject = {
         "id": rec.id,
         "review": rec.review,
         "number": rec.number,
@@ -718,14 +739,20 @@ def _recommendation_json(rec: Recommendation) -> JSONObject:
                 "description": a.description,
                 "due": _iso(a.due),
                 "monitoring_group": str(a.monitoring_group),
-                "updates": [
-                    {"on": _iso(u.on), "status": str(u.status), "note": u.note, "by": u.by}
-                    for u in a.updates
-                ],
+                "updates": [_update_json(u) for u in a.updates],
             }
             for a in rec.actions
         ],
     }
+    # Closure steps (an app extension): only those recorded, so older documents round-trip.
+    for step in ("completed", "verified", "impact_evidenced"):
+        on: date | None = getattr(rec, f"{step}_on")
+        by: str | None = getattr(rec, f"{step}_by")
+        if on is not None:
+            out[f"{step}_on"] = _iso(on)
+        if by is not None:
+            out[f"{step}_by"] = by
+    return out
 
 
 def _meeting_json(meeting: Meeting) -> JSONObject:

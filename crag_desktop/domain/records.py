@@ -213,6 +213,8 @@ class ActionUpdate:
     status: RecommendationStatus
     note: str
     by: str | None
+    #: The meeting the update was given at (a meeting's bulk update links each one).
+    meeting: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,6 +241,14 @@ class Recommendation:
     reason_not_implemented: str | None = None
     evidence_of_impact: str | None = None
     actions: tuple[AgencyAction, ...] = ()
+    # The closure steps, each with its date and who (free text: a verifier is often not a
+    # member of the subgroup). `tracker.closure_problems` says which a status needs.
+    completed_on: date | None = None
+    completed_by: str | None = None
+    verified_on: date | None = None
+    verified_by: str | None = None
+    impact_evidenced_on: date | None = None
+    impact_evidenced_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,14 +8,20 @@ One function, used by the list, the form and the reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import RecommendationStatus
 
 __all__ = [
+    "CLOSURE_STEPS",
+    "ClosureStep",
+    "HasClosureSteps",
+    "closure_problems",
+    "closure_summary",
     "derived_status",
     "keep_update_history",
     "latest_update",
@@ -69,6 +75,113 @@ def recommendation_derived(recommendation: Recommendation, as_of: date) -> Recom
         as_of,
         latest_update_statuses(recommendation),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureStep:
+    """One step towards closing a recommendation, reached by `status` and its later ones."""
+
+    status: RecommendationStatus
+    #: The record's fields are `<field>_on` and `<field>_by`.
+    field: str
+    #: "completed", "verified", "impact evidenced": as the sentences say it.
+    done: str
+    #: What a missing date asks for.
+    date_needed: str
+
+
+CLOSURE_STEPS = (
+    ClosureStep(
+        RecommendationStatus.COMPLETED,
+        "completed",
+        "completed",
+        "give the date it was completed",
+    ),
+    ClosureStep(
+        RecommendationStatus.VERIFIED,
+        "verified",
+        "verified",
+        "give the date its completion was verified",
+    ),
+    ClosureStep(
+        RecommendationStatus.IMPACT_EVIDENCED,
+        "impact_evidenced",
+        "impact evidenced",
+        "give the date its impact was evidenced",
+    ),
+)
+
+
+def _steps_reached(status: RecommendationStatus) -> int:
+    """How many closure steps `status` claims (verified means completed first, and so on)."""
+    for index, step in enumerate(CLOSURE_STEPS):
+        if step.status == status:
+            return index + 1
+    return 0
+
+
+def closure_problems(record: Recommendation) -> list[FieldError]:
+    """What the status needs of the closure steps, for a record being saved.
+
+    Completed, verified and impact evidenced each need their date (and the earlier steps'
+    dates); verified needs who verified it. A step recorded beyond the status (a completion
+    date on an "On track" recommendation) is a contradiction to resolve, not to keep.
+    The reason not implemented and the evidence of impact are `validation`'s rules.
+    """
+    errors: list[FieldError] = []
+    reached = _steps_reached(record.status)
+    for index, step in enumerate(CLOSURE_STEPS):
+        on: date | None = getattr(record, f"{step.field}_on")
+        by: str | None = getattr(record, f"{step.field}_by")
+        if index < reached:
+            if on is None:
+                errors.append(FieldError(f"{step.field}_on", step.date_needed))
+            continue
+        if on is not None or (by or "").strip():
+            when = f" on {on:%d/%m/%Y}" if on is not None else ""
+            errors.append(
+                FieldError(
+                    f"{step.field}_on",
+                    f"it is recorded as {step.done}{when} but its status is "
+                    f"“{record.status.label}”: set the status to “{step.status.label}” "
+                    "(or a later step), or clear this step's date and who",
+                )
+            )
+    if reached >= 2 and not (record.verified_by or "").strip():
+        errors.append(FieldError("verified_by", "name who verified it"))
+    return errors
+
+
+class HasClosureSteps(Protocol):
+    """A recommendation, or a list's row of one: what the closure steps recorded."""
+
+    @property
+    def completed_on(self) -> date | None: ...
+    @property
+    def completed_by(self) -> str | None: ...
+    @property
+    def verified_on(self) -> date | None: ...
+    @property
+    def verified_by(self) -> str | None: ...
+    @property
+    def impact_evidenced_on(self) -> date | None: ...
+    @property
+    def impact_evidenced_by(self) -> str | None: ...
+
+
+def closure_summary(record: HasClosureSteps) -> str:
+    """ "Completed on 27/09/2016 by A. Lead; verified on 01/12/2016 by B. Auditor": the steps
+    recorded, in order ("" when none)."""
+    parts: list[str] = []
+    for step in CLOSURE_STEPS:
+        on: date | None = getattr(record, f"{step.field}_on")
+        by: str | None = getattr(record, f"{step.field}_by")
+        if on is None:
+            continue
+        who = f" by {by.strip()}" if by and by.strip() else ""
+        parts.append(f"{step.done} on {on:%d/%m/%Y}{who}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def keep_update_history(

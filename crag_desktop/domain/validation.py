@@ -703,6 +703,7 @@ def validate_recommendation(
     ):
         errors.append(FieldError(impact_path, "describe the evidence of impact"))
     _narrative(errors, impact_path, record.evidence_of_impact)
+    _closure_steps(errors, path, record, now)
     for i, action in enumerate(record.actions):
         item = join(path, f"actions[{i}]")
         _identifier(errors, join(item, "id"), action.id)
@@ -732,7 +733,36 @@ def validate_recommendation(
             _narrative(errors, join(update_path, "note"), update.note)
             if update.by is not None:
                 _identifier(errors, join(update_path, "by"), update.by)
+            if update.meeting is not None:
+                _identifier(errors, join(update_path, "meeting"), update.meeting)
     return errors
+
+
+#: The closure steps in their order: field prefix, and the date's name in messages.
+CLOSURE_STEP_DATES = (
+    ("completed", "completion date"),
+    ("verified", "verification date"),
+    ("impact_evidenced", "date impact was evidenced"),
+)
+
+
+def _closure_steps(errors: list[FieldError], path: str, record: Recommendation, now: date) -> None:
+    # Only what holds for any stored record: dates in order, not ahead, and no "who" without
+    # its date. Which steps a status needs is `tracker.closure_problems` (new records only:
+    # an older file without closure steps still imports).
+    previous: tuple[date, str] | None = None
+    for step, date_name in CLOSURE_STEP_DATES:
+        on: date | None = getattr(record, f"{step}_on")
+        by: str | None = getattr(record, f"{step}_by")
+        on_path = join(path, f"{step}_on")
+        if _date(errors, on_path, on, today=now):
+            if previous is not None:
+                _not_before(errors, on_path, on, previous[0], previous[1])
+            assert on is not None
+            previous = (on, date_name)
+        _text(errors, join(path, f"{step}_by"), by, required=False)
+        if on is None and by is not None and by.strip():
+            errors.append(FieldError(on_path, f"give the {date_name} as well as who"))
 
 
 def validate_meeting(record: Meeting, *, path: str = "") -> list[FieldError]:
@@ -861,6 +891,7 @@ def record_references(record: Record, *, path: str) -> list[IdUse]:
                 add(f"actions[{i}].owner_agency", "agencies", action.owner_agency)
                 for j, update in enumerate(action.updates):
                     add(f"actions[{i}].updates[{j}].by", "members", update.by)
+                    add(f"actions[{i}].updates[{j}].meeting", "meetings", update.meeting)
         case Meeting():
             add_all("attendees", "members", record.attendees)
             add_all("apologies", "members", record.apologies)

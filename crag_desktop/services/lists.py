@@ -446,6 +446,12 @@ class RecommendationRow:
     #: What the dates and the actions' latest updates say (`domain.tracker.derived_status`).
     derived_status: RecommendationStatus
     sort_key: SortKey
+    completed_on: date | None = None
+    completed_by: str | None = None
+    verified_on: date | None = None
+    verified_by: str | None = None
+    impact_evidenced_on: date | None = None
+    impact_evidenced_by: str | None = None
 
 
 _RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
@@ -493,6 +499,12 @@ def _recommendation_row(
             status, values["due"], as_of, (RecommendationStatus(code) for code in latest)
         ),
         sort_key=(*(values[f] for f in fields), values["id"]),
+        completed_on=values["completed_on"],
+        completed_by=values["completed_by"],
+        verified_on=values["verified_on"],
+        verified_by=values["verified_by"],
+        impact_evidenced_on=values["impact_evidenced_on"],
+        impact_evidenced_by=values["impact_evidenced_by"],
     )
 
 

@@ -33,7 +33,7 @@ from crag_desktop.domain.records import (
     ReportText,
     Review,
 )
-from crag_desktop.domain.tracker import keep_update_history
+from crag_desktop.domain.tracker import closure_problems, keep_update_history
 from crag_desktop.domain.vocabulary import ReportSection
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
@@ -139,6 +139,10 @@ _USE_PHRASES: Mapping[str, tuple[str, str]] = {
     "decision.meeting": (
         "{n} decision was made at it",
         "{n} decisions were made at it",
+    ),
+    "update.meeting": (
+        "{n} recommendation had progress updates given at it",
+        "{n} recommendations had progress updates given at it",
     ),
 }
 
@@ -439,7 +443,12 @@ class RecordService:
 
     def save_recommendation(self, record: Recommendation, *, reason: str | None = None) -> Changes:
         """Check, then create or update a recommendation, audited. Stored progress updates
-        are kept whatever the edit says: they are appended, never deleted."""
+        are kept whatever the edit says: they are appended, never deleted. The status needs
+        its closure steps (`tracker.closure_problems`)."""
+        closure = closure_problems(record)
+        if closure:
+            problems = closure + validation.validate_recommendation(record, today=self._today())
+            raise ValidationFailed(validation.sort_errors(problems), what="The recommendation")
         try:
             stored = self.get_recommendation(record.id)
         except RecordNotFound:

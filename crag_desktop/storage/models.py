@@ -397,6 +397,12 @@ class RecommendationRow(Base):
     status: Mapped[str] = mapped_column(CODE)
     reason_not_implemented: Mapped[str | None] = mapped_column(Text)
     evidence_of_impact: Mapped[str | None] = mapped_column(Text)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_by: Mapped[str | None] = mapped_column(NAME)
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    verified_by: Mapped[str | None] = mapped_column(NAME)
+    impact_evidenced_on: Mapped[date | None] = mapped_column(Date)
+    impact_evidenced_by: Mapped[str | None] = mapped_column(NAME)
 
 
 class AgencyActionRow(Base):
@@ -432,6 +438,7 @@ class ActionUpdateRow(Base):
     status: Mapped[str] = mapped_column(CODE)
     note: Mapped[str] = mapped_column(Text)
     by_member_id: Mapped[str | None] = mapped_column(ID, ForeignKey("member.id"), index=True)
+    meeting_id: Mapped[str | None] = mapped_column(ID, ForeignKey("meeting.id"), index=True)
 
 
 # --- Meetings and learning events -------------------------------------------------------------

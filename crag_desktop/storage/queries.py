@@ -569,7 +569,7 @@ def recommendation_page(
     limit: int,
 ) -> Sequence[Row[Any]]:
     """One page of recommendation list rows: id, review_id, review_title, number, text, scope,
-    lead_agency_name, monitoring_group, due, status."""
+    lead_agency_name, monitoring_group, due, status and the closure steps' dates and who."""
     statement = (
         select(
             _RECOMMENDATION.id,
@@ -582,6 +582,12 @@ def recommendation_page(
             _RECOMMENDATION.monitoring_group,
             _RECOMMENDATION.due,
             _RECOMMENDATION.status,
+            _RECOMMENDATION.completed_on,
+            _RECOMMENDATION.completed_by,
+            _RECOMMENDATION.verified_on,
+            _RECOMMENDATION.verified_by,
+            _RECOMMENDATION.impact_evidenced_on,
+            _RECOMMENDATION.impact_evidenced_by,
         )
         .select_from(RecommendationRow.__table__)
         .join(_REVIEW_OF, _REVIEW_OF.c.id == _RECOMMENDATION.review_id)
@@ -893,6 +899,7 @@ _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
     ),
     "meeting": (
         ("decision.meeting", CriteriaDecisionRow.meeting_id, CriteriaDecisionRow.referral_id),
+        ("update.meeting", ActionUpdateRow.meeting_id, ActionUpdateRow.recommendation_id),
     ),
 }
 

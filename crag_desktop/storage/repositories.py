@@ -383,6 +383,12 @@ def _recommendation_rows(rows: _Rows, recommendation: Recommendation, position: 
             "status": recommendation.status.value,
             "reason_not_implemented": recommendation.reason_not_implemented,
             "evidence_of_impact": recommendation.evidence_of_impact,
+            "completed_on": recommendation.completed_on,
+            "completed_by": recommendation.completed_by,
+            "verified_on": recommendation.verified_on,
+            "verified_by": recommendation.verified_by,
+            "impact_evidenced_on": recommendation.impact_evidenced_on,
+            "impact_evidenced_by": recommendation.impact_evidenced_by,
         }
     )
     for i, action in enumerate(recommendation.actions):
@@ -406,6 +412,7 @@ def _recommendation_rows(rows: _Rows, recommendation: Recommendation, position: 
                 "status": entry.status.value,
                 "note": entry.note,
                 "by_member_id": entry.by,
+                "meeting_id": entry.meeting,
             }
             for j, entry in enumerate(action.updates)
         )
@@ -679,6 +686,7 @@ def _load_recommendations(
                 status=RecommendationStatus(u["status"]),
                 note=u["note"],
                 by=u["by_member_id"],
+                meeting=u["meeting_id"],
             )
         )
     return [
@@ -694,6 +702,12 @@ def _load_recommendations(
             status=RecommendationStatus(row["status"]),
             reason_not_implemented=row["reason_not_implemented"],
             evidence_of_impact=row["evidence_of_impact"],
+            completed_on=row["completed_on"],
+            completed_by=row["completed_by"],
+            verified_on=row["verified_on"],
+            verified_by=row["verified_by"],
+            impact_evidenced_on=row["impact_evidenced_on"],
+            impact_evidenced_by=row["impact_evidenced_by"],
             actions=tuple(
                 AgencyAction(
                     id=a["id"],

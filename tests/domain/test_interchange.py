@@ -244,11 +244,22 @@ def full_document() -> dict[str, Any]:
                         "due": "2017-03-31",
                         "monitoring_group": "paqa",
                         "updates": [
-                            {"on": "2017-01-10", "status": "on_track", "note": "...", "by": "m1"},
+                            {
+                                "on": "2017-01-10",
+                                "status": "on_track",
+                                "note": "...",
+                                "by": "m1",
+                                "meeting": "mt1",
+                            },
                             {"on": "2017-01-10", "status": "completed", "note": "", "by": None},
                         ],
                     }
                 ],
+                "completed_on": "2017-01-10",
+                "completed_by": "Officer in charge",
+                "verified_on": "2017-02-01",
+                "verified_by": "PAQA subgroup audit",
+                "impact_evidenced_on": "2017-06-30",
             },
             {
                 "id": "REC2",

@@ -85,3 +85,27 @@ def test_removing_an_action_with_updates_is_refused() -> None:
     # An action without updates may go.
     _, refused = keep_update_history(REC, dataclasses.replace(REC, actions=(REC.actions[0],)))
     assert refused == []
+
+
+def test_closure_steps_each_status_needs() -> None:
+    from crag_desktop.domain.tracker import closure_problems, closure_summary
+
+    def paths(record: Recommendation) -> list[tuple[str, str]]:
+        return [(e.path, e.message) for e in closure_problems(record)]
+
+    assert paths(dataclasses.replace(REC, status=S.ON_TRACK)) == []
+    assert paths(dataclasses.replace(REC, status=S.COMPLETED)) == [
+        ("completed_on", "give the date it was completed")
+    ]
+    verified = dataclasses.replace(REC, status=S.VERIFIED, completed_on=date(2020, 1, 2))
+    assert paths(verified) == [
+        ("verified_on", "give the date its completion was verified"),
+        ("verified_by", "name who verified it"),
+    ]
+    done = dataclasses.replace(verified, verified_on=date(2020, 2, 3), verified_by=" PAQA ")
+    assert paths(done) == []
+    assert closure_summary(done) == "Completed on 02/01/2020; verified on 03/02/2020 by PAQA"
+    # A step beyond the status contradicts it; not implemented takes no closure steps.
+    reopened = dataclasses.replace(done, status=S.NOT_IMPLEMENTED)
+    assert [p for p, _ in paths(reopened)] == ["completed_on", "verified_on"]
+    assert "set the status to “Completed”" in paths(reopened)[0][1]

@@ -86,3 +86,32 @@ def test_a_0002_file_with_decisions_gains_invited_attendees(tmp_db_path: Path) -
             saved = repositories.get_referral(session, before.id).decision
             assert saved is not None
             assert saved.invited == invited
+
+
+def test_0004_keeps_every_action_and_update_both_ways(database: Database) -> None:
+    # Batch mode copies a table and drops the old one, and with foreign keys on that drop
+    # cascades: a copy of `recommendation` would delete every action and progress update.
+    from alembic import command
+    from sqlalchemy import text
+
+    from crag_desktop.services.demo import build_demo
+
+    build_demo(database, synthetic_referrals=0, seed=1)
+
+    def counts() -> tuple[int, int, int]:
+        with database.engine.connect() as connection:
+            return tuple(  # type: ignore[return-value]
+                int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+                for table in ("recommendation", "agency_action", "action_update")
+            )
+
+    before = counts()
+    assert before[1] > 0
+    assert before[2] > 0
+    with database.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0003_decision_invited")
+    assert counts() == before
+    assert schema.upgrade_to_head(database.engine) is True
+    assert counts() == before
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []

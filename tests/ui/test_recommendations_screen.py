@@ -420,3 +420,98 @@ def test_clear_forgets_rows_and_fields(screen: RecommendationsScreen) -> None:
     assert screen.form.text.toPlainText() == ""
     assert screen.form.updates_model.rowCount() == 0
     assert screen.panel.currentWidget() is screen.empty_panel
+
+
+# --- closure steps ---------------------------------------------------------------------------
+
+
+def test_verified_needs_its_dates_and_a_verifier_then_shows_in_the_list(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    assert screen.open_record("REC3")
+    form = screen.form
+    tab_to(qtbot, form.status)
+    choose(qtbot, form.status, "Verified")
+    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    # Each missing step is said next to its field, and nothing is stored.
+    assert form.error_of("completed_on") == "give the date it was completed"
+    assert form.error_of("verified_on") == "give the date its completion was verified"
+    assert form.error_of("verified_by") == "name who verified it"
+    assert screen.save_error.isVisible()
+    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+
+    # The verification may not come before the completion.
+    tab_to(qtbot, form.completed_on.line_edit)
+    type_text(qtbot, form.completed_on.line_edit, "20/06/2017")
+    tab_to(qtbot, form.completed_by)
+    # Members are suggested as a name is typed; anyone may be named.
+    completer = form.completed_by.completer()
+    assert completer is not None
+    offered = completer.model()
+    names = [str(offered.index(r, 0).data()) for r in range(offered.rowCount())]
+    assert "Sasha Lindqvist-Moor" in names
+    type_text(qtbot, form.completed_by, "Health visiting lead")
+    tab_to(qtbot, form.verified_on.line_edit)
+    type_text(qtbot, form.verified_on.line_edit, "01/06/2017")
+    tab_to(qtbot, form.verified_by)
+    type_text(qtbot, form.verified_by, "PAQA subgroup audit")
+    press(qtbot, form.verified_by, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "before the completion date (20/06/2017)" in form.error_of("verified_on")
+    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+
+    form.verified_on.line_edit.selectAll()
+    type_text(qtbot, form.verified_on.line_edit, "14/07/2017")
+    press(qtbot, form.verified_on.line_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    stored = records.get_recommendation("REC3")
+    assert stored.status == RecommendationStatus.VERIFIED
+    assert (stored.completed_on, stored.completed_by) == (
+        dt.date(2017, 6, 20),
+        "Health visiting lead",
+    )
+    assert (stored.verified_on, stored.verified_by) == (
+        dt.date(2017, 7, 14),
+        "PAQA subgroup audit",
+    )
+    # The tracker's "Status set" says the steps when pointed at.
+    row = screen.model.row_of("REC3")
+    assert row is not None
+    tip = str(screen.model.index(row, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole))
+    assert tip == (
+        "Verified: Completed on 20/06/2017 by Health visiting lead; "
+        "verified on 14/07/2017 by PAQA subgroup audit."
+    )
+    # Opened again, the form shows what was stored.
+    screen.close_record()
+    assert screen.open_record("REC3")
+    assert form.verified_by.text() == "PAQA subgroup audit"
+    assert form.completed_on.line_edit.text() == "20/06/2017"
+
+
+def test_impact_evidenced_needs_evidence_and_its_date(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    assert screen.open_record("REC2")  # completed on 21/03/2017 in the demo
+    form = screen.form
+    assert form.completed_on.line_edit.text() == "21/03/2017"
+    tab_to(qtbot, form.status)
+    choose(qtbot, form.status, "Impact evidenced")
+    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.error_of("evidence_of_impact") == "describe the evidence of impact"
+    assert form.error_of("impact_evidenced_on") == "give the date its impact was evidenced"
+    assert form.error_of("verified_by") == "name who verified it"
+    assert records.get_recommendation("REC2").status == RecommendationStatus.COMPLETED
+
+
+def test_a_step_recorded_beyond_the_status_is_a_contradiction(
+    screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
+) -> None:
+    assert screen.open_record("REC2")
+    form = screen.form
+    tab_to(qtbot, form.status)
+    choose(qtbot, form.status, "On track")
+    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.error_of("completed_on").startswith(
+        "it is recorded as completed on 21/03/2017 but its status is “On track”"
+    )
+    assert records.get_recommendation("REC2").status == RecommendationStatus.COMPLETED

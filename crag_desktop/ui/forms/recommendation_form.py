@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Member, Recommendation
-from crag_desktop.domain.tracker import derived_status, latest_update
+from crag_desktop.domain.tracker import CLOSURE_STEPS, derived_status, latest_update
 from crag_desktop.domain.vocabulary import (
     MonitoringGroup,
     RecommendationScope,
@@ -262,6 +263,13 @@ class RecommendationForm(RecordForm[Recommendation]):
         self.evidence_of_impact = QPlainTextEdit()
         self.evidence_of_impact.setTabChangesFocus(True)
         self.evidence_of_impact.setFixedHeight(64)
+        # The closure steps: a date and who for each (who is typed; members are suggested).
+        self.completed_on = UkDateEdit(accessible_name="Completed on")
+        self.completed_by = _who_edit("Who reported it completed")
+        self.verified_on = UkDateEdit(accessible_name="Verified on")
+        self.verified_by = _who_edit("Who checked the completion")
+        self.impact_evidenced_on = UkDateEdit(accessible_name="Impact evidenced on")
+        self.impact_evidenced_by = _who_edit("Who recorded the evidence")
         self.actions_editor = ActionsEditor(
             new_id=lambda: self._records.new_id("action"),
             has_updates=lambda action_id: bool(self._stored_updates.get(action_id)),
@@ -324,6 +332,45 @@ class RecommendationForm(RecordForm[Recommendation]):
             ),
             "due": row("due", FieldRow(label="&Due:", field=self.due)),
             "status": row("status", FieldRow(label="&Status:", field=self.status)),
+            "completed_on": row(
+                "completed_on",
+                FieldRow(
+                    label="Completed on:",
+                    field=self.completed_on,
+                    hint="Required from “Completed” on.",
+                ),
+            ),
+            "completed_by": row(
+                "completed_by", FieldRow(label="Completion reported by:", field=self.completed_by)
+            ),
+            "verified_on": row(
+                "verified_on",
+                FieldRow(
+                    label="Verified on:",
+                    field=self.verified_on,
+                    hint="Required from “Verified” on.",
+                ),
+            ),
+            "verified_by": row(
+                "verified_by",
+                FieldRow(
+                    label="Verified by:",
+                    field=self.verified_by,
+                    hint="Required when verified: who checked it was done.",
+                ),
+            ),
+            "impact_evidenced_on": row(
+                "impact_evidenced_on",
+                FieldRow(
+                    label="Impact evidenced on:",
+                    field=self.impact_evidenced_on,
+                    hint="Required when the status is “Impact evidenced”.",
+                ),
+            ),
+            "impact_evidenced_by": row(
+                "impact_evidenced_by",
+                FieldRow(label="Impact recorded by:", field=self.impact_evidenced_by),
+            ),
             "reason_not_implemented": row(
                 "reason_not_implemented",
                 FieldRow(
@@ -361,6 +408,12 @@ class RecommendationForm(RecordForm[Recommendation]):
             self.status,
             self.reason_not_implemented,
             self.evidence_of_impact,
+            self.completed_on,
+            self.completed_by,
+            self.verified_on,
+            self.verified_by,
+            self.impact_evidenced_on,
+            self.impact_evidenced_by,
         )
         self.status.currentIndexChanged.connect(lambda _i: self._update_derived())
         self.due.line_edit.textChanged.connect(lambda _t: self._update_derived())
@@ -411,7 +464,16 @@ class RecommendationForm(RecordForm[Recommendation]):
             )
         )
         layout.addWidget(
-            section("Outcome", [[f["reason_not_implemented"]], [f["evidence_of_impact"]]])
+            section(
+                "Closure and outcome",
+                [
+                    [f["completed_on"], f["completed_by"]],
+                    [f["verified_on"], f["verified_by"]],
+                    [f["impact_evidenced_on"], f["impact_evidenced_by"]],
+                    [f["reason_not_implemented"]],
+                    [f["evidence_of_impact"]],
+                ],
+            )
         )
         layout.addWidget(section("Agency actions", [[f["actions"]]]))
         layout.addWidget(
@@ -430,6 +492,12 @@ class RecommendationForm(RecordForm[Recommendation]):
             self.monitoring_group,
             self.due,
             self.status,
+            self.completed_on,
+            self.completed_by,
+            self.verified_on,
+            self.verified_by,
+            self.impact_evidenced_on,
+            self.impact_evidenced_by,
             self.reason_not_implemented,
             self.evidence_of_impact,
             self.actions_editor,
@@ -475,6 +543,9 @@ class RecommendationForm(RecordForm[Recommendation]):
         self._fill(self.lead_agency, "Choose the lead agency", ((a.id, a.name) for a in agencies))
         self._fill(self.update_by, "Not recorded", ((m.id, _member_label(m)) for m in members))
         self._member_names = {m.id: m.name for m in members}
+        names = sorted({m.name for m in members}, key=str.casefold)
+        for edit in self._who_edits():
+            _suggest(edit, names)
         self.actions_editor.set_agencies(agencies)
 
     @staticmethod
@@ -503,6 +574,9 @@ class RecommendationForm(RecordForm[Recommendation]):
             set_combo_code(self.status, RecommendationStatus.NOT_STARTED.value)
             self.reason_not_implemented.setPlainText("")
             self.evidence_of_impact.setPlainText("")
+            for date_edit, who in self._closure_inputs():
+                date_edit.set_value(None)
+                who.setText("")
             self._stored_updates = {}
             self.actions_editor.set_rows([])
         else:
@@ -516,6 +590,9 @@ class RecommendationForm(RecordForm[Recommendation]):
             set_combo_code(self.status, record.status.value)
             self.reason_not_implemented.setPlainText(record.reason_not_implemented or "")
             self.evidence_of_impact.setPlainText(record.evidence_of_impact or "")
+            for step, (date_edit, who) in zip(CLOSURE_STEPS, self._closure_inputs(), strict=True):
+                date_edit.set_value(getattr(record, f"{step.field}_on"))
+                who.setText(getattr(record, f"{step.field}_by") or "")
             self._stored_updates = {a.id: a.updates for a in record.actions}
             self.actions_editor.set_rows(_action_values(a) for a in record.actions)
         self.actions_editor.select_action(max(keep_row, 0))
@@ -553,6 +630,11 @@ class RecommendationForm(RecordForm[Recommendation]):
                     updates=self._stored_updates.get(action_id, ()),
                 )
             )
+        steps_on = [
+            read_date(date_edit.line_edit.text(), f"{step.field}_on", errors)
+            for step, (date_edit, _who) in zip(CLOSURE_STEPS, self._closure_inputs(), strict=True)
+        ]
+        steps_by = [who.text().strip() or None for who in self._who_edits()]
         if errors or review is None or lead_agency is None:
             return None
         assert self.record_id is not None
@@ -575,6 +657,12 @@ class RecommendationForm(RecordForm[Recommendation]):
             reason_not_implemented=reason or None,
             evidence_of_impact=evidence or None,
             actions=tuple(actions),
+            completed_on=steps_on[0],
+            completed_by=steps_by[0],
+            verified_on=steps_on[1],
+            verified_by=steps_by[1],
+            impact_evidenced_on=steps_on[2],
+            impact_evidenced_by=steps_by[2],
         )
         return self._built
 
@@ -601,6 +689,16 @@ class RecommendationForm(RecordForm[Recommendation]):
             "reason_not_implemented": self.reason_not_implemented.toPlainText(),
             "evidence_of_impact": self.evidence_of_impact.toPlainText(),
             "actions": self.actions_editor.rows(),
+            **{
+                key: value
+                for step, (date_edit, who) in zip(
+                    CLOSURE_STEPS, self._closure_inputs(), strict=True
+                )
+                for key, value in (
+                    (f"{step.field}_on", date_edit.line_edit.text()),
+                    (f"{step.field}_by", who.text()),
+                )
+            },
         }
 
     def _restore_payload(self, payload: Mapping[str, object]) -> None:
@@ -619,6 +717,9 @@ class RecommendationForm(RecordForm[Recommendation]):
         set_combo_code(self.status, payload.get("status"))
         self.reason_not_implemented.setPlainText(text("reason_not_implemented"))
         self.evidence_of_impact.setPlainText(text("evidence_of_impact"))
+        for step, (date_edit, who) in zip(CLOSURE_STEPS, self._closure_inputs(), strict=True):
+            date_edit.line_edit.setText(text(f"{step.field}_on"))
+            who.setText(text(f"{step.field}_by"))
         actions = payload.get("actions")
         self.actions_editor.set_rows(
             [a for a in actions if isinstance(a, dict)] if isinstance(actions, list) else []
@@ -748,6 +849,17 @@ class RecommendationForm(RecordForm[Recommendation]):
 
     # --- internals ----------------------------------------------------------------------------
 
+    def _closure_inputs(self) -> list[tuple[UkDateEdit, QLineEdit]]:
+        """Each closure step's date and who, in `CLOSURE_STEPS` order."""
+        return [
+            (self.completed_on, self.completed_by),
+            (self.verified_on, self.verified_by),
+            (self.impact_evidenced_on, self.impact_evidenced_by),
+        ]
+
+    def _who_edits(self) -> list[QLineEdit]:
+        return [who for _date, who in self._closure_inputs()]
+
     def _update_derived(self) -> None:
         code = combo_code(self.status)
         try:
@@ -790,6 +902,21 @@ class RecommendationForm(RecordForm[Recommendation]):
             return
         self._suggested = self._suggest_number(review)
         self.number.setValue(self._suggested)
+
+
+def _who_edit(placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _suggest(edit: QLineEdit, names: Sequence[str]) -> None:
+    """Offer the members' names as `edit` is typed in (any other name may be typed)."""
+    completer = QCompleter(list(names), edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    # Completed in the line itself (Tab or End accepts it): no popup over the form's fields.
+    completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+    edit.setCompleter(completer)
 
 
 def _member_label(member: Member) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.domain.tracker import closure_summary
 from crag_desktop.services.lists import (
     RecommendationList,
     RecommendationQuery,
@@ -44,6 +45,11 @@ def derived_status_text(row: RecommendationRow) -> str:
     return f"{row.derived_status.label} (differs)"
 
 
+def _status_tooltip(row: RecommendationRow) -> str:
+    closure = closure_summary(row)
+    return f"{row.status.label}: {closure}." if closure else row.status.label
+
+
 def _derived_tooltip(row: RecommendationRow) -> str:
     if row.derived_status == row.status:
         return f"The dates and updates agree with the status set ({row.status.label.lower()})."
@@ -76,7 +82,10 @@ class RecommendationTableModel(PagedTableModel[RecommendationQuery, Recommendati
             align_right=True,
         ),
         ColumnSpec(
-            title="Status set", text=lambda r: r.status.label, sort=RecommendationSort.STATUS
+            title="Status set",
+            text=lambda r: r.status.label,
+            sort=RecommendationSort.STATUS,
+            tooltip=_status_tooltip,
         ),
         ColumnSpec(title="Derived status", text=derived_status_text, tooltip=_derived_tooltip),
         ColumnSpec(title="Due", text=lambda r: format_uk_date(r.due), sort=RecommendationSort.DUE),
