@@ -9,6 +9,7 @@ ask again after a change.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +18,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 
+from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.statistics import reporting_period
-from crag_desktop.domain.tracker import derived_status
+from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_derived
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     IncidentType,
@@ -31,11 +33,13 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
 )
 from crag_desktop.services.database import Database
-from crag_desktop.storage import queries
+from crag_desktop.storage import queries, repositories
 
 __all__ = [
     "DEFAULT_PAGE",
     "FINISHED_REVIEW_STATUSES",
+    "MEETING_ITEMS_LIMIT",
+    "MeetingItem",
     "MeetingList",
     "MeetingQuery",
     "MeetingRow",
@@ -508,6 +512,27 @@ def _recommendation_row(
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingItem:
+    """One agency action a meeting may discuss, with its recommendation and latest update."""
+
+    recommendation_id: str
+    action_id: str
+    #: "Baby L 3, action 1": how the item is named in lists and messages.
+    label: str
+    recommendation_text: str
+    action_description: str
+    owner_agency_name: str
+    due: date | None
+    latest: ActionUpdate | None
+    #: The recommendation's derived status (overdue, at risk, ...).
+    derived_status: RecommendationStatus
+
+
+#: How many items a meeting's list offers; the filters narrow a longer tracker.
+MEETING_ITEMS_LIMIT = 500
+
+
 class RecommendationList:
     """The recommendation tracker's data: counts and keyset pages.
 
@@ -544,6 +569,61 @@ class RecommendationList:
             latest = queries.latest_update_statuses(session, [row.id for row in rows])
         as_of = self._today()
         return [_recommendation_row(row, query.sort, as_of, latest.get(row.id, ())) for row in rows]
+
+    def meeting_items(
+        self, query: RecommendationQuery, *, include_closed: bool = False
+    ) -> tuple[list[MeetingItem], bool]:
+        """The actions a meeting may discuss, by review and number, and whether there were
+        more than `MEETING_ITEMS_LIMIT`. The monitoring group is the recommendation's or the
+        action's (the Executive group follows recommendations, PAQA single-agency actions);
+        closed recommendations are left out unless asked for."""
+        group = query.monitoring_group
+        conditions = recommendation_conditions(
+            dataclasses.replace(query, monitoring_group=None, sort=RecommendationSort.REVIEW)
+        )
+        if not include_closed:
+            conditions += queries.recommendation_conditions(
+                statuses=[s.value for s in RecommendationStatus if not s.closed]
+            )
+        items: list[MeetingItem] = []
+        as_of = self._today()
+        with self._db.unit_of_work() as session:
+            rows = queries.recommendation_page(
+                session,
+                conditions,
+                sort=RecommendationSort.REVIEW.value,
+                descending=False,
+                after=None,
+                limit=MEETING_ITEMS_LIMIT + 1,
+            )
+            records = {
+                r.id: r
+                for r in repositories.recommendations_with_ids(session, [row.id for row in rows])
+            }
+            agencies = {a.id: a.name for a in repositories.list_agencies(session)}
+        for row in rows[:MEETING_ITEMS_LIMIT]:
+            record = records[row.id]
+            derived = recommendation_derived(record, as_of)
+            for number, action in enumerate(record.actions, start=1):
+                if group is not None and group not in (
+                    record.monitoring_group,
+                    action.monitoring_group,
+                ):
+                    continue
+                items.append(
+                    MeetingItem(
+                        recommendation_id=record.id,
+                        action_id=action.id,
+                        label=f"{row.review_title} {record.number}, action {number}",
+                        recommendation_text=record.text,
+                        action_description=action.description,
+                        owner_agency_name=agencies.get(action.owner_agency, action.owner_agency),
+                        due=action.due,
+                        latest=latest_update(action.updates),
+                        derived_status=derived,
+                    )
+                )
+        return items, len(rows) > MEETING_ITEMS_LIMIT
 
 
 # --- Meetings ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain import validation
-from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFailed
+from crag_desktop.domain.errors import CragError, FieldError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
     ActionUpdate,
     Agency,
@@ -34,12 +34,20 @@ from crag_desktop.domain.records import (
     Review,
 )
 from crag_desktop.domain.tracker import closure_problems, keep_update_history
-from crag_desktop.domain.vocabulary import ReportSection
+from crag_desktop.domain.vocabulary import RecommendationStatus, ReportSection
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.storage import audit, queries, repositories
 
-__all__ = ["ID_PREFIXES", "Choice", "RecordInUseError", "RecordService", "reporting_year_of"]
+__all__ = [
+    "ID_PREFIXES",
+    "Choice",
+    "MeetingUpdate",
+    "MeetingUpdateLine",
+    "RecordInUseError",
+    "RecordService",
+    "reporting_year_of",
+]
 
 R = TypeVar("R")
 
@@ -264,6 +272,37 @@ _REPORT_TEXT: _Kind[ReportText] = _Kind(
 )
 
 
+def _with_update(current: Recommendation, action_id: str, update: ActionUpdate) -> Recommendation:
+    """`current` with `update` appended to its action `action_id`."""
+    index = next((i for i, action in enumerate(current.actions) if action.id == action_id), None)
+    if index is None:
+        raise RecordNotFound("action", f"{current.id}/{action_id}")
+    action = current.actions[index]
+    actions = list(current.actions)
+    actions[index] = dataclasses.replace(action, updates=(*action.updates, update))
+    return dataclasses.replace(current, actions=tuple(actions))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingUpdate:
+    """One item ticked at a meeting: the update to append to one action."""
+
+    recommendation_id: str
+    action_id: str
+    status: RecommendationStatus
+    note: str
+    #: How the item is named in messages: "Baby L 3, action 1".
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingUpdateLine:
+    """A progress update given at a meeting, as the meeting's form lists it."""
+
+    recommendation_id: str
+    text: str
+
+
 def reporting_year_of(day: date) -> int:
     """The reporting year (1 April to 31 March) a day falls in, by its first calendar year."""
     return day.year if day.month >= 4 else day.year - 1
@@ -473,19 +512,71 @@ class RecordService:
         """Append a dated progress update to one action; earlier updates are never changed."""
         with self._db.unit_of_work() as session:
             current = repositories.get_recommendation(session, recommendation_id)
-            index = next(
-                (i for i, action in enumerate(current.actions) if action.id == action_id), None
-            )
-            if index is None:
-                raise RecordNotFound("action", f"{recommendation_id}/{action_id}")
-            action = current.actions[index]
-            actions = list(current.actions)
-            actions[index] = dataclasses.replace(action, updates=(*action.updates, update))
-            record = dataclasses.replace(current, actions=tuple(actions))
+            record = _with_update(current, action_id, update)
             problems = validation.validate_recommendation(record, today=self._today())
             if problems:
                 raise ValidationFailed(validation.sort_errors(problems), what="The progress update")
             return self._write(session, _RECOMMENDATION, record, recommendation_id, reason)
+
+    def add_meeting_updates(
+        self, meeting_id: str, entries: Sequence[MeetingUpdate], *, by: str | None
+    ) -> Changes:
+        """Append one progress update per entry, each dated and linked to the meeting, all
+        in one transaction: every entry is stored, or (with the problems named by item)
+        none. Each recommendation changed is audited with the meeting as the reason."""
+        if not entries:
+            raise ValidationFailed(
+                [FieldError("items", "tick at least one item discussed at the meeting")],
+                what="The meeting's updates",
+            )
+        problems: list[FieldError] = []
+        changes = Changes()
+        with self._db.unit_of_work() as session:
+            meeting = repositories.get_meeting(session, meeting_id)
+            reason = f"Progress update at the meeting of {_long_date(meeting.date)}"
+            records: dict[str, Recommendation] = {}
+            for i, entry in enumerate(entries):
+                where = f"items[{i}]"
+                if not entry.note.strip():
+                    problems.append(
+                        FieldError(f"{where}.note", f"{entry.label}: write what the meeting heard")
+                    )
+                current = records.get(entry.recommendation_id) or repositories.get_recommendation(
+                    session, entry.recommendation_id
+                )
+                update = ActionUpdate(
+                    on=meeting.date,
+                    status=entry.status,
+                    note=entry.note.strip(),
+                    by=by,
+                    meeting=meeting_id,
+                )
+                records[entry.recommendation_id] = _with_update(current, entry.action_id, update)
+            for record in records.values():
+                for error in validation.validate_recommendation(record, today=self._today()):
+                    label = next(e.label for e in entries if e.recommendation_id == record.id)
+                    problems.append(FieldError(error.path, f"{label}: {error.message}"))
+            if problems:
+                raise ValidationFailed(
+                    validation.sort_errors(problems), what="The meeting's updates"
+                )
+            for key, record in records.items():
+                changes = changes.merge(self._write(session, _RECOMMENDATION, record, key, reason))
+        return changes
+
+    def updates_at_meeting(self, meeting_id: str) -> list[MeetingUpdateLine]:
+        """The progress updates given at a meeting, by review and recommendation number."""
+        with self._db.unit_of_work() as session:
+            rows = queries.updates_at_meeting(session, meeting_id)
+        return [
+            MeetingUpdateLine(
+                recommendation_id=row.recommendation_id,
+                text=f"{row.review_title} {row.number}: "
+                f"{RecommendationStatus(row.status).label}"
+                + (f" — {row.note}" if row.note else ""),
+            )
+            for row in rows
+        ]
 
     # --- Meetings -----------------------------------------------------------------------------
 

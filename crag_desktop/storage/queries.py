@@ -599,6 +599,28 @@ def recommendation_page(
     return session.execute(page).all()
 
 
+def updates_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
+    """The progress updates given at a meeting: recommendation_id, review_title, number,
+    action_id, status, note; by review title, recommendation number and action."""
+    update = ActionUpdateRow.__table__.c
+    statement: Select[Any] = (
+        select(
+            update.recommendation_id,
+            _REVIEW_OF.c.title.label("review_title"),
+            _RECOMMENDATION.number,
+            update.action_id,
+            update.status,
+            update.note,
+        )
+        .select_from(ActionUpdateRow.__table__)
+        .join(RecommendationRow.__table__, _RECOMMENDATION.id == update.recommendation_id)
+        .join(_REVIEW_OF, _REVIEW_OF.c.id == _RECOMMENDATION.review_id)
+        .where(update.meeting_id == meeting_id)
+        .order_by(_REVIEW_OF.c.title, _RECOMMENDATION.number, update.action_id, update.position)
+    )
+    return session.execute(statement).all()
+
+
 def latest_update_statuses(
     session: Session, recommendation_ids: Sequence[str]
 ) -> dict[str, list[str]]:

@@ -103,6 +103,7 @@ __all__ = [
     "list_report_texts",
     "list_reviews",
     "load_document",
+    "recommendations_with_ids",
     "report_text_key",
     "save_agency",
     "save_draft",
@@ -1095,6 +1096,11 @@ def delete_review(session: Session, key: str) -> None:
 def get_recommendation(session: Session, key: str) -> Recommendation:
     """The recommendation `key` with its actions and their updates."""
     return _one(_load_recommendations(session, [key]), "recommendation", key)
+
+
+def recommendations_with_ids(session: Session, ids: Sequence[str]) -> list[Recommendation]:
+    """The recommendations among `ids` that exist, with their actions and updates."""
+    return _load_recommendations(session, list(ids)) if ids else []
 
 
 def list_recommendations(session: Session, *, review: str | None = None) -> list[Recommendation]:

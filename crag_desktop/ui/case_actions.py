@@ -17,6 +17,7 @@ from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.lists import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
@@ -24,6 +25,7 @@ from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.tasks import TaskContext
 
 if TYPE_CHECKING:
+    from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
     from crag_desktop.ui.views.report_texts import ReportTextsDialog
     from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
@@ -68,6 +70,7 @@ class CaseActions(QObject):
         self._context = context
         self._db = open_database(context)
         self.wizard: CriteriaWizard | None = None
+        self.meeting_updates: MeetingUpdatesDialog | None = None
         self.report_texts: ReportTextsDialog | None = None
 
     def wire(self) -> None:
@@ -80,6 +83,10 @@ class CaseActions(QObject):
         referrals.decision_record_requested.connect(self.print_decision_record)
         reviews: Any = window.screen_widget(ScreenKey.REVIEWS)
         reviews.recommendation_open_requested.connect(self.open_recommendation)
+        recommendations: Any = window.screen_widget(ScreenKey.RECOMMENDATIONS)
+        recommendations.meeting_updates_requested.connect(self.open_meeting_updates)
+        meetings: Any = window.screen_widget(ScreenKey.MEETINGS)
+        meetings.meeting_updates_requested.connect(self.open_meeting_updates)
         self.action_wizard = window.add_case_action(
             "Criteria &decision…",
             lambda: self.open_wizard(self._referral_in_view()),
@@ -87,6 +94,15 @@ class CaseActions(QObject):
             icon="wizard",
             tooltip="Run the criteria decision wizard for a referral (Ctrl+D)",
         )
+        self.action_meeting_updates = window.add_case_action(
+            "Recommendation u&pdates at a meeting…",
+            lambda: self.open_meeting_updates(""),
+            icon="recommendations",
+            tooltip="Tick the items a meeting discussed and record an update for each",
+        )
+        # The Case menu and the Recommendations and Meetings screens offer it; the toolbar
+        # keeps to what fits beside the file actions at 1024 pixels.
+        window.toolbar.removeAction(self.action_meeting_updates)
         self.action_report_texts = window.add_case_action(
             "Annual report &texts…",
             self.open_report_texts,
@@ -96,6 +112,7 @@ class CaseActions(QObject):
         window.set_import_handler(self.import_file)
         window.set_export_handler(self.export_file)
         window.locked.connect(self._forget_wizard)
+        window.locked.connect(self._close_meeting_updates)
 
     # --- the dashboard -------------------------------------------------------------------
 
@@ -117,6 +134,41 @@ class CaseActions(QObject):
             return
         screen: Any = self._window.screen_widget(ScreenKey.RECOMMENDATIONS)
         screen.open_record(recommendation_id)
+
+    def open_meeting_updates(self, meeting_id: str) -> None:
+        """Open the bulk update at a meeting (for `meeting_id`, or the newest meeting)."""
+        if self.meeting_updates is not None and self.meeting_updates.isVisible():
+            self.meeting_updates.raise_()
+            self.meeting_updates.activateWindow()
+            return
+        from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
+
+        dialog = MeetingUpdatesDialog(
+            records=RecordService(db=self._db),
+            recommendations=RecommendationList(db=self._db),
+            prompter=self._context.prompter,
+            meeting_id=meeting_id or None,
+            parent=self._window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(self._meeting_updates_recorded)
+        dialog.destroyed.connect(self._forget_meeting_updates)
+        self.meeting_updates = dialog
+        dialog.open()
+
+    def _meeting_updates_recorded(self, changes: Changes) -> None:
+        self._context.changed(changes)
+        count = len(changes.ids("recommendation"))
+        noun = "recommendation" if count == 1 else "recommendations"
+        self._window.show_status(f"The meeting's updates were recorded on {count} {noun}.")
+
+    def _forget_meeting_updates(self) -> None:
+        self.meeting_updates = None
+
+    def _close_meeting_updates(self) -> None:
+        # Locking hides every record: the ticks and notes typed go with the dialog.
+        if self.meeting_updates is not None:
+            self.meeting_updates.discard()
 
     # --- the criteria wizard -------------------------------------------------------------
 

@@ -508,3 +508,67 @@ def test_a_review_opens_its_recommendation_on_the_recommendations_screen(
     qtbot.waitUntil(lambda: window.current_screen_key() == ScreenKey.RECOMMENDATIONS)
     assert recommendations.form.record_id == third
     assert recommendations.form.describe() == "recommendation 3 of Baby L"
+
+
+def _meeting_updates_dialog() -> Any:
+    from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
+
+    return next(
+        (
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MeetingUpdatesDialog) and w.isVisible()
+        ),
+        None,
+    )
+
+
+def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter
+) -> None:
+    window.show_screen(ScreenKey.MEETINGS)
+    meetings = _screen(window, ScreenKey.MEETINGS).meetings
+    assert meetings.open_record("MT13")
+    form = meetings.form
+    assert form.update_lines() == []
+    assert form.field_row("notes").label.text() == "Minutes and &notes"
+    form.updates_button.click()
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
+    dialog = _meeting_updates_dialog()
+    assert dialog.meeting.currentText() == "Meeting of 25 April 2017"
+    row = next(
+        r
+        for r in range(dialog.model.rowCount())
+        if dialog.model.item_at(r).label.startswith("Baby L 3")
+    )
+    dialog.tick(row)
+    dialog.model.set_note(row, "Handover standard agreed by both services.")
+    dialog.record_button.click()
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is None)
+    # Every screen refreshed: the meeting lists the update, the tracker has it.
+    assert form.update_lines() == [
+        "Baby L 3: On track — Handover standard agreed by both services."
+    ]
+    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    assert recommendations.open_record("REC3")
+    assert recommendations.form.updates_model.rowCount() == 2
+
+
+def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    recommendations.meeting_updates_button.click()
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
+    dialog = _meeting_updates_dialog()
+    # The newest meeting is offered first.
+    assert dialog.meeting.currentText() == "Meeting of 25 April 2017"
+    dialog.reject()
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is None)
+    case_menu = [a for a in window.case_menu.actions() if "meeting" in a.text()]
+    assert [a.text() for a in case_menu] == ["Recommendation u&pdates at a meeting…"]
+    case_menu[0].trigger()
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
+    _meeting_updates_dialog().reject()

@@ -30,7 +30,7 @@ from crag_desktop.domain.records import Agency, Meeting, Member
 from crag_desktop.services.decisions import MeetingDecision
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
-from crag_desktop.services.records import RecordService
+from crag_desktop.services.records import MeetingUpdateLine, RecordService
 from crag_desktop.ui.forms.base import (
     AUTOSAVE_MS,
     CheckList,
@@ -51,6 +51,8 @@ _QUORATE = (("Not recorded", None), ("Quorate", "yes"), ("Not quorate", "no"))
 
 #: The decisions whose record names a meeting, by meeting id.
 DecisionsAt = Callable[[str], Sequence[MeetingDecision]]
+#: The progress updates given at a meeting, by meeting id.
+UpdatesAt = Callable[[str], Sequence[MeetingUpdateLine]]
 
 
 def decision_line(decision: MeetingDecision) -> str:
@@ -220,6 +222,9 @@ class MeetingForm(RecordForm[Meeting]):
     RECORD_TYPE: ClassVar[str] = "meeting"
     NOUN: ClassVar[str] = "meeting"
 
+    #: Record recommendation progress updates at this meeting (its id).
+    updates_requested = Signal(str)
+
     def __init__(
         self,
         *,
@@ -234,6 +239,7 @@ class MeetingForm(RecordForm[Meeting]):
         super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
         self._records = records
         self._decisions_at = decisions_at
+        self._updates_at: UpdatesAt | None = None if records is None else records.updates_at_meeting
         self.date_edit = UkDateEdit(accessible_name="Date")
         self.quorate_combo = QComboBox()
         for text, code in _QUORATE:
@@ -255,6 +261,30 @@ class MeetingForm(RecordForm[Meeting]):
             label="Decisions &taken at this meeting",
             field=self.decisions_list,
             hint="Recorded with the criteria wizard; read-only here.",
+        )
+        # Read-only too: updates are appended on the recommendations, never edited here.
+        self.updates_list = QListWidget()
+        self.updates_list.setAccessibleName("Recommendation updates given at this meeting")
+        self.updates_list.setMaximumHeight(110)
+        self.updates_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.updates_list.setWordWrap(True)
+        self.updates_button = QPushButton("Record recommendation &updates…")
+        self.updates_button.setToolTip(
+            "Tick the recommendations' actions discussed here and record an update for each"
+        )
+        self.updates_button.clicked.connect(self._request_updates)
+        updates_box = QWidget()
+        updates_layout = QVBoxLayout(updates_box)
+        updates_layout.setContentsMargins(0, 0, 0, 0)
+        updates_layout.addWidget(self.updates_list)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.updates_button)
+        button_row.addStretch(1)
+        updates_layout.addLayout(button_row)
+        updates_row = FieldRow(
+            label="Recommendation updates given at this meeting",
+            field=updates_box,
+            hint="Each appended to its recommendation's action, dated the meeting's day.",
         )
         f = self.add_field
         date_row = f("date", FieldRow(label="&Date", field=self.date_edit))
@@ -281,7 +311,14 @@ class MeetingForm(RecordForm[Meeting]):
                 hint="Type to search, Enter adds the highlighted referral, Delete removes one.",
             ),
         )
-        notes_row = f("notes", FieldRow(label="&Notes", field=self.notes_edit))
+        notes_row = f(
+            "notes",
+            FieldRow(
+                label="Minutes and &notes",
+                field=self.notes_edit,
+                hint="The meeting's minutes: what was discussed and agreed.",
+            ),
+        )
         self.watch(
             self.date_edit,
             self.quorate_combo,
@@ -302,7 +339,13 @@ class MeetingForm(RecordForm[Meeting]):
         inner.addWidget(
             section(
                 "Business",
-                [[declarations_row], [referrals_row], [decisions_row], [notes_row]],
+                [
+                    [declarations_row],
+                    [referrals_row],
+                    [decisions_row],
+                    [updates_row],
+                    [notes_row],
+                ],
             )
         )
         inner.addStretch(1)
@@ -326,6 +369,8 @@ class MeetingForm(RecordForm[Meeting]):
             self.referral_picker.chosen,
             self.referral_picker.remove_button,
             self.decisions_list,
+            self.updates_list,
+            self.updates_button,
             self.notes_edit,
         )
         self.setFocusProxy(self.date_edit)
@@ -343,6 +388,7 @@ class MeetingForm(RecordForm[Meeting]):
         if self._records is not None:
             self.set_members(self._records.members(), self._records.agencies())
         self._show_decisions(None if self.is_new else self.record_id)
+        self._show_updates(None if self.is_new else self.record_id)
 
     def set_members(self, members: Sequence[Member], agencies: Sequence[Agency]) -> None:
         """Offer these members for attendance and apologies (call before `start`)."""
@@ -366,6 +412,47 @@ class MeetingForm(RecordForm[Meeting]):
         self.referral_picker.set_ids(record.referrals_considered if record else ())
         self.notes_edit.setPlainText(record.notes if record else "")
         self._show_decisions(record.id if record else None)
+        self._show_updates(record.id if record else None)
+
+    def saved(self, record_id: str) -> None:
+        """Stored: a new meeting can take recommendation updates now."""
+        super().saved(record_id)
+        self._show_updates(record_id)
+
+    def _request_updates(self) -> None:
+        if self.record_id is not None and not self.is_new:
+            self.updates_requested.emit(self.record_id)
+
+    def _show_updates(self, meeting_id: str | None) -> None:
+        self.updates_list.clear()
+        lines: Sequence[MeetingUpdateLine] = ()
+        if meeting_id is not None and self._updates_at is not None:
+            try:
+                lines = self._updates_at(meeting_id)
+            except CragError:
+                lines = ()
+        for line in lines:
+            item = QListWidgetItem(line.text)
+            item.setData(Qt.ItemDataRole.UserRole, line.recommendation_id)
+            item.setToolTip(line.text)
+            self.updates_list.addItem(item)
+        if not lines:
+            empty = QListWidgetItem(
+                "Save the meeting first, then record the updates given at it"
+                if meeting_id is None
+                else "No recommendation update was recorded at this meeting"
+            )
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.updates_list.addItem(empty)
+        self.updates_button.setEnabled(meeting_id is not None and self._updates_at is not None)
+
+    def update_lines(self) -> list[str]:
+        """The recommendation updates listed, as shown (empty when none)."""
+        return [
+            self.updates_list.item(i).text()
+            for i in range(self.updates_list.count())
+            if self.updates_list.item(i).flags() & Qt.ItemFlag.ItemIsEnabled
+        ]
 
     def _show_decisions(self, meeting_id: str | None) -> None:
         self.decisions_list.clear()

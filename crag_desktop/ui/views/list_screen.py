@@ -281,6 +281,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         # The search box and the filters wrap onto a second line rather than pushing the
         # window wider than a laptop screen; each label stays with its combo.
         filter_bar = FlowLayout(spacing=_FILTER_SPACING)
+        self._filter_bar = filter_bar
         filter_bar.addWidget(self.search_box)
         for spec in self._filter_specs:
             combo = QComboBox()
@@ -424,6 +425,15 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._update_count()
 
     # --- for subclasses -----------------------------------------------------------------------
+
+    def _add_screen_action(self, action: QAction) -> QToolButton:
+        """A button for `action` (a screen's own task) after the search and filters, which
+        wrap onto a new line in a narrow window (the New/Open/Delete row does not)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._filter_bar.addWidget(button)
+        return button
 
     def _get(self, record_id: str) -> Rec:
         raise NotImplementedError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.records import Meeting
@@ -26,7 +26,10 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
 
     RECORD_TYPE = "meeting"
     # A referral's decision names its meeting: the form lists the decisions taken there.
-    RELATED_TYPES = ("member", "agency", "referral")
+    RELATED_TYPES = ("member", "agency", "referral", "recommendation")
+
+    #: Record recommendation updates at this meeting (its id).
+    meeting_updates_requested = Signal(str)
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
             parent=parent,
         )
         self.form: MeetingForm = form
+        form.updates_requested.connect(self.meeting_updates_requested)
         self.search_box.setPlaceholderText("Search agendas and notes")
         self.search_box.setAccessibleName("Search agendas and notes")
         self.table.setColumnWidth(MeetingTableModel.Column.DATE, 130)

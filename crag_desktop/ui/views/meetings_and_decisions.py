@@ -22,6 +22,8 @@ class MeetingsAndDecisionsScreen(QWidget):
 
     #: Every change stored in either tab, for the main window to pass on.
     changed = Signal(object)
+    #: Record recommendation updates at this meeting (its id).
+    meeting_updates_requested = Signal(str)
 
     MEETINGS_TAB = 0
     PANEL_TAB = 1
@@ -38,6 +40,7 @@ class MeetingsAndDecisionsScreen(QWidget):
         self.tabs.addTab(panel, "National &Panel")
         self.tabs.setAccessibleName(TITLE)
         meetings.changed.connect(self._meetings_changed)
+        meetings.meeting_updates_requested.connect(self.meeting_updates_requested)
         panel.changed.connect(self._panel_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
@@ -64,6 +66,9 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
     RECORD_TYPE = "recommendation"
     RELATED_TYPES = ("agency", "member", "review")
 
+    #: Record progress updates at a meeting (the meeting's id, or "" to choose one).
+    meeting_updates_requested = Signal(str)
+
     def __init__(
         self,
         *,
@@ -102,6 +107,14 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         self.form: RecommendationForm = form
         self.search_box.setToolTip("Search recommendations by their text")
         form.update_requested.connect(self._append_update)
+        self.meeting_updates_action = QAction("U&pdates at a meeting…", self)
+        self.meeting_updates_action.setToolTip(
+            "Tick the items a meeting discussed and record an update for each at once"
+        )
+        self.meeting_updates_action.triggered.connect(
+            lambda _checked=False: self.meeting_updates_requested.emit("")
+        )
+        self.meeting_updates_button = self._add_screen_action(self.meeting_updates_action)
         for column, width in (
             (RecommendationTableModel.Column.REVIEW, 120),
             (RecommendationTableModel.Column.NUMBER, 44),
