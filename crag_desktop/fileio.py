@@ -33,7 +33,6 @@ import secrets
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -193,14 +192,7 @@ def write_atomically(
         raise CragError(f"The folder {folder} does not exist; choose another place to save.")
     if path.is_dir():
         raise CragError(f"{path} is a folder; choose a file name.")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
-    except PermissionError:
-        raise CragError(f"You may not write in {folder}; choose another place.") from None
-    except OSError as error:
-        raise _write_failure(path, error) from None
-    temp = Path(temp_name).absolute()
-    note = _note_temporary(temp)
+    fd, temp, note = _create_temporary(path, folder)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -254,7 +246,8 @@ def _discard(temp: Path) -> None:
 
 #: The end of every temporary file name `write_atomically` makes (".NAME.XXXXXXXX.tmp").
 TEMP_SUFFIX = ".tmp"
-# mkstemp's eight random characters; a file not matching is never removed.
+# Eight random characters (four random bytes in hex; once mkstemp's); a file not matching
+# is never removed.
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 _NOTES_FOLDER = "pending-writes"
 
@@ -278,6 +271,32 @@ def _note_temporary(temp: Path) -> Path | None:
         # Without a state folder the write still happens; only the sweep after a kill is lost.
         return None
     return note
+
+
+def _create_temporary(path: Path, folder: Path) -> tuple[int, Path, Path | None]:
+    """Create the temporary file for `path` in `folder`, noted before it exists.
+
+    The note comes first: a kill between creating the file and noting it would otherwise
+    leave a temporary file that no sweep knows about. A note whose file was never created is
+    harmless (the sweep finds nothing there). Returns the open descriptor (0600), the file
+    and its note.
+    """
+    for _ in range(100):
+        temp = (folder / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}").absolute()
+        note = _note_temporary(temp)
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            _forget_note(note)
+            continue
+        except PermissionError:
+            _forget_note(note)
+            raise CragError(f"You may not write in {folder}; choose another place.") from None
+        except OSError as error:
+            _forget_note(note)
+            raise _write_failure(path, error) from None
+        return fd, temp, note
+    raise CragError(f"No temporary file could be made in {folder}; choose another place.")
 
 
 def _forget_note(note: Path | None) -> None:

@@ -202,3 +202,35 @@ def test_a_noted_temporary_replaced_by_a_symlink_is_not_followed(tmp_path: Path)
     (tmp_path / left).symlink_to(precious)
     assert sweep_stale_temporaries() == 0
     assert precious.read_text() == "keep me"
+
+
+def test_a_temporary_is_noted_before_it_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kill between creating the temporary file and noting it would leave a file no
+    # sweep knows about: the note must already name the file when it is created.
+    from crag_desktop import fileio
+
+    notes = tmp_path / "state" / "crag-desktop" / "pending-writes"
+    created: list[str] = []
+    real_open = os.open
+
+    def open_checking_note(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(fileio.TEMP_SUFFIX) and flags & os.O_EXCL:
+            noted = [
+                json.loads(note.read_text(encoding="utf-8"))["temporary"]
+                for note in notes.glob("*.json")
+            ]
+            assert str(path) in noted
+            created.append(str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(b"{}")
+
+    monkeypatch.setattr(os, "open", open_checking_note)
+    write_atomically(tmp_path / "export.json", write)
+    assert len(created) == 1
+    assert (tmp_path / "export.json").read_bytes() == b"{}"
+    assert list(notes.glob("*.json")) == []
+    assert _temporaries(tmp_path) == []
