@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,7 +29,7 @@ from crag_desktop.ui.navigation import ScreenContext, ScreenKey
 from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
-from crag_desktop.ui.widgets import load_icon, load_style_sheet, style_sheet_applied_after
+from crag_desktop.ui.widgets import load_icon, load_style_sheet, style_sheet_on_window
 
 APP_NAME = "CRAG Desktop"
 
@@ -82,13 +83,17 @@ def make_excepthook(*, prompter: Prompter) -> ExceptHook:
 
 
 def register_screens(window: MainWindow, context: ScreenContext) -> None:
-    """Plug every screen into the window."""
+    """Plug every screen into the window; each is imported and built when first shown."""
     for key, module_name in SCREEN_MODULES.items():
-        module = importlib.import_module(module_name)
-        widget = module.create_screen(context)
-        if not isinstance(widget, QWidget):
-            raise TypeError(f"{module_name}.create_screen did not return a widget")
-        window.add_screen(key, getattr(widget, "title", None), None, widget)
+        window.add_screen_builder(key, partial(_build_screen, module_name, context))
+
+
+def _build_screen(module_name: str, context: ScreenContext) -> QWidget:
+    module = importlib.import_module(module_name)
+    widget = module.create_screen(context)
+    if not isinstance(widget, QWidget):
+        raise TypeError(f"{module_name}.create_screen did not return a widget")
+    return widget
 
 
 def build_main_window(
@@ -103,6 +108,7 @@ def build_main_window(
     window = MainWindow(
         current=current, settings=settings, prompter=prompter, opener=opener, creator=creator
     )
+    style_sheet_on_window(window)
     tasks = TaskRunner(prompter=prompter, parent=window)
 
     def changed(changes: Changes) -> None:
@@ -117,8 +123,7 @@ def build_main_window(
         changed=changed,
         status=window.show_status,
     )
-    with style_sheet_applied_after():
-        register_screens(window, context)
+    register_screens(window, context)
     window.fit_navigation()
     CaseActions(window=window, context=context).wire()
     BackupActions(window=window, context=context, opener=opener).wire()

@@ -76,17 +76,12 @@ class CaseActions(QObject):
     def wire(self) -> None:
         """Wire the screens, the Case menu and File > Import/Export."""
         window = self._window
-        dashboard: Any = window.screen_widget(ScreenKey.DASHBOARD)
-        dashboard.open_list.connect(self.open_list)
-        referrals: Any = window.screen_widget(ScreenKey.REFERRALS)
-        referrals.criteria_wizard_requested.connect(self.open_wizard)
-        referrals.decision_record_requested.connect(self.print_decision_record)
-        reviews: Any = window.screen_widget(ScreenKey.REVIEWS)
-        reviews.recommendation_open_requested.connect(self.open_recommendation)
-        recommendations: Any = window.screen_widget(ScreenKey.RECOMMENDATIONS)
-        recommendations.meeting_updates_requested.connect(self.open_meeting_updates)
-        meetings: Any = window.screen_widget(ScreenKey.MEETINGS)
-        meetings.meeting_updates_requested.connect(self.open_meeting_updates)
+        # Each screen is wired when it is built (screens are built when first shown).
+        window.when_screen_built(ScreenKey.DASHBOARD, self._wire_dashboard)
+        window.when_screen_built(ScreenKey.REFERRALS, self._wire_referrals)
+        window.when_screen_built(ScreenKey.REVIEWS, self._wire_reviews)
+        window.when_screen_built(ScreenKey.RECOMMENDATIONS, self._wire_recommendations)
+        window.when_screen_built(ScreenKey.MEETINGS, self._wire_meetings)
         self.action_wizard = window.add_case_action(
             "Criteria &decision…",
             lambda: self.open_wizard(self._referral_in_view()),
@@ -113,6 +108,22 @@ class CaseActions(QObject):
         window.set_export_handler(self.export_file)
         window.locked.connect(self._forget_wizard)
         window.locked.connect(self._close_meeting_updates)
+
+    def _wire_dashboard(self, dashboard: Any) -> None:
+        dashboard.open_list.connect(self.open_list)
+
+    def _wire_referrals(self, referrals: Any) -> None:
+        referrals.criteria_wizard_requested.connect(self.open_wizard)
+        referrals.decision_record_requested.connect(self.print_decision_record)
+
+    def _wire_reviews(self, reviews: Any) -> None:
+        reviews.recommendation_open_requested.connect(self.open_recommendation)
+
+    def _wire_recommendations(self, recommendations: Any) -> None:
+        recommendations.meeting_updates_requested.connect(self.open_meeting_updates)
+
+    def _wire_meetings(self, meetings: Any) -> None:
+        meetings.meeting_updates_requested.connect(self.open_meeting_updates)
 
     # --- the dashboard -------------------------------------------------------------------
 

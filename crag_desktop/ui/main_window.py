@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -62,8 +62,13 @@ _WIZARD_KEYS = [
 ]
 
 
+#: Makes a screen's widget (a QWidget that implements the Screen protocol) when first shown.
+ScreenBuilder = Callable[[], QWidget]
+
+
 class MainWindow(QMainWindow):
-    """The application window. Screens are plugged in with add_screen()."""
+    """The application window. Screens are plugged in with add_screen(), or with
+    add_screen_builder() to be built when first shown."""
 
     locked = Signal()
     unlocked = Signal()
@@ -87,7 +92,13 @@ class MainWindow(QMainWindow):
         self._prompter = prompter
         self._opener = opener
         self._creator = creator
+        # Built screens; the others wait in `_builders` until first shown or asked for.
         self._screens: dict[ScreenKey, QWidget] = {}
+        self._builders: dict[ScreenKey, tuple[str, ScreenBuilder]] = {}
+        self._when_built: dict[ScreenKey, list[Callable[[QWidget], None]]] = {}
+        # Set by the first refresh_screens(None): from then on a screen built later loads
+        # its rows at once (before it, that refresh loads every screen built so far).
+        self._screens_loaded = False
         self._screen_actions: dict[ScreenKey, QAction] = {}
         self._unlocked_only: list[QAction] = []
         self._import_handler: Callable[[], None] | None = None
@@ -276,38 +287,104 @@ class MainWindow(QMainWindow):
         `title`, `icon` (a QIcon or a bundled icon name) and `shortcut` default to the
         key's own (Ctrl+1 .. Ctrl+9 in list order).
         """
-        if key in self._screens:
-            raise ValueError(f"{key.name} already has a screen")
         if not isinstance(widget, Screen):
             raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
+        title = self._register_screen(key, title, icon, shortcut)
+        self._install_screen(key, title, widget)
+        if self.navigation.current_key() == key:
+            self._show_key(key)
+
+    def add_screen_builder(
+        self,
+        key: ScreenKey,
+        build: ScreenBuilder,
+        *,
+        title: str | None = None,
+        icon: QIcon | str | None = None,
+        shortcut: QKeySequence | str | None = None,
+    ) -> None:
+        """Plug in a screen that `build()` makes when it is first shown or asked for
+        (`screen_widget`): building every screen at start cost most of the time to a painted
+        window and a third of the memory (benchmarks: start to paint, memory). Its entry,
+        shortcut and View menu item are there at once."""
+        title = self._register_screen(key, title, icon, shortcut)
+        self._builders[key] = (title, build)
+        if self.navigation.current_key() == key and self.isVisible():
+            self._show_key(key)
+
+    def when_screen_built(self, key: ScreenKey, wire: Callable[[QWidget], None]) -> None:
+        """Call `wire(widget)` with `key`'s screen: now if it is built, else once it is."""
+        if key in self._screens:
+            wire(self._screens[key])
+        else:
+            self._when_built.setdefault(key, []).append(wire)
+
+    def is_screen_built(self, key: ScreenKey) -> bool:
+        """Whether `key`'s screen has been built (shown or asked for) yet."""
+        return key in self._screens
+
+    def _register_screen(
+        self,
+        key: ScreenKey,
+        title: str | None,
+        icon: QIcon | str | None,
+        shortcut: QKeySequence | str | None,
+    ) -> str:
+        """The screen's entry in the list, its shortcut and its View menu item."""
+        if key in self._screens or key in self._builders:
+            raise ValueError(f"{key.name} already has a screen")
         title = title or key.default_title
         if not isinstance(icon, QIcon):
             icon = load_icon(icon or key.default_icon)
-        widget.setAccessibleName(title)
         if self.screen_stack.indexOf(self.empty_label) >= 0:
             self.screen_stack.removeWidget(self.empty_label)
             self.empty_label.hide()
-        self._screens[key] = widget
-        self.screen_stack.addWidget(widget)
         self.navigation.add_screen(key, title, icon)
+        if self.navigation.currentRow() < 0 or not self.isVisible():
+            # Until the window shows, the first screen in list order is the one to open on
+            # (shown by the caller once its widget or builder is in place).
+            self.navigation.setCurrentRow(0)
         action = self._action(
             title, lambda: self.show_screen(key), icon=None,
             shortcut=shortcut if shortcut is not None else key.default_shortcut,
         )  # fmt: skip
         self._screen_actions[key] = action
         self._rebuild_view_menu()
-        if self.navigation.currentRow() < 0 or not self.isVisible():
-            # Until the window shows, the first screen in list order is the one to open on.
-            self.navigation.setCurrentRow(0)
         self.fit_navigation()
+        return title
+
+    def _install_screen(self, key: ScreenKey, title: str, widget: QWidget) -> None:
+        widget.setAccessibleName(title)
+        self._screens[key] = widget
+        self.screen_stack.addWidget(widget)
+
+    def _built_screen(self, key: ScreenKey) -> QWidget:
+        """`key`'s screen, built now if it was waiting (KeyError if none is registered)."""
+        widget = self._screens.get(key)
+        if widget is not None:
+            return widget
+        title, build = self._builders[key]
+        with self.idle.suspended():
+            widget = build()
+            if not isinstance(widget, QWidget) or not isinstance(widget, Screen):
+                raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
+            # Only once built: a build that failed (the database went away) can be tried again.
+            del self._builders[key]
+            self._install_screen(key, title, widget)
+        for wire in self._when_built.pop(key, []):
+            wire(widget)
+        if self._screens_loaded and not self.is_locked and self.current.database is not None:
+            screen: Screen = widget
+            screen.refresh(None)
+        return widget
 
     def fit_navigation(self) -> None:
         """Size the screen list to its titles (again after a style sheet change)."""
         self.navigation.setFixedWidth(self.navigation.sizeHint().width())
 
     def screen_widget(self, key: ScreenKey) -> QWidget:
-        """The widget registered for `key` (KeyError if none)."""
-        return self._screens[key]
+        """The widget registered for `key`, built now if it was waiting (KeyError if none)."""
+        return self._built_screen(key)
 
     def screen_keys(self) -> list[ScreenKey]:
         """Registered screens, in navigation order."""
@@ -319,14 +396,18 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, key: ScreenKey) -> None:
         """Show `key`'s screen and give it the keyboard focus."""
-        if key not in self._screens or self.lock_controller.is_locked:
+        if not self._has_screen(key) or self.lock_controller.is_locked:
             return
         self.navigation.select(key)
-        self._screens[key].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._built_screen(key).setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh_screens(self, changes: Changes | None = None) -> None:
-        """Give every screen the `Changes` a service returned (None: reload everything)."""
-        for widget in self._screens.values():
+        """Give every screen the `Changes` a service returned (None: reload everything).
+
+        Screens not built yet need nothing: they load what is stored when first built."""
+        if changes is None:
+            self._screens_loaded = True
+        for widget in list(self._screens.values()):
             screen: Screen = widget  # type: ignore[assignment]
             screen.refresh(changes)
 
@@ -388,9 +469,12 @@ class MainWindow(QMainWindow):
         self._export_handler = handler
         self.action_export.setEnabled(handler is not None and not self.is_locked)
 
+    def _has_screen(self, key: ScreenKey) -> bool:
+        return key in self._screens or key in self._builders
+
     def _show_key(self, key: object) -> None:
-        if isinstance(key, ScreenKey) and key in self._screens:
-            self.screen_stack.setCurrentWidget(self._screens[key])
+        if isinstance(key, ScreenKey) and self._has_screen(key):
+            self.screen_stack.setCurrentWidget(self._built_screen(key))
 
     def _import(self) -> None:
         if self._import_handler is not None:
@@ -465,7 +549,7 @@ class MainWindow(QMainWindow):
         self.refresh_screens(None)
         key = self.current_screen_key()
         if key is not None:
-            self._screens[key].setFocus(Qt.FocusReason.OtherFocusReason)
+            self._built_screen(key).setFocus(Qt.FocusReason.OtherFocusReason)
         self.unlocked.emit()
 
     def _update_identity(self) -> None:
@@ -578,6 +662,13 @@ class MainWindow(QMainWindow):
         """Remember size, position and toolbar (no case data)."""
         self._settings.set_window_layout(self.saveGeometry(), self.saveState())
         self._settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Build the screen to open on, if it waits for a builder."""
+        key = self.current_screen_key()
+        if key is not None and not self.is_locked:
+            self._show_key(key)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved typing, remember the layout and close the database."""

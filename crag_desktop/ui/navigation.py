@@ -56,7 +56,7 @@ _TITLES = {
     ScreenKey.MEETINGS: "Meetings and decisions",
     ScreenKey.REVIEWS: "Reviews",
     ScreenKey.RECOMMENDATIONS: "Recommendations",
-    ScreenKey.LEARNING_POINTS: "Learning points",
+    ScreenKey.LEARNING_POINTS: "Learning",
     ScreenKey.AGENCIES: "Agencies and members",
     ScreenKey.REPORTS: "Reports",
     ScreenKey.AUDIT_LOG: "Audit log",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -48,26 +48,33 @@ def load_style_sheet() -> str:
     return text.replace("@ICONS@", (RESOURCES / "icons").as_posix())
 
 
-@contextlib.contextmanager
-def style_sheet_applied_after() -> Iterator[None]:
-    """Build many widgets with the application's style sheet set aside, then apply it once.
+@functools.cache
+def _style_sheet_text() -> str:
+    return load_style_sheet()
 
-    Under an application style sheet every reparenting re-styles the whole subtree moved, and
-    a screen is built bottom-up (a form into a scroll area, into a splitter, into the screen,
-    into the window): building the screens cost four times as much as without the sheet
-    (benchmarks: start to painted window). Setting the sheet again styles every widget once.
+
+def style_sheet_on_window(window: QWidget) -> None:
+    """Move the application's style sheet onto `window`, and so onto every widget in it.
+
+    Under an application style sheet every widget is styled again each time it is put into
+    another one, with everything inside it; screens and forms are built bottom-up (a form
+    into a scroll area, into a splitter, into the screen, into the window), so building a
+    screen cost three to four times as much as without the sheet (benchmarks: start to paint,
+    longest GUI stall: a screen is built when first shown). On the window, a screen built
+    outside it is styled once, as it goes in. Dialogs, menus and tooltips made with a parent
+    in the window are styled as before; call before building what goes in the window. The
+    unlock window shown before it keeps the application's sheet until then.
     """
     app = QApplication.instance()
-    sheet = app.styleSheet() if isinstance(app, QApplication) else ""
-    if not sheet:
-        yield
-        return
-    assert isinstance(app, QApplication)
-    app.setStyleSheet("")
-    try:
-        yield
-    finally:
-        app.setStyleSheet(sheet)
+    if isinstance(app, QApplication) and app.styleSheet():
+        app.setStyleSheet("")
+    window.setStyleSheet(_style_sheet_text())
+
+
+def style_popup(popup: QWidget) -> None:
+    """Style a window Qt makes without a parent (a completer's list) like the main window
+    (see `style_sheet_on_window`)."""
+    popup.setStyleSheet(_style_sheet_text())
 
 
 ICONS = RESOURCES / "icons"
@@ -344,7 +351,6 @@ class FieldRow(QWidget):
         self.hint_label = QLabel(hint)
         self.hint_label.setProperty("role", "hint")
         self.hint_label.setWordWrap(True)
-        self.hint_label.setVisible(bool(hint))
         if hint:
             target.setAccessibleDescription(hint)
         self.error_label = ErrorLabel()
@@ -356,6 +362,10 @@ class FieldRow(QWidget):
         layout.addWidget(field, 1, 0)
         layout.addWidget(self.hint_label, 2, 0)
         layout.addWidget(self.error_label, 3, 0)
+        # Hidden only once in the layout: shown or hidden without a parent, a label is a
+        # window of its own for a moment (it took the focus from the main window when a
+        # screen was built while it showed).
+        self.hint_label.setVisible(bool(hint))
         on_edit(field, self._edited)
 
     def set_hint(self, hint: str) -> None:

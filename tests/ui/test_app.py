@@ -79,6 +79,20 @@ def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
     assert window.windowTitle() == "CRAG Desktop — demo.crag"
 
 
+def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert [k for k in SCREEN_MODULES if window.is_screen_built(k)] == [ScreenKey.DASHBOARD]
+    # The shortcut builds the screen, which shows the demo's rows at once.
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen_key() == ScreenKey.REVIEWS
+    assert window.is_screen_built(ScreenKey.REVIEWS)
+    reviews = _screen(window, ScreenKey.REVIEWS)
+    assert window.screen_stack.currentWidget() is reviews
+    assert _screen(window, ScreenKey.REVIEWS).model.total == 7
+    assert not window.is_screen_built(ScreenKey.REFERRALS)
+
+
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:
     referrals = _screen(window, ScreenKey.REFERRALS)
     assert referrals.model.total == 9

@@ -55,14 +55,14 @@ def cases_path(databases: FakeDatabases) -> Path:
     return next(p for p in databases.passphrases if p.name == "cases.crag")
 
 
-WindowFactory = Callable[[], MainWindow]
+WindowFactory = Callable[..., MainWindow]
 
 
 @pytest.fixture
 def make_window(
     qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
 ) -> WindowFactory:
-    def make() -> MainWindow:
+    def make(register: Callable[[MainWindow, ScreenKey], None] | None = None) -> MainWindow:
         path = cases_path(databases)
         current = CurrentDatabase(database=databases.open(path, PASSPHRASE, operator="Ann"))
         window = MainWindow(
@@ -75,7 +75,10 @@ def make_window(
         qtbot.addWidget(window)
         # Registered out of order on purpose: the list follows ScreenKey order.
         for key in (ScreenKey.AUDIT_LOG, ScreenKey.DASHBOARD, ScreenKey.REFERRALS):
-            window.add_screen(key, None, None, FakeScreen(key.default_title))
+            if register is None:
+                window.add_screen(key, None, None, FakeScreen(key.default_title))
+            else:
+                register(window, key)
         window.refresh_screens(None)
         window.show()
         qtbot.waitExposed(window)
@@ -299,6 +302,95 @@ def test_help_menu_lists_shortcuts(make_window: WindowFactory, prompter: Scripte
     assert "Alt+O — Skip to the outcome" in text
     # …but not the editing keys every program shares.
     assert "Copy" not in text
+
+
+# --- screens built when first shown -------------------------------------------------------
+
+
+@pytest.fixture
+def make_lazy_window(
+    make_window: WindowFactory,
+) -> Callable[[], tuple[MainWindow, list[ScreenKey]]]:
+    """A window whose screens are registered with builders; the list records each build."""
+
+    def make() -> tuple[MainWindow, list[ScreenKey]]:
+        built: list[ScreenKey] = []
+
+        def register(window: MainWindow, key: ScreenKey) -> None:
+            def build() -> QWidget:
+                built.append(key)
+                return FakeScreen(key.default_title)
+
+            window.add_screen_builder(key, build)
+
+        return make_window(register), built
+
+    return make
+
+
+def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
+    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+) -> None:
+    window, built = make_lazy_window()
+    # Every screen is listed, in the View menu and under its shortcut from the start…
+    assert nav_titles(window) == ["Dashboard", "Referrals", "Audit log"]
+    view_entries = [a.text() for a in window.view_menu.actions() if a.text()]
+    assert view_entries[:3] == ["Dashboard", "Referrals", "Audit log"]
+    # …but only the one shown has been built, and it shows its data.
+    assert built == [ScreenKey.DASHBOARD]
+    assert screen(window, ScreenKey.DASHBOARD).editor.text() == CASE_TEXT
+    assert not window.is_screen_built(ScreenKey.REFERRALS)
+
+    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+    referrals = screen(window, ScreenKey.REFERRALS)
+    assert window.screen_stack.currentWidget() is referrals
+    # Built after the database was opened and shown: it loads at once, once.
+    assert referrals.refreshed == [None]
+    assert referrals.editor.text() == CASE_TEXT
+    assert window.focusWidget() is referrals.editor
+
+    # Back and forth builds nothing again.
+    press(qtbot, window.navigation, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    window.navigation.setFocus()
+    press(qtbot, window.navigation, Qt.Key.Key_Down)
+    assert window.screen_stack.currentWidget() is referrals
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+
+
+def test_a_screen_not_built_yet_is_wired_when_built_and_skipped_by_refreshes(
+    make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]],
+) -> None:
+    window, built = make_lazy_window()
+    wired: list[QWidget] = []
+    window.when_screen_built(ScreenKey.AUDIT_LOG, wired.append)
+    window.when_screen_built(ScreenKey.DASHBOARD, wired.append)
+    # A screen already built is wired at once.
+    assert wired == [window.screen_widget(ScreenKey.DASHBOARD)]
+
+    window.refresh_screens(Changes.of_updated("referral", "R1"))
+    assert built == [ScreenKey.DASHBOARD]
+
+    audit_log = window.screen_widget(ScreenKey.AUDIT_LOG)
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.AUDIT_LOG]
+    assert wired[-1] is audit_log
+    assert screen(window, ScreenKey.AUDIT_LOG).refreshed == [None]
+
+
+def test_a_screen_asked_for_while_locked_loads_only_after_unlocking(
+    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+) -> None:
+    window, _built = make_lazy_window()
+    window.lock()
+    audit_log = screen(window, ScreenKey.AUDIT_LOG)
+    assert audit_log.refreshed == []
+    assert audit_log.editor.text() == ""
+
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.unlocked):
+        press(qtbot, window.lock_screen.passphrase, Qt.Key.Key_Return)
+    assert audit_log.refreshed == [None]
+    assert audit_log.editor.text() == CASE_TEXT
 
 
 # --- tasks --------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.ui.forms.base import FormErrors, RecordForm
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
-from crag_desktop.ui.widgets import ErrorLabel, FieldRow, SearchBox, load_icon
+from crag_desktop.ui.widgets import ErrorLabel, FieldRow, SearchBox, load_icon, style_popup
 
 __all__ = ["FilterSpec", "FlowLayout", "ListScreen", "reporting_year_choices"]
 
@@ -101,6 +101,9 @@ def _make_searchable(combo: QComboBox) -> None:
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        popup = completer.popup()
+        if popup is not None:
+            style_popup(popup)
     line = combo.lineEdit()
     if line is not None:
         # Text typed that matches no choice goes back to the choice in force.
