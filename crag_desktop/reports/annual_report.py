@@ -26,6 +26,7 @@ from crag_desktop.reports.pages import (
     MAX_TABLE_ROWS,
     build_document,
     chunked_tables,
+    fit_column_widths,
     keep_whole,
     write_pdf_atomically,
 )
@@ -333,7 +334,7 @@ class _Builder:
             *chunked_tables(
                 head,
                 body,
-                col_widths=list(widths),
+                col_widths=fit_column_widths(widths, rows, header=header),
                 style=grid_table_style(),
                 max_rows=MAX_TABLE_ROWS,
             ),

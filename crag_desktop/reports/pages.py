@@ -238,6 +238,46 @@ def keep_whole(flowables: Sequence[Any]) -> list[Any]:
     return list(flowables)
 
 
+def fit_column_widths(
+    widths: Sequence[float],
+    rows: Sequence[Sequence[str]],
+    *,
+    header: Sequence[str] = (),
+    size: float = 9,
+    padding: float = 10,
+) -> list[float]:
+    """`widths` adjusted so that no column is narrower than its longest word.
+
+    A word wider than its column is broken mid-word by ReportLab ("Methodolog" / "y");
+    each column is widened to its longest word (bold in `header`, regular in `rows`, at
+    `size` points, plus the cells' left and right `padding`), the width taken from the
+    columns with room to spare in proportion to that room. The total is unchanged; when
+    every column is at its floor the floors win. A word too long for any sensible column
+    (an address, say) may still break: no floor exceeds two fifths of the table.
+    """
+    register_fonts()
+    most = 0.4 * sum(widths)
+    floors = [0.0] * len(widths)
+    for font, lines in ((FONT_BOLD, [header] if header else []), (FONT_REGULAR, rows)):
+        for line in lines:
+            for index, cell in enumerate(line[: len(widths)]):
+                longest = max(str(cell).split() or [""], key=len)
+                floors[index] = max(floors[index], stringWidth(longest, font, size) + padding)
+    floors = [min(floor, most) for floor in floors]
+    fitted = list(widths)
+    deficit = sum(max(0.0, floor - width) for floor, width in zip(floors, fitted, strict=True))
+    if deficit <= 0:
+        return fitted
+    room = [max(0.0, width - floor) for floor, width in zip(floors, fitted, strict=True)]
+    spare = sum(room)
+    if spare <= 0:
+        return [max(floor, width) for floor, width in zip(floors, fitted, strict=True)]
+    share = min(1.0, deficit / spare)
+    return [
+        max(floor, width - r * share) for floor, width, r in zip(floors, fitted, room, strict=True)
+    ]
+
+
 def chunked_tables(
     header: Sequence[Any],
     rows: Sequence[Sequence[Any]],

@@ -200,3 +200,23 @@ def test_uk_dates() -> None:
     assert uk_date(None) == "Not recorded"
     assert uk_date(None, missing="Awaited") == "Awaited"
     assert uk_datetime(dt.datetime(2016, 6, 14, 9, 5)) == "14 June 2016 at 09:05"
+
+
+def test_a_column_is_never_narrower_than_its_longest_word() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR
+    from crag_desktop.reports.pages import fit_column_widths
+
+    widths = [100.0, 40.0, 200.0]
+    rows = [("Baby L", "Reviewer-led", "Published on 20 September 2016")]
+    fitted = fit_column_widths(widths, rows, header=("Review", "Methodology", "Status"))
+    assert sum(fitted) == pytest.approx(sum(widths))
+    assert fitted[1] >= stringWidth("Methodology", FONT_BOLD, 9) + 10
+    assert fitted[1] >= stringWidth("Reviewer-led", FONT_REGULAR, 9) + 10
+    # Columns already wide enough keep their proportions: only the spare room is taken.
+    assert fitted[0] > stringWidth("Review", FONT_BOLD, 9) + 10
+    assert fit_column_widths([80.0, 80.0], [("a", "b")]) == [80.0, 80.0]
+    # An address too long for any column does not swallow the table.
+    url = "https://www.example.org/safeguarding-board/case-reviews/baby-l-learning-summary"
+    assert fit_column_widths([300.0, 100.0], [("Baby L", url)]) == pytest.approx([240.0, 160.0])
