@@ -42,8 +42,8 @@ from crag_desktop.storage import audit, queries, repositories
 __all__ = [
     "ID_PREFIXES",
     "Choice",
-    "MeetingUpdate",
     "MeetingUpdateLine",
+    "ProgressUpdate",
     "RecordInUseError",
     "RecordService",
     "reporting_year_of",
@@ -284,14 +284,15 @@ def _with_update(current: Recommendation, action_id: str, update: ActionUpdate) 
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MeetingUpdate:
-    """One item ticked at a meeting: the update to append to one action."""
+class ProgressUpdate:
+    """One progress update to append to one action (an item ticked at a meeting, a row of
+    an agency's return)."""
 
     recommendation_id: str
     action_id: str
     status: RecommendationStatus
     note: str
-    #: How the item is named in messages: "Baby L 3, action 1".
+    #: How the item is named in messages: "Baby L 3, action 1", "Row 5 (Baby L R3 A1)".
     label: str
 
 
@@ -519,7 +520,7 @@ class RecordService:
             return self._write(session, _RECOMMENDATION, record, recommendation_id, reason)
 
     def add_meeting_updates(
-        self, meeting_id: str, entries: Sequence[MeetingUpdate], *, by: str | None
+        self, meeting_id: str, entries: Sequence[ProgressUpdate], *, by: str | None
     ) -> Changes:
         """Append one progress update per entry, each dated and linked to the meeting, all
         in one transaction: every entry is stored, or (with the problems named by item)
@@ -529,39 +530,56 @@ class RecordService:
                 [FieldError("items", "tick at least one item discussed at the meeting")],
                 what="The meeting's updates",
             )
-        problems: list[FieldError] = []
-        changes = Changes()
         with self._db.unit_of_work() as session:
             meeting = repositories.get_meeting(session, meeting_id)
-            reason = f"Progress update at the meeting of {_long_date(meeting.date)}"
-            records: dict[str, Recommendation] = {}
-            for i, entry in enumerate(entries):
-                where = f"items[{i}]"
-                if not entry.note.strip():
-                    problems.append(
-                        FieldError(f"{where}.note", f"{entry.label}: write what the meeting heard")
-                    )
-                current = records.get(entry.recommendation_id) or repositories.get_recommendation(
-                    session, entry.recommendation_id
-                )
-                update = ActionUpdate(
-                    on=meeting.date,
-                    status=entry.status,
-                    note=entry.note.strip(),
-                    by=by,
-                    meeting=meeting_id,
-                )
-                records[entry.recommendation_id] = _with_update(current, entry.action_id, update)
-            for record in records.values():
-                for error in validation.validate_recommendation(record, today=self._today()):
-                    label = next(e.label for e in entries if e.recommendation_id == record.id)
-                    problems.append(FieldError(error.path, f"{label}: {error.message}"))
-            if problems:
-                raise ValidationFailed(
-                    validation.sort_errors(problems), what="The meeting's updates"
-                )
-            for key, record in records.items():
-                changes = changes.merge(self._write(session, _RECOMMENDATION, record, key, reason))
+            return self.append_updates(
+                session,
+                entries,
+                on=meeting.date,
+                by=by,
+                meeting=meeting_id,
+                reason=f"Progress update at the meeting of {_long_date(meeting.date)}",
+                what="The meeting's updates",
+                empty_note="write what the meeting heard",
+            )
+
+    def append_updates(
+        self,
+        session: Session,
+        entries: Sequence[ProgressUpdate],
+        *,
+        on: date,
+        by: str | None,
+        meeting: str | None,
+        reason: str,
+        what: str,
+        empty_note: str = "write the update",
+    ) -> Changes:
+        """Append one progress update per entry, dated `on`, in the caller's transaction
+        (`session`, opened by a service): every entry is written, or ValidationFailed names
+        the problems by item and nothing is. Each recommendation changed is audited with
+        `reason`. The meeting's updates and the agency returns both append through here."""
+        problems: list[FieldError] = []
+        changes = Changes()
+        records: dict[str, Recommendation] = {}
+        for i, entry in enumerate(entries):
+            if not entry.note.strip():
+                problems.append(FieldError(f"items[{i}].note", f"{entry.label}: {empty_note}"))
+            current = records.get(entry.recommendation_id) or repositories.get_recommendation(
+                session, entry.recommendation_id
+            )
+            update = ActionUpdate(
+                on=on, status=entry.status, note=entry.note.strip(), by=by, meeting=meeting
+            )
+            records[entry.recommendation_id] = _with_update(current, entry.action_id, update)
+        for record in records.values():
+            for error in validation.validate_recommendation(record, today=self._today()):
+                label = next(e.label for e in entries if e.recommendation_id == record.id)
+                problems.append(FieldError(error.path, f"{label}: {error.message}"))
+        if problems:
+            raise ValidationFailed(validation.sort_errors(problems), what=what)
+        for key, record in records.items():
+            changes = changes.merge(self._write(session, _RECOMMENDATION, record, key, reason))
         return changes
 
     def updates_at_meeting(self, meeting_id: str) -> list[MeetingUpdateLine]:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.services.lists import RecommendationList, RecommendationQuery
-from crag_desktop.services.records import MeetingUpdate, RecordService
+from crag_desktop.services.records import ProgressUpdate, RecordService
 from crag_desktop.ui.forms.base import choice_combo, combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.meeting_items import MeetingItemsModel
@@ -264,7 +264,7 @@ class MeetingUpdatesDialog(QDialog):
             self.meeting.setFocus()
             return
         entries = [
-            MeetingUpdate(
+            ProgressUpdate(
                 recommendation_id=item.recommendation_id,
                 action_id=item.action_id,
                 status=status,
