@@ -46,6 +46,7 @@ COMMANDS = (
     "backup",
     "restore",
     "report",
+    "import-returns",
 )
 
 MIN_PASSPHRASE_LENGTH = 12
@@ -69,6 +70,8 @@ class Console:
     err: TextIO
     stdin_is_terminal: Callable[[], bool]
     ask_secret: Callable[[str], str]
+    #: A line typed on the terminal (a yes or no); only asked when there is one.
+    ask_line: Callable[[str], str] = input
 
 
 def default_console() -> Console:
@@ -515,6 +518,110 @@ def cmd_report_register(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
+    """`report tracker --agency NAME`: the agency's open actions as a return to fill in."""
+    from crag_desktop.services.agency_returns import AgencyReturns
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandFailed(
+            "An agency return is an Excel workbook: give --out FILE.xlsx (the agency fills it "
+            "in and sends it back for import-returns)."
+        )
+    _refuse_database_target(out, Path(args.db))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        returns = AgencyReturns(db=db)
+        agency = returns.find_agency(args.agency)
+        written = returns.export(agency.id, out, as_of=as_of, passphrase=passphrase)
+    print(
+        f"Wrote the return of {written.agency_name} to {out}: {written.items} open "
+        f"action{'s' if written.items != 1 else ''} as of {written.as_of:%d/%m/%Y} "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}). Import it, filled in, with "
+        "crag-desktop import-returns.",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def _return_passphrase(args: argparse.Namespace, console: Console, name: str) -> str:
+    """The passphrase of a protected return: --pdf-passphrase-file, CRAG_PDF_PASSPHRASE, or
+    asked once on a terminal (never without one)."""
+    file: Path | None = args.pdf_passphrase_file
+    if file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
+        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
+    elif console.stdin_is_terminal():
+        passphrase = console.ask_secret(f"Passphrase of {name}: ")
+    else:
+        raise CommandFailed(
+            f"{name} is protected with a passphrase: set CRAG_PDF_PASSPHRASE or give "
+            "--pdf-passphrase-file FILE."
+        )
+    return _normalise(passphrase)
+
+
+def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
+    """Show what an agency's filled return will append, then append it all or nothing."""
+    from crag_desktop.services.agency_returns import AgencyReturns, ReturnRefused
+
+    source = Path(args.file)
+    # The file first: a file that is no return is said before the database's passphrase is
+    # asked for.
+    passphrase = (
+        _return_passphrase(args, console, source.name)
+        if AgencyReturns.is_protected(source)
+        else None
+    )
+    workbook = AgencyReturns.read(source, passphrase=passphrase)
+    try:
+        with _open(args, console, record_unlock=False) as db:
+            returns = AgencyReturns(db=db)
+            plan = returns.plan(workbook, name=source.name)
+            if plan.problems:
+                raise ReturnRefused(source.name, plan.problems)
+            if not plan.updates:
+                print(
+                    f"Nothing to append: no row of {source.name} has an update or a proposed "
+                    "status.",
+                    file=console.out,
+                )
+                return EXIT_OK
+            count = len(plan.updates)
+            noun = f"{count} update{'s' if count != 1 else ''}"
+            print(
+                f"{source.name}, the return of {plan.agency_name}, will append {noun}, each "
+                f"dated {plan.on:%d/%m/%Y}:",
+                file=console.out,
+            )
+            for update in plan.updates:
+                print(f"  {update.line()}", file=console.out)
+            if not args.yes:
+                if not console.stdin_is_terminal():
+                    print(
+                        "Nothing was appended: run the command again with --yes to append "
+                        f"these {noun}.",
+                        file=console.err,
+                    )
+                    return EXIT_FAILED
+                answer = console.ask_line(f"Append these {noun}? [y/N] ")
+                if answer.strip().casefold() not in ("y", "yes"):
+                    print("Nothing was appended.", file=console.out)
+                    return EXIT_OK
+            plan, _changes = returns.append(workbook, name=source.name)
+    except ReturnRefused as refused:
+        print(str(refused), file=console.err)
+        print_problems(refused.problems, console, then=".")
+        return EXIT_FAILED
+    print(
+        f"Appended {noun} from {source.name} ({plan.agency_name}), dated {plan.on:%d/%m/%Y}.",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
 def print_problems(problems: Sequence[str], console: Console, *, then: str) -> None:
     """One problem a line on stderr, the first MAX_PROBLEMS_SHOWN only, then how many more
     (`then` ends that line): a damaged file or a bad import can have thousands."""
@@ -683,6 +790,23 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_option(r)
     _pdf_protection_options(r)
     r.set_defaults(handler=cmd_report_register)
+
+    p = sub.add_parser(
+        "import-returns",
+        help="append the updates of an agency's filled-in return (all or nothing)",
+    )
+    p.add_argument("db", metavar="DB")
+    p.add_argument("file", metavar="FILE.xlsx", help="the return the agency filled in")
+    p.add_argument("--yes", action="store_true", help="append without asking (for scripts)")
+    p.add_argument(
+        "--pdf-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the passphrase of a protected return (else CRAG_PDF_PASSPHRASE, else a prompt "
+        "on a terminal)",
+    )
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_import_returns)
     return parser
 
 
