@@ -20,6 +20,7 @@ from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError
 from crag_desktop.fileio import sweep_stale_temporaries
 from crag_desktop.services.changes import Changes
+from crag_desktop.ui.agency_return_actions import AgencyReturnActions
 from crag_desktop.ui.backup_actions import BackupActions
 from crag_desktop.ui.case_actions import CaseActions
 from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
@@ -127,6 +128,7 @@ def build_main_window(
     window.fit_navigation()
     CaseActions(window=window, context=context).wire()
     BackupActions(window=window, context=context, opener=opener).wire()
+    AgencyReturnActions(window=window, context=context).wire()
     current.opened.connect(
         lambda database: check_pages_in_background(
             tasks=tasks, database=database, prompter=prompter, parent=window

@@ -118,7 +118,10 @@ def test_import_shows_then_appends_the_two_filled_rows(db_path: Path, tmp_path: 
             events = audit.list_events(session, record_type="agency_return", action="import")
         return [f"{e.operator}: {e.changes}" for e in events]
 
-    (event,) = _with_db(db_path, import_events)  # type: ignore[misc]
+    events = _with_db(db_path, import_events)
+    assert isinstance(events, list)
+    (event,) = events
+    assert isinstance(event, str)
     assert event.startswith("Returns Officer: ")
     assert "('file', None, 'csc.xlsx')" in event
     assert "('agency', None, \"Children's Social Care\")" in event

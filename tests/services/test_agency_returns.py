@@ -321,14 +321,14 @@ def test_files_that_are_not_returns_get_one_sentence(
 
     plain = tmp_path / "plain.xlsx"
     Workbook().save(plain)
-    with pytest.raises(NotAReturn, match="^plain.xlsx is not an agency return exported by"):
+    with pytest.raises(NotAReturn, match=r"^plain\.xlsx is not an agency return exported by"):
         returns.read(plain)
 
     tracker = tmp_path / "tracker.xlsx"
     book = Workbook()
     book.active.title = "Recommendations"  # type: ignore[union-attr]
     book.save(tracker)
-    with pytest.raises(NotAReturn, match="^tracker.xlsx is a tracker export, not an agency"):
+    with pytest.raises(NotAReturn, match=r"^tracker\.xlsx is a tracker export, not an agency"):
         returns.read(tracker)
 
 
@@ -344,7 +344,7 @@ def test_a_return_with_its_columns_moved_is_refused(returns: AgencyReturns, tmp_
 def test_the_agency_is_found_by_name_or_id(returns: AgencyReturns) -> None:
     assert returns.find_agency("police").id == "police"
     assert returns.find_agency("children's  SOCIAL care").id == "csc"
-    with pytest.raises(Exception, match="There is no agency “Fire”. The agencies are: "):
+    with pytest.raises(Exception, match=r"There is no agency “Fire”\. The agencies are: "):
         returns.find_agency("Fire")
     with pytest.raises(Exception, match="names more than one agency"):
         returns.find_agency("C")
