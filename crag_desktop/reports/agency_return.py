@@ -79,6 +79,14 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 class NotAReturn(CragError):
     """The file is not an agency return this app can read; the message says what it is."""
 
+    @classmethod
+    def not_a_workbook(cls, name: str) -> NotAReturn:
+        """A file that is no Excel workbook at all, protected or not."""
+        return cls(
+            f"{name} is not an Excel workbook (.xlsx): choose the agency return that "
+            "CRAG Desktop exported."
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReturnItem:
@@ -342,10 +350,7 @@ def _refuse_oversized(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise NotAReturn(
-            f"{name} is not an Excel workbook (.xlsx): choose the agency return that "
-            "CRAG Desktop exported."
-        ) from None
+        raise NotAReturn.not_a_workbook(name) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise NotAReturn(
             f"{name} is far larger than an agency return ({unpacked / 1e6:.0f} MB unpacked): "

@@ -315,28 +315,40 @@ class AgencyReturns:
     @staticmethod
     def is_protected(path: Path) -> bool:
         """Whether the return at `path` needs a passphrase to open."""
-        from crag_desktop.reports.protection import is_encrypted_xlsx
+        from crag_desktop.reports.protection import NotAWorkbook, is_encrypted_xlsx
 
         _check_file(path)
-        return is_encrypted_xlsx(path)
+        try:
+            return is_encrypted_xlsx(path)
+        except NotAWorkbook:
+            raise NotAReturn.not_a_workbook(path.name) from None
+        except OSError as error:
+            raise CragError(f"{path.name} could not be read ({error.strerror}).") from None
 
     @staticmethod
     def read(path: Path, *, passphrase: str | None = None) -> ReturnWorkbook:
         """The filled return at `path`, decrypted with `passphrase` when it is protected;
         one sentence when it cannot be read or is not a return."""
-        from crag_desktop.reports.protection import decrypt_xlsx, is_encrypted_xlsx
+        from crag_desktop.reports.protection import (
+            NotAWorkbook,
+            WrongWorkbookPassphrase,
+            decrypt_xlsx,
+            workbook_is_encrypted,
+        )
 
         data = _read_bytes(path)
-        if is_encrypted_xlsx(path):
-            if passphrase is None:
-                raise ReturnProtected(
-                    f"{path.name} is protected with a passphrase: give the passphrase it was "
-                    "exported with."
-                )
-            try:
+        try:
+            if workbook_is_encrypted(data):
+                if passphrase is None:
+                    raise ReturnProtected(
+                        f"{path.name} is protected with a passphrase: give the passphrase it "
+                        "was exported with."
+                    )
                 data = decrypt_xlsx(data, passphrase)
-            except CragError as error:
-                raise ReturnProtected(str(error)) from None
+        except NotAWorkbook:
+            raise NotAReturn.not_a_workbook(path.name) from None
+        except WrongWorkbookPassphrase as error:
+            raise ReturnProtected(str(error)) from None
         return read_return(data, name=path.name)
 
     def plan(self, workbook: ReturnWorkbook, *, name: str) -> ReturnPlan:
