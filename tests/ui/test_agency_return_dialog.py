@@ -11,6 +11,7 @@ from typing import Any, cast
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.app import build_main_window
@@ -20,10 +21,11 @@ from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.agency_return_actions import AgencyReturnActions
 from crag_desktop.ui.dialogs.agency_return import ChooseAgencyDialog, ImportReturnDialog
+from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
-from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter
+from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter, unencrypted_question
 from crag_desktop.ui.settings import AppSettings
 from tests.agency_return_files import fill_file
 
@@ -107,7 +109,12 @@ def test_import_previews_then_appends_and_the_screens_refresh(
     qtmodeltester: Any,
 ) -> None:
     out = _export(window, prompter, tmp_path / "csc.xlsx")
-    assert "Protect The agency return" in prompter.questions
+    # Saved without encryption only after a second yes, asked about the workbook.
+    assert prompter.questions[-2:] == [
+        "Protect The agency return",
+        unencrypted_question("workbook"),
+    ]
+    assert "The workbook will NOT be encrypted" in prompter.questions[-1]
     fill_file(out, TWO_ROWS)
     # The tracker's form shows Child Q 3 (REC10) with its one update.
     window.show_screen(ScreenKey.RECOMMENDATIONS)
@@ -234,3 +241,12 @@ def test_the_import_dialog_fits_a_small_screen(qtbot: QtBot, window: MainWindow)
     assert dialog.height() <= 640
     assert dialog.minimumSizeHint().height() <= 640
     dialog.reject()
+
+
+def test_the_protection_question_speaks_of_the_workbook(qtbot: QtBot) -> None:
+    dialog = PdfProtectionDialog(what="The agency return", kind="workbook")
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Protect the workbook"
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "the workbook then opens only with that passphrase" in texts
+    assert "PDF" not in texts

@@ -27,13 +27,13 @@ MIN_LENGTH = 12
 class PdfProtectionDialog(QDialog):
     """Protect with a passphrase (the default) or save without encryption."""
 
-    def __init__(self, *, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, *, what: str, kind: str = "PDF", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Protect the PDF")
+        self.setWindowTitle(f"Protect the {kind}")
         intro = QLabel(
             f"{what} holds OFFICIAL-SENSITIVE information about children. Protect it with "
-            "a passphrase (AES-256): the PDF then opens only with that passphrase, so give "
-            "it to its readers separately from the file."
+            f"a passphrase (AES-256): the {kind} then opens only with that passphrase, so "
+            "give it to its readers separately from the file."
         )
         intro.setWordWrap(True)
         self.protect = QRadioButton("&Protect with a passphrase (recommended)")
@@ -44,7 +44,7 @@ class PdfProtectionDialog(QDialog):
         self.protect.setChecked(True)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase for the PDF")
+        self.passphrase.setAccessibleName(f"Passphrase for the {kind}")
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again.setAccessibleName("The same passphrase again")
