@@ -212,6 +212,18 @@ class AgencyReturns:
         """Every agency, by name (to choose whose return to export)."""
         return self._records.agencies()
 
+    def open_action_counts(self) -> dict[str, int]:
+        """How many open actions each agency owns, by agency id (none: not listed): what
+        its return would hold."""
+        with self._db.unit_of_work() as session:
+            recommendations = repositories.list_recommendations(session)
+        counts: dict[str, int] = {}
+        for record in recommendations:
+            for action in record.actions:
+                if action_is_open(record, action):
+                    counts[action.owner_agency] = counts.get(action.owner_agency, 0) + 1
+        return counts
+
     def find_agency(self, name: str) -> Agency:
         """The agency called `name` (or with that id), ignoring case; a sentence naming the
         agencies there are when none or several match."""

@@ -231,6 +231,14 @@ def test_the_agency_is_chosen_from_the_list(qtbot: QtBot, window: MainWindow) ->
     assert names == sorted(names, key=str.casefold)
     chooser.agency.setCurrentIndex(names.index("Police"))
     assert chooser.agency_id() == "police"
+    assert chooser.count_label.text() == "Its return lists 1 open action."
+    assert chooser.export_button.isEnabled()
+    chooser.agency.setCurrentIndex(names.index("Children's Social Care"))
+    assert chooser.count_label.text() == "Its return lists 4 open actions."
+    # Probation owns no action in the demo: there is nothing to send it.
+    chooser.agency.setCurrentIndex(names.index("Probation Service"))
+    assert "owns no open action" in chooser.count_label.text()
+    assert not chooser.export_button.isEnabled()
     entries = [a.text() for a in window.file_menu.actions()]
     assert "E&xport agency return…" in entries
 

@@ -59,15 +59,16 @@ class ChooseAgencyDialog(QDialog):
         intro.setWordWrap(True)
         self.agency = QComboBox()
         self.agency.setAccessibleName("Agency")
+        self._counts = returns.open_action_counts()
         for agency in returns.agencies():
             self.agency.addItem(agency.name, agency.id)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Open actions of the agency")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Export…")
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(
-            self.agency.count() > 0
-        )
+        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.export_button.setText("&Export…")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -76,8 +77,26 @@ class ChooseAgencyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(row)
+        layout.addWidget(self.count_label)
         layout.addWidget(self.buttons)
+        self.agency.currentIndexChanged.connect(lambda _i: self._show_count())
+        self._show_count()
         self.resize(520, self.sizeHint().height())
+
+    def _show_count(self) -> None:
+        agency_id = self.agency_id()
+        count = self._counts.get(agency_id, 0) if agency_id is not None else 0
+        if agency_id is None:
+            self.count_label.setText("There are no agencies yet: add them on Agencies and members.")
+        elif count == 0:
+            self.count_label.setText(
+                "It owns no open action: its return would have nothing to fill in."
+            )
+        else:
+            self.count_label.setText(
+                f"Its return lists {count} open action{'s' if count != 1 else ''}."
+            )
+        self.export_button.setEnabled(count > 0)
 
     def agency_id(self) -> str | None:
         """The agency chosen."""
