@@ -77,7 +77,7 @@ class AgencyReturnActions(QObject):
         if chosen is None:
             return
         path = _xlsx(chosen)
-        protection = prompter.ask_pdf_protection("The agency return", kind="workbook")
+        protection = prompter.ask_pdf_protection("The agency return", document="workbook")
         if protection is None:
             return
         try:

@@ -29,11 +29,11 @@ class PdfProtection:
     passphrase: str | None
 
 
-def unencrypted_question(kind: str = "PDF") -> str:
-    """Asked after "without encryption" was chosen for a `kind` ("PDF", "workbook"): a
+def unencrypted_question(document: str = "PDF") -> str:
+    """Asked after "without encryption" was chosen for a `document` ("PDF", "workbook"): a
     plaintext report needs a second yes."""
     return (
-        f"The {kind} will NOT be encrypted: anyone who has the file can read it. It is marked "
+        f"The {document} will NOT be encrypted: anyone who has the file can read it. It is marked "
         "OFFICIAL-SENSITIVE; keep it on an encrypted drive and delete it when it has served "
         "its purpose.\n\nSave it without encryption?"
     )
@@ -127,23 +127,23 @@ class Prompter:
         )
         return Path(name) if name else None
 
-    def ask_pdf_protection(self, what: str, *, kind: str = "PDF") -> PdfProtection | None:
+    def ask_pdf_protection(self, what: str, *, document: str = "PDF") -> PdfProtection | None:
         """A passphrase for the PDF `what` (e.g. "The annual report"), or no encryption
-        after a confirmation; None if the user cancelled either question. `kind` names the
-        file in the questions ("workbook" for an agency return)."""
-        chosen = self._pdf_protection_choice(what, kind)
+        after a confirmation; None if the user cancelled either question. `document` names
+        the file in the questions ("workbook" for an agency return)."""
+        chosen = self._pdf_protection_choice(what, document)
         if chosen is None:
             return None
         if chosen.passphrase is None and not self.confirm(
-            unencrypted_question(kind), title="Save without encryption"
+            unencrypted_question(document), title="Save without encryption"
         ):
             return None
         return chosen
 
-    def _pdf_protection_choice(self, what: str, kind: str = "PDF") -> PdfProtection | None:
+    def _pdf_protection_choice(self, what: str, document: str = "PDF") -> PdfProtection | None:
         from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
 
-        dialog = PdfProtectionDialog(what=what, kind=kind, parent=self._parent)
+        dialog = PdfProtectionDialog(what=what, document=document, parent=self._parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return PdfProtection(dialog.chosen_passphrase())
@@ -179,7 +179,7 @@ class ScriptedPrompter(Prompter):
         (choosing no encryption then also takes a confirm() answer)."""
         self._protection_answers.extend(answers)
 
-    def _pdf_protection_choice(self, what: str, kind: str = "PDF") -> PdfProtection | None:
+    def _pdf_protection_choice(self, what: str, document: str = "PDF") -> PdfProtection | None:
         self.questions.append(f"Protect {what}")
         if not self._protection_answers:
             raise AssertionError(f"unexpected protection question for {what}")

@@ -252,7 +252,7 @@ def test_the_import_dialog_fits_a_small_screen(qtbot: QtBot, window: MainWindow)
 
 
 def test_the_protection_question_speaks_of_the_workbook(qtbot: QtBot) -> None:
-    dialog = PdfProtectionDialog(what="The agency return", kind="workbook")
+    dialog = PdfProtectionDialog(what="The agency return", document="workbook")
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Protect the workbook"
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))

@@ -27,12 +27,12 @@ MIN_LENGTH = 12
 class PdfProtectionDialog(QDialog):
     """Protect with a passphrase (the default) or save without encryption."""
 
-    def __init__(self, *, what: str, kind: str = "PDF", parent: QWidget | None = None) -> None:
+    def __init__(self, *, what: str, document: str = "PDF", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Protect the {kind}")
+        self.setWindowTitle(f"Protect the {document}")
         intro = QLabel(
             f"{what} holds OFFICIAL-SENSITIVE information about children. Protect it with "
-            f"a passphrase (AES-256): the {kind} then opens only with that passphrase, so "
+            f"a passphrase (AES-256): the {document} then opens only with that passphrase, so "
             "give it to its readers separately from the file."
         )
         intro.setWordWrap(True)
@@ -44,7 +44,7 @@ class PdfProtectionDialog(QDialog):
         self.protect.setChecked(True)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(f"Passphrase for the {kind}")
+        self.passphrase.setAccessibleName(f"Passphrase for the {document}")
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again.setAccessibleName("The same passphrase again")
