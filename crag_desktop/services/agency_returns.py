@@ -45,7 +45,7 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.services.records import ProgressUpdate, RecordService
 from crag_desktop.services.report_files import protection_text
-from crag_desktop.storage import audit, repositories
+from crag_desktop.storage import audit, queries, repositories
 
 __all__ = [
     "RETURN_RECORD",
@@ -96,6 +96,19 @@ def action_code(review_title: str, number: int, action_number: int) -> str:
 def _base_status(recommendation: Recommendation, action: AgencyAction) -> RecommendationStatus:
     latest = latest_update(action.updates)
     return latest.status if latest is not None else recommendation.status
+
+
+def _open_actions(session: Session, owner_agency_id: str | None) -> list[tuple[str, str, str]]:
+    """(recommendation id, action id, owner) of the open actions (of one agency when given),
+    by the rule of `action_is_open`, worked out in SQL."""
+    open_statuses = [status.value for status in RecommendationStatus if not status.closed]
+    return [
+        (recommendation, action, owner)
+        for recommendation, action, owner, latest in queries.actions_with_latest_status(
+            session, open_statuses=open_statuses, owner_agency_id=owner_agency_id
+        )
+        if latest is None or not RecommendationStatus(latest).closed
+    ]
 
 
 def action_is_open(recommendation: Recommendation, action: AgencyAction) -> bool:
@@ -216,12 +229,10 @@ class AgencyReturns:
         """How many open actions each agency owns, by agency id (none: not listed): what
         its return would hold."""
         with self._db.unit_of_work() as session:
-            recommendations = repositories.list_recommendations(session)
+            found = _open_actions(session, None)
         counts: dict[str, int] = {}
-        for record in recommendations:
-            for action in record.actions:
-                if action_is_open(record, action):
-                    counts[action.owner_agency] = counts.get(action.owner_agency, 0) + 1
+        for _recommendation, _action, owner in found:
+            counts[owner] = counts.get(owner, 0) + 1
         return counts
 
     def find_agency(self, name: str) -> Agency:
@@ -244,8 +255,11 @@ class AgencyReturns:
         day = as_of or self._today()
         with self._db.unit_of_work() as session:
             agency = repositories.get_agency(session, agency_id)
-            reviews = {review.id: review.title for review in repositories.list_reviews(session)}
-            recommendations = repositories.list_recommendations(session)
+            # Only the recommendations with an open action of the agency are loaded: a large
+            # tracker holds tens of thousands (benchmarks: 100,000 referrals).
+            wanted = sorted({key for key, _action, _owner in _open_actions(session, agency.id)})
+            reviews = {row.id: row.title for row in queries.review_titles(session)}
+            recommendations = repositories.recommendations_with_ids(session, wanted)
         items: list[tuple[tuple[str, int, int], ReturnItem]] = []
         for record in recommendations:
             title = reviews.get(record.review, record.review)

@@ -1000,3 +1000,47 @@ def review_ids_of_referral(session: Session, referral_id: str) -> list[str]:
         .order_by(_REVIEW.commissioned_on, _REVIEW.id)
     )
     return [str(value) for value in session.execute(statement).scalars()]
+
+
+# --- Agency returns ---------------------------------------------------------------------------
+
+
+def actions_with_latest_status(
+    session: Session, *, open_statuses: Sequence[str], owner_agency_id: str | None = None
+) -> list[tuple[str, str, str, str | None]]:
+    """(recommendation id, action id, owner agency id, its latest update's status or None)
+    of every action whose recommendation's status is one of `open_statuses` (of one owner
+    when given): what an agency's return needs, without loading whole recommendations."""
+    action_table, recommendation_table = AgencyActionRow.__table__, RecommendationRow.__table__
+    action, recommendation = action_table.c, recommendation_table.c
+    update = ActionUpdateRow.__table__.c
+    scope: list[ColumnElement[bool]] = [recommendation.status.in_(list(open_statuses))]
+    if owner_agency_id is not None:
+        scope.append(action.owner_agency_id == owner_agency_id)
+    actions = session.execute(
+        select(action.recommendation_id, action.id, action.owner_agency_id)
+        .join(recommendation_table, recommendation.id == action.recommendation_id)
+        .where(*scope)
+    ).all()
+    updates = session.execute(
+        select(update.recommendation_id, update.action_id, update.status)
+        .join(
+            action_table,
+            (action.recommendation_id == update.recommendation_id)
+            & (action.id == update.action_id),
+        )
+        .join(recommendation_table, recommendation.id == action.recommendation_id)
+        .where(*scope)
+        # The latest by date, then the order added: the last row of each action wins.
+        .order_by(update.recommendation_id, update.action_id, update.on, update.position)
+    ).all()
+    latest = {(row.recommendation_id, row.action_id): str(row.status) for row in updates}
+    return [
+        (
+            row.recommendation_id,
+            row.id,
+            row.owner_agency_id,
+            latest.get((row.recommendation_id, row.id)),
+        )
+        for row in actions
+    ]

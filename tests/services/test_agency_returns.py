@@ -19,6 +19,7 @@ from crag_desktop.services.agency_returns import (
     RETURN_RECORD,
     AgencyReturns,
     ReturnRefused,
+    action_is_open,
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
@@ -366,3 +367,27 @@ def test_an_action_with_a_closed_latest_update_is_not_in_the_return(
     records.save_recommendation(dataclasses.replace(stored, actions=(closed,)))
     out = _export(returns, tmp_path)
     assert "Child Q R3 A1" not in codes(out.read_bytes())
+
+
+def test_the_counts_worked_out_in_sql_follow_the_domain_rule(
+    returns: AgencyReturns, demo_db: Database
+) -> None:
+    records = RecordService(db=demo_db, today=lambda: TODAY)
+    # An action closed by its own latest update, on a recommendation still open.
+    records.add_action_update(
+        "REC10",
+        "A12",
+        ActionUpdate(on=TODAY, status=RecommendationStatus.COMPLETED, note="Done.", by=None),
+    )
+    with demo_db.unit_of_work() as session:
+        from crag_desktop.storage import repositories
+
+        everything = repositories.list_recommendations(session)
+    expected: dict[str, int] = {}
+    for record in everything:
+        for action in record.actions:
+            if action_is_open(record, action):
+                expected[action.owner_agency] = expected.get(action.owner_agency, 0) + 1
+    assert returns.open_action_counts() == expected
+    assert expected["csc"] == 3
+    assert len(returns.sheet("csc").items) == 3
