@@ -180,6 +180,7 @@ def write_return(view: AgencyReturnSheet) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
@@ -303,6 +304,8 @@ def write_return(view: AgencyReturnSheet) -> bytes:
         _put(meta, row, 2, value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
+    # Sheets cannot be renamed, moved, added or deleted (no password, like the sheet's).
+    book.security = WorkbookProtection(lockStructure=True)
     book.properties.title = f"Agency return: {_clean(view.agency_name)}"
     book.properties.creator = "CRAG Desktop"
     book.properties.keywords = MARKING

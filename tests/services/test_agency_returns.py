@@ -82,7 +82,11 @@ def test_the_return_lists_the_agencys_open_actions_only(
     out = _export(returns, tmp_path)
     data = out.read_bytes()
     assert codes(data) == CSC_CODES
-    sheet: Any = load_workbook(io.BytesIO(data))["Agency return"]
+    book = load_workbook(io.BytesIO(data))
+    assert book.security is not None
+    assert book.security.lockStructure
+    assert book["CRAG Desktop"].sheet_state == "veryHidden"
+    sheet: Any = book["Agency return"]
     assert sheet["A1"].value == "OFFICIAL-SENSITIVE"
     assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.center.text
     assert "Children's Social Care" in str(sheet["A2"].value)
