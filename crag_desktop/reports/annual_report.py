@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -214,7 +214,9 @@ def _after_flowable(pages: dict[str, int]) -> Any:
     def hook(doc: Any, flowable: Any) -> None:
         if isinstance(flowable, _Heading):
             pages.setdefault(flowable.crag_key, doc.page)
-            doc.canv.bookmarkPage(flowable.crag_key)
+            # The heading's own <a name> is the destination (at the heading, /XYZ): a
+            # whole-page /Fit one here would replace it, and QtPdf's preview refuses a
+            # destination without a location.
             doc.canv.addOutlineEntry(
                 flowable.crag_outline, flowable.crag_key, level=flowable.crag_level, closed=False
             )
@@ -644,10 +646,16 @@ def _money(value: Decimal | None) -> str:
 
 
 def render_annual_report(
-    view: AnnualReportView, out: BinaryIO | Path, *, passphrase: str | None = None
+    view: AnnualReportView,
+    out: BinaryIO | Path,
+    *,
+    passphrase: str | None = None,
+    between_passes: Callable[[], object] | None = None,
 ) -> int:
     """Render the annual report to a stream or (atomically, 0600, protected when a
-    passphrase is given) to a path; return its page count."""
+    passphrase is given) to a path; return its page count. `between_passes` is called
+    after the first pass (which finds each section's page for the contents) and may raise
+    to stop the work there."""
     if isinstance(out, Path):
         pages = 0
 
@@ -673,6 +681,8 @@ def render_annual_report(
         **common,
     )
     contents.pages = first_pass
+    if between_passes is not None:
+        between_passes()
     return build_document(
         out, _Builder(view, contents).story(), after_flowable=_after_flowable({}), **common
     )

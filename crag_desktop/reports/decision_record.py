@@ -143,9 +143,9 @@ class DecisionRecordView:
 
 def render_decision_record(
     view: DecisionRecordView, out: BinaryIO | Path, *, passphrase: str | None = None
-) -> None:
+) -> int:
     """Render the decision record to a stream, or atomically (mode 0600) to a path,
-    AES-256 protected when `passphrase` is given."""
+    AES-256 protected when `passphrase` is given; return its page count."""
     styles = build_styles()
     story: list[Any] = [
         Paragraph(TITLE, styles.title),
@@ -159,7 +159,7 @@ def render_decision_record(
         *_national_panel(view, styles),
         *_present_and_signatures(view, styles),
     ]
-    build_document(
+    return build_document(
         out,
         story,
         title=TITLE,

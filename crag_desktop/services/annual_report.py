@@ -4,6 +4,8 @@ Service API (the Reports screen and the command line call these, nothing else):
 
 - `annual_statistics_for(db, year, as_of=None)` - the typed figures (`AnnualStatistics`).
 - `annual_report_view(db, year, as_of=None)` - everything the PDF prints.
+- `annual_report_pdf(db, year, as_of=None)` - the PDF rendered in memory (unprotected) and
+  its figures: what the Reports screen previews, prints and saves.
 - `write_annual_report(db, year, out, as_of=None, stats_json=None, passphrase=None)` -
   audits, then writes the PDF (and the stats JSON when asked); returns what was written.
 
@@ -66,9 +68,17 @@ from crag_desktop.reports.annual_report import (
     TimeframeLine,
     render_annual_report,
 )
+from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
-from crag_desktop.services.report_files import REPORT_RECORD, write_audited_pdf
+from crag_desktop.services.report_files import (
+    REPORT_RECORD,
+    ReportPdf,
+    Stage,
+    no_stage,
+    render_pdf,
+    write_report_pdf,
+)
 from crag_desktop.storage import repositories
 
 #: How many earlier years the figure tables compare the year with.
@@ -556,6 +566,93 @@ def statistics_json_text(statistics: AnnualStatistics) -> str:
     return json.dumps(statistics.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
+class NothingToReport(CragError):
+    """A reporting year with no record in it: the report would be empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualReportPdf:
+    """The annual report rendered in memory (unprotected) and the figures it states."""
+
+    report: ReportPdf
+    statistics: AnnualStatistics
+
+
+def annual_report_pdf(
+    db: Database,
+    year: int,
+    *,
+    as_of: dt.date | None = None,
+    now: dt.datetime | None = None,
+    stage: Stage = no_stage,
+    refuse_empty: bool = False,
+) -> AnnualReportPdf:
+    """The annual report for `year` as of `as_of`, rendered in memory (NOT protected: keep
+    it in memory; `write_annual_report` writes it). `stage` hears of each stage and may
+    stop the work between them; `refuse_empty` raises NothingToReport for a year that has
+    not begun, or with no referral received and no review worked on."""
+    check_year(year)
+    check_as_of(year, as_of)
+    now = now or dt.datetime.now().astimezone()
+    start, _end = reporting_period(year)
+    if refuse_empty and start > now.date():
+        raise NothingToReport(
+            f"{period_label(year)} has not begun yet (it starts on {start:%d/%m/%Y}), so there "
+            "is nothing to report; choose an earlier year."
+        )
+    stage(0, 4, "Reading the records…")
+    document = _load(db)
+    stage(1, 4, "Counting the figures…")
+    statistics = compute_annual_statistics(document, year, as_of=as_of)
+    if refuse_empty and not statistics.referrals_received and not statistics.worked_on:
+        raise NothingToReport(
+            f"Nothing was recorded for {period_label(year)}: no referral received and no "
+            "review worked on, so its annual report would be empty; choose another year."
+        )
+    view = build_annual_report_view(document, year, as_of=as_of, now=now, operator=db.operator)
+    pages = 0
+
+    def render(stream: BinaryIO) -> None:
+        nonlocal pages
+        pages = render_annual_report(
+            view, stream, between_passes=lambda: stage(3, 4, "Numbering the pages…")
+        )
+
+    stage(2, 4, "Laying out the pages…")
+    data = render_pdf(render)
+    report = ReportPdf(
+        title=f"the annual report {view.period}",
+        suggested_name=f"Annual report {year}-{(year + 1) % 100:02d}.pdf",
+        data=data,
+        pages=pages,
+        record_type=REPORT_RECORD,
+        record_id=f"annual/{year}",
+        what="annual_report",
+        details=(("as_of", view.as_of.isoformat()),),
+    )
+    return AnnualReportPdf(report, statistics)
+
+
+def write_annual_statistics(
+    db: Database, year: int, statistics: AnnualStatistics, out: Path
+) -> None:
+    """Write the figures of the annual report for `year` as JSON (audited as it lands)."""
+    data = statistics_json_text(statistics).encode("utf-8")
+
+    def write(stream: BinaryIO) -> None:
+        stream.write(data)
+
+    write_recorded_file(
+        db,
+        out,
+        write,
+        action="export",
+        record_type=REPORT_RECORD,
+        record_id=f"annual/{year}",
+        changes=[("annual_statistics", None, out.name)],
+    )
+
+
 def write_annual_report(
     db: Database,
     year: int,
@@ -573,44 +670,11 @@ def write_annual_report(
     check_as_of(year, as_of)
     if stats_json is not None and stats_json.resolve() == out.resolve():
         raise CragError("The report and its figures need two different files; name another.")
-    document = _load(db)
-    view = build_annual_report_view(
-        document,
-        year,
-        as_of=as_of,
-        now=now or dt.datetime.now().astimezone(),
-        operator=db.operator,
-    )
-    statistics = compute_annual_statistics(document, year, as_of=as_of)
-    pages = 0
-
-    def render(stream: BinaryIO) -> None:
-        nonlocal pages
-        pages = render_annual_report(view, stream)
-
-    write_audited_pdf(
-        db,
-        out,
-        render,
-        record_type=REPORT_RECORD,
-        record_id=f"annual/{year}",
-        what="annual_report",
-        details=[("as_of", view.as_of.isoformat())],
-        passphrase=passphrase,
-    )
+    if passphrase is not None:
+        # A passphrase too short fails before anything is rendered or audited.
+        passphrase = normalise_pdf_passphrase(passphrase)
+    rendered = annual_report_pdf(db, year, as_of=as_of, now=now)
+    write_report_pdf(db, rendered.report, out, passphrase=passphrase)
     if stats_json is not None:
-        data = statistics_json_text(statistics).encode("utf-8")
-
-        def write(stream: BinaryIO) -> None:
-            stream.write(data)
-
-        write_recorded_file(
-            db,
-            stats_json,
-            write,
-            action="export",
-            record_type=REPORT_RECORD,
-            record_id=f"annual/{year}",
-            changes=[("annual_statistics", None, stats_json.name)],
-        )
-    return AnnualReportWritten(out, pages, stats_json, statistics)
+        write_annual_statistics(db, year, rendered.statistics, stats_json)
+    return AnnualReportWritten(out, rendered.report.pages, stats_json, rendered.statistics)

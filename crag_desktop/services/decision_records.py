@@ -28,9 +28,16 @@ from crag_desktop.reports.decision_record import (
     QuestionAnswer,
     render_decision_record,
 )
+from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import load_referral
-from crag_desktop.services.report_files import write_audited_pdf
+from crag_desktop.services.report_files import (
+    ReportPdf,
+    Stage,
+    no_stage,
+    render_pdf,
+    write_report_pdf,
+)
 from crag_desktop.storage import repositories
 
 NOT_YET_KNOWN = "Not yet known"
@@ -184,26 +191,50 @@ def decision_record_view(
     )
 
 
+def decision_record_pdf(
+    db: Database, referral_ref_or_id: str, *, stage: Stage = no_stage
+) -> ReportPdf:
+    """The decision record of a referral (by reference or id) rendered in memory (NOT
+    protected: keep it in memory; `write_decision_record` writes it)."""
+    return _decision_record_pdf(db, referral_ref_or_id, stage=stage)[0]
+
+
+def _decision_record_pdf(
+    db: Database, referral_ref_or_id: str, *, stage: Stage = no_stage
+) -> tuple[ReportPdf, str]:
+    stage(0, 2, "Reading the decision…")
+    view = decision_record_view(db, referral_ref_or_id)
+    with db.unit_of_work() as session:
+        referral_id = load_referral(session, referral_ref_or_id).id
+    stage(1, 2, "Laying out the pages…")
+    pages = 0
+
+    def render(stream: BinaryIO) -> None:
+        nonlocal pages
+        pages = render_decision_record(view, stream)
+
+    data = render_pdf(render)
+    report = ReportPdf(
+        title=f"the decision record of {view.referral_reference}",
+        suggested_name=f"Decision record {view.referral_reference}.pdf",
+        data=data,
+        pages=pages,
+        record_type="referral",
+        record_id=referral_id,
+        what="decision_record",
+    )
+    return report, view.referral_reference
+
+
 def write_decision_record(
     db: Database, referral_ref_or_id: str, out: Path, *, passphrase: str | None = None
 ) -> str:
     """Write the decision record of a referral to `out` as PDF (atomically, user-only,
     AES-256 protected when `passphrase` is given), audit the print in the same step, and
     return the referral's reference."""
-    view = decision_record_view(db, referral_ref_or_id)
-    with db.unit_of_work() as session:
-        referral_id = load_referral(session, referral_ref_or_id).id
-
-    def write(stream: BinaryIO) -> None:
-        render_decision_record(view, stream)
-
-    write_audited_pdf(
-        db,
-        out,
-        write,
-        record_type="referral",
-        record_id=referral_id,
-        what="decision_record",
-        passphrase=passphrase,
-    )
-    return view.referral_reference
+    if passphrase is not None:
+        # A passphrase too short fails before anything is rendered or audited.
+        passphrase = normalise_pdf_passphrase(passphrase)
+    report, reference = _decision_record_pdf(db, referral_ref_or_id)
+    write_report_pdf(db, report, out, passphrase=passphrase)
+    return reference

@@ -1,6 +1,7 @@
 """The referral register for a reporting year.
 
-Service API: `referral_register_view(db, year)` and
+Service API: `referral_register_view(db, year)`, `referral_register_pdf(db, year)` (in
+memory, for the Reports screen's preview and printer) and
 `write_referral_register(db, year, out, passphrase=None)` (audited before it is written).
 """
 
@@ -15,14 +16,22 @@ from crag_desktop.domain.records import Referral
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.statistics import reporting_period
 from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.reports.referral_register import (
     RegisterRow,
     RegisterView,
     render_referral_register,
 )
-from crag_desktop.services.annual_report import check_year
+from crag_desktop.services.annual_report import NothingToReport, check_year
 from crag_desktop.services.database import Database
-from crag_desktop.services.report_files import REPORT_RECORD, write_audited_pdf
+from crag_desktop.services.report_files import (
+    REPORT_RECORD,
+    ReportPdf,
+    Stage,
+    no_stage,
+    render_pdf,
+    write_report_pdf,
+)
 from crag_desktop.storage import repositories
 
 
@@ -93,26 +102,54 @@ def referral_register_view(
     )
 
 
-def write_referral_register(
-    db: Database, year: int, out: Path, *, passphrase: str | None = None
-) -> RegisterWritten:
-    """Write the register of `year` to `out` (PDF; audited first, atomic, 0600, AES-256
-    protected when `passphrase` is given)."""
+def referral_register_pdf(
+    db: Database, year: int, *, stage: Stage = no_stage, refuse_empty: bool = False
+) -> ReportPdf:
+    """The register of `year` rendered in memory (NOT protected: keep it in memory;
+    `write_referral_register` writes it). `refuse_empty` raises NothingToReport for a year
+    in which no referral was received."""
+    return _register_pdf(db, year, stage=stage, refuse_empty=refuse_empty)[0]
+
+
+def _register_pdf(
+    db: Database, year: int, *, stage: Stage = no_stage, refuse_empty: bool = False
+) -> tuple[ReportPdf, int]:
+    stage(0, 2, "Reading the referrals…")
     view = referral_register_view(db, year)
+    if refuse_empty and not view.rows:
+        raise NothingToReport(
+            f"No referral was received in {view.period}, so its register would be empty; "
+            "choose another year."
+        )
+    stage(1, 2, "Laying out the pages…")
     pages = 0
 
     def render(stream: BinaryIO) -> None:
         nonlocal pages
         pages = render_referral_register(view, stream)
 
-    write_audited_pdf(
-        db,
-        out,
-        render,
+    data = render_pdf(render)
+    report = ReportPdf(
+        title=f"the referral register {view.period}",
+        suggested_name=f"Referral register {year}-{(year + 1) % 100:02d}.pdf",
+        data=data,
+        pages=pages,
         record_type=REPORT_RECORD,
         record_id=f"register/{year}",
         what="referral_register",
-        details=[("referrals", str(len(view.rows)))],
-        passphrase=passphrase,
+        details=(("referrals", str(len(view.rows))),),
     )
-    return RegisterWritten(out, pages, len(view.rows))
+    return report, len(view.rows)
+
+
+def write_referral_register(
+    db: Database, year: int, out: Path, *, passphrase: str | None = None
+) -> RegisterWritten:
+    """Write the register of `year` to `out` (PDF; audited first, atomic, 0600, AES-256
+    protected when `passphrase` is given)."""
+    if passphrase is not None:
+        # A passphrase too short fails before anything is rendered or audited.
+        passphrase = normalise_pdf_passphrase(passphrase)
+    report, referrals = _register_pdf(db, year)
+    write_report_pdf(db, report, out, passphrase=passphrase)
+    return RegisterWritten(out, report.pages, referrals)

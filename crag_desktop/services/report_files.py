@@ -1,14 +1,19 @@
-"""What every printed report shares on its way to disk: protection and the audit trail.
+"""What every printed report shares on its way to disk or a printer: protection and the
+audit trail.
 
-A report is rendered in memory, protected there when a passphrase is given, then handed to
-`file_output.write_recorded_file`: audited in the same step as it is written (never an
-unaudited file on disk), atomically, user-only, never over a database.
+A report is rendered in memory (`ReportPdf`: the unprotected bytes and what the audit trail
+says about it). The Reports screen previews and prints those bytes; saving protects them in
+memory when a passphrase is given, then hands them to `file_output.write_recorded_file`:
+audited in the same step as it is written (never an unaudited file on disk), atomically,
+user-only, never over a database. Sending them to a printer is audited before the first
+page leaves (`record_report_printed`).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,8 +25,39 @@ from crag_desktop.storage import audit
 #: Audit record type of reports that are about no single record (annual report, register).
 REPORT_RECORD = "report"
 
+#: Audit action of a report written to a file (the name the trail has always used).
+PRINT_ACTION = "print"
+#: Audit action of a report sent to a printer (paper, or whatever the print dialog chose).
+SENT_TO_PRINTER_ACTION = "send_to_printer"
+
 PROTECTED = "AES-256, passphrase"
 NOT_PROTECTED = "not encrypted"
+
+#: Told (step, steps, what is being done) before each stage of rendering a report. It may
+#: raise to stop the work: the Reports screen's Cancel does, so a cancelled report stops at
+#: the next stage instead of running to the end unseen.
+Stage = Callable[[int, int, str], None]
+
+
+def no_stage(_step: int, _steps: int, _text: str) -> None:
+    """A Stage that reports nowhere (the command line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPdf:
+    """A report rendered in memory, NOT protected: kept in memory only, never on disk as is."""
+
+    #: What it is, in a sentence's words ("the annual report 2016/17").
+    title: str
+    #: The file name offered when it is saved ("Annual report 2016-17.pdf").
+    suggested_name: str
+    data: bytes
+    pages: int
+    #: What the audit trail names: the record (or report) and the kind of report.
+    record_type: str
+    record_id: str
+    what: str
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def protection_text(passphrase: str | None) -> str:
@@ -29,33 +65,27 @@ def protection_text(passphrase: str | None) -> str:
     return PROTECTED if passphrase is not None else NOT_PROTECTED
 
 
-def write_audited_pdf(
-    db: Database,
-    out: Path,
-    render: Callable[[BinaryIO], object],
-    *,
-    record_type: str,
-    record_id: str,
-    what: str,
-    details: list[tuple[str, str]] | None = None,
-    passphrase: str | None = None,
-) -> None:
-    """Write the PDF `render` produces to `out`, auditing the print of `what` as it lands.
-
-    The tracker, the register and the annual report all come through here, so each is
-    audited, protected when asked and written atomically in one way.
-    """
-    if passphrase is not None:
-        # A passphrase too short fails before anything is rendered or audited.
-        passphrase = normalise_pdf_passphrase(passphrase)
-    changes: list[audit.Change] = [
-        (what, None, out.name),
-        ("protection", None, protection_text(passphrase)),
-    ]
-    changes += [(name, None, value) for name, value in details or []]
+def render_pdf(render: Callable[[BinaryIO], object]) -> bytes:
+    """The bytes `render` writes to a stream."""
     buffer = io.BytesIO()
     render(buffer)
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def write_report_pdf(
+    db: Database, report: ReportPdf, out: Path, *, passphrase: str | None = None
+) -> None:
+    """Write `report` to `out` (protected in memory when `passphrase` is given, audited as
+    it lands, atomically, 0600)."""
+    if passphrase is not None:
+        # A passphrase too short fails before anything is audited.
+        passphrase = normalise_pdf_passphrase(passphrase)
+    changes: list[audit.Change] = [
+        (report.what, None, out.name),
+        ("protection", None, protection_text(passphrase)),
+    ]
+    changes += [(name, None, value) for name, value in report.details]
+    data = report.data
     if passphrase is not None:
         # Encrypted in memory: no unprotected copy of the report ever reaches the disk.
         data = encrypt_pdf(data, passphrase)
@@ -67,8 +97,59 @@ def write_audited_pdf(
         db,
         out,
         write,
-        action="print",
-        record_type=record_type,
-        record_id=record_id,
+        action=PRINT_ACTION,
+        record_type=report.record_type,
+        record_id=report.record_id,
         changes=changes,
     )
+
+
+def write_audited_pdf(
+    db: Database,
+    out: Path,
+    render: Callable[[BinaryIO], object],
+    *,
+    record_type: str,
+    record_id: str,
+    what: str,
+    details: Sequence[tuple[str, str]] | None = None,
+    passphrase: str | None = None,
+) -> None:
+    """Write the PDF `render` produces to `out`, auditing the print of `what` as it lands.
+
+    The tracker, the register and the annual report all come through here (or through
+    `write_report_pdf` when already rendered), so each is audited, protected when asked and
+    written atomically in one way.
+    """
+    if passphrase is not None:
+        # A passphrase too short fails before anything is rendered or audited.
+        passphrase = normalise_pdf_passphrase(passphrase)
+    report = ReportPdf(
+        title=what.replace("_", " "),
+        suggested_name=out.name,
+        data=render_pdf(render),
+        pages=0,
+        record_type=record_type,
+        record_id=record_id,
+        what=what,
+        details=tuple(details or ()),
+    )
+    write_report_pdf(db, report, out, passphrase=passphrase)
+
+
+def record_report_printed(db: Database, report: ReportPdf, *, printer: str) -> None:
+    """Audit that `report` is being sent to `printer`: called before the first page goes,
+    so a print the trail does not know of never reaches paper."""
+    changes: list[audit.Change] = [
+        (report.what, None, printer),
+        ("pages", None, str(report.pages)),
+    ]
+    changes += [(name, None, value) for name, value in report.details]
+    with db.unit_of_work() as session:
+        db.audit(
+            session,
+            action=SENT_TO_PRINTER_ACTION,
+            record_type=report.record_type,
+            record_id=report.record_id,
+            changes=changes,
+        )
