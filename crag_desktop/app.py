@@ -35,8 +35,7 @@ from crag_desktop.ui.widgets import load_icon, load_style_sheet, style_sheet_on_
 APP_NAME = "CRAG Desktop"
 
 # Where each screen lives. A screen module offers `create_screen(context: ScreenContext)`
-# returning a QWidget that implements navigation.Screen. The Reports screen arrives with
-# the annual report; until then Reports is not in the list (no placeholder screens).
+# returning a QWidget that implements navigation.Screen.
 SCREEN_MODULES: dict[ScreenKey, str] = {
     ScreenKey.DASHBOARD: "crag_desktop.ui.views.dashboard",
     ScreenKey.REFERRALS: "crag_desktop.ui.views.referrals",
@@ -45,6 +44,7 @@ SCREEN_MODULES: dict[ScreenKey, str] = {
     ScreenKey.RECOMMENDATIONS: "crag_desktop.ui.views.recommendations",
     ScreenKey.LEARNING_POINTS: "crag_desktop.ui.views.learning",
     ScreenKey.AGENCIES: "crag_desktop.ui.views.agencies",
+    ScreenKey.REPORTS: "crag_desktop.ui.views.reports",
     ScreenKey.AUDIT_LOG: "crag_desktop.ui.views.audit",
 }
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    #: How a ScriptedPrompter answers a print dialog (`ScriptedPrompter.answer_printer`).
+    PrinterAnswer: TypeAlias = Path | Callable[[QPrinter], None] | None
 
 
 def internal_error_text(reference: str) -> str:
@@ -140,6 +150,16 @@ class Prompter:
             return None
         return chosen
 
+    def ask_printer(self, printer: QPrinter, title: str) -> bool:
+        """Let the user choose the printer, pages and copies for `printer` (the print
+        dialog); False if they cancelled."""
+        # Qt's print support loads only when something is printed (start-up time).
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        dialog = QPrintDialog(printer, self._parent)
+        dialog.setWindowTitle(title)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
     def _pdf_protection_choice(self, what: str, document: str = "PDF") -> PdfProtection | None:
         from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
 
@@ -169,6 +189,7 @@ class ScriptedPrompter(Prompter):
         self._confirm_answers: deque[bool] = deque()
         self._path_answers: deque[Path | None] = deque()
         self._protection_answers: deque[PdfProtection | None] = deque()
+        self._printer_answers: deque[PrinterAnswer] = deque()
 
     def answer_confirm(self, *answers: bool) -> None:
         """Queue answers for later confirm() calls."""
@@ -184,6 +205,29 @@ class ScriptedPrompter(Prompter):
         if not self._protection_answers:
             raise AssertionError(f"unexpected protection question for {what}")
         return self._protection_answers.popleft()
+
+    def answer_printer(self, *answers: PrinterAnswer) -> None:
+        """Queue answers for later ask_printer() calls: a Path prints to that PDF file
+        (Qt's own PDF output, as "Print to file" does), a function sets the printer up
+        itself, None cancels the print dialog."""
+        self._printer_answers.extend(answers)
+
+    def ask_printer(self, printer: QPrinter, title: str) -> bool:
+        """Set `printer` up from the next queued answer."""
+        self.questions.append(title)
+        if not self._printer_answers:
+            raise AssertionError(f"unexpected print dialog: {title}")
+        answer = self._printer_answers.popleft()
+        if answer is None:
+            return False
+        if isinstance(answer, Path):
+            from PySide6.QtPrintSupport import QPrinter
+
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(answer))
+            return True
+        answer(printer)
+        return True
 
     def answer_path(self, *answers: Path | None) -> None:
         """Queue answers for later ask_save_path() / ask_open_path() calls."""

@@ -251,3 +251,37 @@ def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) ->
     found += [f"decision page: {p}" for p in layout_problems(wizard)]
     wizard.close_keeping_draft()
     assert found == []
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_reports_screen_fits_with_each_report_shown(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, width: int, height: int
+) -> None:
+    from crag_desktop.ui.views.reports import ReportKind, ReportsScreen
+
+    window.resize(width, height)
+    window.show_screen(ScreenKey.REPORTS)
+    _settle()
+    assert (window.width(), window.height()) == (width, height)
+    screen = window.screen_widget(ScreenKey.REPORTS)
+    assert isinstance(screen, ReportsScreen)
+    screen.annual_year.setValue(2016)
+    screen.register_year.setValue(2016)
+    found: list[str] = []
+    for kind in ReportKind:
+        screen.choose(kind)
+        if kind == ReportKind.DECISION:
+            screen.picker.search_box.setText("CRAG-2016-01")
+            screen.picker.search_box.flush()
+        _settle()
+        found += [f"{kind.name} chosen: {p}" for p in layout_problems(window)]
+        assert screen.generate()
+        qtbot.waitUntil(lambda: not screen.generating, timeout=60_000)
+        assert prompter.shown == []
+        _settle()
+        found += [f"{kind.name} shown: {p}" for p in layout_problems(window)]
+        # The preview has room to read a page: nearly half the window's width, and most
+        # of its height.
+        assert screen.preview.view.width() >= width * 0.45
+        assert screen.preview.view.height() >= height * 0.6
+    assert found == []

@@ -32,6 +32,7 @@ _ACTIONS = {
     "export": "Exported",
     "rekey": "Passphrase changed",
     "print": "Printed",
+    "send_to_printer": "Sent to a printer",
     "lock": "Locked",
     "failed_unlock": "Wrong passphrase",
     "backup": "Backed up",

@@ -1,0 +1,669 @@
+"""The Reports screen (Ctrl+8): choose a report and what it covers, generate it in the
+background, read it page by page, then print or save it.
+
+Generating renders the PDF in memory (the services' `*_pdf` functions); the preview reads
+those bytes through QtPdf, and Print and Save use the same bytes, so what is printed or
+saved is exactly what was read. Nothing unprotected is written to disk on the way. Cancel
+stops the work at its next stage; generating again while a report is being generated
+cancels the first. Locking drops the report shown and stops any generation.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.report_texts import period_label
+from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
+from crag_desktop.services.changes import Changes
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.report_texts import ReportTextService
+from crag_desktop.ui.navigation import ScreenContext, open_database
+from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.tasks import Task, TaskContext, TaskRunner
+from crag_desktop.ui.views.report_texts import last_complete_year
+from crag_desktop.ui.widgets import SearchBox, UkDateEdit
+
+if TYPE_CHECKING:
+    from crag_desktop.services.database import Database
+    from crag_desktop.services.report_files import ReportPdf, Stage
+    from crag_desktop.ui.report_output import AnnualFigures, ReportOutput
+    from crag_desktop.ui.views.report_preview import ReportPreview
+
+# QtPdf and Qt's print support load when the screen is first shown or used, not at start
+# (every screen is built before the window paints).
+
+__all__ = ["ReportKind", "ReportsScreen", "create_screen"]
+
+#: How many referrals the decision record's search lists at once: enough to choose from,
+#: few enough that a search over 100,000 referrals stays instant.
+MATCHES_SHOWN = 20
+
+_REFERRAL_ROLE = Qt.ItemDataRole.UserRole
+_REFERENCE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+NO_REPORT_YET = (
+    "Choose a report and what it covers, then press Generate: its pages appear here, to "
+    "read before you print or save it."
+)
+STALE_NOTICE = "Records changed since this report was generated: generate it again to include them."
+
+
+class ReportKind(enum.Enum):
+    """The reports the screen makes, in the order it offers them."""
+
+    ANNUAL = "annual"
+    REGISTER = "register"
+    DECISION = "decision"
+
+    @property
+    def label(self) -> str:
+        """The report's name on the screen."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ReportKind.ANNUAL: "&Annual report to the Board",
+    ReportKind.REGISTER: "Referral &register",
+    ReportKind.DECISION: "&Decision record",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """A report generated for the preview, with the figures an annual report states."""
+
+    report: ReportPdf
+    figures: AnnualFigures | None = None
+
+
+#: The work of one generation, given the stage reporter (which stops it on Cancel).
+Maker = Callable[["Stage"], Generated]
+
+
+def _year_box(name: str, year: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(FIRST_REPORT_YEAR, LAST_REPORT_YEAR)
+    box.setValue(year)
+    box.setAccessibleName(name)
+    box.setToolTip("The reporting year: 2016 means 1 April 2016 to 31 March 2017")
+    return box
+
+
+class ReferralPicker(QWidget):
+    """Find a referral by reference or name: a search of the database that lists the first
+    matches, never a list of every referral."""
+
+    def __init__(self, *, referrals: ReferralList, search_delay_ms: int = 200) -> None:
+        super().__init__()
+        self._referrals = referrals
+        self.search_box = SearchBox(
+            placeholder="Reference or name of the referral", delay_ms=search_delay_ms
+        )
+        self.search_box.setMinimumWidth(0)
+        self.search_box.search_changed.connect(self.search)
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Referrals found")
+        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matches.setUniformItemSizes(True)
+        # Two short lines per referral, cut with "…" rather than scrolled sideways.
+        self.matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.matches.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setProperty("role", "hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.matches, 1)
+        layout.addWidget(self.hint)
+        self.search_box.installEventFilter(self)
+        self._searched: str | None = None
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        """Down from the search box moves into the matches, as in a completer."""
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
+
+        if (
+            watched is self.search_box
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.matches.count()
+        ):
+            self.matches.setFocus()
+            if self.matches.currentRow() < 0:
+                self.matches.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    @property
+    def chosen_id(self) -> str | None:
+        """The referral chosen in the list."""
+        item = self.matches.currentItem()
+        return str(item.data(_REFERRAL_ROLE)) if item is not None else None
+
+    @property
+    def chosen_reference(self) -> str:
+        """The chosen referral's reference ("" when none)."""
+        item = self.matches.currentItem()
+        return str(item.data(_REFERENCE_ROLE)) if item is not None else ""
+
+    def search(self, text: str | None = None) -> None:
+        """List the first referrals whose reference, name or summary holds `text` (the most
+        recently received when empty)."""
+        text = (self.search_box.text() if text is None else text).strip()
+        self._searched = text
+        query = (
+            ReferralQuery(text=text, sort=ReferralSort.REFERENCE)
+            if text
+            else ReferralQuery(sort=ReferralSort.RECEIVED, descending=True)
+        )
+        try:
+            rows = self._referrals.page(query, limit=MATCHES_SHOWN + 1)
+        except CragError as error:
+            self.hint.setText(str(error))
+            return
+        keep = self.chosen_id
+        self.matches.clear()
+        for row in rows[:MATCHES_SHOWN]:
+            item = QListWidgetItem(_referral_line(row))
+            item.setData(_REFERRAL_ROLE, row.id)
+            item.setData(_REFERENCE_ROLE, row.reference)
+            item.setToolTip(_referral_line(row).replace("\n", ": "))
+            self.matches.addItem(item)
+            if row.id == keep:
+                self.matches.setCurrentItem(item)
+        if not rows:
+            self.hint.setText(f"No referral matches “{text}”.")
+        elif len(rows) > MATCHES_SHOWN:
+            self.hint.setText(f"The first {MATCHES_SHOWN} matches: type more to narrow them.")
+        elif not text:
+            self.hint.setText("The most recently received; type to search them all.")
+        else:
+            self.hint.setText("")
+        if self.matches.currentRow() < 0 and self.matches.count():
+            self.matches.setCurrentRow(0)
+
+    def clear(self) -> None:
+        """Forget the search and the referrals listed (the app is locking)."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.matches.clear()
+        self.hint.clear()
+        self._searched = None
+
+    @property
+    def searched(self) -> bool:
+        """Whether the list has been filled since the last clear."""
+        return self._searched is not None
+
+
+def _referral_line(row: ReferralRow) -> str:
+    decided = "No decision yet" if row.decided_outcome is None else row.decided_outcome.label
+    return f"{row.reference} · {row.case_name}\n{decided}"
+
+
+class ReportsScreen(QWidget):
+    """Choose, generate, preview, print and save the printed reports."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        prompter: Prompter,
+        tasks: TaskRunner,
+        status: Callable[[str], None],
+        changed: Callable[[Changes], None],
+        today: Callable[[], date] = date.today,
+        search_delay_ms: int = 200,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._prompter = prompter
+        self._tasks = tasks
+        self._status = status
+        self._changed = changed
+        self._today = today
+        self._task: Task | None = None
+        self._generation = 0
+        self.generated: Generated | None = None
+        self.texts_dialog: QWidget | None = None
+        self._output: ReportOutput | None = None
+        self._preview: ReportPreview | None = None
+        year = last_complete_year(today())
+
+        heading = QLabel("Reports")
+        heading.setProperty("role", "title")
+
+        # --- which report ----------------------------------------------------------------
+        self.kind_buttons: dict[ReportKind, QRadioButton] = {}
+        kinds = QGroupBox("Report")
+        kinds_layout = QVBoxLayout(kinds)
+        self._kind_group = QButtonGroup(self)
+        self.parameters = QStackedWidget()
+        self.annual_year = _year_box("Reporting year of the annual report", year)
+        self.annual_as_of = UkDateEdit(accessible_name="Figures as of")
+        self.annual_as_of.setToolTip(
+            "The figures as they stood on this day; empty means 1 April after the year"
+        )
+        self.annual_figures = QCheckBox("Also save its figures as &JSON")
+        self.annual_figures.setToolTip(
+            "When saving, also write the report's figures (the statistics JSON) to a file"
+        )
+        self.texts_button = QPushButton("Edit the report's te&xts…")
+        self.texts_button.setToolTip(
+            "Write the narrative sections of this year's report (introduction, context, …)"
+        )
+        self.texts_button.clicked.connect(self.open_report_texts)
+        annual = QWidget()
+        annual_form = QFormLayout(annual)
+        annual_form.setContentsMargins(0, 0, 0, 0)
+        annual_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        annual_form.addRow(self._label("Reporting &year", self.annual_year), self.annual_year)
+        annual_form.addRow(self._label("Figures as &of", self.annual_as_of), self.annual_as_of)
+        self.annual_period = QLabel()
+        self.annual_period.setProperty("role", "hint")
+        self.annual_period.setWordWrap(True)
+        annual_form.addRow(self.annual_period)
+        annual_form.addRow(self.annual_figures)
+        annual_form.addRow(self.texts_button)
+        self.annual_year.valueChanged.connect(lambda _y: self._show_period())
+
+        self.register_year = _year_box("Reporting year of the register", year)
+        register = QWidget()
+        register_form = QFormLayout(register)
+        register_form.setContentsMargins(0, 0, 0, 0)
+        register_form.addRow(self._label("Reporting &year", self.register_year), self.register_year)
+        self.register_period = QLabel()
+        self.register_period.setProperty("role", "hint")
+        self.register_period.setWordWrap(True)
+        register_form.addRow(self.register_period)
+        self.register_year.valueChanged.connect(lambda _y: self._show_period())
+
+        self.picker = ReferralPicker(referrals=ReferralList(db=db), search_delay_ms=search_delay_ms)
+        self.picker.matches.itemActivated.connect(lambda _item: self.generate())
+
+        self._pages: dict[ReportKind, QWidget] = {
+            ReportKind.ANNUAL: annual,
+            ReportKind.REGISTER: register,
+            ReportKind.DECISION: self.picker,
+        }
+        for kind, page in self._pages.items():
+            button = QRadioButton(kind.label)
+            self.kind_buttons[kind] = button
+            self._kind_group.addButton(button)
+            kinds_layout.addWidget(button)
+            self.parameters.addWidget(page)
+            button.toggled.connect(
+                lambda on, chosen=kind: self._kind_chosen(chosen) if on else None
+            )
+
+        self.generate_button = QPushButton("&Generate")
+        self.generate_button.setProperty("role", "primary")
+        self.generate_button.setToolTip("Make the report and show its pages (Ctrl+G)")
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop generating the report")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress of the report")
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setProperty("role", "hint")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip("Print the report shown (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button = QPushButton("&Save…")
+        self.save_button.setToolTip("Save the report shown as a PDF, protected by a passphrase")
+        self.save_button.clicked.connect(self.save_report)
+        output_buttons = QHBoxLayout()
+        output_buttons.addWidget(self.print_button)
+        output_buttons.addWidget(self.save_button)
+        output_buttons.addStretch(1)
+
+        left = QVBoxLayout()
+        left.addWidget(kinds)
+        left.addWidget(self.parameters, 1)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.progress_label)
+        left.addLayout(output_buttons)
+        left_panel = QWidget()
+        left_panel.setLayout(left)
+        left_panel.setFixedWidth(260)
+
+        self.shown_label = QLabel()
+        self.shown_label.setWordWrap(True)
+        self.shown_label.setProperty("role", "subtitle")
+        self.shown_label.setAccessibleName("The report shown")
+        self.stale_label = QLabel()
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setProperty("role", "hint")
+        self.stale_label.hide()
+        right = QVBoxLayout()
+        right.addWidget(self.shown_label)
+        right.addWidget(self.stale_label)
+        self._right = right
+
+        body = QHBoxLayout()
+        body.addWidget(left_panel)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(body, 1)
+
+        for keys, slot in (("Ctrl+G", self.generate), ("Ctrl+P", self.print_report)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        self.kind_buttons[ReportKind.ANNUAL].setChecked(True)
+        self._show_period()
+        self._show_nothing()
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    @property
+    def title(self) -> str:
+        """The screen's name."""
+        return "Reports"
+
+    @property
+    def preview(self) -> ReportPreview:
+        """The pages of the report shown (built when first needed)."""
+        if self._preview is None:
+            from crag_desktop.ui.views.report_preview import ReportPreview
+
+            self._preview = ReportPreview()
+            self._preview.set_placeholder(NO_REPORT_YET)
+            self._right.addWidget(self._preview, 1)
+        return self._preview
+
+    @property
+    def output(self) -> ReportOutput:
+        """Prints and saves the report shown (built when first needed)."""
+        if self._output is None:
+            from crag_desktop.ui.report_output import ReportOutput
+
+            self._output = ReportOutput(
+                db=self._db,
+                prompter=self._prompter,
+                tasks=self._tasks,
+                status=self._status,
+                parent=self,
+            )
+        return self._output
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Build the preview as the screen first shows."""
+        if self._preview is None:
+            self.preview.set_placeholder(NO_REPORT_YET)
+        super().showEvent(event)
+
+    @property
+    def kind(self) -> ReportKind:
+        """The report chosen."""
+        return next(k for k, b in self.kind_buttons.items() if b.isChecked())
+
+    def choose(self, kind: ReportKind) -> None:
+        """Choose the report `kind` (its parameters show)."""
+        self.kind_buttons[kind].setChecked(True)
+
+    @property
+    def generating(self) -> bool:
+        """Whether a report is being generated."""
+        return self._task is not None
+
+    # --- Screen protocol -----------------------------------------------------------------
+
+    def refresh(self, changes: Changes | None) -> None:
+        """A report shown is now out of date: say so (it is not regenerated unasked)."""
+        if changes is None:
+            if self.kind == ReportKind.DECISION:
+                self.picker.search()
+            return
+        if self.generated is not None:
+            self.stale_label.setText(STALE_NOTICE)
+            self.stale_label.show()
+        if self.kind == ReportKind.DECISION and changes.touches("referral"):
+            self.picker.search()
+
+    def clear(self) -> None:
+        """Drop the report shown and stop any generation (the app is locking)."""
+        self.cancel()
+        self._show_nothing()
+        self.picker.clear()
+
+    # --- choosing ------------------------------------------------------------------------
+
+    def _kind_chosen(self, kind: ReportKind) -> None:
+        self.parameters.setCurrentWidget(self._pages[kind])
+        if kind == ReportKind.DECISION and not self.picker.searched:
+            self.picker.search()
+
+    def _show_period(self) -> None:
+        for box, label in (
+            (self.annual_year, self.annual_period),
+            (self.register_year, self.register_period),
+        ):
+            year = box.value()
+            label.setText(f"{period_label(year)}: 1 April {year} to 31 March {year + 1}")
+
+    def open_report_texts(self) -> None:
+        """Edit the narrative texts of the chosen year's annual report (a dialog)."""
+        from crag_desktop.ui.views.report_texts import ReportTextsDialog
+
+        dialog = ReportTextsDialog(
+            texts=ReportTextService(db=self._db),
+            prompter=self._prompter,
+            year=self.annual_year.value(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.editor.changed.connect(self._changed)
+        self.texts_dialog = dialog
+        dialog.open()
+
+    # --- generating ----------------------------------------------------------------------
+
+    def _maker(self) -> tuple[str, Maker]:
+        """What the chosen report is called and the work that makes it; CragError (a
+        sentence) when a parameter is wrong."""
+        db = self._db
+        kind = self.kind
+        if kind == ReportKind.ANNUAL:
+            year = self.annual_year.value()
+            error = self.annual_as_of.error()
+            if error is not None:
+                raise CragError(f"The “figures as of” date is not a date: {error}")
+            as_of = self.annual_as_of.value()
+
+            def annual(stage: Stage) -> Generated:
+                from crag_desktop.services.annual_report import annual_report_pdf
+
+                made = annual_report_pdf(db, year, as_of=as_of, stage=stage, refuse_empty=True)
+                from crag_desktop.ui.report_output import AnnualFigures
+
+                return Generated(made.report, AnnualFigures(year, made.statistics))
+
+            return f"the annual report {period_label(year)}", annual
+        if kind == ReportKind.REGISTER:
+            year = self.register_year.value()
+
+            def register(stage: Stage) -> Generated:
+                from crag_desktop.services.referral_register import referral_register_pdf
+
+                return Generated(referral_register_pdf(db, year, stage=stage, refuse_empty=True))
+
+            return f"the referral register {period_label(year)}", register
+        referral = self.picker.chosen_id
+        if referral is None:
+            raise CragError(
+                "Choose the referral whose decision record you want: type its reference or "
+                "name, then pick it from the list."
+            )
+
+        def decision(stage: Stage) -> Generated:
+            from crag_desktop.services.decision_records import decision_record_pdf
+
+            return Generated(decision_record_pdf(db, referral, stage=stage))
+
+        return f"the decision record of {self.picker.chosen_reference}", decision
+
+    def generate(self) -> bool:
+        """Generate the chosen report in the background; a generation already running is
+        cancelled first. False when a parameter is wrong (said in a sentence)."""
+        try:
+            what, make = self._maker()
+        except CragError as error:
+            self._prompter.error("The report was not generated", str(error))
+            return False
+        if self._task is not None:
+            # A second Generate means "this one instead": the first stops at its next stage.
+            self._task.cancel()
+        self._generation += 1
+        generation = self._generation
+
+        def work(task: TaskContext) -> Generated:
+            return make(task.progress)
+
+        task = self._tasks.start(f"Generating {what}", work, show_progress=False)
+        self._task = task
+        task.progressed.connect(
+            lambda done, total, text: self._progressed(generation, done, total, text)
+        )
+        task.succeeded.connect(lambda result: self._generated(generation, result))
+        task.failed.connect(lambda _message: self._ended(generation, ""))
+        task.cancelled.connect(
+            lambda: self._ended(
+                generation,
+                "Generating was cancelled"
+                + ("; the report shown before is still here." if self.generated else "."),
+            )
+        )
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.progress_label.setText(f"Generating {what}…")
+        self.cancel_button.setEnabled(True)
+        return True
+
+    def cancel(self) -> None:
+        """Stop the generation running (it stops at its next stage)."""
+        if self._task is not None:
+            self._task.cancel()
+            self.progress_label.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+
+    def _progressed(self, generation: int, done: int, total: int, text: str) -> None:
+        if generation != self._generation or self._task is None or self._task.token.cancelled:
+            return
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done if total else 0)
+        if text:
+            self.progress_label.setText(text)
+
+    def _generated(self, generation: int, result: object) -> None:
+        if generation != self._generation or not isinstance(result, Generated):
+            return
+        self._ended(generation, "")
+        try:
+            self.preview.show_pdf(result.report.data)
+        except CragError as error:
+            self._prompter.error("The report could not be shown", str(error))
+            return
+        self.generated = result
+        report = result.report
+        noun = "page" if report.pages == 1 else "pages"
+        self.shown_label.setText(
+            f"{report.title[:1].upper()}{report.title[1:]} · {report.pages} {noun} · "
+            f"generated at {datetime.now():%H:%M}"
+        )
+        self.stale_label.hide()
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.preview.view.setFocus()
+
+    def _ended(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.progress.hide()
+        self.progress_label.setText(message)
+        self.cancel_button.setEnabled(False)
+
+    def _show_nothing(self) -> None:
+        self.generated = None
+        if self._preview is not None:
+            self.preview.set_placeholder(NO_REPORT_YET)
+        self.shown_label.setText("No report generated yet.")
+        self.stale_label.hide()
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.progress_label.clear()
+
+    # --- printing and saving -------------------------------------------------------------
+
+    def print_report(self) -> bool:
+        """Print the report shown (the print dialog first); False when none or cancelled."""
+        if self.generated is None:
+            return False
+        return self.output.print_report(self.generated.report)
+
+    def save_report(self) -> bool:
+        """Save the report shown (and its figures when asked); False when none or cancelled."""
+        if self.generated is None:
+            return False
+        figures = self.generated.figures if self.annual_figures.isChecked() else None
+        return self.output.save_report(self.generated.report, figures=figures)
+
+
+def create_screen(context: ScreenContext) -> ReportsScreen:
+    """The screen for app.py, over whichever database is open."""
+    return ReportsScreen(
+        db=open_database(context),
+        prompter=context.prompter,
+        tasks=context.tasks,
+        status=context.status,
+        changed=context.changed,
+    )
