@@ -610,19 +610,15 @@ def annual_report_pdf(
             "review worked on, so its annual report would be empty; choose another year."
         )
     view = build_annual_report_view(document, year, as_of=as_of, now=now, operator=db.operator)
-    pages = 0
-
-    def render(stream: BinaryIO) -> None:
-        nonlocal pages
-        pages = render_annual_report(
+    stage(2, 4, "Laying out the pages…")
+    data, pages = render_pdf(
+        lambda stream: render_annual_report(
             view, stream, between_passes=lambda: stage(3, 4, "Numbering the pages…")
         )
-
-    stage(2, 4, "Laying out the pages…")
-    data = render_pdf(render)
+    )
     report = ReportPdf(
         title=f"the annual report {view.period}",
-        suggested_name=f"Annual report {year}-{(year + 1) % 100:02d}.pdf",
+        suggested_name=f"Annual report {view.period.replace('/', '-')}.pdf",
         data=data,
         pages=pages,
         record_type=REPORT_RECORD,

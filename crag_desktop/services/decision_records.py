@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import BinaryIO
 
 from crag_desktop.domain.criteria import (
     NOT_APPLICABLE_CHILD_LIVING,
@@ -207,13 +206,7 @@ def _decision_record_pdf(
     with db.unit_of_work() as session:
         referral_id = load_referral(session, referral_ref_or_id).id
     stage(1, 2, "Laying out the pages…")
-    pages = 0
-
-    def render(stream: BinaryIO) -> None:
-        nonlocal pages
-        pages = render_decision_record(view, stream)
-
-    data = render_pdf(render)
+    data, pages = render_pdf(lambda stream: render_decision_record(view, stream))
     report = ReportPdf(
         title=f"the decision record of {view.referral_reference}",
         suggested_name=f"Decision record {view.referral_reference}.pdf",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from crag_desktop.domain.records import Referral
 from crag_desktop.domain.report_texts import period_label
@@ -122,16 +121,10 @@ def _register_pdf(
             "choose another year."
         )
     stage(1, 2, "Laying out the pages…")
-    pages = 0
-
-    def render(stream: BinaryIO) -> None:
-        nonlocal pages
-        pages = render_referral_register(view, stream)
-
-    data = render_pdf(render)
+    data, pages = render_pdf(lambda stream: render_referral_register(view, stream))
     report = ReportPdf(
         title=f"the referral register {view.period}",
-        suggested_name=f"Referral register {year}-{(year + 1) % 100:02d}.pdf",
+        suggested_name=f"Referral register {view.period.replace('/', '-')}.pdf",
         data=data,
         pages=pages,
         record_type=REPORT_RECORD,

@@ -65,11 +65,11 @@ def protection_text(passphrase: str | None) -> str:
     return PROTECTED if passphrase is not None else NOT_PROTECTED
 
 
-def render_pdf(render: Callable[[BinaryIO], object]) -> bytes:
-    """The bytes `render` writes to a stream."""
+def render_pdf(render: Callable[[BinaryIO], int]) -> tuple[bytes, int]:
+    """The bytes `render` writes to a stream, and the page count it returns."""
     buffer = io.BytesIO()
-    render(buffer)
-    return buffer.getvalue()
+    pages = render(buffer)
+    return buffer.getvalue(), pages
 
 
 def write_report_pdf(
@@ -124,10 +124,12 @@ def write_audited_pdf(
     if passphrase is not None:
         # A passphrase too short fails before anything is rendered or audited.
         passphrase = normalise_pdf_passphrase(passphrase)
+    buffer = io.BytesIO()
+    render(buffer)
     report = ReportPdf(
         title=what.replace("_", " "),
         suggested_name=out.name,
-        data=render_pdf(render),
+        data=buffer.getvalue(),
         pages=0,
         record_type=record_type,
         record_id=record_id,
