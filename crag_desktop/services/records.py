@@ -698,6 +698,13 @@ class RecordService:
             rows = queries.meeting_dates(session)
         return [Choice(row.id, _long_date(row.date)) for row in rows]
 
+    def meeting_for_decision(self, referral_id: str | None, day: date) -> str | None:
+        """The meeting a referral is most likely decided at on `day`: the next one (from
+        `day` on) with the referral on its list, else the meeting held that day, else None."""
+        with self._db.unit_of_work() as session:
+            # A referral not yet stored (typed into the wizard) is on no meeting's list.
+            return queries.meeting_for_referral(session, referral_id or "", day)
+
     def reviews(self) -> list[Choice]:
         """Every review as (id, title), by title."""
         with self._db.unit_of_work() as session:

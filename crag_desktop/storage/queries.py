@@ -992,6 +992,24 @@ def meeting_dates(session: Session) -> Sequence[Row[Any]]:
     return session.execute(statement).all()
 
 
+def meeting_for_referral(session: Session, referral_id: str, on_or_after: date) -> str | None:
+    """The earliest meeting on or after the day given that lists the referral among those
+    it considers; failing that, a meeting held on that day; None when neither exists."""
+    considered = MeetingReferralRow.__table__.c
+    listing = select(considered.meeting_id).where(considered.referral_id == referral_id)
+    for condition in (_MEETING.id.in_(listing), _MEETING.date == on_or_after):
+        statement: Select[Any] = (
+            select(_MEETING.id)
+            .where(_MEETING.date >= on_or_after, condition)
+            .order_by(_MEETING.date, _MEETING.id)
+            .limit(1)
+        )
+        found = session.execute(statement).scalar()
+        if found is not None:
+            return str(found)
+    return None
+
+
 def review_ids_of_referral(session: Session, referral_id: str) -> list[str]:
     """The ids of the reviews commissioned from a referral, oldest first."""
     statement = (

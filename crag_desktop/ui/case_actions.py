@@ -23,6 +23,7 @@ from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.tasks import TaskContext
+from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
     from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
@@ -69,6 +70,8 @@ class CaseActions(QObject):
         self._window = window
         self._context = context
         self._db = open_database(context)
+        # Defaults and clocks count from the day the app works at (1 April 2017 on the demo).
+        self._today = WorkingDay(current=context.current)
         self.wizard: CriteriaWizard | None = None
         self.meeting_updates: MeetingUpdatesDialog | None = None
         self.report_texts: ReportTextsDialog | None = None
@@ -156,9 +159,10 @@ class CaseActions(QObject):
 
         dialog = MeetingUpdatesDialog(
             records=RecordService(db=self._db),
-            recommendations=RecommendationList(db=self._db),
+            recommendations=RecommendationList(db=self._db, today=self._today),
             prompter=self._context.prompter,
             meeting_id=meeting_id or None,
+            today=self._today,
             parent=self._window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -208,6 +212,7 @@ class CaseActions(QObject):
             drafts=DraftService(db=self._db),
             prompter=self._context.prompter,
             referral_id=referral_id,
+            today=self._today,
             parent=self._window,
         )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

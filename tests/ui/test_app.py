@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -586,3 +587,78 @@ def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
     case_menu[0].trigger()
     qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
     _meeting_updates_dialog().reject()
+
+
+# --- the day the app works at: 1 April 2017 on the demo -----------------------------------------
+
+
+def _open_wizard_on(qtbot: QtBot, window: MainWindow, reference: str) -> CriteriaWizard:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    window.show_screen(ScreenKey.REFERRALS)
+    row = next(
+        r
+        for r in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if r.reference == reference
+    )
+    assert referrals.open_record(row.id)
+    referrals.form.wizard_button.click()
+    qtbot.waitUntil(lambda: window.findChild(CriteriaWizard) is not None)
+    wizard = window.findChild(CriteriaWizard)
+    assert wizard is not None
+    return wizard
+
+
+def test_on_the_demo_the_wizard_holds_a_new_meeting_on_1_april_2017(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from crag_desktop.ui.wizard import PageId
+
+    wizard = _open_wizard_on(qtbot, window, "CRAG-2016-04")
+    for _ in range(20):
+        if wizard.currentId() == PageId.DECISION:
+            break
+        wizard.next()
+    page = wizard.decision_page
+    assert wizard.currentId() == PageId.DECISION
+    # Not the real today: the demo is the 2016/17 year as seen at its end.
+    assert page.meeting_date.value() == date(2017, 4, 1)
+    assert page.decided_on.value() == date(2017, 4, 1)
+    # No meeting on or after that day lists Child T: the chair chooses, nothing is guessed.
+    assert page.meeting_id() is None
+    wizard.close_keeping_draft()
+
+
+def test_on_the_demo_nothing_due_after_1_april_2017_reads_as_overdue(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    column = recommendations.model.Column
+    shown = {
+        (
+            recommendations.model.index(r, column.REVIEW).data(),
+            recommendations.model.index(r, column.NUMBER).data(),
+        ): recommendations.model.index(r, column.DERIVED_STATUS).data()
+        for r in range(recommendations.model.rowCount())
+    }
+    # Baby L 3 is due 30 September 2017 and on track: on 1 April 2017 it was not overdue.
+    assert shown[("Baby L", "3")] == "On track"
+    assert not any(text.startswith("Overdue") for text in shown.values())
+    # So does the review's own list, and a new progress update is dated that day.
+    window.show_screen(ScreenKey.REVIEWS)
+    reviews = _screen(window, ScreenKey.REVIEWS)
+    assert reviews.open_record("V1")
+    listed = reviews.form.recommendations_model
+    assert listed.index(2, column.DERIVED_STATUS).data() == "On track"
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    assert recommendations.open_record("REC3")
+    assert recommendations.form.update_on.value() == date(2017, 4, 1)
+
+
+def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWindow) -> None:
+    referrals = _screen(window, ScreenKey.REFERRALS)
+    window.show_screen(ScreenKey.REFERRALS)
+    assert referrals.new_record()
+    assert referrals.form.received.value() == date(2017, 4, 1)
+    # 1 April opens the 2017/18 reporting year.
+    assert referrals.form.reference.text() == "CRAG-2017-01"

@@ -903,3 +903,53 @@ def test_an_offered_draft_is_kept_by_the_default_answer(
     third = make_wizard(qtbot, db, prompter, referral_id="R15")
     assert third.state.answers.get("abuse_or_neglect") is None
     assert drafts.load("wizard:R15") is None
+
+
+def test_the_meeting_a_referral_is_down_for_is_chosen_with_its_attendees(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    with db.unit_of_work() as session:
+        # Held before the day the app works at: past, so not the one.
+        repositories.save_meeting(
+            session,
+            Meeting(
+                id="mt0", date=date(2024, 6, 4), attendees=("m1",), referrals_considered=("R15",)
+            ),
+        )
+        repositories.save_meeting(
+            session,
+            Meeting(
+                id="mt2",
+                date=date(2024, 7, 9),
+                attendees=("m1", "m3"),
+                referrals_considered=("R23", "R15"),
+            ),
+        )
+        repositories.save_meeting(
+            session,
+            Meeting(
+                id="mt3", date=date(2024, 8, 6), attendees=("m2",), referrals_considered=("R15",)
+            ),
+        )
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    reach_decision_page(qtbot, wizard)
+    page = wizard.decision_page
+    assert page.existing_meeting.isChecked()
+    assert page.meeting_id() == "mt2", "the next meeting with the referral on its list"
+    assert page.present() == ("m1", "m3")
+    assert page.decided_on.value() == date(2024, 7, 9)
+    # A new meeting would be held on the day the wizard works at.
+    assert page.meeting_date.value() == TODAY
+
+
+def test_a_meeting_held_that_day_is_chosen_when_none_lists_the_referral(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    with db.unit_of_work() as session:
+        repositories.save_meeting(
+            session, Meeting(id="today", date=TODAY, attendees=("m2",), referrals_considered=())
+        )
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    reach_decision_page(qtbot, wizard)
+    assert wizard.decision_page.meeting_id() == "today"
+    assert wizard.decision_page.present() == ("m2",)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -327,7 +327,7 @@ class ReferralForm(RecordForm[Referral]):
         drafts: DraftService,
         prompter: Prompter,
         autosave_ms: int = AUTOSAVE_MS,
-        today: dt.date | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, parent=parent)
@@ -543,7 +543,7 @@ class ReferralForm(RecordForm[Referral]):
     def _load(self, record: Referral | None) -> None:
         self._original = record
         if record is None:
-            today = self._today or dt.date.today()
+            today = self._today()
             self.reference.setText("")
             self._suggested = ""
             self.received.set_value(today if self.record_id is not None else None)
@@ -696,7 +696,7 @@ class ReferralForm(RecordForm[Referral]):
 
     def clock_lines(self) -> list[str]:
         """The referral's clocks in words, one line each, from what is typed now."""
-        today = self._today or dt.date.today()
+        today = self._today()
         pauses = pauses_from_values(self.pauses_editor.rows(), None)
         dates: dict[str, dt.date | None] = {}
         unreadable: set[str] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -416,7 +416,7 @@ class ReviewForm(RecordForm[Review]):
         drafts: DraftService,
         prompter: Prompter,
         autosave_ms: int = AUTOSAVE_MS,
-        today: dt.date | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
         referrals: ReferralList | None = None,
         recommendations: RecommendationList | None = None,
         parent: QWidget | None = None,
@@ -667,7 +667,7 @@ class ReviewForm(RecordForm[Review]):
         self.learning_points.setFixedHeight(240)
 
     def _now(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today()
 
     def _load(self, record: Review | None) -> None:
         self._original = record

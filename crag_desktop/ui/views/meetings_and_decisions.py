@@ -13,6 +13,7 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.views.meetings import MeetingsScreen, create_meetings_screen
 from crag_desktop.ui.views.panel import PanelScreen
+from crag_desktop.ui.working_day import WorkingDay
 
 TITLE = "Meetings and decisions"
 
@@ -95,7 +96,11 @@ def create_screen(context: ScreenContext) -> MeetingsAndDecisionsScreen:
             prompter=context.prompter,
             decisions=decisions,
         ),
-        panel=PanelScreen(decisions=decisions, prompter=context.prompter),
+        panel=PanelScreen(
+            decisions=decisions,
+            prompter=context.prompter,
+            today=WorkingDay(current=context.current),
+        ),
     )
     screen.changed.connect(context.changed)
     return screen

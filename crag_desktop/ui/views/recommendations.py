@@ -28,6 +28,7 @@ from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
+from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["RecommendationsScreen", "create_recommendations_screen", "create_screen"]
 
@@ -221,11 +222,13 @@ def create_recommendations_screen(
 def create_screen(context: ScreenContext) -> RecommendationsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
+    today = WorkingDay(current=context.current)
     screen = create_recommendations_screen(
         records=RecordService(db=db),
-        lists=RecommendationList(db=db),
+        lists=RecommendationList(db=db, today=today),
         drafts=DraftService(db=db),
         prompter=context.prompter,
+        today=today,
     )
     screen.changed.connect(context.changed)
     return screen

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -19,6 +20,7 @@ from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["ReferralsScreen", "create_referrals_screen"]
 
@@ -66,6 +68,7 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         lists: ReferralList,
         drafts: DraftService,
         prompter: Prompter,
+        today: Callable[[], date] = date.today,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         page_size: int = 200,
@@ -73,7 +76,7 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
     ) -> None:
         self._records = records
         form = ReferralForm(
-            records=records, drafts=drafts, prompter=prompter, autosave_ms=autosave_ms
+            records=records, drafts=drafts, prompter=prompter, autosave_ms=autosave_ms, today=today
         )
         super().__init__(
             title="Referrals",
@@ -128,6 +131,7 @@ def create_referrals_screen(
     lists: ReferralList,
     drafts: DraftService,
     prompter: Prompter,
+    today: Callable[[], date] = date.today,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -138,6 +142,7 @@ def create_referrals_screen(
         lists=lists,
         drafts=drafts,
         prompter=prompter,
+        today=today,
         autosave_ms=autosave_ms,
         search_delay_ms=search_delay_ms,
         parent=parent,
@@ -152,6 +157,7 @@ def create_screen(context: ScreenContext) -> ReferralsScreen:
         lists=ReferralList(db=db),
         drafts=DraftService(db=db),
         prompter=context.prompter,
+        today=WorkingDay(current=context.current),
     )
     screen.changed.connect(context.changed)
     return screen

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -25,6 +26,7 @@ from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.reviews import ReviewTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["ReviewsScreen", "create_reviews_screen"]
 
@@ -69,6 +71,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         referrals: ReferralList | None = None,
         recommendations: RecommendationList | None = None,
         prompter: Prompter,
+        today: Callable[[], date] = date.today,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         page_size: int = 200,
@@ -80,6 +83,7 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
             drafts=drafts,
             prompter=prompter,
             autosave_ms=autosave_ms,
+            today=today,
             referrals=referrals,
             recommendations=recommendations,
         )
@@ -135,6 +139,7 @@ def create_reviews_screen(
     referrals: ReferralList | None = None,
     recommendations: RecommendationList | None = None,
     prompter: Prompter,
+    today: Callable[[], date] = date.today,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -147,6 +152,7 @@ def create_reviews_screen(
         recommendations=recommendations,
         drafts=drafts,
         prompter=prompter,
+        today=today,
         autosave_ms=autosave_ms,
         search_delay_ms=search_delay_ms,
         parent=parent,
@@ -156,13 +162,15 @@ def create_reviews_screen(
 def create_screen(context: ScreenContext) -> ReviewsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
+    today = WorkingDay(current=context.current)
     screen = create_reviews_screen(
         records=RecordService(db=db),
         lists=ReviewList(db=db),
         drafts=DraftService(db=db),
         referrals=ReferralList(db=db),
-        recommendations=RecommendationList(db=db),
+        recommendations=RecommendationList(db=db, today=today),
         prompter=context.prompter,
+        today=today,
     )
     screen.changed.connect(context.changed)
     return screen

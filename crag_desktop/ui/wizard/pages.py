@@ -489,7 +489,8 @@ class ReferralPage(QWizardPage):
             self._on_chosen(referral_id)
             return True
         referral = self.build_new_referral()
-        problems = validate_referral(referral, today=self._state.today())
+        # "Not in the future" is about the real calendar, whatever day the app works at.
+        problems = validate_referral(referral, today=dt.date.today())
         if problems:
             self.error_label.show_error("; ".join(str(p) for p in problems))
             return False
@@ -1434,14 +1435,23 @@ class DecisionPage(QWizardPage):
             self.meetings.addItem(choice.label, choice.id)
         self.meetings.setCurrentIndex(-1)
         self.meetings.blockSignals(False)
+        # A new meeting is held on the day the app works at (1 April 2017 on the demo).
+        if not self.meeting_date.line_edit.text():
+            self.meeting_date.set_value(self._state.today())
         if self.meetings.count():
             self.existing_meeting.setChecked(True)
         else:
             self.new_meeting.setChecked(True)
             self.existing_meeting.setEnabled(False)
-        if not self.meeting_date.line_edit.text():
-            self.meeting_date.set_value(self._state.today())
         self._meeting_mode()
+        # The meeting the referral is down for (or today's) is the likely one: chosen, with
+        # its attendees ticked. Otherwise the chair picks one; none is guessed.
+        stored = self._state.referral
+        likely = self._state.records.meeting_for_decision(
+            stored.id if stored is not None else None, self._state.today()
+        )
+        if likely is not None:
+            _select_data(self.meetings, likely)
 
     def _meeting_mode(self) -> None:
         existing = self.existing_meeting.isChecked()
