@@ -241,6 +241,31 @@ def test_enter_on_a_focused_tile_opens_its_list(
     assert {row.title for row in ReviewList(db=database).page(query)} == {"Review V5"}
 
 
+def test_a_focused_tile_shows_it_in_its_border_and_nowhere_else(
+    qtbot: QtBot, screen: DashboardScreen
+) -> None:
+    tile = screen.tiles["pending_decisions"]
+    screen.tiles["clocks"].setFocus()
+    plain = tile.grab().toImage()
+    # Reached by the keyboard, as the style draws focus only after a Tab.
+    QTest.keyClick(screen.tiles["clocks"], Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(tile.hasFocus)
+    focused = tile.grab().toImage()
+    assert plain.size() == focused.size()
+    band = 8  # the border, left bar included (6 px), and its rounded corners
+    inside: list[tuple[int, int]] = []
+    edge: list[tuple[int, int]] = []
+    for y in range(plain.height()):
+        for x in range(plain.width()):
+            if plain.pixel(x, y) == focused.pixel(x, y):
+                continue
+            near_edge = min(x, y, plain.width() - 1 - x, plain.height() - 1 - y) < band
+            (edge if near_edge else inside).append((x, y))
+    assert edge, "the focus is visible"
+    # A focus rectangle drawn inside the card looked like a glitch: nothing inside changes.
+    assert inside == []
+
+
 def test_clear_forgets_the_figures_and_refresh_brings_them_back(
     screen: DashboardScreen,
 ) -> None:

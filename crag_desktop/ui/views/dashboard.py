@@ -64,6 +64,8 @@ _CLOCK_NAMES = {
     ClockKind.RAPID_REVIEW: "Rapid review",
 }
 
+# The focused tile shows in its border alone; "outline: none" stops the style
+# drawing its own focus rectangle inside the card, which looked like a stray box.
 _TILE_STYLE = """
 QPushButton#dashboardTile {
     background: #ffffff;
@@ -72,10 +74,14 @@ QPushButton#dashboardTile {
     border-radius: 6px;
     padding: 12px 14px;
     text-align: left;
+    outline: none;
 }
 QPushButton#dashboardTile[attention="true"] { border-left: 6px solid #b54708; }
 QPushButton#dashboardTile:hover { background: #f1f6fa; }
-QPushButton#dashboardTile:focus { border: 2px solid #2f6f9f; border-left: 6px solid #2f6f9f; }
+QPushButton#dashboardTile:focus {
+    border: 2px solid #2f6f9f;
+    border-left: 6px solid #2f6f9f;
+}
 QLabel#tileNumber { font-size: 26pt; font-weight: bold; color: #1d3a52; }
 QLabel#tileTitle { font-size: 11pt; font-weight: bold; color: #1d3a52; }
 QLabel#tileItem { color: #33414e; }
