@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QStyle,
+    QTableView,
     QToolButton,
     QWidget,
     QWidgetAction,
@@ -180,6 +181,32 @@ class WheelGuard(QObject):
                 QCoreApplication.sendEvent(area.viewport(), event)
             return True
         return False
+
+
+#: The widest a list column is made to show its text: a longer one ends in "…" and shows
+#: whole in its tooltip, so that several columns fit beside a form on a small laptop.
+COLUMN_MAX_CHARS = 26
+
+
+def fit_columns(table: QTableView, *, rows: int = 200) -> None:
+    """Size each shown column of `table` to its heading and the texts of its first `rows`
+    rows, but no wider than COLUMN_MAX_CHARS characters."""
+    model = table.model()
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    cap = metrics.averageCharWidth() * COLUMN_MAX_CHARS
+    # A cell's text sits inside the style's margins, with a little air either side.
+    margin = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+    count = min(model.rowCount(), rows)
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column):
+            continue
+        widest = 0
+        for row in range(count):
+            text = model.index(row, column).data()
+            if text:
+                widest = max(widest, metrics.horizontalAdvance(str(text)))
+        header.resizeSection(column, max(header.sectionSizeHint(column), min(widest + margin, cap)))
 
 
 def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:

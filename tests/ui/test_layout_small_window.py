@@ -284,4 +284,58 @@ def test_the_reports_screen_fits_with_each_report_shown(
         # of its height.
         assert screen.preview.view.width() >= width * 0.45
         assert screen.preview.view.height() >= height * 0.6
+
+
+def _list_pages(window: MainWindow) -> Iterator[tuple[str, Any]]:
+    """Every list screen (each tab of a screen with tabs), shown, with its first record open."""
+    for key in window.screen_keys():
+        window.show_screen(key)
+        _settle()
+        screen = cast(Any, window.screen_widget(key))
+        tabs = screen.findChild(QTabWidget)
+        pages = [tabs.widget(i) for i in range(tabs.count())] if tabs is not None else [screen]
+        for index, page in enumerate(pages):
+            if tabs is not None:
+                tabs.setCurrentIndex(index)
+                _settle()
+            target = cast(Any, page)
+            if not hasattr(target, "open_current") or target.model.rowCount() == 0:
+                continue
+            target.table.selectRow(0)
+            target.open_current()
+            _settle()
+            yield f"{key.name} tab {index}", target
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_lists_beside_an_open_record_show_their_first_columns_whole(
+    window: MainWindow, width: int, height: int
+) -> None:
+    window.resize(width, height)
+    _settle()
+    found: list[str] = []
+    for name, page in _list_pages(window):
+        table, model = page.table, page.model
+        header = table.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        for column in shown:
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            # No heading is cut ("erived statu").
+            if header.sectionSize(column) < header.sectionSizeHint(column):
+                found.append(f"{name}: heading {title!r} cut")
+            # A text wider than its column ends in "…" and shows whole in its tooltip.
+            for row in range(model.rowCount()):
+                index = model.index(row, column)
+                text = str(index.data() or "")
+                needed = table.fontMetrics().horizontalAdvance(text) + 8
+                if needed > header.sectionSize(column) and index.data(
+                    Qt.ItemDataRole.ToolTipRole
+                ) in (None, ""):
+                    found.append(f"{name}: {text!r} cut without a tooltip")
+        # The first two columns (a review's title and type) show whole beside the form.
+        for column in shown[:2]:
+            right = table.columnViewportPosition(column) + header.sectionSize(column)
+            if right > table.viewport().width():
+                title = model.headerData(column, Qt.Orientation.Horizontal)
+                found.append(f"{name}: column {title!r} runs under the form")
     assert found == []

@@ -62,8 +62,6 @@ class AgencyListScreen(ListScreen[AgencyQuery, AgencyRow, Agency]):
             search_delay_ms=search_delay_ms,
             parent=parent,
         )
-        self.table.setColumnWidth(AgencyTableModel.Column.NAME, 220)
-        self.table.setColumnWidth(AgencyTableModel.Column.KIND, 170)
 
     def _get(self, record_id: str) -> Agency:
         return self._records.get_agency(record_id)
@@ -118,8 +116,6 @@ class MemberListScreen(ListScreen[MemberQuery, MemberRow, Member]):
             search_delay_ms=search_delay_ms,
             parent=parent,
         )
-        self.table.setColumnWidth(MemberTableModel.Column.NAME, 200)
-        self.table.setColumnWidth(MemberTableModel.Column.AGENCY, 200)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the agency filter when agencies changed."""

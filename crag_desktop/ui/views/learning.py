@@ -169,9 +169,6 @@ class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, L
             search_delay_ms=search_delay_ms,
             parent=parent,
         )
-        self.table.setColumnWidth(LearningEventTableModel.Column.DATE, 90)
-        self.table.setColumnWidth(LearningEventTableModel.Column.TITLE, 200)
-        self.table.setColumnWidth(LearningEventTableModel.Column.REVIEWS, 110)
 
     def _get(self, record_id: str) -> LearningEvent:
         return self._records.get_learning_event(record_id)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -55,7 +56,14 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.ui.forms.base import FormErrors, RecordForm
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
-from crag_desktop.ui.widgets import ErrorLabel, FieldRow, SearchBox, load_icon, style_popup
+from crag_desktop.ui.widgets import (
+    ErrorLabel,
+    FieldRow,
+    SearchBox,
+    fit_columns,
+    load_icon,
+    style_popup,
+)
 
 __all__ = ["FilterSpec", "FlowLayout", "ListScreen", "reporting_year_choices"]
 
@@ -351,6 +359,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.table.setMinimumWidth(_LIST_MIN_WIDTH)
         model.modelReset.connect(self._update_count)
         model.rowsInserted.connect(lambda *_: self._update_count())
+        # Columns fit their texts once the first rows arrive; widths the user drags later
+        # are kept across reloads and locks.
+        self._columns_fitted = False
+        model.modelReset.connect(self._fit_columns_once)
 
         # The edit panel: a heading, the form in a scroll area, Save / Delete / Close.
         self.panel_heading = QLabel()
@@ -396,8 +408,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._editor = editor
         form.dirty_changed.connect(lambda _dirty: self._update_heading())
 
-        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH)
-        self.panel.currentChanged.connect(lambda _index: self._apply_split())
+        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH // 2)
+        self.panel.currentChanged.connect(lambda _index: self._panel_changed())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -779,14 +791,36 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     def _splitter_moved(self, _pos: int, _index: int) -> None:
         self._user_split = True
 
+    def _panel_changed(self) -> None:
+        # The hint shown while nothing is open needs little room: the list takes the rest.
+        editing = self.panel.currentWidget() is self._editor
+        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH if editing else _PANEL_MIN_WIDTH // 2)
+        self._apply_split()
+
+    def _first_columns_width(self, count: int) -> int:
+        header = self.table.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)][:count]
+        columns = sum(header.sectionSize(c) for c in shown)
+        scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return columns + 2 * self.table.frameWidth() + scroll_bar
+
+    def _fit_columns_once(self) -> None:
+        if self._columns_fitted or self.model.rowCount() == 0:
+            return
+        self._columns_fitted = True
+        fit_columns(self.table)
+
     def _apply_split(self) -> None:
         if self._user_split:
             return
         width = max(self.splitter.width(), _LIST_MIN_WIDTH + _PANEL_MIN_WIDTH)
         if self.panel.currentWidget() is self._editor:
-            # The form's two columns of fields need more room than the list (at 1024 px the
-            # list keeps its reference and date columns and the form one field a row).
-            sizes = [width // 3, width - width // 3]
+            # The form's two columns of fields need more room than the list; the list keeps
+            # its first two columns whole (a review's title and type at 1024 px) as long as
+            # the form keeps its minimum, and the form one field a row.
+            listed = min(width - _PANEL_MIN_WIDTH, self._first_columns_width(2))
+            kept = max(width // 3, listed)
+            sizes = [kept, width - kept]
         else:
             sizes = [width * 3 // 5, width - width * 3 // 5]
         self.splitter.setSizes(sizes)

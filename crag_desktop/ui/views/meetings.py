@@ -71,9 +71,6 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         form.updates_requested.connect(self.meeting_updates_requested)
         self.search_box.setPlaceholderText("Search agendas and notes")
         self.search_box.setAccessibleName("Search agendas and notes")
-        self.table.setColumnWidth(MeetingTableModel.Column.DATE, 130)
-        self.table.setColumnWidth(MeetingTableModel.Column.QUORATE, 110)
-        self.table.setColumnWidth(MeetingTableModel.Column.ATTENDEES, 90)
 
     def _sync_sort_indicator(self) -> None:
         # The meeting list sorts by date only (newest first by default).

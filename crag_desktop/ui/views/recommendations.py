@@ -116,16 +116,6 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
             lambda _checked=False: self.meeting_updates_requested.emit("")
         )
         self.meeting_updates_button = self._add_screen_action(self.meeting_updates_action)
-        for column, width in (
-            (RecommendationTableModel.Column.REVIEW, 120),
-            (RecommendationTableModel.Column.NUMBER, 44),
-            (RecommendationTableModel.Column.TEXT, 220),
-            (RecommendationTableModel.Column.LEAD_AGENCY, 150),
-            (RecommendationTableModel.Column.MONITORING_GROUP, 115),
-            (RecommendationTableModel.Column.DUE, 88),
-            (RecommendationTableModel.Column.STATUS, 95),
-        ):
-            self.table.setColumnWidth(column, width)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the filters when agencies or reviews changed."""

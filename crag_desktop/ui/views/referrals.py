@@ -92,16 +92,6 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         self.form: ReferralForm = form
         form.criteria_wizard_requested.connect(self.criteria_wizard_requested)
         form.decision_record_requested.connect(self.decision_record_requested)
-        for column, width in (
-            (ReferralTableModel.Column.REFERENCE, 130),
-            (ReferralTableModel.Column.RECEIVED, 95),
-            (ReferralTableModel.Column.CASE_NAME, 160),
-            (ReferralTableModel.Column.AGENCY, 170),
-            (ReferralTableModel.Column.INCIDENT_TYPE, 120),
-            (ReferralTableModel.Column.STATUS, 150),
-            (ReferralTableModel.Column.OUTCOME, 170),
-        ):
-            self.table.setColumnWidth(column, width)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the agency filter when agencies changed."""

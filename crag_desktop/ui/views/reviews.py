@@ -100,14 +100,6 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         )
         self.form: ReviewForm = form
         form.recommendation_chosen.connect(self.recommendation_open_requested)
-        for column, width in (
-            (ReviewTableModel.Column.TITLE, 170),
-            (ReviewTableModel.Column.TYPE, 170),
-            (ReviewTableModel.Column.METHODOLOGY, 170),
-            (ReviewTableModel.Column.STATUS, 150),
-            (ReviewTableModel.Column.LEAD_REVIEWER, 170),
-        ):
-            self.table.setColumnWidth(column, width)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list; the open review's recommendations follow their own changes."""
