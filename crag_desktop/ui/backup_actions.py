@@ -213,8 +213,13 @@ class BackupActions(QObject):
 
     def back_up(self) -> None:
         """Ask where, then write and prove a backup."""
+        # Named after the database and the day, so a folder of backups sorts by date.
+        database = self._context.current.database
+        stem = database.path.stem if database is not None else "CRAG"
         path = self._context.prompter.ask_save_path(
-            "Back up the database", file_filter=BACKUP_FILTER
+            "Back up the database",
+            file_filter=BACKUP_FILTER,
+            suggested=f"{stem} backup {datetime.now():%Y-%m-%d}{BACKUP_SUFFIX}",
         )
         if path is None:
             return

@@ -119,9 +119,10 @@ class Prompter:
         *,
         directory: Path | None = None,
         file_filter: str = "",
-        suggested: str = "",
+        suggested: str,
     ) -> Path | None:
-        """Ask for a file to write, offering `suggested` as its name; None if cancelled."""
+        """Ask for a file to write, offering `suggested` as its name (every save dialog
+        suggests one); None if cancelled."""
         start = directory or Path.home()
         name, _ = QFileDialog.getSaveFileName(
             self._parent, title, str(start / suggested if suggested else start), file_filter
@@ -267,7 +268,7 @@ class ScriptedPrompter(Prompter):
         *,
         directory: Path | None = None,
         file_filter: str = "",
-        suggested: str = "",
+        suggested: str,
     ) -> Path | None:
         """Return the next queued path (the suggested name is recorded)."""
         self.suggested.append(suggested)

@@ -85,6 +85,8 @@ def test_file_back_up_writes_a_proven_backup_and_shows_it(
     result = actions.last_result
     assert result is not None
     assert result.path == out.with_name("monday.crag-backup")
+    # The dialog offered a name: the database's and the day's.
+    assert prompter.suggested == [f"demo backup {datetime.now():%Y-%m-%d}.crag-backup"]
     assert result.path.is_file()
     assert oct(os.stat(result.path).st_mode & 0o777) == "0o600"
     assert actions.backup_label.text().startswith("Last backup: ")
