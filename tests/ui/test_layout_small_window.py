@@ -339,3 +339,34 @@ def test_lists_beside_an_open_record_show_their_first_columns_whole(
                 title = model.headerData(column, Qt.Orientation.Horizontal)
                 found.append(f"{name}: column {title!r} runs under the form")
     assert found == []
+
+
+def test_a_reviews_recommendations_and_an_actions_updates_show_their_text(
+    window: MainWindow,
+) -> None:
+    from crag_desktop.ui.qt_models.recommendations import (
+        ActionUpdateTableModel,
+        RecommendationTableModel,
+    )
+
+    window.resize(*SIZES[0])
+    window.show_screen(ScreenKey.REVIEWS)
+    reviews = cast(Any, window.screen_widget(ScreenKey.REVIEWS))
+    assert reviews.open_record("V1")
+    _settle()
+    view = reviews.form.recommendations_view
+    header = view.horizontalHeader()
+    column = RecommendationTableModel.Column
+    enough = view.fontMetrics().averageCharWidth() * 12
+    # The text straight after its number, with the room the short columns leave.
+    assert header.visualIndex(column.TEXT) == header.visualIndex(column.NUMBER) + 1
+    assert header.sectionSize(column.TEXT) >= enough
+    assert not view.horizontalScrollBar().isVisible()
+
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    recommendations = cast(Any, window.screen_widget(ScreenKey.RECOMMENDATIONS))
+    assert recommendations.open_record("REC3")
+    _settle()
+    updates = recommendations.form.updates_view
+    assert updates.horizontalHeader().sectionSize(ActionUpdateTableModel.Column.NOTE) >= enough
+    assert not updates.horizontalScrollBar().isVisible()

@@ -499,12 +499,13 @@ def test_enter_or_a_double_click_opens_the_recommendation(
     view = screen.form.recommendations_view
     second = screen.form.recommendation_ids()[1]
     view.setFocus()
-    view.setCurrentIndex(screen.form.recommendations_model.index(1, 2))
+    text = screen.form.recommendations_model.Column.TEXT
+    view.setCurrentIndex(screen.form.recommendations_model.index(1, text))
     with qtbot.waitSignal(screen.recommendation_open_requested) as opened:
         press(qtbot, view, Qt.Key.Key_Return)
     assert opened.args == [second]
     first = screen.form.recommendation_ids()[0]
-    rect = view.visualRect(screen.form.recommendations_model.index(0, 2))
+    rect = view.visualRect(screen.form.recommendations_model.index(0, text))
     # A real double-click is a press and release, then the double-click: QTest needs both.
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(screen.recommendation_open_requested) as opened:

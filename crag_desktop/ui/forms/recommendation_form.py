@@ -288,13 +288,18 @@ class RecommendationForm(RecordForm[Recommendation]):
         self.updates_view.setWordWrap(False)
         self.updates_view.verticalHeader().hide()
         self.updates_view.setFixedHeight(150)
+        # The note is what was done: it takes the room the date, status and name leave
+        # (which fit their texts), rather than being squeezed to "S…" beside a wide name.
         header = self.updates_view.horizontalHeader()
-        header.resizeSection(ActionUpdateTableModel.Column.ON, 95)
-        header.resizeSection(ActionUpdateTableModel.Column.STATUS, 120)
+        for kind in (
+            ActionUpdateTableModel.Column.ON,
+            ActionUpdateTableModel.Column.STATUS,
+            ActionUpdateTableModel.Column.BY,
+        ):
+            header.setSectionResizeMode(kind, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(
             ActionUpdateTableModel.Column.NOTE, QHeaderView.ResizeMode.Stretch
         )
-        header.resizeSection(ActionUpdateTableModel.Column.BY, 170)
         self.update_on = UkDateEdit(accessible_name="Date of the update")
         self.update_status = choice_combo(RecommendationStatus)
         self.update_status.setAccessibleName("Status at the update")

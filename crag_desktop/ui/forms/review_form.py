@@ -270,7 +270,9 @@ class ReferralChooser(QWidget):
 
 def _recommendations_view(model: RecommendationTableModel) -> QTableView:
     # The review is already known: its column would repeat the title on every row, and the
-    # monitoring group is on the recommendation; what fits beside the form is the rest.
+    # monitoring group is on the recommendation. Beside a form on a small laptop the text
+    # comes first after its number and takes the room left; the status set shows in the
+    # derived status's "(differs)" and its tooltip, and in full when the item is opened.
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName("Recommendations of this review")
@@ -282,18 +284,16 @@ def _recommendations_view(model: RecommendationTableModel) -> QTableView:
     view.verticalHeader().hide()
     view.setFixedHeight(190)
     column = RecommendationTableModel.Column
-    view.setColumnHidden(column.REVIEW, True)
-    view.setColumnHidden(column.MONITORING_GROUP, True)
-    view.setColumnHidden(column.LEAD_AGENCY, True)
+    for hidden in (column.REVIEW, column.STATUS, column.MONITORING_GROUP, column.LEAD_AGENCY):
+        view.setColumnHidden(hidden, True)
     header = view.horizontalHeader()
-    for kind, width in (
-        (column.NUMBER, 40),
-        (column.STATUS, 110),
-        (column.DERIVED_STATUS, 140),
-        (column.DUE, 90),
-    ):
-        header.resizeSection(kind, width)
+    header.moveSection(header.visualIndex(column.TEXT), header.visualIndex(column.NUMBER) + 1)
+    for kind in (column.NUMBER, column.DERIVED_STATUS, column.DUE):
+        header.setSectionResizeMode(kind, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(column.TEXT, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    # Squeezed, the text's heading reads "Recommendat…", not "commendati".
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 
 
