@@ -945,9 +945,10 @@ class QuestionPage(QWizardPage):
             )
         if self._state.settled:
             settled = ", ".join(self._state.question_labels(sorted(self._state.settled))).lower()
+            # One bracket, not "(not applicable (child living))" nested in another.
             text += (
-                f"<br/>Settled by the referral, not asked: {html.escape(settled)} "
-                f"({NOT_APPLICABLE_CHILD_LIVING})."
+                f"<br/>Settled by the referral and not asked, "
+                f"{NOT_APPLICABLE_CHILD_LIVING}: {html.escape(settled)}."
             )
         self.so_far_label.setText(text)
 
