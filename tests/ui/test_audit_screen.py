@@ -263,3 +263,16 @@ def test_filters_by_action_and_date_run_in_sql(
     assert log.count(AuditQuery(since=today + timedelta(days=1))) == 0
     screen.since_edit.set_value(None)
     screen.grab().save("/tmp/safety-audit/audit-filters.png")
+
+
+def test_every_action_and_record_type_fits_its_column(screen: AuditScreen) -> None:
+    from crag_desktop.ui.qt_models.audit import ACTIONS, RECORD_TYPES, AuditTableModel
+
+    metrics = screen.table.fontMetrics()
+    for column, words in (
+        (AuditTableModel.Column.ACTION, ACTIONS.values()),
+        (AuditTableModel.Column.RECORD_TYPE, RECORD_TYPES.values()),
+    ):
+        width = screen.table.columnWidth(column)
+        # Not "Wrong pas…": the cell's margins come on top of the word itself.
+        assert [w for w in words if metrics.horizontalAdvance(w) + 8 > width] == []

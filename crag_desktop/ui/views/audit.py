@@ -8,7 +8,7 @@ event under the cursor is shown in full below the table, each changed field as o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
@@ -188,12 +188,20 @@ class AuditScreen(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Actions and record types come from short fixed lists: their columns fit the
+        # longest ("Wrong passphrase", "Recommendation") rather than cutting them.
+        metrics = self.table.fontMetrics()
+        margin = 2 * metrics.averageCharWidth() + 8
+
+        def widest(texts: Iterable[str]) -> int:
+            return max(metrics.horizontalAdvance(text) for text in texts) + margin
+
         for column, width in (
             (AuditTableModel.Column.SEQ, 60),
             (AuditTableModel.Column.WHEN, 150),
             (AuditTableModel.Column.OPERATOR, 130),
-            (AuditTableModel.Column.ACTION, 90),
-            (AuditTableModel.Column.RECORD_TYPE, 120),
+            (AuditTableModel.Column.ACTION, widest(ACTIONS.values())),
+            (AuditTableModel.Column.RECORD_TYPE, widest(RECORD_TYPES.values())),
             (AuditTableModel.Column.RECORD_ID, 220),
             (AuditTableModel.Column.CHANGES, 300),
         ):
