@@ -662,3 +662,16 @@ def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWind
     assert referrals.form.received.value() == date(2017, 4, 1)
     # 1 April opens the 2017/18 reporting year.
     assert referrals.form.reference.text() == "CRAG-2017-01"
+
+
+def test_alt_p_on_the_recommendations_screen_opens_the_meeting_updates(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    window.activateWindow()
+    recommendations.table.setFocus()
+    QTest.keyClick(recommendations.table, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
+    assert "(Alt+P)" in recommendations.meeting_updates_button.toolTip()
+    _meeting_updates_dialog().reject()

@@ -447,6 +447,13 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         button = QToolButton()
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # A tool button drops the "&" of its action's text, and with it the Alt key the
+        # text underlines: the action takes that key itself (Alt+P for "U&pdates…").
+        mnemonic = QKeySequence.mnemonic(action.text())
+        if action.shortcut().isEmpty() and not mnemonic.isEmpty():
+            action.setShortcut(mnemonic)
+            plain = action.text().replace("&", "").rstrip("…")
+            action.setToolTip(f"{action.toolTip() or plain} ({mnemonic.toString()})")
         self._filter_bar.addWidget(button)
         return button
 
