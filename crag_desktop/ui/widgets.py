@@ -191,8 +191,11 @@ COLUMN_MAX_CHARS = 26
 def fit_columns(table: QTableView, *, rows: int = 200) -> None:
     """Size each shown column of `table` to its heading and the texts of its first `rows`
     rows, but no wider than COLUMN_MAX_CHARS characters."""
+    # A list on a screen not shown yet has not had the style sheet's font: measure with it.
+    table.ensurePolished()
     model = table.model()
     header = table.horizontalHeader()
+    header.ensurePolished()
     metrics = table.fontMetrics()
     cap = metrics.averageCharWidth() * COLUMN_MAX_CHARS
     # A cell's text sits inside the style's margins, with a little air either side.

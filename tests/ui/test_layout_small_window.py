@@ -33,6 +33,7 @@ from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.widgets import COLUMN_MAX_CHARS
 
 PASSPHRASE = "correct horse battery staple"
 SIZES = [(1024, 700), (1200, 728)]
@@ -332,12 +333,19 @@ def test_lists_beside_an_open_record_show_their_first_columns_whole(
                     Qt.ItemDataRole.ToolTipRole
                 ) in (None, ""):
                     found.append(f"{name}: {text!r} cut without a tooltip")
-        # The first two columns (a review's title and type) show whole beside the form.
+        # The first two columns (a review's title and type) show whole beside the form, and
+        # so do their texts unless one is longer than a column is ever made.
+        cap = table.fontMetrics().averageCharWidth() * COLUMN_MAX_CHARS
         for column in shown[:2]:
+            title = model.headerData(column, Qt.Orientation.Horizontal)
             right = table.columnViewportPosition(column) + header.sectionSize(column)
             if right > table.viewport().width():
-                title = model.headerData(column, Qt.Orientation.Horizontal)
                 found.append(f"{name}: column {title!r} runs under the form")
+            for row in range(model.rowCount()):
+                text = str(model.index(row, column).data() or "")
+                needed = table.fontMetrics().horizontalAdvance(text) + 8
+                if needed > header.sectionSize(column) and header.sectionSize(column) < cap:
+                    found.append(f"{name}: {text!r} cut in column {title!r}")
     assert found == []
 
 
