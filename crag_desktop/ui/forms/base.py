@@ -151,7 +151,11 @@ class _Section(QGroupBox):
             (w[0].minimumSizeHint().width() for w in self._rows if len(w) == 1), default=0
         )
         both = first + self._grid.horizontalSpacing() + second if pairs else 0
-        return max(both, spanning) + margins.left() + margins.right()
+        # The grid's own margins come inside the box's: without them two fields went side
+        # by side 3 px too early and a label lost its last letters.
+        inner = self._grid.contentsMargins()
+        sides = margins.left() + margins.right() + inner.left() + inner.right()
+        return max(both, spanning) + sides
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as one field a row allows."""
