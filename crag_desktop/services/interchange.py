@@ -7,10 +7,12 @@ event per record. Export writes everything except audit events and drafts, atomi
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import BinaryIO
@@ -76,6 +78,25 @@ def _read_regular_file(path: Path) -> bytes:
     return raw
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk read or import.
+
+    Parsing and checking a document allocates millions of objects (dicts, records, paths),
+    none of them in reference cycles, and each allocation burst triggers collections that
+    walk every live object again: measured, over half the time of checking a 20,000-referral
+    document. Reference counting still frees everything; the collector resumes afterwards
+    (only here if it was running when the pause began, so overlapping pauses end enabled).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class _Refused(ValueError):
     """A JSON construct the interchange format never holds."""
 
@@ -114,13 +135,14 @@ def read_document_file(path: Path) -> object:
             f"{path.name} is not a CRAG Desktop JSON file (it is not UTF-8 text)."
         ) from None
     try:
-        data = json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_int=_number,
-            parse_float=_number,
-            parse_constant=_no_constant,
-        )
+        with collector_paused():
+            data = json.loads(
+                text,
+                object_pairs_hook=_no_duplicate_keys,
+                parse_int=_number,
+                parse_float=_number,
+                parse_constant=_no_constant,
+            )
     except json.JSONDecodeError as error:
         raise DocumentFileError(
             f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
@@ -228,7 +250,7 @@ def import_document(
             import_space_needed(source_size),
             what=f"to import {source_name} into {db.path.name}",
         )
-    with db.undone_on_failure(), db.unit_of_work() as session:
+    with collector_paused(), db.undone_on_failure(), db.unit_of_work() as session:
         known = repositories.existing_ids(session)
         document = interchange.parse_document(document_data, known_ids=known)
         repositories.add_document(session, document)
@@ -251,7 +273,7 @@ def import_space_needed(source_size: int) -> int:
 
 def add_document(db: Database, document: Document, *, reason: str) -> Changes:
     """Check and add an already-built document (the demo builder's path), all or nothing."""
-    with db.unit_of_work() as session:
+    with collector_paused(), db.unit_of_work() as session:
         problems = validation.validate_document(
             document, known_ids=repositories.existing_ids(session)
         )
