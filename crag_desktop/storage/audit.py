@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.storage import models as m
+from crag_desktop.storage.bulk import insert_rows
 from crag_desktop.storage.engine import (
     missing_audit_triggers,
     read_audit_seal,
@@ -194,8 +195,9 @@ def _write(
     if not events:
         return
     seal = read_seal(session)
-    session.execute(
-        insert(_EVENT),
+    insert_rows(
+        session,
+        _EVENT,
         [
             {
                 "seq": event.seq,

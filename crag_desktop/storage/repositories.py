@@ -65,6 +65,7 @@ from crag_desktop.domain.vocabulary import (
     Theme,
 )
 from crag_desktop.storage import models as m
+from crag_desktop.storage.bulk import insert_rows
 
 __all__ = [
     "DOCUMENT_LISTS",
@@ -188,7 +189,7 @@ def _insert_rows(session: Session, rows: _Rows) -> None:
     for table in m.metadata.sorted_tables:
         batch = rows.get(table)
         if batch:
-            session.execute(insert(table), batch)
+            insert_rows(session, table, batch)
 
 
 # --- Records to rows --------------------------------------------------------------------------
