@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Dialect, Table, insert
@@ -29,7 +30,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if not rows:
         return
     keys = tuple(rows[0])
-    if any(len(row) != len(keys) for row in rows) or any(
+    if len(set(map(len, rows))) > 1 or any(
         column.default is not None and column.key not in keys for column in table.columns
     ):
         # Rows of different shapes, or a column left to its Python default: let SQLAlchemy
@@ -38,12 +39,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         return
     connection = session.connection()
     plan = _plan(table, keys, connection.dialect)
-    # The values column by column, each column through its bind processor at once (None
-    # stays None: every processor passes it through).
-    columns = []
-    for key, process in zip(plan.keys, plan.processors, strict=True):
-        values = [row[key] for row in rows]
-        columns.append(values if process is None else list(map(process, values)))
+    # Each column's values through its bind processor at once (None stays None: every
+    # processor passes it through), then zipped back into rows: all of it loops in C
+    # except the processors themselves.
+    columns = [
+        map(itemgetter(key), rows) if process is None else map(process, map(itemgetter(key), rows))
+        for key, process in zip(plan.keys, plan.processors, strict=True)
+    ]
     if plan.names is None:
         connection.exec_driver_sql(plan.statement, list(zip(*columns, strict=True)))
     else:

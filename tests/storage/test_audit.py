@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import DatabaseError
 
 from crag_desktop.domain.records import Child, Referral
@@ -317,3 +319,53 @@ def test_an_older_file_is_sealed_when_upgraded(tmp_db_path: Path) -> None:
         assert db.check() == []
         with db.unit_of_work() as session:
             assert audit.read_seal(session) == (2, audit.seal_tag(*audit.head(session)))
+
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    operator=_TEXT,
+    action=_TEXT,
+    reason=st.none() | _TEXT,
+    at=st.datetimes(timezones=st.just(UTC)),
+    events=st.lists(st.tuples(st.integers(1, 10**15), _TEXT, _TEXT, st.none() | _TEXT), max_size=4),
+)
+def test_an_imports_events_are_hashed_exactly_as_each_alone(
+    operator: str,
+    action: str,
+    reason: str | None,
+    at: datetime,
+    events: list[tuple[int, str, str, str | None]],
+) -> None:
+    canonical = audit._CanonicalCreates(at=at, operator=operator, action=action, reason=reason)
+    for seq, previous, record_type, record_id in events:
+        assert canonical(seq, previous, record_type, record_id) == audit._canonical(
+            seq=seq,
+            at=at,
+            operator=operator,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            changes=(),
+            reason=reason,
+            previous_hash=previous,
+        )
+
+
+def test_an_imports_events_verify_and_seal_the_trail(trail: Path) -> None:
+    records = [("referral", f"R{i}") for i in range(50)] + [("report_text", None)]
+    with Database.open(trail, PASSPHRASE, operator='Ann "Quote" Ünal') as db:
+        with db.unit_of_work() as session:
+            events = audit.append_many(
+                session, operator=db.operator, action="create", records=records, reason="é"
+            )
+        with db.unit_of_work() as session:
+            stored = audit.list_events(session, after_seq=events[0].seq - 1, limit=None)
+            assert stored == events
+            assert all(audit.event_hash(event) == event.hash for event in stored)
+            assert audit.verify_chain(session) == []
+            assert audit.read_seal(session) == (events[-1].seq, audit.seal_tag(58, events[-1].hash))
+    # After the fixture's seven events (create, five updates, this unlock).
+    assert [e.seq for e in events] == list(range(8, 59))
