@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -241,9 +241,36 @@ def _bad_character(text: str, *, single_line: bool, identifier: bool) -> str | N
     return None
 
 
+def _at(path: str, name: str) -> str:
+    """Where a field's error points: `name` joined onto `path` ("" names `path` itself).
+
+    The checks take the record's path and the field's name apart and join them only for an
+    error: an import checks over a million fields, nearly all of them fine."""
+    return join(path, name) if name else path
+
+
+def _text_problem(
+    value: object,
+    *,
+    required: bool = True,
+    max_length: int = SHORT_MAX,
+    single_line: bool = True,
+    identifier: bool = False,
+) -> str | None:
+    """What is wrong with a text value (not None), or None when nothing is."""
+    if not isinstance(value, str):
+        return "must be text"
+    if required and not value.strip():
+        return "must not be blank"
+    if len(value) > max_length:
+        return f"is too long ({len(value):,} characters; at most {max_length:,})"
+    return _bad_character(value, single_line=single_line, identifier=identifier)
+
+
 def _text(
     errors: list[FieldError],
     path: str,
+    name: str,
     value: str | None,
     *,
     required: bool = True,
@@ -253,34 +280,65 @@ def _text(
 ) -> None:
     if value is None:
         return
-    if not isinstance(value, str):
-        errors.append(FieldError(path, "must be text"))
-        return
-    if required and not value.strip():
-        errors.append(FieldError(path, "must not be blank"))
-        return
-    if len(value) > max_length:
-        errors.append(
-            FieldError(path, f"is too long ({len(value):,} characters; at most {max_length:,})")
-        )
-        return
-    problem = _bad_character(value, single_line=single_line, identifier=identifier)
+    problem = _text_problem(
+        value,
+        required=required,
+        max_length=max_length,
+        single_line=single_line,
+        identifier=identifier,
+    )
     if problem:
-        errors.append(FieldError(path, problem))
+        errors.append(FieldError(_at(path, name), problem))
 
 
 def _narrative(
-    errors: list[FieldError], path: str, value: str | None, *, max_length: int = NARRATIVE_MAX
+    errors: list[FieldError],
+    path: str,
+    name: str,
+    value: str | None,
+    *,
+    max_length: int = NARRATIVE_MAX,
 ) -> None:
-    _text(errors, path, value, required=False, max_length=max_length, single_line=False)
+    _text(errors, path, name, value, required=False, max_length=max_length, single_line=False)
 
 
-def _identifier(errors: list[FieldError], path: str, value: str | None) -> None:
-    _text(errors, path, value, identifier=True)
+def _identifier(errors: list[FieldError], path: str, name: str, value: str | None) -> None:
+    _text(errors, path, name, value, identifier=True)
+
+
+def _keyed_text(
+    errors: list[FieldError],
+    path: str,
+    name: str,
+    key: str,
+    value: str | None,
+    *,
+    required: bool = True,
+    max_length: int = SHORT_MAX,
+    single_line: bool = True,
+    identifier: bool = False,
+) -> None:
+    """`_text` for the value (or the key itself) under `key` of the mapping field `name`."""
+    if value is None:
+        return
+    problem = _text_problem(
+        value,
+        required=required,
+        max_length=max_length,
+        single_line=single_line,
+        identifier=identifier,
+    )
+    if problem:
+        errors.append(FieldError(key_path(join(path, name), key), problem))
 
 
 def _date(
-    errors: list[FieldError], path: str, value: date | None, *, today: date | None = None
+    errors: list[FieldError],
+    path: str,
+    name: str,
+    value: date | None,
+    *,
+    today: date | None = None,
 ) -> bool:
     """Check a date is plausible; `today` given means it cannot be in the future.
 
@@ -288,13 +346,15 @@ def _date(
     if value is None:
         return False
     if not isinstance(value, date):
-        errors.append(FieldError(path, "must be a date"))
+        errors.append(FieldError(_at(path, name), "must be a date"))
         return False
     if value < EARLIEST_DATE:
-        errors.append(FieldError(path, f"{_uk(value)} is too early; check the year"))
+        errors.append(FieldError(_at(path, name), f"{_uk(value)} is too early; check the year"))
         return False
     if today is not None and value > today:
-        errors.append(FieldError(path, f"{_uk(value)} is in the future (today is {_uk(today)})"))
+        errors.append(
+            FieldError(_at(path, name), f"{_uk(value)} is in the future (today is {_uk(today)})")
+        )
         return False
     return True
 
@@ -302,7 +362,9 @@ def _date(
 def _not_before(
     errors: list[FieldError],
     path: str,
+    name: str,
     value: date | None,
+    *,
     earlier: date | None,
     earlier_name: str,
 ) -> None:
@@ -314,32 +376,39 @@ def _not_before(
     ):
         errors.append(
             FieldError(
-                path,
+                _at(path, name),
                 f"{_uk(value)} is before the {earlier_name} ({_uk(earlier)})",
             )
         )
 
 
 def _whole_number(
-    errors: list[FieldError], path: str, value: int | None, low: int, high: int | None
+    errors: list[FieldError],
+    path: str,
+    name: str,
+    value: int | None,
+    *,
+    low: int,
+    high: int | None,
 ) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(FieldError(path, "must be a whole number"))
+        errors.append(FieldError(_at(path, name), "must be a whole number"))
         return
     if value < low or (high is not None and value > high):
         bound = f"from {low} to {high}" if high is not None else f"{low} or more"
-        errors.append(FieldError(path, f"must be {bound} (it is {value})"))
+        errors.append(FieldError(_at(path, name), f"must be {bound} (it is {value})"))
 
 
-def _ids(errors: list[FieldError], path: str, values: Sequence[str]) -> None:
+def _ids(errors: list[FieldError], path: str, name: str, values: Sequence[str]) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
-        item = join(path, f"[{i}]")
-        _identifier(errors, item, value)
+        problem = _text_problem(value, identifier=True) if value is not None else None
+        if problem:
+            errors.append(FieldError(join(_at(path, name), f"[{i}]"), problem))
         if value in seen:
-            errors.append(FieldError(item, f"{value!r} is listed twice"))
+            errors.append(FieldError(join(_at(path, name), f"[{i}]"), f"{value!r} is listed twice"))
         seen.add(value)
 
 
@@ -354,26 +423,26 @@ def _today(today: date | None) -> date:
 def validate_agency(record: Agency, *, path: str = "") -> list[FieldError]:
     """Check an agency: id and name present, single-line and not too long."""
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _text(errors, join(path, "name"), record.name)
+    _identifier(errors, path, "id", record.id)
+    _text(errors, path, "name", record.name)
     return errors
 
 
 def validate_member(record: Member, *, path: str = "") -> list[FieldError]:
     """Check a member of the subgroup (the agency reference is checked per document)."""
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _text(errors, join(path, "name"), record.name)
-    _identifier(errors, join(path, "agency"), record.agency)
-    _text(errors, join(path, "role"), record.role, required=False)
+    _identifier(errors, path, "id", record.id)
+    _text(errors, path, "name", record.name)
+    _identifier(errors, path, "agency", record.agency)
+    _text(errors, path, "role", record.role, required=False)
     return errors
 
 
 def validate_learning_point(record: LearningPoint, *, path: str = "") -> list[FieldError]:
     """Check a catalogue learning point: an id and some text."""
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _text(errors, join(path, "text"), record.text, max_length=NARRATIVE_MAX, single_line=False)
+    _identifier(errors, path, "id", record.id)
+    _text(errors, path, "text", record.text, max_length=NARRATIVE_MAX, single_line=False)
     return errors
 
 
@@ -381,10 +450,10 @@ def validate_child(record: Child, *, path: str = "", today: date | None = None) 
     """Check a subject child: pseudonym, age in range (0-24 years, 0-11 months)."""
     del today  # accepted for a uniform signature: a child holds no dates
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "pseudonym"), record.pseudonym)
-    _whole_number(errors, join(path, "age_years"), record.age_years, 0, MAX_AGE_YEARS)
-    _whole_number(errors, join(path, "age_months"), record.age_months, 0, MAX_AGE_MONTHS)
-    _text(errors, join(path, "ethnicity"), record.ethnicity, required=False)
+    _identifier(errors, path, "pseudonym", record.pseudonym)
+    _whole_number(errors, path, "age_years", record.age_years, low=0, high=MAX_AGE_YEARS)
+    _whole_number(errors, path, "age_months", record.age_months, low=0, high=MAX_AGE_MONTHS)
+    _text(errors, path, "ethnicity", record.ethnicity, required=False)
     return errors
 
 
@@ -401,11 +470,18 @@ def validate_clock_pause(
     """Check a clock pause: which clock, a reason, and resumed not before paused."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "clock"), record.clock)
-    _date(errors, join(path, "paused_on"), record.paused_on, today=now)
-    _date(errors, join(path, "resumed_on"), record.resumed_on, today=now)
-    _not_before(errors, join(path, "resumed_on"), record.resumed_on, record.paused_on, "pause date")
-    _text(errors, join(path, "reason"), record.reason, max_length=NARRATIVE_MAX, single_line=False)
+    _identifier(errors, path, "clock", record.clock)
+    _date(errors, path, "paused_on", record.paused_on, today=now)
+    _date(errors, path, "resumed_on", record.resumed_on, today=now)
+    _not_before(
+        errors,
+        path,
+        "resumed_on",
+        record.resumed_on,
+        earlier=record.paused_on,
+        earlier_name="pause date",
+    )
+    _text(errors, path, "reason", record.reason, max_length=NARRATIVE_MAX, single_line=False)
     return errors
 
 
@@ -468,15 +544,15 @@ def validate_decision(
     and it was not decided before the referral was `received` nor in the future."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "rule_set"), record.rule_set)
+    _identifier(errors, path, "rule_set", record.rule_set)
     for key, answer in record.answers.items():
-        _identifier(errors, key_path(join(path, "answers"), key), key)
+        _keyed_text(errors, path, "answers", key, key, identifier=True)
         if isinstance(answer, str):
-            _identifier(errors, key_path(join(path, "answers"), key), answer)
+            _keyed_text(errors, path, "answers", key, answer, identifier=True)
     # The evaluator is only asked about answers that are well-formed text.
     if not errors:
         errors.extend(_criteria_errors(record, path))
-    _identifier(errors, join(path, "rule_set_version"), record.rule_set_version)
+    _identifier(errors, path, "rule_set_version", record.rule_set_version)
 
     outcome = record.decided_outcome
     compatible = COMPATIBLE_DECISIONS.get(record.rules_outcome, frozenset())
@@ -493,7 +569,7 @@ def validate_decision(
                 f"outcome under the rules ({_outcome_words(record)})"
             )
         errors.append(FieldError(join(path, "reason_if_different"), message))
-    _narrative(errors, join(path, "reason_if_different"), record.reason_if_different)
+    _narrative(errors, path, "reason_if_different", record.reason_if_different)
 
     alt_path = join(path, "alternative_review_type")
     if outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
@@ -508,44 +584,72 @@ def validate_decision(
 
     _text(
         errors,
-        join(path, "rationale"),
+        path,
+        "rationale",
         record.rationale,
         max_length=NARRATIVE_MAX,
         single_line=False,
     )
-    decided_path = join(path, "decided_on")
-    if _date(errors, decided_path, record.decided_on, today=now):
-        _not_before(errors, decided_path, record.decided_on, received, "date received")
+    if _date(errors, path, "decided_on", record.decided_on, today=now):
+        _not_before(
+            errors,
+            path,
+            "decided_on",
+            record.decided_on,
+            earlier=received,
+            earlier_name="date received",
+        )
     if record.meeting is not None:
-        _identifier(errors, join(path, "meeting"), record.meeting)
+        _identifier(errors, path, "meeting", record.meeting)
 
     panel = record.panel
     panel_path = join(path, "panel")
-    sent_ok = _date(errors, join(panel_path, "sent_on"), panel.sent_on, today=now)
+    sent_ok = _date(errors, panel_path, "sent_on", panel.sent_on, today=now)
     if sent_ok:
         _not_before(
-            errors, join(panel_path, "sent_on"), panel.sent_on, record.decided_on, "decision date"
+            errors,
+            panel_path,
+            "sent_on",
+            panel.sent_on,
+            earlier=record.decided_on,
+            earlier_name="decision date",
         )
     responded_path = join(panel_path, "responded_on")
-    if _date(errors, responded_path, panel.responded_on, today=now):
+    if _date(errors, responded_path, "", panel.responded_on, today=now):
         if panel.sent_on is None:
             errors.append(FieldError(responded_path, "give the date sent to the panel first"))
         else:
-            _not_before(errors, responded_path, panel.responded_on, panel.sent_on, "date sent")
+            _not_before(
+                errors,
+                responded_path,
+                "",
+                panel.responded_on,
+                earlier=panel.sent_on,
+                earlier_name="date sent",
+            )
         if panel.response == PanelResponse.PENDING:
             errors.append(FieldError(join(panel_path, "response"), "record the panel's response"))
     if panel.response != PanelResponse.PENDING and panel.responded_on is None:
         errors.append(FieldError(responded_path, "give the date of the panel's response"))
-    _narrative(errors, join(panel_path, "board_reply"), panel.board_reply)
+    _narrative(errors, panel_path, "board_reply", panel.board_reply)
 
     for key, text in record.evidence.items():
-        _identifier(errors, key_path(join(path, "evidence"), key), key)
-        _narrative(errors, key_path(join(path, "evidence"), key), text)
-    _ids(errors, join(path, "attendees"), record.attendees)
+        _keyed_text(errors, path, "evidence", key, key, identifier=True)
+        _keyed_text(
+            errors,
+            path,
+            "evidence",
+            key,
+            text,
+            required=False,
+            max_length=NARRATIVE_MAX,
+            single_line=False,
+        )
+    _ids(errors, path, "attendees", record.attendees)
     for index, person in enumerate(record.invited):
         person_path = join(join(path, "invited"), f"[{index}]")
-        _text(errors, join(person_path, "name"), person.name)
-        _text(errors, join(person_path, "role"), person.role, required=False)
+        _text(errors, person_path, "name", person.name)
+        _text(errors, person_path, "role", person.role, required=False)
     return errors
 
 
@@ -556,25 +660,24 @@ def validate_referral(
     incident, learned and notified in order and not in the future."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _identifier(errors, join(path, "reference"), record.reference)
-    received_ok = _date(errors, join(path, "received"), record.received, today=now)
-    _identifier(errors, join(path, "referring_agency"), record.referring_agency)
-    _identifier(errors, join(path, "case_name"), record.case_name)
-    incident_path = join(path, "incident_date")
-    if _date(errors, incident_path, record.incident_date, today=now) and received_ok:
+    _identifier(errors, path, "id", record.id)
+    _identifier(errors, path, "reference", record.reference)
+    received_ok = _date(errors, path, "received", record.received, today=now)
+    _identifier(errors, path, "referring_agency", record.referring_agency)
+    _identifier(errors, path, "case_name", record.case_name)
+    if _date(errors, path, "incident_date", record.incident_date, today=now) and received_ok:
         incident = record.incident_date
         if incident is not None and incident > record.received:
             errors.append(
                 FieldError(
-                    incident_path,
+                    join(path, "incident_date"),
                     f"{_uk(incident)} is after the referral was received ({_uk(record.received)})",
                 )
             )
     if not record.children:
         errors.append(FieldError(join(path, "children"), "add at least one child"))
     _children(errors, join(path, "children"), record.children, now)
-    _narrative(errors, join(path, "summary"), record.summary)
+    _narrative(errors, path, "summary", record.summary)
     if record.decision is not None:
         errors.extend(
             validate_decision(
@@ -591,14 +694,26 @@ def validate_referral(
                 FieldError(join(path, f"abuse_categories[{i}]"), f"{category!r} is listed twice")
             )
         seen.add(category)
-    learned_path = join(path, "learned_on")
-    if _date(errors, learned_path, record.learned_on, today=now):
-        _not_before(errors, learned_path, record.learned_on, record.incident_date, "incident")
-    notified_path = join(path, "notified_on")
-    if _date(errors, notified_path, record.notified_on, today=now):
-        _not_before(errors, notified_path, record.notified_on, record.learned_on, "date learned of")
+    if _date(errors, path, "learned_on", record.learned_on, today=now):
+        _not_before(
+            errors,
+            path,
+            "learned_on",
+            record.learned_on,
+            earlier=record.incident_date,
+            earlier_name="incident",
+        )
+    if _date(errors, path, "notified_on", record.notified_on, today=now):
+        _not_before(
+            errors,
+            path,
+            "notified_on",
+            record.notified_on,
+            earlier=record.learned_on,
+            earlier_name="date learned of",
+        )
     if record.notification_reference is not None:
-        _identifier(errors, join(path, "notification_reference"), record.notification_reference)
+        _identifier(errors, path, "notification_reference", record.notification_reference)
     _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
     return errors
 
@@ -611,26 +726,27 @@ def validate_review(
     a cost of zero or more in pounds and pence."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
+    _identifier(errors, path, "id", record.id)
     if record.referral is not None:
-        _identifier(errors, join(path, "referral"), record.referral)
-    _text(errors, join(path, "title"), record.title, max_length=TITLE_MAX)
-    _text(errors, join(path, "lead_reviewer"), record.lead_reviewer, required=False)
-    commissioned_ok = _date(
-        errors, join(path, "commissioned_on"), record.commissioned_on, today=now
-    )
+        _identifier(errors, path, "referral", record.referral)
+    _text(errors, path, "title", record.title, max_length=TITLE_MAX)
+    _text(errors, path, "lead_reviewer", record.lead_reviewer, required=False)
+    commissioned_ok = _date(errors, path, "commissioned_on", record.commissioned_on, today=now)
     commissioned = record.commissioned_on if commissioned_ok else None
     for name in ("tor_agreed_on", "draft_on", "signed_off_on", "published_on"):
         value: date | None = getattr(record, name)
-        if _date(errors, join(path, name), value, today=now):
-            _not_before(errors, join(path, name), value, commissioned, "commissioning date")
+        if _date(errors, path, name, value, today=now):
+            _not_before(
+                errors, path, name, value, earlier=commissioned, earlier_name="commissioning date"
+            )
     if record.signed_off_on is not None and record.published_on is not None:
         _not_before(
             errors,
-            join(path, "published_on"),
+            path,
+            "published_on",
             record.published_on,
-            record.signed_off_on,
-            "sign-off date",
+            earlier=record.signed_off_on,
+            earlier_name="sign-off date",
         )
     cost_path = join(path, "cost_gbp")
     cost = record.cost_gbp
@@ -651,26 +767,27 @@ def validate_review(
         seen.add(theme)
     for i, process in enumerate(record.parallel_processes):
         item = join(path, f"parallel_processes[{i}]")
-        started_ok = _date(errors, join(item, "started_on"), process.started_on, today=now)
-        if _date(errors, join(item, "concluded_on"), process.concluded_on, today=now):
+        started_ok = _date(errors, item, "started_on", process.started_on, today=now)
+        if _date(errors, item, "concluded_on", process.concluded_on, today=now):
             _not_before(
                 errors,
-                join(item, "concluded_on"),
+                item,
+                "concluded_on",
                 process.concluded_on,
-                process.started_on if started_ok else None,
-                "start date",
+                earlier=process.started_on if started_ok else None,
+                earlier_name="start date",
             )
-        _narrative(errors, join(item, "notes"), process.notes)
+        _narrative(errors, item, "notes", process.notes)
     for i, contribution in enumerate(record.family_contributions):
         item = join(path, f"family_contributions[{i}]")
-        _text(errors, join(item, "who"), contribution.who)
-        _text(errors, join(item, "facilitated_by"), contribution.facilitated_by, required=False)
-        _date(errors, join(item, "on"), contribution.on, today=now)
-    _ids(errors, join(path, "learning_points"), record.learning_points)
+        _text(errors, item, "who", contribution.who)
+        _text(errors, item, "facilitated_by", contribution.facilitated_by, required=False)
+        _date(errors, item, "on", contribution.on, today=now)
+    _ids(errors, path, "learning_points", record.learning_points)
     if record.learning_summary is not None:
         item = join(path, "learning_summary")
-        _date(errors, join(item, "published_on"), record.learning_summary.published_on, today=now)
-        _text(errors, join(item, "link"), record.learning_summary.link, max_length=LINK_MAX)
+        _date(errors, item, "published_on", record.learning_summary.published_on, today=now)
+        _text(errors, item, "link", record.learning_summary.link, max_length=LINK_MAX)
     _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
     return errors
 
@@ -683,58 +800,62 @@ def validate_recommendation(
     order and not in the future."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _identifier(errors, join(path, "review"), record.review)
-    _whole_number(errors, join(path, "number"), record.number, 1, None)
-    _text(errors, join(path, "text"), record.text, max_length=NARRATIVE_MAX, single_line=False)
-    _identifier(errors, join(path, "lead_agency"), record.lead_agency)
-    _date(errors, join(path, "due"), record.due)
-    reason_path = join(path, "reason_not_implemented")
+    _identifier(errors, path, "id", record.id)
+    _identifier(errors, path, "review", record.review)
+    _whole_number(errors, path, "number", record.number, low=1, high=None)
+    _text(errors, path, "text", record.text, max_length=NARRATIVE_MAX, single_line=False)
+    _identifier(errors, path, "lead_agency", record.lead_agency)
+    _date(errors, path, "due", record.due)
     if (
         record.status == RecommendationStatus.NOT_IMPLEMENTED
         and not (record.reason_not_implemented or "").strip()
     ):
-        errors.append(FieldError(reason_path, "give the reason it was not implemented"))
-    _narrative(errors, reason_path, record.reason_not_implemented)
-    impact_path = join(path, "evidence_of_impact")
+        errors.append(
+            FieldError(
+                join(path, "reason_not_implemented"), "give the reason it was not implemented"
+            )
+        )
+    _narrative(errors, path, "reason_not_implemented", record.reason_not_implemented)
     if (
         record.status == RecommendationStatus.IMPACT_EVIDENCED
         and not (record.evidence_of_impact or "").strip()
     ):
-        errors.append(FieldError(impact_path, "describe the evidence of impact"))
-    _narrative(errors, impact_path, record.evidence_of_impact)
+        errors.append(
+            FieldError(join(path, "evidence_of_impact"), "describe the evidence of impact")
+        )
+    _narrative(errors, path, "evidence_of_impact", record.evidence_of_impact)
     _closure_steps(errors, path, record, now)
     for i, action in enumerate(record.actions):
         item = join(path, f"actions[{i}]")
-        _identifier(errors, join(item, "id"), action.id)
-        _identifier(errors, join(item, "owner_agency"), action.owner_agency)
+        _identifier(errors, item, "id", action.id)
+        _identifier(errors, item, "owner_agency", action.owner_agency)
         _text(
             errors,
-            join(item, "description"),
+            item,
+            "description",
             action.description,
             max_length=NARRATIVE_MAX,
             single_line=False,
         )
-        _date(errors, join(item, "due"), action.due)
+        _date(errors, item, "due", action.due)
         previous: date | None = None
         for j, update in enumerate(action.updates):
             update_path = join(item, f"updates[{j}]")
-            on_path = join(update_path, "on")
-            if _date(errors, on_path, update.on, today=now):
+            if _date(errors, update_path, "on", update.on, today=now):
                 if previous is not None and update.on < previous:
                     errors.append(
                         FieldError(
-                            on_path,
+                            join(update_path, "on"),
                             f"{_uk(update.on)} is before the previous update "
                             f"({_uk(previous)}); updates are kept in date order",
                         )
                     )
                 previous = update.on
-            _narrative(errors, join(update_path, "note"), update.note)
+            _narrative(errors, update_path, "note", update.note)
             if update.by is not None:
-                _identifier(errors, join(update_path, "by"), update.by)
+                _identifier(errors, update_path, "by", update.by)
             if update.meeting is not None:
-                _identifier(errors, join(update_path, "meeting"), update.meeting)
+                _identifier(errors, update_path, "meeting", update.meeting)
     return errors
 
 
@@ -754,26 +875,28 @@ def _closure_steps(errors: list[FieldError], path: str, record: Recommendation, 
     for step, date_name in CLOSURE_STEP_DATES:
         on: date | None = getattr(record, f"{step}_on")
         by: str | None = getattr(record, f"{step}_by")
-        on_path = join(path, f"{step}_on")
-        if _date(errors, on_path, on, today=now):
+        on_name = f"{step}_on"
+        if _date(errors, path, on_name, on, today=now):
             if previous is not None:
-                _not_before(errors, on_path, on, previous[0], previous[1])
+                _not_before(
+                    errors, path, on_name, on, earlier=previous[0], earlier_name=previous[1]
+                )
             assert on is not None
             previous = (on, date_name)
-        _text(errors, join(path, f"{step}_by"), by, required=False)
+        _text(errors, path, f"{step}_by", by, required=False)
         if on is None and by is not None and by.strip():
-            errors.append(FieldError(on_path, f"give the {date_name} as well as who"))
+            errors.append(FieldError(join(path, on_name), f"give the {date_name} as well as who"))
 
 
 def validate_meeting(record: Meeting, *, path: str = "") -> list[FieldError]:
     """Check a meeting: nobody both attending and sending apologies, nobody listed twice."""
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
+    _identifier(errors, path, "id", record.id)
     # A meeting may be scheduled ahead, so its date may be in the future.
-    _date(errors, join(path, "date"), record.date)
-    _ids(errors, join(path, "attendees"), record.attendees)
-    _ids(errors, join(path, "referrals_considered"), record.referrals_considered)
-    _ids(errors, join(path, "apologies"), record.apologies)
+    _date(errors, path, "date", record.date)
+    _ids(errors, path, "attendees", record.attendees)
+    _ids(errors, path, "referrals_considered", record.referrals_considered)
+    _ids(errors, path, "apologies", record.apologies)
     attending = set(record.attendees)
     for i, member in enumerate(record.apologies):
         if member in attending:
@@ -783,28 +906,28 @@ def validate_meeting(record: Meeting, *, path: str = "") -> list[FieldError]:
                     f"{member!r} is also listed as attending; keep them in one list",
                 )
             )
-    _narrative(errors, join(path, "notes"), record.notes)
-    _narrative(errors, join(path, "agenda"), record.agenda)
-    _narrative(errors, join(path, "declarations_of_interest"), record.declarations_of_interest)
+    _narrative(errors, path, "notes", record.notes)
+    _narrative(errors, path, "agenda", record.agenda)
+    _narrative(errors, path, "declarations_of_interest", record.declarations_of_interest)
     return errors
 
 
 def validate_learning_event(record: LearningEvent, *, path: str = "") -> list[FieldError]:
     """Check a learning event: a title, and an attendance of zero or more."""
     errors: list[FieldError] = []
-    _identifier(errors, join(path, "id"), record.id)
-    _date(errors, join(path, "date"), record.date)
-    _text(errors, join(path, "title"), record.title, max_length=TITLE_MAX)
-    _ids(errors, join(path, "reviews"), record.reviews)
-    _whole_number(errors, join(path, "attendance"), record.attendance, 0, None)
+    _identifier(errors, path, "id", record.id)
+    _date(errors, path, "date", record.date)
+    _text(errors, path, "title", record.title, max_length=TITLE_MAX)
+    _ids(errors, path, "reviews", record.reviews)
+    _whole_number(errors, path, "attendance", record.attendance, low=0, high=None)
     return errors
 
 
 def validate_report_text(record: ReportText, *, path: str = "") -> list[FieldError]:
     """Check a narrative section of an annual report: a year from 2000 to 2100."""
     errors: list[FieldError] = []
-    _whole_number(errors, join(path, "year"), record.year, FIRST_REPORT_YEAR, LAST_REPORT_YEAR)
-    _narrative(errors, join(path, "text"), record.text, max_length=REPORT_TEXT_MAX)
+    _whole_number(errors, path, "year", record.year, low=FIRST_REPORT_YEAR, high=LAST_REPORT_YEAR)
+    _narrative(errors, path, "text", record.text, max_length=REPORT_TEXT_MAX)
     return errors
 
 
@@ -861,57 +984,73 @@ def record_ids(record: Record, *, path: str) -> list[IdUse]:
     return uses
 
 
-def record_references(record: Record, *, path: str) -> list[IdUse]:
-    """The ids a record refers to, each with the kind of record it must name."""
-    refs: list[IdUse] = []
+#: Where a reference sits within its record: field names and list indices, joined into a
+#: path ("actions[0].updates[1].by") only when the reference is reported.
+_Where = tuple[str | int, ...]
 
-    def add(name: str, kind: str, value: str | None) -> None:
-        if value is not None:
-            refs.append(IdUse(join(path, name), kind, value))
 
-    def add_all(name: str, kind: str, values: Sequence[str]) -> None:
-        for i, value in enumerate(values):
-            add(f"{name}[{i}]", kind, value)
-
+def _reference_fields(record: Record) -> Iterator[tuple[str, str, _Where]]:
+    """(kind, id, where) of each id a record refers to."""
     match record:
         case Member():
-            add("agency", "agencies", record.agency)
+            yield "agencies", record.agency, ("agency",)
         case Referral():
-            add("referring_agency", "agencies", record.referring_agency)
-            if record.decision is not None:
-                add("decision.meeting", "meetings", record.decision.meeting)
-                add_all("decision.attendees", "members", record.decision.attendees)
+            yield "agencies", record.referring_agency, ("referring_agency",)
+            decision = record.decision
+            if decision is not None:
+                if decision.meeting is not None:
+                    yield "meetings", decision.meeting, ("decision", "meeting")
+                for i, member in enumerate(decision.attendees):
+                    yield "members", member, ("decision", "attendees", i)
         case Review():
-            add("referral", "referrals", record.referral)
-            add_all("learning_points", "learning_points", record.learning_points)
+            if record.referral is not None:
+                yield "referrals", record.referral, ("referral",)
+            for i, point in enumerate(record.learning_points):
+                yield "learning_points", point, ("learning_points", i)
         case Recommendation():
-            add("review", "reviews", record.review)
-            add("lead_agency", "agencies", record.lead_agency)
+            yield "reviews", record.review, ("review",)
+            yield "agencies", record.lead_agency, ("lead_agency",)
             for i, action in enumerate(record.actions):
-                add(f"actions[{i}].owner_agency", "agencies", action.owner_agency)
+                yield "agencies", action.owner_agency, ("actions", i, "owner_agency")
                 for j, update in enumerate(action.updates):
-                    add(f"actions[{i}].updates[{j}].by", "members", update.by)
-                    add(f"actions[{i}].updates[{j}].meeting", "meetings", update.meeting)
+                    if update.by is not None:
+                        yield "members", update.by, ("actions", i, "updates", j, "by")
+                    if update.meeting is not None:
+                        yield "meetings", update.meeting, ("actions", i, "updates", j, "meeting")
         case Meeting():
-            add_all("attendees", "members", record.attendees)
-            add_all("apologies", "members", record.apologies)
-            add_all("referrals_considered", "referrals", record.referrals_considered)
+            for name, kind, values in (
+                ("attendees", "members", record.attendees),
+                ("apologies", "members", record.apologies),
+                ("referrals_considered", "referrals", record.referrals_considered),
+            ):
+                for i, value in enumerate(values):
+                    yield kind, value, (name, i)
         case LearningEvent():
-            add_all("reviews", "reviews", record.reviews)
+            for i, review in enumerate(record.reviews):
+                yield "reviews", review, ("reviews", i)
         case _:
             pass
-    return refs
 
 
-def check_identifiers(
-    ids: Iterable[IdUse],
-    references: Iterable[IdUse],
-    *,
-    known_ids: Mapping[str, set[str]] | None = None,
-) -> list[FieldError]:
-    """Ids unique per kind and new to the database (`known_ids`, by kind); every reference
-    names an id in the document or, on import into an existing database, in `known_ids`."""
-    known = known_ids or {}
+def _relative(path: str, where: _Where) -> str:
+    for part in where:
+        path = f"{path}[{part}]" if isinstance(part, int) else join(path, part)
+    return path
+
+
+def record_references(record: Record, *, path: str) -> list[IdUse]:
+    """The ids a record refers to, each with the kind of record it must name."""
+    return [
+        IdUse(_relative(path, where), kind, value)
+        for kind, value, where in _reference_fields(record)
+    ]
+
+
+def _defined(
+    ids: Iterable[IdUse], known: Mapping[str, set[str]]
+) -> tuple[list[FieldError], dict[tuple[str, str], str]]:
+    """Ids used twice in the document or already in the database; and where each id is
+    first defined, by (kind, id)."""
     errors: list[FieldError] = []
     first: dict[tuple[str, str], str] = {}
     for use in ids:
@@ -925,14 +1064,32 @@ def check_identifiers(
             )
             continue
         first[key] = use.path
-        if use.id in known.get(use.kind, set()):
+        if use.id in known.get(use.kind, ()):
             errors.append(FieldError(use.path, ID_TAKEN))
-    for ref in references:
-        if (ref.kind, ref.id) in first or ref.id in known.get(ref.kind, set()):
-            continue
-        where = "the document or the database" if known_ids is not None else "the document"
-        noun = _KIND_NOUN.get(ref.kind, ref.kind)
-        errors.append(FieldError(ref.path, f"refers to {noun} {ref.id!r}, which is not in {where}"))
+    return errors, first
+
+
+def _unresolved(path: str, kind: str, value: str, *, in_database: bool) -> FieldError:
+    where = "the document or the database" if in_database else "the document"
+    noun = _KIND_NOUN.get(kind, kind)
+    return FieldError(path, f"refers to {noun} {value!r}, which is not in {where}")
+
+
+def check_identifiers(
+    ids: Iterable[IdUse],
+    references: Iterable[IdUse],
+    *,
+    known_ids: Mapping[str, set[str]] | None = None,
+) -> list[FieldError]:
+    """Ids unique per kind and new to the database (`known_ids`, by kind); every reference
+    names an id in the document or, on import into an existing database, in `known_ids`."""
+    known = known_ids or {}
+    errors, first = _defined(ids, known)
+    errors.extend(
+        _unresolved(ref.path, ref.kind, ref.id, in_database=known_ids is not None)
+        for ref in references
+        if (ref.kind, ref.id) not in first and ref.id not in known.get(ref.kind, ())
+    )
     return errors
 
 
@@ -954,32 +1111,48 @@ def validate_entries(
     not after every field of every record). The rules are checked once the ids are fixed.
     """
     now = _today(today)
-    errors: list[FieldError] = []
+    known = known_ids or {}
     ids: list[IdUse] = []
-    refs: list[IdUse] = []
     numbers: dict[tuple[str, int], str] = {}
     sections: dict[tuple[int, str], str] = {}
     for path, record in entries:
         ids.extend(record_ids(record, path=path))
-        refs.extend(record_references(record, path=path))
-        if isinstance(record, Recommendation):
-            _first_use(
-                errors,
-                numbers,
-                (record.review, record.number),
-                join(path, "number"),
-                f"recommendation number {record.number} is used twice for review {record.review!r}",
-            )
-        elif isinstance(record, ReportText):
-            _first_use(
-                errors,
-                sections,
-                (record.year, str(record.section)),
-                join(path, "section"),
-                f"the {record.year} report already has text for {record.section!r}",
-            )
     ids.extend(extra_ids)
-    errors.extend(check_identifiers(ids, refs, known_ids=known_ids))
+    errors, first = _defined(ids, known)
+    for path, record in entries:
+        # References are checked without their paths, which are made only for a reference
+        # that names nothing (an import checks hundreds of thousands).
+        for kind, value, where in _reference_fields(record):
+            if (kind, value) not in first and value not in known.get(kind, ()):
+                errors.append(
+                    _unresolved(
+                        _relative(path, where), kind, value, in_database=known_ids is not None
+                    )
+                )
+        if isinstance(record, Recommendation):
+            number = (record.review, record.number)
+            if number in numbers:
+                errors.append(
+                    FieldError(
+                        join(path, "number"),
+                        f"recommendation number {record.number} is used twice for review "
+                        f"{record.review!r} (first at {join(numbers[number], 'number')})",
+                    )
+                )
+            else:
+                numbers[number] = path
+        elif isinstance(record, ReportText):
+            section = (record.year, str(record.section))
+            if section in sections:
+                errors.append(
+                    FieldError(
+                        join(path, "section"),
+                        f'the {record.year} report already has text for "{record.section.label}" '
+                        f"(first at {join(sections[section], 'section')})",
+                    )
+                )
+            else:
+                sections[section] = path
     if any(_is_id_clash(e) for e in errors):
         return sort_errors(errors)
     for path, record in entries:
@@ -992,15 +1165,6 @@ def _is_id_clash(error: FieldError) -> bool:
     return error.message == ID_TAKEN or (
         error.message.startswith("id ") and " is used more than once in " in error.message
     )
-
-
-def _first_use(
-    errors: list[FieldError], seen: dict[_K, str], key: _K, path: str, message: str
-) -> None:
-    if key in seen:
-        errors.append(FieldError(path, f"{message} (first at {seen[key]})"))
-    else:
-        seen[key] = path
 
 
 def document_entries(document: Document, *, prefix: str = "$") -> list[tuple[str, Record]]:

@@ -574,6 +574,27 @@ def test_an_id_clash_is_named_without_waiting_for_every_record_rule() -> None:
     }
 
 
+def test_a_repeated_recommendation_number_or_report_section_names_the_first() -> None:
+    doc = replace(
+        _document(),
+        recommendations=(RECOMMENDATION, replace(RECOMMENDATION, id="REC2")),
+        report_texts=(
+            ReportText(year=2016, section=ReportSection.INTRODUCTION, text="Intro"),
+            ReportText(year=2016, section=ReportSection.INTRODUCTION, text="Again"),
+        ),
+    )
+    assert messages(validate_document(doc, today=TODAY)) == {
+        "$.recommendations[1].number": (
+            f"recommendation number {RECOMMENDATION.number} is used twice for review "
+            f"{RECOMMENDATION.review!r} (first at $.recommendations[0].number)"
+        ),
+        "$.report_texts[1].section": (
+            'the 2016 report already has text for "Introduction" '
+            "(first at $.report_texts[0].section)"
+        ),
+    }
+
+
 def test_document_against_database_ids() -> None:
     doc = replace(_document(), agencies=())
     assert validate_document(doc, known_ids={"agencies": {"tvp"}}, today=TODAY) == []
@@ -583,7 +604,11 @@ def test_document_against_database_ids() -> None:
 
 def test_every_reference_kind_is_checked() -> None:
     update = ActionUpdate(
-        on=date(2017, 1, 1), status=RecommendationStatus.ON_TRACK, note="", by="ghost"
+        on=date(2017, 1, 1),
+        status=RecommendationStatus.ON_TRACK,
+        note="",
+        by="ghost",
+        meeting="mt7",
     )
     action = AgencyAction(
         id="A1", owner_agency="nope", description="d", due=None, updates=(update,)
@@ -613,6 +638,7 @@ def test_every_reference_kind_is_checked() -> None:
             "$.recommendations[0].lead_agency",
             "$.recommendations[0].actions[0].owner_agency",
             "$.recommendations[0].actions[0].updates[0].by",
+            "$.recommendations[0].actions[0].updates[0].meeting",
             "$.meetings[0].attendees[0]",
             "$.meetings[0].apologies[0]",
             "$.meetings[0].referrals_considered[0]",
