@@ -277,7 +277,10 @@ def _text(
     max_length: int = SHORT_MAX,
     single_line: bool = True,
     identifier: bool = False,
+    key: str | None = None,
 ) -> None:
+    """Check a text field; with `key`, the value (or the key itself) under `key` of the
+    mapping field `name` (its path then ends `name["odd key"]` or `name.key`)."""
     if value is None:
         return
     problem = _text_problem(
@@ -288,7 +291,8 @@ def _text(
         identifier=identifier,
     )
     if problem:
-        errors.append(FieldError(_at(path, name), problem))
+        where = _at(path, name) if key is None else key_path(join(path, name), key)
+        errors.append(FieldError(where, problem))
 
 
 def _narrative(
@@ -304,32 +308,6 @@ def _narrative(
 
 def _identifier(errors: list[FieldError], path: str, name: str, value: str | None) -> None:
     _text(errors, path, name, value, identifier=True)
-
-
-def _keyed_text(
-    errors: list[FieldError],
-    path: str,
-    name: str,
-    key: str,
-    value: str | None,
-    *,
-    required: bool = True,
-    max_length: int = SHORT_MAX,
-    single_line: bool = True,
-    identifier: bool = False,
-) -> None:
-    """`_text` for the value (or the key itself) under `key` of the mapping field `name`."""
-    if value is None:
-        return
-    problem = _text_problem(
-        value,
-        required=required,
-        max_length=max_length,
-        single_line=single_line,
-        identifier=identifier,
-    )
-    if problem:
-        errors.append(FieldError(key_path(join(path, name), key), problem))
 
 
 def _date(
@@ -546,9 +524,9 @@ def validate_decision(
     errors: list[FieldError] = []
     _identifier(errors, path, "rule_set", record.rule_set)
     for key, answer in record.answers.items():
-        _keyed_text(errors, path, "answers", key, key, identifier=True)
+        _text(errors, path, "answers", key, key=key, identifier=True)
         if isinstance(answer, str):
-            _keyed_text(errors, path, "answers", key, answer, identifier=True)
+            _text(errors, path, "answers", answer, key=key, identifier=True)
     # The evaluator is only asked about answers that are well-formed text.
     if not errors:
         errors.extend(_criteria_errors(record, path))
@@ -634,13 +612,13 @@ def validate_decision(
     _narrative(errors, panel_path, "board_reply", panel.board_reply)
 
     for key, text in record.evidence.items():
-        _keyed_text(errors, path, "evidence", key, key, identifier=True)
-        _keyed_text(
+        _text(errors, path, "evidence", key, key=key, identifier=True)
+        _text(
             errors,
             path,
             "evidence",
-            key,
             text,
+            key=key,
             required=False,
             max_length=NARRATIVE_MAX,
             single_line=False,
