@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from crag_desktop.domain import vocabulary as v
@@ -844,6 +844,9 @@ def test_arbitrary_numbers_are_refused_at_their_path_or_kept(
     where: tuple[str | int, ...], value: object
 ) -> None:
     doc = full_document()
+    # The other recommendation of the review has number 2: the same number again (2, 2.0)
+    # is a repeat, reported at that later recommendation, not a bad number.
+    assume(where[0] != "recommendations" or value != doc["recommendations"][1]["number"])
     target: Any = doc
     for part in where[:-1]:
         target = target[part]
