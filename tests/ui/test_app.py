@@ -664,6 +664,13 @@ def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWind
     assert referrals.form.reference.text() == "CRAG-2017-01"
 
 
+def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWindow) -> None:
+    window.show_screen(ScreenKey.REPORTS)
+    reports = _screen(window, ScreenKey.REPORTS)
+    assert reports.annual_year.value() == 2016
+    assert reports.register_year.value() == 2016
+
+
 def test_alt_p_on_the_recommendations_screen_opens_the_meeting_updates(
     qtbot: QtBot, window: MainWindow
 ) -> None:

@@ -48,6 +48,7 @@ from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.tasks import Task, TaskContext, TaskRunner
 from crag_desktop.ui.views.report_texts import last_complete_year
 from crag_desktop.ui.widgets import SearchBox, UkDateEdit
+from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
     from crag_desktop.services.database import Database
@@ -666,4 +667,6 @@ def create_screen(context: ScreenContext) -> ReportsScreen:
         tasks=context.tasks,
         status=context.status,
         changed=context.changed,
+        # The demo's year is 2016/17, as its dashboard is as of 1 April 2017.
+        today=WorkingDay(current=context.current),
     )
