@@ -166,6 +166,19 @@ def refuse_database_target(path: Path, *, protected: Iterable[Path] = ()) -> Non
         raise WouldOverwriteDatabase(path, content)
 
 
+def check_target(path: Path, *, protected: Iterable[Path] = ()) -> Path:
+    """Refuse, with a sentence, a `path` no file can be written to (a database, a folder, a
+    place whose folder does not exist); return its folder. Long work (a report of thousands
+    of pages) checks this first, so a mistyped name fails at once and not after the work."""
+    refuse_database_target(path, protected=protected)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CragError(f"The folder {folder} does not exist; choose another place to save.")
+    if path.is_dir():
+        raise CragError(f"{path} is a folder; choose a file name.")
+    return folder
+
+
 def write_atomically(
     path: Path,
     write: Callable[[BinaryIO], None],
@@ -186,12 +199,7 @@ def write_atomically(
     (`sweep_stale_temporaries`).
     """
     path = Path(path)
-    refuse_database_target(path, protected=protected)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CragError(f"The folder {folder} does not exist; choose another place to save.")
-    if path.is_dir():
-        raise CragError(f"{path} is a folder; choose a file name.")
+    folder = check_target(path, protected=protected)
     fd, temp, note = _create_temporary(path, folder)
     try:
         os.fchmod(fd, 0o600)

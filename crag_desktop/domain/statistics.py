@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from crag_desktop.domain.records import Child, Document, Recommendation, Referral, Review
+from crag_desktop.domain.tracker import recommendation_code
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     Methodology,
@@ -110,7 +111,7 @@ def recommendation_label(recommendation: Recommendation, reviews: Mapping[str, R
     """A recommendation's code as the tracker prints it: review title and number, "Baby L R3"."""
     review = reviews.get(recommendation.review)
     title = review.title if review is not None else recommendation.review
-    return f"{title} R{recommendation.number}"
+    return recommendation_code(title, recommendation.number)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,8 +26,14 @@ __all__ = [
     "keep_update_history",
     "latest_update",
     "latest_update_statuses",
+    "recommendation_code",
     "recommendation_derived",
 ]
+
+
+def recommendation_code(review_title: str, number: int) -> str:
+    """A recommendation's code as the tracker prints it: review title and number, "Baby L R3"."""
+    return f"{review_title} R{number}"
 
 
 def latest_update(updates: Iterable[ActionUpdate]) -> ActionUpdate | None:

@@ -24,10 +24,12 @@ from crag_desktop.reports.charts import bar_chart
 from crag_desktop.reports.pages import (
     CONTENT_WIDTH,
     MAX_TABLE_ROWS,
+    OutlineHeading,
     build_document,
     chunked_tables,
     fit_column_widths,
     keep_whole,
+    outline_hook,
     write_pdf_atomically,
 )
 from crag_desktop.reports.styles import (
@@ -200,30 +202,6 @@ class _Contents:
     pages: dict[str, int] = field(default_factory=dict)
 
 
-class _Heading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A heading that reports where it lands, for the contents and the PDF outline."""
-
-    def __init__(self, text: str, style: Any, *, key: str, outline: str, level: int) -> None:
-        super().__init__(f'<a name="{key}"/>{text}', style)
-        self.crag_key = key
-        self.crag_outline = outline
-        self.crag_level = level
-
-
-def _after_flowable(pages: dict[str, int]) -> Any:
-    def hook(doc: Any, flowable: Any) -> None:
-        if isinstance(flowable, _Heading):
-            pages.setdefault(flowable.crag_key, doc.page)
-            # The heading's own <a name> is the destination (at the heading, /XYZ): a
-            # whole-page /Fit one here would replace it, and QtPdf's preview refuses a
-            # destination without a location.
-            doc.canv.addOutlineEntry(
-                flowable.crag_outline, flowable.crag_key, level=flowable.crag_level, closed=False
-            )
-
-    return hook
-
-
 class _Builder:
     """Builds the story; shared state is the stylesheet and the contents being gathered."""
 
@@ -252,7 +230,7 @@ class _Builder:
         self.contents.entries.append((key, outline, 0))
         return [
             CondPageBreak(40 * mm),
-            _Heading(label, self.styles.heading1, key=key, outline=outline, level=0),
+            OutlineHeading(label, self.styles.heading1, key=key, outline=outline, level=0),
         ]
 
     def subheading(self, text: str) -> list[Any]:
@@ -262,7 +240,7 @@ class _Builder:
         self.contents.entries.append((key, outline, 1))
         return [
             CondPageBreak(30 * mm),
-            _Heading(
+            OutlineHeading(
                 f"{self.number}.{self.sub}&nbsp;&nbsp;{markup(text)}",
                 self.styles.heading2,
                 key=key,
@@ -677,12 +655,12 @@ def render_annual_report(
     build_document(
         io.BytesIO(),
         _Builder(view, contents).story(),
-        after_flowable=_after_flowable(first_pass),
+        after_flowable=outline_hook(first_pass),
         **common,
     )
     contents.pages = first_pass
     if between_passes is not None:
         between_passes()
     return build_document(
-        out, _Builder(view, contents).story(), after_flowable=_after_flowable({}), **common
+        out, _Builder(view, contents).story(), after_flowable=outline_hook({}), **common
     )

@@ -42,10 +42,16 @@ def _nice_step(top: int) -> int:
         magnitude *= 10
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: float) -> Drawing:
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, int]],
+    *,
+    width: float,
+    empty: str = "Nothing to show for this year.",
+) -> Drawing:
     """A titled horizontal bar chart of `bars` (label, count), in the order given.
 
-    With nothing to show it says so in words rather than drawing empty axes.
+    With nothing to show it says so in words (`empty`) rather than drawing empty axes.
     """
     register_fonts()
     if not bars or not any(count for _label, count in bars):
@@ -55,7 +61,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: float) -> D
             String(
                 0,
                 4,
-                "Nothing to show for this year.",
+                empty,
                 fontName=FONT_REGULAR,
                 fontSize=_LABEL_SIZE,
                 fillColor=MUTED,

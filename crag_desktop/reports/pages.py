@@ -18,7 +18,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Table
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Table,
+)
 
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
 from crag_desktop.reports.protection import write_pdf
@@ -214,6 +221,34 @@ def build_document(
     # build() consumes the list it is given; copy so a caller's story survives for reuse.
     doc.build(list(story), canvasmaker=make_canvas)
     return canvases[-1].page_count
+
+
+class OutlineHeading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A heading that reports where it lands, for a report's contents and the PDF outline
+    (the bookmarks a reader's PDF viewer lists beside the pages)."""
+
+    def __init__(self, text: str, style: Any, *, key: str, outline: str, level: int) -> None:
+        super().__init__(f'<a name="{key}"/>{text}', style)
+        self.crag_key = key
+        self.crag_outline = outline
+        self.crag_level = level
+
+
+def outline_hook(pages: dict[str, int]) -> Callable[[Any, Any], None]:
+    """An `after_flowable` for `build_document`: each OutlineHeading becomes a bookmark and
+    an outline entry, and the page it landed on is noted in `pages` (for a contents page)."""
+
+    def hook(doc: Any, flowable: Any) -> None:
+        if isinstance(flowable, OutlineHeading):
+            pages.setdefault(flowable.crag_key, doc.page)
+            # The heading's own <a name> is the destination (at the heading, /XYZ): a
+            # whole-page /Fit one here would replace it, and QtPdf's preview refuses a
+            # destination without a location.
+            doc.canv.addOutlineEntry(
+                flowable.crag_outline, flowable.crag_key, level=flowable.crag_level, closed=False
+            )
+
+    return hook
 
 
 def height_of(flowables: Sequence[Any]) -> float:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from crag_desktop.domain.errors import CragError
 from crag_desktop.reports.protection import encrypt_pdf, normalise_pdf_passphrase
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
@@ -77,18 +78,49 @@ def write_report_pdf(
 ) -> None:
     """Write `report` to `out` (protected in memory when `passphrase` is given, audited as
     it lands, atomically, 0600)."""
+    write_audited_file(
+        db,
+        out,
+        report.data,
+        protect=encrypt_pdf,
+        action=PRINT_ACTION,
+        record_type=report.record_type,
+        record_id=report.record_id,
+        what=report.what,
+        details=report.details,
+        passphrase=passphrase,
+    )
+
+
+def write_audited_file(
+    db: Database,
+    out: Path,
+    data: bytes,
+    *,
+    protect: Callable[[bytes, str], bytes] | None,
+    action: str,
+    record_type: str,
+    record_id: str,
+    what: str,
+    details: Sequence[tuple[str, str]] = (),
+    passphrase: str | None = None,
+) -> None:
+    """Write `data` (a report in any format) to `out`, auditing `action` on `what` as it
+    lands; `protect(data, passphrase)` encrypts it in memory when a passphrase is given (a
+    format that cannot be protected passes None, and is refused a passphrase)."""
     if passphrase is not None:
+        if protect is None:
+            raise CragError(f"{out.name} cannot be protected with a passphrase.")
         # A passphrase too short fails before anything is audited.
         passphrase = normalise_pdf_passphrase(passphrase)
     changes: list[audit.Change] = [
-        (report.what, None, out.name),
+        (what, None, out.name),
         ("protection", None, protection_text(passphrase)),
     ]
-    changes += [(name, None, value) for name, value in report.details]
-    data = report.data
-    if passphrase is not None:
+    changes += [(name, None, value) for name, value in details]
+    if passphrase is not None and protect is not None:
         # Encrypted in memory: no unprotected copy of the report ever reaches the disk.
-        data = encrypt_pdf(data, passphrase)
+        data = protect(data, passphrase)
 
     def write(stream: BinaryIO) -> None:
         stream.write(data)
@@ -97,9 +129,9 @@ def write_report_pdf(
         db,
         out,
         write,
-        action=PRINT_ACTION,
-        record_type=report.record_type,
-        record_id=report.record_id,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
         changes=changes,
     )
 
