@@ -354,10 +354,10 @@ def _pdf_out(value: str) -> tuple[Path, str]:
     return out.with_name(out.name + ".pdf"), ' (".pdf" added to the name given)'
 
 
-def pdf_passphrase(args: argparse.Namespace, console: Console) -> str | None:
-    """The passphrase that protects the PDF: None unless --encrypt or a passphrase file was
-    given; then from --pdf-passphrase-file, else CRAG_PDF_PASSPHRASE, else a prompt on a
-    terminal (asked twice). Without a terminal the command never prompts."""
+def pdf_passphrase(args: argparse.Namespace, console: Console, *, what: str = "PDF") -> str | None:
+    """The passphrase that protects the PDF (or the `what`): None unless --encrypt or a
+    passphrase file was given; then from --pdf-passphrase-file, else CRAG_PDF_PASSPHRASE,
+    else a prompt on a terminal (asked twice). Without a terminal the command never prompts."""
     from crag_desktop.reports.protection import normalise_pdf_passphrase
 
     file: Path | None = args.pdf_passphrase_file
@@ -368,12 +368,12 @@ def pdf_passphrase(args: argparse.Namespace, console: Console) -> str | None:
     elif os.environ.get("CRAG_PDF_PASSPHRASE"):
         passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
     elif console.stdin_is_terminal():
-        passphrase = console.ask_secret("Passphrase for the PDF: ")
+        passphrase = console.ask_secret(f"Passphrase for the {what}: ")
         if console.ask_secret("The same passphrase again: ") != passphrase:
             raise CommandFailed("The two passphrases differ; nothing was written.")
     else:
         raise CommandFailed(
-            "--encrypt needs a passphrase for the PDF: set CRAG_PDF_PASSPHRASE or give "
+            f"--encrypt needs a passphrase for the {what}: set CRAG_PDF_PASSPHRASE or give "
             "--pdf-passphrase-file FILE."
         )
     return normalise_pdf_passphrase(passphrase)
@@ -622,6 +622,44 @@ def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.fileio import check_target
+    from crag_desktop.services.tracker_report import (
+        monitoring_group_named,
+        tracker_format,
+        tracker_selection,
+        write_tracker,
+    )
+
+    out = Path(args.out)
+    # Every mistake that needs no database is reported before the passphrase is asked for.
+    kind = tracker_format(out)
+    check_target(out, protected=(Path(args.db),))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else date.today()
+    if args.monitoring_group is not None:
+        monitoring_group_named(args.monitoring_group)
+    if not kind.protectable and (args.encrypt or args.pdf_passphrase_file is not None):
+        raise CommandFailed(
+            "A CSV file cannot be protected with a passphrase: choose .xlsx or .pdf for "
+            "--encrypt, or leave --encrypt out."
+        )
+    passphrase = pdf_passphrase(args, console, what=kind.noun)
+    with _open(args, console, record_unlock=False) as db:
+        selection = tracker_selection(
+            db, monitoring_group=args.monitoring_group, lead_agency=args.lead_agency
+        )
+        written = write_tracker(db, out, as_of=as_of, passphrase=passphrase, selection=selection)
+    count = written.recommendations
+    pages = f", {written.pages} pages" if written.pages is not None else ""
+    print(
+        f"Wrote the recommendations tracker as of {as_of:%d/%m/%Y} to {out}: {count:,} "
+        f"recommendation{'' if count == 1 else 's'}, {written.overdue:,} overdue{pages} "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
 def print_problems(problems: Sequence[str], console: Console, *, then: str) -> None:
     """One problem a line on stderr, the first MAX_PROBLEMS_SHOWN only, then how many more
     (`then` ends that line): a damaged file or a bad import can have thousands."""
@@ -753,7 +791,7 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_option(p)
     p.set_defaults(handler=cmd_restore)
 
-    p = sub.add_parser("report", help="print a report as PDF")
+    p = sub.add_parser("report", help="print a report as PDF (the tracker also as XLSX or CSV)")
     reports = p.add_subparsers(dest="report", required=True, parser_class=_Parser)
     r = reports.add_parser("decision", help="the criteria decision record of one referral")
     r.add_argument("db", metavar="DB")
@@ -790,6 +828,26 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_option(r)
     _pdf_protection_options(r)
     r.set_defaults(handler=cmd_report_register)
+
+    r = reports.add_parser(
+        "tracker", help="the recommendations tracker as PDF, XLSX or CSV (by FILE's extension)"
+    )
+    r.add_argument("db", metavar="DB")
+    r.add_argument("--out", required=True, metavar="FILE", help="FILE.pdf, FILE.xlsx or FILE.csv")
+    r.add_argument(
+        "--as-of", metavar="DATE", help="statuses as of DATE (YYYY-MM-DD; default today)"
+    )
+    r.add_argument(
+        "--monitoring-group",
+        metavar="NAME",
+        help="only the recommendations this group monitors (Executive or PAQA)",
+    )
+    r.add_argument(
+        "--lead-agency", metavar="NAME", help="only the recommendations this agency leads"
+    )
+    _passphrase_option(r)
+    _pdf_protection_options(r)
+    r.set_defaults(handler=cmd_report_tracker)
 
     p = sub.add_parser(
         "import-returns",

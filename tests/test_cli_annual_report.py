@@ -82,10 +82,12 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CRAG_PDF_PASSPHRASE", raising=False)
 
 
-def pdf_text(path: Path, password: str | None = None) -> str:
+def pdf_text(path: Path, password: str | None = None, *, layout: bool = True) -> str:
+    """The PDF's text, laid out as on the page, or (`layout` False) in reading order, which
+    keeps a table cell's wrapped lines together."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    args = ["pdftotext", "-layout"]
+    args = ["pdftotext"] + (["-layout"] if layout else [])
     if password is not None:
         args += ["-upw", password]
     result = subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True)

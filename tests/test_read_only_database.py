@@ -179,6 +179,7 @@ def test_every_writing_command_refuses_with_a_sentence(place: Place, tmp_path: P
         ("backup", db, str(tmp_path / "again.crag")),
         ("restore", str(tmp_path / "backup.crag"), db),
         ("report", "decision", db, "--referral", "R-1", "--out", str(tmp_path / "r.pdf")),
+        ("report", "tracker", db, "--out", str(tmp_path / "t.xlsx")),
     ]
     for argv in commands:
         run = place.run(*argv)
@@ -191,6 +192,7 @@ def test_every_writing_command_refuses_with_a_sentence(place: Place, tmp_path: P
     assert not (tmp_path / "again.json").exists()
     assert not (tmp_path / "again.crag").exists()
     assert not (tmp_path / "r.pdf").exists()
+    assert not (tmp_path / "t.xlsx").exists()
 
 
 def test_no_new_database_in_a_read_only_folder(place: Place) -> None:
