@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, BinaryIO
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -349,16 +350,20 @@ class _Builder:
                 styles.subtitle,
             ),
             Paragraph(
-                "Each recommendation shows the status the group set and, beneath it, the "
-                "status its due date and its actions' latest updates give: overdue once the "
-                "due date has passed or an action's latest update says so, at risk when one "
-                "says at risk. A status shown in bold differs from the one set.",
+                "Each recommendation shows the status the group set. Where its due date or "
+                "its actions' latest updates say otherwise, the status they give follows in "
+                "bold (“now overdue”): overdue once the due date has passed or an action's "
+                "latest update says so, at risk when an action's latest update says at risk.",
                 styles.body,
             ),
         ]
+        number_header = ParagraphStyle(
+            "NumberHeader", parent=styles.table_header, alignment=TA_RIGHT
+        )
         header = [
-            Paragraph(h, styles.table_header)
-            for h in ("Status", "As set", "From dates and updates")
+            Paragraph("Status", styles.table_header),
+            Paragraph("As set", number_header),
+            Paragraph("From dates and updates", number_header),
         ]
         rows = [
             [
