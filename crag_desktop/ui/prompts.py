@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,15 @@ def unencrypted_question(document: str = "PDF") -> str:
 
 
 UNENCRYPTED_PDF_QUESTION = unencrypted_question()
+
+
+def with_chosen_extension(path: Path, chosen_filter: str) -> Path:
+    """`path`, or, typed without an extension, `path` with the extension of the file type
+    chosen below the name ("PDF (*.pdf)"): the type chosen then says what is written."""
+    extension = re.fullmatch(r"[^(]*\(\*(\.\w+)\)", chosen_filter or "")
+    if path.suffix or extension is None:
+        return path
+    return path.with_name(path.name + extension.group(1))
 
 
 class UnsavedChoice(enum.Enum):
@@ -124,10 +134,10 @@ class Prompter:
         """Ask for a file to write, offering `suggested` as its name (every save dialog
         suggests one); None if cancelled."""
         start = directory or Path.home()
-        name, _ = QFileDialog.getSaveFileName(
+        name, chosen_filter = QFileDialog.getSaveFileName(
             self._parent, title, str(start / suggested if suggested else start), file_filter
         )
-        return Path(name) if name else None
+        return with_chosen_extension(Path(name), chosen_filter) if name else None
 
     def ask_open_path(
         self, title: str, *, directory: Path | None = None, file_filter: str = ""

@@ -1,7 +1,9 @@
-"""Asking how a PDF about to be written is protected: a passphrase (AES-256), or none.
+"""Asking how a PDF (or a workbook) about to be written is protected: a passphrase
+(AES-256), or none.
 
-Every PDF the app writes passes through here (via `Prompter.ask_pdf_protection`), so a
-report never leaves unencrypted without the user having said so twice.
+Every PDF and workbook the app writes passes through here (via
+`Prompter.ask_pdf_protection`), so a report never leaves unencrypted without the user
+having said so twice.
 """
 
 from __future__ import annotations

@@ -3,8 +3,11 @@ actions and dated progress updates."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
+from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -22,12 +25,15 @@ from crag_desktop.services.lists import (
     RecommendationSort,
 )
 from crag_desktop.services.records import RecordService
+from crag_desktop.services.tracker_report import TrackerWritten, tracker_format, write_tracker
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.recommendation_form import RecommendationForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
+from crag_desktop.ui.tasks import TaskContext, TaskRunner
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
+from crag_desktop.ui.widgets import load_icon
 from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["RecommendationsScreen", "create_recommendations_screen", "create_screen"]
@@ -36,6 +42,32 @@ _Choices = list[tuple[str, Mapping[str, object]]]
 
 #: The "Due" filter's index of "Overdue only".
 _OVERDUE_CHOICE = 1
+
+_EXPORT_FILTER = "Excel workbook (*.xlsx);;PDF (*.pdf);;CSV file, not protected (*.csv)"
+
+#: Asked before a CSV file is written: it cannot be protected with a passphrase.
+CSV_QUESTION = (
+    "A CSV file cannot be protected with a passphrase: anyone who has the file can read it. "
+    "It is marked OFFICIAL-SENSITIVE; keep it on an encrypted drive and delete it when it "
+    "has served its purpose. To protect the tracker, choose .xlsx or .pdf instead.\n\n"
+    "Save the CSV file without protection?"
+)
+
+
+class TrackerExporter(Protocol):
+    """Writes the tracker of a selection to a file (services.tracker_report.write_tracker,
+    over the open database)."""
+
+    def __call__(
+        self,
+        out: Path,
+        *,
+        as_of: date | None = None,
+        passphrase: str | None = None,
+        selection: RecommendationQuery | None = None,
+    ) -> TrackerWritten:
+        """Write it; return what was written."""
+        ...
 
 
 def _filters(records: RecordService, today: date) -> list[FilterSpec]:
@@ -78,6 +110,9 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         drafts: DraftService,
         prompter: Prompter,
         today: Callable[[], date] = date.today,
+        export_tracker: TrackerExporter | None = None,
+        tasks: TaskRunner | None = None,
+        status: Callable[[str], None] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         page_size: int = 200,
@@ -86,6 +121,9 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         self._records = records
         self._lists = lists
         self._today = today
+        self._export_tracker = export_tracker
+        self._tasks = tasks
+        self._status = status
         form = RecommendationForm(
             records=records,
             drafts=drafts,
@@ -116,6 +154,15 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
             lambda _checked=False: self.meeting_updates_requested.emit("")
         )
         self.meeting_updates_button = self._add_screen_action(self.meeting_updates_action)
+        self.export_action = QAction(load_icon("export"), "E&xport…", self)
+        self.export_action.setToolTip(
+            "Export the recommendations listed (with the filters chosen) as the tracker: an "
+            "Excel workbook, a PDF or a CSV file"
+        )
+        self.export_action.triggered.connect(lambda _checked=False: self.export_listed())
+        # A screen built without the database's exporter (some tests) cannot export.
+        self.export_action.setEnabled(export_tracker is not None and tasks is not None)
+        self.export_button = self._add_screen_action(self.export_action)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the filters when agencies or reviews changed."""
@@ -156,6 +203,64 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
             combo.setCurrentIndex(_OVERDUE_CHOICE)
             combo.blockSignals(blocked)
 
+    # --- export -------------------------------------------------------------------------------
+
+    def export_listed(self) -> None:
+        """Export the recommendations the filters list as the tracker, in the format the
+        file name chosen says (.xlsx, .pdf or .csv), protected unless the user says twice
+        that it should not be; written off the GUI thread and audited."""
+        exporter, tasks = self._export_tracker, self._tasks
+        if exporter is None or tasks is None:
+            return
+        selection = self.model.query
+        if self.model.total == 0:
+            self._prompter.info(
+                "Nothing to export",
+                "No recommendation is listed: change the search or the filters first.",
+            )
+            return
+        chosen = self._prompter.ask_save_path(
+            "Export the recommendations tracker (OFFICIAL-SENSITIVE)",
+            file_filter=_EXPORT_FILTER,
+            suggested=f"Recommendations tracker {self._today():%Y-%m-%d}.xlsx",
+        )
+        if chosen is None:
+            return
+        try:
+            kind = tracker_format(chosen)
+        except CragError as error:
+            self._prompter.error("The tracker was not exported", str(error))
+            return
+        passphrase: str | None = None
+        if kind.protectable:
+            protection = self._prompter.ask_pdf_protection(
+                "The recommendations tracker", document=kind.noun
+            )
+            if protection is None:
+                return
+            passphrase = protection.passphrase
+        elif not self._prompter.confirm(CSV_QUESTION, title="Save without protection"):
+            return
+        as_of = self._today()
+        out = chosen
+
+        def work(_task: TaskContext) -> TrackerWritten:
+            return exporter(out, as_of=as_of, passphrase=passphrase, selection=selection)
+
+        def done(written: TrackerWritten) -> None:
+            count = written.recommendations
+            protected = "protected with its passphrase" if written.protected else "not protected"
+            message = (
+                f"Exported {count:,} recommendation{'' if count == 1 else 's'} to "
+                f"{written.path.name} ({protected})."
+            )
+            if self._status is not None:
+                self._status(message)
+
+        tasks.start(
+            "Exporting the recommendations tracker", work, on_result=done, dialog_parent=self
+        )
+
     # --- progress updates ---------------------------------------------------------------------
 
     def _append_update(self, action_id: str, update: object) -> None:
@@ -192,6 +297,9 @@ def create_recommendations_screen(
     drafts: DraftService,
     prompter: Prompter,
     today: Callable[[], date] = date.today,
+    export_tracker: TrackerExporter | None = None,
+    tasks: TaskRunner | None = None,
+    status: Callable[[str], None] | None = None,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -203,6 +311,9 @@ def create_recommendations_screen(
         drafts=drafts,
         prompter=prompter,
         today=today,
+        export_tracker=export_tracker,
+        tasks=tasks,
+        status=status,
         autosave_ms=autosave_ms,
         search_delay_ms=search_delay_ms,
         parent=parent,
@@ -219,6 +330,9 @@ def create_screen(context: ScreenContext) -> RecommendationsScreen:
         drafts=DraftService(db=db),
         prompter=context.prompter,
         today=today,
+        export_tracker=functools.partial(write_tracker, db),
+        tasks=context.tasks,
+        status=context.status,
     )
     screen.changed.connect(context.changed)
     return screen
