@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import functools
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, cast
 
+import openpyxl
+import pikepdf
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
@@ -14,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
+from crag_desktop.reports.protection import decrypt_xlsx
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
@@ -23,16 +30,27 @@ from crag_desktop.services.lists import (
     RecommendationSort,
 )
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.services.tracker_report import write_tracker
+from crag_desktop.storage import audit
+from crag_desktop.ui.prompts import (
+    PdfProtection,
+    ScriptedPrompter,
+    unencrypted_question,
+    with_chosen_extension,
+)
 from crag_desktop.ui.qt_models.recommendations import (
     ActionUpdateTableModel,
     RecommendationTableModel,
 )
+from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.views.recommendations import (
+    CSV_QUESTION,
     RecommendationsScreen,
     create_recommendations_screen,
 )
+from tests.test_cli_annual_report import pdf_text
 from tests.ui.conftest import click, press, type_text
+from tests.ui.test_shell import runner  # noqa: F401 - a fixture
 
 Column = RecommendationTableModel.Column
 
@@ -68,12 +86,21 @@ def lists(demo_db: Database) -> RecommendationList:
 
 
 @pytest.fixture
-def screen(
+def said() -> list[str]:
+    """What the screen said in the status bar."""
+    return []
+
+
+@pytest.fixture
+def screen(  # noqa: PLR0917
     qtbot: QtBot,
+    demo_db: Database,
     records: RecordService,
     lists: RecommendationList,
     drafts: DraftService,
     prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+    said: list[str],
 ) -> Iterator[RecommendationsScreen]:
     made = create_recommendations_screen(
         records=records,
@@ -81,6 +108,9 @@ def screen(
         drafts=drafts,
         prompter=prompter,
         today=today,
+        export_tracker=functools.partial(write_tracker, demo_db),
+        tasks=runner,
+        status=said.append,
         autosave_ms=30,
         search_delay_ms=10,
     )
@@ -515,3 +545,185 @@ def test_a_step_recorded_beyond_the_status_is_a_contradiction(
         "it is recorded as completed on 21/03/2017 but its status is “On track”"
     )
     assert records.get_recommendation("REC2").status == RecommendationStatus.COMPLETED
+
+
+# --- Export… (Alt+X): the filtered list as the tracker ----------------------------------
+
+FILE_PASSPHRASE = "a passphrase for the executive group"
+#: The Lead agency filter's choice the export tests list (8 of the 19 recommendations).
+AGENCY = "Children's Social Care"
+
+
+@pytest.fixture
+def exporting(qtbot: QtBot, screen: RecommendationsScreen) -> RecommendationsScreen:
+    """The screen listing the recommendations one lead agency leads."""
+    lead = screen.filter_combos[2]
+    lead.setCurrentIndex(lead.findText(AGENCY))
+    qtbot.waitUntil(lambda: 0 < screen.model.total < 19)
+    return screen
+
+
+def listed_codes(screen: RecommendationsScreen) -> set[str]:
+    rows = [screen.model.row_at(r) for r in range(screen.model.rowCount())]
+    return {f"{row.review_title} R{row.number}" for row in rows}
+
+
+def export_by_keyboard(
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    runner: TaskRunner,  # noqa: F811
+) -> None:
+    screen.table.setFocus()
+    press(qtbot, screen.table, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: runner.running() == 0, timeout=20000)
+
+
+def workbook_codes(data: bytes) -> list[str]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Recommendations"]
+    return [str(row[0]) for row in sheet.iter_rows(min_row=3, values_only=True)]
+
+
+@pytest.mark.usefixtures("exporting")
+def test_export_writes_the_filtered_list_as_a_protected_workbook(  # noqa: PLR0917
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+    said: list[str],
+    tmp_path: Path,
+    demo_db: Database,
+) -> None:
+    assert screen.export_button.isVisible()
+    assert screen.export_action.text() == "E&xport…"
+    out = tmp_path / "tracker.xlsx"
+    # Without a passphrase, the second question names the workbook; No writes nothing.
+    prompter.answer_path(out)
+    prompter.answer_pdf_protection(PdfProtection(None))
+    prompter.answer_confirm(False)
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.questions[-2:] == [
+        "Protect The recommendations tracker",
+        unencrypted_question("workbook"),
+    ]
+    assert not out.exists()
+
+    prompter.answer_path(out)
+    prompter.answer_pdf_protection(PdfProtection(FILE_PASSPHRASE))
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.shown == []
+    codes = workbook_codes(decrypt_xlsx(out.read_bytes(), FILE_PASSPHRASE))
+    assert sorted(codes) == sorted(listed_codes(screen))
+    assert len(codes) == screen.model.total == 8
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert said == [f"Exported 8 recommendations to {out.name} (protected with its passphrase)."]
+    with demo_db.unit_of_work() as session:
+        events = audit.list_events(session, record_type="report", record_id="tracker")
+    changes = {name: new for name, _old, new in events[-1].changes}
+    assert events[-1].action == "export"
+    assert changes["tracker"] == "tracker.xlsx"
+    assert changes["selection"] == f"led by {AGENCY}"
+    assert changes["protection"] == "AES-256, passphrase"
+
+
+@pytest.mark.usefixtures("exporting")
+def test_an_unprotected_pdf_needs_a_second_yes(
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "tracker.pdf"
+    prompter.answer_path(out)
+    prompter.answer_pdf_protection(PdfProtection(None))
+    prompter.answer_confirm(False)
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.questions[-1] == unencrypted_question("PDF")
+    assert not out.exists()
+
+    prompter.answer_path(out)
+    prompter.answer_pdf_protection(PdfProtection(None))
+    prompter.answer_confirm(True)
+    export_by_keyboard(qtbot, screen, runner)
+    with pikepdf.open(out) as pdf:
+        assert not pdf.is_encrypted
+    text = " ".join(pdf_text(out, layout=False).split())
+    for code in listed_codes(screen):
+        assert code in text
+    assert "led by Children's Social Care" in text
+
+
+@pytest.mark.usefixtures("exporting")
+def test_a_csv_file_says_it_cannot_be_protected_and_asks(
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "tracker.csv"
+    prompter.answer_path(out)
+    prompter.answer_confirm(False)
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.questions[-1] == CSV_QUESTION
+    assert "cannot be protected" in CSV_QUESTION
+    assert "choose .xlsx or .pdf" in CSV_QUESTION
+    assert not out.exists()
+
+    prompter.answer_path(out)
+    prompter.answer_confirm(True)
+    export_by_keyboard(qtbot, screen, runner)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "OFFICIAL-SENSITIVE"
+    assert {row[0] for row in rows[2:]} == listed_codes(screen)
+    assert len(rows) - 2 == screen.model.total
+
+
+@pytest.mark.usefixtures("exporting")
+def test_a_failed_export_is_a_sentence_and_leaves_no_file(  # noqa: PLR0917
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+    said: list[str],
+    tmp_path: Path,
+) -> None:
+    before = sorted(tmp_path.iterdir())
+    prompter.answer_path(tmp_path / "tracker.docx")
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.shown[-1].kind == "error"
+    assert "end the name with .pdf, .xlsx or .csv" in prompter.shown[-1].text
+
+    prompter.answer_path(tmp_path / "no such folder" / "tracker.xlsx")
+    prompter.answer_pdf_protection(PdfProtection(FILE_PASSPHRASE))
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.shown[-1].title == "Exporting the recommendations tracker"
+    assert "does not exist; choose another place" in prompter.shown[-1].text
+    assert said == []
+    assert sorted(tmp_path.iterdir()) == before
+
+
+@pytest.mark.usefixtures("exporting")
+def test_an_empty_list_has_nothing_to_export(
+    qtbot: QtBot,
+    screen: RecommendationsScreen,
+    prompter: ScriptedPrompter,
+    runner: TaskRunner,  # noqa: F811
+) -> None:
+    group = screen.filter_combos[1]
+    group.setCurrentIndex(group.findText("PAQA subgroup"))
+    qtbot.waitUntil(lambda: screen.model.total == 0)
+    export_by_keyboard(qtbot, screen, runner)
+    assert prompter.shown[-1].title == "Nothing to export"
+    assert "change the search or the filters" in prompter.shown[-1].text
+
+
+def test_a_name_typed_without_an_extension_takes_the_chosen_types() -> None:
+    assert with_chosen_extension(Path("/x/tracker"), "PDF (*.pdf)") == Path("/x/tracker.pdf")
+    assert with_chosen_extension(Path("tracker"), "CSV file, not protected (*.csv)") == Path(
+        "tracker.csv"
+    )
+    assert with_chosen_extension(Path("t.xlsx"), "PDF (*.pdf)") == Path("t.xlsx")
+    assert with_chosen_extension(Path("tracker"), "All files (*)") == Path("tracker")
+    assert with_chosen_extension(Path("tracker"), "") == Path("tracker")
