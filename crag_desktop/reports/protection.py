@@ -29,8 +29,8 @@ class WeakPdfPassphrase(CragError):
 
     def __init__(self) -> None:
         super().__init__(
-            f"The passphrase for the PDF must be at least {MIN_PDF_PASSPHRASE_LENGTH} "
-            "characters long; choose a longer one."
+            "The passphrase protecting a report or workbook must be at least "
+            f"{MIN_PDF_PASSPHRASE_LENGTH} characters long; choose a longer one."
         )
 
 

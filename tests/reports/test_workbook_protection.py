@@ -70,5 +70,5 @@ def test_plain_workbooks_pass_through_and_others_are_refused(tmp_path: Path) -> 
         decrypt_xlsx(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000), PASSPHRASE)
     with pytest.raises(NotAWorkbook):
         encrypt_xlsx(b"not a workbook", PASSPHRASE)
-    with pytest.raises(WeakPdfPassphrase):
+    with pytest.raises(WeakPdfPassphrase, match="report or workbook must be at least 12"):
         encrypt_xlsx(plain, "short")
