@@ -283,6 +283,16 @@ def _text(
     mapping field `name` (its path then ends `name["odd key"]` or `name.key`)."""
     if value is None:
         return
+    if (
+        type(value) is str
+        and len(value) <= max_length
+        and value.isprintable()
+        and not (required and (not value or value.isspace()))
+    ):
+        # Nearly every value: printable text of an allowed length, not blank where it is
+        # required. Every character the full check looks for (controls, line breaks, tabs,
+        # invisible formatting, surrogates) is one str.isprintable refuses.
+        return
     problem = _text_problem(
         value,
         required=required,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crag_desktop.domain import validation
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import (
     ActionUpdate,
@@ -685,3 +687,28 @@ def test_any_text_in_any_field_never_crashes(text: str) -> None:
 def test_odd_answer_keys_are_quoted_in_paths() -> None:
     odd = replace(DECISION, answers={"odd key\u200b": True})
     assert list(messages(validate_decision(odd, today=TODAY))) == ['answers["odd key\u200b"]']
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text()
+    | st.text(alphabet=st.sampled_from([" ", "\n", "\t", "\0", "\u200b", "\u2028", "a", "\ud800"])),
+    required=st.booleans(),
+    single_line=st.booleans(),
+    identifier=st.booleans(),
+    max_length=st.integers(0, 12),
+)
+def test_the_quick_look_at_text_finds_what_the_full_check_finds(
+    text: str, required: bool, single_line: bool, identifier: bool, max_length: int
+) -> None:
+    # Printable text skips the full check: it must be text the full check passes.
+    flags: dict[str, Any] = {
+        "required": required,
+        "max_length": max_length,
+        "single_line": single_line,
+        "identifier": identifier,
+    }
+    errors: list[FieldError] = []
+    validation._text(errors, "$.x", "f", text, **flags)
+    problem = validation._text_problem(text, **flags)
+    assert errors == ([FieldError("$.x.f", problem)] if problem else [])
