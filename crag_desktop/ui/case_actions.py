@@ -7,8 +7,8 @@ needs to know about another.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
@@ -22,11 +22,14 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
+from crag_desktop.ui.prompts import with_suffix
 from crag_desktop.ui.tasks import TaskContext
 from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
+    from crag_desktop.services.report_files import ReportPdf
     from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
+    from crag_desktop.ui.report_output import ReportOutput
     from crag_desktop.ui.views.report_texts import ReportTextsDialog
     from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
@@ -58,10 +61,6 @@ class ImportRefused(CragError):
         )
 
 
-def _with_suffix(path: Path, suffix: str) -> Path:
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
 class CaseActions(QObject):
     """Connects the screens' requests to the wizard, the printer and the file menu."""
 
@@ -75,6 +74,7 @@ class CaseActions(QObject):
         self.wizard: CriteriaWizard | None = None
         self.meeting_updates: MeetingUpdatesDialog | None = None
         self.report_texts: ReportTextsDialog | None = None
+        self._report_output: ReportOutput | None = None
 
     def wire(self) -> None:
         """Wire the screens, the Case menu and File > Import/Export."""
@@ -117,7 +117,8 @@ class CaseActions(QObject):
 
     def _wire_referrals(self, referrals: Any) -> None:
         referrals.criteria_wizard_requested.connect(self.open_wizard)
-        referrals.decision_record_requested.connect(self.print_decision_record)
+        referrals.decision_record_requested.connect(self.save_decision_record)
+        referrals.decision_record_print_requested.connect(self.print_decision_record)
 
     def _wire_reviews(self, reviews: Any) -> None:
         reviews.recommendation_open_requested.connect(self.open_recommendation)
@@ -246,7 +247,38 @@ class CaseActions(QObject):
 
     # --- printing ------------------------------------------------------------------------
 
+    def report_output(self) -> ReportOutput:
+        """Prints and saves reports for the screens (Qt's print support loads when used)."""
+        if self._report_output is None:
+            from crag_desktop.ui.report_output import ReportOutput
+
+            self._report_output = ReportOutput(
+                db=self._db,
+                prompter=self._context.prompter,
+                tasks=self._context.tasks,
+                status=self._window.show_status,
+                parent=self._window,
+            )
+        return self._report_output
+
     def print_decision_record(self, referral_id: str) -> None:
+        """Make the referral's decision record in the background, then the print dialog;
+        the print is audited before its pages go."""
+
+        def work(task: TaskContext) -> ReportPdf:
+            from crag_desktop.services.decision_records import decision_record_pdf
+
+            return decision_record_pdf(self._db, referral_id, stage=task.progress)
+
+        self._make_then_print("Preparing the decision record", work)
+
+    def _make_then_print(self, title: str, make: Callable[[TaskContext], ReportPdf]) -> None:
+        def made(report: ReportPdf) -> None:
+            self.report_output().print_report(report)
+
+        self._context.tasks.start(title, make, on_result=made, dialog_parent=self._window)
+
+    def save_decision_record(self, referral_id: str) -> None:
         """Ask where, then write the referral's decision record PDF in the background."""
         try:
             reference = RecordService(db=self._db).get_referral(referral_id).reference
@@ -260,7 +292,7 @@ class CaseActions(QObject):
         )
         if chosen is None:
             return
-        path = _with_suffix(chosen, ".pdf")
+        path = with_suffix(chosen, ".pdf")
         protection = self._context.prompter.ask_pdf_protection("The decision record")
         if protection is None:
             return
@@ -327,7 +359,7 @@ class CaseActions(QObject):
         )
         if chosen is None:
             return
-        path = _with_suffix(chosen, ".json")
+        path = with_suffix(chosen, ".json")
 
         def work(task: TaskContext) -> str:
             from crag_desktop.services.interchange import export_file

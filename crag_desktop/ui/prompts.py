@@ -33,6 +33,11 @@ def internal_error_text(reference: str) -> str:
     )
 
 
+def with_suffix(path: Path, suffix: str) -> Path:
+    """`path` ending in `suffix` (".pdf"): a name typed without it gets it added."""
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
 @dataclass(frozen=True, slots=True)
 class PdfProtection:
     """How a PDF about to be written is protected: a passphrase, or None for none."""

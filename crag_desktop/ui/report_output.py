@@ -22,7 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.errors import CragError
-from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.prompts import Prompter, with_suffix
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class ReportOutput(QObject):
         )
         if chosen is None:
             return False
-        path = _with_suffix(chosen, ".pdf")
+        path = with_suffix(chosen, ".pdf")
         figures_path: Path | None = None
         if figures is not None:
             asked = self._prompter.ask_save_path(
@@ -253,7 +253,7 @@ class ReportOutput(QObject):
             )
             if asked is None:
                 return False
-            figures_path = _with_suffix(asked, ".json")
+            figures_path = with_suffix(asked, ".json")
             if figures_path.resolve() == path.resolve():
                 self._prompter.error(
                     "The report was not saved",
@@ -283,7 +283,3 @@ class ReportOutput(QObject):
             f"Saving {report.title}", work, on_result=done, dialog_parent=self._parent
         )
         return True
-
-
-def _with_suffix(path: Path, suffix: str) -> Path:
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)

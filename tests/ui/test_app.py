@@ -168,12 +168,12 @@ def test_printing_a_decision_record_from_a_decided_referral(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
     referrals, decided = _open_a_decided_referral(window)
-    assert referrals.form.print_button.isEnabled()
+    assert referrals.form.save_record_button.isEnabled()
     target = tmp_path / "record"
     prompter.answer_path(target)
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(True)
-    referrals.form.print_button.click()
+    referrals.form.save_record_button.click()
     pdf = tmp_path / "record.pdf"
     qtbot.waitUntil(pdf.exists, timeout=20_000)
     assert prompter.suggested[-1] == f"Decision record {decided.reference}.pdf"
@@ -192,7 +192,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
     pdf = tmp_path / "protected.pdf"
     prompter.answer_path(pdf)
     prompter.answer_pdf_protection(PdfProtection("a passphrase for the board"))
-    referrals.form.print_button.click()
+    referrals.form.save_record_button.click()
     qtbot.waitUntil(pdf.exists, timeout=20_000)
     with pytest.raises(pikepdf.PasswordError):
         pikepdf.open(pdf)
@@ -212,7 +212,7 @@ def test_cancelling_the_protection_question_writes_nothing(
     prompter.answer_path(tmp_path / "no.pdf")
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(False)
-    referrals.form.print_button.click()
+    referrals.form.save_record_button.click()
     assert not (tmp_path / "no.pdf").exists()
 
 

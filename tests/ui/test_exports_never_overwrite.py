@@ -57,7 +57,7 @@ def test_printing_over_the_open_database_is_refused(
     before = _digest(demo_path)
     prompter.answer_path(link)
     prompter.answer_pdf_protection(PdfProtection("a long pdf passphrase"))
-    referrals.form.print_button.click()
+    referrals.form.save_record_button.click()
     qtbot.waitUntil(lambda: bool(prompter.shown), timeout=20_000)
     assert "never writes over a database" in prompter.shown[-1].text
     assert _digest(demo_path) == before

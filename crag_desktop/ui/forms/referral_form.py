@@ -317,8 +317,10 @@ class ReferralForm(RecordForm[Referral]):
 
     #: The user asked to run the criteria wizard for the referral with this id.
     criteria_wizard_requested = Signal(str)
-    #: The user asked to print the decision record of the referral with this id.
+    #: The user asked to save the decision record of the referral with this id (a PDF).
     decision_record_requested = Signal(str)
+    #: The user asked to print the decision record of the referral with this id.
+    decision_record_print_requested = Signal(str)
 
     def __init__(
         self,
@@ -366,9 +368,15 @@ class ReferralForm(RecordForm[Referral]):
         self.wizard_button = QPushButton("Open criteria wizard…")
         self.wizard_button.setAccessibleName("Open criteria wizard")
         self.wizard_button.clicked.connect(self._wizard)
+        self.save_record_button = QPushButton("Save decision record…")
+        self.save_record_button.setAccessibleName("Save decision record")
+        self.save_record_button.setToolTip(
+            "The decision record as a PDF marked OFFICIAL-SENSITIVE, protected by a passphrase"
+        )
+        self.save_record_button.clicked.connect(self._save_record)
         self.print_button = QPushButton("Print decision record…")
         self.print_button.setAccessibleName("Print decision record")
-        self.print_button.setToolTip("The decision record as a PDF marked OFFICIAL-SENSITIVE")
+        self.print_button.setToolTip("Print the decision record (the print dialog opens)")
         self.print_button.clicked.connect(self._print)
 
         row = self.add_field
@@ -458,9 +466,15 @@ class ReferralForm(RecordForm[Referral]):
         decision_layout.addWidget(self.decision_label)
         decision_buttons = QHBoxLayout()
         decision_buttons.addWidget(self.wizard_button)
-        decision_buttons.addWidget(self.print_button)
         decision_buttons.addStretch(1)
         decision_layout.addLayout(decision_buttons)
+        # The record's two buttons on a line of their own: three in one line held the form
+        # wider than the panel of a 1024 px window.
+        record_buttons = QHBoxLayout()
+        record_buttons.addWidget(self.save_record_button)
+        record_buttons.addWidget(self.print_button)
+        record_buttons.addStretch(1)
+        decision_layout.addLayout(record_buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)
@@ -506,6 +520,7 @@ class ReferralForm(RecordForm[Referral]):
             self.pauses_editor,
             self.children_editor,
             self.wizard_button,
+            self.save_record_button,
             self.print_button,
         )
         self._load_agencies()
@@ -583,7 +598,9 @@ class ReferralForm(RecordForm[Referral]):
             _describe_decision(record.decision if record is not None else None)
         )
         self.wizard_button.setEnabled(record is not None)
-        self.print_button.setEnabled(record is not None and record.decision is not None)
+        decided = record is not None and record.decision is not None
+        self.save_record_button.setEnabled(decided)
+        self.print_button.setEnabled(decided)
 
     def _build_record(self, errors: list[FieldError]) -> Referral | None:
         received = read_date(self.received.line_edit.text(), "received", errors)
@@ -754,9 +771,13 @@ class ReferralForm(RecordForm[Referral]):
     def _update_clocks(self, *_args: object) -> None:
         self.clocks_label.setText("\n".join(self.clock_lines()))
 
-    def _print(self) -> None:
+    def _save_record(self) -> None:
         if self.record_id is not None and not self.is_new:
             self.decision_record_requested.emit(self.record_id)
+
+    def _print(self) -> None:
+        if self.record_id is not None and not self.is_new:
+            self.decision_record_print_requested.emit(self.record_id)
 
     def saved(self, record_id: str) -> None:
         """Stored: a new referral can now go to the criteria wizard."""

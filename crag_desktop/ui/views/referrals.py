@@ -60,6 +60,8 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
     criteria_wizard_requested = Signal(str)
     #: Print the decision record of this referral id (the app asks where and writes it).
     decision_record_requested = Signal(str)
+    #: Send the decision record of this referral id to a printer (the app asks which).
+    decision_record_print_requested = Signal(str)
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         self.form: ReferralForm = form
         form.criteria_wizard_requested.connect(self.criteria_wizard_requested)
         form.decision_record_requested.connect(self.decision_record_requested)
+        form.decision_record_print_requested.connect(self.decision_record_print_requested)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the agency filter when agencies changed."""

@@ -1,0 +1,66 @@
+"""Printing from the Referrals screen (the decision record) through the print dialog."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any, cast
+
+from pytestqt.qtbot import QtBot
+
+from crag_desktop.storage import audit
+from crag_desktop.ui.main_window import MainWindow
+from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.prompts import ScriptedPrompter
+from tests.ui.test_app import demo_path, demo_template, window  # noqa: F401
+
+
+def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    prompter: ScriptedPrompter,
+    tmp_path: Path,
+) -> None:
+    referrals = cast(Any, window.screen_widget(ScreenKey.REFERRALS))
+    decided = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is not None
+    )
+    assert referrals.open_record(decided.id)
+    form = referrals.form
+    assert form.print_button.isEnabled()
+    assert form.save_record_button.isEnabled()
+    printed = tmp_path / "printed.pdf"
+    prompter.answer_printer(printed)
+    form.print_button.click()
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith("Sent the decision record"),
+        timeout=30_000,
+    )
+    assert prompter.questions[-1] == f"Print the decision record of {decided.reference}"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert decided.reference in text
+    assert "OFFICIAL-SENSITIVE" in text
+    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
+        last = audit.list_events(session)[-1]
+    assert last.action == "send_to_printer"
+    assert last.record_type == "referral"
+    assert last.record_id == decided.id
+    assert ("decision_record", None, "PDF file printed.pdf") in last.changes
+
+
+def test_a_referral_without_a_decision_offers_neither_save_nor_print(
+    window: MainWindow,  # noqa: F811
+) -> None:
+    referrals = cast(Any, window.screen_widget(ScreenKey.REFERRALS))
+    waiting = next(
+        row
+        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
+        if row.decided_outcome is None
+    )
+    assert referrals.open_record(waiting.id)
+    assert not referrals.form.print_button.isEnabled()
+    assert not referrals.form.save_record_button.isEnabled()
