@@ -93,7 +93,8 @@ def _draw_text_layer(
     painter: QPainter, document: QPdfDocument, page: int, scale: float, origin: QRectF
 ) -> None:
     """The page's words, each line where it stands, under the page's image: a print to a
-    PDF file stays searchable and its words can be copied; on paper the image covers them."""
+    PDF file stays searchable and its words can be copied; on paper the white page and its
+    image cover them."""
     text = document.getAllText(page).text()
     painter.save()
     painter.setPen(QColor("black"))
@@ -158,6 +159,9 @@ def print_pdf(data: bytes, printer: QPrinter, *, progress: PageProgress | None =
                 page, QSize(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi))
             )
             _draw_text_layer(painter, document, page, scale, drawn)
+            # The rendered page is transparent where nothing is printed: paper white first,
+            # or the words beneath would print through beside the page's own.
+            painter.fillRect(drawn, QColor("white"))
             painter.drawImage(drawn, image)
             if printer.printerState() == QPrinter.PrinterState.Error:
                 raise PrintFailed(

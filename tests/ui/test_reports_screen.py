@@ -121,6 +121,22 @@ def pdf_pages_text(path: Path) -> list[str]:
     ]
 
 
+def dark_pixels(pdf: bytes, page: int, folder: Path) -> int:
+    """How many pixels of `page` print dark (grey at 100 dpi, as pdftoppm draws it); the
+    PDF is read from memory."""
+    out = folder / f"page-{page}"
+    first_last = ["-f", str(page), "-l", str(page)]
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "100", *first_last, "-singlefile", "-", str(out)],
+        input=pdf,
+        check=True,
+        capture_output=True,
+    )
+    header, pixels = out.with_suffix(".pgm").read_bytes().split(b"\n255\n", 1)
+    assert header.startswith(b"P5")
+    return sum(1 for value in pixels if value < 128)
+
+
 # --- generating and previewing -----------------------------------------------------------
 
 
@@ -327,6 +343,11 @@ def test_print_sends_every_marked_page_after_recording_it(
     assert "Reporting year 2016/17" in text
     assert "Contents" in pages[0]
     subprocess.run(["qpdf", "--check", str(printed)], check=True, capture_output=True)
+    # The paper shows the page as the preview does: the searchable words laid under each
+    # page never print through beside its own (that would make the page darker).
+    shown = dark_pixels(screen.generated.report.data, 1, tmp_path)
+    sent_page = dark_pixels(printed.read_bytes(), 1, tmp_path)
+    assert abs(sent_page - shown) < shown * 0.02
     sent = events(db, "send_to_printer")
     assert len(sent) == 1
     assert sent[0].record_type == "report"
