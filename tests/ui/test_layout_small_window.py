@@ -13,13 +13,17 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
     QLabel,
+    QLineEdit,
     QScrollArea,
+    QSpinBox,
     QStyle,
     QStyleOptionComboBox,
+    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -28,6 +32,7 @@ from pytestqt.qtbot import QtBot
 from crag_desktop.app import build_main_window
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
+from crag_desktop.ui.forms.base import CellCombo
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
@@ -118,9 +123,18 @@ def layout_problems(root: QWidget) -> list[str]:
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
         )
         needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
-        if needed > field.width():
+        if needed > field.width() and not _elided_with_tip(combo):
             problems.append(f"choice cut: {_name(combo)} shows {combo.currentText()!r}")
     return problems
+
+
+def _elided_with_tip(combo: QComboBox) -> bool:
+    """A table cell's choice drawn as "Child prot…" with its whole label on hover."""
+    return (
+        isinstance(combo, CellCombo)
+        and combo.shown_text().endswith("…")
+        and combo.toolTip() == combo.currentText()
+    )
 
 
 def _views(window: MainWindow, key: ScreenKey) -> Iterator[tuple[str, Any]]:
@@ -365,3 +379,84 @@ def test_a_reviews_recommendations_and_an_actions_updates_show_their_text(
     updates = recommendations.form.updates_view
     assert updates.horizontalHeader().sectionSize(ActionUpdateTableModel.Column.NOTE) >= enough
     assert not updates.horizontalScrollBar().isVisible()
+
+
+def _cell_problems(view: QTableView) -> list[str]:
+    """What a table in a form shows cut: a sideways scroll bar, a column running past the
+    table's edge, or a cell whose text is cut without "…" and its whole text on hover."""
+    problems: list[str] = []
+    name = view.accessibleName()
+    if view.horizontalScrollBar().isVisible() or view.horizontalScrollBar().maximum() > 0:
+        problems.append(f"{name} scrolls sideways")
+    header = view.horizontalHeader()
+    model = view.model()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    if (
+        shown
+        and header.sectionViewportPosition(shown[-1]) + header.sectionSize(shown[-1])
+        > view.viewport().width()
+    ):
+        problems.append(f"{name}: its last column runs past the table's edge")
+    for row in range(model.rowCount()):
+        for column in shown:
+            index = model.index(row, column)
+            widget = view.indexWidget(index)
+            if widget is None:
+                text = str(index.data() or "")
+                needed = view.fontMetrics().horizontalAdvance(text) + 8
+                tip = index.data(Qt.ItemDataRole.ToolTipRole)
+                if needed > header.sectionSize(column) and tip in (None, ""):
+                    problems.append(f"{name}: {text!r} cut without a tooltip")
+                continue
+            for inner in [widget, *widget.findChildren(QWidget)]:
+                problems += _input_cut(inner)
+    return problems
+
+
+def _input_cut(widget: QWidget) -> list[str]:
+    """A cell's input whose value does not fit and is not elided with a tooltip."""
+    if isinstance(widget, QComboBox) and not widget.isEditable():
+        option = QStyleOptionComboBox()
+        widget.initStyleOption(option)
+        field = widget.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            widget,
+        )
+        text = widget.currentText()
+        if widget.fontMetrics().horizontalAdvance(text) > field.width() and not _elided_with_tip(
+            widget
+        ):
+            return [f"choice cut: {widget.accessibleName()} shows {text!r}"]
+    elif isinstance(widget, QSpinBox):
+        text = widget.text()
+        if widget.fontMetrics().horizontalAdvance(text) > widget.lineEdit().width():
+            return [f"number cut: {widget.accessibleName()} shows {text!r}"]
+    elif isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QSpinBox):
+        text = widget.text()
+        room = widget.contentsRect().width() - 8
+        if widget.fontMetrics().horizontalAdvance(text) > room and widget.toolTip() != text:
+            return [f"text cut: {widget.accessibleName()} shows part of {text!r}"]
+    return []
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_tables_inside_forms_fit_their_width(window: MainWindow, width: int, height: int) -> None:
+    window.resize(width, height)
+    _settle()
+    found: list[str] = []
+    seen = 0
+    for key in window.screen_keys():
+        for view_name, page in _views(window, key):
+            form = getattr(page, "form", None)
+            if form is None or not form.isVisible():
+                continue
+            for view in form.findChildren(QAbstractItemView):
+                if isinstance(view, QTableView) and view.isVisible():
+                    seen += 1
+                    found += [f"{view_name}: {p}" for p in _cell_problems(view)]
+    # The referral form's children, the review form's parallel processes and family
+    # contributions, the pauses, the actions...
+    assert seen >= 10
+    assert found == []

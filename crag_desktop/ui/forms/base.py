@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyle,
     QStyleOptionComboBox,
+    QStylePainter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -58,6 +59,7 @@ from crag_desktop.ui.widgets import (
 
 __all__ = [
     "Cell",
+    "CellCombo",
     "CellKind",
     "CheckList",
     "CollectionEditor",
@@ -84,9 +86,12 @@ def ask_unsaved_changes(prompter: Prompter, what: str) -> UnsavedChoice:
 # --- small widgets ----------------------------------------------------------------------------
 
 
-def choice_combo(vocabulary: type[Vocabulary], *, empty: str | None = None) -> QComboBox:
-    """A combo box of a vocabulary's labels holding its codes (an optional empty entry first)."""
-    combo = QComboBox()
+def choice_combo(
+    vocabulary: type[Vocabulary], *, empty: str | None = None, combo: QComboBox | None = None
+) -> QComboBox:
+    """A combo box of a vocabulary's labels holding its codes (an optional empty entry first);
+    `combo` fills a given (empty) combo box instead of a new one."""
+    combo = QComboBox() if combo is None else combo
     if empty is not None:
         combo.addItem(empty, None)
     for member in vocabulary:
@@ -263,6 +268,69 @@ class _Blocked:
 # --- collection editors -----------------------------------------------------------------------
 
 
+class CellCombo(QComboBox):
+    """A choice in a table cell: squeezed, it reads "Child prot…" with the whole label as its
+    hover text, rather than being cut to "Child prot" or "Un"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentTextChanged.connect(self._update_tip)
+
+    def shown_text(self) -> str:
+        """The current label as drawn: whole, or elided to the room the cell gives it."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return self.fontMetrics().elidedText(
+            self.currentText(), Qt.TextElideMode.ElideRight, field.width()
+        )
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        """Draw as QComboBox does, with the label elided."""
+        painter = QStylePainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower cell may now elide the label: the hover text follows."""
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def _update_tip(self, *_args: object) -> None:
+        text = self.currentText()
+        self.setToolTip(text if self.shown_text() != text else "")
+
+
+class _CellLine(QLineEdit):
+    """A text in a table cell: its start shows when loaded, and a text longer than the cell
+    is whole in the hover text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.textChanged.connect(self._update_tip)
+
+    def show_start(self) -> None:
+        """Show the text from its beginning (after loading, the cursor sits at its end)."""
+        self.setCursorPosition(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower cell may now cut the text: the hover text follows."""
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def _update_tip(self, *_args: object) -> None:
+        text = self.text()
+        # The line edit's own margins and frame: what is left is the room for text.
+        room = self.contentsRect().width() - 8
+        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > room else "")
+
+
 class CellKind(enum.Enum):
     TEXT = "text"
     NUMBER = "number"  # a whole number or "not known"
@@ -322,13 +390,18 @@ class CollectionEditor(QWidget):
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(40)
+        # Squeezed, a tick or an elided choice may be narrower than Qt's default least.
+        header.setMinimumSectionSize(24)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Headings over short inputs ("Age (years)" over "4"): less padding than a list's, so
+        # that more of them fit whole in a narrow form.
+        header.setStyleSheet("QHeaderView::section { padding: 4px 3px; }")
         # The viewport, not the table: its new width is known only once the table has
         # handled its own resize.
         self.table.viewport().installEventFilter(self)
-        self._probe_widths: dict[int, int] = {}
+        self._probes: dict[int, QWidget] = {}
+        self._heading_needs: dict[int, int] = {}
         self._error_lines: list[tuple[QWidget | None, str]] = []
         self.add_button = QPushButton(f"Add {noun}")
         self.add_button.setAccessibleName(f"Add {noun}")
@@ -476,10 +549,9 @@ class CollectionEditor(QWidget):
             self.error_label.clear_error()
 
     def _cell_edited(self, widget: QWidget) -> None:
-        if isinstance(widget, QComboBox):
-            # A longer choice widens its column rather than showing "Community Hea".
+        if isinstance(widget, QSpinBox):
+            # "Not known" needs more room than a number.
             self._fit_columns()
-            self._fit_height()
         # The mistake in this cell is being put right: stop reporting it.
         if not widget.property("invalid"):
             return
@@ -499,7 +571,7 @@ class CollectionEditor(QWidget):
     def _make(self, cell: Cell) -> QWidget:
         widget: QWidget
         if cell.kind is CellKind.TEXT:
-            line = QLineEdit()
+            line = _CellLine()
             line.textChanged.connect(self._edited)
             widget = line
         elif cell.kind is CellKind.NUMBER:
@@ -513,7 +585,7 @@ class CollectionEditor(QWidget):
             widget = spin
         elif cell.kind is CellKind.CHOICE:
             assert cell.vocabulary is not None
-            combo = choice_combo(cell.vocabulary, empty=cell.empty)
+            combo = choice_combo(cell.vocabulary, empty=cell.empty, combo=CellCombo())
             set_combo_code(combo, _default_code(cell))
             combo.currentIndexChanged.connect(self._edited)
             widget = combo
@@ -550,6 +622,8 @@ class CollectionEditor(QWidget):
     def _write(self, widget: QWidget, cell: Cell, value: object) -> None:
         if isinstance(widget, QLineEdit):
             widget.setText("" if value is None else str(value))
+            if isinstance(widget, _CellLine):
+                widget.show_start()
         elif isinstance(widget, QSpinBox):
             widget.setValue(-1 if value is None else int(str(value)))
         elif isinstance(widget, QComboBox):
@@ -575,25 +649,21 @@ class CollectionEditor(QWidget):
 
     def _fit_columns(self) -> None:
         """Share the table's width out so that every column shows without scrolling
-        sideways: short inputs (choices, numbers, dates, ticks) get what they and their
-        heading need, free text gets the rest; when squeezed, the inputs give up room first,
-        never their heading's nor a choice's current value; narrower still, the table
-        scrolls sideways rather than cut anything."""
+        sideways: short coded columns (choices, numbers, dates, ticks) get what their
+        longest label and heading need, free text gets the rest. Squeezed (a 1024 px
+        window), each column gives up room down to its least: a choice then reads
+        "Child prot…" and a text or heading shows whole on hover, while a number keeps room
+        for "Not known" and a date for the whole date. Narrower still, only the columns
+        that can elide give up more; the table never scrolls sideways."""
         header = self.table.horizontalHeader()
         available = self.table.viewport().width()
         if available <= 0:
             return
-        # A choice never goes below what its current value needs: squeezed further, it
-        # read "Un" or "Community Hea".
+        needs = [self._column_need(c) for c in range(len(self._cells))]
+        # Every column keeps room for at least its heading's start ("Age…", whole on hover).
         floors = [
-            max(
-                header.sectionSizeHint(c),
-                _TEXT_MIN_WIDTH if cell.kind is CellKind.TEXT else 0,
-                self._choice_width(c) if cell.kind is CellKind.CHOICE else 0,
-            )
-            for c, cell in enumerate(self._cells)
+            min(max(self._column_floor(c), _COLUMN_FLOOR), need) for c, need in enumerate(needs)
         ]
-        needs = [max(f, self._input_width(c)) for c, f in enumerate(floors)]
         texts = [c for c, cell in enumerate(self._cells) if cell.kind is CellKind.TEXT]
         widths = list(needs)
         spare = available - sum(needs)
@@ -601,49 +671,121 @@ class CollectionEditor(QWidget):
             growing = texts or [len(widths) - 1]
             for i, column in enumerate(growing):
                 widths[column] += spare // len(growing) + (1 if i < spare % len(growing) else 0)
-        elif sum(floors) < available:
-            room, wanted = available - sum(floors), sum(needs) - sum(floors)
-            widths = [f + (n - f) * room // wanted for f, n in zip(floors, needs, strict=True)]
+        elif sum(floors) <= available:
+            # Free text gives up room first, then ticks under their headings, then choices
+            # (sex, legal status): a coded column keeps its longest label while it can.
+            deficit = -spare
+            for kinds in _SQUEEZE_ORDER:
+                group = [c for c, cell in enumerate(self._cells) if cell.kind in kinds]
+                slack = sum(needs[c] - floors[c] for c in group)
+                if slack <= 0 or deficit <= 0:
+                    continue
+                taken = min(deficit, slack)
+                for column in group:
+                    widths[column] -= -(-(needs[column] - floors[column]) * taken // slack)
+                deficit -= taken
         else:
-            # Too narrow even for that (a 1024 px window): nothing is cut, and the table
-            # scrolls sideways inside its own box.
-            widths = floors
+            elidable = [c for c, cell in enumerate(self._cells) if cell.kind in _ELIDABLE]
+            fixed = sum(f for c, f in enumerate(floors) if c not in elidable)
+            shared = sum(floors[c] for c in elidable) or 1
+            room = max(available - fixed, 0)
+            for column in elidable:
+                widths[column] = floors[column] * room // shared
+            for column in set(range(len(widths))) - set(elidable):
+                widths[column] = floors[column]
         for column, width in enumerate(widths):
             if header.sectionSize(column) != width:
                 header.resizeSection(column, width)
+            self._show_heading(column, width)
+            if self._cells[column].kind is CellKind.DATE:
+                roomy = width >= self._column_floor(column) + 4 + _CALENDAR_BUTTON_WIDTH
+                for row in range(self.table.rowCount()):
+                    date = self.table.cellWidget(row, column)
+                    if isinstance(date, UkDateEdit):
+                        date.calendar_button.setVisible(roomy)
 
-    def _choice_width(self, column: int) -> int:
-        """The width the column's choices need to show their current values whole."""
-        widths = [
-            _combo_width(widget)
-            for row in range(self.table.rowCount())
-            if isinstance(widget := self.table.cellWidget(row, column), QComboBox)
-        ]
-        return max(widths, default=0)
-
-    def _input_width(self, column: int) -> int:
-        """The width a column's inputs need to show their value."""
+    def _column_need(self, column: int) -> int:
+        """What a column needs to show its heading and its longest value whole."""
         cell = self._cells[column]
+        heading = self._heading_need(column)
         if cell.kind is CellKind.TEXT:
-            return _TEXT_MIN_WIDTH
+            return max(heading, _TEXT_MIN_WIDTH)
+        if cell.kind is CellKind.CHOICE:
+            combo = self._probe(column)
+            assert isinstance(combo, QComboBox)
+            labels = [combo.itemText(i) for i in range(combo.count())]
+            return max([heading, *(_combo_width(combo, label) for label in labels)])
+        if cell.kind is CellKind.CHECK:
+            return heading
         if cell.kind is CellKind.DATE:
-            # "dd/mm/yyyy" and the calendar button; the line edit's own hint is far wider.
-            text = self.fontMetrics().horizontalAdvance("00/00/00000")
-            return text + 24 + 4 + _CALENDAR_BUTTON_WIDTH
-        widest = 0
-        for row in range(self.table.rowCount()):
-            widget = self.table.cellWidget(row, column)
-            if widget is not None:
-                widest = max(widest, widget.sizeHint().width())
-        if widest == 0:
-            # No rows yet: size for the input a row will have (measured once).
-            if column not in self._probe_widths:
-                probe = self._make(cell)
-                _compact(probe)
-                self._probe_widths[column] = probe.sizeHint().width()
-                probe.deleteLater()
-            widest = self._probe_widths[column]
-        return widest
+            return max(heading, self._column_floor(column) + 4 + _CALENDAR_BUTTON_WIDTH)
+        return max(heading, self._column_floor(column))
+
+    def _heading_need(self, column: int) -> int:
+        """The width the column's heading needs whole (on two lines when long), measured
+        once, while the heading shows whole."""
+        if column not in self._heading_needs:
+            self._show_heading(column, None)
+            self._heading_needs[column] = self.table.horizontalHeader().sectionSizeHint(column)
+        return self._heading_needs[column]
+
+    def _show_heading(self, column: int, width: int | None) -> None:
+        """The heading whole, or elided on one line ("Disab…", whole on hover) when its
+        column is squeezed below what it needs: cut in the middle, it read "udon"."""
+        item = self.table.horizontalHeaderItem(column)
+        if item is None:
+            return
+        title = self._cells[column].title
+        text = _two_lines(title)
+        need = self._heading_needs.get(column)
+        if width is not None and need is not None and width < need:
+            # The header's own padding, as the style sheet draws it.
+            room = width - (need - self._heading_text_width(column))
+            text = self.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, room)
+        if item.text() != text:
+            item.setText(text)
+
+    def _heading_text_width(self, column: int) -> int:
+        lines = _two_lines(self._cells[column].title).split("\n")
+        return max(
+            self.table.horizontalHeader().fontMetrics().horizontalAdvance(li) for li in lines
+        )
+
+    def _column_floor(self, column: int) -> int:
+        """The least a column is given before the elidable columns give up more."""
+        cell = self._cells[column]
+        metrics = self.fontMetrics()
+        if cell.kind is CellKind.NUMBER:
+            # What the column's numbers show now ("Not known" in a new row), and the padding
+            # the style sheet gives them: a number cannot elide, and "4" needs less room
+            # than "Not known" (the column is fitted again when one changes).
+            spins = [self.table.cellWidget(row, column) for row in range(self.table.rowCount())]
+            shown = [spin.text() for spin in spins if isinstance(spin, QSpinBox)]
+            probe = self._probe(column)
+            assert isinstance(probe, QSpinBox)
+            widest = max(
+                [*shown, str(probe.maximum())] if shown else [probe.specialValueText()],
+                key=metrics.horizontalAdvance,
+            )
+            return metrics.horizontalAdvance(widest) + 12
+        if cell.kind is CellKind.DATE:
+            # "dd/mm/yyyy" and the line edit's padding; the calendar button is dropped when
+            # squeezed (Alt+Down still opens the calendar).
+            return metrics.horizontalAdvance("00/00/00000") + 28
+        if cell.kind is CellKind.CHOICE:
+            return _CHOICE_MIN_WIDTH
+        if cell.kind is CellKind.CHECK:
+            return _CHECK_MIN_WIDTH
+        return _TEXT_FLOOR
+
+    def _probe(self, column: int) -> QWidget:
+        """An input like the column's cells, for measuring (made once)."""
+        if column not in self._probes:
+            probe = self._make(self._cells[column])
+            _compact(probe)
+            probe.hide()
+            self._probes[column] = probe
+        return self._probes[column]
 
     def _fit_height(self) -> None:
         # Room for at least three rows under the heading (an empty or one-row table read as
@@ -667,6 +809,22 @@ _MAX_ROWS = 6
 _CELL_CHOICE_CHARS = 9
 #: The narrowest a free-text column gets before the table shrinks every column.
 _TEXT_MIN_WIDTH = 110
+#: The least each elidable column gets before they share out what is left: a text, a
+#: choice ("Fem…", whole on hover) and a tick under its elided heading.
+_TEXT_FLOOR = 48
+_CHOICE_MIN_WIDTH = 64
+_CHECK_MIN_WIDTH = 32
+_COLUMN_FLOOR = 46
+#: Columns whose cells can give up room and still say what they hold (elided, whole on
+#: hover): the others keep their floor.
+_ELIDABLE = frozenset({CellKind.TEXT, CellKind.CHOICE, CellKind.CHECK})
+#: Which columns give up room first when a table is squeezed; numbers and dates last.
+_SQUEEZE_ORDER = (
+    frozenset({CellKind.TEXT}),
+    frozenset({CellKind.CHECK}),
+    frozenset({CellKind.CHOICE}),
+    frozenset({CellKind.NUMBER, CellKind.DATE}),
+)
 #: The date input's calendar button, as the style sheet draws it.
 _CALENDAR_BUTTON_WIDTH = 30
 #: Arrows cannot be drawn under the app's style sheet: no step buttons, and no room kept.
@@ -689,12 +847,12 @@ def _two_lines(title: str) -> str:
     return f"{title[:cut]}\n{title[cut + 1 :]}"
 
 
-def _combo_width(combo: QComboBox) -> int:
-    """The width `combo` needs to show its current choice whole."""
+def _combo_width(combo: QComboBox, label: str) -> int:
+    """The width `combo` needs to show `label` whole."""
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)
     metrics = combo.fontMetrics()
-    text = QSize(metrics.horizontalAdvance(combo.currentText()) + 2, metrics.height())
+    text = QSize(metrics.horizontalAdvance(label) + 2, metrics.height())
     style = combo.style()
     return style.sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, combo).width()
 

@@ -37,6 +37,7 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import (
     AUTOSAVE_MS,
     Cell,
+    CellCombo,
     CellKind,
     CollectionEditor,
     RecordForm,
@@ -164,7 +165,7 @@ class ActionsEditor(CollectionEditor):
     def _make(self, cell: Cell) -> QWidget:
         widget: QWidget
         if cell.name == "owner_agency":
-            combo = QComboBox()
+            combo = CellCombo()
             self._fill_agencies(combo)
             combo.currentIndexChanged.connect(self._edited)
             widget = combo
