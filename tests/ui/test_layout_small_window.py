@@ -460,3 +460,25 @@ def test_tables_inside_forms_fit_their_width(window: MainWindow, width: int, hei
     # contributions, the pauses, the actions...
     assert seen >= 10
     assert found == []
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_agencies_list_shows_its_members_numbers_whole(
+    window: MainWindow, width: int, height: int
+) -> None:
+    window.resize(width, height)
+    window.show_screen(ScreenKey.AGENCIES)
+    _settle()
+    screen = cast(Any, window.screen_widget(ScreenKey.AGENCIES))
+    page = screen.agencies
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    last = max(c for c in range(header.count()) if not header.isSectionHidden(c))
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "Members"
+    # The right-aligned numbers end inside the list, with nothing to scroll to.
+    assert not table.horizontalScrollBar().isVisible()
+    right = table.columnViewportPosition(last) + header.sectionSize(last)
+    assert right <= table.viewport().width()
+    for row in range(model.rowCount()):
+        text = str(model.index(row, last).data())
+        assert table.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(last)

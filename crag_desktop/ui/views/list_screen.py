@@ -829,7 +829,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             kept = max(width // 3, listed)
             sizes = [kept, width - kept]
         else:
-            sizes = [width * 3 // 5, width - width * 3 // 5]
+            # With nothing open the list shows every column whole when the hint beside it
+            # keeps its least room: the agencies' right-aligned Members numbers were cut by
+            # the list's right edge at 1024 px.
+            every = self._first_columns_width(self.model.columnCount())
+            listed = max(width * 3 // 5, min(every, width - _PANEL_MIN_WIDTH // 2))
+            sizes = [listed, width - listed]
         self.splitter.setSizes(sizes)
 
     def _search(self, text: str) -> None:
