@@ -329,6 +329,17 @@ def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     qtbot.waitUntil(pdf.exists)
     assert prompter.shown[-1].title == "Decision record printed"
     assert prompter.suggested[-1] == "Decision record CRAG-2016-03.pdf"
+    # The page now says what happened, not how to do it, and offers another copy.
+    said = finish.recorded_label.text()
+    assert "Decision record printed to <b>decision.pdf</b>" in said
+    assert "with <b>Print decision record</b>" not in said
+    assert "Decision recorded for CRAG-2016-03" in said
+    assert finish.print_button.text() == "&Print again…"
+    again = pdf.with_name("decision copy.pdf")
+    prompter.answer_path(again)
+    key(qtbot, wizard, Qt.Key.Key_P, ALT)
+    qtbot.waitUntil(again.exists)
+    assert "printed to <b>decision copy.pdf</b>" in finish.recorded_label.text()
     key(qtbot, wizard, Qt.Key.Key_C, ALT)  # Close
     qtbot.waitUntil(lambda: not wizard.isVisible())
 

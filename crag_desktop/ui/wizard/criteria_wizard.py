@@ -90,6 +90,8 @@ class CriteriaWizard(QWizard):
         self._review_id: str | None = None
         self._skipping = False
         self._recorded_referral: Referral | None = None
+        #: What was saved, to say it again once the record has been printed.
+        self._recorded: tuple[Referral, CriteriaDecision, Meeting, Review | None] | None = None
         self.state = WizardState(decisions=decisions, records=records, today=today)
         self.setWindowTitle("Criteria decision")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -397,8 +399,12 @@ class CriteriaWizard(QWizard):
         decision: CriteriaDecision,
         meeting: Meeting,
         commission: Review | None,
+        *,
+        printed_to: str | None = None,
     ) -> str:
-        """What Finish stored, in plain words (HTML), for the page shown after saving."""
+        """What Finish stored, in plain words (HTML), for the page shown after saving; once
+        the record has been printed (to the file `printed_to`), that is said instead of
+        how to print it."""
         rs = self.state.rule_set()
         decided = decision.decided_outcome.label.lower()
         if decision.alternative_review_type is not None:
@@ -441,10 +447,17 @@ class CriteriaWizard(QWizard):
             lines.append(line)
         else:
             lines.append("No review was commissioned.")
-        lines.append(
-            "Print the decision record (OFFICIAL-SENSITIVE) with <b>Print decision record</b> "
-            "(Alt+P), or close the wizard."
-        )
+        if printed_to is None:
+            lines.append(
+                "Print the decision record (OFFICIAL-SENSITIVE) with <b>Print decision record</b> "
+                "(Alt+P), or close the wizard."
+            )
+        else:
+            lines.append(
+                f"Decision record printed to <b>{html.escape(printed_to)}</b> "
+                "(OFFICIAL-SENSITIVE). Close the wizard, or print another copy with "
+                "<b>Print again</b> (Alt+P)."
+            )
         return "<br/>".join(lines)
 
     def _show_recorded(
@@ -454,6 +467,7 @@ class CriteriaWizard(QWizard):
         meeting: Meeting,
         commission: Review | None,
     ) -> None:
+        self._recorded = (referral, decision, meeting, commission)
         self.finish_page.show_recorded(self.recorded_text(referral, decision, meeting, commission))
         # Nothing saved can be taken back from here: no Back, no Cancel, Finish just closes.
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -498,6 +512,8 @@ class CriteriaWizard(QWizard):
         except CragError as error:
             self._prompter.error("The decision record was not printed", str(error))
             return
+        if self._recorded is not None:
+            self.finish_page.show_printed(self.recorded_text(*self._recorded, printed_to=path.name))
         self._prompter.info(
             "Decision record printed",
             f"The decision was saved and its record written to {path.name} (OFFICIAL-SENSITIVE).",

@@ -1667,6 +1667,13 @@ class FinishPage(QWizardPage):
         self.print_button.show()
         self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def show_printed(self, html_text: str) -> None:
+        """Say that the record was printed, and where; Print stays, to print it again."""
+        self.setSubTitle("Saved and printed. Close the wizard, or print the record again.")
+        self.recorded_label.setText(html_text)
+        self.print_button.setText("&Print again…")
+        self.print_button.setAccessibleName("Print the decision record again")
+
     def isComplete(self) -> bool:
         """A review to commission needs a title and a lead reviewer."""
         if self.recorded or not self.commission.isChecked():
