@@ -528,9 +528,14 @@ def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
             "An agency return is an Excel workbook: give --out FILE.xlsx (the agency fills it "
             "in and sends it back for import-returns)."
         )
+    if args.monitoring_group is not None or args.lead_agency is not None:
+        raise CommandFailed(
+            "--agency writes one agency's return of the actions it owns: leave out "
+            "--monitoring-group and --lead-agency."
+        )
     _refuse_database_target(out, Path(args.db))
     as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
-    passphrase = pdf_passphrase(args, console)
+    passphrase = pdf_passphrase(args, console, what="workbook")
     with _open(args, console, record_unlock=False) as db:
         returns = AgencyReturns(db=db)
         agency = returns.find_agency(args.agency)
@@ -623,6 +628,8 @@ def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
+    if args.agency is not None:
+        return cmd_report_agency_return(args, console)
     from crag_desktop.fileio import check_target
     from crag_desktop.services.tracker_report import (
         monitoring_group_named,
@@ -844,6 +851,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--lead-agency", metavar="NAME", help="only the recommendations this agency leads"
+    )
+    r.add_argument(
+        "--agency",
+        metavar="NAME",
+        help="instead, that agency's return: the open actions it owns as FILE.xlsx to fill in "
+        "(read back with import-returns)",
     )
     _passphrase_option(r)
     _pdf_protection_options(r)

@@ -229,3 +229,65 @@ def test_an_encrypted_return_round_trip(
     assert (code, stderr) == (EXIT_OK, "")
     assert "Appended 2 updates from csc.xlsx" in stdout
     assert len(_notes(db_path)["REC10"]) == len(before["REC10"]) + 1
+
+
+def test_report_tracker_agency_writes_the_return_that_import_reads(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "csc.xlsx"
+    code, stdout, stderr = run(
+        "report", "tracker", str(db_path), "--agency", "children's social care",
+        "--out", str(out), "--as-of", "2017-05-01",
+    )  # fmt: skip
+    assert (code, stderr) == (EXIT_OK, "")
+    assert stdout == (
+        f"Wrote the return of Children's Social Care to {out}: 4 open actions as of "
+        "01/05/2017 (OFFICIAL-SENSITIVE, not encrypted). Import it, filled in, with "
+        "crag-desktop import-returns.\n"
+    )
+    fill_file(out, TWO_ROWS)
+    before = _notes(db_path)
+    code, stdout, _stderr = run("import-returns", str(db_path), str(out), "--yes")
+    assert code == EXIT_OK
+    assert "Appended 2 updates from csc.xlsx" in stdout
+    after = _notes(db_path)
+    assert sum(map(len, after.values())) == sum(map(len, before.values())) + 2
+
+    # Protected on request, with the passphrase from the environment.
+    monkeypatch.setenv("CRAG_PDF_PASSPHRASE", RETURN_PASSPHRASE)
+    protected = tmp_path / "protected.xlsx"
+    code, stdout, _stderr = run(
+        "report", "tracker", str(db_path), "--agency", "Police", "--out", str(protected),
+        "--encrypt",
+    )  # fmt: skip
+    assert code == EXIT_OK
+    assert "AES-256 encrypted" in stdout
+    assert AgencyReturns.is_protected(protected)
+
+
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (
+            ["--agency", "Fire service", "--out", "r.xlsx"],
+            "There is no agency “Fire service”. The agencies are: ",
+        ),
+        (
+            ["--agency", "Police", "--out", "r.pdf"],
+            "An agency return is an Excel workbook: give --out FILE.xlsx",
+        ),
+        (
+            ["--agency", "Police", "--lead-agency", "Police", "--out", "r.xlsx"],
+            "--agency writes one agency's return of the actions it owns: leave out",
+        ),
+    ],
+)
+def test_report_tracker_agency_refusals(
+    db_path: Path, tmp_path: Path, argv: list[str], sentence: str
+) -> None:
+    argv = [str(tmp_path / a) if a.startswith("r.") else a for a in argv]
+    code, _stdout, stderr = run("report", "tracker", str(db_path), *argv)
+    assert code == EXIT_FAILED
+    assert stderr.startswith(sentence)
+    assert len(stderr.splitlines()) == 1
+    assert not list(tmp_path.glob("r.*"))

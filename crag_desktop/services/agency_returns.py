@@ -23,13 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import Agency, AgencyAction, Recommendation
-from crag_desktop.domain.tracker import derived_status, latest_update
+from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_code
 from crag_desktop.domain.vocabulary import RecommendationStatus
 from crag_desktop.reports.agency_return import (
     AgencyReturnSheet,
@@ -42,9 +41,8 @@ from crag_desktop.reports.agency_return import (
 )
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
-from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.services.records import ProgressUpdate, RecordService
-from crag_desktop.services.report_files import protection_text
+from crag_desktop.services.report_files import write_audited_file
 from crag_desktop.storage import audit, queries, repositories
 
 __all__ = [
@@ -81,11 +79,6 @@ class ReturnRefused(CragError):
 
 class ReturnProtected(CragError):
     """A return encrypted with a passphrase that was not given, or not the right one."""
-
-
-def recommendation_code(review_title: str, number: int) -> str:
-    """ "Baby L R3": how the tracker names a recommendation."""
-    return f"{review_title} R{number}"
 
 
 def action_code(review_title: str, number: int, action_number: int) -> str:
@@ -304,30 +297,24 @@ class AgencyReturns:
         from crag_desktop.reports.protection import encrypt_xlsx, normalise_pdf_passphrase
 
         if passphrase is not None:
-            passphrase = normalise_pdf_passphrase(passphrase)
+            # A passphrase too short fails before the return is built.
+            normalise_pdf_passphrase(passphrase)
         view = self.sheet(agency_id, as_of=as_of)
-        data = write_return(view)
-        if passphrase is not None:
-            # Encrypted in memory: no unprotected copy of the return reaches the disk.
-            data = encrypt_xlsx(data, passphrase)
-
-        def write(stream: BinaryIO) -> None:
-            stream.write(data)
-
-        write_recorded_file(
+        write_audited_file(
             self._db,
             out,
-            write,
+            write_return(view),
+            protect=encrypt_xlsx,
             action="export",
             record_type=RETURN_RECORD,
             record_id=view.return_id,
-            changes=[
-                ("agency return", None, out.name),
-                ("agency", None, view.agency_name),
-                ("items", None, str(len(view.items))),
-                ("as of", None, view.as_of.isoformat()),
-                ("protection", None, protection_text(passphrase)),
+            what="agency return",
+            details=[
+                ("agency", view.agency_name),
+                ("items", str(len(view.items))),
+                ("as of", view.as_of.isoformat()),
             ],
+            passphrase=passphrase,
         )
         return ExportedReturn(
             return_id=view.return_id,
