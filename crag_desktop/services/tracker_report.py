@@ -48,7 +48,13 @@ from crag_desktop.services.lists import (
     RecommendationSort,
     recommendation_conditions,
 )
-from crag_desktop.services.report_files import REPORT_RECORD, write_audited_file
+from crag_desktop.services.report_files import (
+    REPORT_RECORD,
+    ReportPdf,
+    Stage,
+    no_stage,
+    write_audited_file,
+)
 from crag_desktop.storage import queries, repositories
 
 __all__ = [
@@ -260,6 +266,38 @@ def tracker_view(
     )
 
 
+def tracker_pdf(
+    db: Database,
+    *,
+    as_of: dt.date | None = None,
+    selection: RecommendationQuery | None = None,
+    stage: Stage = no_stage,
+) -> ReportPdf:
+    """The tracker PDF rendered in memory (NOT protected: keep it in memory; `write_tracker`
+    writes it), with what the audit trail says of it when it is printed. `stage` hears of
+    each stage and may stop the work between them (the Reports screen's Cancel)."""
+    stage(0, 2, "Reading the recommendations…")
+    view = tracker_view(db, as_of=as_of, selection=selection)
+    stage(1, 2, "Laying out the pages…")
+    data, pages = _rendered(TrackerFormat.PDF, view)
+    details = [
+        ("as_of", view.as_of.isoformat()),
+        ("recommendations", str(len(view.recommendations))),
+    ]
+    if view.selection:
+        details.append(("selection", view.selection))
+    return ReportPdf(
+        title="the recommendations tracker",
+        suggested_name=f"Recommendations tracker {view.as_of:%Y-%m-%d}.pdf",
+        data=data,
+        pages=pages or 0,
+        record_type=REPORT_RECORD,
+        record_id="tracker",
+        what="tracker",
+        details=tuple(details),
+    )
+
+
 def tracker_pdf_bytes(
     db: Database,
     *,
@@ -267,8 +305,7 @@ def tracker_pdf_bytes(
     selection: RecommendationQuery | None = None,
 ) -> bytes:
     """The tracker PDF, unprotected and unaudited, for a preview that stays in memory."""
-    data, _pages = _rendered(TrackerFormat.PDF, tracker_view(db, as_of=as_of, selection=selection))
-    return data
+    return tracker_pdf(db, as_of=as_of, selection=selection).data
 
 
 def _rendered(kind: TrackerFormat, view: TrackerView) -> tuple[bytes, int | None]:

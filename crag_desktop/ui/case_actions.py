@@ -17,7 +17,7 @@ from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import RecommendationList
+from crag_desktop.services.lists import RecommendationList, RecommendationQuery
 from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
@@ -125,6 +125,7 @@ class CaseActions(QObject):
 
     def _wire_recommendations(self, recommendations: Any) -> None:
         recommendations.meeting_updates_requested.connect(self.open_meeting_updates)
+        recommendations.tracker_print_requested.connect(self.print_tracker)
 
     def _wire_meetings(self, meetings: Any) -> None:
         meetings.meeting_updates_requested.connect(self.open_meeting_updates)
@@ -277,6 +278,17 @@ class CaseActions(QObject):
             self.report_output().print_report(report)
 
         self._context.tasks.start(title, make, on_result=made, dialog_parent=self._window)
+
+    def print_tracker(self, selection: RecommendationQuery) -> None:
+        """Make the tracker of `selection` (the Recommendations screen's filters) in the
+        background, then the print dialog; the print is audited before its pages go."""
+
+        def work(task: TaskContext) -> ReportPdf:
+            from crag_desktop.services.tracker_report import tracker_pdf
+
+            return tracker_pdf(self._db, selection=selection, stage=task.progress)
+
+        self._make_then_print("Preparing the tracker", work)
 
     def save_decision_record(self, referral_id: str) -> None:
         """Ask where, then write the referral's decision record PDF in the background."""

@@ -236,9 +236,16 @@ class ReportOutput(QObject):
         )
         return True
 
-    def save_report(self, report: ReportPdf, *, figures: AnnualFigures | None = None) -> bool:
+    def save_report(
+        self,
+        report: ReportPdf,
+        *,
+        figures: AnnualFigures | None = None,
+        write: Callable[[Path, str | None], object] | None = None,
+    ) -> bool:
         """Ask where and how to protect it, then write it (and its figures as JSON when
-        given) in the background; False when the user cancelled."""
+        given) in the background; False when the user cancelled. `write(path, passphrase)`
+        replaces the usual write path for a report whose own export writes it."""
         chosen = self._prompter.ask_save_path(
             f"Save {report.title} (OFFICIAL-SENSITIVE)",
             file_filter="PDF files (*.pdf)",
@@ -275,7 +282,10 @@ class ReportOutput(QObject):
             from crag_desktop.services.report_files import write_report_pdf
 
             task.progress(0, 0, f"Saving {report.title}…")
-            write_report_pdf(db, report, path, passphrase=passphrase)
+            if write is not None:
+                write(path, passphrase)
+            else:
+                write_report_pdf(db, report, path, passphrase=passphrase)
             if figures is not None and figures_path is not None:
                 write_annual_statistics(db, figures.year, figures.statistics, figures_path)
 

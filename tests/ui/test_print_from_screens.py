@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from pathlib import Path
 from typing import Any, cast
@@ -64,3 +65,35 @@ def test_a_referral_without_a_decision_offers_neither_save_nor_print(
     assert referrals.open_record(waiting.id)
     assert not referrals.form.print_button.isEnabled()
     assert not referrals.form.save_record_button.isEnabled()
+
+
+def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    prompter: ScriptedPrompter,
+    tmp_path: Path,
+) -> None:
+    from crag_desktop.domain.vocabulary import MonitoringGroup
+
+    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    screen = cast(Any, window.screen_widget(ScreenKey.RECOMMENDATIONS))
+    screen.apply_query(
+        dataclasses.replace(screen.model.query, monitoring_group=MonitoringGroup.PAQA)
+    )
+    listed = screen.model.rowCount()
+    printed = tmp_path / "tracker.pdf"
+    prompter.answer_printer(printed)
+    screen.print_tracker_action.trigger()
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith("Sent the recommendations tracker"),
+        timeout=60_000,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "OFFICIAL-SENSITIVE" in text
+    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
+        last = audit.list_events(session)[-1]
+    assert last.action == "send_to_printer"
+    assert last.record_id == "tracker"
+    assert ("recommendations", None, str(listed)) in last.changes

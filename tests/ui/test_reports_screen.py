@@ -623,3 +623,46 @@ def test_starting_the_app_loads_neither_qtpdf_nor_printing(
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- the tracker -------------------------------------------------------------------------
+
+
+def test_the_tracker_of_a_monitoring_group_is_generated_printed_and_saved_as_an_export(
+    qtbot: QtBot,
+    screen: ReportsScreen,
+    *,
+    prompter: ScriptedPrompter,
+    db: Database,
+    tmp_path: Path,
+    statuses: list[str],
+) -> None:
+    from crag_desktop.domain.vocabulary import MonitoringGroup
+
+    screen.choose(ReportKind.TRACKER)
+    assert screen.tracker_agency.count() > 1
+    screen.tracker_group.setCurrentIndex(screen.tracker_group.findData(MonitoringGroup.PAQA.value))
+    generate(qtbot, screen, prompter)
+    assert screen.generated is not None
+    report = screen.generated.report
+    assert report.what == "tracker"
+    assert screen.preview.page_count == report.pages
+    assert any(name == "selection" for name, _value in report.details)
+    printed = tmp_path / "tracker printed.pdf"
+    prompter.answer_printer(printed)
+    assert screen.print_report()
+    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
+    pages = pdf_pages_text(printed)
+    assert all("OFFICIAL-SENSITIVE" in page for page in pages)
+    sent = events(db, "send_to_printer")
+    assert [e.record_id for e in sent] == ["tracker"]
+    statuses.clear()
+    prompter.answer_path(tmp_path / "tracker")
+    prompter.answer_pdf_protection(PdfProtection(PDF_PASSPHRASE))
+    assert screen.save_report()
+    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
+    saved = tmp_path / "tracker.pdf"
+    assert is_encrypted(saved)
+    exported = [e for e in events(db, "export") if e.record_id == "tracker"]
+    assert len(exported) == 1
+    assert ("tracker", None, "tracker.pdf") in exported[0].changes

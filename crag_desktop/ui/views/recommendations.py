@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
@@ -101,6 +101,8 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
 
     #: Record progress updates at a meeting (the meeting's id, or "" to choose one).
     meeting_updates_requested = Signal(str)
+    #: Print the tracker of the recommendations listed (the list's RecommendationQuery).
+    tracker_print_requested = Signal(object)
 
     def __init__(
         self,
@@ -163,6 +165,18 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         # A screen built without the database's exporter (some tests) cannot export.
         self.export_action.setEnabled(export_tracker is not None and tasks is not None)
         self.export_button = self._add_screen_action(self.export_action)
+        self.print_tracker_action = QAction("Print tracker…", self)
+        self.print_tracker_action.setToolTip(
+            "Print the tracker of the recommendations listed, with the filters chosen (Ctrl+P)"
+        )
+        # Bound here (a tool button drops the "&"), for the whole screen.
+        self.print_tracker_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_tracker_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.print_tracker_action)
+        self.print_tracker_action.triggered.connect(
+            lambda _checked=False: self.tracker_print_requested.emit(self.model.query)
+        )
+        self.print_tracker_button = self._add_screen_action(self.print_tracker_action)
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the filters when agencies or reviews changed."""

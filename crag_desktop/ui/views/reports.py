@@ -14,6 +14,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,8 +42,16 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
+from crag_desktop.domain.vocabulary import MonitoringGroup
 from crag_desktop.services.changes import Changes
-from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.lists import (
+    RecommendationQuery,
+    ReferralList,
+    ReferralQuery,
+    ReferralRow,
+    ReferralSort,
+)
+from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
@@ -79,6 +89,7 @@ class ReportKind(enum.Enum):
     """The reports the screen makes, in the order it offers them."""
 
     ANNUAL = "annual"
+    TRACKER = "tracker"
     REGISTER = "register"
     DECISION = "decision"
 
@@ -90,6 +101,7 @@ class ReportKind(enum.Enum):
 
 _LABELS = {
     ReportKind.ANNUAL: "&Annual report to the Board",
+    ReportKind.TRACKER: "Recommendations &tracker",
     ReportKind.REGISTER: "Referral &register",
     ReportKind.DECISION: "&Decision record",
 }
@@ -101,6 +113,16 @@ class Generated:
 
     report: ReportPdf
     figures: AnnualFigures | None = None
+    #: What a tracker was made of: saving writes it through the tracker's own export.
+    tracker: TrackerChoice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerChoice:
+    """The as-of date and the selection a tracker was generated for."""
+
+    as_of: date | None
+    selection: RecommendationQuery | None
 
 
 #: The work of one generation, given the stage reporter (which stops it on Cancel).
@@ -299,6 +321,36 @@ class ReportsScreen(QWidget):
         annual_form.addRow(self.texts_button)
         self.annual_year.valueChanged.connect(lambda _y: self._show_period())
 
+        self.tracker_as_of = UkDateEdit(accessible_name="Tracker as of")
+        self.tracker_as_of.setToolTip("The tracker as it stood on this day; empty means today")
+        self.tracker_group = QComboBox()
+        self.tracker_group.setAccessibleName("Monitoring group")
+        self.tracker_group.addItem("All groups", None)
+        for group in MonitoringGroup:
+            # The code, not the enum: Qt hands a str enum back as a plain string.
+            self.tracker_group.addItem(group.label, group.value)
+        self.tracker_agency = QComboBox()
+        self.tracker_agency.setAccessibleName("Lead agency")
+        self.tracker_agency.setMinimumContentsLength(12)
+        self.tracker_agency.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        tracker = QWidget()
+        tracker_form = QFormLayout(tracker)
+        tracker_form.setContentsMargins(0, 0, 0, 0)
+        tracker_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        tracker_form.addRow(self._label("As &of", self.tracker_as_of), self.tracker_as_of)
+        tracker_form.addRow(self._label("&Monitored by", self.tracker_group), self.tracker_group)
+        tracker_form.addRow(self._label("&Lead agency", self.tracker_agency), self.tracker_agency)
+        tracker_hint = QLabel(
+            "Overdue items first, then by monitoring group and lead agency; the "
+            "Recommendations screen prints the tracker of its own filters too."
+        )
+        tracker_hint.setWordWrap(True)
+        tracker_hint.setProperty("role", "hint")
+        tracker_form.addRow(tracker_hint)
+        self._agencies_loaded = False
+
         self.register_year = _year_box("Reporting year of the register", year)
         register = QWidget()
         register_form = QFormLayout(register)
@@ -315,6 +367,7 @@ class ReportsScreen(QWidget):
 
         self._pages: dict[ReportKind, QWidget] = {
             ReportKind.ANNUAL: annual,
+            ReportKind.TRACKER: tracker,
             ReportKind.REGISTER: register,
             ReportKind.DECISION: self.picker,
         }
@@ -463,12 +516,19 @@ class ReportsScreen(QWidget):
         if changes is None:
             if self.kind == ReportKind.DECISION:
                 self.picker.search()
+            self._agencies_loaded = False
+            if self.kind == ReportKind.TRACKER:
+                self._load_agencies()
             return
         if self.generated is not None:
             self.stale_label.setText(STALE_NOTICE)
             self.stale_label.show()
         if self.kind == ReportKind.DECISION and changes.touches("referral"):
             self.picker.search()
+        if changes.touches("agency"):
+            self._agencies_loaded = False
+            if self.kind == ReportKind.TRACKER:
+                self._load_agencies()
 
     def clear(self) -> None:
         """Drop the report shown and stop any generation (the app is locking)."""
@@ -482,6 +542,23 @@ class ReportsScreen(QWidget):
         self.parameters.setCurrentWidget(self._pages[kind])
         if kind == ReportKind.DECISION and not self.picker.searched:
             self.picker.search()
+        if kind == ReportKind.TRACKER and not self._agencies_loaded:
+            self._load_agencies()
+
+    def _load_agencies(self) -> None:
+        """Offer every agency as a lead agency (keeping the one chosen)."""
+        chosen = self.tracker_agency.currentData()
+        try:
+            agencies = RecordService(db=self._db).agencies()
+        except CragError as error:
+            self._prompter.error("The agencies could not be read", str(error))
+            return
+        self.tracker_agency.clear()
+        self.tracker_agency.addItem("All agencies", None)
+        for agency in agencies:
+            self.tracker_agency.addItem(agency.name, agency.id)
+        self.tracker_agency.setCurrentIndex(max(self.tracker_agency.findData(chosen), 0))
+        self._agencies_loaded = True
 
     def _show_period(self) -> None:
         for box, label in (
@@ -529,6 +606,29 @@ class ReportsScreen(QWidget):
                 return Generated(made.report, AnnualFigures(year, made.statistics))
 
             return f"the annual report {period_label(year)}", annual
+        if kind == ReportKind.TRACKER:
+            error = self.tracker_as_of.error()
+            if error is not None:
+                raise CragError(f"The “as of” date is not a date: {error}")
+            as_of = self.tracker_as_of.value()
+            code = self.tracker_group.currentData()
+            group = MonitoringGroup(code) if code is not None else None
+            agency = self.tracker_agency.currentData()
+            selection = (
+                RecommendationQuery(monitoring_group=group, lead_agency=agency)
+                if group is not None or agency is not None
+                else None
+            )
+
+            def tracker(stage: Stage) -> Generated:
+                from crag_desktop.services.tracker_report import tracker_pdf
+
+                return Generated(
+                    tracker_pdf(db, as_of=as_of, selection=selection, stage=stage),
+                    tracker=TrackerChoice(as_of, selection),
+                )
+
+            return "the recommendations tracker", tracker
         if kind == ReportKind.REGISTER:
             year = self.register_year.value()
 
@@ -656,7 +756,20 @@ class ReportsScreen(QWidget):
         if self.generated is None:
             return False
         figures = self.generated.figures if self.annual_figures.isChecked() else None
-        return self.output.save_report(self.generated.report, figures=figures)
+        tracker = self.generated.tracker
+        if tracker is None:
+            return self.output.save_report(self.generated.report, figures=figures)
+        db = self._db
+
+        def write(path: Path, passphrase: str | None) -> None:
+            from crag_desktop.services.tracker_report import write_tracker
+
+            # The tracker's own export: audited as every tracker file is.
+            write_tracker(
+                db, path, as_of=tracker.as_of, passphrase=passphrase, selection=tracker.selection
+            )
+
+        return self.output.save_report(self.generated.report, write=write)
 
 
 def create_screen(context: ScreenContext) -> ReportsScreen:
