@@ -482,3 +482,35 @@ def test_the_agencies_list_shows_its_members_numbers_whole(
     for row in range(model.rowCount()):
         text = str(model.index(row, last).data())
         assert table.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(last)
+
+
+@pytest.mark.parametrize("key", [ScreenKey.REFERRALS, ScreenKey.REVIEWS, ScreenKey.AGENCIES])
+def test_tab_from_a_forms_last_field_reaches_save_close_and_the_list(
+    window: MainWindow, key: ScreenKey
+) -> None:
+    window.resize(*SIZES[0])
+    window.show_screen(key)
+    _settle()
+    screen = cast(Any, window.screen_widget(key))
+    page = screen.findChild(QTabWidget).widget(0) if key == ScreenKey.AGENCIES else screen
+    page.table.selectRow(0)
+    page.open_current()
+    _settle()
+    first = page.form.first_input()
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    _settle()
+    reached: list[QWidget] = []
+    for _ in range(150):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        if not page.form.isAncestorOf(focus):
+            reached.append(focus)
+            if focus is page.table:
+                break
+        else:
+            assert not reached, "back into the form"
+            assert focus is not first or not reached, "Tab looped back to the first field"
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
+    # Past the last field: Save, Delete, Close, then the list, never the first field again.
+    assert reached[:2] == [page.save_button, page.form_delete_button]
+    assert reached[-2:] == [page.close_button, page.table]

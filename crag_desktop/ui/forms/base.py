@@ -927,6 +927,7 @@ class RecordForm(QWidget, Generic[R]):
         self._autosave_pending = False
         self.general_errors = ErrorLabel()
         self._tab_sequence: list[QWidget] = []
+        self._tab_exits: list[QWidget] = []
         self._autosave = QTimer(self)
         self._autosave.setInterval(autosave_ms)
         self._autosave.timeout.connect(self.autosave_now)
@@ -967,10 +968,19 @@ class RecordForm(QWidget, Generic[R]):
         for field in self.findChildren(QAbstractSpinBox) + self.findChildren(QComboBox):
             guard_wheel(field, guard)
 
+    def set_tab_exits(self, *widgets: QWidget) -> None:
+        """Tab from the form's last input goes on to `widgets` (the screen's Save, Delete
+        and Close, then its list): the explicit order alone looped back to the first field,
+        and the keyboard never reached Save or left the form."""
+        self._tab_exits = list(widgets)
+        self._apply_tab_order()
+
     def _apply_tab_order(self) -> None:
         leaves: list[QWidget] = []
         for widget in self._tab_sequence:
             leaves.extend(focus_leaves(widget))
+        if leaves:
+            leaves.extend(self._tab_exits)
         for first, second in itertools.pairwise(leaves):
             QWidget.setTabOrder(first, second)
 
@@ -1050,6 +1060,9 @@ class RecordForm(QWidget, Generic[R]):
         self._record_id = record_id
         self._is_new = record is None
         self._with_loading(lambda: self._load(record))
+        # Moving a screen into its place (a tab of the agencies screen) rebuilds Qt's focus
+        # chain: Tab from the last field then skipped Save and Close.
+        self._apply_tab_order()
         self.clear_errors()
         self._set_dirty(False)
         if record is None:

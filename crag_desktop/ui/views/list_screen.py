@@ -435,6 +435,9 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         layout.addWidget(filter_box)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
+        # Tab goes on from the form's last field to Save, Delete and Close, then the list
+        # (set now that all of them are in one window, as Qt requires).
+        form.set_tab_exits(self.save_button, self.form_delete_button, self.close_button, self.table)
         self.setFocusProxy(self.table)
         self._update_heading()
         self._update_count()
