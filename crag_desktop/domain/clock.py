@@ -2,8 +2,8 @@
 
 A working day is Monday to Friday except the bank holidays of England and Wales, taken
 from the ``holidays`` package (``country_holidays("GB", subdiv="ENG")``: without the
-subdivision Easter Monday is missing). The package computes them offline; each year is
-computed once and cached.
+subdivision Easter Monday is missing): for 1990 to 2045 from a table of its answers
+(`bank_holidays.py`), otherwise from the package itself; each year is read once and cached.
 
 **Counting convention.** Counting starts the day *after* the start date: the first
 working day after a Friday is the next Monday (or Tuesday after a bank holiday Monday).
@@ -25,8 +25,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 
-import holidays
-
+from crag_desktop.domain.bank_holidays import FIRST_YEAR, LAST_YEAR, TABLE
 from crag_desktop.domain.records import ClockPause
 
 _DAY = timedelta(days=1)
@@ -35,9 +34,23 @@ _SATURDAY = 5
 
 @cache
 def _bank_holidays(year: int) -> frozenset[date]:
-    # The holidays object computes lazily and is mutable; a frozenset per year is cheap to
-    # keep and safe to share.
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    # A frozenset per year is cheap to keep and safe to share.
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return frozenset(date(year, int(md[:2]), int(md[2:])) for md in _table()[year])
+    return frozenset(package_bank_holidays(year))
+
+
+def package_bank_holidays(year: int) -> list[date]:
+    """The year's bank holidays as the holidays package computes them (the table's source)."""
+    import holidays
+
+    return sorted(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+@cache
+def _table() -> dict[int, list[str]]:
+    rows = (line.split() for line in TABLE.strip().splitlines())
+    return {int(year): days for year, *days in rows}
 
 
 def bank_holidays(year: int) -> frozenset[date]:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crag_desktop.domain import bank_holidays as bank_holiday_table
 from crag_desktop.domain import clock
 from crag_desktop.domain.clock import (
     ClockKind,
@@ -74,7 +75,9 @@ def test_weekends_are_not_working_days() -> None:
     assert not is_working_day(date(2024, 3, 24))
 
 
-def test_bank_holidays_are_computed_once_per_year(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bank_holidays_past_the_table_are_computed_once_per_year(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls: list[Any] = []
     real = holidays.country_holidays
 
@@ -85,11 +88,21 @@ def test_bank_holidays_are_computed_once_per_year(monkeypatch: pytest.MonkeyPatc
     clock._bank_holidays.cache_clear()
     monkeypatch.setattr(holidays, "country_holidays", counting)
     try:
+        add_working_days(date(2051, 1, 1), 200)
+        add_working_days(date(2051, 3, 1), 50)
+        assert sorted(calls) == [2051]
+        # The table's years never ask the package (importing it cost every start).
         add_working_days(date(2031, 1, 1), 200)
-        add_working_days(date(2031, 3, 1), 50)
-        assert sorted(calls) == [2031]
+        assert sorted(calls) == [2051]
     finally:
         clock._bank_holidays.cache_clear()
+
+
+def test_the_bank_holiday_table_is_what_the_holidays_package_says() -> None:
+    # When this fails, the package has learned of a new bank holiday (or moved one):
+    # regenerate the table with tools/bank_holidays.py.
+    for year in range(bank_holiday_table.FIRST_YEAR, bank_holiday_table.LAST_YEAR + 1):
+        assert sorted(clock.bank_holidays(year)) == clock.package_bank_holidays(year), year
 
 
 # --- Counting working days ---------------------------------------------------------------

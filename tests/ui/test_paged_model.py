@@ -221,22 +221,70 @@ def test_a_saved_row_is_fetched_alone_deep_in_the_list(
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
 
 
-def test_a_saved_row_that_moves_reloads_the_list(listed_db: Database) -> None:
+@dataclass
+class Resets:
+    """Counts the model's resets (a reset reloads every row shown)."""
+
+    count: int = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+def test_a_saved_row_that_moves_takes_its_new_place_without_reloading_the_others(
+    listed_db: Database, qtmodeltester: ModelTester
+) -> None:
     records = RecordService(db=listed_db)
     query = ReferralQuery(sort=ReferralSort.CASE_NAME)
-    model, _ = _scrolled(listed_db, query, 200)
+    model, service = _scrolled(listed_db, query, 200)
+    resets = Resets()
+    model.modelReset.connect(resets)
     target = model.row_id(120)
+    before = _ids(model)
     record = records.get_referral(target)
     records.save_referral(dataclasses.replace(record, case_name="Aaron First"))
+    service.pages.clear()
     model.apply_changes(updated=[target])
+    # The row shows its new name in its new place; the other rows stay as they were and
+    # were not asked for again (single-row questions only, no reset).
     assert model.row_id(0) == target
+    assert model.data(model.index(0, 2)) == "Aaron First"
+    assert _ids(model) == [target, *(i for i in before if i != target)]
+    assert {limit for _after, limit, _n in service.pages} == {1}
+    assert resets.count == 0
     fresh, _ = _scrolled(listed_db, query, model.loaded)
+    assert _texts(model) == _texts(fresh)
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+
+
+def test_a_saved_row_that_moves_past_the_loaded_rows_comes_with_a_later_page(
+    listed_db: Database,
+) -> None:
+    records = RecordService(db=listed_db)
+    query = ReferralQuery(sort=ReferralSort.CASE_NAME)
+    model, _ = _scrolled(listed_db, query, 100)
+    loaded, total = model.loaded, model.total
+    target = model.row_id(30)
+    record = records.get_referral(target)
+    records.save_referral(dataclasses.replace(record, case_name="Zachary Last"))
+    model.apply_changes(updated=[target])
+    assert target not in _ids(model)
+    assert (model.loaded, model.total) == (loaded - 1, total)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert _ids(model)[-1] == target
+    fresh, _ = _scrolled(listed_db, query, total)
     assert _texts(model) == _texts(fresh)
 
 
-def test_a_row_leaving_the_filter_or_a_new_record_reloads(listed_db: Database) -> None:
+def test_a_row_leaving_the_filter_or_deleted_goes_without_reloading_the_others(
+    listed_db: Database,
+) -> None:
     records = RecordService(db=listed_db)
-    model, _ = _scrolled(listed_db, ReferralQuery(text="Child"), 100)
+    query = ReferralQuery(text="Child")
+    model, _ = _scrolled(listed_db, query, 100)
+    resets = Resets()
+    model.modelReset.connect(resets)
     before = model.total
     target = model.row_id(10)
     record = records.get_referral(target)
@@ -246,3 +294,11 @@ def test_a_row_leaving_the_filter_or_a_new_record_reloads(listed_db: Database) -
     model.apply_changes(updated=[target])
     assert target not in _ids(model)
     assert model.total == before - 1
+    deleted = model.row_id(20)
+    records.delete_referral(deleted)
+    model.apply_changes(deleted=[deleted])
+    assert deleted not in _ids(model)
+    assert model.total == before - 2
+    assert resets.count == 0
+    fresh, _ = _scrolled(listed_db, query, model.loaded)
+    assert _texts(model) == _texts(fresh)[: model.loaded]

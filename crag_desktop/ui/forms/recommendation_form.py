@@ -514,7 +514,8 @@ class RecommendationForm(RecordForm[Recommendation]):
             self.update_note,
             self.add_update_button,
         )
-        self._load_lookups()
+        # The choices from other records come with `refresh_lookups`, which the screen calls
+        # before it first opens a record.
         self._with_loading(lambda: self._load(None))
 
     # --- RecordForm ---------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         self._columns = tuple(columns)
         self._page_size = page_size
         self._rows: list[R] = []
+        # Each loaded row's position by record id, built when first asked for and kept up to
+        # date as pages come in: finding a row must not walk 50,000 of them.
+        self._positions: dict[str, int] | None = None
         self._total = 0
         self._exhausted = True
         # Cleared (locked) until the first refresh: no case data before the screen asks.
@@ -131,6 +134,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         self._total = self._service.count(self._query)
         rows = list(self._service.page(self._query, after=None, limit=wanted))
         self._rows = rows
+        self._positions = None
         self._exhausted = len(rows) < wanted
         self.endResetModel()
 
@@ -143,44 +147,102 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
     ) -> None:
         """Show what a save or delete changed, asking again only for the rows it touched.
 
-        Reloading every row scrolled past costs seconds deep in a long list: an updated row
-        is fetched alone (the one row after its neighbour's key).
-        Whenever the list could have changed in any other way (a record created, a row that
-        moved or left the filter, a count that differs) it falls back to `reload`.
+        Reloading every row scrolled past costs seconds deep in a long list. An updated row
+        that kept its place is fetched alone (the one row after its neighbour's key); one
+        that moved is fetched by its id and put before the row that now follows it (or
+        left for a later page when that row is not loaded yet); one that left the filter
+        goes, and a deleted row goes. Only a record created, or changed where no loaded row
+        shows it, falls back to `reload`: the list may then have changed anywhere.
         """
         if not self._active:
             return
-        if created or deleted:
-            # Rows come or go: the screen's count and selection follow a reset.
+        if created:
+            # Rows come: the screen's count and selection follow a reset.
             self.reload(keep_loaded=True)
             return
-        positions = {item.id: row for row, item in enumerate(self._rows)}
-        changed = set(updated)
-        if not changed:
+        changed = set(updated) - set(deleted)
+        if not changed and not deleted:
             return
-        if (not self._exhausted and not changed <= positions.keys()) or self._service.count(
-            self._query
-        ) != self._total:
+        positions = self._index()
+        # One count (which also has a list held in memory read afresh): the total shown,
+        # and whether the change reached past the loaded rows.
+        total = self._service.count(self._query)
+        if (changed - positions.keys()) and (not self._exhausted or total != self._total):
             # A record not shown may now sort among the loaded rows, or a filter now
             # takes a record in or leaves one out.
             self.reload(keep_loaded=True)
             return
+        for record_id in deleted:
+            if record_id in self._index():
+                self._remove(record_id)
         for record_id in sorted(changed & positions.keys(), key=positions.__getitem__):
-            row = positions[record_id]
-            after = self._rows[row - 1].sort_key if row else None
-            # The first row after its neighbour is the record itself only when it kept its
-            # place (a record that moved past the next row finds that row here instead).
-            fresh = list(self._service.page(self._query, after=after, limit=1))
-            if not fresh or fresh[0].id != record_id:
-                self.reload(keep_loaded=True)
+            if not self._refetch(record_id):
                 return
+        self._total = total
+
+    def _refetch(self, record_id: str) -> bool:
+        """Show `record_id`'s stored row where it now belongs; False after a full reload."""
+        row = self._index()[record_id]
+        after = self._rows[row - 1].sort_key if row else None
+        # The first row after its neighbour is the record itself only when it kept its
+        # place (a record that moved past the next row finds that row here instead).
+        fresh = list(self._service.page(self._query, after=after, limit=1))
+        if fresh and fresh[0].id == record_id:
             self._rows[row] = fresh[0]
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+            return True
+        by_id = self._query_for_id(record_id)
+        if by_id is None:
+            self.reload(keep_loaded=True)
+            return False
+        self._remove(record_id)
+        found = list(self._service.page(by_id, after=None, limit=1))
+        if not found:
+            # Changed out of the filter.
+            return True
+        moved = found[0]
+        following = list(self._service.page(self._query, after=moved.sort_key, limit=1))
+        if following:
+            place = self._index().get(following[0].id)
+        else:
+            # Now the last of the whole list.
+            place = len(self._rows) if self._exhausted else None
+        if place is not None:
+            self.beginInsertRows(QModelIndex(), place, place)
+            self._rows.insert(place, moved)
+            self._positions = None
+            self.endInsertRows()
+        # Otherwise it now sorts past the loaded rows: the page that reaches it brings it.
+        return True
+
+    def _query_for_id(self, record_id: str) -> Q | None:
+        """The query narrowed to one record (None when the query cannot say so)."""
+        current: Any = self._query
+        if not hasattr(current, "ids"):
+            return None
+        # A list of chosen records (the dashboard's) narrows only to one of them.
+        if current.ids is not None and record_id not in current.ids:
+            return None
+        narrowed: Q = dataclasses.replace(current, ids=(record_id,))
+        return narrowed
+
+    def _remove(self, record_id: str) -> None:
+        row = self._index()[record_id]
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._positions = None
+        self.endRemoveRows()
+
+    def _index(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {item.id: row for row, item in enumerate(self._rows)}
+        return self._positions
 
     def clear(self) -> None:
         """Forget every row (the app locked); `reload` brings them back."""
         self.beginResetModel()
         self._rows = []
+        self._positions = None
         self._total = 0
         self._exhausted = True
         self._active = False
@@ -196,10 +258,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
 
     def row_of(self, record_id: str) -> int | None:
         """The row showing `record_id` among those loaded, or None."""
-        for row, item in enumerate(self._rows):
-            if item.id == record_id:
-                return row
-        return None
+        return self._index().get(record_id)
 
     def column_of_sort(self, sort: Enum) -> int | None:
         """The column that sorts by `sort`, or None."""
@@ -273,6 +332,8 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
+        if self._positions is not None:
+            self._positions.update((item.id, first + i) for i, item in enumerate(rows))
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -242,7 +242,12 @@ class AuditScreen(QWidget):
         """Reload from the newest, whatever `changes` names (or does not): every change,
         export and print writes an audit event, so no kind of change may be skipped."""
         del changes
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            # Read when it next comes into view (`showEvent` reads it then anyway): reading
+            # the newest page at every save elsewhere cost a third of the save.
+            self._loaded = True
 
     def showEvent(self, event: QShowEvent) -> None:
         """Reload whenever the screen comes into view: exports, prints and unlocks add

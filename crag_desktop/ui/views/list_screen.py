@@ -275,6 +275,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         super().__init__(parent)
         self._title = title
         self._refreshed: Changes | None = None
+        # The form's choices from other records (agencies, reviews…) are read when a record
+        # is first opened, and again after they changed: reading every review into a combo
+        # for a list nobody has opened cost a screen most of its building time.
+        self._lookups_stale = True
+        # The record this screen has just stored: what its form shows is what is stored.
+        self._just_saved: Rec | None = None
         self._noun = noun
         self._plural = plural
         self.model = model
@@ -493,20 +499,31 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             # to every screen: once is enough.
             return
         self._refreshed = changes
+        just_saved, self._just_saved = self._just_saved, None
         related = changes is None or any(changes.touches(t) for t in self.RELATED_TYPES)
         if related:
-            self.form.refresh_lookups()
+            self._lookups_stale = True
+            if self.panel.currentWidget() is self._editor:
+                self._ensure_lookups()
         if changes is not None and not changes.touches(self.RECORD_TYPE) and not related:
             return
-        if changes is None or related:
-            self.model.reload(keep_loaded=True)
-        else:
-            kind = self.RECORD_TYPE
-            self.model.apply_changes(
-                created=[i for t, i in changes.created if t == kind],
-                updated=[i for t, i in changes.updated if t == kind],
-                deleted=[i for t, i in changes.deleted if t == kind],
-            )
+        # Rows moving or going move the table's current row: that is no choice of the user's
+        # and opens nothing.
+        self._selecting = True
+        try:
+            if changes is None or related:
+                self.model.reload(keep_loaded=True)
+            else:
+                kind = self.RECORD_TYPE
+                self.model.apply_changes(
+                    created=[i for t, i in changes.created if t == kind],
+                    updated=[i for t, i in changes.updated if t == kind],
+                    deleted=[i for t, i in changes.deleted if t == kind],
+                )
+                # Rows may have gone without a reset.
+                self._update_count()
+        finally:
+            self._selecting = False
         record_id = self.form.record_id
         if record_id is None or self.form.is_new or changes is None:
             self._select(record_id)
@@ -515,9 +532,13 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             self.form.clear()
             self.panel.setCurrentWidget(self.empty_panel)
         elif (self.RECORD_TYPE, record_id) in changes.updated and not self.form.is_dirty:
-            # Changed elsewhere (the criteria wizard): show the stored version.
+            # Changed elsewhere (the criteria wizard): show the stored version. After this
+            # screen's own save the form shows it already, unless storing changed something
+            # (filling the form again rebuilds its lists of children).
             try:
-                self.form.start(self._get(record_id), record_id=record_id)
+                stored = self._get(record_id)
+                if stored != just_saved:
+                    self.form.start(stored, record_id=record_id)
             except CragError:
                 self.form.clear()
                 self.panel.setCurrentWidget(self.empty_panel)
@@ -570,6 +591,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return False
         try:
             record = self._get(record_id)
+            self._ensure_lookups()
         except CragError as error:
             self._prompter.error(f"The {self._noun} could not be opened", str(error))
             return False
@@ -594,6 +616,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return False
         try:
             record_id = self._new_id()
+            self._ensure_lookups()
         except CragError as error:
             self._prompter.error(f"A new {self._noun} could not be started", str(error))
             return False
@@ -624,6 +647,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return False
         self.save_error.clear_error()
         self.form.saved(self._record_id_of(record))
+        self._just_saved = record
         self.refresh(changes)
         self._update_heading()
         self.changed.emit(changes)
@@ -765,6 +789,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         if row is not None:
             self.form_scroll.ensureWidgetVisible(row, 0, 8)
         self.form_scroll.ensureWidgetVisible(widget, 0, 24)
+
+    def _ensure_lookups(self) -> None:
+        """Read the form's choices from other records if they may have changed."""
+        if self._lookups_stale:
+            self.form.refresh_lookups()
+            self._lookups_stale = False
 
     def _is_open(self, record_id: str) -> bool:
         return (

@@ -292,7 +292,7 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
             return
         # Only the updates change in the form: anything typed elsewhere in it stays.
         self.form.update_added(stored)
-        self.model.reload(keep_loaded=True)
+        self.model.apply_changes(updated=[record_id])
         self._select(record_id)
         self.changed.emit(changes)
 
