@@ -239,6 +239,8 @@ def test_apply_query_overdue_shows_exactly_the_overdue_ones(
 
 def test_filters_search_and_sort(screen: RecommendationsScreen, qtbot: QtBot) -> None:
     review = screen.filter_combos[3]
+    # Going to the filter lists the reviews (see the test below).
+    screen.complete_filter(3)
     review.setCurrentIndex(review.findText("Child Q"))
     qtbot.waitUntil(lambda: screen.model.total == 6)
     assert set(column_texts(screen, Column.REVIEW)) == {"Child Q"}
@@ -727,3 +729,28 @@ def test_a_name_typed_without_an_extension_takes_the_chosen_types() -> None:
     assert with_chosen_extension(Path("t.xlsx"), "PDF (*.pdf)") == Path("t.xlsx")
     assert with_chosen_extension(Path("tracker"), "All files (*)") == Path("tracker")
     assert with_chosen_extension(Path("tracker"), "") == Path("tracker")
+
+
+def test_the_review_filter_reads_every_review_only_when_the_user_goes_to_it(
+    screen: RecommendationsScreen, records: RecordService, qtbot: QtBot
+) -> None:
+    review = screen.filter_combos[3]
+    # Reading and listing every review waits until someone uses the filter…
+    assert [review.itemText(i) for i in range(review.count())] == ["All reviews"]
+    line = review.lineEdit()
+    assert line is not None
+    click(qtbot, line)
+    # …which then offers each of them.
+    titles = [c.label for c in records.reviews()]
+    assert [review.itemText(i) for i in range(1, review.count())] == titles
+    review.setCurrentIndex(review.findText("Child Q"))
+    qtbot.waitUntil(lambda: screen.model.total == 6)
+
+
+def test_a_query_naming_a_review_shows_it_in_the_filter(
+    screen: RecommendationsScreen, records: RecordService
+) -> None:
+    child_q = next(c for c in records.reviews() if c.label == "Child Q")
+    screen.apply_query(RecommendationQuery(review=child_q.id))
+    assert screen.filter_combos[3].currentText() == "Child Q"
+    assert screen.model.total == 6

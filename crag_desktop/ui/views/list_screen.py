@@ -85,6 +85,10 @@ _FILTER_SPACING = FILTER_SPACING
 _LIST_MIN_WIDTH = 260
 _PANEL_MIN_WIDTH = 360
 _NEW_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
+#: What brings the user to a filter: its choices must then all be there.
+_GOING_TO_A_FILTER = frozenset(
+    {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress}
+)
 _SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
 
 
@@ -98,6 +102,19 @@ class FilterSpec:
     #: Typing in the combo finds choices containing the words typed (for long lists such as
     #: every review, which nobody scrolls through).
     searchable: bool = False
+    #: The choices after the first, read when the user first goes to the filter (or a query
+    #: shown needs one): reading and listing every review for a screen that may never use
+    #: the filter cost most of the screen's building time.
+    more_choices: Callable[[], Sequence[tuple[str, Mapping[str, object]]]] | None = None
+
+
+def _completed(spec: FilterSpec) -> FilterSpec:
+    """`spec` with the choices that waited to be read."""
+    if spec.more_choices is None:
+        return spec
+    return dataclasses.replace(
+        spec, choices=[*spec.choices, *spec.more_choices()], more_choices=None
+    )
 
 
 def _make_searchable(combo: QComboBox) -> None:
@@ -295,6 +312,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.search_box.search_changed.connect(self._search)
         self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.filter_combos: list[QComboBox] = []
+        # Widgets of filters whose choices wait to be read, by filter index.
+        self._lazy_filters: dict[QObject, int] = {}
         # The search box and the filters wrap onto a second line rather than pushing the
         # window wider than a laptop screen; each label stays with its combo.
         filter_bar = FlowLayout(spacing=_FILTER_SPACING)
@@ -322,6 +341,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             combo.currentIndexChanged.connect(self._filter_changed)
             filter_bar.addWidget(labelled(label, combo))
             self.filter_combos.append(combo)
+            if spec.more_choices is not None:
+                self._watch_lazy_filter(combo)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(f"Number of {plural}")
         self.count_label.setProperty("role", "subtitle")
@@ -567,6 +588,9 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     def set_filters(self, filters: Sequence[FilterSpec]) -> None:
         """Offer new filter choices (e.g. after an agency was added), keeping each choice made
         when it is still offered."""
+        # A choice in force is kept from a whole list of choices.
+        chosen_at = {i for i, combo in enumerate(self.filter_combos) if combo.currentIndex() > 0}
+        filters = [_completed(spec) if i in chosen_at else spec for i, spec in enumerate(filters)]
         for i, spec in enumerate(filters):
             if i >= len(self.filter_combos):
                 break
@@ -578,6 +602,22 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             combo.setCurrentIndex(max(combo.findText(chosen), 0))
             combo.blockSignals(False)
         self._filter_specs = tuple(filters)
+
+    def complete_filter(self, index: int) -> None:
+        """Read the rest of filter `index`'s choices if they wait to be read."""
+        spec = self._filter_specs[index]
+        if spec.more_choices is None:
+            return
+        full = _completed(spec)
+        self._filter_specs = (
+            *self._filter_specs[:index],
+            full,
+            *self._filter_specs[index + 1 :],
+        )
+        combo = self.filter_combos[index]
+        blocked = combo.blockSignals(True)
+        combo.addItems([text for text, _values in full.choices[len(spec.choices) :]])
+        combo.blockSignals(blocked)
 
     def open_record(self, record_id: str) -> bool:
         """Show `record_id` in the form (asking first about unsaved changes elsewhere); typing
@@ -712,7 +752,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             self._apply_split()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Delete in the table deletes the current row (not while typing in the form)."""
+        """Delete in the table deletes the current row (not while typing in the form); a
+        filter whose choices wait to be read reads them when the user goes to it."""
+        if watched in self._lazy_filters and event.type() in _GOING_TO_A_FILTER:
+            self.complete_filter(self._lazy_filters[watched])
         if (
             watched is self.table
             and isinstance(event, QKeyEvent)
@@ -789,6 +832,13 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         if row is not None:
             self.form_scroll.ensureWidgetVisible(row, 0, 8)
         self.form_scroll.ensureWidgetVisible(widget, 0, 24)
+
+    def _watch_lazy_filter(self, combo: QComboBox) -> None:
+        index = len(self.filter_combos) - 1
+        for widget in (combo, combo.lineEdit()):
+            if widget is not None:
+                self._lazy_filters[widget] = index
+                widget.installEventFilter(self)
 
     def _ensure_lookups(self) -> None:
         """Read the form's choices from other records if they may have changed."""
@@ -886,6 +936,12 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         return query
 
     def _show_query(self, query: Q) -> None:
+        for index, spec in enumerate(self._filter_specs):
+            everything = spec.choices[0][1]
+            if spec.more_choices is not None and any(
+                getattr(query, k) != v for k, v in everything.items()
+            ):
+                self.complete_filter(index)
         for spec, combo in zip(self._filter_specs, self.filter_combos, strict=True):
             chosen = 0
             for index, (_text, values) in enumerate(spec.choices):

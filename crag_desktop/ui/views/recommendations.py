@@ -78,7 +78,6 @@ def _filters(records: RecordService, today: date) -> list[FilterSpec]:
     agencies: _Choices = [("All agencies", {"lead_agency": None})]
     agencies += [(a.name, {"lead_agency": a.id}) for a in records.agencies()]
     reviews: _Choices = [("All reviews", {"review": None})]
-    reviews += [(c.label, {"review": c.id}) for c in records.reviews()]
     due: _Choices = [
         ("Any due date", {"overdue_on": None}),
         ("Overdue only", {"overdue_on": today}),
@@ -87,7 +86,12 @@ def _filters(records: RecordService, today: date) -> list[FilterSpec]:
         FilterSpec(label="Status", choices=statuses),
         FilterSpec(label="Monitored by", choices=groups),
         FilterSpec(label="Lead agency", choices=agencies),
-        FilterSpec(label="Review", choices=reviews, searchable=True),
+        FilterSpec(
+            label="Review",
+            choices=reviews,
+            searchable=True,
+            more_choices=lambda: [(c.label, {"review": c.id}) for c in records.reviews()],
+        ),
         FilterSpec(label="Due", choices=due),
     ]
 
