@@ -370,15 +370,14 @@ class MainWindow(QMainWindow):
                 raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
             # Only once built: a build that failed (the database went away) can be tried again.
             del self._builders[key]
+        with self.idle.suspended():
+            self._install_screen(key, title, widget)
         for wire in self._when_built.pop(key, []):
             wire(widget)
         if self._screens_loaded and not self.is_locked and self.current.database is not None:
-            # Loaded before it goes in: a screen that loads when shown (the dashboard) then
-            # loads once, not once on refresh and again on showing.
+            # Loaded once in the window: a list measures its columns with the window's font.
             screen: Screen = widget
             screen.refresh(None)
-        with self.idle.suspended():
-            self._install_screen(key, title, widget)
         return widget
 
     def fit_navigation(self) -> None:
