@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.screen_stack = QStackedWidget()
         self.screen_stack.setObjectName("screenStack")
         self.navigation.screen_chosen.connect(self._show_key)
-        # Shown only until the first screen is plugged in.
+        # Shown only until the first screen is shown.
         self.empty_label = QLabel("No screens are installed in this build of CRAG Desktop.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setProperty("role", "subtitle")
@@ -336,9 +336,6 @@ class MainWindow(QMainWindow):
         title = title or key.default_title
         if not isinstance(icon, QIcon):
             icon = load_icon(icon or key.default_icon)
-        if self.screen_stack.indexOf(self.empty_label) >= 0:
-            self.screen_stack.removeWidget(self.empty_label)
-            self.empty_label.hide()
         self.navigation.add_screen(key, title, icon)
         if self.navigation.currentRow() < 0 or not self.isVisible():
             # Until the window shows, the first screen in list order is the one to open on
@@ -477,6 +474,12 @@ class MainWindow(QMainWindow):
     def _show_key(self, key: object) -> None:
         if isinstance(key, ScreenKey) and self._has_screen(key):
             self.screen_stack.setCurrentWidget(self._built_screen(key))
+            # In front until then, the label lets a screen go into the window hidden: it
+            # loads once, before it shows (a first screen put into an empty stack would show
+            # at once, and the Dashboard count on showing and again on loading).
+            if self.screen_stack.indexOf(self.empty_label) >= 0:
+                self.screen_stack.removeWidget(self.empty_label)
+                self.empty_label.hide()
 
     def _import(self) -> None:
         if self._import_handler is not None:

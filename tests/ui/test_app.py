@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.app import SCREEN_MODULES, build_main_window
+from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
@@ -92,6 +93,43 @@ def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
     assert window.screen_stack.currentWidget() is reviews
     assert _screen(window, ScreenKey.REVIEWS).model.total == 7
     assert not window.is_screen_built(ScreenKey.REFERRALS)
+
+
+def test_the_dashboard_counts_its_figures_once_at_start(
+    qtbot: QtBot,
+    demo_path: Path,
+    settings: AppSettings,
+    prompter: ScriptedPrompter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counted: list[object] = []
+    real = DashboardService.figures
+
+    def counting(self: DashboardService, today: Any) -> Any:
+        counted.append(today)
+        return real(self, today)
+
+    monkeypatch.setattr(DashboardService, "figures", counting)
+    current = CurrentDatabase(
+        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
+    )
+    main = build_main_window(
+        current=current,
+        settings=settings,
+        prompter=prompter,
+        opener=Database.open,
+        creator=Database.create,
+    )
+    qtbot.addWidget(main)
+    # As run_gui does: first pages, then show.
+    main.refresh_screens(None)
+    main.show()
+    try:
+        assert len(counted) == 1
+        dashboard = _screen(main, ScreenKey.DASHBOARD)
+        assert dashboard.tiles["pending_decisions"].content.count == 2
+    finally:
+        main.current.close()
 
 
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:
