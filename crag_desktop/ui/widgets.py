@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QCoreApplication,
     QDate,
     QEvent,
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
@@ -186,6 +188,25 @@ class WheelGuard(QObject):
 #: The widest a list column is made to show its text: a longer one ends in "…" and shows
 #: whole in its tooltip, so that several columns fit beside a form on a small laptop.
 COLUMN_MAX_CHARS = 26
+
+
+def row_picker_table(model: QAbstractItemModel, *, accessible_name: str) -> QTableView:
+    """A read-only table of `model` where one whole row is chosen at a time.
+
+    Tab leaves the table (arrows move between rows), a long text stays on one line, and
+    rows carry no numbers: the house shape of every list a record or an update is picked
+    from.
+    """
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(accessible_name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    return table
 
 
 def fit_columns(table: QTableView, *, rows: int = 200) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from crag_desktop.services.agency_returns import AgencyReturns, ReturnPlan, Retu
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.return_rows import ReturnRowsModel
-from crag_desktop.ui.widgets import ErrorLabel
+from crag_desktop.ui.widgets import ErrorLabel, row_picker_table
 
 __all__ = ["ChooseAgencyDialog", "ImportReturnDialog"]
 
@@ -140,15 +138,7 @@ class ImportReturnDialog(QDialog):
         self.summary.setAccessibleName("What will be appended")
 
         self.model = ReturnRowsModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Updates to append")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = row_picker_table(self.model, accessible_name="Updates to append")
         header = self.table.horizontalHeader()
         column = ReturnRowsModel.Column
         for kind, width in ((column.ROW, 50), (column.CODE, 220), (column.STATUS, 140)):

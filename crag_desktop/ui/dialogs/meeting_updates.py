@@ -13,7 +13,6 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from crag_desktop.services.records import ProgressUpdate, RecordService
 from crag_desktop.ui.forms.base import choice_combo, combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.meeting_items import MeetingItemsModel
-from crag_desktop.ui.widgets import ErrorLabel
+from crag_desktop.ui.widgets import ErrorLabel, row_picker_table
 
 __all__ = ["MeetingUpdatesDialog"]
 
@@ -97,15 +95,7 @@ class MeetingUpdatesDialog(QDialog):
         )
 
         self.model = MeetingItemsModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Items the meeting may discuss")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = row_picker_table(self.model, accessible_name="Items the meeting may discuss")
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         column = MeetingItemsModel.Column

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -81,7 +80,7 @@ from crag_desktop.ui.forms.referral_form import (
 )
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
-from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
+from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date, row_picker_table
 
 __all__ = [
     "FAMILY_CELLS",
@@ -273,15 +272,7 @@ def _recommendations_view(model: RecommendationTableModel) -> QTableView:
     # monitoring group is on the recommendation. Beside a form on a small laptop the text
     # comes first after its number and takes the room left; the status set shows in the
     # derived status's "(differs)" and its tooltip, and in full when the item is opened.
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName("Recommendations of this review")
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
+    view = row_picker_table(model, accessible_name="Recommendations of this review")
     view.setFixedHeight(190)
     column = RecommendationTableModel.Column
     for hidden in (column.REVIEW, column.STATUS, column.MONITORING_GROUP, column.LEAD_AGENCY):

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +40,7 @@ from crag_desktop.ui.qt_models.audit import (
     record_type_text,
 )
 from crag_desktop.ui.views.list_screen import FILTER_SPACING, FlowLayout, labelled
-from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit
+from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit, row_picker_table
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]
 
@@ -175,16 +173,8 @@ class AuditScreen(QWidget):
         actions.addWidget(self.verify_label, 1)
         actions.addWidget(self.count_label)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Audit events, newest first")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_picker_table(self.model, accessible_name="Audit events, newest first")
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.horizontalHeader().setStretchLastSection(True)

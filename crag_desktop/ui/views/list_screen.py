@@ -29,7 +29,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QFrame,
@@ -45,7 +44,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -62,6 +60,7 @@ from crag_desktop.ui.widgets import (
     SearchBox,
     fit_columns,
     load_icon,
+    row_picker_table,
     style_popup,
 )
 
@@ -360,16 +359,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         actions.addStretch(1)
         actions.addWidget(self.count_label)
 
-        self.table = QTableView()
-        self.table.setModel(model)
-        self.table.setAccessibleName(f"{plural.capitalize()} list")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_picker_table(model, accessible_name=f"{plural.capitalize()} list")
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
