@@ -649,7 +649,7 @@ def _open_wizard_on(qtbot: QtBot, window: MainWindow, reference: str) -> Criteri
 def test_on_the_demo_the_wizard_holds_a_new_meeting_on_1_april_2017(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    from crag_desktop.ui.wizard import PageId
+    from crag_desktop.ui.wizard.state import PageId
 
     wizard = _open_wizard_on(qtbot, window, "CRAG-2016-04")
     for _ in range(20):

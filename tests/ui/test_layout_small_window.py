@@ -231,7 +231,8 @@ def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) ->
     from crag_desktop.services.drafts import DraftService
     from crag_desktop.services.records import RecordService
     from crag_desktop.storage import repositories
-    from crag_desktop.ui.wizard import CriteriaWizard, PageId
+    from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+    from crag_desktop.ui.wizard.state import PageId
 
     db = window.current.database
     assert isinstance(db, Database)

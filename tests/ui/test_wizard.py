@@ -31,8 +31,9 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.widgets import UkDateEdit
-from crag_desktop.ui.wizard import CriteriaWizard, PageId
-from crag_desktop.ui.wizard.pages import NOT_YET_KNOWN, QuestionPage
+from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+from crag_desktop.ui.wizard.pages.question import QuestionPage
+from crag_desktop.ui.wizard.state import NOT_YET_KNOWN, PageId
 from tests.ui.conftest import press, type_text
 
 PASSPHRASE = "correct horse battery staple"

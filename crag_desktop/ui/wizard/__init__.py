@@ -1,6 +1,6 @@
-"""Wizards: the criteria decision wizard used live at CRAG meetings."""
+"""The criteria decision wizard used live at CRAG meetings.
 
-from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
-from crag_desktop.ui.wizard.pages import PageId
-
-__all__ = ["CriteriaWizard", "PageId"]
+`criteria_wizard` is the wizard, `pages/` its pages (one module each), `state` what it knows
+apart from its widgets and `summary` what it says in words. This package imports no Qt
+itself, so `state` and `summary` load (and are tested) without PySide6.
+"""

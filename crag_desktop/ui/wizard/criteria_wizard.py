@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import uuid
 from collections.abc import Callable, Mapping
 
@@ -19,46 +18,32 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
-from crag_desktop.domain.clock import ClockKind, clock_state
-from crag_desktop.domain.criteria import INSUFFICIENT_INFORMATION
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
-from crag_desktop.domain.vocabulary import Methodology, ReferralStatus, ReviewStatus, ReviewType
-from crag_desktop.services.decisions import (
-    NOTIFIABLE_OUTCOMES,
-    RAPID_REVIEW_RULE_SETS,
-    DecisionService,
-    review_type_for,
-)
+from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
+from crag_desktop.services.decisions import DecisionService, review_type_for
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import Prompter
-from crag_desktop.ui.wizard.pages import (
+from crag_desktop.ui.wizard.pages.decision import DecisionPage
+from crag_desktop.ui.wizard.pages.finish import FinishPage
+from crag_desktop.ui.wizard.pages.question import QuestionPage
+from crag_desktop.ui.wizard.pages.referral import ReferralPage
+from crag_desktop.ui.wizard.pages.result import ResultPage
+from crag_desktop.ui.wizard.pages.rule_set import RuleSetPage
+from crag_desktop.ui.wizard.state import (
+    DRAFT_FORMAT,
+    DRAFT_PREFIX,
     MAX_QUESTIONS,
-    DecisionPage,
-    FinishPage,
+    NEW_DRAFT_PREFIX,
     PageId,
-    QuestionPage,
-    ReferralPage,
-    ResultPage,
-    RuleSetPage,
     Snapshot,
     WizardState,
 )
+from crag_desktop.ui.wizard.summary import decision_summary, recorded_text
 
-DRAFT_PREFIX = "wizard:"
-#: Drafts of a wizard begun on a new referral: no referral id exists yet to key them by.
-NEW_DRAFT_PREFIX = "wizard:new-"
-DRAFT_FORMAT = 1
 AUTOSAVE_MS = 3_000
 SKIP_BUTTON = QWizard.WizardButton.CustomButton1
-
-#: The app's style gives inputs a white background in every state, so a disabled field
-#: looked as if it could be typed in. Greyed here, for the wizard's pages only.
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class CriteriaWizard(QWizard):
@@ -174,20 +159,7 @@ class CriteriaWizard(QWizard):
 
     def nextId(self) -> int:
         """The page after the current one: questions follow the chosen rule set."""
-        current = self.currentId()
-        if current == PageId.REFERRAL:
-            return int(PageId.RULE_SET)
-        if current == PageId.RULE_SET:
-            return self.state.next_question(-1)
-        if current >= PageId.FIRST_QUESTION:
-            if self._skipping:
-                return int(PageId.RESULT)
-            return self.page(current).nextId()
-        if current == PageId.RESULT:
-            return int(PageId.DECISION)
-        if current == PageId.DECISION:
-            return int(PageId.FINISH)
-        return -1
+        return self.state.page_after(self.currentId(), skipping=self._skipping)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Focus the current page's first control once shown: QWizard's own choice (made
@@ -213,11 +185,7 @@ class CriteriaWizard(QWizard):
 
     def can_skip(self) -> bool:
         """On a question, before the last, with an outcome no remaining answer can change."""
-        current = self.currentId()
-        if current < PageId.FIRST_QUESTION:
-            return False
-        remaining = self.state.next_question(current - PageId.FIRST_QUESTION) != PageId.RESULT
-        return remaining and self.state.evaluation().outcome != INSUFFICIENT_INFORMATION
+        return self.state.can_skip_from(self.currentId())
 
     def accept(self) -> None:
         """Save everything with one service call; on a problem say so and stay open.
@@ -361,36 +329,17 @@ class CriteriaWizard(QWizard):
         outcome = page.decided_outcome()
         if referral is None or outcome is None:
             return
-        rs = self.state.rule_set()
-        result = self.state.evaluation()
-        alternative = page.alternative_type()
-        decided = outcome.label + (f" ({alternative.label.lower()})" if alternative else "")
-        lines = [
-            f"<b>{html.escape(referral.reference)} · {html.escape(referral.case_name)}</b>",
-            f"Rule set: {html.escape(rs.id)} (version {html.escape(rs.version)})",
-            f"Outcome under the rules: {html.escape(rs.outcome_label(result.outcome))}",
-            f"Decision: <b>{html.escape(decided)}</b>",
-        ]
-        if page.differs():
-            lines.append("The decision differs from the rules; the reason is recorded.")
-        lines.append("Press Finish to save the decision. Nothing has been saved yet.")
-        probe = CriteriaDecision(
-            rule_set=rs.id,
-            rule_set_version=rs.version,
-            answers={},
-            rules_outcome=result.outcome,
-            decided_outcome=outcome,
-            alternative_review_type=alternative,
-            reason_if_different=None,
-            rationale="",
-            decided_on=self.state.today(),
-            meeting=None,
+        text, review_type = decision_summary(
+            referral=referral,
+            rs=self.state.rule_set(),
+            rules_outcome=self.state.evaluation().outcome,
+            outcome=outcome,
+            alternative=page.alternative_type(),
+            differs=page.differs(),
+            today=self.state.today(),
         )
-        review_type = review_type_for(probe)
         self.finish_page.set_summary(
-            "<br/>".join(lines),
-            review_type.label if review_type is not None else None,
-            referral.case_name,
+            text, review_type.label if review_type is not None else None, referral.case_name
         )
 
     def recorded_text(
@@ -402,63 +351,16 @@ class CriteriaWizard(QWizard):
         *,
         printed_to: str | None = None,
     ) -> str:
-        """What Finish stored, in plain words (HTML), for the page shown after saving; once
-        the record has been printed (to the file `printed_to`), that is said instead of
-        how to print it."""
-        rs = self.state.rule_set()
-        decided = decision.decided_outcome.label.lower()
-        if decision.alternative_review_type is not None:
-            decided += f" ({decision.alternative_review_type.label.lower()})"
-        ref = html.escape(referral.reference)
-        lines = [
-            f"<b>Decision recorded for {ref}: {html.escape(decided)}.</b>",
-            f"The referral ({html.escape(referral.case_name)}) is now "
-            f"{ReferralStatus.DECIDED.label}, decided on {_long_date(decision.decided_on)} "
-            f"at the meeting of {_long_date(meeting.date)} with {len(decision.attendees)} "
-            + ("member" if len(decision.attendees) == 1 else "members")
-            + " present"
-            + (f" and {len(decision.invited)} invited." if decision.invited else "."),
-            f"Under {html.escape(rs.id)} (version {html.escape(rs.version)}) the rules gave: "
-            f"{html.escape(rs.outcome_label(decision.rules_outcome).lower())}"
-            + ("; the reason for differing is recorded." if decision.reason_if_different else "."),
-        ]
-        notified = referral.notified_on
-        if (
-            rs.id in RAPID_REVIEW_RULE_SETS
-            and decision.rules_outcome in NOTIFIABLE_OUTCOMES
-            and notified is not None
-        ):
-            clock = clock_state(ClockKind.RAPID_REVIEW, notified, today=self.state.today())
-            lines.append(
-                f"Rapid review clock started from the notification on {_long_date(notified)}: "
-                f"due by {_long_date(clock.due_on)} (15 working days)."
-            )
-        if commission is not None:
-            line = (
-                f"Review commissioned: {html.escape(commission.title)} "
-                f"({html.escape(commission.type.label.lower())}, lead reviewer "
-                f"{html.escape(commission.lead_reviewer)})."
-            )
-            if commission.type == ReviewType.SCR:
-                aim = clock_state(
-                    ClockKind.SCR_COMPLETION_AIM, decision.decided_on, today=self.state.today()
-                )
-                line += f" Completion aim: {_long_date(aim.due_on)} (6 months)."
-            lines.append(line)
-        else:
-            lines.append("No review was commissioned.")
-        if printed_to is None:
-            lines.append(
-                "Print the decision record (OFFICIAL-SENSITIVE) with <b>Print decision record</b> "
-                "(Alt+P), or close the wizard."
-            )
-        else:
-            lines.append(
-                f"Decision record printed to <b>{html.escape(printed_to)}</b> "
-                "(OFFICIAL-SENSITIVE). Close the wizard, or print another copy with "
-                "<b>Print again</b> (Alt+P)."
-            )
-        return "<br/>".join(lines)
+        """What Finish stored, in plain words (HTML); see `summary.recorded_text`."""
+        return recorded_text(
+            self.state.rule_set(),
+            referral,
+            decision,
+            meeting,
+            commission,
+            today=self.state.today(),
+            printed_to=printed_to,
+        )
 
     def _show_recorded(
         self,
@@ -530,10 +432,7 @@ class CriteriaWizard(QWizard):
             "new_referral_id": self.referral_page.new_referral_id,
             "referral_page": self.referral_page.snapshot(),
             "rule_set_page": self.rule_set_page.snapshot(),
-            "answers": dict(self.state.answers),
-            "answered": sorted(self.state.answered),
-            "from_referral": sorted(self.state.from_referral),
-            "evidence": dict(self.state.evidence),
+            **self.state.draft(),
             "decision_page": self.decision_page.snapshot(),
             "finish_page": self.finish_page.snapshot(),
         }
@@ -629,20 +528,6 @@ class CriteriaWizard(QWizard):
 
         self.referral_page.restore(part("referral_page"))
         self.rule_set_page.restore(part("rule_set_page"))
-        answers = payload.get("answers")
-        if isinstance(answers, dict):
-            self.state.answers = {
-                str(k): v for k, v in answers.items() if v is None or isinstance(v, str | bool)
-            }
-        answered = payload.get("answered")
-        if isinstance(answered, list):
-            self.state.answered = {str(k) for k in answered}
-        from_referral = payload.get("from_referral")
-        if isinstance(from_referral, list):
-            self.state.from_referral = {str(k) for k in from_referral}
-        evidence = payload.get("evidence")
-        if isinstance(evidence, dict):
-            self.state.evidence = {str(k): str(v) for k, v in evidence.items()}
-        self.state.apply_settled()
+        self.state.restore_draft(payload)
         self.decision_page.restore(part("decision_page"))
         self.finish_page.restore(part("finish_page"))
