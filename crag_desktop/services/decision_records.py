@@ -29,7 +29,6 @@ from crag_desktop.reports.decision_record import (
 )
 from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.services.database import Database
-from crag_desktop.services.decisions import load_referral
 from crag_desktop.services.report_files import (
     ReportPdf,
     Stage,
@@ -38,6 +37,7 @@ from crag_desktop.services.report_files import (
     write_report_pdf,
 )
 from crag_desktop.storage import repositories
+from crag_desktop.storage.referral_lookup import load_referral
 
 NOT_YET_KNOWN = "Not yet known"
 # The vocabulary's label for "no legal status" is "None", which on paper reads as a field

@@ -22,6 +22,10 @@ from sqlalchemy.orm import Session
 from crag_desktop.domain import validation
 from crag_desktop.domain.clock import working_days_between
 from crag_desktop.domain.criteria import Evaluation, evaluate
+from crag_desktop.domain.decisions import (
+    decision_errors,
+    meeting_with_referral,
+)
 from crag_desktop.domain.errors import CragError, FieldError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
     CriteriaDecision,
@@ -35,58 +39,23 @@ from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     PanelResponse,
     ReferralStatus,
-    ReviewType,
 )
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
+from crag_desktop.services.decision_records import write_decision_record
 from crag_desktop.storage import audit, queries, repositories
 from crag_desktop.storage.models import CriteriaDecisionRow, ReferralRow
+from crag_desktop.storage.referral_lookup import load_referral
 
 #: How many undecided referrals the wizard lists at once; the search box narrows further.
 CHOICE_LIMIT = 200
 
 _R = TypeVar("_R")
 
-#: Rule sets whose notifiable outcomes start the 15-working-day rapid review clock, which
-#: runs from the serious incident notification.
-RAPID_REVIEW_RULE_SETS = frozenset({"WT2018", "WT2023"})
-NOTIFIABLE_OUTCOMES = frozenset({"notifiable_lcspr_indicated", "notifiable_lcspr_not_indicated"})
-
 #: The panel responses that still wait on someone: the Panel, or the Board's reply.
 _OPEN_RESPONSES = frozenset(
     {PanelResponse.PENDING, PanelResponse.INFORMATION_REQUESTED, PanelResponse.CONTESTED}
 )
-
-
-def default_decision(rules_outcome: str) -> DecidedOutcome | None:
-    """The decision the wizard offers first for a rules outcome (None when undecided)."""
-    compatible = validation.COMPATIBLE_DECISIONS.get(rules_outcome, frozenset())
-    for outcome in (
-        DecidedOutcome.SCR,
-        DecidedOutcome.LCSPR,
-        DecidedOutcome.ALTERNATIVE_REVIEW,
-        DecidedOutcome.NO_FURTHER_ACTION,
-    ):
-        if outcome in compatible:
-            return outcome
-    return None
-
-
-def decision_differs(rules_outcome: str, decided: DecidedOutcome) -> bool:
-    """Whether the chair's decision needs a reason because the rules point elsewhere."""
-    return decided not in validation.COMPATIBLE_DECISIONS.get(rules_outcome, frozenset())
-
-
-def review_type_for(decision: CriteriaDecision) -> ReviewType | None:
-    """The kind of review a decision commissions (None for no further action)."""
-    match decision.decided_outcome:
-        case DecidedOutcome.SCR:
-            return ReviewType.SCR
-        case DecidedOutcome.LCSPR:
-            return ReviewType.LCSPR
-        case DecidedOutcome.ALTERNATIVE_REVIEW if decision.alternative_review_type is not None:
-            return ReviewType(decision.alternative_review_type.value)
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +188,7 @@ class DecisionService:
                 if meeting is not None
                 else None
             )
-            new_meeting = _with_referral(meeting, old_meeting, referral.id, decision)
+            new_meeting = meeting_with_referral(meeting, old_meeting, referral.id, decision)
             if new_meeting is not None:
                 decision = dataclasses.replace(decision, meeting=new_meeting.id)
             if old_referral is not None and old_referral.decision is not None:
@@ -228,7 +197,7 @@ class DecisionService:
             new_referral = dataclasses.replace(
                 referral, decision=decision, status=ReferralStatus.DECIDED
             )
-            errors = _decision_errors(new_referral, decision, new_meeting, commission)
+            errors = decision_errors(new_referral, decision, new_meeting, commission)
             if (
                 commission is not None
                 and _find(repositories.get_review, session, commission.id) is not None
@@ -299,8 +268,6 @@ class DecisionService:
 
     def write_record(self, referral_ref_or_id: str, out: Path) -> str:
         """Print the decision record as PDF (see `decision_records`); return the reference."""
-        from crag_desktop.services.decision_records import write_decision_record
-
         return write_decision_record(self._db, referral_ref_or_id, out)
 
     def decisions_at_meeting(self, meeting_id: str) -> list[MeetingDecision]:
@@ -480,21 +447,6 @@ def _find(get: Callable[[Session, str], _R], session: Session, key: str) -> _R |
         return None
 
 
-def load_referral(session: Session, referral_ref_or_id: str) -> Referral:
-    """A referral by id, else by reference; RecordNotFound naming what was asked for."""
-    referral = _find(repositories.get_referral, session, referral_ref_or_id)
-    if referral is not None:
-        return referral
-    table = ReferralRow.__table__.c
-    # References are the secretariat's own and normally unique; the first added wins if not.
-    key = session.execute(
-        select(table.id).where(table.reference == referral_ref_or_id).order_by(table.position)
-    ).scalar()
-    if key is None:
-        raise RecordNotFound("referral", referral_ref_or_id)
-    return repositories.get_referral(session, key)
-
-
 def _decision_of(referral: Referral) -> CriteriaDecision:
     if referral.decision is None:
         raise CragError(
@@ -502,103 +454,6 @@ def _decision_of(referral: Referral) -> CriteriaDecision:
             "criteria wizard first."
         )
     return referral.decision
-
-
-def _with_referral(
-    meeting: Meeting | None,
-    old: Meeting | None,
-    referral_id: str,
-    decision: CriteriaDecision,
-) -> Meeting | None:
-    """The meeting as it will be saved: considering this referral, and listing everyone
-    present at the decision (adding to those already recorded for an existing meeting)."""
-    if meeting is None:
-        return None
-    attendees = list(old.attendees if old is not None else ())
-    for member in (*meeting.attendees, *decision.attendees):
-        if member not in attendees:
-            attendees.append(member)
-    considered = list(meeting.referrals_considered)
-    if old is not None:
-        considered = [
-            *old.referrals_considered,
-            *(c for c in considered if c not in old.referrals_considered),
-        ]
-    if referral_id not in considered:
-        considered.append(referral_id)
-    apologies = tuple(m for m in meeting.apologies if m not in attendees)
-    return dataclasses.replace(
-        meeting,
-        attendees=tuple(attendees),
-        referrals_considered=tuple(considered),
-        apologies=apologies,
-    )
-
-
-def _decision_errors(
-    referral: Referral,
-    decision: CriteriaDecision,
-    meeting: Meeting | None,
-    commission: Review | None,
-) -> list[FieldError]:
-    errors = validation.validate_referral(referral)
-    if meeting is not None:
-        errors += validation.validate_meeting(meeting, path="meeting")
-        if meeting.date > decision.decided_on:
-            errors.append(
-                FieldError(
-                    "decision.decided_on",
-                    f"{decision.decided_on.isoformat()} is before the meeting "
-                    f"({meeting.date.isoformat()})",
-                )
-            )
-    if not decision.attendees and (meeting is None or not meeting.attendees):
-        errors.append(FieldError("decision.attendees", "tick who was present at the decision"))
-    if (
-        decision.rule_set in RAPID_REVIEW_RULE_SETS
-        and decision.rules_outcome in NOTIFIABLE_OUTCOMES
-        and referral.notified_on is None
-    ):
-        errors.append(
-            FieldError(
-                "notified_on",
-                "give the date the Child Safeguarding Practice Review Panel was notified: the "
-                "15-working-day rapid review clock starts from it",
-            )
-        )
-    if commission is not None:
-        errors += _commission_errors(referral, decision, commission)
-    return errors
-
-
-def _commission_errors(
-    referral: Referral, decision: CriteriaDecision, commission: Review
-) -> list[FieldError]:
-    wanted = review_type_for(decision)
-    errors = validation.validate_review(commission, path="commission")
-    if wanted is None:
-        errors.append(
-            FieldError("commission", "no review is commissioned when no further action is decided")
-        )
-    elif commission.type != wanted:
-        errors.append(
-            FieldError(
-                "commission.type",
-                f"the decision commissions a {wanted.label.lower()}, not a "
-                f"{commission.type.label.lower()}",
-            )
-        )
-    if commission.referral != referral.id:
-        errors.append(FieldError("commission.referral", "must be the referral decided on"))
-    if commission.commissioned_on < decision.decided_on:
-        errors.append(
-            FieldError(
-                "commission.commissioned_on",
-                f"{commission.commissioned_on.isoformat()} is before the decision "
-                f"({decision.decided_on.isoformat()})",
-            )
-        )
-    return errors
 
 
 def _audit(

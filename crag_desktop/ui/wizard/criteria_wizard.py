@@ -18,10 +18,11 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
+from crag_desktop.domain.decisions import review_type_for
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
-from crag_desktop.services.decisions import DecisionService, review_type_for
+from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import Prompter

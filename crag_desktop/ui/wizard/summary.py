@@ -12,17 +12,17 @@ import html
 
 from crag_desktop.domain.clock import ClockKind, clock_state
 from crag_desktop.domain.criteria import RuleSet
+from crag_desktop.domain.decisions import (
+    NOTIFIABLE_OUTCOMES,
+    RAPID_REVIEW_RULE_SETS,
+    review_type_for,
+)
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import (
     AlternativeReviewType,
     DecidedOutcome,
     ReferralStatus,
     ReviewType,
-)
-from crag_desktop.services.decisions import (
-    NOTIFIABLE_OUTCOMES,
-    RAPID_REVIEW_RULE_SETS,
-    review_type_for,
 )
 
 

@@ -27,16 +27,16 @@ from crag_desktop.domain.criteria import (
     RULE_SETS,
     rule_set,
 )
-from crag_desktop.domain.records import InvitedAttendee, Member
-from crag_desktop.domain.vocabulary import (
-    AlternativeReviewType,
-    DecidedOutcome,
-)
-from crag_desktop.services.decisions import (
+from crag_desktop.domain.decisions import (
     NOTIFIABLE_OUTCOMES,
     RAPID_REVIEW_RULE_SETS,
     decision_differs,
     default_decision,
+)
+from crag_desktop.domain.records import InvitedAttendee, Member
+from crag_desktop.domain.vocabulary import (
+    AlternativeReviewType,
+    DecidedOutcome,
 )
 from crag_desktop.ui.wizard.pages.parts import (
     EnterLineEdit,
