@@ -920,7 +920,10 @@ def test_an_offered_draft_is_kept_by_the_default_answer(
     prompter.answer_confirm(True)
     third = make_wizard(qtbot, db, prompter, referral_id="R15")
     assert third.state.answers.get("abuse_or_neglect") is None
-    assert drafts.load("wizard:R15") is None
+    # The old draft is gone; any draft now is the new wizard's own autosave (its 50 ms timer
+    # may already have run while the window was shown), holding no answer.
+    left = drafts.load("wizard:R15")
+    assert left is None or left.payload.get("answers") == {}
 
 
 def test_the_meeting_a_referral_is_down_for_is_chosen_with_its_attendees(
