@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from crag_desktop.services.database import Database
+from crag_desktop.storage.models import ReferralRow
 
 #: The passphrase of the test databases.
 PASSPHRASE = "correct horse battery staple"
@@ -31,3 +33,10 @@ def database(tmp_db_path: Path) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+def stored_notification_owed(db: Database) -> dict[str, str]:
+    """Each referral's stored "notification owed" code, by id (no screen shows the code)."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(select(ReferralRow.id, ReferralRow.notification_owed))
+        return {row.id: row.notification_owed for row in rows}

@@ -24,12 +24,17 @@ missing question. A refinement of a missing question (``suspected_suicide`` when
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crag_desktop.domain.records import CriteriaDecision
 
 #: A known answer: a choice code or a yes/no.
 Value = str | bool
@@ -49,6 +54,23 @@ WT2023_IN_FORCE = date(2023, 12, 15)
 class QuestionKind(StrEnum):
     BOOL = "bool"
     CHOICE = "choice"
+
+
+class NotificationOwed(StrEnum):
+    """Whether the local authority owes a serious incident notification for a referral, as
+    its criteria answers show. Stored per referral, so the notification clock can be read in
+    SQL without reading the answers."""
+
+    OWED = "owed"
+    NOT_OWED = "not_owed"
+    #: No criteria decision yet, or its answers leave it open: the clock still runs, since
+    #: the 5 working days run from when the local authority learned of the incident.
+    NOT_YET_KNOWN = "not_yet_known"
+
+    @property
+    def label(self) -> str:
+        """In words: "Owed", "Not owed", "Not yet known"."""
+        return self.value.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +160,9 @@ class RuleSet:
     implications: tuple[Implication, ...]
     rules: tuple[Rule, ...]
     outcomes: tuple[Outcome, ...]
+    #: Whether complete answers describe a serious incident the local authority must notify
+    #: within 5 working days of learning of it.
+    notifiable: Callable[[Complete], bool]
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -345,6 +370,17 @@ def _concern_phrase(known: Known) -> str:
     return "there is no definitive evidence that there are no concerns about inter-agency working"
 
 
+def _wt2015_notifiable(c: Complete) -> bool:
+    # A serious incident under WT2015 (chapter 4): abuse or neglect known or suspected and the
+    # child died or was seriously harmed. A death in custody counts too: a child remanded is
+    # looked after, whose death is always notified, and the answers do not say whether the
+    # child was; a needless clock costs less than a missed notification.
+    return (
+        c["abuse_or_neglect"] in _KNOWN_OR_SUSPECTED
+        and (c["child_died"] is True or c["seriously_harmed"] is True)
+    ) or c["death_in_custody"] is True
+
+
 def _wt2015_rules() -> tuple[Rule, ...]:
     def harmed(c: Complete) -> bool:
         return c["seriously_harmed"] is True
@@ -519,6 +555,7 @@ WT2015 = RuleSet(
         Outcome("scr_not_required", "A serious case review is not required"),
         Outcome(INSUFFICIENT_INFORMATION, "More information is needed"),
     ),
+    notifiable=_wt2015_notifiable,
 )
 
 
@@ -752,6 +789,7 @@ WT2018 = RuleSet(
     ),
     implications=(_LAC_IMPLIES_DEATH,),
     rules=_notification_rules(care_leavers=False),
+    notifiable=lambda c: _notifiable(c, care_leavers=False),
     outcomes=(
         Outcome("notifiable_lcspr_indicated", "Notifiable; an LCSPR is indicated"),
         Outcome("notifiable_lcspr_not_indicated", "Notifiable; an LCSPR is not indicated"),
@@ -787,6 +825,7 @@ WT2023 = RuleSet(
     # A care leaver may be an adult (18 to 24), so their death does not imply child_died.
     implications=(_LAC_IMPLIES_DEATH,),
     rules=_notification_rules(care_leavers=True),
+    notifiable=lambda c: _notifiable(c, care_leavers=True),
     outcomes=WT2018.outcomes,
 )
 
@@ -994,6 +1033,54 @@ def evaluate(rule_set_id: str, answers: Answers, *, version: str | None = None) 
         possible_outcomes=possible,
         rule=None,
     )
+
+
+def notification_owed(
+    rule_set_id: str, answers: Answers, *, version: str | None = None
+) -> NotificationOwed:
+    """Whether a serious incident notification is owed, by the criteria answers recorded under
+    a rule set: owed, or not owed, only when every way of filling in the unknown answers
+    agrees, as with `evaluate`.
+
+    Raises ValueError, naming the key, for answers `evaluate` would refuse.
+    """
+    items = tuple(sorted(answers.items()))
+    if all(v is None or isinstance(v, str | bool) for _, v in items):
+        return _notification_owed(rule_set_id, version, items)
+    # Not hashable, so not cached; the rules refuse it, naming the key.
+    return _notification_owed.__wrapped__(rule_set_id, version, items)
+
+
+def notification_owed_for(decision: CriteriaDecision | None) -> NotificationOwed:
+    """Whether a referral with this criteria decision (None: none yet) owes a serious incident
+    notification. Answers the rules cannot read settle nothing (validation reports them): the
+    clock keeps running rather than stopping on a guess."""
+    if decision is None:
+        return NotificationOwed.NOT_YET_KNOWN
+    try:
+        return notification_owed(
+            decision.rule_set, decision.answers, version=decision.rule_set_version
+        )
+    except ValueError:
+        return NotificationOwed.NOT_YET_KNOWN
+
+
+# An import or a migration asks about thousands of decisions that share a few dozen sets of
+# answers: each set is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _notification_owed(
+    rule_set_id: str, version: str | None, answers: tuple[tuple[str, Value | None], ...]
+) -> NotificationOwed:
+    rs = rule_set(rule_set_id, version)
+    known = _validate(rs, dict(answers))
+    _close(rs, known)
+    unknown = [k for k in rs.keys if known[k] is None]
+    seen: set[bool] = set()
+    for completion in _completions(rs, known, unknown):
+        seen.add(rs.notifiable(completion))
+        if len(seen) > 1:
+            return NotificationOwed.NOT_YET_KNOWN
+    return NotificationOwed.OWED if seen == {True} else NotificationOwed.NOT_OWED
 
 
 def _definite_reasons(

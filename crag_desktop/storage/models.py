@@ -202,6 +202,9 @@ class ReferralRow(Base):
     learned_on: Mapped[date | None] = mapped_column(Date)
     notified_on: Mapped[date | None] = mapped_column(Date)
     notification_reference: Mapped[str | None] = mapped_column(NAME)
+    #: A `NotificationOwed` code worked out from the decision's answers whenever the referral
+    #: is written, so the notification clock is read in SQL without reading the answers.
+    notification_owed: Mapped[str] = mapped_column(CODE, server_default="not_yet_known")
 
     children: Mapped[list[ReferralChildRow]] = relationship(
         lazy="raise", order_by="ReferralChildRow.position", passive_deletes=True

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from crag_desktop.domain.criteria import NotificationOwed
 from crag_desktop.storage.models import (
     ActionUpdateRow,
     AgencyActionRow,
@@ -785,20 +786,17 @@ def has_clock_pause(clock: str) -> Condition:
     return exists().where(_PAUSE.referral_id == _REFERRAL.id, _PAUSE.clock == clock)
 
 
-#: The rules' outcome of a decision that nothing needs notifying (WT2018 and WT2023).
-NOT_NOTIFIABLE = "not_notifiable"
-
-
 def notification_clock_conditions(*, learned_on_or_before: date) -> list[Condition]:
     """Open referrals whose serious incident notification is still to be made, learned of on or
-    before the day given. A referral decided as not notifiable has no notification to make:
-    its clock stops with the decision."""
+    before the day given. Where the criteria answers show no notification is owed, there is
+    none to make and no clock; where they do not say yet, the clock runs (it starts when the
+    local authority learns of the incident, not when the subgroup decides)."""
     return [
         _REFERRAL.learned_on.is_not(None),
         _REFERRAL.learned_on <= learned_on_or_before,
         _REFERRAL.notified_on.is_(None),
         _REFERRAL.status != "closed",
-        ~_has_decision(_DECISION.rules_outcome == NOT_NOTIFIABLE),
+        _REFERRAL.notification_owed != NotificationOwed.NOT_OWED.value,
     ]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, RowMapping, Table, delete, func, insert, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crag_desktop.domain.criteria import notification_owed_for
 from crag_desktop.domain.errors import FieldError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
     ActionUpdate,
@@ -264,6 +265,9 @@ def _referral_rows(rows: _Rows, referral: Referral, position: int) -> None:
             "learned_on": referral.learned_on,
             "notified_on": referral.notified_on,
             "notification_reference": referral.notification_reference,
+            # Every write of a referral (a form, the wizard, an import, the demo) passes here,
+            # so the stored fact cannot fall behind the answers it comes from.
+            "notification_owed": notification_owed_for(referral.decision).value,
         }
     )
     owner = {"referral_id": referral.id}

@@ -21,8 +21,10 @@ from crag_desktop.domain.criteria import (
     INSUFFICIENT_INFORMATION,
     RULE_SETS,
     Evaluation,
+    NotificationOwed,
     choose_rule_set,
     evaluate,
+    notification_owed,
     rule_set,
     versions,
 )
@@ -186,6 +188,73 @@ def test_every_combination_of_answers_matches_the_reference(rule_set_id: str) ->
         _check_reasons(result)
     assert mismatches == []
     assert checked > 5000
+
+
+def reference_owed(rule_set_id: str, a: Mapping[str, Value]) -> bool:
+    """Whether a serious incident notification is owed, for complete answers."""
+    if rule_set_id != "WT2015":
+        return reference_outcome(rule_set_id, a) != "not_notifiable"
+    abuse = a["abuse_or_neglect"] in ("known", "suspected")
+    died = a["child_died"] or a["suspected_suicide"]
+    harmed = a["seriously_harmed"] or a["harm_life_threatening"] or a["harm_long_term_impairment"]
+    # A death in custody is owed one whatever else (criteria.py says why).
+    return bool((abuse and (died or harmed)) or a["death_in_custody"])
+
+
+@pytest.mark.parametrize("rule_set_id", ["WT2015", "WT2018", "WT2023"])
+def test_a_notification_is_owed_or_not_only_when_every_unknown_answer_agrees(
+    rule_set_id: str,
+) -> None:
+    domain = DOMAINS[rule_set_id]
+    mismatches: list[str] = []
+    seen: set[NotificationOwed] = set()
+    for answers in all_partial_answers(rule_set_id):
+        unknown = [k for k in domain if answers[k] is None]
+        owed: set[bool] = set()
+        for combo in itertools.product(*(domain[k] for k in unknown)):
+            full = {k: v for k, v in answers.items() if v is not None}
+            full.update(zip(unknown, combo, strict=True))
+            if consistent(rule_set_id, full):
+                owed.add(reference_owed(rule_set_id, full))
+        if not owed:
+            continue  # contradictory: evaluate's own test covers the ValueError
+        expected = (
+            NotificationOwed.NOT_YET_KNOWN
+            if len(owed) > 1
+            else NotificationOwed.OWED
+            if owed == {True}
+            else NotificationOwed.NOT_OWED
+        )
+        got = notification_owed(rule_set_id, answers)
+        seen.add(got)
+        if got is not expected:
+            mismatches.append(f"{answers}: got {got}, expected {expected}")
+    assert mismatches == []
+    assert seen == set(NotificationOwed)
+
+
+def test_what_the_notification_clock_needs_in_the_secretariats_cases() -> None:
+    # Child P on the demo: WT2015, seriously harmed, abuse or neglect not suspected.
+    assert (
+        notification_owed("WT2015", {"abuse_or_neglect": "not_suspected", "child_died": False})
+        is NotificationOwed.NOT_OWED
+    )
+    # Under WT2018 the outcome says it: not notifiable owes nothing, notifiable owes one
+    # even while the LCSPR considerations are still open.
+    not_notifiable: Partial = {
+        "abuse_or_neglect": "not_suspected",
+        "looked_after_child_died": False,
+    }
+    assert evaluate("WT2018", not_notifiable).outcome == "not_notifiable"
+    assert notification_owed("WT2018", not_notifiable) is NotificationOwed.NOT_OWED
+    harmed: Partial = {"abuse_or_neglect": "suspected", "seriously_harmed": True}
+    assert evaluate("WT2018", harmed).outcome == INSUFFICIENT_INFORMATION
+    assert notification_owed("WT2018", harmed) is NotificationOwed.OWED
+    # Nothing answered yet: not yet known, so the clock keeps running.
+    assert notification_owed("WT2023", {}) is NotificationOwed.NOT_YET_KNOWN
+    assert NotificationOwed.NOT_YET_KNOWN.label == "Not yet known"
+    with pytest.raises(ValueError, match="care_leaver_died"):
+        notification_owed("WT2018", {"care_leaver_died": True})
 
 
 def _check_reasons(result: Evaluation) -> None:

@@ -37,9 +37,12 @@ from crag_desktop.services.dashboard import (
     DashboardService,
 )
 from crag_desktop.services.database import Database
+from crag_desktop.services.demo import build_demo
 from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import repositories
+
+from ..conftest import stored_notification_owed
 
 TODAY = date(2024, 3, 1)  # a Friday
 NOTIFICATION = ClockKind.SERIOUS_INCIDENT_NOTIFICATION
@@ -171,7 +174,26 @@ DOCUMENT = Document(
         referral(
             "P10",
             learned_on=date(2024, 1, 2),
-            decision=dataclasses.replace(DECIDED, rules_outcome="not_notifiable"),
+            decision=dataclasses.replace(
+                DECIDED,
+                answers={"abuse_or_neglect": "not_suspected", "looked_after_child_died": False},
+                rules_outcome="not_notifiable",
+            ),
+            status=ReferralStatus.DECIDED,
+        ),
+        # Decided notifiable (WT2018) but never notified: owed, so late since 10 January.
+        referral(
+            "P11",
+            learned_on=date(2024, 1, 3),
+            decision=dataclasses.replace(
+                DECIDED,
+                answers={
+                    "abuse_or_neglect": "suspected",
+                    "seriously_harmed": True,
+                    "improvements_needed": True,
+                },
+                rules_outcome="notifiable_lcspr_indicated",
+            ),
             status=ReferralStatus.DECIDED,
         ),
     ),
@@ -220,15 +242,49 @@ def test_clocks_due_soon_or_breached_soonest_first(
     ]
 
     assert shown == [
+        # P3's answers leave it open whether a notification is owed: its clock runs.
         ("P3", NOTIFICATION, date(2024, 1, 9), ClockStatus.BREACHED),
+        ("P11", NOTIFICATION, date(2024, 1, 10), ClockStatus.BREACHED),
         ("P9", NOTIFICATION, date(2024, 1, 11), ClockStatus.BREACHED),
         ("P4", RAPID, date(2024, 2, 26), ClockStatus.BREACHED),
         ("P1", NOTIFICATION, date(2024, 3, 5), ClockStatus.DUE),
         ("P5", RAPID, date(2024, 3, 14), ClockStatus.DUE),
     ]
-    assert figures.clocks.count == 5
+    assert figures.clocks.count == 6
     assert figures.clocks_due[0].reference == "CRAG-2023-P3"
-    assert ReferralList(db=database).count(figures.clocks.query) == 5
+    assert ReferralList(db=database).count(figures.clocks.query) == 6
+
+
+def test_a_referral_decided_as_owing_no_notification_has_no_clock(
+    database: Database, figures: DashboardFigures
+) -> None:
+    # The answers stored as JSON are read once, in Python, when the referral is saved; the
+    # dashboard reads the stored fact.
+    owed = stored_notification_owed(database)
+
+    assert (owed["P10"], owed["P11"], owed["P3"], owed["P1"]) == (
+        "not_owed",
+        "owed",
+        "not_yet_known",
+        "not_yet_known",
+    )
+    assert "P10" not in figures.clocks.ids
+
+
+def test_the_demo_as_of_1_april_2017_has_no_clock_for_child_p(database: Database) -> None:
+    build_demo(database, synthetic_referrals=0, seed=1)
+
+    figures = DashboardService(db=database).figures(date(2017, 4, 1))
+
+    # Child P (WT2015, abuse or neglect neither known nor suspected) owed no notification.
+    # Child R was seriously harmed with abuse suspected: owed, never notified, late. Child S
+    # is still gathering information: not yet known, so its clock runs.
+    late = {(c.case_name, c.state.kind, c.state.status) for c in figures.clocks_due}
+    assert late == {
+        ("Child R", NOTIFICATION, ClockStatus.BREACHED),
+        ("Child S", NOTIFICATION, ClockStatus.BREACHED),
+    }
+    assert figures.clocks.count == 2
 
 
 def test_reviews_past_their_marks(database: Database, figures: DashboardFigures) -> None:

@@ -36,7 +36,10 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import DecisionService
+from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
+
+from ..conftest import stored_notification_owed
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -287,6 +290,41 @@ def test_wt2018_notifiable_decisions_need_the_notification_date(db: Database) ->
         commission=None,
     )
     assert stored(db).notified_on == date(2019, 2, 4)
+
+
+def test_saving_a_decision_or_its_referral_works_out_whether_a_notification_is_owed(
+    db: Database,
+) -> None:
+    assert stored_notification_owed(db) == {"R1": "not_yet_known"}
+
+    DecisionService(db=db).record_decision(
+        referral=referral(),
+        decision=decision(
+            WT2015_NOT_MET,
+            decided_outcome=DecidedOutcome.NO_FURTHER_ACTION,
+        ),
+        meeting=meeting(),
+        commission=None,
+    )
+    # Abuse or neglect neither known nor suspected, no death in custody: none owed.
+    assert stored_notification_owed(db) == {"R1": "not_owed"}
+
+    # The referral's form saves the decision with it: answers changed there count too.
+    before = stored(db)
+    assert before.decision is not None
+    RecordService(db=db).save_referral(
+        dataclasses.replace(
+            before,
+            decision=dataclasses.replace(
+                before.decision,
+                answers=WT2015_SCR,
+                rules_outcome="scr_required",
+                decided_outcome=DecidedOutcome.SCR,
+            ),
+        ),
+        reason="Answers corrected",
+    )
+    assert stored_notification_owed(db) == {"R1": "owed"}
 
 
 def test_explain_uses_the_recorded_rule_set_version(

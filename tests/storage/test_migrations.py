@@ -115,3 +115,45 @@ def test_0004_keeps_every_action_and_update_both_ways(database: Database) -> Non
     assert counts() == before
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_0005_works_out_from_the_stored_answers_whether_a_notification_is_owed(
+    database: Database,
+) -> None:
+    # A database at 0004 holds the answers only as JSON text; the upgrade reads them in
+    # Python (no JSON SQL) and stores the fact the notification clock reads.
+    from alembic import command
+    from sqlalchemy import text
+
+    from crag_desktop.services.demo import build_demo
+
+    from ..conftest import stored_notification_owed
+
+    build_demo(database, synthetic_referrals=0, seed=1)
+    expected = stored_notification_owed(database)
+    with database.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0004_closure_steps")
+        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(referral)")]
+        assert "notification_owed" not in columns
+        # Answers the rules cannot read (a key of another rule set) settle nothing.
+        connection.execute(
+            text("UPDATE criteria_decision SET answers = :answers WHERE referral_id = 'R1'"),
+            {"answers": '{"care_leaver_died": true}'},
+        )
+
+    assert schema.upgrade_to_head(database.engine) is True
+
+    owed = stored_notification_owed(database)
+    assert owed == {**expected, "R1": "not_yet_known"}
+    # Child P (WT2015, abuse or neglect not suspected) owes none; Child R (seriously harmed,
+    # abuse suspected) owes one; Child S and Child T have no decision yet.
+    assert (owed["R5"], owed["R7"], owed["R8"], owed["R9"]) == (
+        "not_owed",
+        "owed",
+        "not_yet_known",
+        "not_yet_known",
+    )
+    assert expected["R1"] == "owed"
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.execute(text("SELECT count(*) FROM referral_child")).scalar_one() > 0

@@ -469,6 +469,23 @@ def test_clock_lines_follow_the_dates_typed(
     qtbot.waitUntil(lambda: "Rapid review: does not apply" in form.clocks_label.text())
 
 
+def test_a_referral_whose_answers_owe_no_notification_shows_no_notification_clock(
+    screen: ReferralsScreen,
+) -> None:
+    # Child P (WT2015): seriously harmed, abuse or neglect neither known nor suspected.
+    assert screen.open_record("R5")
+    lines = screen.form.clocks_label.text().splitlines()
+    assert lines[0] == (
+        "Serious incident notification: none owed (the criteria answers recorded on "
+        "08/12/2015 show no serious incident to notify)."
+    )
+    assert lines[1] == "Rapid review: none (no notification owed)."
+    # Child R (WT2015): seriously harmed with abuse suspected, never notified: late.
+    assert screen.open_record("R7")
+    lines = screen.form.clocks_label.text().splitlines()
+    assert lines[0].startswith("Serious incident notification: breached")
+
+
 def test_pausing_the_rapid_review_by_keyboard_is_stored(
     screen: ReferralsScreen, qtbot: QtBot, records: RecordService, recent_referral: str
 ) -> None:

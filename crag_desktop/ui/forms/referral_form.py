@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.clock import CLOCK_SPECS, ClockKind, ClockState, ClockStatus, clock_state
-from crag_desktop.domain.criteria import WT2018_IN_FORCE
+from crag_desktop.domain.criteria import WT2018_IN_FORCE, NotificationOwed, notification_owed_for
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import Child, ClockPause, CriteriaDecision, Referral
 from crag_desktop.domain.vocabulary import (
@@ -733,7 +733,14 @@ class ReferralForm(RecordForm[Referral]):
         lines: list[str] = []
 
         learned = dates["learned"]
-        if learned is None:
+        owed = notification_owed_for(decision)
+        if owed is NotificationOwed.NOT_OWED and dates["notified"] is None:
+            assert decision is not None
+            lines.append(
+                f"{notification}: none owed (the criteria answers recorded on "
+                f"{format_uk_date(decision.decided_on)} show no serious incident to notify)."
+            )
+        elif learned is None:
             start = "the date the local authority learned of it"
             lines.append(f"{notification}: {not_started(start, 'learned' in unreadable)}")
         else:
@@ -747,7 +754,9 @@ class ReferralForm(RecordForm[Referral]):
             lines.append(clock_line(state, pauses, today=today, done="notified"))
 
         notified = dates["notified"]
-        if notified is None:
+        if owed is NotificationOwed.NOT_OWED and notified is None:
+            lines.append(f"{rapid}: none (no notification owed).")
+        elif notified is None:
             lines.append(
                 f"{rapid}: {not_started('the notification date', 'notified' in unreadable)}"
             )
