@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Table, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.storage import models as m
 from crag_desktop.storage.bulk import insert_rows
@@ -197,6 +198,7 @@ def _write(
 ) -> None:
     if not events:
         return
+    _check_vocabulary(events)
     seal = read_seal(session)
     insert_rows(
         session,
@@ -236,6 +238,16 @@ def _write(
         write_audit_seal(
             session.connection(), last.seq, seal_tag(last.seq, last.hash) if intact else tag
         )
+
+
+def _check_vocabulary(events: list[AuditEvent]) -> None:
+    # A code outside the vocabulary would be missing from the audit log's filters (and its
+    # wording): refuse it where it is written, so a test of any new event finds it.
+    actions = {event.action for event in events}
+    types = {event.record_type for event in events}
+    unknown = sorted((actions - ACTIONS.keys()) | (types - RECORD_TYPES.keys()))
+    if unknown:
+        raise ValueError(f"not in the audit vocabulary (domain/audit_terms.py): {unknown}")
 
 
 def _chained(

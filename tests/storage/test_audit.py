@@ -16,6 +16,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
 from crag_desktop.domain.records import Child, Referral
 from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
@@ -335,7 +336,49 @@ m.metadata.create_all(_ENGINE)
     action=_TEXT,
     reason=st.none() | _TEXT,
     at=st.datetimes(timezones=st.just(UTC)),
-    records=st.lists(st.tuples(_TEXT, st.none() | _TEXT), min_size=1, max_size=4),
+    seq=st.integers(min_value=1, max_value=2**62),
+    previous=_TEXT,
+    record_type=_TEXT,
+    record_id=st.none() | _TEXT,
+)
+def test_an_imports_canonical_form_is_the_events_whatever_its_text(
+    *,
+    operator: str,
+    action: str,
+    reason: str | None,
+    at: datetime,
+    seq: int,
+    previous: str,
+    record_type: str,
+    record_id: str | None,
+) -> None:
+    # The import's template must give the bytes `_canonical` gives, even for text that
+    # looks like its markers or JSON.
+    canonical = audit._CanonicalCreates(at=at, operator=operator, action=action, reason=reason)
+    assert canonical(seq, previous, record_type, record_id) == audit._canonical(
+        seq=seq,
+        at=at,
+        operator=operator,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        changes=(),
+        reason=reason,
+        previous_hash=previous,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    operator=_TEXT,
+    action=st.sampled_from(sorted(ACTIONS)),
+    reason=st.none() | _TEXT,
+    at=st.datetimes(timezones=st.just(UTC)),
+    records=st.lists(
+        st.tuples(st.sampled_from(sorted(RECORD_TYPES)), st.none() | _TEXT),
+        min_size=1,
+        max_size=4,
+    ),
 )
 def test_an_imports_events_are_hashed_exactly_as_each_alone(
     operator: str,
@@ -345,13 +388,23 @@ def test_an_imports_events_are_hashed_exactly_as_each_alone(
     records: list[tuple[str, str | None]],
 ) -> None:
     # append_many hashes from pieces of the canonical form: every event must carry the
-    # hash that verification computes from the event alone, whatever its text.
+    # hash that verification computes from the event alone.
     with Session(_ENGINE) as session:
         events = audit.append_many(
             session, operator=operator, action=action, records=records, reason=reason, at=at
         )
         assert [audit.event_hash(event) for event in events] == [event.hash for event in events]
         assert [(e.record_type, e.record_id) for e in events] == records
+        session.rollback()
+
+
+def test_an_event_outside_the_vocabulary_is_refused_before_it_is_written() -> None:
+    # Else the audit log's filters, which offer exactly the vocabulary, could not find it.
+    with Session(_ENGINE) as session:
+        for action, record_type in (("create", "referal"), ("archive", "referral")):
+            with pytest.raises(ValueError, match="audit vocabulary"):
+                audit.append(session, operator="x", action=action, record_type=record_type)
+            assert audit.list_events(session, limit=None) == []
         session.rollback()
 
 

@@ -276,3 +276,23 @@ def test_every_action_and_record_type_fits_its_column(screen: AuditScreen) -> No
         width = screen.table.columnWidth(column)
         # Not "Wrong pas…": the cell's margins come on top of the word itself.
         assert [w for w in words if metrics.horizontalAdvance(w) + 8 > width] == []
+
+
+def test_the_filters_offer_every_kind_of_event_the_trail_can_hold(
+    qtbot: QtBot, screen: AuditScreen, database: Database
+) -> None:
+    from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
+
+    # The trail refuses anything else (storage/audit.py), so nothing written is unfindable.
+    for combo, vocabulary in ((screen.type_combo, RECORD_TYPES), (screen.action_combo, ACTIONS)):
+        offered = {combo.itemData(i): combo.itemText(i) for i in range(1, combo.count())}
+        assert offered == vocabulary
+    # Reports printed and agency returns imported were once missing from the record types.
+    with database.unit_of_work() as session:
+        database.audit(session, action="print", record_type="report", record_id="tracker")
+        database.audit(session, action="import", record_type="agency_return", record_id="r1")
+    for words, code in (("Report", "report"), ("Agency return", "agency_return")):
+        screen.type_combo.setCurrentIndex(screen.type_combo.findText(words))
+        qtbot.waitUntil(lambda code=code: screen.model.query.record_type == code)
+        qtbot.waitUntil(lambda: screen.model.total == 1)
+        assert screen.model.index(0, screen.model.Column.RECORD_TYPE).data() == words

@@ -9,11 +9,14 @@ from enum import IntEnum
 
 from PySide6.QtCore import QObject
 
+from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES, action_text, record_type_text
 from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 
 __all__ = [
+    "ACTIONS",
+    "RECORD_TYPES",
     "AuditLine",
     "AuditLines",
     "AuditTableModel",
@@ -23,49 +26,6 @@ __all__ = [
     "record_tooltip",
     "record_type_text",
 ]
-
-_ACTIONS = {
-    "create": "Created",
-    "update": "Changed",
-    "delete": "Deleted",
-    "unlock": "Unlocked",
-    "export": "Exported",
-    "rekey": "Passphrase changed",
-    "print": "Printed",
-    "send_to_printer": "Sent to a printer",
-    "lock": "Locked",
-    "failed_unlock": "Wrong passphrase",
-    "backup": "Backed up",
-    "backup_failed": "Backup failed",
-    "restore": "Restored",
-}
-
-#: The actions the audit log's filter offers, as the secretariat says them.
-ACTIONS = dict(_ACTIONS)
-
-#: Record types as the secretariat says them.
-RECORD_TYPES = {
-    "agency": "Agency",
-    "member": "Member",
-    "learning_point": "Learning point",
-    "learning_event": "Learning event",
-    "referral": "Referral",
-    "review": "Review",
-    "recommendation": "Recommendation",
-    "meeting": "Meeting",
-    "report_text": "Report text",
-    "database": "Database",
-}
-
-
-def action_text(action: str) -> str:
-    """ "Created", "Changed", …; unknown actions read as themselves."""
-    return _ACTIONS.get(action, action.replace("_", " ").capitalize())
-
-
-def record_type_text(record_type: str) -> str:
-    """ "Learning point" for "learning_point"."""
-    return RECORD_TYPES.get(record_type, record_type.replace("_", " ").capitalize())
 
 
 def _value(value: str | None) -> str:
