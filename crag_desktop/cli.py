@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.wording import PDF_SUFFIX, count_of, short_date, with_suffix
 from crag_desktop.fileio import sweep_stale_temporaries
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ def _pdf_out(value: str) -> tuple[Path, str]:
     # A file without a suffix does not open in a PDF viewer on Windows; "r" means "r.pdf".
     if out.suffix:
         return out, ""
-    return out.with_name(out.name + ".pdf"), ' (".pdf" added to the name given)'
+    return with_suffix(out, PDF_SUFFIX), f' ("{PDF_SUFFIX}" added to the name given)'
 
 
 def pdf_passphrase(args: argparse.Namespace, console: Console, *, what: str = "PDF") -> str | None:
@@ -490,7 +491,7 @@ def cmd_report_annual(args: argparse.Namespace, console: Console) -> int:
     stats = written.statistics
     print(
         f"Wrote the annual report for {stats.year}/{(stats.year + 1) % 100:02d} as of "
-        f"{stats.as_of:%d/%m/%Y} to {out}{note}: {written.pages} pages (OFFICIAL-SENSITIVE, "
+        f"{short_date(stats.as_of)} to {out}{note}: {written.pages} pages (OFFICIAL-SENSITIVE, "
         f"{_protection_note(passphrase)}).",
         file=console.out,
     )
@@ -541,8 +542,8 @@ def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
         agency = returns.find_agency(args.agency)
         written = returns.export(agency.id, out, as_of=as_of, passphrase=passphrase)
     print(
-        f"Wrote the return of {written.agency_name} to {out}: {written.items} open "
-        f"action{'s' if written.items != 1 else ''} as of {written.as_of:%d/%m/%Y} "
+        f"Wrote the return of {written.agency_name} to {out}: "
+        f"{count_of(written.items, 'open action')} as of {short_date(written.as_of)} "
         f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}). Import it, filled in, with "
         "crag-desktop import-returns.",
         file=console.out,
@@ -595,10 +596,10 @@ def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
                 )
                 return EXIT_OK
             count = len(plan.updates)
-            noun = f"{count} update{'s' if count != 1 else ''}"
+            noun = count_of(count, "update")
             print(
                 f"{source.name}, the return of {plan.agency_name}, will append {noun}, each "
-                f"dated {plan.on:%d/%m/%Y}:",
+                f"dated {short_date(plan.on)}:",
                 file=console.out,
             )
             for update in plan.updates:
@@ -621,7 +622,7 @@ def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
         print_problems(refused.problems, console, then=".")
         return EXIT_FAILED
     print(
-        f"Appended {noun} from {source.name} ({plan.agency_name}), dated {plan.on:%d/%m/%Y}.",
+        f"Appended {noun} from {source.name} ({plan.agency_name}), dated {short_date(plan.on)}.",
         file=console.out,
     )
     return EXIT_OK
@@ -659,8 +660,8 @@ def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
     count = written.recommendations
     pages = f", {written.pages} pages" if written.pages is not None else ""
     print(
-        f"Wrote the recommendations tracker as of {as_of:%d/%m/%Y} to {out}: {count:,} "
-        f"recommendation{'' if count == 1 else 's'}, {written.overdue:,} overdue{pages} "
+        f"Wrote the recommendations tracker as of {short_date(as_of)} to {out}: "
+        f"{count_of(count, 'recommendation')}, {written.overdue:,} overdue{pages} "
         f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}).",
         file=console.out,
     )

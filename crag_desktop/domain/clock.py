@@ -27,6 +27,7 @@ from functools import cache
 
 from crag_desktop.domain.bank_holidays import FIRST_YEAR, LAST_YEAR, TABLE
 from crag_desktop.domain.records import ClockPause
+from crag_desktop.domain.wording import count_of, long_date
 
 _DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -245,14 +246,6 @@ def _merged(pauses: Iterable[ClockPause], today: date) -> list[tuple[date, date]
     return merged
 
 
-def _long_date(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def clock_state(
     kind: ClockKind,
     start: date,
@@ -346,28 +339,31 @@ def _explain(
     completed_on: date | None,
 ) -> str:
     if spec.amount < 0:
-        period = f"{_plural(-spec.amount, 'working day')} before {spec.start_label}"
+        period = f"{count_of(-spec.amount, 'working day')} before {spec.start_label}"
     elif spec.working_days:
-        period = f"{_plural(spec.amount, 'working day')} after {spec.start_label}"
+        period = f"{count_of(spec.amount, 'working day')} after {spec.start_label}"
     else:
-        period = f"{_plural(spec.amount, 'month')} after {spec.start_label}"
-    period += f" on {_long_date(start)}"
+        period = f"{count_of(spec.amount, 'month')} after {spec.start_label}"
+    period += f" on {long_date(start, weekday=True)}"
     unit = "working day" if spec.working_days else "day"
-    extension = f", extended by {_plural(held, unit)} of pauses" if held else ""
-    when = f"{_long_date(due)} ({period}{extension})"
+    extension = f", extended by {count_of(held, unit)} of pauses" if held else ""
+    when = f"{long_date(due, weekday=True)} ({period}{extension})"
     if aim is not None:
-        when += f", with a local aim of {_long_date(aim)}"
-    late = _plural(-remaining, "working day")
+        when += f", with a local aim of {long_date(aim, weekday=True)}"
+    late = count_of(-remaining, "working day")
     if status is ClockStatus.MET:
         assert completed_on is not None
-        return f"{spec.label} was done on {_long_date(completed_on)}, in time for {when}."
+        return (
+            f"{spec.label} was done on {long_date(completed_on, weekday=True)}, in time for {when}."
+        )
     if status is ClockStatus.BREACHED and completed_on is not None:
-        return f"{spec.label} was done on {_long_date(completed_on)}, {late} after {when}."
+        done = long_date(completed_on, weekday=True)
+        return f"{spec.label} was done on {done}, {late} after {when}."
     if status is ClockStatus.BREACHED:
         return f"{spec.label} is {late} overdue: it was due by {when}."
     if status is ClockStatus.PAUSED:
         return f"{spec.label} is paused; if it resumed tomorrow it would be due by {when}."
-    left = _plural(remaining, "working day")
+    left = count_of(remaining, "working day")
     return f"{spec.label} is due by {when}; {left} left."
 
 

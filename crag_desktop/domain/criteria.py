@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crag_desktop.domain.records import CriteriaDecision
 
+from crag_desktop.domain.wording import long_date
+
 #: A known answer: a choice code or a yes/no.
 Value = str | bool
 #: Answers as the wizard and the interchange hold them; None means "not yet known".
@@ -866,10 +868,6 @@ def rule_set(rule_set_id: str, version: str | None = None) -> RuleSet:
         ) from None
 
 
-def _long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 #: How an answer the referral settles for a living child is worded, on screen and on paper.
 NOT_APPLICABLE_CHILD_LIVING = "not applicable (child living)"
 #: Questions about a death that cannot apply while the child is living.
@@ -896,33 +894,33 @@ def choose_rule_set(incident_or_notification_date: date) -> RuleSetChoice:
     from 15 December 2023. ``selectable`` lists the preselected rule set first.
     """
     d = incident_or_notification_date
-    when = _long_date(d)
+    when = long_date(d)
     if d < WT2018_IN_FORCE:
         return RuleSetChoice(
             "WT2015",
             f"{when} is before Working Together 2018 came into force on "
-            f"{_long_date(WT2018_IN_FORCE)}, so the WT2015 serious case review criteria apply.",
+            f"{long_date(WT2018_IN_FORCE)}, so the WT2015 serious case review criteria apply.",
             ("WT2015",),
         )
     if d <= WT2015_LAST_SELECTABLE:
         return RuleSetChoice(
             "WT2018",
-            f"{when} is on or after {_long_date(WT2018_IN_FORCE)}, when Working Together 2018 "
+            f"{when} is on or after {long_date(WT2018_IN_FORCE)}, when Working Together 2018 "
             "came into force; boards had until "
-            f"{_long_date(WT2015_LAST_SELECTABLE)} to move over, so WT2015 may still be chosen.",
+            f"{long_date(WT2015_LAST_SELECTABLE)} to move over, so WT2015 may still be chosen.",
             ("WT2018", "WT2015"),
         )
     if d < WT2023_IN_FORCE:
         return RuleSetChoice(
             "WT2018",
             f"{when} is after the move to Working Together 2018 ended on "
-            f"{_long_date(WT2015_LAST_SELECTABLE)} and before Working Together 2023 came into "
-            f"force on {_long_date(WT2023_IN_FORCE)}.",
+            f"{long_date(WT2015_LAST_SELECTABLE)} and before Working Together 2023 came into "
+            f"force on {long_date(WT2023_IN_FORCE)}.",
             ("WT2018",),
         )
     return RuleSetChoice(
         "WT2023",
-        f"{when} is on or after {_long_date(WT2023_IN_FORCE)}, when Working Together 2023 came "
+        f"{when} is on or after {long_date(WT2023_IN_FORCE)}, when Working Together 2023 came "
         "into force.",
         ("WT2023",),
     )

@@ -89,6 +89,7 @@ from crag_desktop.domain.vocabulary import (
     Theme,
     Vocabulary,
 )
+from crag_desktop.domain.wording import shorten
 
 FORMAT = "crag-desktop"
 VERSION = 1
@@ -144,15 +145,10 @@ def json_path(parts: Iterable[str | int]) -> str:
     return out
 
 
-def _short(text: str, limit: int = 60) -> str:
-    # Keys and values in messages are cut short: a megabyte-long key must not become a
-    # megabyte-long message.
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return json.dumps(_short(value), ensure_ascii=False)
+        # A megabyte-long value must not become a megabyte-long message.
+        return json.dumps(shorten(value), ensure_ascii=False)
     if value is None or isinstance(value, bool | int | float):
         return json.dumps(value)
     return "a list" if isinstance(value, list) else "an object"

@@ -15,6 +15,7 @@ from typing import Protocol
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import RecommendationStatus
+from crag_desktop.domain.wording import short_date
 
 __all__ = [
     "CLOSURE_STEPS",
@@ -144,7 +145,7 @@ def closure_problems(record: Recommendation) -> list[FieldError]:
                 errors.append(FieldError(f"{step.field}_on", step.date_needed))
             continue
         if on is not None or (by or "").strip():
-            when = f" on {on:%d/%m/%Y}" if on is not None else ""
+            when = f" on {short_date(on)}" if on is not None else ""
             errors.append(
                 FieldError(
                     f"{step.field}_on",
@@ -185,7 +186,7 @@ def closure_summary(record: HasClosureSteps) -> str:
         if on is None:
             continue
         who = f" by {by.strip()}" if by and by.strip() else ""
-        parts.append(f"{step.done} on {on:%d/%m/%Y}{who}")
+        parts.append(f"{step.done} on {short_date(on)}{who}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
 

@@ -54,6 +54,7 @@ from crag_desktop.domain.vocabulary import (
     PanelResponse,
     RecommendationStatus,
 )
+from crag_desktop.domain.wording import short_date
 
 _K = TypeVar("_K")
 
@@ -171,11 +172,6 @@ def join(path: str, name: str) -> str:
 
 #: What an import is told about an id the database already holds.
 ID_TAKEN = "id already exists in the database"
-
-
-def _uk(day: date) -> str:
-    # Messages show dates as the secretariat types them (dd/mm/yyyy), not ISO.
-    return day.strftime("%d/%m/%Y")
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -337,11 +333,16 @@ def _date(
         errors.append(FieldError(_at(path, name), "must be a date"))
         return False
     if value < EARLIEST_DATE:
-        errors.append(FieldError(_at(path, name), f"{_uk(value)} is too early; check the year"))
+        errors.append(
+            FieldError(_at(path, name), f"{short_date(value)} is too early; check the year")
+        )
         return False
     if today is not None and value > today:
         errors.append(
-            FieldError(_at(path, name), f"{_uk(value)} is in the future (today is {_uk(today)})")
+            FieldError(
+                _at(path, name),
+                f"{short_date(value)} is in the future (today is {short_date(today)})",
+            )
         )
         return False
     return True
@@ -365,7 +366,7 @@ def _not_before(
         errors.append(
             FieldError(
                 _at(path, name),
-                f"{_uk(value)} is before the {earlier_name} ({_uk(earlier)})",
+                f"{short_date(value)} is before the {earlier_name} ({short_date(earlier)})",
             )
         )
 
@@ -659,7 +660,8 @@ def validate_referral(
             errors.append(
                 FieldError(
                     join(path, "incident_date"),
-                    f"{_uk(incident)} is after the referral was received ({_uk(record.received)})",
+                    f"{short_date(incident)} is after the referral was received "
+                    f"({short_date(record.received)})",
                 )
             )
     if not record.children:
@@ -834,8 +836,8 @@ def validate_recommendation(
                     errors.append(
                         FieldError(
                             join(update_path, "on"),
-                            f"{_uk(update.on)} is before the previous update "
-                            f"({_uk(previous)}); updates are kept in date order",
+                            f"{short_date(update.on)} is before the previous update "
+                            f"({short_date(previous)}); updates are kept in date order",
                         )
                     )
                 previous = update.on

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import short_date
 
 __all__ = [
     "FORMAT_VERSION",
@@ -194,7 +195,7 @@ def write_return(view: AgencyReturnSheet) -> bytes:
     marking = _put(sheet, 1, 1, MARKING)
     marking.font = Font(bold=True, color="B00020", size=12)
     sheet.merge_cells(f"A1:{last_column}1")
-    as_of = f"{view.as_of:%d/%m/%Y}"
+    as_of = short_date(view.as_of)
     instructions = _put(
         sheet,
         _INSTRUCTIONS_ROW,

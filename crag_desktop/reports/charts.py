@@ -15,6 +15,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from crag_desktop.domain.wording import shorten
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
 from crag_desktop.reports.styles import INK, MUTED, NAVY, RULE
 
@@ -25,10 +26,6 @@ _BAR_PITCH = 16.0
 _TITLE_SPACE = 16.0
 _AXIS_SPACE = 14.0
 _MAX_LABEL_CHARS = 42
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= _MAX_LABEL_CHARS else label[: _MAX_LABEL_CHARS - 1] + "…"
 
 
 def _nice_step(top: int) -> int:
@@ -69,7 +66,7 @@ def bar_chart(
         )
         return drawing
 
-    labels = [_short(label) for label, _count in bars]
+    labels = [shorten(label, _MAX_LABEL_CHARS) for label, _count in bars]
     counts = [count for _label, count in bars]
     label_width = max(stringWidth(label, FONT_REGULAR, _LABEL_SIZE) for label in labels) + 8
     plot_height = _BAR_PITCH * len(bars)

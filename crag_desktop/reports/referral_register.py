@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from crag_desktop.domain.wording import short_date
 from crag_desktop.reports.pages import CONTENT_WIDTH, build_document, chunked_tables
 from crag_desktop.reports.styles import build_styles, grid_table_style, markup, uk_date
 
@@ -50,7 +51,7 @@ class RegisterView:
 
 
 def _short_date(value: dt.date | None) -> str:
-    return "Not recorded" if value is None else f"{value:%d/%m/%Y}"
+    return "Not recorded" if value is None else short_date(value)
 
 
 def _cell(text: str, style: Any) -> Any:

@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import TableStyle
 
+from crag_desktop.domain.wording import long_date, time_of_day
 from crag_desktop.reports.fonts import (
     FONT_BOLD,
     FONT_ITALIC,
@@ -35,21 +36,6 @@ WHITE = colors.white
 
 BODY_SIZE = 10
 BODY_LEADING = 14
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -228,9 +214,9 @@ def uk_date(value: dt.date | None, *, missing: str = "Not recorded") -> str:
     """A date as printed in UK board papers, "14 June 2016"; independent of the locale."""
     if value is None:
         return missing
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 def uk_datetime(value: dt.datetime) -> str:
     """A timestamp as "14 June 2016 at 09:05" (local clock time as given)."""
-    return f"{uk_date(value.date())} at {value:%H:%M}"
+    return f"{long_date(value.date())} at {time_of_day(value)}"

@@ -30,6 +30,7 @@ from crag_desktop.domain.vocabulary import (
     RecommendationScope,
     RecommendationStatus,
 )
+from crag_desktop.domain.wording import count_of, short_date
 from crag_desktop.reports.charts import bar_chart
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR
 from crag_desktop.reports.pages import (
@@ -141,11 +142,7 @@ def update_text(update: ActionUpdate | None) -> str:
 
 
 def _short_date(value: dt.date | None) -> str:
-    return "Not set" if value is None else f"{value:%d/%m/%Y}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    return "Not set" if value is None else short_date(value)
 
 
 #: Rows per table: a table is measured again each time it splits across a page, so short
@@ -304,7 +301,7 @@ class _Builder:
                 status.append(_Run(f"now {rec.derived.label.lower()}", FONT_BOLD, NAVY))
             latest = rec.latest
             update = (
-                [_Run(f"{latest.on:%d/%m/%Y}", FONT_BOLD), _Run(update_text(latest))]
+                [_Run(short_date(latest.on), FONT_BOLD), _Run(update_text(latest))]
                 if latest is not None
                 else [_Run("No update yet", FONT_REGULAR, MUTED)]
             )
@@ -344,9 +341,9 @@ class _Builder:
         story: list[Any] = [
             Paragraph(TITLE, styles.title),
             Paragraph(
-                f"As of {uk_date(view.as_of)}: {_plural(total, 'recommendation')}{markup(which)}, "
+                f"As of {uk_date(view.as_of)}: {count_of(total, 'recommendation')}{markup(which)}, "
                 f"{len(view.overdue):,} overdue and "
-                f"{_plural(open_actions, 'open action')}.",
+                f"{count_of(open_actions, 'open action')}.",
                 styles.subtitle,
             ),
             Paragraph(
@@ -408,7 +405,7 @@ class _Builder:
             return story
         story.append(
             Paragraph(
-                f"{_plural(len(view.overdue), 'recommendation')} overdue on "
+                f"{count_of(len(view.overdue), 'recommendation')} overdue on "
                 f"{uk_date(view.as_of)}, the longest overdue first.",
                 self.styles.body,
             )
@@ -425,7 +422,7 @@ class _Builder:
                 story += self.heading(f"Monitored by the {group.label}")
                 story.append(
                     Paragraph(
-                        f"{_plural(count, 'recommendation')}, by lead agency.", self.styles.body
+                        f"{count_of(count, 'recommendation')}, by lead agency.", self.styles.body
                     )
                 )
             story += self.subheading(f"{agency} ({len(recs):,})")

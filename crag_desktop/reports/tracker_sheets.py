@@ -18,6 +18,7 @@ from copy import copy
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from crag_desktop.domain.wording import short_date
 from crag_desktop.reports.pages import MARKING
 from crag_desktop.reports.styles import uk_date
 from crag_desktop.reports.tracker import TITLE, TrackerAction, TrackerView, update_text
@@ -81,7 +82,7 @@ def _text(text: str) -> str | None:
 def _open_actions_text(actions: Sequence[TrackerAction]) -> str:
     lines = []
     for action in actions:
-        due = f", due {action.due:%d/%m/%Y}" if action.due is not None else ""
+        due = f", due {short_date(action.due)}" if action.due is not None else ""
         lines.append(
             f"Action {action.number} ({action.owner_agency}{due}): {action.description.strip()}"
         )

@@ -30,6 +30,7 @@ from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFail
 from crag_desktop.domain.records import Agency, AgencyAction, Recommendation
 from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_code
 from crag_desktop.domain.vocabulary import RecommendationStatus
+from crag_desktop.domain.wording import short_date_time
 from crag_desktop.reports.agency_return import (
     AgencyReturnSheet,
     FilledRow,
@@ -463,7 +464,8 @@ class AgencyReturns:
             count = next((new for field, _old, new in event.changes if field == "updates"), "")
             what = f" ({count} updates)" if count else ""
             return [
-                f"{name} was already imported on {event.at.astimezone():%d/%m/%Y at %H:%M} by "
+                f"{name} was already imported on "
+                f"{short_date_time(event.at.astimezone(), joiner=' at ')} by "
                 f"{event.operator}{what}: importing it again would record every update twice. "
                 "For further updates, export a new return for the agency."
             ]

@@ -52,6 +52,7 @@ from crag_desktop.domain.vocabulary import (
     Sex,
     Theme,
 )
+from crag_desktop.domain.wording import pdf_name, short_date
 from crag_desktop.reports.annual_report import (
     AnnualReportView,
     ChartData,
@@ -129,8 +130,8 @@ def check_as_of(year: int, as_of: dt.date | None) -> None:
     start, _end = reporting_period(year)
     if as_of is not None and as_of < start:
         raise CragError(
-            f"The report for {period_label(year)} cannot be as of {as_of:%d/%m/%Y}, before "
-            f"the year began on {start:%d/%m/%Y}; give a later date."
+            f"The report for {period_label(year)} cannot be as of {short_date(as_of)}, before "
+            f"the year began on {short_date(start)}; give a later date."
         )
 
 
@@ -597,7 +598,7 @@ def annual_report_pdf(
     start, _end = reporting_period(year)
     if refuse_empty and start > now.date():
         raise NothingToReport(
-            f"{period_label(year)} has not begun yet (it starts on {start:%d/%m/%Y}), so there "
+            f"{period_label(year)} has not begun yet (it starts on {short_date(start)}), so there "
             "is nothing to report; choose an earlier year."
         )
     stage(0, 4, "Reading the records…")
@@ -618,7 +619,7 @@ def annual_report_pdf(
     )
     report = ReportPdf(
         title=f"the annual report {view.period}",
-        suggested_name=f"Annual report {view.period.replace('/', '-')}.pdf",
+        suggested_name=pdf_name(f"Annual report {view.period}"),
         data=data,
         pages=pages,
         record_type=REPORT_RECORD,

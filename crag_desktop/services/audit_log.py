@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from crag_desktop.domain import vocabulary as v
 from crag_desktop.domain.records import AuditEvent
+from crag_desktop.domain.wording import one_line, short_date, short_date_time
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.storage import audit, queries
@@ -228,12 +229,12 @@ def _reference_type(path: str) -> str | None:
 def _uk_date(text: str) -> str:
     try:
         if _ISO_DATE.match(text):
-            return f"{date.fromisoformat(text):%d/%m/%Y}"
+            return short_date(date.fromisoformat(text))
         if _ISO_DATETIME.match(text):
             moment = datetime.fromisoformat(text)
             if moment.tzinfo is not None:
                 moment = moment.astimezone()
-            return f"{moment:%d/%m/%Y %H:%M}"
+            return short_date_time(moment)
     except ValueError:
         pass
     return text
@@ -333,11 +334,6 @@ def _label_rows(session: Session, keys: set[_Key]) -> list[Row[Any]]:
     return list(session.execute(statement).all())
 
 
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _label(kind: str, first: str | None, second: str | None) -> str:
     first = first or ""
     match kind:
@@ -350,7 +346,7 @@ def _label(kind: str, first: str | None, second: str | None) -> str:
         case "learning_event":
             return f"{first}, {_uk_date(second)}" if second else first
         case "learning_point":
-            return _short(first)
+            return one_line(first)
     return first
 
 
@@ -369,7 +365,7 @@ def _gone_label(record_type: str, record_id: str, changes: tuple[Change, ...]) -
         return _label("referral", old["reference"], old.get("case_name"))
     for field in ("title", "name", "text"):
         if field in old:
-            return _short(old[field])
+            return one_line(old[field])
     if record_type == "meeting" and "date" in old:
         return _uk_date(old["date"])
     return record_id
@@ -417,7 +413,7 @@ def _row(row: Row[Any], labels: Mapping[_Key, str]) -> AuditRow:
 
 def event_line(event: AuditEvent) -> str:
     """One event as one line of text, oldest-first listings (the `audit` command)."""
-    at = event.at.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    at = short_date_time(event.at.astimezone(), seconds=True)
     record = event.record_type + (f" {event.record_id}" if event.record_id else "")
     line = f"{event.seq:>6}  {at}  {event.operator}  {event.action}  {record}"
     if event.changes:

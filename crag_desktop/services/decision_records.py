@@ -19,6 +19,7 @@ from crag_desktop.domain.criteria import (
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import Child, Meeting, Referral
 from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
+from crag_desktop.domain.wording import pdf_name
 from crag_desktop.reports.decision_record import (
     Attendee,
     ChildRow,
@@ -209,7 +210,7 @@ def _decision_record_pdf(
     data, pages = render_pdf(lambda stream: render_decision_record(view, stream))
     report = ReportPdf(
         title=f"the decision record of {view.referral_reference}",
-        suggested_name=f"Decision record {view.referral_reference}.pdf",
+        suggested_name=pdf_name(f"Decision record {view.referral_reference}"),
         data=data,
         pages=pages,
         record_type="referral",

@@ -35,6 +35,7 @@ from crag_desktop.domain.records import (
 )
 from crag_desktop.domain.tracker import closure_problems, keep_update_history
 from crag_desktop.domain.vocabulary import RecommendationStatus, ReportSection
+from crag_desktop.domain.wording import long_date, one_line
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.storage import audit, queries, repositories
@@ -173,15 +174,6 @@ class _Kind(Generic[R]):
     label: Callable[[R], str]
 
 
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _split_report_key(key: str) -> tuple[int, str]:
     year, _, section = key.partition("/")
     if not year.isdigit() or not section:
@@ -214,7 +206,7 @@ _LEARNING_POINT: _Kind[LearningPoint] = _Kind(
     repositories.save_learning_point,
     repositories.delete_learning_point,
     lambda r: r.id,
-    lambda r: f"The learning point “{_short(r.text)}”",
+    lambda r: f"The learning point “{one_line(r.text)}”",
 )
 _REFERRAL: _Kind[Referral] = _Kind(
     "referral",
@@ -250,7 +242,7 @@ _MEETING: _Kind[Meeting] = _Kind(
     repositories.save_meeting,
     repositories.delete_meeting,
     lambda r: r.id,
-    lambda r: f"The meeting of {_long_date(r.date)}",
+    lambda r: f"The meeting of {long_date(r.date)}",
 )
 _LEARNING_EVENT: _Kind[LearningEvent] = _Kind(
     "learning_event",
@@ -538,7 +530,7 @@ class RecordService:
                 on=meeting.date,
                 by=by,
                 meeting=meeting_id,
-                reason=f"Progress update at the meeting of {_long_date(meeting.date)}",
+                reason=f"Progress update at the meeting of {long_date(meeting.date)}",
                 what="The meeting's updates",
                 empty_note="write what the meeting heard",
             )
@@ -696,7 +688,7 @@ class RecordService:
         """Every meeting as (id, "14 June 2016"), newest first."""
         with self._db.unit_of_work() as session:
             rows = queries.meeting_dates(session)
-        return [Choice(row.id, _long_date(row.date)) for row in rows]
+        return [Choice(row.id, long_date(row.date)) for row in rows]
 
     def meeting_for_decision(self, referral_id: str | None, day: date) -> str | None:
         """The meeting a referral is most likely decided at on `day`: the next one (from

@@ -15,6 +15,7 @@ from crag_desktop.domain.records import Referral
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.statistics import reporting_period
 from crag_desktop.domain.vocabulary import PanelResponse
+from crag_desktop.domain.wording import pdf_name, short_date
 from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.reports.referral_register import (
     RegisterRow,
@@ -56,10 +57,10 @@ def _panel(referral: Referral) -> str:
     if decision is None or decision.panel.sent_on is None:
         return "Not sent"
     panel = decision.panel
-    sent = f"Sent {panel.sent_on:%d/%m/%Y}"
+    sent = f"Sent {short_date(decision.panel.sent_on)}"
     if panel.response == PanelResponse.PENDING:
         return f"{sent}\nNo response yet"
-    when = f" {panel.responded_on:%d/%m/%Y}" if panel.responded_on is not None else ""
+    when = f" {short_date(panel.responded_on)}" if panel.responded_on is not None else ""
     return f"{sent}\n{panel.response.label}{when}"
 
 
@@ -124,7 +125,7 @@ def _register_pdf(
     data, pages = render_pdf(lambda stream: render_referral_register(view, stream))
     report = ReportPdf(
         title=f"the referral register {view.period}",
-        suggested_name=f"Referral register {view.period.replace('/', '-')}.pdf",
+        suggested_name=pdf_name(f"Referral register {view.period}"),
         data=data,
         pages=pages,
         record_type=REPORT_RECORD,

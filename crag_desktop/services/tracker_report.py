@@ -32,6 +32,7 @@ from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_code
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
+from crag_desktop.domain.wording import PDF_SUFFIX, file_date, pdf_name, short_date
 from crag_desktop.fileio import check_target
 from crag_desktop.reports.protection import encrypt_pdf, normalise_pdf_passphrase
 from crag_desktop.reports.tracker import (
@@ -82,14 +83,14 @@ CSV_CANNOT_BE_PROTECTED = (
 class TrackerFormat(enum.Enum):
     """The formats the tracker is written in, by file extension."""
 
-    PDF = ".pdf"
+    PDF = PDF_SUFFIX
     XLSX = ".xlsx"
     CSV = ".csv"
 
     @property
     def noun(self) -> str:
         """What a file of this format is called in sentences."""
-        return {".pdf": "PDF", ".xlsx": "workbook", ".csv": "CSV file"}[self.value]
+        return {PDF_SUFFIX: "PDF", ".xlsx": "workbook", ".csv": "CSV file"}[self.value]
 
     @property
     def protectable(self) -> bool:
@@ -148,7 +149,7 @@ def _describe(query: RecommendationQuery, agencies: dict[str, str], reviews: dic
     if query.status is not None:
         parts.append(f"set as “{query.status.label}”")
     if query.overdue_on is not None:
-        parts.append(f"due before {query.overdue_on:%d/%m/%Y} and not closed")
+        parts.append(f"due before {short_date(query.overdue_on)} and not closed")
     if query.text.strip():
         parts.append(f"whose text contains “{query.text.strip()}”")
     if query.ids is not None:
@@ -288,7 +289,7 @@ def tracker_pdf(
         details.append(("selection", view.selection))
     return ReportPdf(
         title="the recommendations tracker",
-        suggested_name=f"Recommendations tracker {view.as_of:%Y-%m-%d}.pdf",
+        suggested_name=pdf_name(f"Recommendations tracker {file_date(view.as_of)}"),
         data=data,
         pages=pages or 0,
         record_type=REPORT_RECORD,

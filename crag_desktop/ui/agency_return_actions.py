@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import file_date, file_name
 from crag_desktop.services.agency_returns import AgencyReturns, ExportedReturn
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.dialogs.agency_return import (
@@ -72,7 +73,7 @@ class AgencyReturnActions(QObject):
         chosen = prompter.ask_save_path(
             "Save the agency return (OFFICIAL-SENSITIVE)",
             file_filter="Excel workbooks (*.xlsx)",
-            suggested=f"Return {agency_name} {date.today():%Y-%m-%d}.xlsx",
+            suggested=file_name(f"Return {agency_name} {file_date(date.today())}", ".xlsx"),
         )
         if chosen is None:
             return

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import file_date, file_name, short_date_time
 from crag_desktop.services.backups import (
     BACKUP_SUFFIX,
     BackupResult,
@@ -51,7 +52,7 @@ PassphraseAsker = Callable[[QWidget], str | None]
 
 
 def _when(moment: datetime | None) -> str:
-    return "never" if moment is None else f"{moment.astimezone():%d/%m/%Y %H:%M}"
+    return "never" if moment is None else short_date_time(moment.astimezone())
 
 
 def _size(size: int) -> str:
@@ -219,7 +220,7 @@ class BackupActions(QObject):
         path = self._context.prompter.ask_save_path(
             "Back up the database",
             file_filter=BACKUP_FILTER,
-            suggested=f"{stem} backup {datetime.now():%Y-%m-%d}{BACKUP_SUFFIX}",
+            suggested=file_name(f"{stem} backup {file_date(datetime.now())}", BACKUP_SUFFIX),
         )
         if path is None:
             return

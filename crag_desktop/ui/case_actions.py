@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.wording import PDF_SUFFIX, file_date, file_name, pdf_name, with_suffix
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
@@ -22,7 +23,6 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
-from crag_desktop.ui.prompts import with_suffix
 from crag_desktop.ui.tasks import TaskContext
 from crag_desktop.ui.working_day import WorkingDay
 
@@ -300,11 +300,11 @@ class CaseActions(QObject):
         chosen = self._context.prompter.ask_save_path(
             "Save the decision record (OFFICIAL-SENSITIVE)",
             file_filter="PDF files (*.pdf)",
-            suggested=f"Decision record {reference}.pdf",
+            suggested=pdf_name(f"Decision record {reference}"),
         )
         if chosen is None:
             return
-        path = with_suffix(chosen, ".pdf")
+        path = with_suffix(chosen, PDF_SUFFIX)
         protection = self._context.prompter.ask_pdf_protection("The decision record")
         if protection is None:
             return
@@ -367,7 +367,7 @@ class CaseActions(QObject):
         chosen = prompter.ask_save_path(
             "Export the database as JSON (OFFICIAL-SENSITIVE)",
             file_filter="JSON files (*.json)",
-            suggested=f"CRAG export {date.today():%Y-%m-%d}.json",
+            suggested=file_name(f"CRAG export {file_date(date.today())}", ".json"),
         )
         if chosen is None:
             return

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from crag_desktop.domain.wording import with_suffix
+
 if TYPE_CHECKING:
     from typing import TypeAlias
 
@@ -31,11 +33,6 @@ def internal_error_text(reference: str) -> str:
         "your last change is there. If this happens again, tell your IT service desk and "
         "quote the reference."
     )
-
-
-def with_suffix(path: Path, suffix: str) -> Path:
-    """`path` ending in `suffix` (".pdf"): a name typed without it gets it added."""
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +61,7 @@ def with_chosen_extension(path: Path, chosen_filter: str) -> Path:
     extension = re.fullmatch(r"[^(]*\(\*(\.\w+)\)", chosen_filter or "")
     if path.suffix or extension is None:
         return path
-    return path.with_name(path.name + extension.group(1))
+    return with_suffix(path, extension.group(1))
 
 
 class UnsavedChoice(enum.Enum):

@@ -22,7 +22,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.errors import CragError
-from crag_desktop.ui.prompts import Prompter, with_suffix
+from crag_desktop.domain.wording import PDF_SUFFIX, file_name, with_suffix
+from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
@@ -253,14 +254,14 @@ class ReportOutput(QObject):
         )
         if chosen is None:
             return False
-        path = with_suffix(chosen, ".pdf")
+        path = with_suffix(chosen, PDF_SUFFIX)
         figures_path: Path | None = None
         if figures is not None:
             asked = self._prompter.ask_save_path(
                 "Save the report's figures as JSON",
                 directory=path.parent,
                 file_filter="JSON files (*.json)",
-                suggested=f"{path.stem} figures.json",
+                suggested=file_name(f"{path.stem} figures", ".json"),
             )
             if asked is None:
                 return False

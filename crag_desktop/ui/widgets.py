@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from crag_desktop.domain.wording import short_date
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
@@ -124,7 +126,7 @@ def parse_uk_date(text: str) -> dt.date | None:
 
 def format_uk_date(value: dt.date | None) -> str:
     """Show a date as dd/mm/yyyy ("" for none)."""
-    return "" if value is None else value.strftime("%d/%m/%Y")
+    return "" if value is None else short_date(value)
 
 
 class ErrorLabel(QLabel):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import short_date
 from crag_desktop.reports.agency_return import ReturnWorkbook
 from crag_desktop.services.agency_returns import AgencyReturns, ReturnPlan, ReturnRefused
 from crag_desktop.services.changes import Changes
@@ -308,7 +309,7 @@ class ImportReturnDialog(QDialog):
         else:
             self.summary.setText(
                 f"The return of {plan.agency_name}: {noun} will be appended, each dated "
-                f"{plan.on:%d/%m/%Y}{empty if plan.skipped else ''}."
+                f"{short_date(plan.on)}{empty if plan.skipped else ''}."
             )
 
 

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.vocabulary import Vocabulary
+from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
 from crag_desktop.ui.widgets import (
@@ -1235,7 +1236,7 @@ class RecordForm(QWidget, Generic[R]):
             return
         if draft is None:
             return
-        when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+        when = short_date_time(draft.updated_at.astimezone(), joiner=" at ")
         # Losing the draft must be a deliberate choice: the safe default (No) keeps it.
         if not self._prompter.confirm(
             f"There is unsaved work on {draft.title} from {when}.\n\n"

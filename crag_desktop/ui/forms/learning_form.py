@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBox
 
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import LearningEvent, LearningPoint
+from crag_desktop.domain.wording import one_line
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import Choice, RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, CheckList, RecordForm
@@ -19,11 +20,6 @@ __all__ = ["LearningEventForm", "LearningPointForm"]
 
 #: The attendance spin box shows this (its minimum) as "Not recorded".
 _NOT_RECORDED = -1
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class LearningPointForm(RecordForm[LearningPoint]):
@@ -95,7 +91,7 @@ class LearningPointForm(RecordForm[LearningPoint]):
     def describe(self) -> str:
         """ "the learning point “Fathers …”"."""
         text = self.text_edit.toPlainText().strip()
-        return f"the learning point “{_short(text)}”" if text else "the new learning point"
+        return f"the learning point “{one_line(text)}”" if text else "the new learning point"
 
 
 class LearningEventForm(RecordForm[LearningEvent]):
@@ -213,4 +209,4 @@ class LearningEventForm(RecordForm[LearningEvent]):
     def describe(self) -> str:
         """ "the learning event “Baby L: …”"."""
         title = self.title_edit.text().strip()
-        return f"the learning event “{_short(title)}”" if title else "the new learning event"
+        return f"the learning event “{one_line(title)}”" if title else "the new learning event"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.records import Agency, Meeting, Member
+from crag_desktop.domain.wording import long_date, short_date
 from crag_desktop.services.decisions import MeetingDecision
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
@@ -61,7 +62,7 @@ def decision_line(decision: MeetingDecision) -> str:
 
 
 def _label(row: ReferralRow) -> str:
-    return f"{row.reference} {row.case_name} (received {row.received:%d/%m/%Y})"
+    return f"{row.reference} {row.case_name} (received {short_date(row.received)})"
 
 
 class ReferralPicker(QWidget):
@@ -465,7 +466,7 @@ class MeetingForm(RecordForm[Meeting]):
         for decision in decisions:
             item = QListWidgetItem(decision_line(decision))
             item.setData(Qt.ItemDataRole.UserRole, decision.referral_id)
-            item.setToolTip(f"Decided on {decision.decided_on:%d/%m/%Y}")
+            item.setToolTip(f"Decided on {short_date(decision.decided_on)}")
             self.decisions_list.addItem(item)
         if not decisions:
             empty = QListWidgetItem(
@@ -540,4 +541,4 @@ class MeetingForm(RecordForm[Meeting]):
             day = self.date_edit.value()
         except ValueError:
             day = None
-        return f"the meeting of {day.day} {day:%B %Y}" if day else "the new meeting"
+        return f"the meeting of {long_date(day)}" if day else "the new meeting"

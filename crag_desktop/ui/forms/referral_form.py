@@ -29,6 +29,7 @@ from crag_desktop.domain.vocabulary import (
     Sex,
     Vocabulary,
 )
+from crag_desktop.domain.wording import count_of
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import (
@@ -228,10 +229,6 @@ def not_started(start: str, unreadable: bool) -> str:
     return f"not started: starts when {start} is given."
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
 def clock_line(
     state: ClockState, pauses: Iterable[ClockPause], *, today: dt.date, done: str = "done"
 ) -> str:
@@ -251,16 +248,16 @@ def clock_line(
     reasons = "; ".join(dict.fromkeys(p.reason for p in own if p.reason))
     extension = ""
     if state.paused_days:
-        extension = f"extended by {_plural(state.paused_days, unit)}"
+        extension = f"extended by {count_of(state.paused_days, unit)}"
         extension += f": paused for {reasons}" if reasons else ""
     reference = state.completed_on or today
     if spec.working_days:
-        late = _plural(-state.working_days_remaining, "working day")
-        left = _plural(state.working_days_remaining, "working day")
+        late = count_of(-state.working_days_remaining, "working day")
+        left = count_of(state.working_days_remaining, "working day")
     else:
         # Month clocks are late by months: calendar days read better than working days.
-        late = _plural((reference - state.due_on).days, "day")
-        left = _plural((state.due_on - reference).days, "day")
+        late = count_of((reference - state.due_on).days, "day")
+        left = count_of((state.due_on - reference).days, "day")
     after = f"; {extension}" if extension else ""
     status = state.status
     if status is ClockStatus.MET:

@@ -10,6 +10,7 @@ from enum import IntEnum
 from PySide6.QtCore import QObject
 
 from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES, action_text, record_type_text
+from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
@@ -96,7 +97,7 @@ def _when(line: AuditLine) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     # Shown in the laptop's local time: that is the clock the secretariat reads.
-    return at.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    return short_date_time(at.astimezone(), seconds=True)
 
 
 def _changes(line: AuditLine) -> str:

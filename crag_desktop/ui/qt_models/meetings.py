@@ -7,6 +7,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QObject, Qt
 
+from crag_desktop.domain.wording import day_name
 from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 from crag_desktop.ui.widgets import format_uk_date
@@ -33,7 +34,7 @@ class MeetingTableModel(PagedTableModel[MeetingQuery, MeetingRow]):
     COLUMNS: tuple[ColumnSpec[MeetingRow], ...] = (
         ColumnSpec(
             title="Date",
-            text=lambda r: f"{format_uk_date(r.date)} ({r.date:%a})",
+            text=lambda r: f"{format_uk_date(r.date)} ({day_name(r.date, abbreviated=True)})",
         ),
         ColumnSpec(title="Quorate", text=lambda r: quorate_text(r.quorate)),
         ColumnSpec(title="Attendees", text=lambda r: str(r.attendee_count), align_right=True),

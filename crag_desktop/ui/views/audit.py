@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.navigation import ScreenContext, open_database
@@ -50,7 +51,7 @@ Verifier = Callable[[], Sequence[str]]
 
 def describe_event(event: AuditRow) -> str:
     """The whole event as text: who, when, what, why, and each field old → new."""
-    at = event.at.astimezone().strftime("%d/%m/%Y %H:%M:%S") if event.at.tzinfo else str(event.at)
+    at = short_date_time(event.at.astimezone(), seconds=True) if event.at.tzinfo else str(event.at)
     record = record_type_text(event.record_type)
     if event.record_id:
         shown = record_text(event)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.clock import ClockKind, ClockState, ClockStatus, add_months
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.wording import abbreviated_date, long_date, word_for
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.dashboard import (
     CLOCK_WINDOW_WORKING_DAYS,
@@ -89,17 +90,6 @@ QLabel#tileMore { color: #52606d; font-size: 9pt; }
 """
 
 
-def _short_date(day: date, today: date | None = None) -> str:
-    # The year is left out only where it goes without saying.
-    if today is not None and day.year != today.year:
-        return f"{day:%a} {day.day} {day:%b %Y}"
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _days(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
 
@@ -143,7 +133,10 @@ def clock_sentence(due: ClockDue, today: date | None = None) -> str:
     state: ClockState = due.state
     name = _CLOCK_NAMES.get(state.kind, state.kind.value.replace("_", " ").capitalize())
     subject = f"{name} for {due.reference} ({due.case_name})"
-    when = _short_date(state.due_on, today)
+    # The year is left out only where it goes without saying.
+    when = abbreviated_date(
+        state.due_on, year=today is not None and state.due_on.year != today.year
+    )
     remaining = state.working_days_remaining
     if state.status is ClockStatus.PAUSED:
         return f"{subject} paused; due {when} so far"
@@ -402,7 +395,7 @@ class DashboardScreen(QWidget):
         self.figures = figures
         self._stale = False
         self.date_label.setText(
-            f"{today:%A} {_long_date(today)}. Choose a figure to open its list."
+            f"{long_date(today, weekday=True)}. Choose a figure to open its list."
         )
         for content in contents:
             self.tiles[content.key].set_content(content)
@@ -413,7 +406,7 @@ class DashboardScreen(QWidget):
             TileContent(
                 key="pending_decisions",
                 count=pending.count,
-                label=_plural(pending.count, "referral awaits", "referrals await") + " a decision",
+                label=word_for(pending.count, "referral awaits", "referrals await") + " a decision",
                 items=self._referral_items(pending.ids[:ITEMS_PER_TILE]),
                 screen=ScreenKey.REFERRALS,
                 query=pending.query,
@@ -422,7 +415,7 @@ class DashboardScreen(QWidget):
                 key="clocks",
                 count=figures.clocks.count,
                 label=(
-                    _plural(figures.clocks.count, "statutory clock", "statutory clocks")
+                    word_for(figures.clocks.count, "statutory clock", "statutory clocks")
                     + f" due within {CLOCK_WINDOW_WORKING_DAYS} working days or late"
                 ),
                 items=tuple(
@@ -438,7 +431,7 @@ class DashboardScreen(QWidget):
             TileContent(
                 key="overdue_recommendations",
                 count=overdue.count,
-                label=_plural(overdue.count, "recommendation is", "recommendations are")
+                label=word_for(overdue.count, "recommendation is", "recommendations are")
                 + " overdue",
                 items=self._recommendation_items(overdue.ids[:ITEMS_PER_TILE]),
                 screen=ScreenKey.RECOMMENDATIONS,
@@ -455,7 +448,7 @@ class DashboardScreen(QWidget):
         return TileContent(
             key=f"review_{mark.months}",
             count=figure.count,
-            label=_plural(figure.count, "review", "reviews")
+            label=word_for(figure.count, "review", "reviews")
             + f" not signed off after {what}{band}",
             items=self._review_items(figure.ids[:ITEMS_PER_TILE], mark.months, today),
             screen=ScreenKey.REVIEWS,
@@ -468,7 +461,7 @@ class DashboardScreen(QWidget):
         rows = self._referrals.page(ReferralQuery(ids=tuple(ids)), limit=len(ids))
         return tuple(
             f"{row.reference} {row.case_name}: {row.status.label.lower()}, "
-            f"received {_long_date(row.received)}"
+            f"received {long_date(row.received)}"
             for row in rows
         )
 
@@ -483,7 +476,7 @@ class DashboardScreen(QWidget):
             # (parallel process)"): a dash keeps the item free of nested parentheses.
             items.append(
                 f"{row.title} – {row.status.label.lower()}: commissioned "
-                f"{_long_date(row.commissioned_on)}, {months}-month mark {_long_date(mark)}"
+                f"{long_date(row.commissioned_on)}, {months}-month mark {long_date(mark)}"
             )
         return tuple(items)
 
@@ -496,7 +489,7 @@ class DashboardScreen(QWidget):
             # The lead agency after a comma: agency names carry brackets of their own
             # ("Health Commissioner (Designated Professionals)").
             f"Recommendation {row.number} of {row.review_title}, lead {row.lead_agency_name}: "
-            f"due {_long_date(row.due)}"
+            f"due {long_date(row.due)}"
             if row.due is not None
             else f"Recommendation {row.number} of {row.review_title}"
             for row in rows
@@ -505,10 +498,6 @@ class DashboardScreen(QWidget):
     def _activate(self, tile: FigureTile) -> None:
         if tile.content is not None:
             self.open_list.emit(tile.content.screen, tile.content.query)
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return singular if count == 1 else plural
 
 
 def create_dashboard_screen(

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from crag_desktop.domain.records import LearningEvent, LearningPoint
+from crag_desktop.domain.wording import one_line
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
@@ -39,11 +40,6 @@ __all__ = [
     "create_learning_screen",
     "create_screen",
 ]
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, LearningPoint]):
@@ -128,7 +124,7 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
         return self._records.new_id("learning_point")
 
     def _row_label(self, row: LearningPointRow) -> str:
-        return f"the learning point “{_short(row.text)}”"
+        return f"the learning point “{one_line(row.text)}”"
 
 
 class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, LearningEvent]):
@@ -183,7 +179,7 @@ class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, L
         return self._records.new_id("learning_event")
 
     def _row_label(self, row: LearningEventRow) -> str:
-        return f"the learning event “{_short(row.title)}”"
+        return f"the learning event “{one_line(row.title)}”"
 
 
 class LearningScreen(TabbedScreen):

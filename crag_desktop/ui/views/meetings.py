@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.records import Meeting
+from crag_desktop.domain.wording import long_date
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
@@ -97,7 +98,7 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         return self._records.new_id("meeting")
 
     def _row_label(self, row: MeetingRow) -> str:
-        return f"the meeting of {row.date.day} {row.date:%B %Y}"
+        return f"the meeting of {long_date(row.date)}"
 
 
 def create_meetings_screen(

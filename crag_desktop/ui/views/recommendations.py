@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
+from crag_desktop.domain.wording import file_date, file_name
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import (
@@ -240,7 +241,7 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         chosen = self._prompter.ask_save_path(
             "Export the recommendations tracker (OFFICIAL-SENSITIVE)",
             file_filter=_EXPORT_FILTER,
-            suggested=f"Recommendations tracker {self._today():%Y-%m-%d}.xlsx",
+            suggested=file_name(f"Recommendations tracker {file_date(self._today())}", ".xlsx"),
         )
         if chosen is None:
             return

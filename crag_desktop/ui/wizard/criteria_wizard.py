@@ -22,6 +22,7 @@ from crag_desktop.domain.decisions import review_type_for
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
+from crag_desktop.domain.wording import PDF_SUFFIX, pdf_name, short_date_time, with_suffix
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
@@ -404,12 +405,11 @@ class CriteriaWizard(QWizard):
         path = self._prompter.ask_save_path(
             "Save the decision record",
             file_filter="PDF documents (*.pdf)",
-            suggested=f"Decision record {referral.reference}.pdf",
+            suggested=pdf_name(f"Decision record {referral.reference}"),
         )
         if path is None:
             return
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = with_suffix(path, PDF_SUFFIX)
         try:
             self._decisions.write_record(referral.id, path)
         except CragError as error:
@@ -479,7 +479,7 @@ class CriteriaWizard(QWizard):
         draft = self._drafts.load(key)
         if draft is None:
             return
-        when = draft.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+        when = short_date_time(draft.updated_at.astimezone(), joiner=" at ")
         # Losing the meeting's answers must be a deliberate choice: the default button
         # (No, also Escape) carries on with them; only Yes deletes the draft.
         question = (

@@ -24,10 +24,7 @@ from crag_desktop.domain.vocabulary import (
     ReferralStatus,
     ReviewType,
 )
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+from crag_desktop.domain.wording import long_date
 
 
 def decision_summary(
@@ -87,8 +84,8 @@ def recorded_text(
     lines = [
         f"<b>Decision recorded for {ref}: {html.escape(decided)}.</b>",
         f"The referral ({html.escape(referral.case_name)}) is now "
-        f"{ReferralStatus.DECIDED.label}, decided on {_long_date(decision.decided_on)} "
-        f"at the meeting of {_long_date(meeting.date)} with {len(decision.attendees)} "
+        f"{ReferralStatus.DECIDED.label}, decided on {long_date(decision.decided_on)} "
+        f"at the meeting of {long_date(meeting.date)} with {len(decision.attendees)} "
         + ("member" if len(decision.attendees) == 1 else "members")
         + " present"
         + (f" and {len(decision.invited)} invited." if decision.invited else "."),
@@ -104,8 +101,8 @@ def recorded_text(
     ):
         clock = clock_state(ClockKind.RAPID_REVIEW, notified, today=today)
         lines.append(
-            f"Rapid review clock started from the notification on {_long_date(notified)}: "
-            f"due by {_long_date(clock.due_on)} (15 working days)."
+            f"Rapid review clock started from the notification on {long_date(notified)}: "
+            f"due by {long_date(clock.due_on)} (15 working days)."
         )
     if commission is not None:
         line = (
@@ -115,7 +112,7 @@ def recorded_text(
         )
         if commission.type == ReviewType.SCR:
             aim = clock_state(ClockKind.SCR_COMPLETION_AIM, decision.decided_on, today=today)
-            line += f" Completion aim: {_long_date(aim.due_on)} (6 months)."
+            line += f" Completion aim: {long_date(aim.due_on)} (6 months)."
         lines.append(line)
     else:
         lines.append("No review was commissioned.")
