@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any, TypeVar
 
 import jsonschema
 import orjson
 
+from crag_desktop import assets
 from crag_desktop.domain.criteria import RULE_SETS
 from crag_desktop.domain.errors import FieldError, ValidationFailed
 from crag_desktop.domain.records import (
@@ -94,7 +94,6 @@ from crag_desktop.domain.wording import shorten
 FORMAT = "crag-desktop"
 VERSION = 1
 MARKING = "OFFICIAL-SENSITIVE"
-SCHEMA_RESOURCE = "interchange-v1.schema.json"
 
 #: A JSON object as `json.load` gives it.
 JSONObject = dict[str, Any]
@@ -103,11 +102,7 @@ _T = TypeVar("_T")
 
 @cache
 def _schema_text() -> str:
-    return (
-        resources.files("crag_desktop")
-        .joinpath("resources", "schema", SCHEMA_RESOURCE)
-        .read_text(encoding="utf-8")
-    )
+    return assets.read_text(*assets.INTERCHANGE_SCHEMA)
 
 
 def load_schema() -> JSONObject:

@@ -8,11 +8,12 @@ family instead of a system font that a council laptop may not have.
 from __future__ import annotations
 
 import threading
-from importlib.resources import files
 from io import BytesIO
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from crag_desktop import assets
 
 FONT_FAMILY = "CragSans"
 FONT_REGULAR = "CragSans"
@@ -39,11 +40,10 @@ def register_fonts() -> str:
     with _lock:
         if _registered:
             return FONT_FAMILY
-        fonts_dir = files("crag_desktop").joinpath("resources", "fonts")
         for name, filename in _FILES.items():
-            # Read the bytes through importlib.resources so this works from a wheel, a zip
-            # or a frozen bundle, where the TTF may have no path on disk.
-            data = fonts_dir.joinpath(filename).read_bytes()
+            # Read the bytes, not a path, so this works from a wheel, a zip or a frozen
+            # bundle, where the TTF may have no path on disk.
+            data = assets.read_bytes(*assets.FONTS, filename)
             pdfmetrics.registerFont(TTFont(name, BytesIO(data)))
         # Lets <b> and <i> inside Paragraph markup find the right face of the family.
         pdfmetrics.registerFontFamily(

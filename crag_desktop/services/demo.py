@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from importlib import resources
 
+from crag_desktop import assets
 from crag_desktop.domain import interchange
 from crag_desktop.domain.records import Document
 from crag_desktop.domain.synthetic import synthetic_document
@@ -13,13 +13,10 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.demo_marks import DEMO_REASON
 from crag_desktop.services.interchange import add_document, describe, import_document
 
-DEMO_RESOURCE = "demo-2016.json"
-
 
 def demo_data() -> object:
     """The demo interchange document as parsed JSON."""
-    text = resources.files("crag_desktop.resources").joinpath("demo", DEMO_RESOURCE)
-    return json.loads(text.read_text(encoding="utf-8"))
+    return json.loads(assets.read_text(*assets.DEMO_DATA))
 
 
 def demo_document() -> Document:
@@ -90,7 +87,9 @@ def alongside(demo: Document, synthetic: Document, *, prefix: str = "S-") -> Doc
 
 def build_demo(db: Database, *, synthetic_referrals: int, seed: int) -> str:
     """Fill an empty database with the demo data (and N synthetic referrals); describe it."""
-    document, _ = import_document(db, demo_data(), source_name=DEMO_RESOURCE, reason=DEMO_REASON)
+    document, _ = import_document(
+        db, demo_data(), source_name=assets.DEMO_DATA[-1], reason=DEMO_REASON
+    )
     summary = describe(document)
     if synthetic_referrals:
         synthetic = alongside(document, synthetic_document(size=synthetic_referrals, seed=seed))

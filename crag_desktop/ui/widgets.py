@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -42,15 +41,14 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from crag_desktop import assets
 from crag_desktop.domain.wording import short_date
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def load_style_sheet() -> str:
     """The application style sheet, with its image URLs pointing at the bundled icons."""
-    text = (RESOURCES / "style.qss").read_text(encoding="utf-8")
-    return text.replace("@ICONS@", (RESOURCES / "icons").as_posix())
+    text = assets.read_text(*assets.STYLE_SHEET)
+    return text.replace("@ICONS@", assets.asset_path(*assets.ICONS).as_posix())
 
 
 @functools.cache
@@ -82,12 +80,9 @@ def style_popup(popup: QWidget) -> None:
     popup.setStyleSheet(_style_sheet_text())
 
 
-ICONS = RESOURCES / "icons"
-
-
 def load_icon(name: str) -> QIcon:
     """The bundled SVG icon called `name` (without extension)."""
-    return QIcon(str(ICONS / f"{name}.svg"))
+    return QIcon(str(assets.asset_path(*assets.ICONS, f"{name}.svg")))
 
 
 _UK_DATE = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})$")

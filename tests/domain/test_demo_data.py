@@ -6,11 +6,11 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from crag_desktop import assets
 from crag_desktop.domain.criteria import evaluate
 from crag_desktop.domain.interchange import document_to_json, parse_document
 from crag_desktop.domain.records import Document, Review
@@ -32,11 +32,7 @@ AS_OF = date(2017, 4, 1)
 
 
 def demo_text() -> str:
-    return (
-        resources.files("crag_desktop")
-        .joinpath("resources", "demo", "demo-2016.json")
-        .read_text(encoding="utf-8")
-    )
+    return assets.read_text(*assets.DEMO_DATA)
 
 
 @pytest.fixture(scope="module")

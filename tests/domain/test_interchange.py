@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from crag_desktop import assets
 from crag_desktop.domain import vocabulary as v
 from crag_desktop.domain.errors import FieldError, ValidationFailed
 from crag_desktop.domain.interchange import (
@@ -859,10 +860,7 @@ def test_arbitrary_numbers_are_refused_at_their_path_or_kept(
 
 
 def test_a_referral_without_a_decision_key_imports_as_undecided() -> None:
-    from importlib import resources
-
-    demo = resources.files("crag_desktop") / "resources" / "demo" / "demo-2016.json"
-    data = json.loads(demo.read_text(encoding="utf-8"))
+    data = json.loads(assets.read_text(*assets.DEMO_DATA))
     pending = next(r for r in data["referrals"] if r.get("decision") is None)
     del pending["decision"]
     document = parse_document(data)
