@@ -9,13 +9,17 @@ from __future__ import annotations
 import dataclasses
 
 from crag_desktop.domain import validation
+from crag_desktop.domain.clock import ClockKind
+from crag_desktop.domain.criteria import RULE_SETS
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import DecidedOutcome, ReviewType
 
 #: Rule sets whose notifiable outcomes start the 15-working-day rapid review clock, which
 #: runs from the serious incident notification.
-RAPID_REVIEW_RULE_SETS = frozenset({"WT2018", "WT2023"})
+RAPID_REVIEW_RULE_SETS = frozenset(
+    rs.id for rs in RULE_SETS.values() if ClockKind.RAPID_REVIEW in rs.clocks
+)
 NOTIFIABLE_OUTCOMES = frozenset({"notifiable_lcspr_indicated", "notifiable_lcspr_not_indicated"})
 
 

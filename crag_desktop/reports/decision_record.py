@@ -85,7 +85,8 @@ class NationalPanelView:
     """The decision's journey to the National Panel and back; None dates are not yet known."""
 
     sent_on: dt.date | None = None
-    #: The serious incident notification (WT2018 on): the Panel was told of the case then.
+    #: The serious incident notification (Working Together 2018 on): the Panel was told of
+    #: the case then.
     notified_on: dt.date | None = None
     notification_reference: str = ""
     response: str = ""

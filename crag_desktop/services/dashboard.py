@@ -23,7 +23,7 @@ from crag_desktop.domain.clock import (
     clock_state,
     due_within,
 )
-from crag_desktop.domain.criteria import WT2018_IN_FORCE
+from crag_desktop.domain.criteria import first_with_clock
 from crag_desktop.domain.records import ClockPause
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo_marks import DEMO_AS_OF, DEMO_REASON
@@ -58,8 +58,9 @@ __all__ = [
 CLOCK_WINDOW_WORKING_DAYS = 10
 #: Most records a figure names; the count is always exact.
 LISTED = 50
-#: The review timeframes the dashboard watches, in months after commissioning: the WT2015
-#: completion aim and the seed's 12- and 18-month sign-off marks.
+#: The review timeframes the dashboard watches, in months after commissioning: the serious
+#: case review's completion aim (Working Together 2015) and the seed's 12- and 18-month
+#: sign-off marks.
 REVIEW_MARKS = (6, 12, 18)
 
 Q = TypeVar("Q")
@@ -196,7 +197,7 @@ class DashboardService:
                 ClockKind.RAPID_REVIEW,
                 queries.rapid_review_clock_conditions(
                     notified_on_or_before=_latest_start(today, 15, CLOCK_WINDOW_WORKING_DAYS),
-                    era_from=WT2018_IN_FORCE,
+                    era_from=first_with_clock(ClockKind.RAPID_REVIEW).effective_from,
                 ),
                 "notified_on",
             ),

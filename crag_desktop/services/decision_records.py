@@ -1,8 +1,8 @@
 """The printed criteria decision record: its view-model, and writing it as PDF.
 
 The view holds pseudonyms and labels only. The statutory wording and the question texts
-come from the rule set *and version* the decision was recorded under, so a WT2015 decision
-prints the WT2015 wording it was made against, whatever guidance came later.
+come from the rule set *and version* the decision was recorded under, so a decision made
+under Working Together 2015 prints the wording it was made against, whatever came later.
 """
 
 from __future__ import annotations

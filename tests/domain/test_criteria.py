@@ -12,22 +12,28 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from crag_desktop.domain.clock import ClockKind
 from crag_desktop.domain.criteria import (
+    EARLIEST_RULE_SET,
     INSUFFICIENT_INFORMATION,
     RULE_SETS,
     Evaluation,
     NotificationOwed,
     choose_rule_set,
     evaluate,
+    first_with_clock,
     notification_owed,
     rule_set,
     versions,
 )
+from crag_desktop.domain.decisions import RAPID_REVIEW_RULE_SETS
+from crag_desktop.domain.vocabulary import DecidedOutcome
 
 Value = str | bool
 Partial = dict[str, Value | None]
@@ -691,3 +697,34 @@ def test_a_living_childs_death_questions_are_settled_by_the_referral() -> None:
     assert settled_by_referral("WT2018", "serious_harm", {"child_died": True}) == {}
     assert settled_by_referral("WT2018", "death", {}) == {}
     assert settled_by_referral("WT2015", "serious_harm", {}) == {}
+
+
+def test_each_rule_set_carries_its_own_facts() -> None:
+    facts = {
+        rs.id: (rs.name, rs.statutory_review, ClockKind.RAPID_REVIEW in rs.clocks)
+        for rs in RULE_SETS.values()
+    }
+    assert facts == {
+        "WT2015": ("Working Together 2015", DecidedOutcome.SCR, False),
+        "WT2018": ("Working Together 2018", DecidedOutcome.LCSPR, True),
+        "WT2023": ("Working Together 2023", DecidedOutcome.LCSPR, True),
+    }
+    assert first_with_clock(ClockKind.RAPID_REVIEW) is RULE_SETS["WT2018"]
+    assert first_with_clock(ClockKind.RAPID_REVIEW).effective_from == date(2018, 6, 29)
+    assert first_with_clock(ClockKind.SCR_COMPLETION_AIM) is RULE_SETS["WT2015"]
+    assert EARLIEST_RULE_SET is RULE_SETS["WT2015"]
+    assert {"WT2018", "WT2023"} == RAPID_REVIEW_RULE_SETS
+
+
+def test_screens_services_and_reports_name_no_rule_set_by_its_code() -> None:
+    # Which review a rule set orders, its clocks and its name are its own facts: code that
+    # tested "WT2018" itself would miss the next rule set.
+    package = Path(__file__).resolve().parents[2] / "crag_desktop"
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for layer in ("ui", "services", "reports")
+        for path in sorted((package / layer).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"WT20\d\d", line)
+    ]
+    assert found == []

@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pytest
 
 from crag_desktop.domain import criteria
-from crag_desktop.domain.criteria import Outcome, RuleSet
+from crag_desktop.domain.criteria import Outcome, RuleSet, registry
 from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
     Agency,
@@ -346,12 +346,12 @@ def test_explain_uses_the_recorded_rule_set_version(
         outcomes=(*current.outcomes, Outcome("later", "Later")),
     )
     monkeypatch.setattr(
-        criteria,
+        registry,
         "_ALL_VERSIONS",
-        MappingProxyType({**criteria._ALL_VERSIONS, ("WT2015", "2015.2"): later}),
+        MappingProxyType({**registry._ALL_VERSIONS, ("WT2015", "2015.2"): later}),
     )
     monkeypatch.setattr(
-        criteria, "RULE_SETS", MappingProxyType({**criteria.RULE_SETS, "WT2015": later})
+        registry, "RULE_SETS", MappingProxyType({**registry.RULE_SETS, "WT2015": later})
     )
     assert isinstance(later, RuleSet)
     assert criteria.evaluate("WT2015", WT2015_SCR).outcome == "scr_not_required"

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.clock import CLOCK_SPECS, ClockKind, ClockState, ClockStatus, clock_state
-from crag_desktop.domain.criteria import WT2018_IN_FORCE, NotificationOwed, notification_owed_for
+from crag_desktop.domain.criteria import NotificationOwed, first_with_clock, notification_owed_for
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import Child, ClockPause, CriteriaDecision, Referral
 from crag_desktop.domain.vocabulary import (
@@ -751,17 +751,18 @@ class ReferralForm(RecordForm[Referral]):
             lines.append(clock_line(state, pauses, today=today, done="notified"))
 
         notified = dates["notified"]
+        rapid_from = first_with_clock(ClockKind.RAPID_REVIEW)
         if owed is NotificationOwed.NOT_OWED and notified is None:
             lines.append(f"{rapid}: none (no notification owed).")
         elif notified is None:
             lines.append(
                 f"{rapid}: {not_started('the notification date', 'notified' in unreadable)}"
             )
-        elif (dates["incident"] or notified) < WT2018_IN_FORCE:
+        elif (dates["incident"] or notified) < rapid_from.effective_from:
             # As on the dashboard: rapid reviews came in with Working Together 2018.
             lines.append(
-                f"{rapid}: does not apply (before Working Together 2018, in force "
-                f"{format_uk_date(WT2018_IN_FORCE)})."
+                f"{rapid}: does not apply (before {rapid_from.name}, in force "
+                f"{format_uk_date(rapid_from.effective_from)})."
             )
         else:
             state = clock_state(

@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
+from crag_desktop.domain.clock import ClockKind
 from crag_desktop.domain.decisions import review_type_for
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
@@ -272,7 +273,7 @@ class CriteriaWizard(QWizard):
         decided_on = page.decided_on.value()
         if referral is None or outcome is None or decided_on is None:
             raise ValueError("Go back and complete the referral and the decision.")
-        if self.state.rule_set().id in ("WT2018", "WT2023"):
+        if ClockKind.RAPID_REVIEW in self.state.rule_set().clocks:
             referral = dataclasses.replace(referral, notified_on=page.notified_on.value())
         rs = self.state.rule_set()
         result = self.state.evaluation()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from crag_desktop.domain.criteria import (
+    EARLIEST_RULE_SET,
     INSUFFICIENT_INFORMATION,
     RULE_SETS,
     Evaluation,
@@ -81,7 +82,7 @@ def text_value(value: object) -> str:
 def decisions_offered(rule_set_id: str) -> tuple[DecidedOutcome, ...]:
     """The decisions the chair chooses from under a rule set: its statutory review (a
     serious case review before 2018, a local review after), another kind, or none."""
-    statutory = DecidedOutcome.SCR if rule_set_id == "WT2015" else DecidedOutcome.LCSPR
+    statutory = rule_set(rule_set_id).statutory_review
     return (statutory, DecidedOutcome.ALTERNATIVE_REVIEW, DecidedOutcome.NO_FURTHER_ACTION)
 
 
@@ -114,7 +115,7 @@ class WizardState:
 
     def rule_set(self) -> RuleSet:
         """The rule set chosen (its current version)."""
-        return rule_set(self.rule_set_id or "WT2015")
+        return rule_set(self.rule_set_id or EARLIEST_RULE_SET.id)
 
     def answers_for(self, rs: RuleSet) -> dict[str, Answer]:
         """Every question of `rs` with its answer (None when not yet known)."""
