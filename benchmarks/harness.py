@@ -549,7 +549,7 @@ def annual_content(view: Any) -> list[tuple[str, str, Any]]:
     import dataclasses
     from collections.abc import Mapping
 
-    from crag_desktop.reports.annual_report import ChartData, FigureTable, SourceGroup
+    from crag_desktop.reports.annual_report_view import ChartData, FigureTable, SourceGroup
 
     def cells(item: Any) -> list[str]:
         return [str(getattr(item, f.name)) for f in dataclasses.fields(item)]
@@ -603,7 +603,7 @@ def annual_report(ctx: Context) -> list[Figure]:
     process laying out the same tables, charts and paragraphs with Platypus."""
     import datetime as dt
 
-    from crag_desktop.services.annual_report import build_annual_report_view
+    from crag_desktop.services.annual_report_contents import build_annual_report_view
     from crag_desktop.storage.repositories import load_document
 
     path = working_copy(ctx.db_path, ctx.scratch, "annual.crag")

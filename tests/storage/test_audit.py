@@ -22,6 +22,7 @@ from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
 from crag_desktop.storage import audit
 from crag_desktop.storage import models as m
+from crag_desktop.storage.audit import trail as audit_trail
 from crag_desktop.storage.engine import (
     AUDIT_TRIGGERS,
     create_sqlite_triggers,
@@ -354,8 +355,10 @@ def test_an_imports_canonical_form_is_the_events_whatever_its_text(
 ) -> None:
     # The import's template must give the bytes `_canonical` gives, even for text that
     # looks like its markers or JSON.
-    canonical = audit._CanonicalCreates(at=at, operator=operator, action=action, reason=reason)
-    assert canonical(seq, previous, record_type, record_id) == audit._canonical(
+    canonical = audit_trail._CanonicalCreates(
+        at=at, operator=operator, action=action, reason=reason
+    )
+    assert canonical(seq, previous, record_type, record_id) == audit_trail._canonical(
         seq=seq,
         at=at,
         operator=operator,

@@ -273,7 +273,8 @@ def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) ->
 def test_the_reports_screen_fits_with_each_report_shown(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, width: int, height: int
 ) -> None:
-    from crag_desktop.ui.views.reports import ReportKind, ReportsScreen
+    from crag_desktop.ui.views.report_makers import ReportKind
+    from crag_desktop.ui.views.reports import ReportsScreen
 
     window.resize(width, height)
     window.show_screen(ScreenKey.REPORTS)

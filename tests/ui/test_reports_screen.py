@@ -30,7 +30,8 @@ from crag_desktop.services.demo import build_demo
 from crag_desktop.storage import audit
 from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter
 from crag_desktop.ui.tasks import TaskRunner
-from crag_desktop.ui.views.reports import ReportKind, ReportsScreen
+from crag_desktop.ui.views.report_makers import ReportKind
+from crag_desktop.ui.views.reports import ReportsScreen
 from tests.ui.conftest import press, type_text
 
 PASSPHRASE = "correct horse battery staple"

@@ -10,9 +10,7 @@ cancels the first. Locking drops the report shown and stops any generation.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -28,8 +25,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -44,89 +39,41 @@ from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
 from crag_desktop.domain.vocabulary import MonitoringGroup
 from crag_desktop.services.changes import Changes
-from crag_desktop.services.lists import (
-    RecommendationQuery,
-    ReferralList,
-    ReferralQuery,
-    ReferralRow,
-    ReferralSort,
-)
+from crag_desktop.services.lists import ReferralList
 from crag_desktop.services.records import RecordService
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.tasks import Task, TaskContext, TaskRunner
+from crag_desktop.ui.views.referral_picker import ReferralPicker
+from crag_desktop.ui.views.report_makers import (
+    Generated,
+    Maker,
+    ReportKind,
+    annual_report_maker,
+    decision_record_maker,
+    register_maker,
+    tracker_maker,
+)
 from crag_desktop.ui.views.report_texts import last_complete_year
-from crag_desktop.ui.widgets import SearchBox, UkDateEdit
+from crag_desktop.ui.widgets import UkDateEdit
 from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
     from crag_desktop.services.database import Database
-    from crag_desktop.services.report_files import ReportPdf, Stage
-    from crag_desktop.ui.report_output import AnnualFigures, ReportOutput
+    from crag_desktop.ui.report_output import ReportOutput
     from crag_desktop.ui.views.report_preview import ReportPreview
 
 # QtPdf and Qt's print support load when the screen is first shown or used, not at start
 # (every screen is built before the window paints).
 
-__all__ = ["ReportKind", "ReportsScreen", "create_screen"]
-
-#: How many referrals the decision record's search lists at once: enough to choose from,
-#: few enough that a search over 100,000 referrals stays instant.
-MATCHES_SHOWN = 20
-
-_REFERRAL_ROLE = Qt.ItemDataRole.UserRole
-_REFERENCE_ROLE = Qt.ItemDataRole.UserRole + 1
+__all__ = ["ReportsScreen", "create_screen"]
 
 NO_REPORT_YET = (
     "Choose a report and what it covers, then press Generate: its pages appear here, to "
     "read before you print or save it."
 )
 STALE_NOTICE = "Records changed since this report was generated: generate it again to include them."
-
-
-class ReportKind(enum.Enum):
-    """The reports the screen makes, in the order it offers them."""
-
-    ANNUAL = "annual"
-    TRACKER = "tracker"
-    REGISTER = "register"
-    DECISION = "decision"
-
-    @property
-    def label(self) -> str:
-        """The report's name on the screen."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    ReportKind.ANNUAL: "&Annual report to the Board",
-    ReportKind.TRACKER: "Recommendations &tracker",
-    ReportKind.REGISTER: "Referral &register",
-    ReportKind.DECISION: "&Decision record",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """A report generated for the preview, with the figures an annual report states."""
-
-    report: ReportPdf
-    figures: AnnualFigures | None = None
-    #: What a tracker was made of: saving writes it through the tracker's own export.
-    tracker: TrackerChoice | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TrackerChoice:
-    """The as-of date and the selection a tracker was generated for."""
-
-    as_of: date | None
-    selection: RecommendationQuery | None
-
-
-#: The work of one generation, given the stage reporter (which stops it on Cancel).
-Maker = Callable[["Stage"], Generated]
 
 
 def _year_box(name: str, year: int) -> QSpinBox:
@@ -136,122 +83,6 @@ def _year_box(name: str, year: int) -> QSpinBox:
     box.setAccessibleName(name)
     box.setToolTip("The reporting year: 2016 means 1 April 2016 to 31 March 2017")
     return box
-
-
-class ReferralPicker(QWidget):
-    """Find a referral by reference or name: a search of the database that lists the first
-    matches, never a list of every referral."""
-
-    def __init__(self, *, referrals: ReferralList, search_delay_ms: int = 200) -> None:
-        super().__init__()
-        self._referrals = referrals
-        self.search_box = SearchBox(
-            placeholder="Reference or name of the referral", delay_ms=search_delay_ms
-        )
-        self.search_box.setMinimumWidth(0)
-        self.search_box.search_changed.connect(self.search)
-        self.matches = QListWidget()
-        self.matches.setAccessibleName("Referrals found")
-        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.matches.setUniformItemSizes(True)
-        # Two short lines per referral, cut with "…" rather than scrolled sideways.
-        self.matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.matches.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setProperty("role", "hint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.matches, 1)
-        layout.addWidget(self.hint)
-        self.search_box.installEventFilter(self)
-        self._searched: str | None = None
-
-    def eventFilter(self, watched: object, event: object) -> bool:
-        """Down from the search box moves into the matches, as in a completer."""
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QKeyEvent
-
-        if (
-            watched is self.search_box
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-            and self.matches.count()
-        ):
-            self.matches.setFocus()
-            if self.matches.currentRow() < 0:
-                self.matches.setCurrentRow(0)
-            return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
-
-    @property
-    def chosen_id(self) -> str | None:
-        """The referral chosen in the list."""
-        item = self.matches.currentItem()
-        return str(item.data(_REFERRAL_ROLE)) if item is not None else None
-
-    @property
-    def chosen_reference(self) -> str:
-        """The chosen referral's reference ("" when none)."""
-        item = self.matches.currentItem()
-        return str(item.data(_REFERENCE_ROLE)) if item is not None else ""
-
-    def search(self, text: str | None = None) -> None:
-        """List the first referrals whose reference, name or summary holds `text` (the most
-        recently received when empty)."""
-        text = (self.search_box.text() if text is None else text).strip()
-        self._searched = text
-        query = (
-            ReferralQuery(text=text, sort=ReferralSort.REFERENCE)
-            if text
-            else ReferralQuery(sort=ReferralSort.RECEIVED, descending=True)
-        )
-        try:
-            rows = self._referrals.page(query, limit=MATCHES_SHOWN + 1)
-        except CragError as error:
-            self.hint.setText(str(error))
-            return
-        keep = self.chosen_id
-        self.matches.clear()
-        for row in rows[:MATCHES_SHOWN]:
-            item = QListWidgetItem(_referral_line(row))
-            item.setData(_REFERRAL_ROLE, row.id)
-            item.setData(_REFERENCE_ROLE, row.reference)
-            item.setToolTip(_referral_line(row).replace("\n", ": "))
-            self.matches.addItem(item)
-            if row.id == keep:
-                self.matches.setCurrentItem(item)
-        if not rows:
-            self.hint.setText(f"No referral matches “{text}”.")
-        elif len(rows) > MATCHES_SHOWN:
-            self.hint.setText(f"The first {MATCHES_SHOWN} matches: type more to narrow them.")
-        elif not text:
-            self.hint.setText("The most recently received; type to search them all.")
-        else:
-            self.hint.setText("")
-        if self.matches.currentRow() < 0 and self.matches.count():
-            self.matches.setCurrentRow(0)
-
-    def clear(self) -> None:
-        """Forget the search and the referrals listed (the app is locking)."""
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        self.matches.clear()
-        self.hint.clear()
-        self._searched = None
-
-    @property
-    def searched(self) -> bool:
-        """Whether the list has been filled since the last clear."""
-        return self._searched is not None
-
-
-def _referral_line(row: ReferralRow) -> str:
-    decided = "No decision yet" if row.decided_outcome is None else row.decided_outcome.label
-    return f"{row.reference} · {row.case_name}\n{decided}"
 
 
 class ReportsScreen(QWidget):
@@ -588,69 +419,34 @@ class ReportsScreen(QWidget):
     def _maker(self) -> tuple[str, Maker]:
         """What the chosen report is called and the work that makes it; CragError (a
         sentence) when a parameter is wrong."""
-        db = self._db
         kind = self.kind
         if kind == ReportKind.ANNUAL:
-            year = self.annual_year.value()
             error = self.annual_as_of.error()
             if error is not None:
                 raise CragError(f"The “figures as of” date is not a date: {error}")
-            as_of = self.annual_as_of.value()
-
-            def annual(stage: Stage) -> Generated:
-                from crag_desktop.services.annual_report import annual_report_pdf
-
-                made = annual_report_pdf(db, year, as_of=as_of, stage=stage, refuse_empty=True)
-                from crag_desktop.ui.report_output import AnnualFigures
-
-                return Generated(made.report, AnnualFigures(year, made.statistics))
-
-            return f"the annual report {period_label(year)}", annual
+            return annual_report_maker(
+                self._db, self.annual_year.value(), self.annual_as_of.value()
+            )
         if kind == ReportKind.TRACKER:
             error = self.tracker_as_of.error()
             if error is not None:
                 raise CragError(f"The “as of” date is not a date: {error}")
-            as_of = self.tracker_as_of.value()
             code = self.tracker_group.currentData()
-            group = MonitoringGroup(code) if code is not None else None
-            agency = self.tracker_agency.currentData()
-            selection = (
-                RecommendationQuery(monitoring_group=group, lead_agency=agency)
-                if group is not None or agency is not None
-                else None
+            return tracker_maker(
+                self._db,
+                self.tracker_as_of.value(),
+                group=MonitoringGroup(code) if code is not None else None,
+                agency=self.tracker_agency.currentData(),
             )
-
-            def tracker(stage: Stage) -> Generated:
-                from crag_desktop.services.tracker_report import tracker_pdf
-
-                return Generated(
-                    tracker_pdf(db, as_of=as_of, selection=selection, stage=stage),
-                    tracker=TrackerChoice(as_of, selection),
-                )
-
-            return "the recommendations tracker", tracker
         if kind == ReportKind.REGISTER:
-            year = self.register_year.value()
-
-            def register(stage: Stage) -> Generated:
-                from crag_desktop.services.referral_register import referral_register_pdf
-
-                return Generated(referral_register_pdf(db, year, stage=stage, refuse_empty=True))
-
-            return f"the referral register {period_label(year)}", register
+            return register_maker(self._db, self.register_year.value())
         referral = self.picker.chosen_id
         if referral is None:
             raise CragError(
                 "Choose the referral whose decision record you want: type its reference or "
                 "name, then pick it from the list."
             )
-
-        def decision(stage: Stage) -> Generated:
-            from crag_desktop.services.decision_records import decision_record_pdf
-
-            return Generated(decision_record_pdf(db, referral, stage=stage))
-
-        return f"the decision record of {self.picker.chosen_reference}", decision
+        return decision_record_maker(self._db, referral, self.picker.chosen_reference)
 
     def generate(self) -> bool:
         """Generate the chosen report in the background; a generation already running is

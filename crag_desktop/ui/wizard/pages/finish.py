@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from crag_desktop.domain.vocabulary import (
-    Methodology,
-)
+from crag_desktop.domain.vocabulary import Methodology
 from crag_desktop.ui.widgets import ErrorLabel
 from crag_desktop.ui.wizard.pages.parts import (
     buddy_of,

@@ -31,9 +31,7 @@ from crag_desktop.domain.vocabulary import (
     ReferralStatus,
     Sex,
 )
-from crag_desktop.services.decisions import (
-    ReferralChoice,
-)
+from crag_desktop.services.decisions import ReferralChoice
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox, format_uk_date
 from crag_desktop.ui.wizard.pages.parts import (
     buddy_of,

@@ -11,12 +11,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from crag_desktop.domain.criteria import (
-    NOT_APPLICABLE_CHILD_LIVING,
-)
-from crag_desktop.ui.wizard.pages.parts import (
-    text_label,
-)
+from crag_desktop.domain.criteria import NOT_APPLICABLE_CHILD_LIVING
+from crag_desktop.ui.wizard.pages.parts import text_label
 from crag_desktop.ui.wizard.state import (
     FROM_REFERRAL,
     NOT_ASKED,

@@ -20,9 +20,7 @@ from crag_desktop.domain.criteria import (
     choose_rule_set,
 )
 from crag_desktop.ui.widgets import format_uk_date
-from crag_desktop.ui.wizard.pages.parts import (
-    text_label,
-)
+from crag_desktop.ui.wizard.pages.parts import text_label
 from crag_desktop.ui.wizard.state import (
     NOT_IN_FORCE,
     Snapshot,

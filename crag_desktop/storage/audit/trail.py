@@ -18,7 +18,7 @@ What it cannot detect: someone who has the passphrase, knows this scheme and rew
 events, the head and the header consistently. There is no secret to key a MAC with: the only
 secret is the passphrase, which such a person has, so a keyed tag would prove no more than a
 plain one. The defence there is outside the file: backups (whose trails must be a prefix of
-the live one, see `compare_trails`) and printed reports. In SQLite, triggers also refuse
+the live one, see `verify.compare_trails`) and printed reports. In SQLite, triggers also refuse
 UPDATE and DELETE on events.
 """
 
@@ -29,47 +29,25 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from json.encoder import encode_basestring
-from typing import Any
 
-from sqlalchemy import RowMapping, Table, insert, inspect, select, update
+from sqlalchemy import RowMapping, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.storage import models as m
+from crag_desktop.storage.audit.diff import Change
 from crag_desktop.storage.bulk import insert_rows
 from crag_desktop.storage.engine import (
-    missing_audit_triggers,
     read_audit_seal,
     write_audit_seal,
 )
 
-__all__ = [
-    "GENESIS_HASH",
-    "Change",
-    "append",
-    "append_many",
-    "compare_trails",
-    "event_hash",
-    "head",
-    "list_events",
-    "read_seal",
-    "record_diff",
-    "seal_tag",
-    "stamp_seal",
-    "verify_chain",
-]
-
 #: The previous hash of the first event.
 GENESIS_HASH = "0" * 64
-
-#: One changed field: (field path, old value, new value), values as readable text.
-Change = tuple[str, str | None, str | None]
 
 
 def _table(row_class: type[m.Base]) -> Table:
@@ -78,8 +56,8 @@ def _table(row_class: type[m.Base]) -> Table:
     return table
 
 
-_EVENT = _table(m.AuditEventRow)
-_HEAD = _table(m.AuditHeadRow)
+EVENT_TABLE = _table(m.AuditEventRow)
+HEAD_TABLE = _table(m.AuditHeadRow)
 
 
 def _canonical(
@@ -127,7 +105,11 @@ def event_hash(event: AuditEvent) -> str:
 
 def head(session: Session) -> tuple[int, str]:
     """The number of events and the last event's hash (GENESIS_HASH when empty)."""
-    row = session.execute(select(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID)).mappings().first()
+    row = (
+        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID))
+        .mappings()
+        .first()
+    )
     if row is None:
         return 0, GENESIS_HASH
     return int(row["count"]), str(row["last_hash"])
@@ -142,21 +124,22 @@ def seal_tag(seq: int, last_hash: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _sealed(session: Session) -> bool:
+def is_sealed(session: Session) -> bool:
+    """Whether the trail is sealed in the file header (SQLite files only)."""
     # The header seal is SQLite's; a server database keeps its trail behind GRANTs instead.
     return session.get_bind().dialect.name == "sqlite"
 
 
 def read_seal(session: Session) -> tuple[int, int] | None:
     """(last seq, tag) from the file header; None where the database has no header."""
-    if not _sealed(session):
+    if not is_sealed(session):
         return None
     return read_audit_seal(session.connection())
 
 
 def stamp_seal(session: Session) -> None:
     """Seal the trail as it stands (the migration that introduced the seal, new files)."""
-    if not _sealed(session):
+    if not is_sealed(session):
         return
     last_seq, last_hash, _count, _exists = _read_head(session)
     write_audit_seal(session.connection(), last_seq, seal_tag(last_seq, last_hash))
@@ -168,10 +151,14 @@ def _text(value: str | None) -> str | None:
 
 def _read_head(session: Session) -> tuple[int, str, int, bool]:
     """(last seq, last hash, count, whether the head row exists)."""
-    row = session.execute(select(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID)).mappings().first()
+    row = (
+        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID))
+        .mappings()
+        .first()
+    )
     if row is None:
         last = session.execute(
-            select(_EVENT.c.seq, _EVENT.c.hash).order_by(_EVENT.c.seq.desc())
+            select(EVENT_TABLE.c.seq, EVENT_TABLE.c.hash).order_by(EVENT_TABLE.c.seq.desc())
         ).first()
         if last is None:
             return 0, GENESIS_HASH, 0, False
@@ -202,7 +189,7 @@ def _write(
     seal = read_seal(session)
     insert_rows(
         session,
-        _EVENT,
+        EVENT_TABLE,
         [
             {
                 "seq": event.seq,
@@ -228,9 +215,9 @@ def _write(
     values = {"last_seq": last.seq, "last_hash": last.hash, "count": count + len(events)}
     # Same transaction as the events: a truncated trail no longer matches its head.
     if head_exists:
-        session.execute(update(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID).values(values))
+        session.execute(update(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID).values(values))
     else:
-        session.execute(insert(_HEAD).values(id=m.AUDIT_HEAD_ID, **values))
+        session.execute(insert(HEAD_TABLE).values(id=m.AUDIT_HEAD_ID, **values))
     if seal is not None:
         seal_seq, tag = seal
         intact = seal_seq == previous_seq and tag == seal_tag(previous_seq, events[0].previous_hash)
@@ -404,7 +391,8 @@ def _encoded(text: str) -> bytes:
     return encode_basestring(text).encode()
 
 
-def _event(row: RowMapping) -> AuditEvent:
+def event_from_row(row: RowMapping) -> AuditEvent:
+    """The event a row of the events table holds (ValueError or TypeError when altered)."""
     changes = tuple(
         (str(f), None if old is None else str(old), None if new is None else str(new))
         for f, old, new in json.loads(row["changes"])
@@ -435,202 +423,16 @@ def list_events(
     newest_first: bool = False,
 ) -> list[AuditEvent]:
     """Events matching every filter given, by seq (oldest first unless `newest_first`)."""
-    statement = select(_EVENT).where(_EVENT.c.seq > after_seq)
+    statement = select(EVENT_TABLE).where(EVENT_TABLE.c.seq > after_seq)
     for column, value in (
-        (_EVENT.c.record_type, record_type),
-        (_EVENT.c.record_id, record_id),
-        (_EVENT.c.action, action),
-        (_EVENT.c.operator, operator),
+        (EVENT_TABLE.c.record_type, record_type),
+        (EVENT_TABLE.c.record_id, record_id),
+        (EVENT_TABLE.c.action, action),
+        (EVENT_TABLE.c.operator, operator),
     ):
         if value is not None:
             statement = statement.where(column == value)
-    statement = statement.order_by(_EVENT.c.seq.desc() if newest_first else _EVENT.c.seq)
+    statement = statement.order_by(EVENT_TABLE.c.seq.desc() if newest_first else EVENT_TABLE.c.seq)
     if limit is not None:
         statement = statement.limit(limit)
-    return [_event(row) for row in session.execute(statement).mappings()]
-
-
-def _missing_range(first: int, last: int) -> str:
-    return f"Audit event {first} is" if first == last else f"Audit events {first} to {last} are"
-
-
-def verify_chain(session: Session) -> list[str]:
-    """Problems with the audit trail, one sentence each, first event first (empty when intact).
-
-    Each sentence names the first event that is missing, altered or out of place.
-    """
-    tables = set(inspect(session.connection()).get_table_names())
-    seal = read_seal(session)
-    sealed_seq = seal[0] if seal else 0
-    if _EVENT.name not in tables:
-        recorded = f" (the file's header records {sealed_seq} events)" if sealed_seq else ""
-        return [
-            f"The audit trail's table is missing{recorded}: the whole trail was removed. "
-            "Restore the database from a backup."
-        ]
-    problems: list[str] = []
-    if _sealed(session):
-        missing = missing_audit_triggers(session.connection())
-        if missing:
-            problems.append(
-                "The guard that keeps the audit trail append-only was removed "
-                f"({', '.join(missing)}): the trail may have been edited outside CRAG Desktop."
-            )
-    previous = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    last_seq = 0
-    rows = session.execute(select(_EVENT).order_by(_EVENT.c.seq)).mappings()
-    for row in rows:
-        try:
-            event = _event(row)
-        except (ValueError, TypeError):
-            problems.append(f"Audit event {row['seq']} cannot be read: it was altered.")
-            continue
-        count += 1
-        if event.seq != expected_seq:
-            problems.append(
-                f"{_missing_range(expected_seq, event.seq - 1)} missing: they were deleted."
-            )
-        if event.previous_hash != previous:
-            problems.append(
-                f"Audit event {event.seq} does not follow the event before it: events were "
-                "deleted, reordered or altered."
-            )
-        if event_hash(event) != event.hash:
-            problems.append(f"Audit event {event.seq} was altered after it was written.")
-        previous = event.hash
-        expected_seq = event.seq + 1
-        last_seq = event.seq
-    head_row = None
-    if _HEAD.name in tables:
-        head_row = (
-            session.execute(select(_HEAD).where(_HEAD.c.id == m.AUDIT_HEAD_ID)).mappings().first()
-        )
-    if head_row is None:
-        if count:
-            problems.append("The audit trail's head record is missing: it was deleted.")
-    elif (
-        int(head_row["count"]) != count
-        or int(head_row["last_seq"]) != last_seq
-        or str(head_row["last_hash"]) != previous
-    ):
-        problems.append(
-            f"The audit trail ends at event {last_seq} of {count}, but its head record says "
-            f"{head_row['last_seq']} of {head_row['count']}: the newest events were removed "
-            "or the head was altered."
-        )
-    if seal is not None:
-        problems += _seal_problems(seal, last_seq=last_seq, last_hash=previous, count=count)
-    return problems
-
-
-def _seal_problems(
-    seal: tuple[int, int], *, last_seq: int, last_hash: str, count: int
-) -> list[str]:
-    sealed_seq, tag = seal
-    if sealed_seq > last_seq:
-        ends = "the trail is empty" if not count else f"the trail ends at event {last_seq}"
-        return [
-            f"{_missing_range(last_seq + 1, sealed_seq)} missing: the file's header records "
-            f"{sealed_seq} events but {ends}. They were deleted."
-        ]
-    if sealed_seq < last_seq:
-        first = sealed_seq + 1
-        events = (
-            f"Audit event {first} was"
-            if first == last_seq
-            else (f"Audit events {first} to {last_seq} were")
-        )
-        return [
-            f"{events} added outside CRAG Desktop: the file's header records only "
-            f"{sealed_seq} events."
-        ]
-    if tag != seal_tag(last_seq, last_hash):
-        return [
-            f"The audit trail's newest event ({last_seq}) does not match the seal in the file's "
-            "header: events were rewritten or removed at some point. Compare the trail with a "
-            "backup (crag-desktop audit DB --verify --against BACKUP) to find the first one."
-        ]
-    return []
-
-
-def compare_trails(live: Session, earlier: Session) -> list[str]:
-    """Problems found by comparing a trail with an earlier copy of it (a backup).
-
-    The trail only grows, so every event of the earlier copy must still be in the live trail,
-    unchanged: the first that is not is named.
-    """
-    after = 0
-    while True:
-        old = list_events(earlier, after_seq=after, limit=1000)
-        if not old:
-            return []
-        new = {e.seq: e for e in list_events(live, after_seq=after, limit=len(old))}
-        for event in old:
-            current = new.get(event.seq)
-            if current is None:
-                return [
-                    f"Audit event {event.seq} is in the backup but missing from the database: "
-                    "it was deleted."
-                ]
-            if current.hash != event.hash:
-                return [
-                    f"Audit event {event.seq} differs from the one in the backup: it was "
-                    "altered or replaced."
-                ]
-        after = old[-1].seq
-
-
-# --- Differences between records --------------------------------------------------------------
-
-
-def _scalar(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _flatten(value: Any, prefix: str, out: dict[str, str | None]) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            name = f"{prefix}.{item.name}" if prefix else item.name
-            _flatten(getattr(value, item.name), name, out)
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            _flatten(item, f"{prefix}[{key}]", out)
-    elif isinstance(value, (tuple, list)):
-        # An empty list adds no entry: adding or removing items shows as the items' fields.
-        for i, item in enumerate(value):
-            _flatten(item, f"{prefix}[{i}]", out)
-    else:
-        out[prefix] = _scalar(value)
-
-
-def record_diff(old: object | None, new: object | None) -> list[Change]:
-    """The fields that differ between two versions of a record, as readable text.
-
-    Nested parts are flattened ("children[0].age_years"); a created record is diffed against
-    None (every field new), a deleted one the other way round.
-    """
-    before: dict[str, str | None] = {}
-    after: dict[str, str | None] = {}
-    if old is not None:
-        _flatten(old, "", before)
-    if new is not None:
-        _flatten(new, "", after)
-    keys = list(before)
-    keys.extend(key for key in after if key not in before)
-    return [
-        (key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)
-    ]
+    return [event_from_row(row) for row in session.execute(statement).mappings()]
