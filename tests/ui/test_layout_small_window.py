@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QSpinBox,
     QStyle,
@@ -32,7 +33,7 @@ from pytestqt.qtbot import QtBot
 from crag_desktop.app import build_main_window
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
-from crag_desktop.ui.forms.base import CellCombo
+from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
@@ -123,18 +124,9 @@ def layout_problems(root: QWidget) -> list[str]:
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
         )
         needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
-        if needed > field.width() and not _elided_with_tip(combo):
+        if needed > field.width():
             problems.append(f"choice cut: {_name(combo)} shows {combo.currentText()!r}")
     return problems
-
-
-def _elided_with_tip(combo: QComboBox) -> bool:
-    """A table cell's choice drawn as "Child prot…" with its whole label on hover."""
-    return (
-        isinstance(combo, CellCombo)
-        and combo.shown_text().endswith("…")
-        and combo.toolTip() == combo.currentText()
-    )
 
 
 def _views(window: MainWindow, key: ScreenKey) -> Iterator[tuple[str, Any]]:
@@ -427,9 +419,7 @@ def _input_cut(widget: QWidget) -> list[str]:
             widget,
         )
         text = widget.currentText()
-        if widget.fontMetrics().horizontalAdvance(text) > field.width() and not _elided_with_tip(
-            widget
-        ):
+        if widget.fontMetrics().horizontalAdvance(text) > field.width():
             return [f"choice cut: {widget.accessibleName()} shows {text!r}"]
     elif isinstance(widget, QSpinBox):
         text = widget.text()
@@ -443,12 +433,58 @@ def _input_cut(widget: QWidget) -> list[str]:
     return []
 
 
+def _card_problems(editor: CollectionEditor) -> list[str]:
+    """What a form's list of children, processes or actions shows cut: a field running past
+    its card, a choice whose longest label would not fit ("Child prot…"), a text longer
+    than its box, a longer text with lines out of sight."""
+    problems: list[str] = []
+    for row in range(editor.row_count()):
+        card = editor.card(row)
+        inside = QRect(QPoint(0, 0), card.size())
+        for widget in card.findChildren(QWidget):
+            if not widget.isVisible() or widget.parentWidget() is None:
+                continue
+            where = QRect(widget.mapTo(card, QPoint(0, 0)), widget.size())
+            if not inside.contains(where):
+                problems.append(f"{_name(widget)} runs past its card")
+            if isinstance(widget, QComboBox) and not widget.isEditable():
+                option = QStyleOptionComboBox()
+                widget.initStyleOption(option)
+                field = widget.style().subControlRect(
+                    QStyle.ComplexControl.CC_ComboBox,
+                    option,
+                    QStyle.SubControl.SC_ComboBoxEditField,
+                    widget,
+                )
+                for i in range(widget.count()):
+                    label = widget.itemText(i)
+                    if widget.fontMetrics().horizontalAdvance(label) > field.width():
+                        problems.append(f"{_name(widget)} would cut {label!r}")
+            elif isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QSpinBox):
+                room = widget.contentsRect().width() - 8
+                text = widget.text()
+                if widget.fontMetrics().horizontalAdvance(text) > room:
+                    problems.append(f"text cut: {_name(widget)}")
+            elif isinstance(widget, QPlainTextEdit):
+                shown = widget.viewport().height()
+                needed = widget.document().size().height() * widget.fontMetrics().lineSpacing()
+                if needed > shown + 1:
+                    problems.append(f"lines out of sight: {_name(widget)}")
+            elif isinstance(widget, QSpinBox):
+                needed = widget.fontMetrics().horizontalAdvance(widget.text())
+                if needed > widget.lineEdit().width():
+                    problems.append(f"number cut: {_name(widget)}")
+    return problems
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_tables_inside_forms_fit_their_width(window: MainWindow, width: int, height: int) -> None:
+def test_tables_and_cards_inside_forms_fit_their_width(
+    window: MainWindow, width: int, height: int
+) -> None:
     window.resize(width, height)
     _settle()
     found: list[str] = []
-    seen = 0
+    tables = cards = 0
     for key in window.screen_keys():
         for view_name, page in _views(window, key):
             form = getattr(page, "form", None)
@@ -456,11 +492,16 @@ def test_tables_inside_forms_fit_their_width(window: MainWindow, width: int, hei
                 continue
             for view in form.findChildren(QAbstractItemView):
                 if isinstance(view, QTableView) and view.isVisible():
-                    seen += 1
+                    tables += 1
                     found += [f"{view_name}: {p}" for p in _cell_problems(view)]
-    # The referral form's children, the review form's parallel processes and family
-    # contributions, the pauses, the actions...
-    assert seen >= 10
+            for editor in form.findChildren(CollectionEditor):
+                if editor.isVisible():
+                    cards += editor.row_count()
+                    found += [f"{view_name}: {p}" for p in _card_problems(editor)]
+    # A review's recommendations, an action's updates, a meeting's decisions...; the
+    # referral's children, the review's children and parallel processes, the actions...
+    assert tables >= 4
+    assert cards >= 6
     assert found == []
 
 

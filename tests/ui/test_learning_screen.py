@@ -17,7 +17,7 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import CheckList
+from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.learning import LearningScreen, create_learning_screen
 

@@ -9,7 +9,15 @@ from typing import Any, cast
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.vocabulary import LegalStatus, ParallelProcessType, Sex
@@ -18,7 +26,7 @@ from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import Cell, CellKind, CollectionEditor
+from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.agencies import create_agencies_screen
 from crag_desktop.ui.views.list_screen import ListScreen
@@ -282,30 +290,72 @@ def test_a_choice_without_unknown_starts_empty(qtbot: QtBot) -> None:
     assert editor.cell_widget(0, "type").property("currentText") == "Choose the process"
 
 
-def test_collection_editor_shows_whole_rows_headings_and_numbers(
+# The screen's width beside the navigation in a 1024 px and a 1200 px window.
+@pytest.mark.parametrize("width", [760, 940])
+def test_each_child_is_a_card_with_every_label_and_choice_whole(
+    qtbot: QtBot, referrals: ReferralsScreen, width: int
+) -> None:
+    referrals.resize(width, 640)
+    assert referrals.new_record()
+    editor = referrals.form.children_editor
+    editor.add_row({"legal_status": "child_protection_plan", "ethnicity": "White British"})
+    referrals.form_scroll.ensureWidgetVisible(editor)
+    heading = editor.card(1).findChild(QLabel)
+    qtbot.waitUntil(lambda: heading.width() >= heading.sizeHint().width())
+    for row in range(editor.row_count()):
+        card = editor.card(row)
+        # The card says which child it is, and its Remove button says it too.
+        assert card.findChild(QLabel).text() == f"Child {row + 1}"
+        assert editor.remove_button(row).accessibleName() == f"Remove child {row + 1}"
+        for label in card.findChildren(QLabel):
+            if label.isVisible():
+                assert label.width() >= label.sizeHint().width(), label.text()
+        for combo in card.findChildren(QComboBox):
+            # The longest choice, not only the one shown, fits: no "Child prot…".
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            field = combo.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox,
+                option,
+                QStyle.SubControl.SC_ComboBoxEditField,
+                combo,
+            )
+            longest = max(
+                combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                for i in range(combo.count())
+            )
+            assert longest <= field.width(), combo.accessibleName()
+        years = editor.cell_widget(row, "age_years")
+        assert isinstance(years, QSpinBox)
+        assert years.text() == "Not known"
+        assert years.lineEdit().width() >= years.fontMetrics().horizontalAdvance("Not known")
+        # The card fits the form: nothing runs under its right edge.
+        for widget in card.findChildren(QWidget):
+            if widget.isVisible():
+                assert widget.geometry().right() <= card.contentsRect().right(), widget
+
+
+def test_removing_a_card_keeps_the_keyboard_in_the_list_of_children(
     qtbot: QtBot, referrals: ReferralsScreen
 ) -> None:
     assert referrals.new_record()
     editor = referrals.form.children_editor
-    table = editor.table
-    referrals.form_scroll.ensureWidgetVisible(editor)
-    qtbot.waitUntil(lambda: table.viewport().width() > 0)
-    header = table.horizontalHeader()
-    # Three whole rows fit under the heading, and no column runs off to the side.
-    assert table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize()
-    assert table.horizontalScrollBar().maximum() == 0
-    for column in range(table.columnCount()):
-        item = table.horizontalHeaderItem(column)
-        assert item is not None
-        title = item.toolTip()
-        assert item.text().replace("\n", " ") == title
-        assert header.sectionSize(column) >= header.sectionSizeHint(column) - 1, title
-    years = editor.cell_widget(0, "age_years")
-    assert isinstance(years, QSpinBox)
-    # The number has the cell: its text field is not squeezed to nothing (the step
-    # buttons are drawn zero wide; Up/Down and typing set the number).
-    assert years.lineEdit().width() >= years.fontMetrics().horizontalAdvance("24")
-    assert years.text() == "Not known"
+    editor.add_row({"pseudonym": "Child F"})
+    editor.add_row({"pseudonym": "Child G"})
+    editor.remove_button(0).setFocus()
+    press(qtbot, editor.remove_button(0), Qt.Key.Key_Space)
+    assert [r["pseudonym"] for r in editor.rows()] == ["Child F", "Child G"]
+    # The next child's Remove button has the keyboard; the cards are numbered again.
+    assert QApplication.focusWidget() is editor.remove_button(0)
+    assert editor.card(0).findChild(QLabel).text() == "Child 1"
+    assert editor.cell_widget(0, "pseudonym").accessibleName() == "Child 1 pseudonym"
+    assert editor.current_row() == 0
+    press(qtbot, editor.remove_button(0), Qt.Key.Key_Space)
+    press(qtbot, editor.remove_button(0), Qt.Key.Key_Space)
+    assert editor.row_count() == 0
+    assert QApplication.focusWidget() is editor.add_button
+    assert editor.empty_label.isVisible()
+    assert editor.empty_label.text() == "No children listed."
 
 
 # --- 10: dates as people type them ------------------------------------------------------------

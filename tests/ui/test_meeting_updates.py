@@ -19,7 +19,7 @@ from crag_desktop.services.demo import build_demo
 from crag_desktop.services.lists import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
-from crag_desktop.ui.forms.base import set_combo_code
+from crag_desktop.ui.forms.fields import set_combo_code
 from crag_desktop.ui.prompts import ScriptedPrompter
 
 TODAY = dt.date(2017, 5, 1)

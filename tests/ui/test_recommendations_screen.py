@@ -409,8 +409,7 @@ def test_an_action_with_updates_cannot_be_removed(
 ) -> None:
     assert screen.open_record("REC1")
     editor = screen.form.actions_editor
-    editor.select_action(0)
-    click(qtbot, editor.remove_button)
+    click(qtbot, editor.remove_button(0))
     assert editor.row_count() == 2
     assert "never deleted" in editor.error_label.message
 

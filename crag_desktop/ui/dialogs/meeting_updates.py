@@ -31,7 +31,7 @@ from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.services.lists import RecommendationList, RecommendationQuery
 from crag_desktop.services.records import ProgressUpdate, RecordService
-from crag_desktop.ui.forms.base import choice_combo, combo_code, set_combo_code
+from crag_desktop.ui.forms.fields import choice_combo, combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.meeting_items import MeetingItemsModel
 from crag_desktop.ui.widgets import ErrorLabel, row_picker_table

@@ -11,13 +11,8 @@ from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import Agency
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.ui.forms.base import (
-    AUTOSAVE_MS,
-    RecordForm,
-    choice_combo,
-    combo_code,
-    set_combo_code,
-)
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.fields import choice_combo, combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow
 

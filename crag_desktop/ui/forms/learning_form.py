@@ -12,7 +12,8 @@ from crag_desktop.domain.records import LearningEvent, LearningPoint
 from crag_desktop.domain.wording import one_line
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import Choice, RecordService
-from crag_desktop.ui.forms.base import AUTOSAVE_MS, CheckList, RecordForm
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit
 

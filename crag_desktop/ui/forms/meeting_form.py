@@ -32,14 +32,8 @@ from crag_desktop.services.decisions import MeetingDecision
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.services.records import MeetingUpdateLine, RecordService
-from crag_desktop.ui.forms.base import (
-    AUTOSAVE_MS,
-    CheckList,
-    RecordForm,
-    combo_code,
-    section,
-    set_combo_code,
-)
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.fields import CheckList, combo_code, section, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit
 

@@ -11,7 +11,8 @@ from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import Agency, Member
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm, combo_code, set_combo_code
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.fields import combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow
 

@@ -4,10 +4,9 @@ selected action's progress updates (read-only, with a row that appends a new one
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,17 +33,11 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import (
-    AUTOSAVE_MS,
-    Cell,
-    CellCombo,
-    CellKind,
-    CollectionEditor,
-    RecordForm,
-    RowValues,
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor, RowValues
+from crag_desktop.ui.forms.fields import (
     choice_combo,
     combo_code,
-    focus_leaves,
     section,
     set_combo_code,
 )
@@ -57,15 +50,14 @@ __all__ = ["ACTION_CELLS", "ActionsEditor", "RecommendationForm"]
 
 ACTION_CELLS = (
     # A CHOICE cell without a vocabulary: the editor fills it with the stored agencies.
-    Cell(name="owner_agency", title="Owner agency", kind=CellKind.CHOICE, width=190),
-    Cell(name="description", title="Description"),
-    Cell(name="due", title="Due", kind=CellKind.DATE, width=135),
+    Cell(name="owner_agency", title="Owner agency", kind=CellKind.CHOICE),
+    Cell(name="description", title="Description", wide=True),
+    Cell(name="due", title="Due", kind=CellKind.DATE),
     Cell(
         name="monitoring_group",
         title="Monitored by",
         kind=CellKind.CHOICE,
         vocabulary=MonitoringGroup,
-        width=150,
     ),
 )
 
@@ -73,10 +65,10 @@ _ACTION_ID = "action_id"
 
 
 class ActionsEditor(CollectionEditor):
-    """The agency actions of a recommendation. Each row keeps its action's id, so the
-    action's progress updates stay with it however rows are added or removed."""
+    """The agency actions of a recommendation. Each card keeps its action's id, so the
+    action's progress updates stay with it however actions are added or removed."""
 
-    #: The action whose row is current changed (its id, or "" when none).
+    #: The action being worked on changed (its id, or "" when none).
     current_action_changed = Signal(str)
 
     def __init__(
@@ -91,10 +83,12 @@ class ActionsEditor(CollectionEditor):
         self._has_updates = has_updates
         self._agencies: list[Agency] = []
         self._pending_id = ""
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.current_row_changed.connect(
+            lambda _row: self.current_action_changed.emit(self.current_action_id())
+        )
 
     def set_agencies(self, agencies: Sequence[Agency]) -> None:
-        """Offer these agencies as owners, keeping each row's choice."""
+        """Offer these agencies as owners, keeping each action's choice."""
         self._agencies = list(agencies)
         for row in range(self.row_count()):
             combo = self.cell_widget(row, "owner_agency")
@@ -110,19 +104,18 @@ class ActionsEditor(CollectionEditor):
         return str(self.cell_widget(row, "description").property(_ACTION_ID) or "")
 
     def current_action_id(self) -> str:
-        """The id of the action whose row is current ("" when none)."""
-        row = self.table.currentRow()
+        """The id of the action being worked on ("" when none)."""
+        row = self.current_row()
         return self.action_id(row) if 0 <= row < self.row_count() else ""
 
     def current_action_number(self) -> int:
-        """The current row counted from 1 (0 when none)."""
-        row = self.table.currentRow()
+        """The action being worked on counted from 1 (0 when none)."""
+        row = self.current_row()
         return row + 1 if 0 <= row < self.row_count() else 0
 
     def select_action(self, row: int) -> None:
-        """Make `row` the current action (the last row when out of range)."""
-        if self.row_count():
-            self.table.selectRow(min(max(row, 0), self.row_count() - 1))
+        """Make `row` the action being worked on (the last when out of range)."""
+        self.set_current_row(row)
 
     def rows(self) -> list[RowValues]:
         """Every action's raw values, with its id."""
@@ -140,32 +133,20 @@ class ActionsEditor(CollectionEditor):
             action_id = self._new_id()
         self._pending_id = action_id
         super().add_row(values, focus=focus)
-        description = self.cell_widget(self.row_count() - 1, "description")
-        if isinstance(description, QLineEdit):
-            # Show a long description from its start (setText leaves the cursor at the end),
-            # and all of it on hover.
-            description.setCursorPosition(0)
-            description.setToolTip(description.text())
 
-    def remove_current(self) -> None:
-        """Remove the selected action, unless it has progress updates (those are kept)."""
-        row = self.table.currentRow()
-        if row < 0:
-            row = self.row_count() - 1
-        if 0 <= row < self.row_count() and self._has_updates(self.action_id(row)):
-            self.error_label.show_error(
+    def refusal(self, row: int) -> str:
+        """An action with progress updates is kept (updates are never deleted)."""
+        if self._has_updates(self.action_id(row)):
+            return (
                 f"Action {row + 1} has progress updates, which are never deleted: "
                 "it cannot be removed."
             )
-            return
-        self.error_label.clear_error()
-        super().remove_current()
-        self._selection_changed()
+        return ""
 
     def _make(self, cell: Cell) -> QWidget:
         widget: QWidget
         if cell.name == "owner_agency":
-            combo = CellCombo()
+            combo = QComboBox()
             self._fill_agencies(combo)
             combo.currentIndexChanged.connect(self._edited)
             widget = combo
@@ -173,9 +154,6 @@ class ActionsEditor(CollectionEditor):
             widget = super()._make(cell)
         if cell.name == "description":
             widget.setProperty(_ACTION_ID, self._pending_id)
-        # Tabbing into a row makes it the current action, so its updates show below.
-        target = widget.focusProxy() or widget
-        target.installEventFilter(self)
         return widget
 
     def _fill_agencies(self, combo: QComboBox) -> None:
@@ -183,21 +161,6 @@ class ActionsEditor(CollectionEditor):
         combo.addItem("Choose the agency", None)
         for agency in self._agencies:
             combo.addItem(agency.name, agency.id)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Select the row of the input that gains the focus."""
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
-            for row in range(self.row_count()):
-                for column in range(self.table.columnCount()):
-                    cell = self.table.cellWidget(row, column)
-                    if cell is not None and (cell is watched or cell.isAncestorOf(watched)):
-                        if self.table.currentRow() != row:
-                            self.table.selectRow(row)
-                        return False
-        return super().eventFilter(watched, event)
-
-    def _selection_changed(self) -> None:
-        self.current_action_changed.emit(self.current_action_id())
 
 
 def _action_values(action: AgencyAction) -> dict[str, object]:
@@ -567,7 +530,7 @@ class RecommendationForm(RecordForm[Recommendation]):
     def _load(self, record: Recommendation | None) -> None:
         previous = self._original
         same = record is not None and previous is not None and previous.id == record.id
-        keep_row = self.actions_editor.table.currentRow() if same else 0
+        keep_row = self.actions_editor.current_row() if same else 0
         self._original = record
         self._suggested = 0
         if record is None:
@@ -734,19 +697,6 @@ class RecommendationForm(RecordForm[Recommendation]):
         self.actions_editor.select_action(0)
         self._update_derived()
         self._show_updates()
-
-    def _apply_tab_order(self) -> None:
-        # Qt 6 ignores setTabOrder() when either widget has NoFocus, and base.focus_leaves
-        # lists each date's calendar button (NoFocus): the links around every date cell of the
-        # actions table were dropped, so Tab left the first action's due date for elsewhere.
-        leaves = [
-            leaf
-            for widget in self._tab_sequence
-            for leaf in focus_leaves(widget)
-            if leaf.focusPolicy() != Qt.FocusPolicy.NoFocus
-        ]
-        for first, second in itertools.pairwise(leaves):
-            QWidget.setTabOrder(first, second)
 
     # --- progress updates ---------------------------------------------------------------------
 

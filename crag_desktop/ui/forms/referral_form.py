@@ -32,13 +32,10 @@ from crag_desktop.domain.vocabulary import (
 from crag_desktop.domain.wording import count_of
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import (
-    AUTOSAVE_MS,
-    Cell,
-    CellKind,
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
+from crag_desktop.ui.forms.fields import (
     CheckList,
-    CollectionEditor,
-    RecordForm,
     choice_combo,
     combo_code,
     section,
@@ -72,18 +69,17 @@ _AGENCIES_SCREEN = (
 NO_AGENCIES = f"No agencies yet: add them on the {_AGENCIES_SCREEN}."
 
 CHILD_CELLS = (
-    Cell(name="pseudonym", title="Pseudonym", width=130),
-    Cell(name="sex", title="Sex", kind=CellKind.CHOICE, vocabulary=Sex, width=100),
-    Cell(name="age_years", title="Age (years)", kind=CellKind.NUMBER, maximum=24, width=105),
-    Cell(name="age_months", title="Age (months)", kind=CellKind.NUMBER, maximum=11, width=122),
+    Cell(name="pseudonym", title="Pseudonym"),
+    Cell(name="sex", title="Sex", kind=CellKind.CHOICE, vocabulary=Sex),
+    Cell(name="age_years", title="Age (years)", kind=CellKind.NUMBER, maximum=24),
+    Cell(name="age_months", title="Age (months)", kind=CellKind.NUMBER, maximum=11),
     Cell(
         name="legal_status",
         title="Legal status",
         kind=CellKind.CHOICE,
         vocabulary=LegalStatus,
-        width=170,
     ),
-    Cell(name="disability_or_sen", title="Disability / SEN", kind=CellKind.CHECK, width=140),
+    Cell(name="disability_or_sen", title="Disability / SEN", kind=CellKind.CHECK),
     Cell(name="ethnicity", title="Ethnicity (optional)"),
 )
 
@@ -160,9 +156,9 @@ def pause_cells(clocks: type[Vocabulary]) -> tuple[Cell, ...]:
             vocabulary=clocks,
             empty="Choose the clock",
         ),
-        Cell(name="paused_on", title="Paused on", kind=CellKind.DATE, width=140),
-        Cell(name="resumed_on", title="Resumed on", kind=CellKind.DATE, width=140),
-        Cell(name="reason", title="Reason"),
+        Cell(name="paused_on", title="Paused on", kind=CellKind.DATE),
+        Cell(name="resumed_on", title="Resumed on", kind=CellKind.DATE),
+        Cell(name="reason", title="Reason", wide=True),
     )
 
 

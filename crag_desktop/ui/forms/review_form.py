@@ -53,13 +53,10 @@ from crag_desktop.services.lists import (
     ReferralSort,
 )
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.base import (
-    AUTOSAVE_MS,
-    Cell,
-    CellKind,
+from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
+from crag_desktop.ui.forms.fields import (
     CheckList,
-    CollectionEditor,
-    RecordForm,
     choice_combo,
     combo_code,
     section,
@@ -105,17 +102,16 @@ PROCESS_CELLS = (
         title="Status",
         kind=CellKind.CHOICE,
         vocabulary=ParallelProcessStatus,
-        width=110,
     ),
-    Cell(name="started_on", title="Started", kind=CellKind.DATE, width=135),
-    Cell(name="concluded_on", title="Concluded", kind=CellKind.DATE, width=135),
-    Cell(name="notes", title="Effect on the timetable"),
+    Cell(name="started_on", title="Started", kind=CellKind.DATE),
+    Cell(name="concluded_on", title="Concluded", kind=CellKind.DATE),
+    Cell(name="notes", title="Effect on the timetable", wide=True),
 )
 
 FAMILY_CELLS = (
-    Cell(name="who", title="Who", width=150),
-    Cell(name="facilitated_by", title="Facilitated by", width=180),
-    Cell(name="on", title="Date", kind=CellKind.DATE, width=140),
+    Cell(name="who", title="Who"),
+    Cell(name="facilitated_by", title="Facilitated by"),
+    Cell(name="on", title="Date", kind=CellKind.DATE),
     Cell(
         name="saw_report_before_publication",
         title="Saw report before publication",
