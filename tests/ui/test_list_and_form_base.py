@@ -290,6 +290,13 @@ def test_a_choice_without_unknown_starts_empty(qtbot: QtBot) -> None:
     assert editor.cell_widget(0, "type").property("currentText") == "Choose the process"
 
 
+def _heading(editor: CollectionEditor, row: int) -> QLabel:
+    """The card's heading ("Child 2"): its first label."""
+    label = editor.card(row).findChild(QLabel)
+    assert label is not None
+    return label
+
+
 # The screen's width beside the navigation in a 1024 px and a 1200 px window.
 @pytest.mark.parametrize("width", [760, 940])
 def test_each_child_is_a_card_with_every_label_and_choice_whole(
@@ -300,12 +307,12 @@ def test_each_child_is_a_card_with_every_label_and_choice_whole(
     editor = referrals.form.children_editor
     editor.add_row({"legal_status": "child_protection_plan", "ethnicity": "White British"})
     referrals.form_scroll.ensureWidgetVisible(editor)
-    heading = editor.card(1).findChild(QLabel)
+    heading = _heading(editor, 1)
     qtbot.waitUntil(lambda: heading.width() >= heading.sizeHint().width())
     for row in range(editor.row_count()):
         card = editor.card(row)
         # The card says which child it is, and its Remove button says it too.
-        assert card.findChild(QLabel).text() == f"Child {row + 1}"
+        assert _heading(editor, row).text() == f"Child {row + 1}"
         assert editor.remove_button(row).accessibleName() == f"Remove child {row + 1}"
         for label in card.findChildren(QLabel):
             if label.isVisible():
@@ -347,7 +354,7 @@ def test_removing_a_card_keeps_the_keyboard_in_the_list_of_children(
     assert [r["pseudonym"] for r in editor.rows()] == ["Child F", "Child G"]
     # The next child's Remove button has the keyboard; the cards are numbered again.
     assert QApplication.focusWidget() is editor.remove_button(0)
-    assert editor.card(0).findChild(QLabel).text() == "Child 1"
+    assert _heading(editor, 0).text() == "Child 1"
     assert editor.cell_widget(0, "pseudonym").accessibleName() == "Child 1 pseudonym"
     assert editor.current_row() == 0
     press(qtbot, editor.remove_button(0), Qt.Key.Key_Space)
