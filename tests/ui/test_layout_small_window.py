@@ -391,6 +391,11 @@ def _cell_problems(view: QTableView) -> list[str]:
         > view.viewport().width()
     ):
         problems.append(f"{name}: its last column runs past the table's edge")
+    for column in shown:
+        # No heading is cut ("Recommen…").
+        if header.sectionSize(column) < header.sectionSizeHint(column):
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            problems.append(f"{name}: heading {title!r} cut")
     for row in range(model.rowCount()):
         for column in shown:
             index = model.index(row, column)

@@ -284,6 +284,19 @@ def _recommendations_view(model: RecommendationTableModel) -> QTableView:
     return view
 
 
+class _ReviewRecommendations(RecommendationTableModel):
+    """A review's own recommendations. The status set is not shown, so the derived status is
+    headed "Status" (its hover text says how it is derived): beside a form at 1024 px the
+    longer heading left "Recommen…" for the text's."""
+
+    COLUMNS = tuple(
+        dataclasses.replace(spec, title="Status")
+        if index == RecommendationTableModel.Column.DERIVED_STATUS
+        else spec
+        for index, spec in enumerate(RecommendationTableModel.COLUMNS)
+    )
+
+
 def parse_pounds(text: str) -> Decimal | None:
     """ "£24,500" or "24500.00" as pounds; None when empty; ValueError with a sentence."""
     cleaned = re.sub(r"[£,\s]", "", text)
@@ -449,7 +462,7 @@ class ReviewForm(RecordForm[Review]):
         self.referral_children_label.setWordWrap(True)
         self.referral_children_label.setAccessibleName("Children counted from the referral")
         self.referral_children_label.hide()
-        self.recommendations_model = RecommendationTableModel(
+        self.recommendations_model = _ReviewRecommendations(
             service=recommendations or RecommendationList(db=records.db),
             query=RecommendationQuery(sort=RecommendationSort.NUMBER),
             parent=self,
