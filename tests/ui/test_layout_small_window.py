@@ -438,10 +438,29 @@ def _input_cut(widget: QWidget) -> list[str]:
     return []
 
 
+def _choice_problems(form: QWidget) -> list[str]:
+    """A choice in a form whose longest label would be cut ("Community Health Provide"),
+    whichever record is open."""
+    problems: list[str] = []
+    for combo in form.findChildren(QComboBox):
+        if not combo.isVisible() or combo.isEditable():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        for i in range(combo.count()):
+            label = combo.itemText(i)
+            if combo.fontMetrics().horizontalAdvance(label) > field.width():
+                problems.append(f"{_name(combo)} would cut {label!r}")
+    return problems
+
+
 def _card_problems(editor: CollectionEditor) -> list[str]:
     """What a form's list of children, processes or actions shows cut: a field running past
-    its card, a choice whose longest label would not fit ("Child prot…"), a text longer
-    than its box, a longer text with lines out of sight."""
+    its card, a text longer than its box, a longer text with lines out of sight (its choices
+    are checked with the form's)."""
     problems: list[str] = []
     for row in range(editor.row_count()):
         card = editor.card(row)
@@ -452,20 +471,7 @@ def _card_problems(editor: CollectionEditor) -> list[str]:
             where = QRect(widget.mapTo(card, QPoint(0, 0)), widget.size())
             if not inside.contains(where):
                 problems.append(f"{_name(widget)} runs past its card")
-            if isinstance(widget, QComboBox) and not widget.isEditable():
-                option = QStyleOptionComboBox()
-                widget.initStyleOption(option)
-                field = widget.style().subControlRect(
-                    QStyle.ComplexControl.CC_ComboBox,
-                    option,
-                    QStyle.SubControl.SC_ComboBoxEditField,
-                    widget,
-                )
-                for i in range(widget.count()):
-                    label = widget.itemText(i)
-                    if widget.fontMetrics().horizontalAdvance(label) > field.width():
-                        problems.append(f"{_name(widget)} would cut {label!r}")
-            elif isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QSpinBox):
+            if isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QSpinBox):
                 room = widget.contentsRect().width() - 8
                 text = widget.text()
                 if widget.fontMetrics().horizontalAdvance(text) > room:
@@ -483,7 +489,7 @@ def _card_problems(editor: CollectionEditor) -> list[str]:
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_tables_and_cards_inside_forms_fit_their_width(
+def test_choices_tables_and_cards_inside_forms_fit_their_width(
     window: MainWindow, width: int, height: int
 ) -> None:
     window.resize(width, height)
@@ -495,6 +501,7 @@ def test_tables_and_cards_inside_forms_fit_their_width(
             form = getattr(page, "form", None)
             if form is None or not form.isVisible():
                 continue
+            found += [f"{view_name}: {p}" for p in _choice_problems(form)]
             for view in form.findChildren(QAbstractItemView):
                 if isinstance(view, QTableView) and view.isVisible():
                     tables += 1

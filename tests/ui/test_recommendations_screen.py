@@ -360,6 +360,9 @@ def test_appending_an_update_keeps_the_earlier_ones(
     choose(qtbot, form.update_status, "At risk")
     tab_to(qtbot, form.update_by)
     type_text(qtbot, form.update_by, "Bev")
+    # The member's name is the choice, whole at 1024 px; their role shows under it.
+    assert form.update_by.currentText() == "Bev Carrowmore"
+    assert form._update_rows["by"].hint_label.text() == "Board Manager"
     tab_to(qtbot, form.update_note)
     type_text(qtbot, form.update_note, "Assessment backlog after staff changes.")
     with qtbot.waitSignal(screen.changed) as signal:

@@ -31,7 +31,7 @@ from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.ui.forms.collection import CollectionEditor
-from crag_desktop.ui.forms.fields import CheckList, focus_leaves
+from crag_desktop.ui.forms.fields import CheckList, focus_leaves, refit_sections
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
 from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit, WheelGuard, guard_wheel
 
@@ -222,6 +222,7 @@ class RecordForm(QWidget, Generic[R]):
         self._record_id = record_id
         self._is_new = record is None
         self._with_loading(lambda: self._load(record))
+        refit_sections(self)
         # Moving a screen into its place (a tab of the agencies screen) rebuilds Qt's focus
         # chain: Tab from the last field then skipped Save and Close.
         self._apply_tab_order()

@@ -44,6 +44,7 @@ from crag_desktop.ui.forms.fields import (
     mark_invalid,
     set_combo_code,
     set_style_property,
+    whole_width,
 )
 from crag_desktop.ui.widgets import (
     ErrorLabel,
@@ -202,7 +203,7 @@ class _Card(QFrame):
     def _field_width(self) -> int:
         """The width a column needs: the widest of the narrow fields' least widths."""
         narrow = [w for w, wide in self._fields if not wide]
-        return max((w.minimumSizeHint().width() for w in narrow), default=0)
+        return max((whole_width(w) for w in narrow), default=0)
 
     def _columns_for(self, width: int) -> int:
         inner = width - self._sides()

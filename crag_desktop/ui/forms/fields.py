@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -28,9 +30,11 @@ __all__ = [
     "combo_code",
     "focus_leaves",
     "mark_invalid",
+    "refit_sections",
     "section",
     "set_combo_code",
     "set_style_property",
+    "whole_width",
 ]
 
 
@@ -73,6 +77,11 @@ class _Section(QGroupBox):
         self._arrange(2)
 
     def _arrange(self, columns: int) -> None:
+        # Side by side, each column at least as wide as its widest field shows whole (equal
+        # halves cut "Health Commissioner (Designated Professionals)" in the right one).
+        first, second = self._column_needs() if columns == 2 else (0, 0)
+        self._grid.setColumnMinimumWidth(0, first)
+        self._grid.setColumnMinimumWidth(1, second)
         if columns == self._columns:
             return
         self._columns = columns
@@ -93,16 +102,20 @@ class _Section(QGroupBox):
         self._grid.setColumnStretch(0, 1)
         self._grid.setColumnStretch(1, 1)
 
+    def _column_needs(self) -> tuple[int, int]:
+        """The widths the two columns need: each its widest field's, shown whole."""
+        pairs = [widgets for widgets in self._rows if len(widgets) == 2]
+        first = max((whole_width(w[0]) for w in pairs), default=0)
+        second = max((whole_width(w[1]) for w in pairs), default=0)
+        return first, second
+
     def _two_column_width(self) -> int:
         """The width two fields a row need: each column as wide as its widest field (the
         columns need not be equal), a field spanning both no wider than the two."""
         margins = self.contentsMargins()
         pairs = [widgets for widgets in self._rows if len(widgets) == 2]
-        first = max((w[0].minimumSizeHint().width() for w in pairs), default=0)
-        second = max((w[1].minimumSizeHint().width() for w in pairs), default=0)
-        spanning = max(
-            (w[0].minimumSizeHint().width() for w in self._rows if len(w) == 1), default=0
-        )
+        first, second = self._column_needs()
+        spanning = max((whole_width(w[0]) for w in self._rows if len(w) == 1), default=0)
         both = first + self._grid.horizontalSpacing() + second if pairs else 0
         # The grid's own margins come inside the box's: without them two fields went side
         # by side 3 px too early and a label lost its last letters.
@@ -123,6 +136,41 @@ class _Section(QGroupBox):
         """Two fields a row when they fit side by side, else one."""
         self._arrange(2 if event.size().width() >= self._two_column_width() else 1)
         super().resizeEvent(event)
+
+    def refit(self) -> None:
+        """Two fields a row or one, again: choices filled in since (the agencies) may no
+        longer fit side by side."""
+        if self.width() > 0:
+            self._arrange(2 if self.width() >= self._two_column_width() else 1)
+
+
+def refit_sections(form: QWidget) -> None:
+    """Lay out every section of `form` again for what its fields now hold."""
+    for box in form.findChildren(_Section):
+        box.refit()
+
+
+def whole_width(field: QWidget) -> int:
+    """The width `field` needs to show its label and every one of its choices whole: side by
+    side with another, a combo box's least width cut "Community Health Provider" to
+    "Community Health Provide"."""
+    combos = [field] if isinstance(field, QComboBox) else field.findChildren(QComboBox)
+    choices = [_choices_width(c) for c in combos if not c.isEditable()]
+    return max([field.minimumSizeHint().width(), *choices])
+
+
+def _choices_width(combo: QComboBox) -> int:
+    """The width `combo` needs for its longest label, measured now: its size hint is taken
+    when first shown, before a list of agencies or members is filled in."""
+    metrics = combo.fontMetrics()
+    longest = max(
+        (metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0
+    )
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    text = QSize(longest + 2, metrics.height())
+    style = combo.style()
+    return style.sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, combo).width()
 
 
 def section(title: str, rows: Sequence[Sequence[QWidget]]) -> QGroupBox:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import FieldError
-from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Member, Recommendation
+from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Recommendation
 from crag_desktop.domain.tracker import CLOSURE_STEPS, derived_status, latest_update
 from crag_desktop.domain.vocabulary import (
     MonitoringGroup,
@@ -271,12 +271,10 @@ class RecommendationForm(RecordForm[Recommendation]):
         self.update_note.setAccessibleName("Note of the update")
         self.update_note.setPlaceholderText("What has been done since the last update")
         self.update_by = QComboBox()
-        # Members' names with their roles are long: the combo must not squeeze the note.
-        self.update_by.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.update_by.setMinimumContentsLength(18)
+        # The member's name only: with roles ("Marcus Penhallow (Detective Inspector, child
+        # abuse investigation)") the choice was cut at 1024 px. The role shows under it.
         self.update_by.setAccessibleName("Update given by")
+        self._member_roles: dict[str, str] = {}
         self.add_update_button = QPushButton("Add update")
         self.add_update_button.setAccessibleName("Add progress update")
         self.add_update_button.setToolTip(
@@ -397,6 +395,7 @@ class RecommendationForm(RecordForm[Recommendation]):
             "note": FieldRow(label="&Note:", field=self.update_note),
             "by": FieldRow(label="&By:", field=self.update_by),
         }
+        self.update_by.currentIndexChanged.connect(self._show_update_role)
         adder = QWidget()
         adder_grid = QGridLayout(adder)
         adder_grid.setContentsMargins(0, 0, 0, 0)
@@ -504,6 +503,12 @@ class RecommendationForm(RecordForm[Recommendation]):
         self._with_loading(restore)
         self._show_updates()
 
+    def _show_update_role(self, *_args: object) -> None:
+        """The chosen member's role, under their name."""
+        self._update_rows["by"].set_hint(
+            self._member_roles.get(combo_code(self.update_by) or "", "")
+        )
+
     def _load_lookups(self) -> None:
         agencies = self._records.agencies()
         members = self._records.members()
@@ -511,7 +516,9 @@ class RecommendationForm(RecordForm[Recommendation]):
             self.review, "Choose the review", ((c.id, c.label) for c in self._records.reviews())
         )
         self._fill(self.lead_agency, "Choose the lead agency", ((a.id, a.name) for a in agencies))
-        self._fill(self.update_by, "Not recorded", ((m.id, _member_label(m)) for m in members))
+        self._fill(self.update_by, "Not recorded", ((m.id, m.name) for m in members))
+        self._member_roles = {m.id: m.role for m in members if m.role}
+        self._show_update_role()
         self._member_names = {m.id: m.name for m in members}
         names = sorted({m.name for m in members}, key=str.casefold)
         for edit in self._who_edits():
@@ -874,7 +881,3 @@ def _suggest(edit: QLineEdit, names: Sequence[str]) -> None:
     # Completed in the line itself (Tab or End accepts it): no popup over the form's fields.
     completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
     edit.setCompleter(completer)
-
-
-def _member_label(member: Member) -> str:
-    return f"{member.name} ({member.role})" if member.role else member.name
