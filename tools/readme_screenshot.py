@@ -23,7 +23,8 @@ PASSPHRASE = "demo passphrase for the screenshot"
 
 
 def main() -> int:
-    """Build a demo database, open the Referrals screen on a decided case, save a PNG."""
+    """Build a demo database, open the Referrals screen on a decided case at the default
+    window size, its children in view, save a PNG."""
     app = QApplication(sys.argv)
     configure_application(app)
     out = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
@@ -41,12 +42,18 @@ def main() -> int:
             opener=Database.open,
             creator=Database.create,
         )
-        window.resize(1400, 860)
+        window.resize(1200, 728)
         window.show()
         window.refresh_screens(None)
         window.show_screen(ScreenKey.REFERRALS)
         referrals = window.screen_widget(ScreenKey.REFERRALS)
         referrals.open_record("R6")  # type: ignore[attr-defined]
+        for _ in range(5):
+            app.processEvents()
+        # The child's card: each field labelled, every choice whole.
+        form = referrals.form  # type: ignore[attr-defined]
+        referrals.form_scroll.ensureWidgetVisible(form.children_editor, 0, 0)  # type: ignore[attr-defined]
+        referrals.table.setFocus()  # type: ignore[attr-defined]
         for _ in range(5):
             app.processEvents()
         window.grab().save(str(out))
