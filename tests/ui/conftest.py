@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import CragError, DatabaseExists, WrongPassphraseOrNotDatabase
@@ -151,3 +151,21 @@ def press(
 def click(qtbot: QtBot, widget: QWidget) -> None:
     """Left-click the middle of `widget`."""
     cast(Any, qtbot).mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def combo_text_room(combo: QComboBox) -> int:
+    """The width a combo box draws its chosen label in (its frame and arrow left out)."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return field.width()
+
+
+def longest_choice_width(combo: QComboBox) -> int:
+    """The width of the longest label `combo` offers, in its font."""
+    metrics = combo.fontMetrics()
+    return max(
+        (metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0
+    )

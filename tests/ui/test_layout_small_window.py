@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
-    QStyle,
-    QStyleOptionComboBox,
     QTableView,
     QTabWidget,
     QWidget,
@@ -40,6 +38,7 @@ from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.widgets import COLUMN_MAX_CHARS
+from tests.ui.conftest import combo_text_room
 
 PASSPHRASE = "correct horse battery staple"
 SIZES = [(1024, 700), (1200, 728)]
@@ -118,13 +117,8 @@ def layout_problems(root: QWidget) -> list[str]:
     for combo in root.findChildren(QComboBox):
         if not combo.isVisible() or not combo.currentText() or combo.isEditable():
             continue
-        option = QStyleOptionComboBox()
-        combo.initStyleOption(option)
-        field = combo.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
-        )
         needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
-        if needed > field.width():
+        if needed > combo_text_room(combo):
             problems.append(f"choice cut: {_name(combo)} shows {combo.currentText()!r}")
     return problems
 
@@ -415,16 +409,8 @@ def _cell_problems(view: QTableView) -> list[str]:
 def _input_cut(widget: QWidget) -> list[str]:
     """A cell's input whose value does not fit and is not elided with a tooltip."""
     if isinstance(widget, QComboBox) and not widget.isEditable():
-        option = QStyleOptionComboBox()
-        widget.initStyleOption(option)
-        field = widget.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox,
-            option,
-            QStyle.SubControl.SC_ComboBoxEditField,
-            widget,
-        )
         text = widget.currentText()
-        if widget.fontMetrics().horizontalAdvance(text) > field.width():
+        if widget.fontMetrics().horizontalAdvance(text) > combo_text_room(widget):
             return [f"choice cut: {widget.accessibleName()} shows {text!r}"]
     elif isinstance(widget, QSpinBox):
         text = widget.text()
@@ -445,14 +431,10 @@ def _choice_problems(form: QWidget) -> list[str]:
     for combo in form.findChildren(QComboBox):
         if not combo.isVisible() or combo.isEditable():
             continue
-        option = QStyleOptionComboBox()
-        combo.initStyleOption(option)
-        field = combo.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
-        )
+        room = combo_text_room(combo)
         for i in range(combo.count()):
             label = combo.itemText(i)
-            if combo.fontMetrics().horizontalAdvance(label) > field.width():
+            if combo.fontMetrics().horizontalAdvance(label) > room:
                 problems.append(f"{_name(combo)} would cut {label!r}")
     return problems
 

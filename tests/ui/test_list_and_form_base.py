@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QSpinBox,
-    QStyle,
-    QStyleOptionComboBox,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -34,7 +32,7 @@ from crag_desktop.ui.views.recommendations import create_recommendations_screen
 from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
 from crag_desktop.ui.views.reviews import create_reviews_screen
 from crag_desktop.ui.widgets import UkDateEdit, parse_uk_date
-from tests.ui.conftest import press, type_text
+from tests.ui.conftest import combo_text_room, longest_choice_width, press, type_text
 
 #: The window is 1280 px wide at most on the smallest laptop; the navigation takes ~220.
 SCREEN_WIDTH = 1000
@@ -319,19 +317,7 @@ def test_each_child_is_a_card_with_every_label_and_choice_whole(
                 assert label.width() >= label.sizeHint().width(), label.text()
         for combo in card.findChildren(QComboBox):
             # The longest choice, not only the one shown, fits: no "Child prot…".
-            option = QStyleOptionComboBox()
-            combo.initStyleOption(option)
-            field = combo.style().subControlRect(
-                QStyle.ComplexControl.CC_ComboBox,
-                option,
-                QStyle.SubControl.SC_ComboBoxEditField,
-                combo,
-            )
-            longest = max(
-                combo.fontMetrics().horizontalAdvance(combo.itemText(i))
-                for i in range(combo.count())
-            )
-            assert longest <= field.width(), combo.accessibleName()
+            assert longest_choice_width(combo) <= combo_text_room(combo), combo.accessibleName()
         years = editor.cell_widget(row, "age_years")
         assert isinstance(years, QSpinBox)
         assert years.text() == "Not known"
