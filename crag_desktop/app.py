@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from crag_desktop import __version__
@@ -127,18 +127,44 @@ def build_main_window(
     register_screens(window, context)
     window.fit_navigation()
     CaseActions(window=window, context=context).wire()
-    BackupActions(window=window, context=context, opener=opener).wire()
+    backups = BackupActions(window=window, context=context, opener=opener)
+    backups.wire()
     AgencyReturnActions(window=window, context=context).wire()
     current.opened.connect(
         lambda database: check_pages_in_background(
             tasks=tasks, database=database, prompter=prompter, parent=window
         )
     )
-    if current.database is not None:
-        check_pages_in_background(
-            tasks=tasks, database=current.database, prompter=prompter, parent=window
-        )
+
+    def after_painting() -> None:
+        # The backup label reads the audit trail and the page check reads the whole file:
+        # neither is on the first screen, so the window paints without waiting for them.
+        # The label first, on the connection the first screen left warm; the check then
+        # keys a connection of its own in the background.
+        backups.update_label()
+        if current.database is not None:
+            check_pages_in_background(
+                tasks=tasks, database=current.database, prompter=prompter, parent=window
+            )
+
+    AfterFirstPaint(window, after_painting)
     return window
+
+
+class AfterFirstPaint(QObject):
+    """Runs `work` once, as soon as the event loop is free after `window` first paints."""
+
+    def __init__(self, window: QWidget, work: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._work = work
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the window's first paint, queue the work for when painting is done."""
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._work)
+        return False
 
 
 DAMAGED_PAGES_TEXT = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -12,15 +13,15 @@ from PySide6.QtWidgets import QDialog
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.wording import file_date, file_name
-from crag_desktop.services.agency_returns import AgencyReturns, ExportedReturn
 from crag_desktop.services.changes import Changes
-from crag_desktop.ui.dialogs.agency_return import (
-    ChooseAgencyDialog,
-    ImportReturnDialog,
-    appended_message,
-)
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, open_database
+
+if TYPE_CHECKING:
+    # Imported when first used: the returns' service and dialogs load SQLAlchemy's ORM,
+    # the models and openpyxl's helpers, which the start of the app must not wait for.
+    from crag_desktop.services.agency_returns import AgencyReturns, ExportedReturn
+    from crag_desktop.ui.dialogs.agency_return import ImportReturnDialog
 
 __all__ = ["AgencyReturnActions"]
 
@@ -51,10 +52,14 @@ class AgencyReturnActions(QObject):
         self._window.locked.connect(self._close_import)
 
     def _returns(self) -> AgencyReturns:
+        from crag_desktop.services.agency_returns import AgencyReturns
+
         return AgencyReturns(db=self._db)
 
     def export_return(self) -> None:
         """Choose the agency, where to save and how to protect it; then write the return."""
+        from crag_desktop.ui.dialogs.agency_return import ChooseAgencyDialog
+
         prompter = self._context.prompter
         try:
             chooser = ChooseAgencyDialog(returns=self._returns(), parent=self._window)
@@ -98,6 +103,8 @@ class AgencyReturnActions(QObject):
             self.import_dialog.raise_()
             self.import_dialog.activateWindow()
             return
+        from crag_desktop.ui.dialogs.agency_return import ImportReturnDialog
+
         dialog = ImportReturnDialog(
             returns=self._returns(), prompter=self._context.prompter, parent=self._window
         )
@@ -108,6 +115,8 @@ class AgencyReturnActions(QObject):
         dialog.open()
 
     def _appended(self, dialog: ImportReturnDialog, changes: Changes) -> None:
+        from crag_desktop.ui.dialogs.agency_return import appended_message
+
         self._context.changed(changes)
         self._window.show_status(appended_message(dialog.plan, changes))
 

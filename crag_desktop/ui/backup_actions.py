@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -26,23 +27,23 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.wording import file_date, file_name, short_date_time
-from crag_desktop.services.backups import (
-    BACKUP_SUFFIX,
-    BackupResult,
-    DatabaseProperties,
-    database_properties,
-    last_backup,
-    make_backup,
-    restore_backup,
-    rotate_backups,
-)
 from crag_desktop.ui.dialogs.unlock import Opener
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.tasks import Task, TaskContext
 from crag_desktop.ui.widgets import PassphraseEdit
 
-BACKUP_FILTER = f"CRAG Desktop backups (*{BACKUP_SUFFIX});;All files (*)"
+if TYPE_CHECKING:
+    # The backups' service is imported when first used: it loads SQLAlchemy's ORM and the
+    # models, which the first painting of the window must not wait for.
+    from crag_desktop.services.backups import BackupResult, DatabaseProperties
+
+
+def _backup_filter() -> str:
+    from crag_desktop.services.backups import BACKUP_SUFFIX
+
+    return f"CRAG Desktop backups (*{BACKUP_SUFFIX});;All files (*)"
+
 
 #: How often the app looks whether the daily automatic backup is due.
 DAILY_CHECK_MS = 15 * 60_000
@@ -179,7 +180,8 @@ class BackupActions(QObject):
         self.daily.timeout.connect(self.backup_if_due)
 
     def wire(self) -> None:
-        """Add the File menu entries, the status bar label and the automatic backups."""
+        """Add the File menu entries, the status bar label and the automatic backups (the
+        label is filled by `update_label`, which the app calls once the window has painted)."""
         window = self._window
         self.action_backup: QAction = window.add_file_action(
             "&Back up…", self.back_up, shortcut="Ctrl+Shift+B"
@@ -195,7 +197,6 @@ class BackupActions(QObject):
         window.locked.connect(lambda: self.backup_label.setText(""))
         window.add_close_hook(self.backup_on_close)
         self.daily.start()
-        self.update_label()
 
     # --- the status bar --------------------------------------------------------------------
 
@@ -204,6 +205,8 @@ class BackupActions(QObject):
         if self._context.current.database is None:
             self.backup_label.setText("")
             return
+        from crag_desktop.services.backups import last_backup
+
         try:
             moment = last_backup(self._db)
         except CragError:
@@ -214,12 +217,14 @@ class BackupActions(QObject):
 
     def back_up(self) -> None:
         """Ask where, then write and prove a backup."""
+        from crag_desktop.services.backups import BACKUP_SUFFIX, make_backup
+
         # Named after the database and the day, so a folder of backups sorts by date.
         database = self._context.current.database
         stem = database.path.stem if database is not None else "CRAG"
         path = self._context.prompter.ask_save_path(
             "Back up the database",
-            file_filter=BACKUP_FILTER,
+            file_filter=_backup_filter(),
             suggested=file_name(f"{stem} backup {file_date(datetime.now())}", BACKUP_SUFFIX),
         )
         if path is None:
@@ -256,6 +261,8 @@ class BackupActions(QObject):
         folder = self._automatic_folder()
         if folder is None or self._window.is_locked:
             return
+        from crag_desktop.services.backups import last_backup
+
         try:
             moment = last_backup(self._db)
         except CragError:
@@ -276,6 +283,8 @@ class BackupActions(QObject):
             loop.exec()
 
     def _start_automatic(self, folder: Path, reason: str, *, show_progress: bool) -> Task:
+        from crag_desktop.services.backups import rotate_backups
+
         db = self._db
         keep = self._context.settings.backup_keep()
         now = self._now()
@@ -302,7 +311,7 @@ class BackupActions(QObject):
         target = current.path
         if target is None:
             return
-        backup = prompter.ask_open_path("Restore from a backup", file_filter=BACKUP_FILTER)
+        backup = prompter.ask_open_path("Restore from a backup", file_filter=_backup_filter())
         if backup is None:
             return
         passphrase = self._ask_passphrase(self._window)
@@ -320,6 +329,8 @@ class BackupActions(QObject):
         operator = current.operator
         # Locking closes the database (and clears every screen): it can then be replaced.
         self._window.lock()
+
+        from crag_desktop.services.backups import restore_backup
 
         def work(task: TaskContext) -> object:
             return restore_backup(
@@ -373,6 +384,8 @@ class BackupActions(QObject):
 
     def show_properties(self) -> None:
         """Show where the database is, its size, schema version and last backup."""
+        from crag_desktop.services.backups import database_properties
+
         try:
             properties = database_properties(self._db)
         except CragError as error:

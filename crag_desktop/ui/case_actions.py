@@ -16,26 +16,23 @@ from PySide6.QtCore import QObject, Qt
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.wording import PDF_SUFFIX, file_date, file_name, pdf_name, with_suffix
 from crag_desktop.services.changes import Changes
-from crag_desktop.services.decisions import DecisionService
-from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import RecommendationList, RecommendationQuery
-from crag_desktop.services.records import RecordService
-from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.tasks import TaskContext
 from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
+    from crag_desktop.services.lists import RecommendationQuery
     from crag_desktop.services.report_files import ReportPdf
     from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
     from crag_desktop.ui.report_output import ReportOutput
     from crag_desktop.ui.views.report_texts import ReportTextsDialog
     from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
-# The wizard, the report texts dialog, printing (ReportLab) and the interchange format
-# (jsonschema) are imported when first used: loading them at start cost a third of the time
-# to a painted window and tens of megabytes (benchmarks: start to paint, memory).
+# The wizard, the report texts dialog, printing (ReportLab), the interchange format
+# (jsonschema) and the services (SQLAlchemy's ORM and the models) are imported when first
+# used: loading them at start cost a third of the time to a painted window and tens of
+# megabytes (benchmarks: start to paint, memory).
 
 #: How many import problems a message box lists before it says how many more there are.
 SHOWN_PROBLEMS = 15
@@ -157,6 +154,8 @@ class CaseActions(QObject):
             self.meeting_updates.raise_()
             self.meeting_updates.activateWindow()
             return
+        from crag_desktop.services.lists import RecommendationList
+        from crag_desktop.services.records import RecordService
         from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
 
         dialog = MeetingUpdatesDialog(
@@ -206,6 +205,9 @@ class CaseActions(QObject):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return
+        from crag_desktop.services.decisions import DecisionService
+        from crag_desktop.services.drafts import DraftService
+        from crag_desktop.services.records import RecordService
         from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 
         wizard = CriteriaWizard(
@@ -234,6 +236,7 @@ class CaseActions(QObject):
 
     def open_report_texts(self) -> None:
         """Case > Annual report texts…: edit the narrative sections, per year and section."""
+        from crag_desktop.services.report_texts import ReportTextService
         from crag_desktop.ui.views.report_texts import ReportTextsDialog
 
         dialog = ReportTextsDialog(
@@ -292,6 +295,8 @@ class CaseActions(QObject):
 
     def save_decision_record(self, referral_id: str) -> None:
         """Ask where, then write the referral's decision record PDF in the background."""
+        from crag_desktop.services.records import RecordService
+
         try:
             reference = RecordService(db=self._db).get_referral(referral_id).reference
         except CragError as error:

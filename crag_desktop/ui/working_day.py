@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from crag_desktop.domain.errors import CragError
-from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.ui.lock import CurrentDatabase
 
 if TYPE_CHECKING:
@@ -41,6 +40,9 @@ class WorkingDay:
             return today
         asked = (database, today)
         if self._asked is None or self._asked[0] is not database or self._asked[1] != today:
+            # Imported when first asked: the window is built (and painted) before any query.
+            from crag_desktop.services.dashboard import DashboardService
+
             try:
                 self._day = DashboardService(db=cast("Database", database)).default_as_of(today)
             except CragError:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -130,6 +133,64 @@ def test_the_dashboard_counts_its_figures_once_at_start(
         assert dashboard.tiles["pending_decisions"].content.count == 2
     finally:
         main.current.close()
+
+
+def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
+    qtbot: QtBot,
+    demo_path: Path,
+    settings: AppSettings,
+    prompter: ScriptedPrompter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import crag_desktop.app as app_module
+    from crag_desktop.ui.backup_actions import BackupActions
+
+    checked: list[dict[str, object]] = []
+    monkeypatch.setattr(
+        app_module, "check_pages_in_background", lambda **kwargs: checked.append(kwargs)
+    )
+    current = CurrentDatabase(
+        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
+    )
+    main = build_main_window(
+        current=current,
+        settings=settings,
+        prompter=prompter,
+        opener=Database.open,
+        creator=Database.create,
+    )
+    qtbot.addWidget(main)
+    main.refresh_screens(None)
+    main.show()
+    try:
+        label = main.findChild(BackupActions).backup_label  # type: ignore[union-attr]
+        # Shown but not yet painted: neither has run.
+        assert checked == []
+        assert label.text() == ""
+        qtbot.waitUntil(lambda: len(checked) == 1)
+        assert label.text() == "Last backup: never"
+        assert checked[0]["database"] is current.database
+    finally:
+        main.current.close()
+
+
+def test_importing_the_app_loads_no_database_code(tmp_path: Path) -> None:
+    # The window is built before the database is opened: SQLAlchemy and the models are
+    # imported when opening, not with the window's code (benchmarks: start to paint).
+    script = (
+        "import sys\n"
+        "import crag_desktop.app\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
+        " or m.startswith('crag_desktop.storage')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:

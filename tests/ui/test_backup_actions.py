@@ -76,7 +76,8 @@ def test_file_back_up_writes_a_proven_backup_and_shows_it(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
     actions = _actions(window)
-    assert actions.backup_label.text() == "Last backup: never"
+    # Filled once the window has painted.
+    qtbot.waitUntil(lambda: actions.backup_label.text() == "Last backup: never")
     assert actions.action_backup in window.file_menu.actions()
     out = tmp_path / "monday"
     prompter.answer_path(out)
