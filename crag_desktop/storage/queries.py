@@ -66,6 +66,7 @@ __all__ = [
     "RECOMMENDATION_SORTS",
     "REFERRAL_SORTS",
     "REVIEW_SORTS",
+    "Reader",
     "SortPart",
     "audit_conditions",
     "audit_count",
@@ -77,6 +78,7 @@ __all__ = [
     "count_where",
     "first_ids",
     "has_clock_pause",
+    "has_clock_pauses",
     "keyset_parameters",
     "keyset_shape",
     "meeting_conditions",
@@ -104,6 +106,10 @@ __all__ = [
 ]
 
 Condition = ColumnElement[bool]
+
+#: What a read runs on: a unit of work's session or a `Database.reading()` connection (which
+#: costs less: no identity map, no commit).
+Reader = Session | Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +235,7 @@ def count_statement(table: Any, conditions: Sequence[Condition]) -> Select[Any]:
     return select(func.count()).select_from(table).where(*conditions)
 
 
-def count_where(session: Session, table: Any, conditions: Sequence[Condition]) -> int:
+def count_where(session: Reader, table: Any, conditions: Sequence[Condition]) -> int:
     """How many rows of `table` meet every condition."""
     return int(session.execute(count_statement(table, conditions)).scalar_one())
 
@@ -311,7 +317,7 @@ def referral_count_statement(conditions: Sequence[Condition]) -> Select[Any]:
     return count_statement(ReferralRow.__table__, conditions)
 
 
-def referral_count(session: Session, conditions: Sequence[Condition]) -> int:
+def referral_count(session: Reader, conditions: Sequence[Condition]) -> int:
     """How many referrals meet the conditions."""
     return int(session.execute(referral_count_statement(conditions)).scalar_one())
 
@@ -468,7 +474,7 @@ def review_conditions(
     return conditions
 
 
-def review_count(session: Session, conditions: Sequence[Condition]) -> int:
+def review_count(session: Reader, conditions: Sequence[Condition]) -> int:
     """How many reviews meet the conditions."""
     return count_where(session, ReviewRow.__table__, conditions)
 
@@ -555,7 +561,7 @@ def recommendation_conditions(
     return conditions
 
 
-def recommendation_count(session: Session, conditions: Sequence[Condition]) -> int:
+def recommendation_count(session: Reader, conditions: Sequence[Condition]) -> int:
     """How many recommendations meet the conditions."""
     return count_where(session, RecommendationRow.__table__, conditions)
 
@@ -786,6 +792,12 @@ def has_clock_pause(clock: str) -> Condition:
     return exists().where(_PAUSE.referral_id == _REFERRAL.id, _PAUSE.clock == clock)
 
 
+def has_clock_pauses(session: Reader, clock: str) -> bool:
+    """Whether any referral has a pause recorded for `clock` (most databases have none)."""
+    statement = select(exists().where(_PAUSE.clock == clock))
+    return bool(session.execute(statement).scalar_one())
+
+
 def notification_clock_conditions(*, learned_on_or_before: date) -> list[Condition]:
     """Open referrals whose serious incident notification is still to be made, learned of on or
     before the day given. Where the criteria answers show no notification is owed, there is
@@ -815,7 +827,7 @@ def rapid_review_clock_conditions(
 
 
 def clock_rows(
-    session: Session, conditions: Sequence[Condition], *, start: str, limit: int | None
+    session: Reader, conditions: Sequence[Condition], *, start: str, limit: int | None
 ) -> Sequence[Row[Any]]:
     """Referrals meeting the conditions, longest-running clock first: id, reference,
     case_name, start (the `start` column's date)."""
@@ -831,7 +843,7 @@ def clock_rows(
 
 
 def clock_pauses(
-    session: Session, referral_ids: Sequence[str], clock: str
+    session: Reader, referral_ids: Sequence[str], clock: str
 ) -> dict[str, list[tuple[date, date | None, str]]]:
     """The pauses of `clock` for each referral given: (paused_on, resumed_on, reason)."""
     found: dict[str, list[tuple[date, date | None, str]]] = {}
@@ -848,7 +860,7 @@ def clock_pauses(
 
 
 def first_ids(
-    session: Session, table: Any, conditions: Sequence[Condition], order: Sequence[Any], limit: int
+    session: Reader, table: Any, conditions: Sequence[Condition], order: Sequence[Any], limit: int
 ) -> list[str]:
     """The ids of the first `limit` rows of `table` meeting the conditions, in `order`."""
     statement = select(table.c.id).where(*conditions).order_by(*order, table.c.id).limit(limit)

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
 
-from sqlalchemy import RowMapping, Table, insert, select, update
+from sqlalchemy import Connection, RowMapping, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
@@ -412,7 +412,7 @@ def event_from_row(row: RowMapping) -> AuditEvent:
 
 
 def list_events(
-    session: Session,
+    session: Session | Connection,
     *,
     after_seq: int = 0,
     limit: int | None = 500,
