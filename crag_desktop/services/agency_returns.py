@@ -44,7 +44,8 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import ProgressUpdate, RecordService
 from crag_desktop.services.report_files import write_audited_file
-from crag_desktop.storage import audit, queries, repositories
+from crag_desktop.storage import audit, repositories
+from crag_desktop.storage.queries import lookups
 
 __all__ = [
     "RETURN_RECORD",
@@ -98,7 +99,7 @@ def _open_actions(session: Session, owner_agency_id: str | None) -> list[tuple[s
     open_statuses = [status.value for status in RecommendationStatus if not status.closed]
     return [
         (recommendation, action, owner)
-        for recommendation, action, owner, latest in queries.actions_with_latest_status(
+        for recommendation, action, owner, latest in lookups.actions_with_latest_status(
             session, open_statuses=open_statuses, owner_agency_id=owner_agency_id
         )
         if latest is None or not RecommendationStatus(latest).closed
@@ -252,7 +253,7 @@ class AgencyReturns:
             # Only the recommendations with an open action of the agency are loaded: a large
             # tracker holds tens of thousands (benchmarks: 100,000 referrals).
             wanted = sorted({key for key, _action, _owner in _open_actions(session, agency.id)})
-            reviews = {row.id: row.title for row in queries.review_titles(session)}
+            reviews = {row.id: row.title for row in lookups.review_titles(session)}
             recommendations = repositories.recommendations_with_ids(session, wanted)
         items: list[tuple[tuple[str, int, int], ReturnItem]] = []
         for record in recommendations:

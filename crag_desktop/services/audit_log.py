@@ -25,7 +25,7 @@ from crag_desktop.domain.records import AuditEvent
 from crag_desktop.domain.wording import one_line, short_date, short_date_time
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
-from crag_desktop.storage import audit, queries
+from crag_desktop.storage import audit
 from crag_desktop.storage.models import (
     AgencyRow,
     LearningEventRow,
@@ -36,6 +36,7 @@ from crag_desktop.storage.models import (
     ReferralRow,
     ReviewRow,
 )
+from crag_desktop.storage.queries import lists as list_queries
 
 __all__ = ["AuditLog", "AuditQuery", "AuditRow", "event_line", "field_label"]
 
@@ -436,7 +437,7 @@ class AuditLog:
 
     @staticmethod
     def _conditions(query: AuditQuery) -> list[Any]:
-        return queries.audit_conditions(
+        return list_queries.audit_conditions(
             record_type=query.record_type,
             record_id=query.record_id,
             operator=query.operator,
@@ -469,7 +470,7 @@ class AuditLog:
     def count(self, query: AuditQuery) -> int:
         """How many events the query shows."""
         with self._db.unit_of_work() as session:
-            return queries.audit_count(session, self._conditions(query))
+            return list_queries.audit_count(session, self._conditions(query))
 
     def page(
         self, query: AuditQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
@@ -479,7 +480,9 @@ class AuditLog:
         if limit < 1:
             raise ValueError(f"a page holds at least one row, not {limit}")
         with self._db.unit_of_work() as session:
-            rows = queries.audit_page(session, self._conditions(query), after=after, limit=limit)
+            rows = list_queries.audit_page(
+                session, self._conditions(query), after=after, limit=limit
+            )
             found = _label_rows(session, _keys(rows))
         labels = {(str(r.kind), str(r.id)): _label(str(r.kind), r.first, r.second) for r in found}
         return [_row(row, labels) for row in rows]

@@ -34,12 +34,15 @@ from crag_desktop.services.lists import (
     referral_conditions,
     review_conditions,
 )
-from crag_desktop.storage import audit, queries
+from crag_desktop.storage import audit
 from crag_desktop.storage.models import (
     RecommendationRow,
     ReferralRow,
     ReviewRow,
 )
+from crag_desktop.storage.queries import dashboard as dashboard_queries
+from crag_desktop.storage.queries import keyset
+from crag_desktop.storage.queries import lists as list_queries
 
 __all__ = [
     "CLOCK_WINDOW_WORKING_DAYS",
@@ -172,29 +175,29 @@ class DashboardService:
         )
 
     @staticmethod
-    def _pending_decisions(session: queries.Reader) -> Figure[ReferralQuery]:
+    def _pending_decisions(session: keyset.Reader) -> Figure[ReferralQuery]:
         query = ReferralQuery(pending_decision=True)
         conditions = referral_conditions(query)
-        count = queries.referral_count(session, conditions)
-        ids = queries.first_ids(
+        count = list_queries.referral_count(session, conditions)
+        ids = dashboard_queries.first_ids(
             session, ReferralRow.__table__, conditions, [ReferralRow.received], LISTED
         )
         return Figure(count=count, ids=tuple(ids), query=query)
 
-    def _clocks(self, session: queries.Reader, today: date) -> tuple[tuple[ClockDue, ...], int]:
+    def _clocks(self, session: keyset.Reader, today: date) -> tuple[tuple[ClockDue, ...], int]:
         found: list[ClockDue] = []
         count = 0
         for kind, conditions, start in (
             (
                 ClockKind.SERIOUS_INCIDENT_NOTIFICATION,
-                queries.notification_clock_conditions(
+                dashboard_queries.notification_clock_conditions(
                     learned_on_or_before=_latest_start(today, 5, CLOCK_WINDOW_WORKING_DAYS)
                 ),
                 "learned_on",
             ),
             (
                 ClockKind.RAPID_REVIEW,
-                queries.rapid_review_clock_conditions(
+                dashboard_queries.rapid_review_clock_conditions(
                     notified_on_or_before=_latest_start(today, 15, CLOCK_WINDOW_WORKING_DAYS),
                     era_from=first_with_clock(ClockKind.RAPID_REVIEW).effective_from,
                 ),
@@ -209,10 +212,10 @@ class DashboardService:
 
     @staticmethod
     def _clock(
-        session: queries.Reader,
+        session: keyset.Reader,
         today: date,
         kind: ClockKind,
-        conditions: Sequence[queries.Condition],
+        conditions: Sequence[keyset.Condition],
         start: str,
     ) -> tuple[int, list[ClockDue]]:
         # Without pauses the SQL bound is exact: every candidate is due soon or breached.
@@ -220,17 +223,17 @@ class DashboardService:
         # referrals are worked out one by one with the domain's clock. When no referral has
         # a pause of this clock (the usual case), the paused half is not asked for at all:
         # at 100,000 referrals each half is a range scan of tens of thousands of rows.
-        any_paused = queries.has_clock_pauses(session, kind.value)
-        paused = queries.has_clock_pause(kind.value)
+        any_paused = dashboard_queries.has_clock_pauses(session, kind.value)
+        paused = dashboard_queries.has_clock_pause(kind.value)
         plain = [*conditions, ~paused] if any_paused else list(conditions)
-        count = queries.referral_count(session, plain)
-        rows = list(queries.clock_rows(session, plain, start=start, limit=LISTED))
+        count = list_queries.referral_count(session, plain)
+        rows = list(dashboard_queries.clock_rows(session, plain, start=start, limit=LISTED))
         held_rows = (
-            queries.clock_rows(session, [*conditions, paused], start=start, limit=None)
+            dashboard_queries.clock_rows(session, [*conditions, paused], start=start, limit=None)
             if any_paused
             else []
         )
-        pauses = queries.clock_pauses(session, [row.id for row in held_rows], kind.value)
+        pauses = dashboard_queries.clock_pauses(session, [row.id for row in held_rows], kind.value)
         found = [
             ClockDue(
                 referral_id=row.id,
@@ -258,7 +261,7 @@ class DashboardService:
 
     @staticmethod
     def _review_mark(
-        session: queries.Reader, today: date, months: int, next_mark: int | None
+        session: keyset.Reader, today: date, months: int, next_mark: int | None
     ) -> ReviewMark:
         query = ReviewQuery(
             unfinished=True,
@@ -270,20 +273,20 @@ class DashboardService:
             ),
         )
         conditions = review_conditions(query)
-        count = queries.review_count(session, conditions)
-        ids = queries.first_ids(
+        count = list_queries.review_count(session, conditions)
+        ids = dashboard_queries.first_ids(
             session, ReviewRow.__table__, conditions, [ReviewRow.commissioned_on], LISTED
         )
         return ReviewMark(months=months, figure=Figure(count=count, ids=tuple(ids), query=query))
 
     @staticmethod
     def _overdue_recommendations(
-        session: queries.Reader, today: date
+        session: keyset.Reader, today: date
     ) -> Figure[RecommendationQuery]:
         query = RecommendationQuery(overdue_on=today, sort=RecommendationSort.DUE)
         conditions = recommendation_conditions(query)
-        count = queries.recommendation_count(session, conditions)
-        ids = queries.first_ids(
+        count = list_queries.recommendation_count(session, conditions)
+        ids = dashboard_queries.first_ids(
             session, RecommendationRow.__table__, conditions, [RecommendationRow.due], LISTED
         )
         return Figure(count=count, ids=tuple(ids), query=query)

@@ -43,8 +43,9 @@ from crag_desktop.domain.vocabulary import (
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.decision_records import write_decision_record
-from crag_desktop.storage import audit, queries, repositories
+from crag_desktop.storage import audit, repositories
 from crag_desktop.storage.models import CriteriaDecisionRow, ReferralRow
+from crag_desktop.storage.queries import lists as list_queries
 from crag_desktop.storage.referral_lookup import load_referral
 
 #: How many undecided referrals the wizard lists at once; the search box narrows further.
@@ -150,9 +151,9 @@ class DecisionService:
         """Open referrals without a recorded decision whose reference, case name or summary
         contains `text`, most recently received first (at most CHOICE_LIMIT)."""
         with self._db.unit_of_work() as session:
-            rows = queries.referral_page(
+            rows = list_queries.referral_page(
                 session,
-                [*queries.referral_conditions(text=text), *_undecided()],
+                [*list_queries.referral_conditions(text=text), *_undecided()],
                 sort="received",
                 descending=True,
                 after=None,

@@ -33,7 +33,9 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
 )
 from crag_desktop.services.database import Database
-from crag_desktop.storage import queries, repositories
+from crag_desktop.storage import repositories
+from crag_desktop.storage.queries import keyset, lookups
+from crag_desktop.storage.queries import lists as list_queries
 
 __all__ = [
     "DEFAULT_PAGE",
@@ -144,7 +146,7 @@ class ReferralRow(NamedTuple):
     sort_key: SortKey
 
 
-#: Where each sort's value sits in a page row (see `queries.referral_page`).
+#: Where each sort's value sits in a page row (see `list_queries.referral_page`).
 _REFERRAL_SORT_COLUMN = {
     ReferralSort.REFERENCE: 1,
     ReferralSort.RECEIVED: 2,
@@ -170,7 +172,7 @@ _STATEMENT_CACHE = 64
 def referral_conditions(query: ReferralQuery) -> list[Any]:
     """The SQL conditions of a referral query (the dashboard counts with the same ones)."""
     received_from, received_to = _year_bounds(query.reporting_year)
-    return queries.referral_conditions(
+    return list_queries.referral_conditions(
         text=query.text,
         statuses=() if query.status is None else (query.status.value,),
         referring_agency_id=query.referring_agency,
@@ -232,7 +234,7 @@ class ReferralList:
         """How many referrals the query shows."""
         statement = self._statements.get(
             ("count", query),
-            lambda: queries.referral_count_statement(referral_conditions(query)),
+            lambda: list_queries.referral_count_statement(referral_conditions(query)),
         )
         with self._db.reading() as connection:
             return int(connection.execute(statement).scalar_one())
@@ -245,7 +247,7 @@ class ReferralList:
         _check_limit(limit)
         if query.sort is ReferralSort.AGENCY:
             with self._db.reading() as connection:
-                rows = queries.referral_page(
+                rows = list_queries.referral_page(
                     connection,
                     referral_conditions(query),
                     sort=query.sort.value,
@@ -254,10 +256,10 @@ class ReferralList:
                     limit=limit,
                 )
             return _referral_rows(rows, query.sort)
-        shape = queries.keyset_shape(after)
+        shape = keyset.keyset_shape(after)
         statement = self._statements.get(
             ("page", query, shape, limit),
-            lambda: queries.referral_page_statement(
+            lambda: list_queries.referral_page_statement(
                 referral_conditions(query),
                 sort=query.sort.value,
                 descending=query.descending,
@@ -266,7 +268,7 @@ class ReferralList:
             ),
         )
         with self._db.reading() as connection:
-            rows = connection.execute(statement, queries.keyset_parameters(after)).all()
+            rows = connection.execute(statement, keyset.keyset_parameters(after)).all()
         return _referral_rows(rows, query.sort)
 
 
@@ -341,7 +343,7 @@ def review_conditions(query: ReviewQuery) -> list[Any]:
             if commissioned_from is None
             else max(commissioned_from, query.commissioned_on_or_after)
         )
-    return queries.review_conditions(
+    return list_queries.review_conditions(
         text=query.text,
         statuses=() if query.status is None else (query.status.value,),
         excluded_statuses=(
@@ -381,7 +383,7 @@ class ReviewList:
     def count(self, query: ReviewQuery) -> int:
         """How many reviews the query shows."""
         with self._db.unit_of_work() as session:
-            return queries.review_count(session, review_conditions(query))
+            return list_queries.review_count(session, review_conditions(query))
 
     def page(
         self, query: ReviewQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
@@ -389,7 +391,7 @@ class ReviewList:
         """Up to `limit` rows following the row whose sort key is `after`."""
         _check_limit(limit)
         with self._db.unit_of_work() as session:
-            rows = queries.review_page(
+            rows = list_queries.review_page(
                 session,
                 review_conditions(query),
                 sort=query.sort.value,
@@ -470,7 +472,7 @@ _RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
 
 def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
     """The SQL conditions of a recommendation query."""
-    return queries.recommendation_conditions(
+    return list_queries.recommendation_conditions(
         text=query.text,
         statuses=() if query.status is None else (query.status.value,),
         monitoring_group=None if query.monitoring_group is None else query.monitoring_group.value,
@@ -546,7 +548,7 @@ class RecommendationList:
     def count(self, query: RecommendationQuery) -> int:
         """How many recommendations the query shows."""
         with self._db.unit_of_work() as session:
-            return queries.recommendation_count(session, recommendation_conditions(query))
+            return list_queries.recommendation_count(session, recommendation_conditions(query))
 
     def page(
         self,
@@ -558,7 +560,7 @@ class RecommendationList:
         """Up to `limit` rows following the row whose sort key is `after`."""
         _check_limit(limit)
         with self._db.unit_of_work() as session:
-            rows = queries.recommendation_page(
+            rows = list_queries.recommendation_page(
                 session,
                 recommendation_conditions(query),
                 sort=query.sort.value,
@@ -566,7 +568,7 @@ class RecommendationList:
                 after=after,
                 limit=limit,
             )
-            latest = queries.latest_update_statuses(session, [row.id for row in rows])
+            latest = lookups.latest_update_statuses(session, [row.id for row in rows])
         as_of = self._today()
         return [_recommendation_row(row, query.sort, as_of, latest.get(row.id, ())) for row in rows]
 
@@ -582,13 +584,13 @@ class RecommendationList:
             dataclasses.replace(query, monitoring_group=None, sort=RecommendationSort.REVIEW)
         )
         if not include_closed:
-            conditions += queries.recommendation_conditions(
+            conditions += list_queries.recommendation_conditions(
                 statuses=[s.value for s in RecommendationStatus if not s.closed]
             )
         items: list[MeetingItem] = []
         as_of = self._today()
         with self._db.unit_of_work() as session:
-            rows = queries.recommendation_page(
+            rows = list_queries.recommendation_page(
                 session,
                 conditions,
                 sort=RecommendationSort.REVIEW.value,
@@ -659,12 +661,14 @@ class MeetingList:
     @staticmethod
     def _conditions(query: MeetingQuery) -> list[Any]:
         date_from, date_to = _year_bounds(query.reporting_year)
-        return queries.meeting_conditions(text=query.text, date_from=date_from, date_to=date_to)
+        return list_queries.meeting_conditions(
+            text=query.text, date_from=date_from, date_to=date_to
+        )
 
     def count(self, query: MeetingQuery) -> int:
         """How many meetings the query shows."""
         with self._db.unit_of_work() as session:
-            return queries.meeting_count(session, self._conditions(query))
+            return list_queries.meeting_count(session, self._conditions(query))
 
     def page(
         self, query: MeetingQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
@@ -672,7 +676,7 @@ class MeetingList:
         """Up to `limit` meetings following the one whose sort key is `after`."""
         _check_limit(limit)
         with self._db.unit_of_work() as session:
-            rows = queries.meeting_page(
+            rows = list_queries.meeting_page(
                 session,
                 self._conditions(query),
                 descending=query.descending,

@@ -38,7 +38,8 @@ from crag_desktop.domain.vocabulary import RecommendationStatus, ReportSection
 from crag_desktop.domain.wording import long_date, one_line
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
-from crag_desktop.storage import audit, queries, repositories
+from crag_desktop.storage import audit, repositories
+from crag_desktop.storage.queries import lookups
 
 __all__ = [
     "ID_PREFIXES",
@@ -357,7 +358,7 @@ class RecordService:
     def _delete(self, kind: _Kind[R], key: str, reason: str | None) -> Changes:
         with self._db.unit_of_work() as session:
             old = kind.get(session, key)
-            uses = queries.references_to(session, kind.record_type, key)
+            uses = lookups.references_to(session, kind.record_type, key)
             if uses:
                 raise RecordInUseError(
                     kind.label(old),
@@ -436,7 +437,7 @@ class RecordService:
     def reviews_of_referral(self, referral_id: str) -> list[Review]:
         """The reviews commissioned from a referral, oldest first."""
         with self._db.unit_of_work() as session:
-            ids = queries.review_ids_of_referral(session, referral_id)
+            ids = lookups.review_ids_of_referral(session, referral_id)
             return [repositories.get_review(session, key) for key in ids]
 
     def suggest_referral_reference(self, received: date) -> str:
@@ -449,7 +450,7 @@ class RecordService:
         high = prefix[:-1] + "."
         pattern = re.compile(re.escape(prefix) + r"(\d+)$")
         with self._db.unit_of_work() as session:
-            taken = queries.references_between(session, prefix, high)
+            taken = lookups.references_between(session, prefix, high)
         numbers = [int(found.group(1)) for ref in taken if (found := pattern.match(ref))]
         return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
@@ -577,7 +578,7 @@ class RecordService:
     def updates_at_meeting(self, meeting_id: str) -> list[MeetingUpdateLine]:
         """The progress updates given at a meeting, by review and recommendation number."""
         with self._db.unit_of_work() as session:
-            rows = queries.updates_at_meeting(session, meeting_id)
+            rows = lookups.updates_at_meeting(session, meeting_id)
         return [
             MeetingUpdateLine(
                 recommendation_id=row.recommendation_id,
@@ -644,7 +645,7 @@ class RecordService:
             while True:
                 candidate = f"{prefix}-{secrets.token_hex(3)}"
                 # Action ids are only unique within their recommendation; the form checks.
-                if record_type == "action" or not queries.record_exists(
+                if record_type == "action" or not lookups.record_exists(
                     session, record_type, candidate
                 ):
                     return candidate
@@ -670,13 +671,13 @@ class RecordService:
     def learning_point_usage(self) -> dict[str, int]:
         """How many reviews carry each learning point, by point id (counted in SQL)."""
         with self._db.unit_of_work() as session:
-            return queries.learning_point_usage(session)
+            return lookups.learning_point_usage(session)
 
     def learning_point_reviews(self) -> dict[str, list[str]]:
         """The titles of the reviews carrying each learning point, by point id: the Learning
         screen names the reviews behind each count (the ranking the annual report prints)."""
         with self._db.unit_of_work() as session:
-            return queries.learning_point_reviews(session)
+            return lookups.learning_point_reviews(session)
 
     def learning_events(self) -> list[LearningEvent]:
         """Every learning event, newest first."""
@@ -687,7 +688,7 @@ class RecordService:
     def meetings(self) -> list[Choice]:
         """Every meeting as (id, "14 June 2016"), newest first."""
         with self._db.unit_of_work() as session:
-            rows = queries.meeting_dates(session)
+            rows = lookups.meeting_dates(session)
         return [Choice(row.id, long_date(row.date)) for row in rows]
 
     def meeting_for_decision(self, referral_id: str | None, day: date) -> str | None:
@@ -695,10 +696,10 @@ class RecordService:
         `day` on) with the referral on its list, else the meeting held that day, else None."""
         with self._db.unit_of_work() as session:
             # A referral not yet stored (typed into the wizard) is on no meeting's list.
-            return queries.meeting_for_referral(session, referral_id or "", day)
+            return lookups.meeting_for_referral(session, referral_id or "", day)
 
     def reviews(self) -> list[Choice]:
         """Every review as (id, title), by title."""
         with self._db.unit_of_work() as session:
-            rows = queries.review_titles(session)
+            rows = lookups.review_titles(session)
         return [Choice(row.id, row.title) for row in rows]

@@ -56,7 +56,8 @@ from crag_desktop.services.report_files import (
     no_stage,
     write_audited_file,
 )
-from crag_desktop.storage import queries, repositories
+from crag_desktop.storage import repositories
+from crag_desktop.storage.queries import lists as list_queries
 
 __all__ = [
     "CSV_CANNOT_BE_PROTECTED",
@@ -169,8 +170,8 @@ def _load(
     conditions = recommendation_conditions(query)
     # One unit of work: the count, the rows and their actions come from one snapshot.
     with db.unit_of_work() as session:
-        total = queries.recommendation_count(session, conditions)
-        rows = queries.recommendation_page(
+        total = list_queries.recommendation_count(session, conditions)
+        rows = list_queries.recommendation_page(
             session,
             conditions,
             sort=query.sort.value,

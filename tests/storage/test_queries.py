@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crag_desktop.storage.models import ReferralRow
-from crag_desktop.storage.queries import contains
+from crag_desktop.storage.queries.keyset import contains
 
 
 def test_text_search_is_plain_like_on_sqlite_and_ilike_elsewhere() -> None:
