@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, String, cast, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Row
 
 from crag_desktop.domain import vocabulary as v
 from crag_desktop.domain.records import AuditEvent
@@ -26,17 +25,8 @@ from crag_desktop.domain.wording import one_line, short_date, short_date_time
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
 from crag_desktop.storage import audit
-from crag_desktop.storage.models import (
-    AgencyRow,
-    LearningEventRow,
-    LearningPointRow,
-    MeetingRow,
-    MemberRow,
-    RecommendationRow,
-    ReferralRow,
-    ReviewRow,
-)
 from crag_desktop.storage.queries import lists as list_queries
+from crag_desktop.storage.queries import lookups
 
 __all__ = ["AuditLog", "AuditQuery", "AuditRow", "event_line", "field_label"]
 
@@ -279,62 +269,6 @@ def _keys(rows: Iterable[Row[Any]]) -> set[_Key]:
     return keys
 
 
-def _label_rows(session: Session, keys: set[_Key]) -> list[Row[Any]]:
-    """(kind, id, first, second) for every key that still exists, in one UNION ALL."""
-    wanted: dict[str, list[str]] = {}
-    for kind, key in keys:
-        wanted.setdefault(kind, []).append(key)
-    selects: list[Any] = []
-
-    def add(kind: str, id_column: Any, first: Any, second: Any, *joins: Any) -> None:
-        ids = wanted.get(kind)
-        if not ids:
-            return
-        statement = select(
-            literal(kind).label("kind"),
-            id_column.label("id"),
-            cast(first, String).label("first"),
-            cast(second, String).label("second"),
-        )
-        for target, on in joins:
-            statement = statement.join(target, on)
-        selects.append(statement.where(id_column.in_(sorted(ids))))
-
-    referral = ReferralRow.__table__.c
-    review = ReviewRow.__table__.c
-    recommendation = RecommendationRow.__table__.c
-    add("referral", referral.id, referral.reference, referral.case_name)
-    add("review", review.id, review.title, literal(None))
-    add(
-        "recommendation",
-        recommendation.id,
-        review.title,
-        recommendation.number,
-        (ReviewRow.__table__, review.id == recommendation.review_id),
-    )
-    add("meeting", MeetingRow.__table__.c.id, MeetingRow.__table__.c.date, literal(None))
-    add("agency", AgencyRow.__table__.c.id, AgencyRow.__table__.c.name, literal(None))
-    add("member", MemberRow.__table__.c.id, MemberRow.__table__.c.name, literal(None))
-    add(
-        "learning_point",
-        LearningPointRow.__table__.c.id,
-        LearningPointRow.__table__.c.text,
-        literal(None),
-    )
-    add(
-        "learning_event",
-        LearningEventRow.__table__.c.id,
-        LearningEventRow.__table__.c.title,
-        LearningEventRow.__table__.c.date,
-    )
-    if not selects:
-        return []
-    statement: Any = selects[0]
-    if len(selects) > 1:
-        statement = union_all(*selects)
-    return list(session.execute(statement).all())
-
-
 def _label(kind: str, first: str | None, second: str | None) -> str:
     first = first or ""
     match kind:
@@ -483,6 +417,40 @@ class AuditLog:
             rows = list_queries.audit_page(
                 session, self._conditions(query), after=after, limit=limit
             )
-            found = _label_rows(session, _keys(rows))
+            found = lookups.record_labels(session, _keys(rows))
         labels = {(str(r.kind), str(r.id)): _label(str(r.kind), r.first, r.second) for r in found}
         return [_row(row, labels) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """An audit row with the string id the paged model keys rows on."""
+
+    event: AuditRow
+
+    @property
+    def id(self) -> str:
+        """The event's sequence number, as text."""
+        return str(self.event.seq)
+
+    @property
+    def sort_key(self) -> SortKey:
+        """The keyset position (the sequence number)."""
+        return self.event.sort_key
+
+
+class AuditLines:
+    """The audit log service, as the paged model's list service."""
+
+    def __init__(self, *, log: AuditLog) -> None:
+        self._log = log
+
+    def count(self, query: AuditQuery) -> int:
+        """How many events the query shows."""
+        return self._log.count(query)
+
+    def page(
+        self, query: AuditQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
+    ) -> Sequence[AuditLine]:
+        """The next page of events, newest first."""
+        return [AuditLine(row) for row in self._log.page(query, after=after, limit=limit)]

@@ -26,20 +26,17 @@ from crag_desktop.domain.records import ClockPause
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo_marks import DEMO_AS_OF, DEMO_REASON
 from crag_desktop.services.lists import (
-    RecommendationQuery,
-    RecommendationSort,
     ReferralQuery,
     ReviewQuery,
-    recommendation_conditions,
     referral_conditions,
     review_conditions,
 )
-from crag_desktop.storage import audit
-from crag_desktop.storage.models import (
-    RecommendationRow,
-    ReferralRow,
-    ReviewRow,
+from crag_desktop.services.recommendation_list import (
+    RecommendationQuery,
+    RecommendationSort,
+    recommendation_conditions,
 )
+from crag_desktop.storage import audit
 from crag_desktop.storage.queries import dashboard as dashboard_queries
 from crag_desktop.storage.queries import keyset
 from crag_desktop.storage.queries import lists as list_queries
@@ -179,9 +176,7 @@ class DashboardService:
         query = ReferralQuery(pending_decision=True)
         conditions = referral_conditions(query)
         count = list_queries.referral_count(session, conditions)
-        ids = dashboard_queries.first_ids(
-            session, ReferralRow.__table__, conditions, [ReferralRow.received], LISTED
-        )
+        ids = dashboard_queries.first_ids(session, "referral", conditions, LISTED)
         return Figure(count=count, ids=tuple(ids), query=query)
 
     def _clocks(self, session: keyset.Reader, today: date) -> tuple[tuple[ClockDue, ...], int]:
@@ -274,9 +269,7 @@ class DashboardService:
         )
         conditions = review_conditions(query)
         count = list_queries.review_count(session, conditions)
-        ids = dashboard_queries.first_ids(
-            session, ReviewRow.__table__, conditions, [ReviewRow.commissioned_on], LISTED
-        )
+        ids = dashboard_queries.first_ids(session, "review", conditions, LISTED)
         return ReviewMark(months=months, figure=Figure(count=count, ids=tuple(ids), query=query))
 
     @staticmethod
@@ -286,7 +279,5 @@ class DashboardService:
         query = RecommendationQuery(overdue_on=today, sort=RecommendationSort.DUE)
         conditions = recommendation_conditions(query)
         count = list_queries.recommendation_count(session, conditions)
-        ids = dashboard_queries.first_ids(
-            session, RecommendationRow.__table__, conditions, [RecommendationRow.due], LISTED
-        )
+        ids = dashboard_queries.first_ids(session, "recommendation", conditions, LISTED)
         return Figure(count=count, ids=tuple(ids), query=query)

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain import validation
@@ -44,8 +43,8 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.decision_records import write_decision_record
 from crag_desktop.storage import audit, repositories
-from crag_desktop.storage.models import CriteriaDecisionRow, ReferralRow
 from crag_desktop.storage.queries import lists as list_queries
+from crag_desktop.storage.queries import lookups
 from crag_desktop.storage.referral_lookup import load_referral
 
 #: How many undecided referrals the wizard lists at once; the search box narrows further.
@@ -153,7 +152,10 @@ class DecisionService:
         with self._db.unit_of_work() as session:
             rows = list_queries.referral_page(
                 session,
-                [*list_queries.referral_conditions(text=text), *_undecided()],
+                [
+                    *list_queries.referral_conditions(text=text),
+                    *list_queries.undecided_conditions(),
+                ],
                 sort="received",
                 descending=True,
                 after=None,
@@ -273,27 +275,8 @@ class DecisionService:
 
     def decisions_at_meeting(self, meeting_id: str) -> list[MeetingDecision]:
         """The decisions that name `meeting_id` as where they were taken, by reference."""
-        decision = CriteriaDecisionRow.__table__.c
-        referral = ReferralRow.__table__.c
-        statement = (
-            select(
-                referral.id,
-                referral.reference,
-                referral.case_name,
-                decision.decided_on,
-                decision.decided_outcome,
-                decision.alternative_review_type,
-            )
-            .select_from(
-                CriteriaDecisionRow.__table__.join(
-                    ReferralRow.__table__, referral.id == decision.referral_id
-                )
-            )
-            .where(decision.meeting_id == meeting_id)
-            .order_by(referral.reference, referral.id)
-        )
         with self._db.unit_of_work() as session:
-            rows = session.execute(statement).all()
+            rows = lookups.decisions_at_meeting(session, meeting_id)
         return [
             MeetingDecision(
                 referral_id=row.id,
@@ -362,30 +345,9 @@ class DecisionService:
         still awaiting a step when `awaiting_only`; longest waiting first.
 
         Read as plain columns in one query: the list may hold every decision ever made."""
-        decision = CriteriaDecisionRow.__table__.c
-        referral = ReferralRow.__table__.c
-        statement = select(
-            referral.id,
-            referral.reference,
-            referral.case_name,
-            decision.rule_set,
-            decision.decided_outcome,
-            decision.decided_on,
-            decision.panel_sent_on,
-            decision.panel_response,
-            decision.panel_responded_on,
-            decision.panel_board_reply,
-        ).select_from(
-            CriteriaDecisionRow.__table__.join(
-                ReferralRow.__table__, referral.id == decision.referral_id
-            )
-        )
-        if awaiting_only:
-            statement = statement.where(
-                decision.panel_response.in_([r.value for r in _OPEN_RESPONSES])
-            )
+        responses = [r.value for r in _OPEN_RESPONSES] if awaiting_only else None
         with self._db.unit_of_work() as session:
-            found = session.execute(statement).all()
+            found = lookups.panel_decisions(session, responses=responses)
         rows: list[AwaitingPanelRow] = []
         for r in found:
             response = PanelResponse(r.panel_response)
@@ -428,17 +390,6 @@ def _is_open(response: PanelResponse, board_reply: str | None) -> bool:
         return False
     # A contested decision stays open until the Board has replied to the Panel.
     return not (response == PanelResponse.CONTESTED and board_reply)
-
-
-def _undecided() -> list[ColumnElement[bool]]:
-    # An aliased decision table: referral_page outer-joins the decision table itself, and
-    # an EXISTS over that same table would correlate away its own FROM clause.
-    referral = ReferralRow.__table__.c
-    decision = CriteriaDecisionRow.__table__.alias("undecided_check")
-    return [
-        ~exists().where(decision.c.referral_id == referral.id),
-        referral.status != ReferralStatus.CLOSED.value,
-    ]
 
 
 def _find(get: Callable[[Session, str], _R], session: Session, key: str) -> _R | None:

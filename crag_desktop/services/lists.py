@@ -9,7 +9,6 @@ ask again after a change.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,37 +17,25 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 
-from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.statistics import reporting_period
-from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_derived
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     IncidentType,
     Methodology,
-    MonitoringGroup,
-    RecommendationScope,
-    RecommendationStatus,
     ReferralStatus,
     ReviewStatus,
     ReviewType,
 )
 from crag_desktop.services.database import Database
-from crag_desktop.storage import repositories
-from crag_desktop.storage.queries import keyset, lookups
+from crag_desktop.storage.queries import keyset
 from crag_desktop.storage.queries import lists as list_queries
 
 __all__ = [
     "DEFAULT_PAGE",
     "FINISHED_REVIEW_STATUSES",
-    "MEETING_ITEMS_LIMIT",
-    "MeetingItem",
     "MeetingList",
     "MeetingQuery",
     "MeetingRow",
-    "RecommendationList",
-    "RecommendationQuery",
-    "RecommendationRow",
-    "RecommendationSort",
     "ReferralList",
     "ReferralQuery",
     "ReferralRow",
@@ -58,7 +45,8 @@ __all__ = [
     "ReviewRow",
     "ReviewSort",
     "SortKey",
-    "recommendation_conditions",
+    "check_limit",
+    "listed_ids",
     "referral_conditions",
     "review_conditions",
 ]
@@ -72,10 +60,8 @@ SortKey = tuple[object, ...]
 #: Reviews whose work is over: the 6/12/18-month marks no longer apply to them.
 FINISHED_REVIEW_STATUSES = (ReviewStatus.SIGNED_OFF, ReviewStatus.PUBLISHED)
 
-_CLOSED_RECOMMENDATION_STATUSES = tuple(s.value for s in RecommendationStatus if s.closed)
 
-
-def _check_limit(limit: int) -> None:
+def check_limit(limit: int) -> None:
     if limit < 1:
         raise ValueError(f"a page holds at least one row, not {limit}")
 
@@ -86,7 +72,7 @@ def _year_bounds(year: int | None) -> tuple[date | None, date | None]:
     return reporting_period(year)
 
 
-def _ids(ids: tuple[str, ...] | None) -> Sequence[str] | None:
+def listed_ids(ids: tuple[str, ...] | None) -> Sequence[str] | None:
     return None if ids is None else list(ids)
 
 
@@ -181,7 +167,7 @@ def referral_conditions(query: ReferralQuery) -> list[Any]:
         incident_type=None if query.incident_type is None else query.incident_type.value,
         decided_outcome=None if query.decided_outcome is None else query.decided_outcome.value,
         pending_decision=query.pending_decision,
-        ids=_ids(query.ids),
+        ids=listed_ids(query.ids),
     )
 
 
@@ -244,7 +230,7 @@ class ReferralList:
     ) -> list[ReferralRow]:
         """Up to `limit` rows following the row whose sort key is `after` (from the start
         when None), in the query's order."""
-        _check_limit(limit)
+        check_limit(limit)
         if query.sort is ReferralSort.AGENCY:
             with self._db.reading() as connection:
                 rows = list_queries.referral_page(
@@ -353,7 +339,7 @@ def review_conditions(query: ReviewQuery) -> list[Any]:
         methodology=None if query.methodology is None else query.methodology.value,
         commissioned_from=commissioned_from,
         commissioned_to=commissioned_to,
-        ids=_ids(query.ids),
+        ids=listed_ids(query.ids),
     )
 
 
@@ -389,7 +375,7 @@ class ReviewList:
         self, query: ReviewQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
     ) -> list[ReviewRow]:
         """Up to `limit` rows following the row whose sort key is `after`."""
-        _check_limit(limit)
+        check_limit(limit)
         with self._db.unit_of_work() as session:
             rows = list_queries.review_page(
                 session,
@@ -400,232 +386,6 @@ class ReviewList:
                 limit=limit,
             )
         return [_review_row(row, query.sort) for row in rows]
-
-
-# --- Recommendations --------------------------------------------------------------------------
-
-
-class RecommendationSort(StrEnum):
-    """The recommendation tracker's sortable columns."""
-
-    REVIEW = "review"
-    NUMBER = "number"
-    LEAD_AGENCY = "lead_agency"
-    MONITORING_GROUP = "monitoring_group"
-    DUE = "due"
-    STATUS = "status"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecommendationQuery:
-    """What the recommendation tracker shows.
-
-    `overdue_on` keeps the recommendations due before that day whose status is not closed
-    (completed, verified, impact evidenced or not implemented).
-    """
-
-    text: str = ""
-    status: RecommendationStatus | None = None
-    monitoring_group: MonitoringGroup | None = None
-    lead_agency: str | None = None
-    review: str | None = None
-    overdue_on: date | None = None
-    ids: tuple[str, ...] | None = None
-    sort: RecommendationSort = RecommendationSort.REVIEW
-    descending: bool = False
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecommendationRow:
-    """One line of the recommendation tracker: the stored status and the derived one."""
-
-    id: str
-    review_id: str
-    review_title: str
-    number: int
-    text: str
-    scope: RecommendationScope
-    lead_agency_name: str
-    monitoring_group: MonitoringGroup
-    due: date | None
-    status: RecommendationStatus
-    #: What the dates and the actions' latest updates say (`domain.tracker.derived_status`).
-    derived_status: RecommendationStatus
-    sort_key: SortKey
-    completed_on: date | None = None
-    completed_by: str | None = None
-    verified_on: date | None = None
-    verified_by: str | None = None
-    impact_evidenced_on: date | None = None
-    impact_evidenced_by: str | None = None
-
-
-_RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
-    RecommendationSort.REVIEW: ("review_title", "number"),
-    RecommendationSort.NUMBER: ("number",),
-    RecommendationSort.LEAD_AGENCY: ("lead_agency_name",),
-    RecommendationSort.MONITORING_GROUP: ("monitoring_group",),
-    RecommendationSort.DUE: ("due",),
-    RecommendationSort.STATUS: ("status",),
-}
-
-
-def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
-    """The SQL conditions of a recommendation query."""
-    return list_queries.recommendation_conditions(
-        text=query.text,
-        statuses=() if query.status is None else (query.status.value,),
-        monitoring_group=None if query.monitoring_group is None else query.monitoring_group.value,
-        lead_agency_id=query.lead_agency,
-        review_id=query.review,
-        overdue_on=query.overdue_on,
-        closed_statuses=_CLOSED_RECOMMENDATION_STATUSES,
-        ids=_ids(query.ids),
-    )
-
-
-def _recommendation_row(
-    row: Row[Any], sort: RecommendationSort, as_of: date, latest: Sequence[str]
-) -> RecommendationRow:
-    values = row._mapping
-    status = RecommendationStatus(values["status"])
-    fields = _RECOMMENDATION_SORT_FIELDS[sort]
-    return RecommendationRow(
-        id=values["id"],
-        review_id=values["review_id"],
-        review_title=values["review_title"],
-        number=int(values["number"]),
-        text=values["text"],
-        scope=RecommendationScope(values["scope"]),
-        lead_agency_name=values["lead_agency_name"],
-        monitoring_group=MonitoringGroup(values["monitoring_group"]),
-        due=values["due"],
-        status=status,
-        derived_status=derived_status(
-            status, values["due"], as_of, (RecommendationStatus(code) for code in latest)
-        ),
-        sort_key=(*(values[f] for f in fields), values["id"]),
-        completed_on=values["completed_on"],
-        completed_by=values["completed_by"],
-        verified_on=values["verified_on"],
-        verified_by=values["verified_by"],
-        impact_evidenced_on=values["impact_evidenced_on"],
-        impact_evidenced_by=values["impact_evidenced_by"],
-    )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MeetingItem:
-    """One agency action a meeting may discuss, with its recommendation and latest update."""
-
-    recommendation_id: str
-    action_id: str
-    #: "Baby L 3, action 1": how the item is named in lists and messages.
-    label: str
-    recommendation_text: str
-    action_description: str
-    owner_agency_name: str
-    due: date | None
-    latest: ActionUpdate | None
-    #: The recommendation's derived status (overdue, at risk, ...).
-    derived_status: RecommendationStatus
-
-
-#: How many items a meeting's list offers; the filters narrow a longer tracker.
-MEETING_ITEMS_LIMIT = 500
-
-
-class RecommendationList:
-    """The recommendation tracker's data: counts and keyset pages.
-
-    `today` gives the day the derived status is worked out for (injectable for tests).
-    """
-
-    def __init__(self, *, db: Database, today: Callable[[], date] = date.today) -> None:
-        self._db = db
-        self._today = today
-
-    def count(self, query: RecommendationQuery) -> int:
-        """How many recommendations the query shows."""
-        with self._db.unit_of_work() as session:
-            return list_queries.recommendation_count(session, recommendation_conditions(query))
-
-    def page(
-        self,
-        query: RecommendationQuery,
-        *,
-        after: SortKey | None = None,
-        limit: int = DEFAULT_PAGE,
-    ) -> list[RecommendationRow]:
-        """Up to `limit` rows following the row whose sort key is `after`."""
-        _check_limit(limit)
-        with self._db.unit_of_work() as session:
-            rows = list_queries.recommendation_page(
-                session,
-                recommendation_conditions(query),
-                sort=query.sort.value,
-                descending=query.descending,
-                after=after,
-                limit=limit,
-            )
-            latest = lookups.latest_update_statuses(session, [row.id for row in rows])
-        as_of = self._today()
-        return [_recommendation_row(row, query.sort, as_of, latest.get(row.id, ())) for row in rows]
-
-    def meeting_items(
-        self, query: RecommendationQuery, *, include_closed: bool = False
-    ) -> tuple[list[MeetingItem], bool]:
-        """The actions a meeting may discuss, by review and number, and whether there were
-        more than `MEETING_ITEMS_LIMIT`. The monitoring group is the recommendation's or the
-        action's (the Executive group follows recommendations, PAQA single-agency actions);
-        closed recommendations are left out unless asked for."""
-        group = query.monitoring_group
-        conditions = recommendation_conditions(
-            dataclasses.replace(query, monitoring_group=None, sort=RecommendationSort.REVIEW)
-        )
-        if not include_closed:
-            conditions += list_queries.recommendation_conditions(
-                statuses=[s.value for s in RecommendationStatus if not s.closed]
-            )
-        items: list[MeetingItem] = []
-        as_of = self._today()
-        with self._db.unit_of_work() as session:
-            rows = list_queries.recommendation_page(
-                session,
-                conditions,
-                sort=RecommendationSort.REVIEW.value,
-                descending=False,
-                after=None,
-                limit=MEETING_ITEMS_LIMIT + 1,
-            )
-            records = {
-                r.id: r
-                for r in repositories.recommendations_with_ids(session, [row.id for row in rows])
-            }
-            agencies = {a.id: a.name for a in repositories.list_agencies(session)}
-        for row in rows[:MEETING_ITEMS_LIMIT]:
-            record = records[row.id]
-            derived = recommendation_derived(record, as_of)
-            for number, action in enumerate(record.actions, start=1):
-                if group is not None and group not in (
-                    record.monitoring_group,
-                    action.monitoring_group,
-                ):
-                    continue
-                items.append(
-                    MeetingItem(
-                        recommendation_id=record.id,
-                        action_id=action.id,
-                        label=f"{row.review_title} {record.number}, action {number}",
-                        recommendation_text=record.text,
-                        action_description=action.description,
-                        owner_agency_name=agencies.get(action.owner_agency, action.owner_agency),
-                        due=action.due,
-                        latest=latest_update(action.updates),
-                        derived_status=derived,
-                    )
-                )
-        return items, len(rows) > MEETING_ITEMS_LIMIT
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -674,7 +434,7 @@ class MeetingList:
         self, query: MeetingQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
     ) -> list[MeetingRow]:
         """Up to `limit` meetings following the one whose sort key is `after`."""
-        _check_limit(limit)
+        check_limit(limit)
         with self._db.unit_of_work() as session:
             rows = list_queries.meeting_page(
                 session,

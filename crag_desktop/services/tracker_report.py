@@ -44,7 +44,7 @@ from crag_desktop.reports.tracker import (
 )
 from crag_desktop.reports.tracker_sheets import render_tracker_csv, render_tracker_xlsx
 from crag_desktop.services.database import Database
-from crag_desktop.services.lists import (
+from crag_desktop.services.recommendation_list import (
     RecommendationQuery,
     RecommendationSort,
     recommendation_conditions,

@@ -22,7 +22,7 @@ from crag_desktop.ui.tasks import TaskContext
 from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
-    from crag_desktop.services.lists import RecommendationQuery
+    from crag_desktop.services.recommendation_list import RecommendationQuery
     from crag_desktop.services.report_files import ReportPdf
     from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
     from crag_desktop.ui.report_output import ReportOutput
@@ -154,7 +154,7 @@ class CaseActions(QObject):
             self.meeting_updates.raise_()
             self.meeting_updates.activateWindow()
             return
-        from crag_desktop.services.lists import RecommendationList
+        from crag_desktop.services.recommendation_list import RecommendationList
         from crag_desktop.services.records import RecordService
         from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
 

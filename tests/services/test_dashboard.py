@@ -38,7 +38,8 @@ from crag_desktop.services.dashboard import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
-from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
+from crag_desktop.services.lists import ReferralList, ReviewList
+from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import repositories
 

@@ -38,15 +38,17 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.lists import (
     MeetingList,
     MeetingQuery,
-    RecommendationList,
-    RecommendationQuery,
-    RecommendationSort,
     ReferralList,
     ReferralQuery,
     ReferralSort,
     ReviewList,
     ReviewQuery,
     ReviewSort,
+)
+from crag_desktop.services.recommendation_list import (
+    RecommendationList,
+    RecommendationQuery,
+    RecommendationSort,
 )
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories

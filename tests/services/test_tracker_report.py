@@ -29,7 +29,7 @@ from crag_desktop.reports.tracker import TrackerRecommendation
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import export_document
-from crag_desktop.services.lists import RecommendationList, RecommendationQuery
+from crag_desktop.services.recommendation_list import RecommendationList, RecommendationQuery
 from crag_desktop.services.tracker_report import (
     TrackerFormat,
     tracker_pdf_bytes,

@@ -37,14 +37,11 @@ from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import add_document
-from crag_desktop.services.lists import (
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReviewList, ReviewQuery
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationSort,
-    ReferralList,
-    ReferralQuery,
-    ReviewList,
-    ReviewQuery,
 )
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter

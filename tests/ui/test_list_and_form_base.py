@@ -22,7 +22,8 @@ from crag_desktop.domain.vocabulary import LegalStatus, ParallelProcessType, Sex
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import RecommendationList, ReferralList, ReviewList
+from crag_desktop.services.lists import ReferralList, ReviewList
+from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
 from crag_desktop.ui.prompts import ScriptedPrompter

@@ -16,7 +16,7 @@ from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
-from crag_desktop.services.lists import RecommendationList
+from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
 from crag_desktop.ui.forms.fields import set_combo_code

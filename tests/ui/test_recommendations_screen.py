@@ -24,7 +24,7 @@ from crag_desktop.reports.protection import decrypt_xlsx
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import (
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationSort,

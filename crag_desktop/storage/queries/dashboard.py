@@ -16,8 +16,10 @@ from sqlalchemy import (
 
 from crag_desktop.domain.criteria import NotificationOwed
 from crag_desktop.storage.models import (
+    RecommendationRow,
     ReferralClockPauseRow,
     ReferralRow,
+    ReviewRow,
 )
 from crag_desktop.storage.queries.keyset import Condition, Reader
 from crag_desktop.storage.queries.lists import has_decision
@@ -108,9 +110,20 @@ def clock_pauses(
     return found
 
 
+#: What a figure's first records are ordered by (then by id), by record type: the oldest
+#: waiting first.
+_FIRST_BY: dict[str, tuple[Any, Any]] = {
+    "referral": (ReferralRow.__table__, ReferralRow.__table__.c.received),
+    "review": (ReviewRow.__table__, ReviewRow.__table__.c.commissioned_on),
+    "recommendation": (RecommendationRow.__table__, RecommendationRow.__table__.c.due),
+}
+
+
 def first_ids(
-    session: Reader, table: Any, conditions: Sequence[Condition], order: Sequence[Any], limit: int
+    session: Reader, record_type: str, conditions: Sequence[Condition], limit: int
 ) -> list[str]:
-    """The ids of the first `limit` rows of `table` meeting the conditions, in `order`."""
-    statement = select(table.c.id).where(*conditions).order_by(*order, table.c.id).limit(limit)
+    """The ids of the first `limit` records of `record_type` (referral: by date received;
+    review: by date commissioned; recommendation: by date due) meeting the conditions."""
+    table, order = _FIRST_BY[record_type]
+    statement = select(table.c.id).where(*conditions).order_by(order, table.c.id).limit(limit)
     return [str(value) for value in session.execute(statement).scalars()]

@@ -69,6 +69,7 @@ __all__ = [
     "review_conditions",
     "review_count",
     "review_page",
+    "undecided_conditions",
 ]
 
 # --- Referrals --------------------------------------------------------------------------------
@@ -98,6 +99,17 @@ def has_decision(*extra: Condition) -> Condition:
         .correlate(ReferralRow.__table__)
     )
     return exists(subquery)
+
+
+def undecided_conditions() -> list[Condition]:
+    """Open referrals with no decision yet (the wizard's choice of referral). The EXISTS runs
+    over an alias of the decision table: a referral page outer-joins the table itself, and an
+    EXISTS over that same table would correlate away its own FROM clause."""
+    decision = CriteriaDecisionRow.__table__.alias("undecided_check")
+    return [
+        ~exists().where(decision.c.referral_id == _REFERRAL.id),
+        _REFERRAL.status != "closed",
+    ]
 
 
 def referral_conditions(

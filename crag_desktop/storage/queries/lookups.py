@@ -4,7 +4,7 @@ meeting's updates, an agency's open actions)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,9 +13,11 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    cast,
     func,
     literal,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -41,12 +43,15 @@ from crag_desktop.storage.models import (
 
 __all__ = [
     "actions_with_latest_status",
+    "decisions_at_meeting",
     "latest_update_statuses",
     "learning_point_reviews",
     "learning_point_usage",
     "meeting_dates",
     "meeting_for_referral",
+    "panel_decisions",
     "record_exists",
+    "record_labels",
     "references_between",
     "references_to",
     "review_ids_of_referral",
@@ -277,6 +282,111 @@ def review_ids_of_referral(session: Session, referral_id: str) -> list[str]:
         .order_by(_REVIEW.commissioned_on, _REVIEW.id)
     )
     return [str(value) for value in session.execute(statement).scalars()]
+
+
+def record_labels(session: Session, keys: Iterable[tuple[str, str]]) -> list[Row[Any]]:
+    """(kind, id, first, second) for every (record type, id) that still exists, in one UNION
+    ALL: what the audit log names a record by (a reference and case name, a title...)."""
+    wanted: dict[str, list[str]] = {}
+    for kind, key in keys:
+        wanted.setdefault(kind, []).append(key)
+    selects: list[Any] = []
+
+    def add(kind: str, id_column: Any, first: Any, second: Any, *joins: Any) -> None:
+        ids = wanted.get(kind)
+        if not ids:
+            return
+        statement = select(
+            literal(kind).label("kind"),
+            id_column.label("id"),
+            cast(first, String).label("first"),
+            cast(second, String).label("second"),
+        )
+        for target, on in joins:
+            statement = statement.join(target, on)
+        selects.append(statement.where(id_column.in_(sorted(ids))))
+
+    referral = ReferralRow.__table__.c
+    review = ReviewRow.__table__.c
+    recommendation = RecommendationRow.__table__.c
+    add("referral", referral.id, referral.reference, referral.case_name)
+    add("review", review.id, review.title, literal(None))
+    add(
+        "recommendation",
+        recommendation.id,
+        review.title,
+        recommendation.number,
+        (ReviewRow.__table__, review.id == recommendation.review_id),
+    )
+    add("meeting", MeetingRow.__table__.c.id, MeetingRow.__table__.c.date, literal(None))
+    add("agency", AgencyRow.__table__.c.id, AgencyRow.__table__.c.name, literal(None))
+    add("member", MemberRow.__table__.c.id, MemberRow.__table__.c.name, literal(None))
+    add(
+        "learning_point",
+        LearningPointRow.__table__.c.id,
+        LearningPointRow.__table__.c.text,
+        literal(None),
+    )
+    add(
+        "learning_event",
+        LearningEventRow.__table__.c.id,
+        LearningEventRow.__table__.c.title,
+        LearningEventRow.__table__.c.date,
+    )
+    if not selects:
+        return []
+    statement: Any = selects[0]
+    if len(selects) > 1:
+        statement = union_all(*selects)
+    return list(session.execute(statement).all())
+
+
+# --- Decisions --------------------------------------------------------------------------------
+
+_DECISION = CriteriaDecisionRow.__table__.c
+_DECIDED = CriteriaDecisionRow.__table__.join(
+    ReferralRow.__table__, _REFERRAL.id == _DECISION.referral_id
+)
+
+
+def decisions_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
+    """The decisions taken at a meeting, by reference: id, reference, case_name, decided_on,
+    decided_outcome, alternative_review_type."""
+    statement: Select[Any] = (
+        select(
+            _REFERRAL.id,
+            _REFERRAL.reference,
+            _REFERRAL.case_name,
+            _DECISION.decided_on,
+            _DECISION.decided_outcome,
+            _DECISION.alternative_review_type,
+        )
+        .select_from(_DECIDED)
+        .where(_DECISION.meeting_id == meeting_id)
+        .order_by(_REFERRAL.reference, _REFERRAL.id)
+    )
+    return session.execute(statement).all()
+
+
+def panel_decisions(session: Session, *, responses: Sequence[str] | None) -> Sequence[Row[Any]]:
+    """Every decision's Panel loop as plain columns (the list may hold every decision ever
+    made), or only those whose Panel response is one of `responses`: id, reference,
+    case_name, rule_set, decided_outcome, decided_on and the panel_ columns."""
+    statement: Select[Any] = select(
+        _REFERRAL.id,
+        _REFERRAL.reference,
+        _REFERRAL.case_name,
+        _DECISION.rule_set,
+        _DECISION.decided_outcome,
+        _DECISION.decided_on,
+        _DECISION.panel_sent_on,
+        _DECISION.panel_response,
+        _DECISION.panel_responded_on,
+        _DECISION.panel_board_reply,
+    ).select_from(_DECIDED)
+    if responses is not None:
+        statement = statement.where(_DECISION.panel_response.in_(list(responses)))
+    return session.execute(statement).all()
 
 
 # --- Agency returns ---------------------------------------------------------------------------

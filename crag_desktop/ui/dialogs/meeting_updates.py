@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
-from crag_desktop.services.lists import RecommendationList, RecommendationQuery
+from crag_desktop.services.recommendation_list import RecommendationList, RecommendationQuery
 from crag_desktop.services.records import ProgressUpdate, RecordService
 from crag_desktop.ui.forms.fields import choice_combo, combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter

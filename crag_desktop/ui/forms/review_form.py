@@ -43,14 +43,11 @@ from crag_desktop.domain.vocabulary import (
     Vocabulary,
 )
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import (
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationSort,
-    ReferralList,
-    ReferralQuery,
-    ReferralRow,
-    ReferralSort,
 )
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm

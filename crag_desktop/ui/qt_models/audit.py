@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC
 from enum import IntEnum
 
@@ -11,15 +9,12 @@ from PySide6.QtCore import QObject
 
 from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES, action_text, record_type_text
 from crag_desktop.domain.wording import short_date_time
-from crag_desktop.services.audit_log import AuditLog, AuditQuery, AuditRow
-from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
+from crag_desktop.services.audit_log import AuditLine, AuditLines, AuditLog, AuditQuery, AuditRow
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 
 __all__ = [
     "ACTIONS",
     "RECORD_TYPES",
-    "AuditLine",
-    "AuditLines",
     "AuditTableModel",
     "action_text",
     "change_lines",
@@ -56,40 +51,6 @@ def record_text(row: AuditRow) -> str:
 def record_tooltip(row: AuditRow) -> str:
     """The stored id, for when someone needs to match the trail against the database."""
     return f"Record id: {row.record_id}" if row.record_id else ""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditLine:
-    """An audit row with the string id the paged model keys rows on."""
-
-    event: AuditRow
-
-    @property
-    def id(self) -> str:
-        """The event's sequence number, as text."""
-        return str(self.event.seq)
-
-    @property
-    def sort_key(self) -> SortKey:
-        """The keyset position (the sequence number)."""
-        return self.event.sort_key
-
-
-class AuditLines:
-    """The audit log service, as the paged model's list service."""
-
-    def __init__(self, *, log: AuditLog) -> None:
-        self._log = log
-
-    def count(self, query: AuditQuery) -> int:
-        """How many events the query shows."""
-        return self._log.count(query)
-
-    def page(
-        self, query: AuditQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
-    ) -> Sequence[AuditLine]:
-        """The next page of events, newest first."""
-        return [AuditLine(row) for row in self._log.page(query, after=after, limit=limit)]
 
 
 def _when(line: AuditLine) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from crag_desktop.domain.vocabulary import RecommendationStatus
-from crag_desktop.services.lists import MeetingItem
+from crag_desktop.services.recommendation_list import MeetingItem
 from crag_desktop.ui.qt_models.recommendations import first_line
 from crag_desktop.ui.widgets import format_uk_date
 

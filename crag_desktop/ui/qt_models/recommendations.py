@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.tracker import closure_summary
-from crag_desktop.services.lists import (
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationRow,

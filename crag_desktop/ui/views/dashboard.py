@@ -36,14 +36,11 @@ from crag_desktop.services.dashboard import (
     DashboardService,
     ReviewMark,
 )
-from crag_desktop.services.lists import (
+from crag_desktop.services.lists import ReferralList, ReferralQuery, ReviewList, ReviewQuery
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationSort,
-    ReferralList,
-    ReferralQuery,
-    ReviewList,
-    ReviewQuery,
 )
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey, open_database
 from crag_desktop.ui.prompts import Prompter

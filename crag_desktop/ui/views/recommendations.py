@@ -19,7 +19,7 @@ from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.domain.wording import file_date, file_name
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import (
+from crag_desktop.services.recommendation_list import (
     RecommendationList,
     RecommendationQuery,
     RecommendationRow,

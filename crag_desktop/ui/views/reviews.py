@@ -12,13 +12,8 @@ from crag_desktop.domain.records import Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus, ReviewType
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.services.lists import (
-    RecommendationList,
-    ReferralList,
-    ReviewList,
-    ReviewQuery,
-    ReviewRow,
-)
+from crag_desktop.services.lists import ReferralList, ReviewList, ReviewQuery, ReviewRow
+from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.review_form import ReviewForm
