@@ -176,8 +176,7 @@ def test_create_edit_and_delete_a_member_by_keyboard(
 
 
 def test_a_query_opens_the_tab_that_lists_it(screen: AgenciesScreen) -> None:
-    from crag_desktop.ui.qt_models.agencies import AgencyQuery
-    from crag_desktop.ui.qt_models.members import MemberQuery
+    from crag_desktop.services.memory_lists import AgencyQuery, MemberQuery
 
     screen.apply_query(MemberQuery(agency="police"))
     assert screen.tabs.currentIndex() == 1

@@ -13,14 +13,22 @@ from crag_desktop.domain.records import Agency, Member
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.memory_lists import (
+    AgencyLines,
+    AgencyQuery,
+    AgencyRow,
+    MemberLines,
+    MemberQuery,
+    MemberRow,
+)
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.agency_form import AgencyForm
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.member_form import MemberForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
-from crag_desktop.ui.qt_models.agencies import AgencyLines, AgencyQuery, AgencyRow, AgencyTableModel
-from crag_desktop.ui.qt_models.members import MemberLines, MemberQuery, MemberRow, MemberTableModel
+from crag_desktop.ui.qt_models.agencies import AgencyTableModel
+from crag_desktop.ui.qt_models.members import MemberTableModel
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
 
 __all__ = [

@@ -12,22 +12,24 @@ from crag_desktop.domain.records import LearningEvent, LearningPoint
 from crag_desktop.domain.wording import one_line
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.memory_lists import (
+    LearningEventLines,
+    LearningEventQuery,
+    LearningEventRow,
+    LearningPointLines,
+    LearningPointQuery,
+    LearningPointRow,
+    all_learning_events,
+    learning_point_usage,
+)
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.learning_form import LearningEventForm, LearningPointForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.learning import (
-    LearningEventLines,
-    LearningEventQuery,
-    LearningEventRow,
     LearningEventTableModel,
-    LearningPointLines,
-    LearningPointQuery,
-    LearningPointRow,
     LearningPointTableModel,
-    all_learning_events,
-    learning_point_usage,
     usage_sentence,
 )
 from crag_desktop.ui.views.agencies import TabbedScreen
