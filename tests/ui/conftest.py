@@ -7,6 +7,8 @@ import os
 # Before any QApplication exists (pytest-qt creates it lazily, after this import).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -169,3 +171,16 @@ def longest_choice_width(combo: QComboBox) -> int:
     return max(
         (metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0
     )
+
+
+def last_printed_line(script: str, *, home: Path) -> str:
+    """Run `script` in a fresh Python off screen (HOME at `home`): the last line it printed.
+    For what only a new process shows, such as which modules starting the app imports."""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home)},
+    )
+    return result.stdout.strip().splitlines()[-1]

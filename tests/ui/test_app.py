@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -30,6 +27,7 @@ from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+from tests.ui.conftest import last_printed_line
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -52,21 +50,28 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def window(
+def _unshown_window(
     qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
-) -> Iterator[MainWindow]:
-    current = CurrentDatabase(
-        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
-    )
+) -> MainWindow:
+    """The app's window on the demo database, built as run_gui builds it, not yet shown."""
     main = build_main_window(
-        current=current,
+        current=CurrentDatabase(
+            database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
+        ),
         settings=settings,
         prompter=prompter,
         opener=Database.open,
         creator=Database.create,
     )
     qtbot.addWidget(main)
+    return main
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
+) -> Iterator[MainWindow]:
+    main = _unshown_window(qtbot, demo_path, settings, prompter)
     main.show()
     main.refresh_screens(None)
     yield main
@@ -113,17 +118,7 @@ def test_the_dashboard_counts_its_figures_once_at_start(
         return real(self, today)
 
     monkeypatch.setattr(DashboardService, "figures", counting)
-    current = CurrentDatabase(
-        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
-    )
-    main = build_main_window(
-        current=current,
-        settings=settings,
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
-    )
-    qtbot.addWidget(main)
+    main = _unshown_window(qtbot, demo_path, settings, prompter)
     # As run_gui does: first pages, then show.
     main.refresh_screens(None)
     main.show()
@@ -149,17 +144,7 @@ def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
     monkeypatch.setattr(
         app_module, "check_pages_in_background", lambda **kwargs: checked.append(kwargs)
     )
-    current = CurrentDatabase(
-        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
-    )
-    main = build_main_window(
-        current=current,
-        settings=settings,
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
-    )
-    qtbot.addWidget(main)
+    main = _unshown_window(qtbot, demo_path, settings, prompter)
     main.refresh_screens(None)
     main.show()
     try:
@@ -169,7 +154,7 @@ def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
         assert label.text() == ""
         qtbot.waitUntil(lambda: len(checked) == 1)
         assert label.text() == "Last backup: never"
-        assert checked[0]["database"] is current.database
+        assert checked[0]["database"] is main.current.database
     finally:
         main.current.close()
 
@@ -183,14 +168,7 @@ def test_importing_the_app_loads_no_database_code(tmp_path: Path) -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
         " or m.startswith('crag_desktop.storage')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert last_printed_line(script, home=tmp_path) == "[]"
 
 
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:

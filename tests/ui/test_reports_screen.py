@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +31,7 @@ from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter
 from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.views.report_makers import ReportKind
 from crag_desktop.ui.views.reports import ReportsScreen
-from tests.ui.conftest import press, type_text
+from tests.ui.conftest import last_printed_line, press, type_text
 
 PASSPHRASE = "correct horse battery staple"
 PDF_PASSPHRASE = "a long pdf passphrase"
@@ -616,14 +615,7 @@ def test_starting_the_app_loads_neither_qtpdf_nor_printing(
         "db.close()\n"
         "print(loaded)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert last_printed_line(script, home=tmp_path) == "[]"
 
 
 # --- the tracker -------------------------------------------------------------------------
