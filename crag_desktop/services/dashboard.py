@@ -153,14 +153,14 @@ class DashboardService:
     def figures(self, today: date) -> DashboardFigures:
         """The dashboard as of `today`."""
         # A Core connection: the dashboard only reads, and is the first screen at start.
-        with self._db.reading() as session:
-            pending = self._pending_decisions(session)
-            clocks_due, clock_count = self._clocks(session, today)
+        with self._db.reading() as connection:
+            pending = self._pending_decisions(connection)
+            clocks_due, clock_count = self._clocks(connection, today)
             # Each tile lists its own band: past 6 months but not yet 12, past 12 but not
             # yet 18, past 18; a review shows on one tile, never on three at once.
             bands = zip(REVIEW_MARKS, (*REVIEW_MARKS[1:], None), strict=True)
-            marks = tuple(self._review_mark(session, today, m, n) for m, n in bands)
-            overdue = self._overdue_recommendations(session, today)
+            marks = tuple(self._review_mark(connection, today, m, n) for m, n in bands)
+            overdue = self._overdue_recommendations(connection, today)
         clock_ids = tuple(dict.fromkeys(c.referral_id for c in clocks_due))
         return DashboardFigures(
             today=today,
