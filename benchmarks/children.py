@@ -51,6 +51,9 @@ def _paint(app: Any, window: Any) -> None:
 
 def app_window(db_path: str, passphrase: str) -> tuple[Any, Any, Any]:
     """The real app's start: import, unlock, build the main window, first pages, paint."""
+    # As `crag-desktop` (cli.run_gui) does: the database code is imported before Qt.
+    import crag_desktop.services.database  # noqa: F401
+
     app = _qt_app()
     from crag_desktop.app import _database_api, build_main_window, configure_application
     from crag_desktop.ui.lock import CurrentDatabase

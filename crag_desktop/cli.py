@@ -957,6 +957,10 @@ def run_gui(args: argparse.Namespace, console: Console) -> int:
         raise CommandFailed("Give either --demo or a database, not both.")
     if not display_available():
         raise CommandFailed(NO_DISPLAY)
+    # The database code before Qt: once PySide6 is imported, its import hook reads the source
+    # of every module imported after it, a third more CPU for SQLAlchemy and the models at
+    # every start (benchmarks: start to paint).
+    import crag_desktop.services.database  # noqa: F401
     from crag_desktop.app import run_gui as start
 
     if not args.demo:
