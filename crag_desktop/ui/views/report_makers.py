@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.vocabulary import MonitoringGroup
-from crag_desktop.services.lists import RecommendationQuery
+from crag_desktop.services.recommendation_list import RecommendationQuery
 
 if TYPE_CHECKING:
     from crag_desktop.services.database import Database
