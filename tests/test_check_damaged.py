@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from crag_desktop.cli import MAX_PROBLEMS_SHOWN
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli
+from tests.helpers.databases import PASSPHRASE
 
 PAGE = 4096
 

@@ -2,65 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from crag_desktop.cli import Console, main
+from tests.helpers.cli import cli, digest
+from tests.helpers.databases import OPERATOR, PASSPHRASE
 
-PASSPHRASE = "correct horse battery staple"
-
-
-class Run:
-    """One in-process call of the command line, with what it printed."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code = code
-        self.out = out
-        self.err = err
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-def cli(*argv: str, terminal: bool = False, answers: list[str] | None = None) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    queue = list(answers or [])
-    console = Console(
-        out=out,
-        err=err,
-        stdin_is_terminal=lambda: terminal,
-        ask_secret=lambda _prompt: queue.pop(0),
-    )
-    code = main(list(argv), console)
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.delenv("CRAG_NEW_PASSPHRASE", raising=False)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database made once for the read-only tests of this module."""
     path = tmp_path_factory.mktemp("demo") / "demo.crag"
-    env = {**os.environ, "CRAG_PASSPHRASE": PASSPHRASE, "CRAG_OPERATOR": "Test Officer"}
+    env = {**os.environ, "CRAG_PASSPHRASE": PASSPHRASE, "CRAG_OPERATOR": OPERATOR}
     done = subprocess.run(
         [sys.executable, "-m", "crag_desktop.cli", "demo", str(path)],
         env=env,
@@ -70,6 +32,12 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     return path
+
+
+def exported_document(db: Path, out: Path) -> Any:
+    """The document `crag-desktop export` writes of `db` to `out`, read back."""
+    assert cli("export", str(db), str(out)).code == 0
+    return json.loads(out.read_text())
 
 
 def test_init_creates_an_encrypted_user_only_database(tmp_path: Path) -> None:
@@ -245,8 +213,7 @@ def test_an_import_with_several_problems_imports_nothing_and_names_each(
     demo_db: Path, tmp_path: Path
 ) -> None:
     exported = tmp_path / "all.json"
-    assert cli("export", str(demo_db), str(exported)).code == 0
-    document = json.loads(exported.read_text())
+    document = exported_document(demo_db, exported)
     document["referrals"][0]["received"] = "2017-02-30"
     document["referrals"][1]["incident_type"] = "accident"
     document["reviews"][0]["colour"] = "blue"
@@ -281,8 +248,7 @@ def test_an_import_with_a_taken_id_and_other_problems_lists_them_all(
     demo_db: Path, tmp_path: Path
 ) -> None:
     exported = tmp_path / "all.json"
-    assert cli("export", str(demo_db), str(exported)).code == 0
-    document = json.loads(exported.read_text())
+    document = exported_document(demo_db, exported)
     document["referrals"][0]["received"] = "2017-02-30"
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(document))
@@ -379,8 +345,7 @@ def _contains(folder: Path, text: str) -> list[str]:
 
 def test_no_file_beside_the_database_holds_imported_text(demo_db: Path, tmp_path: Path) -> None:
     exported = tmp_path / "all.json"
-    assert cli("export", str(demo_db), str(exported)).code == 0
-    document = json.loads(exported.read_text())
+    document = exported_document(demo_db, exported)
     sentinel = "SENTINEL-7f3a9c-Zebra"
     document["referrals"][0]["summary"] = f"The {sentinel} case summary."
     source = tmp_path / "source" / "in.json"

@@ -16,7 +16,7 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
-from tests.agency_return_files import fill_file
+from tests.helpers.agency_returns import fill_file
 
 PASSPHRASE = "correct horse battery staple"
 RETURN_PASSPHRASE = "a return for the agency only"

@@ -3,13 +3,13 @@ AES-256 protection of every PDF (issue 7 items 1, 3 and 5)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
-import shutil
 import stat
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -17,8 +17,9 @@ import pytest
 from crag_desktop.cli import EXIT_FAILED, EXIT_OK, Console, main
 from crag_desktop.services.annual_report import annual_report_view
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.storage import audit
+from tests.helpers.databases import create_demo
+from tests.helpers.pdf import check_pdf, pdf_text
 
 PASSPHRASE = "demo database passphrase"
 PDF_PASSPHRASE = "a long pdf passphrase"
@@ -58,21 +59,20 @@ SEED_THEMES = {
 }
 
 
-def run(*argv: str, terminal: bool = False, typed: str = "") -> tuple[int, str, str]:
+def run(*argv: str | Path, terminal: bool = False, typed: str = "") -> tuple[int, str, str]:
+    """`crag-desktop *argv` in-process: its exit code, what it printed and what it said wrong."""
     out, err = io.StringIO(), io.StringIO()
     console = Console(
         out=out, err=err, stdin_is_terminal=lambda: terminal, ask_secret=lambda _p: typed
     )
-    code = main(list(argv), console)
+    code = main([str(arg) for arg in argv], console)
     return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Setup") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
+    return create_demo(path, passphrase=PASSPHRASE, operator="Setup")
 
 
 @pytest.fixture
@@ -82,27 +82,9 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CRAG_PDF_PASSPHRASE", raising=False)
 
 
-def pdf_text(path: Path, password: str | None = None, *, layout: bool = True) -> str:
-    """The PDF's text, laid out as on the page, or (`layout` False) in reading order, which
-    keeps a table cell's wrapped lines together."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    args = ["pdftotext"] + (["-layout"] if layout else [])
-    if password is not None:
-        args += ["-upw", password]
-    result = subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def check_pdf(path: Path, password: str | None = None) -> None:
-    """qpdf --check when qpdf is installed, else pikepdf's own structural check."""
-    if shutil.which("qpdf") is not None:
-        args = ["qpdf"] + ([f"--password={password}"] if password else []) + ["--check"]
-        result = subprocess.run([*args, str(path)], capture_output=True, text=True, check=False)
-        assert result.returncode == 0, result.stdout + result.stderr
-        return
-    with pikepdf.open(path, password=password or "") as pdf:
-        assert pdf.check_pdf_syntax() == []
+def register_2016(demo_db: Path, *options: str | Path, **given: Any) -> tuple[int, str, str]:
+    """`crag-desktop report register DEMO_DB --year 2016 *options` in-process."""
+    return run("report", "register", demo_db, "--year", "2016", *options, **given)
 
 
 def test_demo_2016_stats_json_states_the_seeds_figures(
@@ -110,15 +92,7 @@ def test_demo_2016_stats_json_states_the_seeds_figures(
 ) -> None:
     out, stats = tmp_path / "annual.pdf", tmp_path / "annual.json"
     code, said, err = run(
-        "report",
-        "annual",
-        str(demo_db),
-        "--year",
-        "2016",
-        "--out",
-        str(out),
-        "--stats-json",
-        str(stats),
+        "report", "annual", demo_db, "--year", "2016", "--out", out, "--stats-json", stats
     )
     assert (code, err) == (EXIT_OK, "")
     assert "13 pages" in said or "pages" in said
@@ -183,15 +157,7 @@ def _json_rows(figures: dict[str, object]) -> list[tuple[str, int]]:
 def test_the_pdf_states_exactly_the_json_figures(demo_db: Path, tmp_path: Path, env: None) -> None:
     out, stats = tmp_path / "annual.pdf", tmp_path / "annual.json"
     code, _said, err = run(
-        "report",
-        "annual",
-        str(demo_db),
-        "--year",
-        "2016",
-        "--out",
-        str(out),
-        "--stats-json",
-        str(stats),
+        "report", "annual", demo_db, "--year", "2016", "--out", out, "--stats-json", stats
     )
     assert code == EXIT_OK, err
     text = pdf_text(out)
@@ -290,48 +256,25 @@ def test_passphrase_file_and_terminal_prompt_protect_the_pdf(
     secret = tmp_path / "pdf-pass.txt"
     secret.write_text(PDF_PASSPHRASE + "\n", encoding="utf-8")
     out = tmp_path / "register.pdf"
-    code, _s, err = run(
-        "report",
-        "register",
-        str(demo_db),
-        "--year",
-        "2016",
+    code, _s, err = register_2016(
+        demo_db,
         "--out",
-        str(out),
+        out,
         "--pdf-passphrase-file",
-        str(secret),
+        secret,
     )
     assert code == EXIT_OK, err
     with pikepdf.open(out, password=PDF_PASSPHRASE):
         pass
     typed = tmp_path / "typed.pdf"
-    code, _s, err = run(
-        "report",
-        "register",
-        str(demo_db),
-        "--year",
-        "2016",
-        "--out",
-        str(typed),
-        "--encrypt",
-        terminal=True,
-        typed=PDF_PASSPHRASE,
+    typed_at_the_terminal = functools.partial(
+        register_2016, demo_db, "--out", typed, "--encrypt", terminal=True
     )
+    code, _s, err = typed_at_the_terminal(typed=PDF_PASSPHRASE)
     assert code == EXIT_OK, err
     with pytest.raises(pikepdf.PasswordError):
         pikepdf.open(typed)
-    code, _s, err = run(
-        "report",
-        "register",
-        str(demo_db),
-        "--year",
-        "2016",
-        "--out",
-        str(typed),
-        "--encrypt",
-        terminal=True,
-        typed="short",
-    )
+    code, _s, err = typed_at_the_terminal(typed="short")
     assert code == EXIT_FAILED
     assert "at least 12 characters" in err
 
@@ -359,13 +302,13 @@ def test_decision_record_can_be_protected_too(demo_db: Path, tmp_path: Path, env
     code, said, err = run(
         "report",
         "decision",
-        str(demo_db),
+        demo_db,
         "--referral",
         "CRAG-2016-01",
         "--out",
-        str(out),
+        out,
         "--pdf-passphrase-file",
-        str(secret),
+        secret,
     )
     assert code == EXIT_OK, err
     assert "AES-256" in said

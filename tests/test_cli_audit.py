@@ -9,14 +9,10 @@ from typing import Any
 import pytest
 
 from crag_desktop.storage.engine import AUDIT_TRIGGERS, raw_connect
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli
+from tests.helpers.databases import PASSPHRASE
 
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
@@ -31,6 +27,14 @@ def _attacker(path: Path) -> Any:
     for name in AUDIT_TRIGGERS:
         connection.execute(f"DROP TRIGGER IF EXISTS {name}")
     return connection
+
+
+def _tamper(db: Path, *statements: str) -> None:
+    """Run `statements` on the trail as an attacker would, the append-only guard dropped."""
+    connection = _attacker(db)
+    for statement in statements:
+        connection.execute(statement)
+    connection.close()
 
 
 def _count(path: Path) -> int:
@@ -63,10 +67,11 @@ def _both_fail(db: Path, first: str) -> None:
 
 def test_a_wiped_trail_fails(db: Path) -> None:
     total = _count(db)
-    connection = _attacker(db)
-    connection.execute("DELETE FROM audit_event")
-    connection.execute("DELETE FROM audit_head")
-    connection.close()
+    _tamper(
+        db,
+        "DELETE FROM audit_event",
+        "DELETE FROM audit_head",
+    )
     _both_fail(db, f"Audit events 1 to {total} are missing")
 
 
@@ -84,25 +89,22 @@ def test_a_truncated_trail_with_an_edited_head_fails(db: Path) -> None:
 
 
 def test_an_edited_event_fails(db: Path) -> None:
-    connection = _attacker(db)
-    connection.execute("UPDATE audit_event SET operator = 'Someone Else' WHERE seq = 2")
-    connection.close()
+    _tamper(db, "UPDATE audit_event SET operator = 'Someone Else' WHERE seq = 2")
     _both_fail(db, "Audit event 2 was altered after it was written")
 
 
 def test_reordered_events_fail(db: Path) -> None:
-    connection = _attacker(db)
-    connection.execute("UPDATE audit_event SET seq = -1 WHERE seq = 2")
-    connection.execute("UPDATE audit_event SET seq = 2 WHERE seq = 3")
-    connection.execute("UPDATE audit_event SET seq = 3 WHERE seq = -1")
-    connection.close()
+    _tamper(
+        db,
+        "UPDATE audit_event SET seq = -1 WHERE seq = 2",
+        "UPDATE audit_event SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_event SET seq = 3 WHERE seq = -1",
+    )
     _both_fail(db, "Audit event 2 does not follow the event before it")
 
 
 def test_a_dropped_event_table_fails_with_a_sentence(db: Path) -> None:
-    connection = _attacker(db)
-    connection.execute("DROP TABLE audit_event")
-    connection.close()
+    _tamper(db, "DROP TABLE audit_event")
     _both_fail(db, "The audit trail's table is missing")
     # The GUI and other commands refuse it with a sentence too (they would append).
     run = cli("export", str(db), str(db.parent / "out.json"))

@@ -12,15 +12,11 @@ import pytest
 
 from crag_desktop.services.backups import BackupFailed, prove_backup
 from crag_desktop.storage.engine import AUDIT_TRIGGERS, raw_connect
+from tests.helpers.cli import cli, digest
+from tests.helpers.databases import PASSPHRASE
 from tests.storage.test_audit import _rewrite as rewrite
-from tests.test_cli import PASSPHRASE, cli, digest
 
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
@@ -29,6 +25,13 @@ def db(tmp_path: Path) -> Path:
     path.parent.mkdir()
     assert cli("demo", str(path), "--size", "30").code == 0
     return path
+
+
+def backed_up(db: Path, folder: Path) -> Path:
+    """`crag-desktop backup` of `db` into `folder`; the backup written."""
+    backup = folder / "b.crag-backup"
+    assert cli("backup", str(db), str(backup)).code == 0
+    return backup
 
 
 def _export(db: Path, out: Path) -> dict[str, object]:
@@ -86,8 +89,7 @@ def test_backup_never_overwrites(db: Path, tmp_path: Path) -> None:
 
 
 def test_a_damaged_backup_is_refused_and_the_live_file_untouched(db: Path, tmp_path: Path) -> None:
-    backup = tmp_path / "b.crag-backup"
-    assert cli("backup", str(db), str(backup)).code == 0
+    backup = backed_up(db, tmp_path)
     data = bytearray(backup.read_bytes())
     data[5000] ^= 0xFF
     backup.write_bytes(bytes(data))
@@ -100,8 +102,7 @@ def test_a_damaged_backup_is_refused_and_the_live_file_untouched(db: Path, tmp_p
 
 
 def test_a_backup_with_a_tampered_trail_is_not_restored(db: Path, tmp_path: Path) -> None:
-    backup = tmp_path / "b.crag-backup"
-    assert cli("backup", str(db), str(backup)).code == 0
+    backup = backed_up(db, tmp_path)
     connection = raw_connect(backup, PASSPHRASE)
     for name in AUDIT_TRIGGERS:
         connection.execute(f"DROP TRIGGER {name}")
@@ -117,8 +118,7 @@ def test_a_backup_with_a_tampered_trail_is_not_restored(db: Path, tmp_path: Path
 def test_restore_refuses_a_database_in_use(db: Path, tmp_path: Path) -> None:
     from crag_desktop.services.database import Database
 
-    backup = tmp_path / "b.crag-backup"
-    assert cli("backup", str(db), str(backup)).code == 0
+    backup = backed_up(db, tmp_path)
     with Database.open(db, PASSPHRASE, operator="GUI"):
         run = cli("restore", str(backup), str(db))
     assert run.code == 2
@@ -126,8 +126,7 @@ def test_restore_refuses_a_database_in_use(db: Path, tmp_path: Path) -> None:
 
 
 def test_verify_against_a_backup_names_the_first_rewritten_event(db: Path, tmp_path: Path) -> None:
-    backup = tmp_path / "b.crag-backup"
-    assert cli("backup", str(db), str(backup)).code == 0
+    backup = backed_up(db, tmp_path)
     assert cli("audit", str(db), "--verify", "--against", str(backup)).code == 0
     # A rewrite with every hash recomputed and the guards put back: only the seal shows it.
     rewrite(db, 2, "nothing to see")

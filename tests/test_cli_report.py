@@ -14,31 +14,23 @@ from pathlib import Path
 import pytest
 
 from crag_desktop.cli import EXIT_FAILED, EXIT_OK, Console, main
-from crag_desktop.domain import criteria
 from crag_desktop.domain.records import (
-    Agency,
-    Child,
-    CriteriaDecision,
-    Meeting,
-    Member,
     PanelLoop,
-    Referral,
 )
 from crag_desktop.domain.vocabulary import (
-    AgencyKind,
     DecidedOutcome,
     IncidentType,
     LegalStatus,
     PanelResponse,
     ReferralStatus,
-    Sex,
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decision_records import decision_record_view
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.storage import audit, repositories
+from tests.helpers.databases import PASSPHRASE, save_partnership
+from tests.helpers.records import a_child, a_referral, a_rules_decision
 
-PASSPHRASE = "correct horse battery staple"
 ANSWERS: dict[str, str | bool | None] = {
     "abuse_or_neglect": "not_suspected",
     "child_died": False,
@@ -65,62 +57,30 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "crag.db"
     with Database.create(path, PASSPHRASE, operator="Setup") as db:
         with db.unit_of_work() as session:
-            repositories.save_agency(
-                session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
-            )
-            repositories.save_agency(
-                session,
-                Agency(
-                    id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE
-                ),
-            )
-            repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="csc"))
-            repositories.save_member(
-                session, Member(id="m2", name="Sam Detective", agency="police")
-            )
-            repositories.save_meeting(
-                session,
-                Meeting(id="mt1", date=date(2016, 6, 1), attendees=(), referrals_considered=()),
-            )
+            save_partnership(session, attendees=())
             for key, reference, case in (
                 ("R3", "CRAG-2016-03", "Child Q"),
                 ("R4", "CRAG-2016-04", "Child B"),
             ):
-                repositories.save_referral(
-                    session,
-                    Referral(
-                        id=key,
-                        reference=reference,
-                        received=date(2016, 5, 10),
-                        referring_agency="csc",
-                        case_name=case,
-                        incident_date=date(2016, 5, 1),
-                        incident_type=IncidentType.SERIOUS_HARM,
-                        children=(
-                            Child(
-                                pseudonym=case,
-                                sex=Sex.FEMALE,
-                                age_years=14,
-                                legal_status=LegalStatus.CHILD_IN_NEED,
-                            ),
-                        ),
-                        summary="Self-harm needing hospital treatment.",
-                    ),
+                child = a_child(pseudonym=case, age_years=14, age_months=None)
+                referral = a_referral(
+                    key,
+                    reference=reference,
+                    referring_agency="csc",
+                    case_name=case,
+                    incident_type=IncidentType.SERIOUS_HARM,
+                    children=(dataclasses.replace(child, legal_status=LegalStatus.CHILD_IN_NEED),),
+                    summary="Self-harm needing hospital treatment.",
                 )
+                repositories.save_referral(session, referral)
             meeting = repositories.get_meeting(session, "mt1")
             referral = repositories.get_referral(session, "R4")
-        result = criteria.evaluate("WT2015", ANSWERS)
         service = DecisionService(db=db)
         service.record_decision(
             referral=referral,
-            decision=CriteriaDecision(
-                rule_set="WT2015",
-                rule_set_version=result.version,
-                answers=ANSWERS,
-                rules_outcome=result.outcome,
+            decision=a_rules_decision(
+                ANSWERS,
                 decided_outcome=DecidedOutcome.NO_FURTHER_ACTION,
-                alternative_review_type=None,
-                reason_if_different=None,
                 rationale="Abuse or neglect is not suspected; single-agency learning only.",
                 decided_on=date(2016, 6, 1),
                 meeting="mt1",
@@ -228,12 +188,16 @@ def test_an_out_name_without_suffix_gets_pdf_added(db_path: Path, tmp_path: Path
     assert '".pdf" added' in stdout
 
 
-def test_every_demo_decision_record_is_complete_and_valid(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A demo database made with `crag-desktop demo`, its passphrase in the environment."""
     monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    demo = tmp_path / "demo.crag"
-    assert run("demo", str(demo))[0] == EXIT_OK
+    path = tmp_path / "demo.crag"
+    assert run("demo", str(path))[0] == EXIT_OK
+    return path
+
+
+def test_every_demo_decision_record_is_complete_and_valid(demo: Path, tmp_path: Path) -> None:
     for reference in ("CRAG-2014-03", "CRAG-2015-09", "CRAG-2016-01", "CRAG-2016-02"):
         out = tmp_path / f"{reference}.pdf"
         code, _, stderr = run(
@@ -259,11 +223,8 @@ def test_every_demo_decision_record_is_complete_and_valid(
 
 
 def test_the_decision_record_names_the_chair_and_the_notification(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    demo = tmp_path / "demo.crag"
-    assert run("demo", str(demo))[0] == EXIT_OK
     # Young Person M: notified 6 May 2016 (SIN-DEMO-0163), learned of 1 May, neglect and
     # emotional abuse; decided at a meeting the chair attended.
     with Database.open(demo, PASSPHRASE, operator="Checker") as db:
@@ -330,17 +291,12 @@ def test_a_living_childs_death_questions_print_as_not_applicable(db_path: Path) 
         with db.unit_of_work() as session:
             referral = repositories.get_referral(session, "R3")
             meeting = repositories.get_meeting(session, "mt1")
-        result = criteria.evaluate("WT2018", answers)
         DecisionService(db=db).record_decision(
             referral=dataclasses.replace(referral, notified_on=date(2016, 5, 12)),
-            decision=CriteriaDecision(
+            decision=a_rules_decision(
+                answers,
                 rule_set="WT2018",
-                rule_set_version=result.version,
-                answers=answers,
-                rules_outcome=result.outcome,
                 decided_outcome=DecidedOutcome.LCSPR,
-                alternative_review_type=None,
-                reason_if_different=None,
                 rationale="Improvements needed.",
                 decided_on=date(2016, 6, 1),
                 meeting="mt1",

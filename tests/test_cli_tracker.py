@@ -51,29 +51,16 @@ def test_filters_and_the_date_choose_what_is_listed(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "police.xlsx"
-    code, said, err = run(
-        "report",
-        "tracker",
-        str(demo_db),
-        "--out",
-        str(out),
-        "--monitoring-group",
-        "Executive",
-        "--lead-agency",
-        "POLICE",
-        "--as-of",
-        "2017-04-01",
-    )
+    police = ("--monitoring-group", "Executive", "--lead-agency", "POLICE", "--as-of", "2017-04-01")
+    code, said, err = run("report", "tracker", demo_db, "--out", out, *police)
     assert code == EXIT_OK, err
     assert "as of 01/04/2017" in said
     assert ": 1 recommendation, 0 overdue" in said
     assert _codes(out) == ["Child Q R5"]
     book = openpyxl.load_workbook(out)
     assert "led by Police" in str(book["Recommendations"]["B1"].value)
-    code, said, err = run(
-        "report", "tracker", str(demo_db), "--out", str(tmp_path / "p.csv"), "--monitoring-group",
-        "paqa",
-    )  # fmt: skip
+    paqa = tmp_path / "p.csv"
+    code, said, err = run("report", "tracker", demo_db, "--out", paqa, "--monitoring-group", "paqa")
     assert code == EXIT_OK, err
     assert ": 0 recommendations" in said
 

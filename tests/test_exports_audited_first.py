@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,34 +18,18 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from crag_desktop.fileio import sweep_stale_temporaries, write_atomically
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.storage import audit
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli
+from tests.helpers.databases import PASSPHRASE, fresh_copy
 
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
+def db(demo_template: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
-    path = folder / "cases.crag"
-    shutil.copyfile(template, path)
-    path.chmod(0o600)
-    return path
+    return fresh_copy(demo_template, folder / "cases.crag")
 
 
 def _exports(path: Path) -> list[str]:

@@ -3,7 +3,6 @@ and 6): each gives a sentence and exit 2, and the database is as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
@@ -20,21 +19,13 @@ import sqlcipher3.dbapi2 as sqlcipher
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import demo_data
 from crag_desktop.storage import audit
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli, digest
+from tests.helpers.databases import PASSPHRASE
 
 NEW_PASSPHRASE = "a brand new passphrase for the board"
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.delenv("CRAG_NEW_PASSPHRASE", raising=False)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture(scope="module")

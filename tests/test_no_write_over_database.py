@@ -6,7 +6,6 @@ changed"; `report decision DB --out DB` did the same with a PDF.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,36 +16,15 @@ import pytest
 
 from crag_desktop.domain.errors import WouldOverwriteDatabase
 from crag_desktop.fileio import database_content, refuse_database_target, write_bytes_atomically
-from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli, digest
+from tests.helpers.databases import fresh_copy
 
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CRAG_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("CRAG_OPERATOR", "Test Officer")
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "cases.crag"
-    shutil.copyfile(template, path)
-    path.chmod(0o600)
-    return path
+def db(demo_template: Path, tmp_path: Path) -> Path:
+    return fresh_copy(demo_template, tmp_path / "cases.crag")
 
 
 def _decided_reference(db: Path) -> str:
@@ -100,16 +78,21 @@ def test_export_over_a_working_file_of_the_database_is_refused(db: Path, suffix:
     assert not target.exists()
 
 
+def _assert_export_over_refused(db: Path, target: Path, said: str) -> None:
+    """Exporting `db` over `target` fails (exit 2) naming what `target` is, and leaves it."""
+    before = digest(target)
+    run = cli("export", str(db), str(target))
+    assert run.code == 2
+    assert said in run.err
+    assert digest(target) == before
+
+
 def test_export_over_another_encrypted_database_is_refused(
-    db: Path, template: Path, tmp_path: Path
+    db: Path, demo_template: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "another.crag"
-    shutil.copyfile(template, other)
-    before = digest(other)
-    run = cli("export", str(db), str(other))
-    assert run.code == 2
-    assert "an encrypted database" in run.err
-    assert digest(other) == before
+    shutil.copyfile(demo_template, other)
+    _assert_export_over_refused(db, other, "an encrypted database")
 
 
 def test_export_over_a_plain_sqlite_file_is_refused(db: Path, tmp_path: Path) -> None:
@@ -117,11 +100,7 @@ def test_export_over_a_plain_sqlite_file_is_refused(db: Path, tmp_path: Path) ->
     with sqlite3.connect(plain) as connection:
         connection.execute("CREATE TABLE t (x)")
     connection.close()
-    before = digest(plain)
-    run = cli("export", str(db), str(plain))
-    assert run.code == 2
-    assert "an SQLite database" in run.err
-    assert digest(plain) == before
+    _assert_export_over_refused(db, plain, "an SQLite database")
 
 
 def test_export_over_an_earlier_export_still_works(db: Path, tmp_path: Path) -> None:

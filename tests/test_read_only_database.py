@@ -29,7 +29,8 @@ import pytest
 
 from crag_desktop.domain.errors import DatabaseNotWritable
 from crag_desktop.storage.engine import AUDIT_TRIGGERS, raw_connect
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli
+from tests.helpers.databases import PASSPHRASE
 from tests.test_cli_audit import _count as _events
 
 NEW_PASSPHRASE = "a new and longer passphrase"

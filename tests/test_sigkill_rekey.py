@@ -25,7 +25,8 @@ import pytest
 from crag_desktop.domain.errors import WrongPassphraseOrNotDatabase
 from crag_desktop.services.database import Database
 from crag_desktop.storage import audit
-from tests.test_cli import PASSPHRASE, cli
+from tests.helpers.cli import cli
+from tests.helpers.databases import PASSPHRASE
 
 NEW_PASSPHRASE = "the passphrase after the member left"
 SEED = 20261205

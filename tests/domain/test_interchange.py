@@ -27,6 +27,7 @@ from crag_desktop.domain.interchange import (
     parse_document,
 )
 from crag_desktop.domain.records import Document
+from tests.helpers.records import minimal_document
 
 TODAY = date(2024, 1, 1)
 
@@ -316,22 +317,6 @@ def full_document() -> dict[str, Any]:
         "report_texts": [
             {"year": 2016, "section": "introduction", "text": "This report ...\n\n\tIndented."}
         ],
-    }
-
-
-def minimal_document() -> dict[str, Any]:
-    """Only what interchange.md requires at the top level."""
-    return {
-        "format": "crag-desktop",
-        "version": 1,
-        "agencies": [],
-        "members": [],
-        "learning_points": [],
-        "referrals": [],
-        "reviews": [],
-        "recommendations": [],
-        "meetings": [],
-        "report_texts": [],
     }
 
 

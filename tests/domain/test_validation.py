@@ -17,9 +17,7 @@ from crag_desktop.domain.records import (
     ActionUpdate,
     Agency,
     AgencyAction,
-    Child,
     ClockPause,
-    CriteriaDecision,
     Document,
     FamilyContribution,
     LearningEvent,
@@ -28,10 +26,7 @@ from crag_desktop.domain.records import (
     Member,
     PanelLoop,
     ParallelProcess,
-    Recommendation,
-    Referral,
     ReportText,
-    Review,
 )
 from crag_desktop.domain.validation import (
     COMPATIBLE_DECISIONS,
@@ -53,70 +48,27 @@ from crag_desktop.domain.vocabulary import (
     AgencyKind,
     AlternativeReviewType,
     DecidedOutcome,
-    IncidentType,
     LegalStatus,
-    Methodology,
-    MonitoringGroup,
     PanelResponse,
     ParallelProcessStatus,
     ParallelProcessType,
-    RecommendationScope,
     RecommendationStatus,
     ReportSection,
-    ReviewStatus,
-    ReviewType,
-    Sex,
 )
+from tests.helpers.records import a_child, a_decision, a_recommendation, a_referral, a_review
 
 TODAY = date(2017, 4, 1)
 
-CHILD = Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2, age_months=3)
-DECISION = CriteriaDecision(
-    rule_set="WT2015",
-    rule_set_version="2015.1",
+CHILD = a_child()
+DECISION = a_decision(
     answers={"abuse_or_neglect": "suspected", "child_died": True},
     rules_outcome="scr_required",
-    decided_outcome=DecidedOutcome.SCR,
-    alternative_review_type=None,
-    reason_if_different=None,
     rationale="Criteria met.",
-    decided_on=date(2016, 6, 14),
     meeting="mt1",
 )
-REFERRAL = Referral(
-    id="R1",
-    reference="CRAG-2016-01",
-    received=date(2016, 5, 3),
-    referring_agency="tvp",
-    case_name="Child Q",
-    incident_date=date(2016, 4, 20),
-    incident_type=IncidentType.DEATH,
-    children=(CHILD,),
-    summary="Summary.",
-    decision=DECISION,
-)
-REVIEW = Review(
-    id="V1",
-    referral="R1",
-    title="Child Q",
-    type=ReviewType.SCR,
-    methodology=Methodology.REVIEWER_LED,
-    status=ReviewStatus.ACTIVE,
-    lead_reviewer="A Reviewer",
-    commissioned_on=date(2016, 7, 1),
-    cost_gbp=Decimal("18500.00"),
-)
-RECOMMENDATION = Recommendation(
-    id="REC1",
-    review="V1",
-    number=1,
-    text="Partners should ...",
-    scope=RecommendationScope.MULTI_AGENCY,
-    lead_agency="tvp",
-    monitoring_group=MonitoringGroup.EXECUTIVE,
-    due=date(2017, 9, 30),
-    status=RecommendationStatus.ON_TRACK,
-)
+REFERRAL = a_referral(decision=DECISION)
+REVIEW = a_review(cost_gbp=Decimal("18500.00"))
+RECOMMENDATION = a_recommendation()
 MEETING = Meeting(id="mt1", date=date(2016, 6, 14), attendees=("m1",), referrals_considered=("R1",))
 
 

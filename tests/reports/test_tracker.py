@@ -29,7 +29,7 @@ from crag_desktop.reports.tracker_sheets import (
     render_tracker_xlsx,
     safe_text,
 )
-from tests.test_cli_annual_report import check_pdf, pdf_text
+from tests.helpers.pdf import check_pdf, pdf_text
 
 AS_OF = dt.date(2017, 4, 1)
 HOSTILE = '=HYPERLINK("http://example.invalid","click")'

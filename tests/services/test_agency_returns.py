@@ -22,10 +22,9 @@ from crag_desktop.services.agency_returns import (
     action_is_open,
 )
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
-from tests.agency_return_files import KEY, RECOMMENDATION, codes, fill
+from tests.helpers.agency_returns import KEY, RECOMMENDATION, codes, fill
 
 TODAY = date(2017, 5, 1)
 #: Children's Social Care's open actions in the demo (its completed ones are not listed).
@@ -35,12 +34,6 @@ CSC_CODES = [
     "Child A and Child B R5 A1",
     "Child Q R3 A1",
 ]
-
-
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
 
 
 @pytest.fixture

@@ -10,27 +10,16 @@ import pytest
 from crag_desktop.domain.clock import ClockKind, ClockStatus
 from crag_desktop.domain.records import (
     Agency,
-    Child,
     ClockPause,
-    CriteriaDecision,
     Document,
     LearningPoint,
-    Recommendation,
-    Referral,
-    Review,
 )
 from crag_desktop.domain.vocabulary import (
     AgencyKind,
     DecidedOutcome,
-    IncidentType,
-    Methodology,
-    MonitoringGroup,
-    RecommendationScope,
     RecommendationStatus,
     ReferralStatus,
     ReviewStatus,
-    ReviewType,
-    Sex,
 )
 from crag_desktop.services.dashboard import (
     DashboardFigures,
@@ -42,69 +31,22 @@ from crag_desktop.services.lists import ReferralList, ReviewList
 from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import repositories
-
-from ..conftest import stored_notification_owed
+from tests.helpers.databases import stored_notification_owed
+from tests.helpers.records import a_decision
+from tests.helpers.records import keyed_recommendation as recommendation
+from tests.helpers.records import keyed_referral as referral
+from tests.helpers.records import keyed_review as review
 
 TODAY = date(2024, 3, 1)  # a Friday
 NOTIFICATION = ClockKind.SERIOUS_INCIDENT_NOTIFICATION
 RAPID = ClockKind.RAPID_REVIEW
 
-DECIDED = CriteriaDecision(
+DECIDED = a_decision(
     rule_set="WT2018",
     rule_set_version="2018.1",
-    answers={},
-    rules_outcome="insufficient_information",
     decided_outcome=DecidedOutcome.LCSPR,
-    alternative_review_type=None,
-    reason_if_different=None,
-    rationale="",
     decided_on=date(2024, 1, 20),
-    meeting=None,
 )
-
-
-def referral(key: str, **fields: object) -> Referral:
-    values: dict[str, object] = {
-        "id": key,
-        "reference": f"CRAG-2023-{key}",
-        "received": date(2024, 1, 2),
-        "referring_agency": "csc",
-        "case_name": f"Child {key}",
-        "incident_date": None,
-        "incident_type": IncidentType.SERIOUS_HARM,
-        "children": (Child(pseudonym=f"Child {key}", sex=Sex.FEMALE),),
-        "summary": "",
-        "status": ReferralStatus.RECEIVED,
-    }
-    values.update(fields)
-    return Referral(**values)  # type: ignore[arg-type]
-
-
-def review(key: str, commissioned_on: date, status: ReviewStatus) -> Review:
-    return Review(
-        id=key,
-        referral=None,
-        title=f"Review {key}",
-        type=ReviewType.LCSPR,
-        methodology=Methodology.REVIEWER_LED,
-        status=status,
-        lead_reviewer="A Reviewer",
-        commissioned_on=commissioned_on,
-    )
-
-
-def recommendation(key: str, due: date | None, status: RecommendationStatus) -> Recommendation:
-    return Recommendation(
-        id=key,
-        review="V1",
-        number=int(key[3:]),
-        text="Share information",
-        scope=RecommendationScope.MULTI_AGENCY,
-        lead_agency="csc",
-        monitoring_group=MonitoringGroup.EXECUTIVE,
-        due=due,
-        status=status,
-    )
 
 
 DOCUMENT = Document(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import MappingProxyType
 
 import pytest
@@ -14,34 +12,25 @@ from crag_desktop.domain import criteria
 from crag_desktop.domain.criteria import Outcome, RuleSet, registry
 from crag_desktop.domain.errors import CragError, RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
-    Agency,
-    Child,
     CriteriaDecision,
     Meeting,
-    Member,
     Referral,
-    Review,
 )
 from crag_desktop.domain.vocabulary import (
-    AgencyKind,
     AlternativeReviewType,
     DecidedOutcome,
     IncidentType,
-    Methodology,
     PanelResponse,
     ReferralStatus,
     ReviewStatus,
     ReviewType,
-    Sex,
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
-
-from ..conftest import stored_notification_owed
-
-PASSPHRASE = "correct horse battery staple"
+from tests.helpers.databases import stored_notification_owed, with_partnership
+from tests.helpers.records import a_referral, a_review, a_rules_decision
 
 WT2015_SCR: dict[str, str | bool | None] = {
     "abuse_or_neglect": "suspected",
@@ -62,64 +51,30 @@ WT2015_NOT_MET: dict[str, str | bool | None] = {
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.create(tmp_path / "crag.db", PASSPHRASE, operator="Test Officer")
-    with database.unit_of_work() as session:
-        for agency in (
-            Agency(id="police", name="Police", kind=AgencyKind.POLICE),
-            Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
-        ):
-            repositories.save_agency(session, agency)
-        for member in (
-            Member(id="m1", name="Alex Chair", agency="csc", role="Chair"),
-            Member(id="m2", name="Sam Detective", agency="police"),
-            Member(id="m3", name="Jo Lawyer", agency="csc"),
-        ):
-            repositories.save_member(session, member)
-        repositories.save_meeting(
-            session,
-            Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=()),
-        )
-        repositories.save_referral(session, referral())
-    try:
-        yield database
-    finally:
-        database.close()
+def db(database: Database) -> Database:
+    """The partnership's database with referral R1 awaiting a decision."""
+    return with_partnership(database, referral())
 
 
 def referral(**changes: object) -> Referral:
-    base = Referral(
-        id="R1",
-        reference="CRAG-2016-03",
-        received=date(2016, 5, 10),
-        referring_agency="police",
-        case_name="Child Q",
-        incident_date=date(2016, 5, 1),
-        incident_type=IncidentType.SERIOUS_HARM,
-        children=(Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),),
-        summary="Admitted to hospital with injuries.",
-        status=ReferralStatus.AWAITING_DECISION,
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    awaiting = {
+        "reference": "CRAG-2016-03",
+        "referring_agency": "police",
+        "incident_type": IncidentType.SERIOUS_HARM,
+        "status": ReferralStatus.AWAITING_DECISION,
+    }
+    return a_referral("R1", **{**awaiting, **changes})
 
 
 def decision(answers: dict[str, str | bool | None], **changes: object) -> CriteriaDecision:
-    rule_set = str(changes.get("rule_set", "WT2015"))
-    result = criteria.evaluate(rule_set, answers)
-    base = CriteriaDecision(
-        rule_set=rule_set,
-        rule_set_version=result.version,
-        answers=answers,
-        rules_outcome=result.outcome,
-        decided_outcome=DecidedOutcome.SCR,
-        alternative_review_type=None,
-        reason_if_different=None,
-        rationale="The injuries were life-threatening and agencies missed signs.",
-        decided_on=date(2016, 6, 1),
-        meeting="mt1",
-        evidence={"abuse_or_neglect": "Medical opinion: non-accidental."},
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    rule_set = str(changes.pop("rule_set", "WT2015"))
+    settled = {
+        "rationale": "The injuries were life-threatening and agencies missed signs.",
+        "decided_on": date(2016, 6, 1),
+        "meeting": "mt1",
+        "evidence": {"abuse_or_neglect": "Medical opinion: non-accidental."},
+    }
+    return a_rules_decision(answers, rule_set=rule_set, **{**settled, **changes})
 
 
 def stored(db: Database, key: str = "R1") -> Referral:
@@ -225,14 +180,10 @@ def test_commissioning_creates_the_review_of_the_decided_kind(db: Database) -> N
         decided_outcome=DecidedOutcome.ALTERNATIVE_REVIEW,
         alternative_review_type=AlternativeReviewType.PARTNERSHIP,
     )
-    review = Review(
-        id="V1",
-        referral="R1",
+    review = a_review(
         title="Child Q partnership review",
         type=ReviewType.PARTNERSHIP,
-        methodology=Methodology.SCIE_SYSTEMS,
         status=ReviewStatus.COMMISSIONED,
-        lead_reviewer="Independent reviewer",
         commissioned_on=date(2016, 6, 1),
     )
     wrong = dataclasses.replace(review, type=ReviewType.SCR)

@@ -15,8 +15,7 @@ from crag_desktop.services import interchange
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import demo_data
 from crag_desktop.storage import repositories
-
-from ..conftest import stored_notification_owed
+from tests.helpers.databases import stored_notification_owed
 
 
 @pytest.fixture

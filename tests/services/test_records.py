@@ -25,20 +25,15 @@ from crag_desktop.domain.records import (
 )
 from crag_desktop.domain.vocabulary import (
     AgencyKind,
-    IncidentType,
-    Methodology,
-    MonitoringGroup,
-    RecommendationScope,
     RecommendationStatus,
     ReportSection,
-    ReviewStatus,
-    ReviewType,
     Sex,
 )
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import Choice, RecordInUseError, RecordService
 from crag_desktop.storage import audit
+from tests.helpers.records import a_recommendation, a_referral, a_review
 
 TODAY = date(2017, 3, 1)
 
@@ -49,45 +44,17 @@ def events(db: Database, record_type: str, record_id: str | None = None) -> list
 
 
 def referral(key: str = "R1", **changes: object) -> Referral:
-    base = Referral(
-        id=key,
-        reference=f"CRAG-2016-{key[1:].zfill(2)}",
-        received=date(2016, 5, 10),
-        referring_agency="tvp",
-        case_name="Child Q",
-        incident_date=date(2016, 5, 1),
-        incident_type=IncidentType.SERIOUS_HARM,
-        children=(Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),),
-        summary="Admitted to hospital with injuries.",
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    # The reference follows the key: R3 is CRAG-2016-03, as the service would suggest it.
+    return a_referral(key, **{"reference": f"CRAG-2016-{key[1:].zfill(2)}", **changes})
 
 
 def review(key: str = "V1", **changes: object) -> Review:
-    base = Review(
-        id=key,
-        referral="R1",
-        title="Child Q",
-        type=ReviewType.SCR,
-        methodology=Methodology.SCIE_SYSTEMS,
-        status=ReviewStatus.ACTIVE,
-        lead_reviewer="A Reviewer",
-        commissioned_on=date(2016, 7, 1),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return a_review(key, **changes)
 
 
 def recommendation(key: str = "REC1") -> Recommendation:
-    return Recommendation(
-        id=key,
-        review="V1",
-        number=1,
-        text="Agencies share information about fathers.",
-        scope=RecommendationScope.MULTI_AGENCY,
-        lead_agency="tvp",
-        monitoring_group=MonitoringGroup.EXECUTIVE,
-        due=date(2017, 9, 30),
-        status=RecommendationStatus.ON_TRACK,
+    return a_recommendation(
+        key,
         actions=(
             AgencyAction(
                 id="A1",

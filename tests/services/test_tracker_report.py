@@ -38,7 +38,7 @@ from crag_desktop.services.tracker_report import (
     write_tracker,
 )
 from crag_desktop.storage import audit
-from tests.test_cli_annual_report import check_pdf, pdf_text
+from tests.helpers.pdf import check_pdf, pdf_text
 
 PASSPHRASE = "generated tracker passphrase"
 FILE_PASSPHRASE = "a long file passphrase"

@@ -10,8 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from crag_desktop.services.database import Database
 from crag_desktop.storage import schema
 from crag_desktop.storage.models import metadata
-
-from ..conftest import PASSPHRASE
+from tests.helpers.databases import PASSPHRASE
 
 
 def test_migrations_match_the_models(database: Database) -> None:
@@ -126,8 +125,7 @@ def test_0005_works_out_from_the_stored_answers_whether_a_notification_is_owed(
     from sqlalchemy import text
 
     from crag_desktop.services.demo import build_demo
-
-    from ..conftest import stored_notification_owed
+    from tests.helpers.databases import stored_notification_owed
 
     build_demo(database, synthetic_referrals=0, seed=1)
     expected = stored_notification_owed(database)

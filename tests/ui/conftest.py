@@ -14,17 +14,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import CragError, DatabaseExists, WrongPassphraseOrNotDatabase
+from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.records import RecordService
+from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
+from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.widgets import load_style_sheet
+from tests.helpers.databases import PASSPHRASE, fresh_copy
+from tests.helpers.qt import Editing, open_main_window
 
 
 @pytest.fixture(autouse=True)
@@ -117,9 +122,6 @@ class FakeDatabases:
         return database
 
 
-PASSPHRASE = "correct horse battery staple"
-
-
 @pytest.fixture
 def databases(tmp_path: Path) -> FakeDatabases:
     """Two known database files with the passphrase PASSPHRASE."""
@@ -133,26 +135,31 @@ def databases(tmp_path: Path) -> FakeDatabases:
     return fakes
 
 
-# pytest-qt's key and mouse helpers are untyped; these typed wrappers keep mypy --strict
-# meaningful in the tests while still driving widgets through qtbot, as a user would.
-def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Type `text` into `widget`, key by key."""
-    cast(Any, qtbot).keyClicks(widget, text)
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo database, closed."""
+    return fresh_copy(demo_template, tmp_path / "demo.crag")
 
 
-def press(
-    qtbot: QtBot,
-    widget: QWidget,
-    key: Qt.Key,
-    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-) -> None:
-    """Press and release one key (with a modifier) on `widget`."""
-    cast(Any, qtbot).keyClick(widget, key, modifier)
+@pytest.fixture
+def window(
+    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
+) -> Iterator[MainWindow]:
+    """The main window, shown, on the demo database at `demo_path`; closed afterwards."""
+    main = open_main_window(qtbot, demo_path, settings=settings, prompter=prompter)
+    yield main
+    main.current.close()
 
 
-def click(qtbot: QtBot, widget: QWidget) -> None:
-    """Left-click the middle of `widget`."""
-    cast(Any, qtbot).mouseClick(widget, Qt.MouseButton.LeftButton)
+@pytest.fixture
+def runner(qtbot: QtBot, prompter: ScriptedPrompter) -> Iterator[TaskRunner]:
+    """A task runner whose tasks are cancelled and finished before the test ends."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    task_runner = TaskRunner(prompter=prompter, parent=host)
+    yield task_runner
+    task_runner.cancel_all()
+    assert task_runner.wait_for_done(5000)
 
 
 def combo_text_room(combo: QComboBox) -> int:
@@ -184,3 +191,9 @@ def last_printed_line(script: str, *, home: Path) -> str:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home)},
     )
     return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def editing(records: RecordService, drafts: DraftService, prompter: ScriptedPrompter) -> Editing:
+    """What a record screen is built with, over the demo database."""
+    return Editing(records=records, drafts=drafts, prompter=prompter)

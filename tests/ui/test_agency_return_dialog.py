@@ -3,31 +3,24 @@ read back with a preview of what will be appended, the problems row by row, and 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import build_main_window
 from crag_desktop.reports.protection import decrypt_xlsx, encrypt_xlsx
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.agency_return_actions import AgencyReturnActions
 from crag_desktop.ui.dialogs.agency_return import ChooseAgencyDialog, ImportReturnDialog
 from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
-from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter, unencrypted_question
-from crag_desktop.ui.settings import AppSettings
-from tests.agency_return_files import fill_file
+from tests.helpers.agency_returns import fill_file
 
 PASSPHRASE = "correct horse battery staple"
 RETURN_PASSPHRASE = "a return for the agency only"
@@ -35,36 +28,6 @@ TWO_ROWS = {
     "Child Q R3 A1": ("First audit report sent to PAQA.", "At risk"),
     "Child A and Child B R4 A1": ("Working group met twice.", None),
 }
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("returns") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot,
-    demo_template: Path,
-    tmp_path: Path,
-    settings: AppSettings,
-    prompter: ScriptedPrompter,
-) -> Iterator[MainWindow]:
-    path = tmp_path / "demo.crag"
-    shutil.copyfile(demo_template, path)
-    current = CurrentDatabase(database=Database.open(path, PASSPHRASE, operator="Test Officer"))
-    main = build_main_window(
-        current=current, settings=settings, prompter=prompter, opener=Database.open,
-        creator=Database.create,
-    )  # fmt: skip
-    qtbot.addWidget(main)
-    main.show()
-    main.refresh_screens(None)
-    yield main
-    main.current.close()
 
 
 def _actions(window: MainWindow) -> AgencyReturnActions:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -15,71 +13,39 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import SCREEN_MODULES, build_main_window
+from crag_desktop.app import SCREEN_MODULES
 from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.records import RecordService
-from crag_desktop.storage import audit
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+from tests.helpers.databases import OPERATOR, PASSPHRASE
+from tests.helpers.qt import last_event, main_window, open_referral
+from tests.helpers.records import minimal_document
 from tests.ui.conftest import last_printed_line
-
-PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, built once for the module (building it is the slow part)."""
-    path = tmp_path_factory.mktemp("template") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    # A closed database in rollback-journal mode is one file: a copy is a faithful fresh one.
-    path = tmp_path / "demo.crag"
-    shutil.copyfile(demo_template, path)
-    path.chmod(0o600)
-    return path
 
 
 def _unshown_window(
     qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
 ) -> MainWindow:
     """The app's window on the demo database, built as run_gui builds it, not yet shown."""
-    main = build_main_window(
-        current=CurrentDatabase(
-            database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
-        ),
-        settings=settings,
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
-    )
-    qtbot.addWidget(main)
-    return main
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
-) -> Iterator[MainWindow]:
-    main = _unshown_window(qtbot, demo_path, settings, prompter)
-    main.show()
-    main.refresh_screens(None)
-    yield main
-    main.current.close()
+    current = CurrentDatabase(database=Database.open(demo_path, PASSPHRASE, operator=OPERATOR))
+    return main_window(qtbot, current, settings=settings, prompter=prompter)
 
 
 def _screen(window: MainWindow, key: ScreenKey) -> Any:
     return cast(Any, window.screen_widget(key))
+
+
+def _shown(window: MainWindow, key: ScreenKey) -> Any:
+    """Screen `key`, shown in the window."""
+    screen = _screen(window, key)
+    window.show_screen(key)
+    return screen
 
 
 def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
@@ -209,14 +175,8 @@ def test_ctrl_d_opens_the_criteria_wizard(qtbot: QtBot, window: MainWindow) -> N
 def test_the_referral_form_opens_the_wizard_for_that_referral(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    referrals = _screen(window, ScreenKey.REFERRALS)
     window.show_screen(ScreenKey.REFERRALS)
-    pending = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is None
-    )
-    assert referrals.open_record(pending.id)
+    referrals, _pending = open_referral(window, decided=False)
     referrals.form.wizard_button.click()
     qtbot.waitUntil(
         lambda: any(
@@ -229,22 +189,10 @@ def test_the_referral_form_opens_the_wizard_for_that_referral(
     wizard.reject()
 
 
-def _open_a_decided_referral(window: MainWindow) -> tuple[Any, Any]:
-    """The Referrals screen with the first decided referral open in its form."""
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    decided = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is not None
-    )
-    assert referrals.open_record(decided.id)
-    return referrals, decided
-
-
 def test_printing_a_decision_record_from_a_decided_referral(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    referrals, decided = _open_a_decided_referral(window)
+    referrals, decided = open_referral(window, decided=True)
     assert referrals.form.save_record_button.isEnabled()
     target = tmp_path / "record"
     prompter.answer_path(target)
@@ -265,7 +213,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
 ) -> None:
     import pikepdf
 
-    referrals, _decided = _open_a_decided_referral(window)
+    referrals, _decided = open_referral(window, decided=True)
     pdf = tmp_path / "protected.pdf"
     prompter.answer_path(pdf)
     prompter.answer_pdf_protection(PdfProtection("a passphrase for the board"))
@@ -275,8 +223,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
         pikepdf.open(pdf)
     with pikepdf.open(pdf, password="a passphrase for the board") as opened:
         assert opened.encryption.R == 6
-    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
-        last = audit.list_events(session)[-1]
+    last = last_event(window)
     assert last.action == "print"
     assert ("decision_record", None, "protected.pdf") in last.changes
     assert ("protection", None, "AES-256, passphrase") in last.changes
@@ -285,7 +232,7 @@ def test_a_decision_record_printed_with_a_passphrase_opens_only_with_it(
 def test_cancelling_the_protection_question_writes_nothing(
     window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    referrals, _decided = _open_a_decided_referral(window)
+    referrals, _decided = open_referral(window, decided=True)
     prompter.answer_path(tmp_path / "no.pdf")
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(False)
@@ -293,15 +240,22 @@ def test_cancelling_the_protection_question_writes_nothing(
     assert not (tmp_path / "no.pdf").exists()
 
 
-def test_export_warns_then_writes_json(
-    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+def export_everything(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, path: Path
 ) -> None:
+    """File > Export to `path`, yes to the warning, and wait until it is done."""
     prompter.answer_confirm(True)
-    prompter.answer_path(tmp_path / "all")
+    prompter.answer_path(path)
     window.action_export.trigger()
     qtbot.waitUntil(
         lambda: any(s.title == "Export finished" for s in prompter.shown), timeout=20_000
     )
+
+
+def test_export_warns_then_writes_json(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    export_everything(qtbot, window, prompter, tmp_path / "all")
     assert "NOT encrypted" in prompter.questions[0]
     document = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     assert document["marking"] == "OFFICIAL-SENSITIVE"
@@ -322,18 +276,7 @@ def test_import_of_a_broken_file_lists_the_problems_and_adds_nothing(
     broken = tmp_path / "broken.json"
     broken.write_text(
         json.dumps(
-            {
-                "format": "crag-desktop",
-                "version": 1,
-                "agencies": [{"id": "x", "name": "", "kind": "martian"}],
-                "members": [],
-                "learning_points": [],
-                "referrals": [],
-                "reviews": [],
-                "recommendations": [],
-                "meetings": [],
-                "report_texts": [],
-            }
+            {**minimal_document(), "agencies": [{"id": "x", "name": "", "kind": "martian"}]}
         ),
         encoding="utf-8",
     )
@@ -366,8 +309,7 @@ def test_lock_and_unlock_return_to_the_screen_with_its_data(
 def test_closing_with_unsaved_typing_asks_first(
     window: MainWindow, prompter: ScriptedPrompter
 ) -> None:
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    window.show_screen(ScreenKey.REFERRALS)
+    referrals = _shown(window, ScreenKey.REFERRALS)
     referrals.new_record()
     QTest.keyClicks(referrals.form.case_name, "Child Z")
     # Cancel: neither save nor discard; the window stays open.
@@ -414,14 +356,8 @@ def test_recent_files_offer_only_files_that_exist(settings: AppSettings, tmp_pat
 
 
 def test_ctrl_d_on_an_open_referral_decides_that_referral(qtbot: QtBot, window: MainWindow) -> None:
-    referrals = _screen(window, ScreenKey.REFERRALS)
     window.show_screen(ScreenKey.REFERRALS)
-    pending = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is None
-    )
-    assert referrals.open_record(pending.id)
+    _referrals, pending = open_referral(window, decided=False)
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.findChild(CriteriaWizard) is not None)
@@ -525,12 +461,7 @@ def test_a_database_in_use_by_a_command_is_refused_with_a_sentence(
 def test_importing_what_is_already_there_says_so_in_one_sentence(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    prompter.answer_confirm(True)
-    prompter.answer_path(tmp_path / "all.json")
-    window.action_export.trigger()
-    qtbot.waitUntil(
-        lambda: any(s.title == "Export finished" for s in prompter.shown), timeout=20_000
-    )
+    export_everything(qtbot, window, prompter, tmp_path / "all.json")
     prompter.answer_path(tmp_path / "all.json")
     window.action_import.trigger()
     qtbot.waitUntil(lambda: any(s.kind == "error" for s in prompter.shown), timeout=20_000)
@@ -641,8 +572,7 @@ def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
     assert form.update_lines() == [
         "Baby L 3: On track — Handover standard agreed by both services."
     ]
-    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    recommendations = _shown(window, ScreenKey.RECOMMENDATIONS)
     assert recommendations.open_record("REC3")
     assert recommendations.form.updates_model.rowCount() == 2
 
@@ -670,8 +600,7 @@ def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
 
 
 def _open_wizard_on(qtbot: QtBot, window: MainWindow, reference: str) -> CriteriaWizard:
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    window.show_screen(ScreenKey.REFERRALS)
+    referrals = _shown(window, ScreenKey.REFERRALS)
     row = next(
         r
         for r in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
@@ -708,8 +637,7 @@ def test_on_the_demo_the_wizard_holds_a_new_meeting_on_1_april_2017(
 def test_on_the_demo_nothing_due_after_1_april_2017_reads_as_overdue(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    recommendations = _shown(window, ScreenKey.RECOMMENDATIONS)
     column = recommendations.model.Column
     shown = {
         (
@@ -733,8 +661,7 @@ def test_on_the_demo_nothing_due_after_1_april_2017_reads_as_overdue(
 
 
 def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWindow) -> None:
-    referrals = _screen(window, ScreenKey.REFERRALS)
-    window.show_screen(ScreenKey.REFERRALS)
+    referrals = _shown(window, ScreenKey.REFERRALS)
     assert referrals.new_record()
     assert referrals.form.received.value() == date(2017, 4, 1)
     # 1 April opens the 2017/18 reporting year.

@@ -18,37 +18,24 @@ from crag_desktop.domain.vocabulary import AgencyKind, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog, AuditQuery
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import record_export
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.audit import AuditScreen, create_audit_screen
+from tests.helpers.qt import shown_screen
 
 
 @pytest.fixture
-def records(database: Database) -> RecordService:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return RecordService(db=database)
-
-
-@pytest.fixture
-def screen(
-    qtbot: QtBot, database: Database, records: RecordService, prompter: ScriptedPrompter
-) -> Iterator[AuditScreen]:
-    widget = create_audit_screen(
-        log=AuditLog(db=database),
-        verify=AuditLog(db=database).verify,
+def screen(qtbot: QtBot, demo_db: Database, prompter: ScriptedPrompter) -> Iterator[AuditScreen]:
+    made = create_audit_screen(
+        log=AuditLog(db=demo_db),
+        verify=AuditLog(db=demo_db).verify,
         prompter=prompter,
-        operator=lambda: database.operator,
+        operator=lambda: demo_db.operator,
         search_delay_ms=1,
     )
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh(None)
-    yield widget
-    widget.clear()
+    with shown_screen(qtbot, made, 1300, 800):
+        yield made
 
 
 def test_the_model_passes_the_model_tester(screen: AuditScreen, qtmodeltester: ModelTester) -> None:

@@ -4,7 +4,7 @@ encrypted database."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,48 +12,24 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import build_main_window
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import export_document
 from crag_desktop.ui.backup_actions import BackupActions, PropertiesDialog
-from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
+from tests.helpers.databases import fresh_copy
 
 PASSPHRASE = "correct horse battery staple"
 SHOTS = Path("/tmp/safety-audit")
 
 
 @pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "live" / "demo.crag"
-    path.parent.mkdir()
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
-) -> Iterator[MainWindow]:
-    current = CurrentDatabase(
-        database=Database.open(demo_path, PASSPHRASE, operator="Test Officer")
-    )
-    main = build_main_window(
-        current=current,
-        settings=settings,
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
-    )
-    qtbot.addWidget(main)
-    main.show()
-    main.refresh_screens(None)
-    yield main
-    main.current.close()
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """The demo database in a folder of its own, apart from the backups the tests write."""
+    folder = tmp_path / "live"
+    folder.mkdir()
+    return fresh_copy(demo_template, folder / "demo.crag")
 
 
 def _fixed(moment: datetime) -> Callable[[], datetime]:

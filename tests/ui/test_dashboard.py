@@ -13,25 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.records import (
     Agency,
-    Child,
-    CriteriaDecision,
     Document,
-    Recommendation,
-    Referral,
-    Review,
 )
 from crag_desktop.domain.vocabulary import (
     AgencyKind,
     DecidedOutcome,
-    IncidentType,
-    Methodology,
-    MonitoringGroup,
-    RecommendationScope,
     RecommendationStatus,
     ReferralStatus,
     ReviewStatus,
-    ReviewType,
-    Sex,
 )
 from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
@@ -51,66 +40,22 @@ from crag_desktop.ui.views.dashboard import (
     create_dashboard_screen,
     lateness,
 )
-from tests.ui.conftest import type_text
+from tests.helpers.qt import show_screen, type_text
+from tests.helpers.records import a_decision
+from tests.helpers.records import keyed_recommendation as recommendation
+from tests.helpers.records import keyed_referral as referral
+from tests.helpers.records import keyed_review as review
 
 TODAY = date(2024, 3, 1)  # a Friday
 
-DECIDED = CriteriaDecision(
+DECIDED = a_decision(
     rule_set="WT2018",
     rule_set_version="2018.1",
-    answers={},
-    rules_outcome="insufficient_information",
     decided_outcome=DecidedOutcome.LCSPR,
-    alternative_review_type=None,
     reason_if_different="The rapid review found concerns about joint working.",
     rationale="Concerns about two agencies working together.",
     decided_on=date(2024, 1, 20),
-    meeting=None,
 )
-
-
-def referral(key: str, **fields: object) -> Referral:
-    values: dict[str, object] = {
-        "id": key,
-        "reference": f"CRAG-2023-{key}",
-        "received": date(2024, 1, 2),
-        "referring_agency": "csc",
-        "case_name": f"Child {key}",
-        "incident_date": None,
-        "incident_type": IncidentType.SERIOUS_HARM,
-        "children": (Child(pseudonym=f"Child {key}", sex=Sex.FEMALE),),
-        "summary": "",
-        "status": ReferralStatus.RECEIVED,
-    }
-    values.update(fields)
-    return Referral(**values)  # type: ignore[arg-type]
-
-
-def review(key: str, commissioned_on: date, status: ReviewStatus) -> Review:
-    return Review(
-        id=key,
-        referral=None,
-        title=f"Review {key}",
-        type=ReviewType.LCSPR,
-        methodology=Methodology.REVIEWER_LED,
-        status=status,
-        lead_reviewer="A Reviewer",
-        commissioned_on=commissioned_on,
-    )
-
-
-def recommendation(key: str, due: date, status: RecommendationStatus) -> Recommendation:
-    return Recommendation(
-        id=key,
-        review="V1",
-        number=int(key[3:]),
-        text="Share information",
-        scope=RecommendationScope.MULTI_AGENCY,
-        lead_agency="csc",
-        monitoring_group=MonitoringGroup.EXECUTIVE,
-        due=due,
-        status=status,
-    )
 
 
 DOCUMENT = Document(
@@ -159,10 +104,7 @@ def screen(qtbot: QtBot, database: Database) -> DashboardScreen:
         prompter=ScriptedPrompter(),
         today=lambda: TODAY,
     )
-    qtbot.addWidget(widget)
-    widget.resize(1000, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
+    show_screen(qtbot, widget, 1000, 900)
     return widget
 
 

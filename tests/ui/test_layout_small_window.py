@@ -4,9 +4,7 @@ scrolls sideways, no label or choice is cut, filter bars do not overlap, Tab doe
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -28,54 +26,16 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import build_main_window
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.ui.forms.collection import CollectionEditor
-from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.widgets import COLUMN_MAX_CHARS
 from tests.ui.conftest import combo_text_room
 
 PASSPHRASE = "correct horse battery staple"
 SIZES = [(1024, 700), (1200, 728)]
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("layout") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Test Officer") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot,
-    demo_template: Path,
-    tmp_path: Path,
-    settings: AppSettings,
-    prompter: ScriptedPrompter,
-) -> Iterator[MainWindow]:
-    path = tmp_path / "demo.crag"
-    shutil.copyfile(demo_template, path)
-    path.chmod(0o600)
-    current = CurrentDatabase(database=Database.open(path, PASSPHRASE, operator="Test Officer"))
-    main = build_main_window(
-        current=current,
-        settings=settings,
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
-    )
-    qtbot.addWidget(main)
-    main.show()
-    main.refresh_screens(None)
-    yield main
-    main.current.close()
 
 
 def _settle() -> None:

@@ -9,52 +9,30 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
-from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.learning import LearningScreen, create_learning_screen
+from tests.helpers.qt import Editing, shown_screen
+from tests.helpers.qt import focused_widget as focused
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def records(database: Database) -> RecordService:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return RecordService(db=database)
-
-
-@pytest.fixture
-def screen(
-    qtbot: QtBot, database: Database, records: RecordService, prompter: ScriptedPrompter
-) -> Iterator[LearningScreen]:
-    widget = create_learning_screen(
-        records=records,
-        drafts=DraftService(db=database),
-        prompter=prompter,
-        carriers=records.learning_point_reviews,
+def screen(qtbot: QtBot, editing: Editing) -> Iterator[LearningScreen]:
+    made = create_learning_screen(
+        **editing,
+        carriers=editing["records"].learning_point_reviews,
         autosave_ms=60_000,
         search_delay_ms=1,
     )
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh(None)
-    yield widget
-    widget.clear()
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
+    with shown_screen(qtbot, made, 1300, 800):
+        yield made
 
 
 def test_models_pass_the_model_tester(screen: LearningScreen, qtmodeltester: ModelTester) -> None:

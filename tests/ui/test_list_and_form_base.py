@@ -20,7 +20,6 @@ from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.vocabulary import LegalStatus, ParallelProcessType, Sex
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReviewList
 from crag_desktop.services.recommendation_list import RecommendationList
@@ -33,23 +32,15 @@ from crag_desktop.ui.views.recommendations import create_recommendations_screen
 from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
 from crag_desktop.ui.views.reviews import create_reviews_screen
 from crag_desktop.ui.widgets import UkDateEdit, parse_uk_date
-from tests.ui.conftest import combo_text_room, longest_choice_width, press, type_text
+from tests.helpers.qt import press, show_screen, type_text
+from tests.ui.conftest import combo_text_room, longest_choice_width
 
 #: The window is 1280 px wide at most on the smallest laptop; the navigation takes ~220.
 SCREEN_WIDTH = 1000
 
 
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
-
-
 def _show(qtbot: QtBot, screen: QWidget, width: int = 1220) -> None:
-    qtbot.addWidget(screen)
-    screen.resize(width, 860)
-    screen.show()
-    qtbot.waitExposed(screen)
+    show_screen(qtbot, screen, width, 860)
 
 
 @pytest.fixture

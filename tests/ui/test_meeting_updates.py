@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.dialogs.meeting_updates import MeetingUpdatesDialog
@@ -23,12 +22,6 @@ from crag_desktop.ui.forms.fields import set_combo_code
 from crag_desktop.ui.prompts import ScriptedPrompter
 
 TODAY = dt.date(2017, 5, 1)
-
-
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
 
 
 @pytest.fixture

@@ -8,55 +8,34 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import DecisionService
-from crag_desktop.services.demo import build_demo
-from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import MeetingList, ReferralList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.meetings import MeetingsScreen, create_meetings_screen
+from tests.helpers.qt import Editing, shown_screen
+from tests.helpers.qt import focused_widget as focused
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def records(database: Database) -> RecordService:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return RecordService(db=database)
-
-
-@pytest.fixture
-def screen(
-    qtbot: QtBot, database: Database, records: RecordService, prompter: ScriptedPrompter
-) -> Iterator[MeetingsScreen]:
-    widget = create_meetings_screen(
-        records=records,
-        meetings=MeetingList(db=database),
-        referrals=ReferralList(db=database),
-        drafts=DraftService(db=database),
-        prompter=prompter,
-        decisions=DecisionService(db=database),
+def screen(qtbot: QtBot, demo_db: Database, editing: Editing) -> Iterator[MeetingsScreen]:
+    made = create_meetings_screen(
+        **editing,
+        meetings=MeetingList(db=demo_db),
+        referrals=ReferralList(db=demo_db),
+        decisions=DecisionService(db=demo_db),
         autosave_ms=60_000,
         search_delay_ms=1,
     )
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh(None)
-    yield widget
-    widget.clear()
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
+    with shown_screen(qtbot, made, 1300, 850):
+        yield made
 
 
 def tick(screen: MeetingsScreen, check_list: QWidget, label_start: str) -> None:

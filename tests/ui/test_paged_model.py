@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.synthetic import synthetic_document
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import add_document
 from crag_desktop.services.lists import (
     DEFAULT_PAGE,
@@ -52,13 +51,6 @@ class CountingReferrals:
         rows = self.inner.page(query, after=after, limit=limit)
         self.pages.append((after, limit, len(rows)))
         return rows
-
-
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    """The built-in demo data (the 2016/17 annual report's cases)."""
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -13,21 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.domain import criteria
-from crag_desktop.domain.records import (
-    Agency,
-    Child,
-    CriteriaDecision,
-    Meeting,
-    Member,
-    Referral,
-)
 from crag_desktop.domain.vocabulary import (
-    AgencyKind,
-    DecidedOutcome,
-    IncidentType,
     PanelResponse,
-    Sex,
 )
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
@@ -37,9 +24,10 @@ from crag_desktop.ui.navigation import Screen
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.qt_models.panel_model import Column
 from crag_desktop.ui.views.panel import PanelScreen, create_panel_screen
-from tests.ui.conftest import press, type_text
+from tests.helpers.databases import with_partnership
+from tests.helpers.qt import press, show_screen, type_text
+from tests.helpers.records import a_child, a_referral, a_rules_decision
 
-PASSPHRASE = "correct horse battery staple"
 TODAY = date(2016, 7, 4)  # a Monday
 ANSWERS: dict[str, str | bool | None] = {
     "abuse_or_neglect": "suspected",
@@ -49,64 +37,35 @@ ANSWERS: dict[str, str | bool | None] = {
 }
 
 
-def _referral(key: str, reference: str, case: str) -> Referral:
-    return Referral(
-        id=key,
-        reference=reference,
-        received=date(2016, 5, 2),
-        referring_agency="police",
-        case_name=case,
-        incident_date=date(2016, 4, 28),
-        incident_type=IncidentType.DEATH,
-        children=(Child(pseudonym=case, sex=Sex.FEMALE, age_years=15),),
-        summary="",
-    )
-
-
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.create(tmp_path / "crag.db", PASSPHRASE, operator="Test Officer")
-    with database.unit_of_work() as session:
-        repositories.save_agency(
-            session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
-        )
-        repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="police"))
-        repositories.save_meeting(
-            session,
-            Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=()),
+def db(database: Database) -> Database:
+    """Two of the partnership's referrals, decided on 1 and 20 June 2016."""
+    referrals = [
+        dataclasses.replace(
+            a_referral(key, reference=reference, referring_agency="police", case_name=case),
+            summary="",
+            children=(a_child(pseudonym=case, age_years=15, age_months=None),),
         )
         for key, reference, case in (
             ("R1", "CRAG-2016-01", "Child A"),
             ("R2", "CRAG-2016-02", "Child B"),
-        ):
-            repositories.save_referral(session, _referral(key, reference, case))
+        )
+    ]
+    with_partnership(database, *referrals)
     service = DecisionService(db=database)
-    result = criteria.evaluate("WT2015", ANSWERS)
     for key, decided_on in (("R1", date(2016, 6, 1)), ("R2", date(2016, 6, 20))):
         with database.unit_of_work() as session:
             referral = repositories.get_referral(session, key)
             meeting = repositories.get_meeting(session, "mt1")
         service.record_decision(
             referral=referral,
-            decision=CriteriaDecision(
-                rule_set="WT2015",
-                rule_set_version=result.version,
-                answers=ANSWERS,
-                rules_outcome=result.outcome,
-                decided_outcome=DecidedOutcome.SCR,
-                alternative_review_type=None,
-                reason_if_different=None,
-                rationale="Criteria met.",
-                decided_on=decided_on,
-                meeting="mt1",
+            decision=a_rules_decision(
+                ANSWERS, rationale="Criteria met.", decided_on=decided_on, meeting="mt1"
             ),
             meeting=meeting,
             commission=None,
         )
-    try:
-        yield database
-    finally:
-        database.close()
+    return database
 
 
 @pytest.fixture
@@ -114,10 +73,7 @@ def screen(qtbot: QtBot, db: Database, prompter: ScriptedPrompter) -> PanelScree
     made = create_panel_screen(
         decisions=DecisionService(db=db), prompter=prompter, today=lambda: TODAY
     )
-    qtbot.addWidget(made)
-    made.resize(900, 600)
-    made.show()
-    qtbot.waitExposed(made)
+    show_screen(qtbot, made, 900, 600)
     made.activateWindow()
     qtbot.waitUntil(made.isActiveWindow)
     return made

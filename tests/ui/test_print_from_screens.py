@@ -9,26 +9,19 @@ from typing import Any, cast
 
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.storage import audit
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
-from tests.ui.test_app import demo_path, demo_template, window  # noqa: F401
+from tests.helpers.qt import last_event, open_referral
 
 
 def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     prompter: ScriptedPrompter,
     tmp_path: Path,
 ) -> None:
-    referrals = cast(Any, window.screen_widget(ScreenKey.REFERRALS))
-    decided = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is not None
-    )
-    assert referrals.open_record(decided.id)
+    referrals, decided = open_referral(window, decided=True)
     form = referrals.form
     assert form.print_button.isEnabled()
     assert form.save_record_button.isEnabled()
@@ -45,8 +38,7 @@ def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
     ).stdout
     assert decided.reference in text
     assert "OFFICIAL-SENSITIVE" in text
-    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
-        last = audit.list_events(session)[-1]
+    last = last_event(window)
     assert last.action == "send_to_printer"
     assert last.record_type == "referral"
     assert last.record_id == decided.id
@@ -54,22 +46,16 @@ def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
 
 
 def test_a_referral_without_a_decision_offers_neither_save_nor_print(
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
 ) -> None:
-    referrals = cast(Any, window.screen_widget(ScreenKey.REFERRALS))
-    waiting = next(
-        row
-        for row in (referrals.model.row_at(i) for i in range(referrals.model.rowCount()))
-        if row.decided_outcome is None
-    )
-    assert referrals.open_record(waiting.id)
+    referrals, _waiting = open_referral(window, decided=False)
     assert not referrals.form.print_button.isEnabled()
     assert not referrals.form.save_record_button.isEnabled()
 
 
 def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     prompter: ScriptedPrompter,
     tmp_path: Path,
 ) -> None:
@@ -92,8 +78,7 @@ def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
         ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "OFFICIAL-SENSITIVE" in text
-    with window.current.database.unit_of_work() as session:  # type: ignore[union-attr]
-        last = audit.list_events(session)[-1]
+    last = last_event(window)
     assert last.action == "send_to_printer"
     assert last.record_id == "tracker"
     assert ("recommendations", None, str(listed)) in last.changes

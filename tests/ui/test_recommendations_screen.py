@@ -15,14 +15,13 @@ import openpyxl
 import pikepdf
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.reports.protection import decrypt_xlsx
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.recommendation_list import (
     RecommendationList,
@@ -32,6 +31,7 @@ from crag_desktop.services.recommendation_list import (
 from crag_desktop.services.records import RecordService
 from crag_desktop.services.tracker_report import write_tracker
 from crag_desktop.storage import audit
+from crag_desktop.ui.forms.recommendation_form import RecommendationForm
 from crag_desktop.ui.prompts import (
     PdfProtection,
     ScriptedPrompter,
@@ -48,9 +48,8 @@ from crag_desktop.ui.views.recommendations import (
     RecommendationsScreen,
     create_recommendations_screen,
 )
-from tests.test_cli_annual_report import pdf_text
-from tests.ui.conftest import click, press, type_text
-from tests.ui.test_shell import runner  # noqa: F401 - a fixture
+from tests.helpers.pdf import pdf_text
+from tests.helpers.qt import click, focused, press, show_list_screen, tab_to, type_text
 
 Column = RecommendationTableModel.Column
 
@@ -65,19 +64,8 @@ def today() -> dt.date:
 
 
 @pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
-
-
-@pytest.fixture
 def records(demo_db: Database) -> RecordService:
     return RecordService(db=demo_db, today=today)
-
-
-@pytest.fixture
-def drafts(demo_db: Database) -> DraftService:
-    return DraftService(db=demo_db)
 
 
 @pytest.fixture
@@ -99,7 +87,7 @@ def screen(  # noqa: PLR0917
     lists: RecommendationList,
     drafts: DraftService,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
     said: list[str],
 ) -> Iterator[RecommendationsScreen]:
     made = create_recommendations_screen(
@@ -114,30 +102,10 @@ def screen(  # noqa: PLR0917
         autosave_ms=30,
         search_delay_ms=10,
     )
-    qtbot.addWidget(made)
-    made.resize(1400, 900)
-    made.refresh(None)
-    made.show()
-    made.activateWindow()
-    qtbot.waitExposed(made)
+    show_list_screen(qtbot, made)
     yield made
     # No timer may outlive the test's database.
     made.form.discard_changes()
-
-
-def focused() -> QWidget | None:
-    return QApplication.focusWidget()
-
-
-def tab_to(qtbot: QtBot, target: QWidget, limit: int = 60) -> None:
-    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
-    for _ in range(limit):
-        if focused() is target:
-            return
-        current = focused()
-        assert current is not None
-        press(qtbot, current, Qt.Key.Key_Tab)
-    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
 
 
 def choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
@@ -148,6 +116,19 @@ def choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
             return
         press(qtbot, combo, Qt.Key.Key_Down)
     assert combo.currentText() == text
+
+
+def save_with_status(
+    qtbot: QtBot, screen: RecommendationsScreen, key: str, status: str
+) -> RecommendationForm:
+    """Open recommendation `key`, tab to its status, choose `status` and press Ctrl+S, as a
+    user would; its form."""
+    assert screen.open_record(key)
+    form = screen.form
+    tab_to(qtbot, form.status)
+    choose(qtbot, form.status, status)
+    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    return form
 
 
 def column_texts(screen: RecommendationsScreen, column: Column) -> list[str]:
@@ -321,11 +302,7 @@ def test_new_recommendation_by_keyboard_is_stored(
 def test_not_implemented_without_a_reason_shows_the_error_and_saves_nothing(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    assert screen.open_record("REC3")
-    form = screen.form
-    tab_to(qtbot, form.status)
-    choose(qtbot, form.status, "Not implemented")
-    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    form = save_with_status(qtbot, screen, "REC3", "Not implemented")
 
     assert "reason" in form.error_of("reason_not_implemented")
     assert form.field_row("reason_not_implemented").error_label.isVisible()
@@ -462,11 +439,7 @@ def test_clear_forgets_rows_and_fields(screen: RecommendationsScreen) -> None:
 def test_verified_needs_its_dates_and_a_verifier_then_shows_in_the_list(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    assert screen.open_record("REC3")
-    form = screen.form
-    tab_to(qtbot, form.status)
-    choose(qtbot, form.status, "Verified")
-    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    form = save_with_status(qtbot, screen, "REC3", "Verified")
 
     # Each missing step is said next to its field, and nothing is stored.
     assert form.error_of("completed_on") == "give the date it was completed"
@@ -528,9 +501,7 @@ def test_impact_evidenced_needs_evidence_and_its_date(
     assert screen.open_record("REC2")  # completed on 21/03/2017 in the demo
     form = screen.form
     assert form.completed_on.line_edit.text() == "21/03/2017"
-    tab_to(qtbot, form.status)
-    choose(qtbot, form.status, "Impact evidenced")
-    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_with_status(qtbot, screen, "REC2", "Impact evidenced")
     assert form.error_of("evidence_of_impact") == "describe the evidence of impact"
     assert form.error_of("impact_evidenced_on") == "give the date its impact was evidenced"
     assert form.error_of("verified_by") == "name who verified it"
@@ -540,11 +511,7 @@ def test_impact_evidenced_needs_evidence_and_its_date(
 def test_a_step_recorded_beyond_the_status_is_a_contradiction(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    assert screen.open_record("REC2")
-    form = screen.form
-    tab_to(qtbot, form.status)
-    choose(qtbot, form.status, "On track")
-    press(qtbot, form.status, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    form = save_with_status(qtbot, screen, "REC2", "On track")
     assert form.error_of("completed_on").startswith(
         "it is recorded as completed on 21/03/2017 but its status is “On track”"
     )
@@ -575,7 +542,7 @@ def listed_codes(screen: RecommendationsScreen) -> set[str]:
 def export_by_keyboard(
     qtbot: QtBot,
     screen: RecommendationsScreen,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
 ) -> None:
     screen.table.setFocus()
     press(qtbot, screen.table, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
@@ -592,7 +559,7 @@ def test_export_writes_the_filtered_list_as_a_protected_workbook(  # noqa: PLR09
     qtbot: QtBot,
     screen: RecommendationsScreen,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
     said: list[str],
     tmp_path: Path,
     demo_db: Database,
@@ -634,7 +601,7 @@ def test_an_unprotected_pdf_needs_a_second_yes(
     qtbot: QtBot,
     screen: RecommendationsScreen,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "tracker.pdf"
@@ -662,7 +629,7 @@ def test_a_csv_file_says_it_cannot_be_protected_and_asks(
     qtbot: QtBot,
     screen: RecommendationsScreen,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "tracker.csv"
@@ -689,7 +656,7 @@ def test_a_failed_export_is_a_sentence_and_leaves_no_file(  # noqa: PLR0917
     qtbot: QtBot,
     screen: RecommendationsScreen,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
     said: list[str],
     tmp_path: Path,
 ) -> None:
@@ -713,7 +680,7 @@ def test_an_empty_list_has_nothing_to_export(
     qtbot: QtBot,
     screen: RecommendationsScreen,
     prompter: ScriptedPrompter,
-    runner: TaskRunner,  # noqa: F811
+    runner: TaskRunner,
 ) -> None:
     group = screen.filter_combos[1]
     group.setCurrentIndex(group.findText("PAQA subgroup"))

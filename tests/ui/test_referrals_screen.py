@@ -3,44 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import RecordNotFound
 from crag_desktop.domain.records import Child, ClockPause, Referral
 from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralSort
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
 from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
-from tests.ui.conftest import click, press, type_text
+from tests.helpers.qt import (
+    Editing,
+    click,
+    focused,
+    focused_widget,
+    list_screen_fixture,
+    make_list_screen,
+    press,
+    tab_to,
+    type_text,
+)
 
 Column = ReferralTableModel.Column
-
-
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
-
-
-@pytest.fixture
-def records(demo_db: Database) -> RecordService:
-    return RecordService(db=demo_db)
-
-
-@pytest.fixture
-def drafts(demo_db: Database) -> DraftService:
-    return DraftService(db=demo_db)
 
 
 @pytest.fixture
@@ -48,63 +40,7 @@ def lists(demo_db: Database) -> ReferralList:
     return ReferralList(db=demo_db)
 
 
-def _make(
-    qtbot: QtBot,
-    records: RecordService,
-    lists: ReferralList,
-    drafts: DraftService,
-    prompter: ScriptedPrompter,
-) -> ReferralsScreen:
-    screen = create_referrals_screen(
-        records=records,
-        lists=lists,
-        drafts=drafts,
-        prompter=prompter,
-        autosave_ms=30,
-        search_delay_ms=10,
-    )
-    qtbot.addWidget(screen)
-    screen.resize(1400, 900)
-    screen.refresh(None)
-    screen.show()
-    screen.activateWindow()
-    qtbot.waitExposed(screen)
-    return screen
-
-
-@pytest.fixture
-def screen(
-    qtbot: QtBot,
-    records: RecordService,
-    lists: ReferralList,
-    drafts: DraftService,
-    prompter: ScriptedPrompter,
-) -> Iterator[ReferralsScreen]:
-    made = _make(qtbot, records, lists, drafts, prompter)
-    yield made
-    # No timer may outlive the test's database.
-    made.form.discard_changes()
-
-
-def focused() -> QWidget | None:
-    return QApplication.focusWidget()
-
-
-def tab_to(qtbot: QtBot, target: QWidget, limit: int = 40) -> None:
-    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
-    for _ in range(limit):
-        if focused() is target:
-            return
-        current = focused()
-        assert current is not None
-        press(qtbot, current, Qt.Key.Key_Tab)
-    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
-
-
-def focused_widget() -> QWidget:
-    widget = focused()
-    assert widget is not None
-    return widget
+screen = list_screen_fixture(create_referrals_screen)
 
 
 @pytest.fixture
@@ -136,7 +72,7 @@ def add_pause_by_keyboard(
     form = screen.form
     editor = form.pauses_editor
     form.summary.setFocus()
-    tab_to(qtbot, editor.add_button)
+    tab_to(qtbot, editor.add_button, limit=40)
     press(qtbot, editor.add_button, Qt.Key.Key_Space)
     row = editor.row_count() - 1
     assert focused() is editor.cell_widget(row, "clock")
@@ -199,14 +135,14 @@ def test_new_referral_by_keyboard_is_stored(
     assert form.is_new
     assert focused() is form.reference
     assert form.reference.text().startswith("CRAG-")  # suggested from the date received
-    tab_to(qtbot, form.referring_agency)
+    tab_to(qtbot, form.referring_agency, limit=40)
     type_text(qtbot, form.referring_agency, "Police")
-    tab_to(qtbot, form.case_name)
+    tab_to(qtbot, form.case_name, limit=40)
     type_text(qtbot, form.case_name, "Child Z")
-    tab_to(qtbot, form.incident_type)
+    tab_to(qtbot, form.incident_type, limit=40)
     type_text(qtbot, form.incident_type, "Death")
     pseudonym = form.children_editor.cell_widget(0, "pseudonym")
-    tab_to(qtbot, pseudonym)
+    tab_to(qtbot, pseudonym, limit=40)
     type_text(qtbot, pseudonym, "Child Z")
     assert "(unsaved changes)" in screen.panel_heading.text()
     press(qtbot, pseudonym, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -345,13 +281,10 @@ def test_a_refused_delete_says_why(
 
 
 def test_autosaved_draft_is_offered_back_after_a_crash(
-    qtbot: QtBot,
-    records: RecordService,
-    lists: ReferralList,
-    drafts: DraftService,
-    prompter: ScriptedPrompter,
+    qtbot: QtBot, editing: Editing, lists: ReferralList, prompter: ScriptedPrompter
 ) -> None:
-    first = _make(qtbot, records, lists, drafts, prompter)
+    drafts = editing["drafts"]
+    first = make_list_screen(create_referrals_screen, qtbot, editing, lists)
     first.new_record()
     type_text(qtbot, first.form.case_name, "Child W")
     qtbot.waitUntil(lambda: any(d.key.startswith("referral:new:") for d in drafts.pending()))
@@ -361,7 +294,7 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     first.deleteLater()
     qtbot.waitUntil(lambda: not first.isVisible())
 
-    second = _make(qtbot, records, lists, drafts, prompter)
+    second = make_list_screen(create_referrals_screen, qtbot, editing, lists)
     prompter.answer_confirm(False)  # "Delete it?" No: the safe answer restores it
     second.new_record()
     assert "No restores the unsaved work" in prompter.questions[-1]
@@ -381,13 +314,18 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     second.form.discard_changes()
 
 
-def test_deleting_an_offered_draft_is_a_deliberate_yes(
-    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, drafts: DraftService
-) -> None:
+def leave_a_draft_of_r2(qtbot: QtBot, screen: ReferralsScreen, drafts: DraftService) -> None:
+    """Type into referral R2 until its draft is kept, then stop keeping drafts."""
     assert screen.open_record("R2")
     type_text(qtbot, screen.form.notification_reference, "X")
     qtbot.waitUntil(lambda: drafts.load("referral:R2") is not None)
     screen.form._autosave.stop()
+
+
+def test_deleting_an_offered_draft_is_a_deliberate_yes(
+    screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, drafts: DraftService
+) -> None:
+    leave_a_draft_of_r2(qtbot, screen, drafts)
     # The form goes away without saving (a lock): the draft waits.
     screen.form.clear()
     assert drafts.load("referral:R2") is not None
@@ -401,10 +339,7 @@ def test_deleting_an_offered_draft_is_a_deliberate_yes(
 def test_declining_a_draft_discards_it(
     screen: ReferralsScreen, qtbot: QtBot, prompter: ScriptedPrompter, drafts: DraftService
 ) -> None:
-    assert screen.open_record("R2")
-    type_text(qtbot, screen.form.notification_reference, "X")
-    qtbot.waitUntil(lambda: drafts.load("referral:R2") is not None)
-    screen.form._autosave.stop()
+    leave_a_draft_of_r2(qtbot, screen, drafts)
     prompter.answer_confirm(False, True)  # don't save, discard
     assert screen.close_record()
     assert drafts.load("referral:R2") is None
@@ -578,7 +513,8 @@ def test_with_no_agencies_the_form_says_where_to_add_them(
 ) -> None:
     records = RecordService(db=database)
     assert records.agencies() == []
-    empty = _make(qtbot, records, ReferralList(db=database), DraftService(db=database), prompter)
+    editing = Editing(records=records, drafts=DraftService(db=database), prompter=prompter)
+    empty = make_list_screen(create_referrals_screen, qtbot, editing, ReferralList(db=database))
     assert empty.new_record()
     row = empty.form.field_row("referring_agency")
     hint = "No agencies yet: add them on the Agencies and members screen (Ctrl+7)."

@@ -14,30 +14,18 @@ from crag_desktop.domain.report_texts import template_text
 from crag_desktop.domain.vocabulary import ReportSection
 from crag_desktop.services.annual_report import annual_report_view
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.report_texts import ReportTextService
 from crag_desktop.storage import audit
 from crag_desktop.ui.dialogs.pdf_protection import PdfProtectionDialog
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.report_texts import ReportTextsEditor, last_complete_year
-from tests.ui.conftest import type_text
-
-PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("texts") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Setup") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
+from tests.helpers.databases import PASSPHRASE, fresh_copy
+from tests.helpers.qt import type_text
 
 
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.crag"
-    path.write_bytes(template_db.read_bytes())
-    path.chmod(0o600)
+def db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = fresh_copy(demo_template, tmp_path / "demo.crag")
     with Database.open(path, PASSPHRASE, operator="Board Manager") as database:
         yield database
 

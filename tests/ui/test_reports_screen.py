@@ -6,10 +6,10 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,31 +25,21 @@ from crag_desktop.services import annual_report as annual_service
 from crag_desktop.services import report_files
 from crag_desktop.services.annual_report import statistics_json_text
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.storage import audit
 from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter
 from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.views.report_makers import ReportKind
 from crag_desktop.ui.views.reports import ReportsScreen
-from tests.ui.conftest import last_printed_line, press, type_text
+from tests.helpers.databases import PASSPHRASE, fresh_copy
+from tests.helpers.qt import main_window, press, show_screen, type_text
+from tests.ui.conftest import last_printed_line
 
-PASSPHRASE = "correct horse battery staple"
 PDF_PASSPHRASE = "a long pdf passphrase"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reports") / "demo.crag"
-    with Database.create(path, PASSPHRASE, operator="Setup") as db:
-        build_demo(db, synthetic_referrals=0, seed=1)
-    return path
-
-
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.crag"
-    shutil.copyfile(template_db, path)
-    path.chmod(0o600)
+def db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = fresh_copy(demo_template, tmp_path / "demo.crag")
     with Database.open(path, PASSPHRASE, operator="Board Manager") as database:
         yield database
 
@@ -72,13 +62,32 @@ def screen(
         changed=lambda _changes: None,
         search_delay_ms=0,
     )
-    qtbot.addWidget(widget)
-    widget.resize(1100, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    show_screen(qtbot, widget, 1100, 760)
     yield widget
     tasks.cancel_all()
     tasks.wait_for_done(30_000)
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Where a print or a save goes and what it leaves behind: the folder, the status bar's
+    sentences and the audit trail."""
+
+    folder: Path
+    statuses: list[str]
+    db: Database
+
+    def events(self, action: str) -> list[AuditEvent]:
+        return events(self.db, action)
+
+    def wait_for_status(self, qtbot: QtBot) -> None:
+        """Wait until the status bar says the print or save is done."""
+        qtbot.waitUntil(lambda: bool(self.statuses), timeout=60_000)
+
+
+@pytest.fixture
+def outbox(tmp_path: Path, statuses: list[str], db: Database) -> Outbox:
+    return Outbox(folder=tmp_path, statuses=statuses, db=db)
 
 
 def generate(qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter) -> None:
@@ -86,6 +95,13 @@ def generate(qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter) ->
     qtbot.waitUntil(lambda: not screen.generating, timeout=60_000)
     assert [s for s in prompter.shown if s.kind == "error"] == []
     assert screen.generated is not None
+
+
+def generate_register_2016(qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter) -> None:
+    """The register of the demo's 2016/17 referrals, generated and previewed."""
+    screen.choose(ReportKind.REGISTER)
+    screen.register_year.setValue(2016)
+    generate(qtbot, screen, prompter)
 
 
 def choose_referral(qtbot: QtBot, screen: ReportsScreen, reference: str) -> None:
@@ -308,16 +324,13 @@ def test_a_second_generate_cancels_the_first(
 def test_print_sends_every_marked_page_after_recording_it(
     qtbot: QtBot,
     screen: ReportsScreen,
-    *,
     prompter: ScriptedPrompter,
-    db: Database,
-    tmp_path: Path,
-    statuses: list[str],
+    outbox: Outbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     screen.annual_year.setValue(2016)
     generate(qtbot, screen, prompter)
-    printed = tmp_path / "printed.pdf"
+    printed = outbox.folder / "printed.pdf"
     seen_before_audit: list[bool] = []
     real_record = report_files.record_report_printed
 
@@ -329,12 +342,13 @@ def test_print_sends_every_marked_page_after_recording_it(
     monkeypatch.setattr(report_files, "record_report_printed", record)
     prompter.answer_printer(printed)
     assert screen.print_report()
-    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
+    outbox.wait_for_status(qtbot)
     assert seen_before_audit == [False]
     assert screen.generated is not None
     count = screen.generated.report.pages
     assert (
-        statuses[-1] == f"Sent the annual report 2016/17 ({count} pages) to PDF file printed.pdf."
+        outbox.statuses[-1]
+        == f"Sent the annual report 2016/17 ({count} pages) to PDF file printed.pdf."
     )
     pages = pdf_pages_text(printed)
     assert len(pages) == count
@@ -345,10 +359,10 @@ def test_print_sends_every_marked_page_after_recording_it(
     subprocess.run(["qpdf", "--check", str(printed)], check=True, capture_output=True)
     # The paper shows the page as the preview does: the searchable words laid under each
     # page never print through beside its own (that would make the page darker).
-    shown = dark_pixels(screen.generated.report.data, 1, tmp_path)
-    sent_page = dark_pixels(printed.read_bytes(), 1, tmp_path)
+    shown = dark_pixels(screen.generated.report.data, 1, outbox.folder)
+    sent_page = dark_pixels(printed.read_bytes(), 1, outbox.folder)
     assert abs(sent_page - shown) < shown * 0.02
-    sent = events(db, "send_to_printer")
+    sent = outbox.events("send_to_printer")
     assert len(sent) == 1
     assert sent[0].record_type == "report"
     assert sent[0].record_id == "annual/2016"
@@ -359,9 +373,7 @@ def test_print_sends_every_marked_page_after_recording_it(
 def test_cancelling_the_print_dialog_prints_and_records_nothing(
     qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, db: Database
 ) -> None:
-    screen.choose(ReportKind.REGISTER)
-    screen.register_year.setValue(2016)
-    generate(qtbot, screen, prompter)
+    generate_register_2016(qtbot, screen, prompter)
     prompter.answer_printer(None)
     assert not screen.print_report()
     assert events(db, "send_to_printer") == []
@@ -372,9 +384,7 @@ def test_cancelling_the_print_dialog_prints_and_records_nothing(
 def test_a_printer_that_cannot_start_is_one_sentence_and_the_preview_stays(
     qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    screen.choose(ReportKind.REGISTER)
-    screen.register_year.setValue(2016)
-    generate(qtbot, screen, prompter)
+    generate_register_2016(qtbot, screen, prompter)
     prompter.answer_printer(tmp_path / "no such folder" / "printed.pdf")
     assert screen.print_report()
     qtbot.waitUntil(lambda: bool(prompter.shown), timeout=30_000)
@@ -389,26 +399,20 @@ def test_a_printer_that_cannot_start_is_one_sentence_and_the_preview_stays(
 
 
 def test_save_writes_the_protected_report_and_its_figures_each_audited(
-    qtbot: QtBot,
-    screen: ReportsScreen,
-    *,
-    prompter: ScriptedPrompter,
-    db: Database,
-    tmp_path: Path,
-    statuses: list[str],
+    qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, outbox: Outbox
 ) -> None:
     screen.annual_year.setValue(2016)
     generate(qtbot, screen, prompter)
     screen.annual_figures.setChecked(True)
-    out = tmp_path / "Annual report"
-    figures = tmp_path / "figures"
+    out = outbox.folder / "Annual report"
+    figures = outbox.folder / "figures"
     prompter.answer_path(out, figures)
     prompter.answer_pdf_protection(PdfProtection(PDF_PASSPHRASE))
     assert screen.save_report()
-    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
-    pdf = tmp_path / "Annual report.pdf"
-    stats = tmp_path / "figures.json"
-    assert statuses[-1] == (
+    outbox.wait_for_status(qtbot)
+    pdf = outbox.folder / "Annual report.pdf"
+    stats = outbox.folder / "figures.json"
+    assert outbox.statuses[-1] == (
         "Saved the annual report 2016/17 to Annual report.pdf and its figures to figures.json."
     )
     assert prompter.suggested[:2] == ["Annual report 2016-17.pdf", "Annual report figures.json"]
@@ -418,26 +422,20 @@ def test_save_writes_the_protected_report_and_its_figures_each_audited(
     assert screen.generated.figures is not None
     assert stats.read_text("utf-8") == statistics_json_text(screen.generated.figures.statistics)
     assert json.loads(stats.read_text("utf-8"))["year"] == 2016
-    printed = [e for e in events(db, "print") if e.record_id == "annual/2016"]
+    printed = [e for e in outbox.events("print") if e.record_id == "annual/2016"]
     assert len(printed) == 1
     assert ("annual_report", None, "Annual report.pdf") in printed[0].changes
     assert ("protection", None, "AES-256, passphrase") in printed[0].changes
-    exported = [e for e in events(db, "export") if e.record_id == "annual/2016"]
+    exported = [e for e in outbox.events("export") if e.record_id == "annual/2016"]
     assert [c[2] for c in exported[0].changes] == ["figures.json"]
 
 
 def test_saving_unprotected_needs_a_second_yes(
-    qtbot: QtBot,
-    screen: ReportsScreen,
-    *,
-    prompter: ScriptedPrompter,
-    db: Database,
-    tmp_path: Path,
-    statuses: list[str],
+    qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, outbox: Outbox
 ) -> None:
     choose_referral(qtbot, screen, "CRAG-2016-01")
     generate(qtbot, screen, prompter)
-    out = tmp_path / "record.pdf"
+    out = outbox.folder / "record.pdf"
     prompter.answer_path(out)
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(False)
@@ -447,10 +445,12 @@ def test_saving_unprotected_needs_a_second_yes(
     prompter.answer_pdf_protection(PdfProtection(None))
     prompter.answer_confirm(True)
     assert screen.save_report()
-    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
+    outbox.wait_for_status(qtbot)
     assert screen.generated is not None
     assert out.read_bytes() == screen.generated.report.data
-    saved = [e for e in events(db, "print") if ("protection", None, "not encrypted") in e.changes]
+    saved = [
+        e for e in outbox.events("print") if ("protection", None, "not encrypted") in e.changes
+    ]
     assert len(saved) == 1
     assert saved[0].record_type == "referral"
 
@@ -463,9 +463,7 @@ def test_a_full_disk_is_one_sentence_and_the_report_is_still_there(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    screen.choose(ReportKind.REGISTER)
-    screen.register_year.setValue(2016)
-    generate(qtbot, screen, prompter)
+    generate_register_2016(qtbot, screen, prompter)
 
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -561,20 +559,13 @@ def test_locking_drops_the_report_shown(
 def test_ctrl_8_opens_the_reports_screen(
     qtbot: QtBot, db: Database, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
-    from crag_desktop.app import build_main_window
     from crag_desktop.ui.lock import CurrentDatabase
     from crag_desktop.ui.navigation import ScreenKey
     from crag_desktop.ui.settings import AppSettings
 
-    current = CurrentDatabase(database=db)
-    window = build_main_window(
-        current=current,
-        settings=AppSettings(),
-        prompter=prompter,
-        opener=Database.open,
-        creator=Database.create,
+    window = main_window(
+        qtbot, CurrentDatabase(database=db), settings=AppSettings(), prompter=prompter
     )
-    qtbot.addWidget(window)
     window.show()
     window.refresh_screens(None)
     qtbot.waitExposed(window)
@@ -589,11 +580,9 @@ def test_ctrl_8_opens_the_reports_screen(
 
 
 def test_starting_the_app_loads_neither_qtpdf_nor_printing(
-    template_db: Path, tmp_path: Path
+    demo_template: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "start.crag"
-    shutil.copyfile(template_db, path)
-    path.chmod(0o600)
+    path = fresh_copy(demo_template, tmp_path / "start.crag")
     script = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -622,13 +611,7 @@ def test_starting_the_app_loads_neither_qtpdf_nor_printing(
 
 
 def test_the_tracker_of_a_monitoring_group_is_generated_printed_and_saved_as_an_export(
-    qtbot: QtBot,
-    screen: ReportsScreen,
-    *,
-    prompter: ScriptedPrompter,
-    db: Database,
-    tmp_path: Path,
-    statuses: list[str],
+    qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, outbox: Outbox
 ) -> None:
     from crag_desktop.domain.vocabulary import MonitoringGroup
 
@@ -641,21 +624,21 @@ def test_the_tracker_of_a_monitoring_group_is_generated_printed_and_saved_as_an_
     assert report.what == "tracker"
     assert screen.preview.page_count == report.pages
     assert any(name == "selection" for name, _value in report.details)
-    printed = tmp_path / "tracker printed.pdf"
+    printed = outbox.folder / "tracker printed.pdf"
     prompter.answer_printer(printed)
     assert screen.print_report()
-    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
+    outbox.wait_for_status(qtbot)
     pages = pdf_pages_text(printed)
     assert all("OFFICIAL-SENSITIVE" in page for page in pages)
-    sent = events(db, "send_to_printer")
+    sent = outbox.events("send_to_printer")
     assert [e.record_id for e in sent] == ["tracker"]
-    statuses.clear()
-    prompter.answer_path(tmp_path / "tracker")
+    outbox.statuses.clear()
+    prompter.answer_path(outbox.folder / "tracker")
     prompter.answer_pdf_protection(PdfProtection(PDF_PASSPHRASE))
     assert screen.save_report()
-    qtbot.waitUntil(lambda: bool(statuses), timeout=60_000)
-    saved = tmp_path / "tracker.pdf"
+    outbox.wait_for_status(qtbot)
+    saved = outbox.folder / "tracker.pdf"
     assert is_encrypted(saved)
-    exported = [e for e in events(db, "export") if e.record_id == "tracker"]
+    exported = [e for e in outbox.events("export") if e.record_id == "tracker"]
     assert len(exported) == 1
     assert ("tracker", None, "tracker.pdf") in exported[0].changes

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.clock import ClockKind, ClockStatus, clock_state
@@ -34,30 +33,22 @@ from crag_desktop.domain.vocabulary import (
     Theme,
 )
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
-from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReviewList, ReviewQuery
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.review_form import parse_pounds, review_clock_text
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.reviews import ReviewsScreen, create_reviews_screen
-from tests.ui.conftest import click, press, type_text
-
-
-@pytest.fixture
-def demo_db(database: Database) -> Database:
-    build_demo(database, synthetic_referrals=0, seed=1)
-    return database
-
-
-@pytest.fixture
-def records(demo_db: Database) -> RecordService:
-    return RecordService(db=demo_db)
-
-
-@pytest.fixture
-def drafts(demo_db: Database) -> DraftService:
-    return DraftService(db=demo_db)
+from tests.helpers.qt import (
+    Editing,
+    click,
+    focused,
+    focused_widget,
+    list_screen_fixture,
+    make_list_screen,
+    press,
+    tab_to,
+    type_text,
+)
 
 
 @pytest.fixture
@@ -65,60 +56,7 @@ def lists(demo_db: Database) -> ReviewList:
     return ReviewList(db=demo_db)
 
 
-def _make(
-    qtbot: QtBot,
-    records: RecordService,
-    lists: ReviewList,
-    drafts: DraftService,
-    prompter: ScriptedPrompter,
-) -> ReviewsScreen:
-    screen = create_reviews_screen(
-        records=records,
-        lists=lists,
-        drafts=drafts,
-        prompter=prompter,
-        autosave_ms=30,
-        search_delay_ms=10,
-    )
-    qtbot.addWidget(screen)
-    screen.resize(1400, 900)
-    screen.refresh(None)
-    screen.show()
-    screen.activateWindow()
-    qtbot.waitExposed(screen)
-    return screen
-
-
-@pytest.fixture
-def screen(
-    qtbot: QtBot,
-    records: RecordService,
-    lists: ReviewList,
-    drafts: DraftService,
-    prompter: ScriptedPrompter,
-) -> Iterator[ReviewsScreen]:
-    made = _make(qtbot, records, lists, drafts, prompter)
-    yield made
-    made.form.discard_changes()
-
-
-def focused() -> QWidget | None:
-    return QApplication.focusWidget()
-
-
-def focused_widget() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
-
-
-def tab_to(qtbot: QtBot, target: QWidget, limit: int = 60) -> None:
-    """Press Tab until `target` has the focus (fails when the tab order never reaches it)."""
-    for _ in range(limit):
-        if focused() is target:
-            return
-        press(qtbot, focused_widget(), Qt.Key.Key_Tab)
-    assert focused() is target, f"Tab never reached {target.accessibleName()!r}"
+screen = list_screen_fixture(create_reviews_screen)
 
 
 @pytest.fixture
@@ -225,15 +163,15 @@ def test_form_round_trips_every_field(
     assert records.get_review("V-full") == full_review
 
 
-def test_review_draft_restores_every_field(  # noqa: PLR0917
+def test_review_draft_restores_every_field(
     qtbot: QtBot,
-    records: RecordService,
+    editing: Editing,
     lists: ReviewList,
-    drafts: DraftService,
     prompter: ScriptedPrompter,
     full_review: Review,
 ) -> None:
-    first = _make(qtbot, records, lists, drafts, prompter)
+    drafts = editing["drafts"]
+    first = make_list_screen(create_reviews_screen, qtbot, editing, lists)
     first.open_record("V-full")
     type_text(qtbot, first.form.lead_reviewer, " Jr")
     qtbot.waitUntil(lambda: drafts.load("review:V-full") is not None)
@@ -241,14 +179,14 @@ def test_review_draft_restores_every_field(  # noqa: PLR0917
     first.hide()
     first.deleteLater()
 
-    second = _make(qtbot, records, lists, drafts, prompter)
+    second = make_list_screen(create_reviews_screen, qtbot, editing, lists)
     prompter.answer_confirm(False)  # "Delete it?" No: restore
     second.open_record("V-full")
     assert "No restores the unsaved work" in prompter.questions[-1]
     expected = dataclasses.replace(full_review, lead_reviewer=full_review.lead_reviewer + " Jr")
     assert second.form.record() == expected
     assert second.save()
-    assert records.get_review("V-full") == expected
+    assert editing["records"].get_review("V-full") == expected
     assert drafts.load("review:V-full") is None
 
 

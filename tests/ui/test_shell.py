@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,9 @@ from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
 from crag_desktop.ui.widgets import FieldRow, SearchBox, UkDateEdit, parse_uk_date
-
-from .conftest import PASSPHRASE, FakeDatabases, click, press, type_text
+from tests.helpers.databases import PASSPHRASE
+from tests.helpers.qt import click, press, type_text
+from tests.ui.conftest import FakeDatabases
 
 CASE_TEXT = "Child Q, 4 years"
 
@@ -394,16 +395,6 @@ def test_a_screen_asked_for_while_locked_loads_only_after_unlocking(
 
 
 # --- tasks --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def runner(qtbot: QtBot, prompter: ScriptedPrompter) -> Iterator[TaskRunner]:
-    host = QWidget()
-    qtbot.addWidget(host)
-    task_runner = TaskRunner(prompter=prompter, parent=host)
-    yield task_runner
-    task_runner.cancel_all()
-    assert task_runner.wait_for_done(5000)
 
 
 def test_task_delivers_progress_and_result_on_the_gui_thread(

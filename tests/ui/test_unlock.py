@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -23,8 +26,9 @@ from crag_desktop.domain.errors import (
 from crag_desktop.ui.dialogs.unlock import UnlockDialog, UnlockMode, passphrase_strength
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
-
-from .conftest import PASSPHRASE, FakeDatabases, click, press, type_text
+from tests.helpers.databases import PASSPHRASE
+from tests.helpers.qt import click, press, type_text
+from tests.ui.conftest import FakeDatabases
 
 
 def make_dialog(
@@ -35,6 +39,7 @@ def make_dialog(
     prompter: ScriptedPrompter,
     initial_path: Path | None = None,
     mode: UnlockMode = UnlockMode.OPEN,
+    **options: Any,
 ) -> UnlockDialog:
     dialog = UnlockDialog(
         settings=settings,
@@ -43,6 +48,7 @@ def make_dialog(
         prompter=prompter,
         initial_path=initial_path,
         mode=mode,
+        **options,
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -228,14 +234,21 @@ def create_dialog(
     return dialog
 
 
+#: Opens the dialog in Create mode with `target` chosen in the save dialog.
+CreateAt = Callable[[Path], UnlockDialog]
+
+
+@pytest.fixture
+def create_at(
+    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
+) -> CreateAt:
+    return functools.partial(create_dialog, qtbot, settings, databases, prompter)
+
+
 def test_create_refuses_a_short_passphrase(
-    qtbot: QtBot,
-    settings: AppSettings,
-    databases: FakeDatabases,
-    prompter: ScriptedPrompter,
-    tmp_path: Path,
+    qtbot: QtBot, create_at: CreateAt, databases: FakeDatabases, tmp_path: Path
 ) -> None:
-    dialog = create_dialog(qtbot, settings, databases, prompter, tmp_path / "new.crag")
+    dialog = create_at(tmp_path / "new.crag")
     type_text(qtbot, dialog.create_passphrase, "short pass")
     type_text(qtbot, dialog.create_confirm, "short pass")
     assert dialog.strength_bar.text() == "Too short"
@@ -252,13 +265,9 @@ def test_create_refuses_a_short_passphrase(
 
 
 def test_create_refuses_mismatched_passphrases(
-    qtbot: QtBot,
-    settings: AppSettings,
-    databases: FakeDatabases,
-    prompter: ScriptedPrompter,
-    tmp_path: Path,
+    qtbot: QtBot, create_at: CreateAt, databases: FakeDatabases, tmp_path: Path
 ) -> None:
-    dialog = create_dialog(qtbot, settings, databases, prompter, tmp_path / "new.crag")
+    dialog = create_at(tmp_path / "new.crag")
     type_text(qtbot, dialog.create_passphrase, PASSPHRASE)
     type_text(qtbot, dialog.create_confirm, PASSPHRASE + "!")
     press(qtbot, dialog.create_confirm, Qt.Key.Key_Return)
@@ -270,13 +279,13 @@ def test_create_refuses_mismatched_passphrases(
 
 def test_create_succeeds_with_enter(
     qtbot: QtBot,
-    settings: AppSettings,
+    create_at: CreateAt,
     databases: FakeDatabases,
-    prompter: ScriptedPrompter,
+    settings: AppSettings,
     tmp_path: Path,
 ) -> None:
     # No suffix typed: the usual one is added.
-    dialog = create_dialog(qtbot, settings, databases, prompter, tmp_path / "board")
+    dialog = create_at(tmp_path / "board")
     type_text(qtbot, dialog.create_passphrase, PASSPHRASE)
     assert dialog.strength_bar.text() == "Good"
     type_text(qtbot, dialog.create_confirm, PASSPHRASE)
@@ -336,17 +345,14 @@ def test_wrong_passphrases_bring_a_growing_delay(
 
     _archive, cases = paths(databases)
     clock = _Clock()
-    dialog = UnlockDialog(
+    dialog = make_dialog(
+        qtbot,
         settings=settings,
-        opener=databases.open,
-        creator=databases.create,
+        databases=databases,
         prompter=prompter,
         initial_path=cases,
         delay=UnlockDelay(clock=clock),
     )
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
 
     def attempt(passphrase: str) -> str:
         dialog.open_passphrase.setText(passphrase)

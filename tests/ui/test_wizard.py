@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import ValidationFailed
-from crag_desktop.domain.records import Agency, Child, Meeting, Member, Referral
+from crag_desktop.domain.records import Child, Meeting, Referral
 from crag_desktop.domain.vocabulary import (
-    AgencyKind,
     AlternativeReviewType,
     DecidedOutcome,
     IncidentType,
@@ -34,7 +33,8 @@ from crag_desktop.ui.widgets import UkDateEdit
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 from crag_desktop.ui.wizard.pages.question import QuestionPage
 from crag_desktop.ui.wizard.state import NOT_YET_KNOWN, PageId
-from tests.ui.conftest import press, type_text
+from tests.helpers.databases import save_partnership
+from tests.helpers.qt import press, type_text
 
 PASSPHRASE = "correct horse battery staple"
 TODAY = date(2024, 6, 28)
@@ -61,23 +61,10 @@ def _referral(key: str, reference: str, case: str, incident: date, **extra: obje
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.create(tmp_path / "crag.db", PASSPHRASE, operator="Test Officer")
+def db(database: Database) -> Database:
+    """The partnership's database with its referrals."""
     with database.unit_of_work() as session:
-        repositories.save_agency(
-            session, Agency(id="police", name="Police", kind=AgencyKind.POLICE)
-        )
-        repositories.save_agency(
-            session,
-            Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
-        )
-        repositories.save_member(session, Member(id="m1", name="Alex Chair", agency="csc"))
-        repositories.save_member(session, Member(id="m2", name="Sam Detective", agency="police"))
-        repositories.save_member(session, Member(id="m3", name="Jo Lawyer", agency="csc"))
-        repositories.save_meeting(
-            session,
-            Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=()),
-        )
+        save_partnership(session)
         repositories.save_referral(
             session, _referral("R15", "CRAG-2016-03", "Child Q", date(2016, 5, 10))
         )
@@ -95,10 +82,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
         repositories.save_referral(
             session, _referral("R23", "CRAG-2024-01", "Child P", date(2024, 3, 1))
         )
-    try:
-        yield database
-    finally:
-        database.close()
+    return database
 
 
 _OPEN: list[CriteriaWizard] = []
@@ -752,9 +736,8 @@ def reach_decision_page(qtbot: QtBot, wizard: CriteriaWizard) -> None:
     next_page(qtbot, wizard, PageId.DECISION)
 
 
-def test_work_that_reached_the_decision_page_is_resumed_there(
-    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
-) -> None:
+def decision_at_mt1(qtbot: QtBot, db: Database, prompter: ScriptedPrompter) -> CriteriaWizard:
+    """R15's wizard on its decision page, the rationale typed and meeting mt1 chosen by key."""
     wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
     reach_decision_page(qtbot, wizard)
     decision = wizard.decision_page
@@ -762,6 +745,13 @@ def test_work_that_reached_the_decision_page_is_resumed_there(
     decision.meetings.setFocus()
     key(qtbot, wizard, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    return wizard
+
+
+def test_work_that_reached_the_decision_page_is_resumed_there(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = decision_at_mt1(qtbot, db, prompter)
     drafts = DraftService(db=db)
 
     def saved_on_decision_page() -> bool:
@@ -796,13 +786,8 @@ def test_invited_non_members_are_added_by_keyboard_kept_in_drafts_and_printed(
 ) -> None:
     from crag_desktop.services.decision_records import decision_record_view
 
-    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
-    reach_decision_page(qtbot, wizard)
+    wizard = decision_at_mt1(qtbot, db, prompter)
     decision = wizard.decision_page
-    type_text(qtbot, decision.rationale, "Criteria met.")
-    decision.meetings.setFocus()
-    key(qtbot, wizard, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
     assert not decision.invited.isVisible(), "no empty list while nobody is invited"
 
     # Alt+V reaches the name; Enter adds and leaves the page where it is.
