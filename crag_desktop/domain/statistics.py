@@ -242,6 +242,36 @@ class AnnualStatistics:
         }
 
 
+class _Tally:
+    """Each figure counted once, as the list of the labels of what it counts: the count is
+    the list's length, so the figure and the appendix that lists its records never differ."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.start = start
+        self.end = end
+        self.sources: dict[FigureKey, list[str]] = {}
+
+    def in_year(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def count(self, key: FigureKey, label: str) -> None:
+        self.sources.setdefault(key, []).append(label)
+
+    def n(self, *key: str) -> int:
+        return len(self.sources.get(key, ()))
+
+    def by(self, prefix: FigureKey, order: Iterable[str]) -> dict[str, int]:
+        counts = Counter(
+            {key[-1]: len(labels) for key, labels in self.sources.items() if key[:-1] == prefix}
+        )
+        return _in_order(order, counts)
+
+    def largest_first(self, kind: str) -> list[tuple[str, int]]:
+        """The figures under `kind` by what they count, largest first, then by name."""
+        found = ((key[-1], len(labels)) for key, labels in self.sources.items() if key[0] == kind)
+        return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
 def compute_annual_statistics(
     document: Document, year: int, *, as_of: date | None = None
 ) -> AnnualStatistics:
@@ -252,85 +282,138 @@ def compute_annual_statistics(
     """
     start, end = reporting_period(year)
     as_of = as_of if as_of is not None else date(year + 1, 4, 1)
-
-    def in_year(day: date | None) -> bool:
-        return day is not None and start <= day <= end
-
-    # Each figure is counted once, as a list of the labels of what it counts: the count is
-    # the list's length, so the figure and the appendix that lists its records never differ.
-    sources: dict[FigureKey, list[str]] = {}
-
-    def count(key: FigureKey, label: str) -> None:
-        sources.setdefault(key, []).append(label)
-
-    agency_names = {agency.id: agency.name for agency in document.agencies}
+    tally = _Tally(start, end)
+    _count_referrals(tally, document, as_of)
+    _count_panel(tally, document)
+    worked = [v for v in document.reviews if is_worked_on(v, start, end)]
     referrals_by_id = {referral.id: referral for referral in document.referrals}
-    reviews_by_id = {review.id: review for review in document.reviews}
+    for review in worked:
+        _count_review(tally, review, referrals_by_id)
+    overdue = _count_recommendations(tally, document, as_of)
+    timeframes = _timeframes(tally, document)
+    lp_text = {lp.id: lp.text for lp in document.learning_points}
+    return AnnualStatistics(
+        year=year,
+        start=start,
+        end=end,
+        as_of=as_of,
+        referrals_received=tally.n("referrals_received"),
+        referrals_by_agency=dict(tally.largest_first("referrals_by_agency")),
+        referral_outcomes={key: tally.n("referral_outcomes", key) for key in REFERRAL_OUTCOMES},
+        panel_decisions_sent=tally.n("panel_decisions_sent"),
+        panel_contested=tally.n("panel_contested"),
+        worked_on=tuple(v.id for v in worked),
+        statutory_reviews_worked_on=tally.n("statutory_reviews_worked_on"),
+        reviews_by_status=tally.by(("reviews_by_status",), ReviewStatus.codes()),
+        statutory_published_in_year=tally.n("statutory_published_in_year"),
+        methodologies=tally.by(("methodologies",), Methodology.codes()),
+        children=ChildrenStatistics(
+            total=tally.n("children", "total"),
+            by_age_band=tally.by(("children", "by_age_band"), AGE_BANDS),
+            by_sex=tally.by(("children", "by_sex"), Sex.codes()),
+        ),
+        themes=tally.by(("themes",), Theme.codes()),
+        parallel_processes=tally.by(("parallel_processes",), ParallelProcessType.codes()),
+        family_contribution=tally.n("family_contribution"),
+        learning_points=tuple(
+            LearningPointCount(id=lp, text=lp_text.get(lp, lp), reviews=reviews)
+            for lp, reviews in tally.largest_first("learning_points")
+        ),
+        recommendations=RecommendationStatistics(
+            total=tally.n("recommendations", "total"),
+            multi_agency=tally.n("recommendations", "multi_agency"),
+            by_status=tally.by(("recommendations", "by_status"), RecommendationStatus.codes()),
+            by_monitoring_group=tally.by(
+                ("recommendations", "by_monitoring_group"), MonitoringGroup.codes()
+            ),
+            overdue=tuple(overdue),
+        ),
+        timeframes=timeframes,
+        sources={key: tuple(labels) for key, labels in tally.sources.items()},
+    )
 
+
+def _count_referrals(tally: _Tally, document: Document, as_of: date) -> None:
+    agency_names = {agency.id: agency.name for agency in document.agencies}
     for referral in document.referrals:
-        if not in_year(referral.received):
+        if not tally.in_year(referral.received):
             continue
         label = referral_label(referral)
         agency = agency_names.get(referral.referring_agency, referral.referring_agency)
-        count(("referrals_received",), label)
-        count(("referrals_by_agency", agency), label)
-        count(("referral_outcomes", _referral_outcome(referral, as_of)), label)
+        tally.count(("referrals_received",), label)
+        tally.count(("referrals_by_agency", agency), label)
+        tally.count(("referral_outcomes", _referral_outcome(referral, as_of)), label)
 
+
+def _count_panel(tally: _Tally, document: Document) -> None:
     for referral in document.referrals:
         decision = referral.decision
         if decision is None:
             continue
-        if in_year(decision.panel.sent_on):
-            count(("panel_decisions_sent",), referral_label(referral))
-        if decision.panel.response == PanelResponse.CONTESTED and in_year(
+        if tally.in_year(decision.panel.sent_on):
+            tally.count(("panel_decisions_sent",), referral_label(referral))
+        if decision.panel.response == PanelResponse.CONTESTED and tally.in_year(
             decision.panel.responded_on
         ):
-            count(("panel_contested",), referral_label(referral))
+            tally.count(("panel_contested",), referral_label(referral))
 
-    worked = [v for v in document.reviews if is_worked_on(v, start, end)]
-    lp_text = {lp.id: lp.text for lp in document.learning_points}
-    for review in worked:
-        label = review_label(review)
-        count(("reviews_worked_on",), label)
-        count(("methodologies", str(review.methodology)), label)
-        for theme in dict.fromkeys(review.themes):
-            count(("themes", str(theme)), label)
-        for process in review.parallel_processes:
-            count(("parallel_processes", str(process.type)), label)
-        if review.family_contributions:
-            count(("family_contribution",), label)
-        # Not in the stats JSON: the report's breakdown of those reviews by facilitator.
-        for facilitator in dict.fromkeys(c.facilitated_by for c in review.family_contributions):
-            count(("family_contribution_by_facilitator", facilitator), label)
-        for point in dict.fromkeys(review.learning_points):
-            count(("learning_points", point), label)
-        if not review.type.statutory:
-            continue
-        count(("statutory_reviews_worked_on",), label)
-        count(("reviews_by_status", str(review.status)), label)
-        if in_year(review.published_on):
-            count(("statutory_published_in_year",), label)
-        for child in _review_children(review, referrals_by_id):
-            child_label = f"{child.pseudonym} ({label})"
-            count(("children", "total"), child_label)
-            count(("children", "by_age_band", age_band(child)), child_label)
-            count(("children", "by_sex", str(child.sex)), child_label)
 
-    published_ids = {v.id for v in document.reviews if in_year(v.published_on)}
+def _count_review(tally: _Tally, review: Review, referrals_by_id: Mapping[str, Referral]) -> None:
+    """A review worked on in the year: what it is about, and (statutory) its children."""
+    label = review_label(review)
+    tally.count(("reviews_worked_on",), label)
+    tally.count(("methodologies", str(review.methodology)), label)
+    for theme in dict.fromkeys(review.themes):
+        tally.count(("themes", str(theme)), label)
+    for process in review.parallel_processes:
+        tally.count(("parallel_processes", str(process.type)), label)
+    if review.family_contributions:
+        tally.count(("family_contribution",), label)
+    # Not in the stats JSON: the report's breakdown of those reviews by facilitator.
+    for facilitator in dict.fromkeys(c.facilitated_by for c in review.family_contributions):
+        tally.count(("family_contribution_by_facilitator", facilitator), label)
+    for point in dict.fromkeys(review.learning_points):
+        tally.count(("learning_points", point), label)
+    if review.type.statutory:
+        _count_statutory_review(tally, review, label, referrals_by_id)
+
+
+def _count_statutory_review(
+    tally: _Tally, review: Review, label: str, referrals_by_id: Mapping[str, Referral]
+) -> None:
+    tally.count(("statutory_reviews_worked_on",), label)
+    tally.count(("reviews_by_status", str(review.status)), label)
+    if tally.in_year(review.published_on):
+        tally.count(("statutory_published_in_year",), label)
+    for child in _review_children(review, referrals_by_id):
+        child_label = f"{child.pseudonym} ({label})"
+        tally.count(("children", "total"), child_label)
+        tally.count(("children", "by_age_band", age_band(child)), child_label)
+        tally.count(("children", "by_sex", str(child.sex)), child_label)
+
+
+def _count_recommendations(tally: _Tally, document: Document, as_of: date) -> list[str]:
+    """Count the recommendations of reviews published in the year; the overdue ones' ids."""
+    reviews_by_id = {review.id: review for review in document.reviews}
+    published_ids = {v.id for v in document.reviews if tally.in_year(v.published_on)}
     overdue: list[str] = []
     for rec in document.recommendations:
         if rec.review not in published_ids:
             continue
         label = recommendation_label(rec, reviews_by_id)
-        count(("recommendations", "total"), label)
+        tally.count(("recommendations", "total"), label)
         if rec.scope == RecommendationScope.MULTI_AGENCY:
-            count(("recommendations", "multi_agency"), label)
-        count(("recommendations", "by_status", str(rec.status)), label)
-        count(("recommendations", "by_monitoring_group", str(rec.monitoring_group)), label)
+            tally.count(("recommendations", "multi_agency"), label)
+        tally.count(("recommendations", "by_status", str(rec.status)), label)
+        tally.count(("recommendations", "by_monitoring_group", str(rec.monitoring_group)), label)
         if rec.due is not None and rec.due < as_of and not rec.status.closed:
-            count(("recommendations", "overdue"), label)
+            tally.count(("recommendations", "overdue"), label)
             overdue.append(rec.id)
+    return overdue
 
+
+def _timeframes(tally: _Tally, document: Document) -> tuple[Timeframe, ...]:
+    """How long each review signed off in the year took, in the order they were signed off."""
     timeframes = tuple(
         Timeframe(
             review=v.id,
@@ -340,68 +423,12 @@ def compute_annual_statistics(
             months=whole_months(v.commissioned_on, v.signed_off_on),
             cost_gbp=v.cost_gbp,
         )
-        for v in sorted(document.reviews, key=lambda v: (v.signed_off_on or end, v.id))
-        if v.signed_off_on is not None and in_year(v.signed_off_on)
+        for v in sorted(document.reviews, key=lambda v: (v.signed_off_on or tally.end, v.id))
+        if v.signed_off_on is not None and tally.in_year(v.signed_off_on)
     )
     for timeframe in timeframes:
-        count(("timeframes",), timeframe.title)
-
-    def n(*key: str) -> int:
-        return len(sources.get(key, ()))
-
-    def by(prefix: FigureKey, order: Iterable[str]) -> dict[str, int]:
-        counts = Counter(
-            {key[-1]: len(labels) for key, labels in sources.items() if key[:-1] == prefix}
-        )
-        return _in_order(order, counts)
-
-    by_agency = {
-        key[-1]: len(labels) for key, labels in sources.items() if key[0] == "referrals_by_agency"
-    }
-    points = sorted(
-        ((key[-1], len(labels)) for key, labels in sources.items() if key[0] == "learning_points"),
-        key=lambda item: (-item[1], item[0]),
-    )
-
-    return AnnualStatistics(
-        year=year,
-        start=start,
-        end=end,
-        as_of=as_of,
-        referrals_received=n("referrals_received"),
-        referrals_by_agency=dict(sorted(by_agency.items(), key=lambda item: (-item[1], item[0]))),
-        referral_outcomes={key: n("referral_outcomes", key) for key in REFERRAL_OUTCOMES},
-        panel_decisions_sent=n("panel_decisions_sent"),
-        panel_contested=n("panel_contested"),
-        worked_on=tuple(v.id for v in worked),
-        statutory_reviews_worked_on=n("statutory_reviews_worked_on"),
-        reviews_by_status=by(("reviews_by_status",), ReviewStatus.codes()),
-        statutory_published_in_year=n("statutory_published_in_year"),
-        methodologies=by(("methodologies",), Methodology.codes()),
-        children=ChildrenStatistics(
-            total=n("children", "total"),
-            by_age_band=by(("children", "by_age_band"), AGE_BANDS),
-            by_sex=by(("children", "by_sex"), Sex.codes()),
-        ),
-        themes=by(("themes",), Theme.codes()),
-        parallel_processes=by(("parallel_processes",), ParallelProcessType.codes()),
-        family_contribution=n("family_contribution"),
-        learning_points=tuple(
-            LearningPointCount(id=lp, text=lp_text.get(lp, lp), reviews=reviews)
-            for lp, reviews in points
-        ),
-        recommendations=RecommendationStatistics(
-            total=n("recommendations", "total"),
-            multi_agency=n("recommendations", "multi_agency"),
-            by_status=by(("recommendations", "by_status"), RecommendationStatus.codes()),
-            by_monitoring_group=by(
-                ("recommendations", "by_monitoring_group"), MonitoringGroup.codes()
-            ),
-            overdue=tuple(overdue),
-        ),
-        timeframes=timeframes,
-        sources={key: tuple(labels) for key, labels in sources.items()},
-    )
+        tally.count(("timeframes",), timeframe.title)
+    return timeframes
 
 
 def annual_statistics(
