@@ -533,44 +533,9 @@ def validate_decision(
     and it was not decided before the referral was `received` nor in the future."""
     now = _today(today)
     errors: list[FieldError] = []
-    _identifier(errors, path, "rule_set", record.rule_set)
-    for key, answer in record.answers.items():
-        _text(errors, path, "answers", key, key=key, identifier=True)
-        if isinstance(answer, str):
-            _text(errors, path, "answers", answer, key=key, identifier=True)
-    # The evaluator is only asked about answers that are well-formed text.
-    if not errors:
-        errors.extend(_criteria_errors(record, path))
-    _identifier(errors, path, "rule_set_version", record.rule_set_version)
-
-    outcome = record.decided_outcome
-    compatible = COMPATIBLE_DECISIONS.get(record.rules_outcome, frozenset())
-    if outcome not in compatible and not (record.reason_if_different or "").strip():
-        if record.rules_outcome == "insufficient_information":
-            message = (
-                "give a reason: the rules could not decide (insufficient information), "
-                "so the decision needs a reason"
-            )
-        else:
-            # In the secretariat's words, never the codes ("lcspr") the record stores.
-            message = (
-                f"give a reason: the decision ({_decision_words(outcome)}) differs from the "
-                f"outcome under the rules ({_outcome_words(record)})"
-            )
-        errors.append(FieldError(join(path, "reason_if_different"), message))
-    _narrative(errors, path, "reason_if_different", record.reason_if_different)
-
-    alt_path = join(path, "alternative_review_type")
-    if outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
-        if record.alternative_review_type is None:
-            errors.append(FieldError(alt_path, "choose the kind of review commissioned instead"))
-        elif record.alternative_review_type not in AlternativeReviewType.codes():
-            errors.append(FieldError(alt_path, "is not a kind of review"))
-    elif record.alternative_review_type is not None:
-        errors.append(
-            FieldError(alt_path, "only applies when the decision is another kind of review")
-        )
-
+    _decision_answers(errors, record, path)
+    _decision_reason(errors, record, path)
+    _decision_alternative(errors, record, path)
     _text(
         errors,
         path,
@@ -590,9 +555,63 @@ def validate_decision(
         )
     if record.meeting is not None:
         _identifier(errors, path, "meeting", record.meeting)
+    _panel_loop(errors, record, join(path, "panel"), now)
+    _decision_evidence_and_people(errors, record, path)
+    return errors
 
+
+def _decision_answers(errors: list[FieldError], record: CriteriaDecision, path: str) -> None:
+    """The rule set, the answers, and what the rule set makes of them."""
+    _identifier(errors, path, "rule_set", record.rule_set)
+    for key, answer in record.answers.items():
+        _text(errors, path, "answers", key, key=key, identifier=True)
+        if isinstance(answer, str):
+            _text(errors, path, "answers", answer, key=key, identifier=True)
+    # The evaluator is only asked about answers that are well-formed text.
+    if not errors:
+        errors.extend(_criteria_errors(record, path))
+    _identifier(errors, path, "rule_set_version", record.rule_set_version)
+
+
+def _decision_reason(errors: list[FieldError], record: CriteriaDecision, path: str) -> None:
+    """A decision the rules outcome does not lead to needs a reason."""
+    outcome = record.decided_outcome
+    compatible = COMPATIBLE_DECISIONS.get(record.rules_outcome, frozenset())
+    if outcome not in compatible and not (record.reason_if_different or "").strip():
+        if record.rules_outcome == "insufficient_information":
+            message = (
+                "give a reason: the rules could not decide (insufficient information), "
+                "so the decision needs a reason"
+            )
+        else:
+            # In the secretariat's words, never the codes ("lcspr") the record stores.
+            message = (
+                f"give a reason: the decision ({_decision_words(outcome)}) differs from the "
+                f"outcome under the rules ({_outcome_words(record)})"
+            )
+        errors.append(FieldError(join(path, "reason_if_different"), message))
+    _narrative(errors, path, "reason_if_different", record.reason_if_different)
+
+
+def _decision_alternative(errors: list[FieldError], record: CriteriaDecision, path: str) -> None:
+    """The kind of review commissioned instead: given exactly when the decision is one."""
+    alt_path = join(path, "alternative_review_type")
+    if record.decided_outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
+        if record.alternative_review_type is None:
+            errors.append(FieldError(alt_path, "choose the kind of review commissioned instead"))
+        elif record.alternative_review_type not in AlternativeReviewType.codes():
+            errors.append(FieldError(alt_path, "is not a kind of review"))
+    elif record.alternative_review_type is not None:
+        errors.append(
+            FieldError(alt_path, "only applies when the decision is another kind of review")
+        )
+
+
+def _panel_loop(
+    errors: list[FieldError], record: CriteriaDecision, panel_path: str, now: date
+) -> None:
+    """Sent to the National Panel after the decision, answered after it was sent."""
     panel = record.panel
-    panel_path = join(path, "panel")
     sent_ok = _date(errors, panel_path, "sent_on", panel.sent_on, today=now)
     if sent_ok:
         _not_before(
@@ -622,6 +641,11 @@ def validate_decision(
         errors.append(FieldError(responded_path, "give the date of the panel's response"))
     _narrative(errors, panel_path, "board_reply", panel.board_reply)
 
+
+def _decision_evidence_and_people(
+    errors: list[FieldError], record: CriteriaDecision, path: str
+) -> None:
+    """The evidence behind each answer, the members present and the people invited."""
     for key, text in record.evidence.items():
         _text(errors, path, "evidence", key, key=key, identifier=True)
         _text(
@@ -639,7 +663,6 @@ def validate_decision(
         person_path = join(join(path, "invited"), f"[{index}]")
         _text(errors, person_path, "name", person.name)
         _text(errors, person_path, "role", person.role, required=False)
-    return errors
 
 
 def validate_referral(
@@ -738,23 +761,44 @@ def validate_review(
             earlier=record.signed_off_on,
             earlier_name="sign-off date",
         )
-    cost_path = join(path, "cost_gbp")
-    cost = record.cost_gbp
-    if cost is not None:
-        if not isinstance(cost, Decimal) or not cost.is_finite():
-            errors.append(FieldError(cost_path, "must be an amount in pounds"))
-        elif cost < 0:
-            errors.append(FieldError(cost_path, "must be zero or more"))
-        elif cost > MAX_COST:
-            errors.append(FieldError(cost_path, "is implausibly large; check the amount"))
-        elif cost != cost.quantize(Decimal("0.01")):
-            errors.append(FieldError(cost_path, "must be in pounds and pence (two decimal places)"))
+    _cost(errors, join(path, "cost_gbp"), record.cost_gbp)
     _children(errors, join(path, "children"), record.children, now)
     seen: set[str] = set()
     for i, theme in enumerate(record.themes):
         if theme in seen:
             errors.append(FieldError(join(path, f"themes[{i}]"), f"{theme!r} is listed twice"))
         seen.add(theme)
+    _parallel_processes(errors, path, record, now)
+    for i, contribution in enumerate(record.family_contributions):
+        item = join(path, f"family_contributions[{i}]")
+        _text(errors, item, "who", contribution.who)
+        _text(errors, item, "facilitated_by", contribution.facilitated_by, required=False)
+        _date(errors, item, "on", contribution.on, today=now)
+    _ids(errors, path, "learning_points", record.learning_points)
+    if record.learning_summary is not None:
+        item = join(path, "learning_summary")
+        _date(errors, item, "published_on", record.learning_summary.published_on, today=now)
+        _text(errors, item, "link", record.learning_summary.link, max_length=LINK_MAX)
+    _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
+    return errors
+
+
+def _cost(errors: list[FieldError], cost_path: str, cost: Decimal | None) -> None:
+    """A review's cost: none, or pounds and pence from zero to a plausible amount."""
+    if cost is None:
+        return
+    if not isinstance(cost, Decimal) or not cost.is_finite():
+        errors.append(FieldError(cost_path, "must be an amount in pounds"))
+    elif cost < 0:
+        errors.append(FieldError(cost_path, "must be zero or more"))
+    elif cost > MAX_COST:
+        errors.append(FieldError(cost_path, "is implausibly large; check the amount"))
+    elif cost != cost.quantize(Decimal("0.01")):
+        errors.append(FieldError(cost_path, "must be in pounds and pence (two decimal places)"))
+
+
+def _parallel_processes(errors: list[FieldError], path: str, record: Review, now: date) -> None:
+    """Each parallel process concluded (if it has) after it started, and not in the future."""
     for i, process in enumerate(record.parallel_processes):
         item = join(path, f"parallel_processes[{i}]")
         started_ok = _date(errors, item, "started_on", process.started_on, today=now)
@@ -768,18 +812,6 @@ def validate_review(
                 earlier_name="start date",
             )
         _narrative(errors, item, "notes", process.notes)
-    for i, contribution in enumerate(record.family_contributions):
-        item = join(path, f"family_contributions[{i}]")
-        _text(errors, item, "who", contribution.who)
-        _text(errors, item, "facilitated_by", contribution.facilitated_by, required=False)
-        _date(errors, item, "on", contribution.on, today=now)
-    _ids(errors, path, "learning_points", record.learning_points)
-    if record.learning_summary is not None:
-        item = join(path, "learning_summary")
-        _date(errors, item, "published_on", record.learning_summary.published_on, today=now)
-        _text(errors, item, "link", record.learning_summary.link, max_length=LINK_MAX)
-    _pauses(errors, join(path, "clock_pauses"), record.clock_pauses, now)
-    return errors
 
 
 def validate_recommendation(
@@ -985,28 +1017,14 @@ def _reference_fields(record: Record) -> Iterator[tuple[str, str, _Where]]:
         case Member():
             yield "agencies", record.agency, ("agency",)
         case Referral():
-            yield "agencies", record.referring_agency, ("referring_agency",)
-            decision = record.decision
-            if decision is not None:
-                if decision.meeting is not None:
-                    yield "meetings", decision.meeting, ("decision", "meeting")
-                for i, member in enumerate(decision.attendees):
-                    yield "members", member, ("decision", "attendees", i)
+            yield from _referral_references(record)
         case Review():
             if record.referral is not None:
                 yield "referrals", record.referral, ("referral",)
             for i, point in enumerate(record.learning_points):
                 yield "learning_points", point, ("learning_points", i)
         case Recommendation():
-            yield "reviews", record.review, ("review",)
-            yield "agencies", record.lead_agency, ("lead_agency",)
-            for i, action in enumerate(record.actions):
-                yield "agencies", action.owner_agency, ("actions", i, "owner_agency")
-                for j, update in enumerate(action.updates):
-                    if update.by is not None:
-                        yield "members", update.by, ("actions", i, "updates", j, "by")
-                    if update.meeting is not None:
-                        yield "meetings", update.meeting, ("actions", i, "updates", j, "meeting")
+            yield from _recommendation_references(record)
         case Meeting():
             for name, kind, values in (
                 ("attendees", "members", record.attendees),
@@ -1020,6 +1038,28 @@ def _reference_fields(record: Record) -> Iterator[tuple[str, str, _Where]]:
                 yield "reviews", review, ("reviews", i)
         case _:
             pass
+
+
+def _referral_references(record: Referral) -> Iterator[tuple[str, str, _Where]]:
+    yield "agencies", record.referring_agency, ("referring_agency",)
+    decision = record.decision
+    if decision is not None:
+        if decision.meeting is not None:
+            yield "meetings", decision.meeting, ("decision", "meeting")
+        for i, member in enumerate(decision.attendees):
+            yield "members", member, ("decision", "attendees", i)
+
+
+def _recommendation_references(record: Recommendation) -> Iterator[tuple[str, str, _Where]]:
+    yield "reviews", record.review, ("review",)
+    yield "agencies", record.lead_agency, ("lead_agency",)
+    for i, action in enumerate(record.actions):
+        yield "agencies", action.owner_agency, ("actions", i, "owner_agency")
+        for j, update in enumerate(action.updates):
+            if update.by is not None:
+                yield "members", update.by, ("actions", i, "updates", j, "by")
+            if update.meeting is not None:
+                yield "meetings", update.meeting, ("actions", i, "updates", j, "meeting")
 
 
 def _relative(path: str, where: _Where) -> str:
