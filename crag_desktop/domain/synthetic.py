@@ -524,17 +524,22 @@ class _Builder:
 
     # -- reviews --------------------------------------------------------------------------
 
-    def maybe_review(self, referral: Referral, decision: CriteriaDecision) -> None:
-        rng = self.rng
+    def _review_type(self, decision: CriteriaDecision) -> ReviewType | None:
+        """The kind of review the decision commissions, if the subgroup's records hold it."""
         outcome = decision.decided_outcome
         if outcome == DecidedOutcome.NO_FURTHER_ACTION:
-            return
+            return None
         if outcome == DecidedOutcome.ALTERNATIVE_REVIEW:
-            if rng.random() < 0.1:
-                return  # Sometimes the other review is run outside the subgroup's records.
-            review_type = ReviewType(str(decision.alternative_review_type))
-        else:
-            review_type = ReviewType(str(outcome))
+            if self.rng.random() < 0.1:
+                return None  # Sometimes the other review is run outside the subgroup's records.
+            return ReviewType(str(decision.alternative_review_type))
+        return ReviewType(str(outcome))
+
+    def maybe_review(self, referral: Referral, decision: CriteriaDecision) -> None:
+        rng = self.rng
+        review_type = self._review_type(decision)
+        if review_type is None:
+            return
         commissioned = decision.decided_on + timedelta(days=rng.randint(7, 45))
         if commissioned > AS_OF:
             return
@@ -567,19 +572,12 @@ class _Builder:
                 # The report waits for the parallel process: sign-off follows its end.
                 signed_off = concluded + timedelta(days=rng.randint(14, 60))
                 published = signed_off + timedelta(days=rng.randint(20, 90))
-        status = ReviewStatus.PUBLISHED
-        if published is None or published > AS_OF:
+        if published is not None and published > AS_OF:
             published = None
-            status = ReviewStatus.SIGNED_OFF
-        if signed_off > AS_OF:
-            signed_off_on: date | None = None
-            status = ReviewStatus.ACTIVE
-            if held and draft <= AS_OF:
-                status = ReviewStatus.COMPLETED_PENDING_PARALLEL
-            elif tor > AS_OF:
-                status = ReviewStatus.COMMISSIONED
-        else:
-            signed_off_on = signed_off
+        status = _review_status(
+            tor=tor, draft=draft, signed_off=signed_off, published=published, held=held
+        )
+        signed_off_on = signed_off if signed_off <= AS_OF else None
         review_id = f"V{len(self.reviews) + 1}"
         themes = tuple(
             dict.fromkeys(
@@ -823,3 +821,16 @@ def synthetic_document(*, size: int, seed: int) -> Document:
     finally:
         if collecting:
             gc.enable()
+
+
+def _review_status(
+    *, tor: date, draft: date, signed_off: date, published: date | None, held: bool
+) -> ReviewStatus:
+    """Where a review with these dates stands on AS_OF (`published` None: not yet)."""
+    if signed_off > AS_OF:
+        if held and draft <= AS_OF:
+            return ReviewStatus.COMPLETED_PENDING_PARALLEL
+        if tor > AS_OF:
+            return ReviewStatus.COMMISSIONED
+        return ReviewStatus.ACTIVE
+    return ReviewStatus.SIGNED_OFF if published is None else ReviewStatus.PUBLISHED
