@@ -179,19 +179,35 @@ def _put(sheet: Any, row: int, column: int, value: object) -> Any:
 def write_return(view: AgencyReturnSheet) -> bytes:
     """The return as XLSX bytes (not yet protected by a passphrase)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     # openpyxl's stubs make most sheet parts optional; a new workbook has them all.
     sheet: Any = book.active
     sheet.title = RETURN_SHEET
+    _write_heading(sheet, view)
+    _write_items(sheet, view)
+    _offer_statuses(sheet, view)
+    _lay_out_pages(sheet, view)
+    _write_meta(book.create_sheet(_META_SHEET), view)
+    # Sheets cannot be renamed, moved, added or deleted (no password, like the sheet's).
+    book.security = WorkbookProtection(lockStructure=True)
+    book.properties.title = f"Agency return: {_clean(view.agency_name)}"
+    book.properties.creator = "CRAG Desktop"
+    book.properties.keywords = MARKING
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_heading(sheet: Any, view: AgencyReturnSheet) -> None:
+    """The marking, what the agency is asked to do, and the column titles."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     last_column = get_column_letter(len(HEADERS))
     wrap = Alignment(wrap_text=True, vertical="top")
-    bold = Font(bold=True)
-
     marking = _put(sheet, 1, 1, MARKING)
     marking.font = Font(bold=True, color="B00020", size=12)
     sheet.merge_cells(f"A1:{last_column}1")
@@ -211,14 +227,27 @@ def write_return(view: AgencyReturnSheet) -> bytes:
     sheet.merge_cells(f"A{_INSTRUCTIONS_ROW}:{last_column}{_INSTRUCTIONS_ROW}")
     sheet.row_dimensions[_INSTRUCTIONS_ROW].height = 62
     fill = PatternFill("solid", fgColor="DDE4EE")
-    to_fill = PatternFill("solid", fgColor="FFF4CC")
     for column, title in enumerate(HEADERS, start=1):
         cell = _put(sheet, _HEADER_ROW, column, title)
-        cell.font = bold
+        cell.font = Font(bold=True)
         cell.alignment = wrap
-        cell.fill = to_fill if column in (_UPDATE, _PROPOSED) else fill
+        cell.fill = _to_fill() if column in (_UPDATE, _PROPOSED) else fill
 
+
+def _to_fill() -> Any:
+    """The colour of the cells the agency fills in."""
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor="FFF4CC")
+
+
+def _write_items(sheet: Any, view: AgencyReturnSheet) -> None:
+    """One row an open action: what it is, its latest progress, and two cells to fill in."""
+    from openpyxl.styles import Alignment, Protection
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     open_cell = Protection(locked=False)
+    to_fill = _to_fill()
     for offset, item in enumerate(view.items):
         row = _FIRST_ROW + offset
         code = _clean(item.code)
@@ -254,6 +283,12 @@ def write_return(view: AgencyReturnSheet) -> bytes:
             cell.alignment = wrap
             cell.fill = to_fill
 
+
+def _offer_statuses(sheet: Any, view: AgencyReturnSheet) -> None:
+    """The proposed status is chosen from a list in every item's row."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     last_row = _FIRST_ROW + max(len(view.items), 1) - 1
     statuses = DataValidation(
         type="list",
@@ -270,6 +305,12 @@ def write_return(view: AgencyReturnSheet) -> bytes:
     column_letter = get_column_letter(_PROPOSED)
     statuses.add(f"{column_letter}{_FIRST_ROW}:{column_letter}{last_row}")
 
+
+def _lay_out_pages(sheet: Any, view: AgencyReturnSheet) -> None:
+    """Column widths, the frozen heading, landscape pages with the marking, and the sheet
+    protected: the agency may resize rows and columns, nothing else."""
+    from openpyxl.utils import get_column_letter
+
     for column, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.column_dimensions[get_column_letter(_KEY)].hidden = True
@@ -282,12 +323,14 @@ def write_return(view: AgencyReturnSheet) -> bytes:
     sheet.oddHeader.center.text = f"&B{MARKING}"
     sheet.oddFooter.center.text = f"{MARKING} — Page &P of &N"
     sheet.oddFooter.left.text = f"Return of {_footer_text(view.agency_name)}"
-    # Protected without a password: the agency may resize rows and columns, nothing else.
+    # Protected without a password.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
-    meta = book.create_sheet(_META_SHEET)
+
+def _write_meta(meta: Any, view: AgencyReturnSheet) -> None:
+    """The hidden sheet that says which return this is, read back on import."""
     for row, (name, value) in enumerate(
         (
             ("format", _MARKER),
@@ -305,15 +348,6 @@ def write_return(view: AgencyReturnSheet) -> bytes:
         _put(meta, row, 2, value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
-    # Sheets cannot be renamed, moved, added or deleted (no password, like the sheet's).
-    book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = f"Agency return: {_clean(view.agency_name)}"
-    book.properties.creator = "CRAG Desktop"
-    book.properties.keywords = MARKING
-
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _footer_text(text: str) -> str:
