@@ -238,9 +238,16 @@ class _Builder:
         return story
 
     def body(self) -> list[Any]:
+        story = self._context() + self._cases() + self._reviews() + self._learning()
+        story += self._recommendations() + self._costs()
+        story += self.heading("Conclusion")
+        story += self.narrative("conclusion")
+        return story
+
+    def _context(self) -> list[Any]:
+        """The introduction and the local and national context."""
         view = self.view
         story: list[Any] = []
-
         story += self.heading("Introduction")
         story += self.narrative("introduction")
 
@@ -257,7 +264,12 @@ class _Builder:
 
         story += self.heading("National context")
         story += self.narrative("national_context")
+        return story
 
+    def _cases(self) -> list[Any]:
+        """The cases considered, the methodologies, parallel processes and family contribution."""
+        view = self.view
+        story: list[Any] = []
         story += self.heading("Cases considered for review")
         story += self.narrative("cases_considered")
         story += keep_whole(self.figure_table(view.cases))
@@ -275,7 +287,12 @@ class _Builder:
         story += self.heading("Family contribution")
         story += self.narrative("family_contribution")
         story += keep_whole(self.figure_table(view.family_contribution))
+        return story
 
+    def _reviews(self) -> list[Any]:
+        """The reviews worked on, their children and their safeguarding themes."""
+        view = self.view
+        story: list[Any] = []
         story += self.heading("Reviews: subject details and safeguarding themes")
         story += self.narrative("themes")
         story += keep_whole(self.figure_table(view.reviews))
@@ -302,7 +319,12 @@ class _Builder:
         story += self.charts(view.age_chart, view.sex_chart)
         story += keep_whole(self.subheading("Safeguarding themes") + self.figure_table(view.themes))
         story += self.charts(view.themes_chart)
+        return story
 
+    def _learning(self) -> list[Any]:
+        """The learning points the reviews share, and learning from national reviews."""
+        view = self.view
+        story: list[Any] = []
         story += self.heading("Learning points in common")
         story += self.narrative("learning_points")
         if view.learning_points:
@@ -330,7 +352,12 @@ class _Builder:
 
         story += self.heading("Learning from national reviews")
         story += self.narrative("national_learning")
+        return story
 
+    def _recommendations(self) -> list[Any]:
+        """The recommendations, the overdue ones, and their outcomes."""
+        view = self.view
+        story: list[Any] = []
         story += self.heading("Recommendations and agency actions")
         story += self.narrative("recommendations")
         story += keep_whole(self.figure_table(view.recommendations))
@@ -352,7 +379,12 @@ class _Builder:
             )
         story += self.subheading("Outcomes")
         story += self.narrative("outcomes")
+        return story
 
+    def _costs(self) -> list[Any]:
+        """What the reviews signed off in the year cost and how long they took."""
+        view = self.view
+        story: list[Any] = []
         story += self.heading("Costs and timeframes")
         story += self.narrative("costs")
         if view.timeframes:
@@ -387,9 +419,6 @@ class _Builder:
             )
         else:
             story.append(self.none_line(f"No review was signed off in {view.period}."))
-
-        story += self.heading("Conclusion")
-        story += self.narrative("conclusion")
         return story
 
     def appendices(self) -> list[Any]:
