@@ -124,6 +124,37 @@ class ReportsScreen(QWidget):
         kinds_layout = QVBoxLayout(kinds)
         self._kind_group = QButtonGroup(self)
         self.parameters = QStackedWidget()
+        annual = self._annual_page(year)
+        tracker = self._tracker_page()
+        register = self._register_page(year)
+        self.picker = ReferralPicker(referrals=ReferralList(db=db), search_delay_ms=search_delay_ms)
+        self.picker.matches.itemActivated.connect(lambda _item: self.generate())
+
+        self._pages: dict[ReportKind, QWidget] = {
+            ReportKind.ANNUAL: annual,
+            ReportKind.TRACKER: tracker,
+            ReportKind.REGISTER: register,
+            ReportKind.DECISION: self.picker,
+        }
+        self._add_kinds(kinds_layout)
+        left_panel = self._left_panel(kinds)
+        right = self._right_column()
+
+        body = QHBoxLayout()
+        body.addWidget(left_panel)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(body, 1)
+
+        self._add_shortcuts()
+
+        self.kind_buttons[ReportKind.ANNUAL].setChecked(True)
+        self._show_period()
+        self._show_nothing()
+
+    def _annual_page(self, year: int) -> QWidget:
+        """The annual report's year, as-of date, figures and texts."""
         self.annual_year = _year_box("Reporting year of the annual report", year)
         self.annual_as_of = UkDateEdit(accessible_name="Figures as of")
         self.annual_as_of.setToolTip(
@@ -151,7 +182,10 @@ class ReportsScreen(QWidget):
         annual_form.addRow(self.annual_figures)
         annual_form.addRow(self.texts_button)
         self.annual_year.valueChanged.connect(lambda _y: self._show_period())
+        return annual
 
+    def _tracker_page(self) -> QWidget:
+        """The tracker's date, monitoring group and lead agency."""
         self.tracker_as_of = UkDateEdit(accessible_name="Tracker as of")
         self.tracker_as_of.setToolTip("The tracker as it stood on this day; empty means today")
         self.tracker_group = QComboBox()
@@ -181,7 +215,10 @@ class ReportsScreen(QWidget):
         tracker_hint.setProperty("role", "hint")
         tracker_form.addRow(tracker_hint)
         self._agencies_loaded = False
+        return tracker
 
+    def _register_page(self, year: int) -> QWidget:
+        """The register's year."""
         self.register_year = _year_box("Reporting year of the register", year)
         register = QWidget()
         register_form = QFormLayout(register)
@@ -192,16 +229,10 @@ class ReportsScreen(QWidget):
         self.register_period.setWordWrap(True)
         register_form.addRow(self.register_period)
         self.register_year.valueChanged.connect(lambda _y: self._show_period())
+        return register
 
-        self.picker = ReferralPicker(referrals=ReferralList(db=db), search_delay_ms=search_delay_ms)
-        self.picker.matches.itemActivated.connect(lambda _item: self.generate())
-
-        self._pages: dict[ReportKind, QWidget] = {
-            ReportKind.ANNUAL: annual,
-            ReportKind.TRACKER: tracker,
-            ReportKind.REGISTER: register,
-            ReportKind.DECISION: self.picker,
-        }
+    def _add_kinds(self, kinds_layout: QVBoxLayout) -> None:
+        """One radio button a report, each showing its own parameters."""
         for kind, page in self._pages.items():
             button = QRadioButton(kind.label)
             self.kind_buttons[kind] = button
@@ -212,6 +243,9 @@ class ReportsScreen(QWidget):
                 lambda on, chosen=kind: self._kind_chosen(chosen) if on else None
             )
 
+    def _left_panel(self, kinds: QGroupBox) -> QWidget:
+        """The report chosen, its parameters, Generate and Cancel with the progress, Print
+        and Save."""
         self.generate_button = QPushButton("&Generate")
         self.generate_button.setProperty("role", "primary")
         self.generate_button.setToolTip("Make the report and show its pages (Ctrl+G)")
@@ -253,7 +287,10 @@ class ReportsScreen(QWidget):
         left_panel = QWidget()
         left_panel.setLayout(left)
         left_panel.setFixedWidth(260)
+        return left_panel
 
+    def _right_column(self) -> QVBoxLayout:
+        """What the report shown is (the preview joins it when first needed)."""
         self.shown_label = QLabel()
         self.shown_label.setWordWrap(True)
         self.shown_label.setProperty("role", "subtitle")
@@ -266,22 +303,13 @@ class ReportsScreen(QWidget):
         right.addWidget(self.shown_label)
         right.addWidget(self.stale_label)
         self._right = right
+        return right
 
-        body = QHBoxLayout()
-        body.addWidget(left_panel)
-        body.addLayout(right, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(body, 1)
-
+    def _add_shortcuts(self) -> None:
         for keys, slot in (("Ctrl+G", self.generate), ("Ctrl+P", self.print_report)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-
-        self.kind_buttons[ReportKind.ANNUAL].setChecked(True)
-        self._show_period()
-        self._show_nothing()
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
