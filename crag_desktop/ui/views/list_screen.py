@@ -306,6 +306,29 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
 
         heading = QLabel(title)
         heading.setProperty("role", "title")
+        filter_bar = self._build_filter_bar(plural, search_delay_ms)
+        actions = self._build_actions(noun, plural)
+        self._build_table(model, plural)
+        self._build_panel(noun, form)
+        self._build_splitter()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        filter_box = QWidget()
+        filter_box.setLayout(filter_bar)
+        filter_box.setAccessibleName(f"Search and filter {plural}")
+        layout.addWidget(filter_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+        # Tab goes on from the form's last field to Save, Delete and Close, then the list
+        # (set now that all of them are in one window, as Qt requires).
+        form.set_tab_exits(self.save_button, self.form_delete_button, self.close_button, self.table)
+        self.setFocusProxy(self.table)
+        self._update_heading()
+        self._update_count()
+
+    def _build_filter_bar(self, plural: str, search_delay_ms: int) -> FlowLayout:
+        """The search box and one combo a filter."""
         self.search_box = SearchBox(placeholder=f"Search {plural}", delay_ms=search_delay_ms)
         self.search_box.setToolTip(f"Search {plural} by reference, name or summary")
         self.search_box.search_changed.connect(self._search)
@@ -342,6 +365,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             self.filter_combos.append(combo)
             if spec.more_choices is not None:
                 self._watch_lazy_filter(combo)
+        return filter_bar
+
+    def _build_actions(self, noun: str, plural: str) -> QHBoxLayout:
+        """New, Open and Delete, and how many records the list holds."""
         self.count_label = QLabel()
         self.count_label.setAccessibleName(f"Number of {plural}")
         self.count_label.setProperty("role", "subtitle")
@@ -358,7 +385,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
+        return actions
 
+    def _build_table(self, model: PagedTableModel[Q, RowT], plural: str) -> None:
+        """The list: sortable by its headers, its columns fitted to the first rows."""
         self.table = row_picker_table(model, accessible_name=f"{plural.capitalize()} list")
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -382,7 +412,9 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._columns_fitted = False
         model.modelReset.connect(self._fit_columns_once)
 
-        # The edit panel: a heading, the form in a scroll area, Save / Delete / Close.
+    def _build_panel(self, noun: str, form: RecordForm[Rec]) -> None:
+        """The edit panel: a heading, the form in a scroll area, Save / Delete / Close; or a
+        line saying how to open a record."""
         self.panel_heading = QLabel()
         self.panel_heading.setProperty("role", "subtitle")
         self.panel_heading.setWordWrap(True)
@@ -429,6 +461,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.panel.setMinimumWidth(_PANEL_MIN_WIDTH // 2)
         self.panel.currentChanged.connect(lambda _index: self._panel_changed())
 
+    def _build_splitter(self) -> None:
+        """The list beside the panel."""
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.panel)
@@ -444,21 +478,6 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._selecting = False
         # Set while a row the user selected opens: the focus stays in the list.
         self._browsing = False
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        filter_box = QWidget()
-        filter_box.setLayout(filter_bar)
-        filter_box.setAccessibleName(f"Search and filter {plural}")
-        layout.addWidget(filter_box)
-        layout.addLayout(actions)
-        layout.addWidget(self.splitter, 1)
-        # Tab goes on from the form's last field to Save, Delete and Close, then the list
-        # (set now that all of them are in one window, as Qt requires).
-        form.set_tab_exits(self.save_button, self.form_delete_button, self.close_button, self.table)
-        self.setFocusProxy(self.table)
-        self._update_heading()
-        self._update_count()
 
     # --- for subclasses -----------------------------------------------------------------------
 
