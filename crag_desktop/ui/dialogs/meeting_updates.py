@@ -68,6 +68,24 @@ class MeetingUpdatesDialog(QDialog):
         # Fits a 1024x700 screen with the window frame around it.
         self.resize(980, 640)
 
+        self._build_choices()
+        self._build_table()
+        self._build_item_editor()
+        self._build_buttons()
+        self._lay_out()
+
+        self._load_choices(meeting_id)
+        for combo in (self.group_filter, self.agency_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        for box in (self.overdue_only, self.include_closed):
+            box.toggled.connect(lambda _on: self.reload())
+        self.model.dataChanged.connect(lambda *_: self._update_count())
+        self.model.modelReset.connect(self._update_count)
+        self.reload()
+        self.table.setFocus()
+
+    def _build_choices(self) -> None:
+        """The meeting, who gave the updates, and the filters of the list."""
         self.meeting = QComboBox()
         self.meeting.setAccessibleName("Meeting")
         self.given_by = QComboBox()
@@ -94,6 +112,8 @@ class MeetingUpdatesDialog(QDialog):
             "implemented"
         )
 
+    def _build_table(self) -> None:
+        """The items the meeting may discuss, one row each, ticked with Space."""
         self.model = MeetingItemsModel(parent=self)
         self.table = row_picker_table(self.model, accessible_name="Items the meeting may discuss")
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -113,6 +133,8 @@ class MeetingUpdatesDialog(QDialog):
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Items ticked")
 
+    def _build_item_editor(self) -> None:
+        """The shared note, and the chosen item's proposed status and note."""
         self.shared_note = QLineEdit()
         self.shared_note.setPlaceholderText("What the meeting heard, for every item ticked")
         self.shared_note.setAccessibleName("Shared note")
@@ -131,6 +153,8 @@ class MeetingUpdatesDialog(QDialog):
         self.current_note.textEdited.connect(self._note_edited)
         self.error_label = ErrorLabel()
 
+    def _build_buttons(self) -> None:
+        """Record updates, Cancel."""
         self.buttons = QDialogButtonBox()
         self.record_button = self.buttons.addButton(
             "&Record updates", QDialogButtonBox.ButtonRole.AcceptRole
@@ -139,6 +163,8 @@ class MeetingUpdatesDialog(QDialog):
         self.buttons.accepted.connect(self.record)
         self.buttons.rejected.connect(self.reject)
 
+    def _lay_out(self) -> None:
+        """The choices above the list, the notes below it, the buttons last."""
         top = QGridLayout()
         top.addWidget(_label("Meeti&ng:", self.meeting), 0, 0)
         top.addWidget(self.meeting, 0, 1)
@@ -180,16 +206,6 @@ class MeetingUpdatesDialog(QDialog):
         layout.addLayout(current)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-
-        self._load_choices(meeting_id)
-        for combo in (self.group_filter, self.agency_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.reload())
-        for box in (self.overdue_only, self.include_closed):
-            box.toggled.connect(lambda _on: self.reload())
-        self.model.dataChanged.connect(lambda *_: self._update_count())
-        self.model.modelReset.connect(self._update_count)
-        self.reload()
-        self.table.setFocus()
 
     # --- public API ---------------------------------------------------------------------------
 
