@@ -96,6 +96,22 @@ class AuditScreen(QWidget):
 
         heading = QLabel("Audit log")
         heading.setProperty("role", "title")
+        filter_box = self._build_filters(search_delay_ms)
+        actions = self._build_actions()
+        self._build_table()
+        splitter = self._build_detail()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(filter_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.verify_error)
+        layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.table)
+        self._update_count()
+
+    def _build_filters(self, search_delay_ms: int) -> QWidget:
+        """The search box and the filters by record type, operator, action and dates."""
         self.search_box = SearchBox(
             placeholder="Search record ids, changed values and reasons", delay_ms=search_delay_ms
         )
@@ -156,7 +172,10 @@ class AuditScreen(QWidget):
         filter_box = QWidget()
         filter_box.setLayout(filters)
         filter_box.setAccessibleName("Search and filter the audit log")
+        return filter_box
 
+    def _build_actions(self) -> QHBoxLayout:
+        """Verify audit trail, what it found, and how many events are listed."""
         self.verify_button = QPushButton("Verify audit &trail")
         self.verify_button.setToolTip(
             "Check that no audit event was altered, removed or reordered since it was written"
@@ -173,7 +192,10 @@ class AuditScreen(QWidget):
         actions.addWidget(self.verify_button)
         actions.addWidget(self.verify_label, 1)
         actions.addWidget(self.count_label)
+        return actions
 
+    def _build_table(self) -> None:
+        """The events, newest first, their fixed-list columns as wide as the longest entry."""
         self.table = row_picker_table(self.model, accessible_name="Audit events, newest first")
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -201,6 +223,8 @@ class AuditScreen(QWidget):
         self.model.modelReset.connect(self._model_reset)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
 
+    def _build_detail(self) -> QSplitter:
+        """The chosen event in full, under the list."""
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
         self.detail.setAccessibleName("The chosen audit event in full")
@@ -212,15 +236,7 @@ class AuditScreen(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(filter_box)
-        layout.addLayout(actions)
-        layout.addWidget(self.verify_error)
-        layout.addWidget(splitter, 1)
-        self.setFocusProxy(self.table)
-        self._update_count()
+        return splitter
 
     @property
     def title(self) -> str:
