@@ -721,6 +721,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="crag-desktop", description="CRAG Desktop command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    _add_database_commands(sub)
+    _add_report_commands(sub)
+    _add_returns_command(sub)
+    return parser
+
+
+def _add_database_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """init, demo, import, export, passwd, check, audit, backup and restore."""
     p = sub.add_parser("init", help="create a new, empty encrypted database")
     p.add_argument("db", metavar="DB")
     _passphrase_option(p)
@@ -799,6 +807,9 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_option(p)
     p.set_defaults(handler=cmd_restore)
 
+
+def _add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """report decision, annual, register and tracker."""
     p = sub.add_parser("report", help="print a report as PDF (the tracker also as XLSX or CSV)")
     reports = p.add_subparsers(dest="report", required=True, parser_class=_Parser)
     r = reports.add_parser("decision", help="the criteria decision record of one referral")
@@ -863,6 +874,9 @@ def build_parser() -> argparse.ArgumentParser:
     _pdf_protection_options(r)
     r.set_defaults(handler=cmd_report_tracker)
 
+
+def _add_returns_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """import-returns: an agency's filled-in return read back."""
     p = sub.add_parser(
         "import-returns",
         help="append the updates of an agency's filled-in return (all or nothing)",
@@ -879,7 +893,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _passphrase_option(p)
     p.set_defaults(handler=cmd_import_returns)
-    return parser
 
 
 def _command_lines() -> list[str]:
