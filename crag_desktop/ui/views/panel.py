@@ -94,6 +94,16 @@ class PanelScreen(QWidget):
         # Loops are recomputed when the screen is next shown, not on every referral saved
         # elsewhere (about a second at 100,000 referrals).
         self._stale = False
+        show_label = self._build_list()
+        self._build_form()
+        self._lay_out(show_label)
+
+        self._selected_id: str | None = None
+        self._show_form(None)
+
+    def _build_list(self) -> QLabel:
+        """The decisions awaiting the Panel, oldest first, and which of them to show; the
+        label of that choice."""
         self.model = PanelTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -129,7 +139,10 @@ class PanelScreen(QWidget):
         self.count_label.setAccessibleName("Number of decisions shown")
         self.count_label.setWordWrap(True)
         self._all_rows: list[AwaitingPanelRow] = []
+        return show_label
 
+    def _build_form(self) -> None:
+        """The Panel loop of the chosen decision: sent, response, received, Board's reply."""
         # Parents given at once: a date edit reparented later loses its Tab order.
         self.form = QGroupBox("Record the Panel loop")
         self.sent_on = UkDateEdit(accessible_name="Sent to the Panel on", parent=self.form)
@@ -157,6 +170,9 @@ class PanelScreen(QWidget):
             form.addRow(label, widget)
         form.addRow(self.error_label)
         form.addRow(self.save_button)
+
+    def _lay_out(self, show_label: QLabel) -> None:
+        """The list above the form, and Tab through them in reading order."""
         heading = QLabel(TITLE)
         heading.setProperty("role", "title")
         layout = QVBoxLayout(self)
@@ -184,9 +200,6 @@ class PanelScreen(QWidget):
         QWidget.setTabOrder(self.response, self.responded_on.line_edit)
         QWidget.setTabOrder(self.responded_on.line_edit, self.board_reply)
         QWidget.setTabOrder(self.board_reply, self.save_button)
-
-        self._selected_id: str | None = None
-        self._show_form(None)
 
     @property
     def title(self) -> str:
