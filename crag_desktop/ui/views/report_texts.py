@@ -72,6 +72,22 @@ class ReportTextsEditor(QWidget):
         year_label = QLabel("Reporting &year")
         year_label.setBuddy(self.year)
 
+        self._build_sections()
+        self._build_editor()
+        self._lay_out(year_label)
+
+        self._year = self.year.value()
+        self.year.valueChanged.connect(self._year_chosen)
+        self.sections.currentRowChanged.connect(self._section_chosen)
+        self.text.textChanged.connect(self._show_state)
+        self.use_template.clicked.connect(self._start_from_template)
+        self.revert.clicked.connect(self._revert)
+        self.save_button.clicked.connect(self.save)
+        self._load_year()
+        self.sections.setCurrentRow(0)
+
+    def _build_sections(self) -> None:
+        """The report's sections, one row each."""
         self.sections = QListWidget()
         self.sections.setAccessibleName("Sections of the annual report")
         for info in SECTIONS:
@@ -80,6 +96,8 @@ class ReportTextsEditor(QWidget):
             self.sections.addItem(item)
         self.sections.setMaximumWidth(320)
 
+    def _build_editor(self) -> None:
+        """The chosen section's heading, guidance and text, and its buttons."""
         self.heading = QLabel()
         self.heading.setObjectName("formHeading")
         self.guidance = QLabel()
@@ -98,6 +116,8 @@ class ReportTextsEditor(QWidget):
         self.save_button.setToolTip("Save this section's text (Ctrl+S)")
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
+    def _lay_out(self, year_label: QLabel) -> None:
+        """The year above, the sections beside the editor."""
         top = QHBoxLayout()
         top.addWidget(year_label)
         top.addWidget(self.year)
@@ -120,16 +140,6 @@ class ReportTextsEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
-
-        self._year = self.year.value()
-        self.year.valueChanged.connect(self._year_chosen)
-        self.sections.currentRowChanged.connect(self._section_chosen)
-        self.text.textChanged.connect(self._show_state)
-        self.use_template.clicked.connect(self._start_from_template)
-        self.revert.clicked.connect(self._revert)
-        self.save_button.clicked.connect(self.save)
-        self._load_year()
-        self.sections.setCurrentRow(0)
 
     # --- state ---------------------------------------------------------------------------
 
