@@ -122,6 +122,16 @@ class ImportReturnDialog(QDialog):
         # Fits a 1024x700 screen with the window frame around it.
         self.resize(900, 560)
 
+        self._build_file_choice()
+        self._build_preview()
+        self._build_buttons()
+        self._lay_out()
+        self._show_plan(None)
+        self._show_passphrase(False)
+        self.choose_button.setFocus()
+
+    def _build_file_choice(self) -> None:
+        """The return chosen, its passphrase when protected, and what it will append."""
         self.file_label = QLabel("No file chosen.")
         self.file_label.setWordWrap(True)
         self.file_label.setAccessibleName("Return chosen")
@@ -138,6 +148,8 @@ class ImportReturnDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("What will be appended")
 
+    def _build_preview(self) -> None:
+        """The updates the return appends, and the problems that stop it."""
         self.model = ReturnRowsModel(parent=self)
         self.table = row_picker_table(self.model, accessible_name="Updates to append")
         header = self.table.horizontalHeader()
@@ -154,6 +166,8 @@ class ImportReturnDialog(QDialog):
         self.problems_label.setBuddy(self.problems)
         self.error_label = ErrorLabel()
 
+    def _build_buttons(self) -> None:
+        """Append updates, Cancel; none pressed by Return."""
         self.buttons = QDialogButtonBox()
         self.append_button = self.buttons.addButton(
             "&Append updates", QDialogButtonBox.ButtonRole.AcceptRole
@@ -168,6 +182,7 @@ class ImportReturnDialog(QDialog):
                 button.setAutoDefault(False)
                 button.setDefault(False)
 
+    def _lay_out(self) -> None:
         top = QGridLayout()
         top.addWidget(QLabel("Return:"), 0, 0)
         top.addWidget(self.file_label, 0, 1)
@@ -184,9 +199,6 @@ class ImportReturnDialog(QDialog):
         layout.addWidget(self.problems, 2)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self._show_plan(None)
-        self._show_passphrase(False)
-        self.choose_button.setFocus()
 
     # --- public API ---------------------------------------------------------------------------
 
