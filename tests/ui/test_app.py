@@ -478,8 +478,6 @@ def _mnemonic(text: str) -> str | None:
 
 
 def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
-    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
-
     menus = [a.text() for a in window.menuBar().actions() if a.isVisible()]
     clashes: list[str] = []
     for key in window.screen_keys():
@@ -491,29 +489,35 @@ def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
             if callable(new_record):
                 new_record()
         owners: dict[str, list[str]] = {}
-        for text in menus:
+        shown = [(f"menu {m}", m) for m in menus]
+        shown += [(text, text) for text in _mnemonic_texts(cast(QWidget, screen))]
+        for owner, text in shown:
             letter = _mnemonic(text)
             if letter:
-                owners.setdefault(letter, []).append(f"menu {text}")
-        for widget in cast(QWidget, screen).findChildren(QWidget):
-            if not widget.isVisibleTo(screen):
-                continue
-            texts: list[str] = []
-            labelled = isinstance(widget, QLabel) and widget.buddy() is not None
-            if labelled or isinstance(widget, QAbstractButton):
-                texts = [cast(QLabel, widget).text()]
-            elif isinstance(widget, QGroupBox):
-                texts = [widget.title()]
-            elif isinstance(widget, QTabWidget):
-                texts = [widget.tabText(i) for i in range(widget.count())]
-            for text in texts:
-                letter = _mnemonic(text)
-                if letter:
-                    owners.setdefault(letter, []).append(text)
+                owners.setdefault(letter, []).append(owner)
         clashes += [f"{key.name} Alt+{k}: {v}" for k, v in owners.items() if len(v) > 1]
     # Two owners of one Alt key: the key cycles between them or does nothing, and what
     # is typed next lands in the wrong field.
     assert clashes == []
+
+
+def _mnemonic_texts(screen: QWidget) -> list[str]:
+    """The texts that may carry an Alt key on what `screen` shows: buttons, labels of a
+    field, group boxes and tabs."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
+
+    texts: list[str] = []
+    for widget in screen.findChildren(QWidget):
+        if not widget.isVisibleTo(screen):
+            continue
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+        if labelled or isinstance(widget, QAbstractButton):
+            texts.append(cast(QLabel, widget).text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+    return texts
 
 
 def test_a_review_opens_its_recommendation_on_the_recommendations_screen(

@@ -51,6 +51,10 @@ def _name(widget: QWidget) -> str:
 
 def layout_problems(root: QWidget) -> list[str]:
     """What a user at this size would see cut or scrolled sideways, one line each."""
+    return _scroll_problems(root) + _label_problems(root) + _combo_problems(root)
+
+
+def _scroll_problems(root: QWidget) -> list[str]:
     problems: list[str] = []
     for area in root.findChildren(QAbstractScrollArea):
         if not isinstance(area, QScrollArea) or not area.isVisible():
@@ -63,6 +67,11 @@ def layout_problems(root: QWidget) -> list[str]:
                 f"a form is cut on the right: {_name(inner)} is {inner.width()} px wide "
                 f"in {area.viewport().width()}"
             )
+    return problems
+
+
+def _label_problems(root: QWidget) -> list[str]:
+    problems: list[str] = []
     for label in root.findChildren(QLabel):
         if not label.isVisible() or not label.text():
             continue
@@ -74,6 +83,11 @@ def layout_problems(root: QWidget) -> list[str]:
             problems.append(
                 f"label cut: {_name(label)} {label.width()} < {label.sizeHint().width()}"
             )
+    return problems
+
+
+def _combo_problems(root: QWidget) -> list[str]:
+    problems: list[str] = []
     for combo in root.findChildren(QComboBox):
         if not combo.isVisible() or not combo.currentText() or combo.isEditable():
             continue
