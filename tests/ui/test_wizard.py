@@ -220,6 +220,96 @@ def stored(db: Database, key_: str) -> Referral:
         return repositories.get_referral(session, key_)
 
 
+def _wt2015_decide(qtbot: QtBot, wizard: CriteriaWizard) -> None:
+    """The decision page: the rules' outcome chosen, a rationale, the meeting and who was
+    present, each label beside its field."""
+    decision = wizard.decision_page
+    assert decision.decided_outcome() == DecidedOutcome.SCR
+    assert not decision.differs_hint.isVisible()
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    assert "write the rationale" in decision.missing_hint.text()
+    tab_to(qtbot, wizard, decision.rationale)
+    type_text(qtbot, decision.rationale, "Criteria met; agencies missed earlier bruising.")
+    decision.meetings.setFocus()
+    key(qtbot, wizard, Qt.Key.Key_Down)  # the only meeting, 1 June 2016
+    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
+    assert decision.present() == ("m1",), "those recorded at the meeting are ticked"
+    tick_present(qtbot, wizard, [2])  # Sam Detective, third by name
+    assert set(decision.present()) == {"m1", "m2"}
+    # Labels sit beside their fields, not floating above them.
+    for label, field in (
+        (decision._rows["meeting"], decision.meetings),
+        (decision._rows["decided_on"], decision.decided_on.line_edit),
+        (decision._rows["rationale"], decision.rationale),
+    ):
+        top = label.mapTo(wizard, label.rect().topLeft()).y()
+        field_top = field.mapTo(wizard, field.rect().topLeft()).y()
+        assert abs(top - field_top) < field.height(), label.text()
+        assert (
+            label.mapTo(wizard, label.rect().topRight()).x()
+            < field.mapTo(wizard, field.rect().topLeft()).x()
+        )
+    shot(wizard, "wt2015-decision")
+    next_page(qtbot, wizard, PageId.FINISH)
+
+
+def _wt2015_finish(qtbot: QtBot, wizard: CriteriaWizard) -> None:
+    """The finish page: commission the review, name its lead reviewer, finish."""
+    finish = wizard.finish_page
+    assert "Serious case review" in finish.summary_label.text()
+    assert not finish.review_title.isEnabled(), "greyed until Commission is ticked"
+    assert not finish.lead_reviewer.isEnabled()
+    shot(wizard, "wt2015-finish-unticked")
+    tab_to(qtbot, wizard, finish.commission)
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    assert finish.review_title.isEnabled()
+    assert finish.review_title.text() == "Child Q: serious case review"
+    assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled(), "lead reviewer"
+    tab_to(qtbot, wizard, finish.lead_reviewer)
+    type_text(qtbot, finish.lead_reviewer, "Independent Reviewer Ltd")
+    shot(wizard, "wt2015-finish")
+    with qtbot.waitSignal(wizard.decision_recorded) as recorded:
+        key(qtbot, wizard, Qt.Key.Key_F, ALT)
+    assert ("referral", "R15") in recorded.args[0].updated
+
+
+def _wt2015_print(
+    qtbot: QtBot, wizard: CriteriaWizard, db: Database, prompter: ScriptedPrompter
+) -> Path:
+    """What was stored said plainly, the record printed twice, then Close; the first PDF."""
+    finish = wizard.finish_page
+    # The wizard stays open to say plainly what was stored, and offers the printout.
+    assert wizard.isVisible()
+    said = finish.recorded_label.text()
+    assert "Decision recorded for CRAG-2016-03: serious case review." in said
+    assert "now Decided" in said
+    assert "Review commissioned: Child Q: serious case review" in said
+    assert "Completion aim: 1 December 2016" in said
+    assert finish.print_button.isVisible()
+    assert not wizard.button(wizard.WizardButton.BackButton).isVisible(), "nothing to undo"
+    shot(wizard, "wt2015-recorded")
+    pdf = Path(str(db.path)).with_name("decision.pdf")
+    prompter.answer_path(pdf)
+    key(qtbot, wizard, Qt.Key.Key_P, ALT)
+    qtbot.waitUntil(pdf.exists)
+    assert prompter.shown[-1].title == "Decision record printed"
+    assert prompter.suggested[-1] == "Decision record CRAG-2016-03.pdf"
+    # The page now says what happened, not how to do it, and offers another copy.
+    said = finish.recorded_label.text()
+    assert "Decision record printed to <b>decision.pdf</b>" in said
+    assert "with <b>Print decision record</b>" not in said
+    assert "Decision recorded for CRAG-2016-03" in said
+    assert finish.print_button.text() == "&Print again…"
+    again = pdf.with_name("decision copy.pdf")
+    prompter.answer_path(again)
+    key(qtbot, wizard, Qt.Key.Key_P, ALT)
+    qtbot.waitUntil(again.exists)
+    assert "printed to <b>decision copy.pdf</b>" in finish.recorded_label.text()
+    key(qtbot, wizard, Qt.Key.Key_C, ALT)  # Close
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    return pdf
+
+
 def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     qtbot: QtBot, db: Database, prompter: ScriptedPrompter
 ) -> None:
@@ -252,81 +342,9 @@ def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     shot(wizard, "wt2015-result")
     next_page(qtbot, wizard, PageId.DECISION)
 
-    decision = wizard.decision_page
-    assert decision.decided_outcome() == DecidedOutcome.SCR
-    assert not decision.differs_hint.isVisible()
-    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
-    assert "write the rationale" in decision.missing_hint.text()
-    tab_to(qtbot, wizard, decision.rationale)
-    type_text(qtbot, decision.rationale, "Criteria met; agencies missed earlier bruising.")
-    decision.meetings.setFocus()
-    key(qtbot, wizard, Qt.Key.Key_Down)  # the only meeting, 1 June 2016
-    qtbot.waitUntil(lambda: decision.meeting_id() == "mt1")
-    assert decision.present() == ("m1",), "those recorded at the meeting are ticked"
-    tick_present(qtbot, wizard, [2])  # Sam Detective, third by name
-    assert set(decision.present()) == {"m1", "m2"}
-    # Labels sit beside their fields, not floating above them.
-    for label, field in (
-        (decision._rows["meeting"], decision.meetings),
-        (decision._rows["decided_on"], decision.decided_on.line_edit),
-        (decision._rows["rationale"], decision.rationale),
-    ):
-        top = label.mapTo(wizard, label.rect().topLeft()).y()
-        field_top = field.mapTo(wizard, field.rect().topLeft()).y()
-        assert abs(top - field_top) < field.height(), label.text()
-        assert (
-            label.mapTo(wizard, label.rect().topRight()).x()
-            < field.mapTo(wizard, field.rect().topLeft()).x()
-        )
-    shot(wizard, "wt2015-decision")
-    next_page(qtbot, wizard, PageId.FINISH)
-
-    finish = wizard.finish_page
-    assert "Serious case review" in finish.summary_label.text()
-    assert not finish.review_title.isEnabled(), "greyed until Commission is ticked"
-    assert not finish.lead_reviewer.isEnabled()
-    shot(wizard, "wt2015-finish-unticked")
-    tab_to(qtbot, wizard, finish.commission)
-    key(qtbot, wizard, Qt.Key.Key_Space)
-    assert finish.review_title.isEnabled()
-    assert finish.review_title.text() == "Child Q: serious case review"
-    assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled(), "lead reviewer"
-    tab_to(qtbot, wizard, finish.lead_reviewer)
-    type_text(qtbot, finish.lead_reviewer, "Independent Reviewer Ltd")
-    shot(wizard, "wt2015-finish")
-    with qtbot.waitSignal(wizard.decision_recorded) as recorded:
-        key(qtbot, wizard, Qt.Key.Key_F, ALT)
-    assert ("referral", "R15") in recorded.args[0].updated
-
-    # The wizard stays open to say plainly what was stored, and offers the printout.
-    assert wizard.isVisible()
-    said = finish.recorded_label.text()
-    assert "Decision recorded for CRAG-2016-03: serious case review." in said
-    assert "now Decided" in said
-    assert "Review commissioned: Child Q: serious case review" in said
-    assert "Completion aim: 1 December 2016" in said
-    assert finish.print_button.isVisible()
-    assert not wizard.button(wizard.WizardButton.BackButton).isVisible(), "nothing to undo"
-    shot(wizard, "wt2015-recorded")
-    pdf = Path(str(db.path)).with_name("decision.pdf")
-    prompter.answer_path(pdf)
-    key(qtbot, wizard, Qt.Key.Key_P, ALT)
-    qtbot.waitUntil(pdf.exists)
-    assert prompter.shown[-1].title == "Decision record printed"
-    assert prompter.suggested[-1] == "Decision record CRAG-2016-03.pdf"
-    # The page now says what happened, not how to do it, and offers another copy.
-    said = finish.recorded_label.text()
-    assert "Decision record printed to <b>decision.pdf</b>" in said
-    assert "with <b>Print decision record</b>" not in said
-    assert "Decision recorded for CRAG-2016-03" in said
-    assert finish.print_button.text() == "&Print again…"
-    again = pdf.with_name("decision copy.pdf")
-    prompter.answer_path(again)
-    key(qtbot, wizard, Qt.Key.Key_P, ALT)
-    qtbot.waitUntil(again.exists)
-    assert "printed to <b>decision copy.pdf</b>" in finish.recorded_label.text()
-    key(qtbot, wizard, Qt.Key.Key_C, ALT)  # Close
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    _wt2015_decide(qtbot, wizard)
+    _wt2015_finish(qtbot, wizard)
+    pdf = _wt2015_print(qtbot, wizard, db, prompter)
 
     saved = stored(db, "R15")
     assert saved.status == ReferralStatus.DECIDED
@@ -429,10 +447,8 @@ def test_wt2018_decision_that_differs_from_the_rules_needs_a_reason(
     assert new_meeting.referrals_considered == ("R18",)
 
 
-def test_wt2023_new_referral_with_an_alternative_review(
-    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
-) -> None:
-    wizard = make_wizard(qtbot, db, prompter)
+def _wt2023_new_referral_to_result(qtbot: QtBot, wizard: CriteriaWizard) -> None:
+    """A new referral typed in, its rule set, and the answers up to the rules' outcome."""
     page = wizard.referral_page
     key(qtbot, wizard, Qt.Key.Key_W, ALT)  # "A ne&w referral"
     qtbot.waitUntil(page.new_radio.isChecked)
@@ -461,6 +477,10 @@ def test_wt2023_new_referral_with_an_alternative_review(
     assert wizard.result_page.outcome_label.text() == "Notifiable; an LCSPR is not indicated"
     shot(wizard, "wt2023-result")
     next_page(qtbot, wizard, PageId.DECISION)
+
+
+def _wt2023_decide_and_finish(qtbot: QtBot, wizard: CriteriaWizard) -> None:
+    """An alternative review decided at a new meeting, commissioned, then Close."""
     decision = wizard.decision_page
     assert decision.notified_on.isVisible()
     assert "give the date the Panel was notified" in decision.missing_hint.text()
@@ -488,6 +508,15 @@ def test_wt2023_new_referral_with_an_alternative_review(
     qtbot.waitUntil(lambda: wizard.finish_page.recorded)
     key(qtbot, wizard, Qt.Key.Key_Return)  # Close is the default button
     qtbot.waitUntil(lambda: not wizard.isVisible())
+
+
+def test_wt2023_new_referral_with_an_alternative_review(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter
+) -> None:
+    wizard = make_wizard(qtbot, db, prompter)
+    page = wizard.referral_page
+    _wt2023_new_referral_to_result(qtbot, wizard)
+    _wt2023_decide_and_finish(qtbot, wizard)
 
     new_id = page.new_referral_id
     saved = stored(db, new_id)
