@@ -71,6 +71,17 @@ class DecisionPage(QWizardPage):
         self.setSubTitle("Record what the subgroup decided, at which meeting, and who was present.")
         # Date edits get their parent at once: made parentless and reparented later, their
         # line edit and calendar button drop out of the Tab chain (seen with Qt 6.11).
+        self._build_fields()
+        form = self._build_form()
+        self._lay_out(form)
+        self._wire()
+        self._rule_set_shown = ""
+        self._rules_outcome_shown = ""
+        self._members_loaded = False
+        self._restoring = False
+
+    def _build_fields(self) -> None:
+        """The decision, its reason and rationale, the meeting, who was present, the date."""
         self.rules_label = text_label("")
         self.outcome = QComboBox()
         self.alternative = QComboBox()
@@ -115,6 +126,8 @@ class DecisionPage(QWizardPage):
         self.missing_hint = text_label("", role="hint")
         self.missing_hint.setObjectName("missingHint")
 
+    def _build_form(self) -> QFormLayout:
+        """Each field beside its label; the two kinds of meeting under one label."""
         form = self._form = QFormLayout()
         # Labels beside their fields, at the top of tall ones, with no stretching of rows:
         # the form sits at the top and spare height goes below it (see addStretch).
@@ -173,7 +186,11 @@ class DecisionPage(QWizardPage):
         decided.setBuddy(self.decided_on.line_edit)
         self._rows["decided_on"] = decided
         form.addRow(decided, self.decided_on)
+        return form
 
+    def _lay_out(self, form: QFormLayout) -> None:
+        """The rules' outcome above the form, what still blocks Next below it; Tab in
+        reading order."""
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(self.rules_label)
@@ -201,6 +218,9 @@ class DecisionPage(QWizardPage):
             self.remove_invited,
             self.decided_on,
         )
+
+    def _wire(self) -> None:
+        """Adding and removing invited people, and every edit rechecking the page."""
         self.invited_name.entered.connect(self._add_invited)
         self.invited_role.entered.connect(self._add_invited)
         self.add_invited.clicked.connect(self._add_invited)
@@ -221,10 +241,6 @@ class DecisionPage(QWizardPage):
         for date_edit in (self.notified_on, self.meeting_date, self.decided_on):
             date_edit.line_edit.textChanged.connect(lambda _t: self._changed())
         self.meeting_date.value_changed.connect(self._meeting_date_changed)
-        self._rule_set_shown = ""
-        self._rules_outcome_shown = ""
-        self._members_loaded = False
-        self._restoring = False
 
     # Qt overrides
 

@@ -80,6 +80,22 @@ class ReferralPage(QWizardPage):
         group.addButton(self.existing_radio)
         group.addButton(self.new_radio)
 
+        self._build_existing_choice()
+        rows = self._build_new_form()
+        self._lay_out(rows)
+        self.received.value_changed.connect(self._suggest_reference)
+        self.case_name.textChanged.connect(self._follow_case_name)
+        for edit in (self.reference, self.case_name, self.child_pseudonym):
+            edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+        for date_edit in (self.received, self.incident_date, self.learned_on, self.notified_on):
+            date_edit.line_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.existing_radio.toggled.connect(self._mode_changed)
+        self._suggested = ""
+        self._pseudonym_follows = True
+        self._mode_changed()
+
+    def _build_existing_choice(self) -> None:
+        """The referrals awaiting a decision, narrowed by typing in the search box."""
         self.search = SearchBox(
             placeholder="Search referrals by reference, case or summary; Down and Up choose"
         )
@@ -95,6 +111,8 @@ class ReferralPage(QWizardPage):
         self.choices.installEventFilter(self)
         self.empty_label = text_label("No referral is awaiting a decision.", role="hint")
 
+    def _build_new_form(self) -> list[tuple[str, QWidget]]:
+        """The fields of a new referral, each beside its label; the (label, field) rows."""
         self.reference = QLineEdit()
         self.received = page_date_edit("Date received", self)
         self.agency = QComboBox()
@@ -143,7 +161,10 @@ class ReferralPage(QWizardPage):
                 target.setAccessibleName(strip_mnemonic(text).rstrip(":"))
             form.addRow(label, widget)
         self.error_label = ErrorLabel()
+        return rows
 
+    def _lay_out(self, rows: list[tuple[str, QWidget]]) -> None:
+        """The choice of an existing referral above the new one; Tab in reading order."""
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(self.existing_radio)
@@ -162,16 +183,6 @@ class ReferralPage(QWizardPage):
             self.new_radio,
             *(widget for _, widget in rows),
         )
-        self.received.value_changed.connect(self._suggest_reference)
-        self.case_name.textChanged.connect(self._follow_case_name)
-        for edit in (self.reference, self.case_name, self.child_pseudonym):
-            edit.textChanged.connect(lambda _t: self.completeChanged.emit())
-        for date_edit in (self.received, self.incident_date, self.learned_on, self.notified_on):
-            date_edit.line_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
-        self.existing_radio.toggled.connect(self._mode_changed)
-        self._suggested = ""
-        self._pseudonym_follows = True
-        self._mode_changed()
 
     # Qt overrides
 
