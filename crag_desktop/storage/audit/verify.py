@@ -6,6 +6,8 @@ place; see `trail` for how the chain and the seal are written.
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +52,27 @@ def verify_chain(session: Session) -> list[str]:
                 "The guard that keeps the audit trail append-only was removed "
                 f"({', '.join(missing)}): the trail may have been edited outside CRAG Desktop."
             )
+    walked = _walk_chain(session, problems)
+    problems += _head_problems(session, tables, walked)
+    if seal is not None:
+        problems += _seal_problems(
+            seal, last_seq=walked.last_seq, last_hash=walked.last_hash, count=walked.count
+        )
+    return problems
+
+
+@dataclasses.dataclass(frozen=True)
+class _Walked:
+    """What walking the trail found: how many events, the last one's number and hash."""
+
+    count: int
+    last_seq: int
+    last_hash: str
+
+
+def _walk_chain(session: Session, problems: list[str]) -> _Walked:
+    """Read every event in order, adding a sentence to `problems` for each that is missing,
+    out of place or altered."""
     previous = GENESIS_HASH
     expected_seq = 1
     count = 0
@@ -76,6 +99,11 @@ def verify_chain(session: Session) -> list[str]:
         previous = event.hash
         expected_seq = event.seq + 1
         last_seq = event.seq
+    return _Walked(count=count, last_seq=last_seq, last_hash=previous)
+
+
+def _head_problems(session: Session, tables: set[str], walked: _Walked) -> list[str]:
+    """The head row agrees with the trail as walked, or one sentence why not."""
     head_row = None
     if HEAD_TABLE.name in tables:
         head_row = (
@@ -84,21 +112,18 @@ def verify_chain(session: Session) -> list[str]:
             .first()
         )
     if head_row is None:
-        if count:
-            problems.append("The audit trail's head record is missing: it was deleted.")
-    elif (
-        int(head_row["count"]) != count
-        or int(head_row["last_seq"]) != last_seq
-        or str(head_row["last_hash"]) != previous
+        return ["The audit trail's head record is missing: it was deleted."] if walked.count else []
+    if (
+        int(head_row["count"]) != walked.count
+        or int(head_row["last_seq"]) != walked.last_seq
+        or str(head_row["last_hash"]) != walked.last_hash
     ):
-        problems.append(
-            f"The audit trail ends at event {last_seq} of {count}, but its head record says "
-            f"{head_row['last_seq']} of {head_row['count']}: the newest events were removed "
-            "or the head was altered."
-        )
-    if seal is not None:
-        problems += _seal_problems(seal, last_seq=last_seq, last_hash=previous, count=count)
-    return problems
+        return [
+            f"The audit trail ends at event {walked.last_seq} of {walked.count}, but its head "
+            f"record says {head_row['last_seq']} of {head_row['count']}: the newest events "
+            "were removed or the head was altered."
+        ]
+    return []
 
 
 def _seal_problems(
