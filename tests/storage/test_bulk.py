@@ -3,7 +3,7 @@ with positional and named parameters, and refuse what it refuses."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -53,8 +53,8 @@ def _stored(database: Database) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-def _sqlalchemy_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    session.execute(insert(table), list(rows))
+def _sqlalchemy_insert(session: Session, table: Table, rows: Sequence[Sequence[Any]]) -> None:
+    session.execute(insert(table), [bulk.row_dict(table, row) for row in rows])
 
 
 def _fill(database: Database) -> None:
@@ -98,24 +98,17 @@ SAMPLE = Table(
     Column("flag", Boolean),
     Column("note", String),
 )
-SAMPLE_ROWS: list[dict[str, Any]] = [
-    {
-        "id": 1,
-        "on": date(2024, 2, 29),
-        "at": datetime(2024, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2))),
-        "cost": Decimal("18500.505"),
-        "flag": True,
-        "note": 'Ré: "quoted"; ✓ %(x)s ?',
-    },
-    {"id": 2, "on": None, "at": None, "cost": None, "flag": None, "note": None},
-    {
-        "id": 3,
-        "on": date(1950, 1, 1),
-        "at": datetime(2020, 1, 1, tzinfo=UTC),
-        "cost": Decimal(0),
-        "flag": False,
-        "note": "",
-    },
+SAMPLE_ROWS: list[tuple[Any, ...]] = [
+    (
+        1,
+        date(2024, 2, 29),
+        datetime(2024, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2))),
+        Decimal("18500.505"),
+        True,
+        'Ré: "quoted"; ✓ %(x)s ?',
+    ),
+    (2, None, None, None, None, None),
+    (3, date(1950, 1, 1), datetime(2020, 1, 1, tzinfo=UTC), Decimal(0), False, ""),
 ]
 
 
@@ -143,7 +136,7 @@ def test_a_repeated_key_is_refused_as_sqlalchemy_refuses_it() -> None:
     engine.dispose()
 
 
-def _outcome(insert_many: Any, rows: list[dict[str, Any]]) -> object:
+def _outcome(insert_many: Any, rows: list[tuple[Any, ...]]) -> object:
     engine = create_engine("sqlite://")
     metadata.create_all(engine)
     try:
@@ -159,9 +152,19 @@ def _outcome(insert_many: Any, rows: list[dict[str, Any]]) -> object:
 @pytest.mark.parametrize(
     "rows",
     [
-        [{"id": 1, "note": "a"}, {"id": 2, "note": "b", "flag": True}],
-        [{"id": 1, "note": "a", "flag": True}, {"id": 2, "note": "b"}],
+        # A wrong type where the driver, not a bind processor, refuses it.
+        [(1, None, None, None, None, "a"), (2, None, None, None, None, ["not", "text"])],
+        # An integer where a boolean goes, and a boolean where an integer goes.
+        [(1, None, None, None, 1, "a"), (True, None, None, None, True, "b")],
     ],
 )
-def test_rows_of_different_shapes_fare_as_with_sqlalchemy(rows: list[dict[str, Any]]) -> None:
+def test_values_fare_as_with_sqlalchemy(rows: list[tuple[Any, ...]]) -> None:
     assert _outcome(bulk.insert_rows, rows) == _outcome(_sqlalchemy_insert, rows)
+
+
+def test_a_row_without_every_column_is_refused() -> None:
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session, pytest.raises(ValueError, match="has 5 values, not 6"):
+        bulk.insert_rows(session, SAMPLE, [(1, None, None, None, None)])
+    engine.dispose()

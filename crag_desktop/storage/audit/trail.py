@@ -191,23 +191,23 @@ def _write(
         session,
         EVENT_TABLE,
         [
-            {
-                "seq": event.seq,
-                "at": event.at,
-                "operator": event.operator,
-                "action": event.action,
-                "record_type": event.record_type,
-                "record_id": event.record_id,
+            (
+                event.seq,
+                event.at,
+                event.operator,
+                event.action,
+                event.record_type,
+                event.record_id,
                 # "[]" is what json.dumps writes for no changes (every event of an import).
-                "changes": (
+                (
                     json.dumps([list(c) for c in event.changes], ensure_ascii=False)
                     if event.changes
                     else "[]"
                 ),
-                "reason": event.reason,
-                "previous_hash": event.previous_hash,
-                "hash": event.hash,
-            }
+                event.reason,
+                event.previous_hash,
+                event.hash,
+            )
             for event in events
         ],
     )
