@@ -87,7 +87,7 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
     Sex,
     Theme,
-    Vocabulary,
+    by_code,
 )
 from crag_desktop.domain.wording import shorten
 
@@ -218,35 +218,26 @@ def _const_message(parts: Sequence[str | int], expected: object, instance: objec
 # right; what is left to catch is a well-formed date that is not in the calendar.
 
 
-_V = TypeVar("_V", bound=Vocabulary)
-
-
-def _by_code(vocabulary: type[_V]) -> Mapping[str, _V]:
-    # A dict lookup is several times faster than calling the enum, and an import reads a
-    # code for every choice of every record (235,000 for 20,000 referrals). The schema has
-    # checked every code the records are read from.
-    return {member.value: member for member in vocabulary}
-
-
-_ABUSE_CATEGORY = _by_code(AbuseCategory)
-_AGENCY_KIND = _by_code(AgencyKind)
-_ALTERNATIVE_REVIEW_TYPE = _by_code(AlternativeReviewType)
-_DECIDED_OUTCOME = _by_code(DecidedOutcome)
-_INCIDENT_TYPE = _by_code(IncidentType)
-_LEGAL_STATUS = _by_code(LegalStatus)
-_METHODOLOGY = _by_code(Methodology)
-_MONITORING_GROUP = _by_code(MonitoringGroup)
-_PANEL_RESPONSE = _by_code(PanelResponse)
-_PARALLEL_PROCESS_STATUS = _by_code(ParallelProcessStatus)
-_PARALLEL_PROCESS_TYPE = _by_code(ParallelProcessType)
-_RECOMMENDATION_SCOPE = _by_code(RecommendationScope)
-_RECOMMENDATION_STATUS = _by_code(RecommendationStatus)
-_REFERRAL_STATUS = _by_code(ReferralStatus)
-_REPORT_SECTION = _by_code(ReportSection)
-_REVIEW_STATUS = _by_code(ReviewStatus)
-_REVIEW_TYPE = _by_code(ReviewType)
-_SEX = _by_code(Sex)
-_THEME = _by_code(Theme)
+# The schema has checked every code the records are read from.
+_ABUSE_CATEGORY = by_code(AbuseCategory)
+_AGENCY_KIND = by_code(AgencyKind)
+_ALTERNATIVE_REVIEW_TYPE = by_code(AlternativeReviewType)
+_DECIDED_OUTCOME = by_code(DecidedOutcome)
+_INCIDENT_TYPE = by_code(IncidentType)
+_LEGAL_STATUS = by_code(LegalStatus)
+_METHODOLOGY = by_code(Methodology)
+_MONITORING_GROUP = by_code(MonitoringGroup)
+_PANEL_RESPONSE = by_code(PanelResponse)
+_PARALLEL_PROCESS_STATUS = by_code(ParallelProcessStatus)
+_PARALLEL_PROCESS_TYPE = by_code(ParallelProcessType)
+_RECOMMENDATION_SCOPE = by_code(RecommendationScope)
+_RECOMMENDATION_STATUS = by_code(RecommendationStatus)
+_REFERRAL_STATUS = by_code(ReferralStatus)
+_REPORT_SECTION = by_code(ReportSection)
+_REVIEW_STATUS = by_code(ReviewStatus)
+_REVIEW_TYPE = by_code(ReviewType)
+_SEX = by_code(Sex)
+_THEME = by_code(Theme)
 
 
 class _Reader:

@@ -6,7 +6,9 @@ printed reports show. Keep both here so that a label is never spelled twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Vocabulary(StrEnum):
@@ -23,6 +25,17 @@ class Vocabulary(StrEnum):
     def codes(cls) -> list[str]:
         """Every code, in declaration order."""
         return [m.value for m in cls]
+
+
+_V = TypeVar("_V", bound=Vocabulary)
+
+
+def by_code(vocabulary: type[_V]) -> Mapping[str, _V]:
+    """Each member of `vocabulary` by its code, for reading codes in bulk: a dict lookup is
+    several times faster than calling the enum, and an import or an export reads a code for
+    every choice of every record (235,000 for 20,000 referrals). A code that is not one of
+    the vocabulary's raises KeyError."""
+    return {member.value: member for member in vocabulary}
 
 
 class AgencyKind(Vocabulary):

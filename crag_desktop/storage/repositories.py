@@ -64,6 +64,7 @@ from crag_desktop.domain.vocabulary import (
     ReviewType,
     Sex,
     Theme,
+    by_code,
 )
 from crag_desktop.storage import models as m
 from crag_desktop.storage.bulk import insert_rows, row_dict
@@ -433,6 +434,28 @@ def _report_text_rows(rows: _Rows, report_text: ReportText, position: int) -> No
 
 
 # --- Rows to records --------------------------------------------------------------------------
+# Codes are looked up in dicts (`by_code`) rather than by calling each enum: an export reads
+# a code for every choice of every record.
+
+_ABUSE_CATEGORY = by_code(AbuseCategory)
+_AGENCY_KIND = by_code(AgencyKind)
+_ALTERNATIVE_REVIEW_TYPE = by_code(AlternativeReviewType)
+_DECIDED_OUTCOME = by_code(DecidedOutcome)
+_INCIDENT_TYPE = by_code(IncidentType)
+_LEGAL_STATUS = by_code(LegalStatus)
+_METHODOLOGY = by_code(Methodology)
+_MONITORING_GROUP = by_code(MonitoringGroup)
+_PANEL_RESPONSE = by_code(PanelResponse)
+_PARALLEL_PROCESS_STATUS = by_code(ParallelProcessStatus)
+_PARALLEL_PROCESS_TYPE = by_code(ParallelProcessType)
+_RECOMMENDATION_SCOPE = by_code(RecommendationScope)
+_RECOMMENDATION_STATUS = by_code(RecommendationStatus)
+_REFERRAL_STATUS = by_code(ReferralStatus)
+_REPORT_SECTION = by_code(ReportSection)
+_REVIEW_STATUS = by_code(ReviewStatus)
+_REVIEW_TYPE = by_code(ReviewType)
+_SEX = by_code(Sex)
+_THEME = by_code(Theme)
 
 
 def _grouped(
@@ -444,30 +467,31 @@ def _grouped(
     if ids is not None:
         statement = statement.where(owner_column.in_(ids))
     groups: dict[str, list[RowMapping]] = defaultdict(list)
-    for row in session.execute(statement).mappings():
+    # .all(): one fetchall from the driver instead of a fetchone per row.
+    for row in session.execute(statement).mappings().all():
         groups[row[owner]].append(row)
     return groups
 
 
 def _main_rows(
     session: Session, table: Table, ids: Sequence[str] | None, *extra: ColumnElement[bool]
-) -> list[RowMapping]:
+) -> Sequence[RowMapping]:
     statement = select(table).order_by(table.c.position)
     if ids is not None:
         statement = statement.where(table.c.id.in_(ids))
     for condition in extra:
         statement = statement.where(condition)
-    return list(session.execute(statement).mappings())
+    return session.execute(statement).mappings().all()
 
 
 def _child(row: RowMapping) -> Child:
     return Child(
         pseudonym=row["pseudonym"],
-        sex=Sex(row["sex"]),
+        sex=_SEX[row["sex"]],
         age_years=row["age_years"],
         age_months=row["age_months"],
         disability_or_sen=bool(row["disability_or_sen"]),
-        legal_status=LegalStatus(row["legal_status"]),
+        legal_status=_LEGAL_STATUS[row["legal_status"]],
         ethnicity=row["ethnicity"],
     )
 
@@ -483,7 +507,7 @@ def _pause(row: RowMapping) -> ClockPause:
 
 def _load_agencies(session: Session, ids: Sequence[str] | None = None) -> list[Agency]:
     return [
-        Agency(id=row["id"], name=row["name"], kind=AgencyKind(row["kind"]))
+        Agency(id=row["id"], name=row["name"], kind=_AGENCY_KIND[row["kind"]])
         for row in _main_rows(session, AGENCY, ids)
     ]
 
@@ -513,15 +537,17 @@ def _decision(
         rule_set_version=row["rule_set_version"],
         answers=json.loads(row["answers"]),
         rules_outcome=row["rules_outcome"],
-        decided_outcome=DecidedOutcome(row["decided_outcome"]),
-        alternative_review_type=None if alternative is None else AlternativeReviewType(alternative),
+        decided_outcome=_DECIDED_OUTCOME[row["decided_outcome"]],
+        alternative_review_type=None
+        if alternative is None
+        else _ALTERNATIVE_REVIEW_TYPE[alternative],
         reason_if_different=row["reason_if_different"],
         rationale=row["rationale"],
         decided_on=row["decided_on"],
         meeting=row["meeting_id"],
         panel=PanelLoop(
             sent_on=row["panel_sent_on"],
-            response=PanelResponse(row["panel_response"]),
+            response=_PANEL_RESPONSE[row["panel_response"]],
             responded_on=row["panel_responded_on"],
             board_reply=row["panel_board_reply"],
         ),
@@ -547,7 +573,7 @@ def _load_referrals(session: Session, ids: Sequence[str] | None = None) -> list[
         row["referral_id"]: _decision(
             row, attendees.get(row["referral_id"], []), invited.get(row["referral_id"], [])
         )
-        for row in session.execute(decision_query).mappings()
+        for row in session.execute(decision_query).mappings().all()
     }
     return [
         Referral(
@@ -557,12 +583,14 @@ def _load_referrals(session: Session, ids: Sequence[str] | None = None) -> list[
             referring_agency=row["referring_agency_id"],
             case_name=row["case_name"],
             incident_date=row["incident_date"],
-            incident_type=IncidentType(row["incident_type"]),
+            incident_type=_INCIDENT_TYPE[row["incident_type"]],
             children=tuple(_child(c) for c in children.get(row["id"], [])),
             summary=row["summary"],
             decision=decisions.get(row["id"]),
-            status=ReferralStatus(row["status"]),
-            abuse_categories=tuple(AbuseCategory(a["category"]) for a in abuse.get(row["id"], [])),
+            status=_REFERRAL_STATUS[row["status"]],
+            abuse_categories=tuple(
+                _ABUSE_CATEGORY[a["category"]] for a in abuse.get(row["id"], [])
+            ),
             learned_on=row["learned_on"],
             notified_on=row["notified_on"],
             notification_reference=row["notification_reference"],
@@ -591,9 +619,9 @@ def _load_reviews(session: Session, ids: Sequence[str] | None = None) -> list[Re
                 id=key,
                 referral=row["referral_id"],
                 title=row["title"],
-                type=ReviewType(row["type"]),
-                methodology=Methodology(row["methodology"]),
-                status=ReviewStatus(row["status"]),
+                type=_REVIEW_TYPE[row["type"]],
+                methodology=_METHODOLOGY[row["methodology"]],
+                status=_REVIEW_STATUS[row["status"]],
                 lead_reviewer=row["lead_reviewer"],
                 commissioned_on=row["commissioned_on"],
                 tor_agreed_on=row["tor_agreed_on"],
@@ -601,11 +629,11 @@ def _load_reviews(session: Session, ids: Sequence[str] | None = None) -> list[Re
                 published_on=row["published_on"],
                 cost_gbp=row["cost_gbp"],
                 children=tuple(_child(c) for c in children.get(key, [])),
-                themes=tuple(Theme(t["theme"]) for t in themes.get(key, [])),
+                themes=tuple(_THEME[t["theme"]] for t in themes.get(key, [])),
                 parallel_processes=tuple(
                     ParallelProcess(
-                        type=ParallelProcessType(p["type"]),
-                        status=ParallelProcessStatus(p["status"]),
+                        type=_PARALLEL_PROCESS_TYPE[p["type"]],
+                        status=_PARALLEL_PROCESS_STATUS[p["status"]],
                         started_on=p["started_on"],
                         concluded_on=p["concluded_on"],
                         notes=p["notes"],
@@ -651,11 +679,11 @@ def _load_recommendations(
     if owners is not None:
         update_query = update_query.where(ACTION_UPDATE.c.recommendation_id.in_(owners))
     updates: dict[tuple[str, str], list[ActionUpdate]] = defaultdict(list)
-    for u in session.execute(update_query).mappings():
+    for u in session.execute(update_query).mappings().all():
         updates[(u["recommendation_id"], u["action_id"])].append(
             ActionUpdate(
                 on=u["on"],
-                status=RecommendationStatus(u["status"]),
+                status=_RECOMMENDATION_STATUS[u["status"]],
                 note=u["note"],
                 by=u["by_member_id"],
                 meeting=u["meeting_id"],
@@ -667,11 +695,11 @@ def _load_recommendations(
             review=row["review_id"],
             number=row["number"],
             text=row["text"],
-            scope=RecommendationScope(row["scope"]),
+            scope=_RECOMMENDATION_SCOPE[row["scope"]],
             lead_agency=row["lead_agency_id"],
-            monitoring_group=MonitoringGroup(row["monitoring_group"]),
+            monitoring_group=_MONITORING_GROUP[row["monitoring_group"]],
             due=row["due"],
-            status=RecommendationStatus(row["status"]),
+            status=_RECOMMENDATION_STATUS[row["status"]],
             reason_not_implemented=row["reason_not_implemented"],
             evidence_of_impact=row["evidence_of_impact"],
             completed_on=row["completed_on"],
@@ -686,7 +714,7 @@ def _load_recommendations(
                     owner_agency=a["owner_agency_id"],
                     description=a["description"],
                     due=a["due"],
-                    monitoring_group=MonitoringGroup(a["monitoring_group"]),
+                    monitoring_group=_MONITORING_GROUP[a["monitoring_group"]],
                     updates=tuple(updates.get((row["id"], a["id"]), [])),
                 )
                 for a in actions.get(row["id"], [])
@@ -747,7 +775,7 @@ def _load_report_texts(
     if section is not None:
         statement = statement.where(REPORT_TEXT.c.section == section)
     return [
-        ReportText(year=row["year"], section=ReportSection(row["section"]), text=row["text"])
+        ReportText(year=row["year"], section=_REPORT_SECTION[row["section"]], text=row["text"])
         for row in session.execute(statement).mappings()
     ]
 
