@@ -35,7 +35,8 @@ from crag_desktop.domain.vocabulary import (
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import ReviewList, ReviewQuery
 from crag_desktop.services.records import RecordService
-from crag_desktop.ui.forms.review_form import parse_pounds, review_clock_text
+from crag_desktop.ui.forms.clocks import review_clock_text
+from crag_desktop.ui.forms.review_form import parse_pounds
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.reviews import ReviewsScreen, create_reviews_screen
 from tests.helpers.qt import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -12,7 +11,8 @@ from crag_desktop.domain.records import Agency
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.fields import choice_combo, combo_code, set_combo_code
+from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.fields import choice_combo, combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow
 
@@ -41,7 +41,10 @@ class AgencyForm(RecordForm[Agency]):
         self.kind_combo = choice_combo(AgencyKind)
         name_row = self.add_field("name", FieldRow(label="&Name", field=self.name_edit))
         kind_row = self.add_field("kind", FieldRow(label="&Kind of agency", field=self.kind_combo))
-        self.watch(self.name_edit, self.kind_combo)
+        self.bind(
+            Bind("name", self.name_edit),
+            Bind("kind", self.kind_combo, new=AgencyKind.OTHER),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.general_errors)
@@ -52,8 +55,7 @@ class AgencyForm(RecordForm[Agency]):
         self.setFocusProxy(self.name_edit)
 
     def _load(self, record: Agency | None) -> None:
-        self.name_edit.setText(record.name if record else "")
-        set_combo_code(self.kind_combo, record.kind.value if record else AgencyKind.OTHER.value)
+        self._bindings.show(record)
         self.heading.setText(record.name if record else "New agency")
 
     def _build_record(self, errors: list[FieldError]) -> Agency | None:
@@ -63,14 +65,6 @@ class AgencyForm(RecordForm[Agency]):
             name=self.name_edit.text().strip(),
             kind=AgencyKind(combo_code(self.kind_combo) or AgencyKind.OTHER.value),
         )
-
-    def payload(self) -> dict[str, object]:
-        """The name and kind as typed."""
-        return {"name": self.name_edit.text(), "kind": combo_code(self.kind_combo)}
-
-    def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        self.name_edit.setText(str(payload.get("name") or ""))
-        set_combo_code(self.kind_combo, payload.get("kind"))
 
     def describe(self) -> str:
         """ "the agency Police"."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.drafts import DraftService
+from crag_desktop.ui.forms.bindings import Bind, Bindings, DraftInput
 from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.forms.fields import CheckList, focus_leaves, refit_sections
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
@@ -57,8 +58,8 @@ def ask_unsaved_changes(prompter: Prompter, what: str) -> UnsavedChoice:
 class RecordForm(QWidget, Generic[R]):
     """A record's form: subclasses build the fields, load a record, and build one back.
 
-    Subclasses implement `_load`, `_build_record`, `payload`, `_restore_payload` and
-    `describe`, register each field with `add_field` and each input with `watch`.
+    Subclasses implement `_load`, `_build_record` and `describe`, declare their inputs with
+    `bind` (the draft and edits follow from it) and register each field with `add_field`.
     """
 
     #: "referral", "review": draft keys and messages use it.
@@ -81,6 +82,7 @@ class RecordForm(QWidget, Generic[R]):
         self._prompter = prompter
         self._fields: dict[str, FieldRow] = {}
         self._collections: dict[str, CollectionEditor] = {}
+        self._bindings = Bindings()
         self._record_id: str | None = None
         self._is_new = True
         self._draft_key: str | None = None
@@ -104,13 +106,25 @@ class RecordForm(QWidget, Generic[R]):
         """The record typed; add a FieldError for anything that cannot be read (a bad date)."""
         raise NotImplementedError
 
+    def bind(self, *binds: Bind) -> Bindings:
+        """Declare the form's inputs once, each with the record field it edits: the draft,
+        putting a draft back and counting edits follow from this table (a collection
+        editor's errors show in it)."""
+        self._bindings = Bindings(*binds)
+        for b in binds:
+            if isinstance(b.widget, CollectionEditor):
+                self.add_collection(b.key, b.widget)
+            else:
+                self.watch(b.widget)
+        return self._bindings
+
     def payload(self) -> dict[str, object]:
         """Everything typed, raw, for the autosaved draft (JSON-friendly)."""
-        raise NotImplementedError
+        return self._bindings.payload()
 
     def _restore_payload(self, payload: Mapping[str, object]) -> None:
         """Put a draft's raw values back into the fields."""
-        raise NotImplementedError
+        self._bindings.restore(payload)
 
     def describe(self) -> str:
         """What the record is called in questions and the drafts list ("referral CRAG-...")."""
@@ -172,8 +186,12 @@ class RecordForm(QWidget, Generic[R]):
                 widget.valueChanged.connect(self._edited)
             elif isinstance(widget, UkDateEdit):
                 widget.line_edit.textChanged.connect(self._edited)
-            elif isinstance(widget, CheckList):
-                widget.changed.connect(self._edited)
+            elif isinstance(widget, CheckList | DraftInput):
+                # A check list, or an input of its own kind (a chooser), says "changed".
+                signal = getattr(widget, "changed", None)
+                if signal is None:
+                    raise TypeError(f"cannot watch {type(widget).__name__}")
+                signal.connect(self._edited)
             else:
                 raise TypeError(f"cannot watch {type(widget).__name__}")
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,8 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.vocabulary import Vocabulary
 from crag_desktop.ui.forms.fields import (
     Blocked,
+    TextLine,
+    WrappingText,
     choice_combo,
     combo_code,
     focus_leaves,
@@ -84,90 +84,6 @@ class Cell:
 
 #: An item's raw values, as typed: text, int | None, a code, a bool, or date text.
 RowValues = dict[str, object]
-
-
-class _TextLine(QLineEdit):
-    """An item's text: its start shows when loaded, and a text longer than the box is whole
-    in the hover text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.textChanged.connect(self._update_tip)
-
-    def show_start(self) -> None:
-        """Show the text from its beginning (after loading, the cursor sits at its end)."""
-        self.setCursorPosition(0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """A narrower box may now cut the text: the hover text follows."""
-        super().resizeEvent(event)
-        self._update_tip()
-
-    def _update_tip(self, *_args: object) -> None:
-        text = self.text()
-        # The line edit's own margins and frame: what is left is the room for text.
-        room = self.contentsRect().width() - 8
-        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > room else "")
-
-
-class _WrappingText(QPlainTextEdit):
-    """A longer text of an item (a reason, a description): one paragraph, wrapped to the
-    card's width and as tall as its lines, so all of it shows. Tab moves on, and Enter adds
-    no line break (the record holds one line)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.textChanged.connect(self._fit_height)
-        self._fit_height()
-
-    def text(self) -> str:
-        """The text, as one line."""
-        return " ".join(self.toPlainText().split("\n"))
-
-    def setText(self, text: str) -> None:
-        """Show `text` from its start."""
-        self.setPlainText(text)
-        self.moveCursor(QTextCursor.MoveOperation.Start)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter and Return add no line break."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasted lines join into one."""
-        if source.hasText():
-            self.insertPlainText(" ".join(source.text().split()))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Narrower, the text wraps onto more lines: the box grows to show them."""
-        super().resizeEvent(event)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        lines = 0
-        block = self.document().firstBlock()
-        while block.isValid():
-            lines += max(block.layout().lineCount(), 1)
-            block = block.next()
-        shown = min(max(lines, _TEXT_LINES), _TEXT_MAX_LINES)
-        margins = self.contentsMargins()
-        document = self.document().documentMargin()
-        height = (
-            shown * self.fontMetrics().lineSpacing()
-            + int(2 * document)
-            + margins.top()
-            + margins.bottom()
-        )
-        if self.height() != height or self.minimumHeight() != height:
-            self.setFixedHeight(height)
 
 
 class _Card(QFrame):
@@ -470,11 +386,11 @@ class CollectionEditor(QWidget):
         """A new input for `cell` (subclasses make their own for some fields)."""
         widget: QWidget
         if cell.kind is CellKind.TEXT and cell.wide:
-            text = _WrappingText()
+            text = WrappingText()
             text.textChanged.connect(self._edited)
             widget = text
         elif cell.kind is CellKind.TEXT:
-            line = _TextLine()
+            line = TextLine()
             line.textChanged.connect(self._edited)
             widget = line
         elif cell.kind is CellKind.NUMBER:
@@ -553,7 +469,7 @@ class CollectionEditor(QWidget):
 
 
 def _read(widget: QWidget) -> object:
-    if isinstance(widget, QLineEdit | _WrappingText):
+    if isinstance(widget, QLineEdit | WrappingText):
         return widget.text()
     if isinstance(widget, QSpinBox):
         return None if widget.value() < 0 else widget.value()
@@ -567,9 +483,9 @@ def _read(widget: QWidget) -> object:
 
 
 def _write(widget: QWidget, cell: Cell, value: object) -> None:
-    if isinstance(widget, QLineEdit | _WrappingText):
+    if isinstance(widget, QLineEdit | WrappingText):
         widget.setText("" if value is None else str(value))
-        if isinstance(widget, _TextLine):
+        if isinstance(widget, TextLine):
             widget.show_start()
     elif isinstance(widget, QSpinBox):
         widget.setValue(-1 if value is None else int(str(value)))
@@ -601,9 +517,6 @@ def _plural(noun: str) -> str:
     return f"{noun}es" if noun.endswith("s") else f"{noun}s"
 
 
-#: A longer text shows at least this many lines, and grows up to the most.
-_TEXT_LINES = 2
-_TEXT_MAX_LINES = 8
 #: Space between fields side by side on a card.
 _FIELD_SPACING = 16
 #: At most this many fields side by side, however wide the form.

@@ -4,32 +4,40 @@ field. Qt only; no record knowledge."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
     QGroupBox,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
+    QSizePolicy,
     QStyle,
     QStyleOptionComboBox,
     QWidget,
 )
 
+from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.vocabulary import Vocabulary
-from crag_desktop.ui.widgets import UkDateEdit
+from crag_desktop.ui.widgets import UkDateEdit, parse_uk_date
 
 __all__ = [
     "Blocked",
     "CheckList",
+    "TextLine",
+    "WrappingText",
     "choice_combo",
     "combo_code",
     "focus_leaves",
     "mark_invalid",
+    "read_date",
     "refit_sections",
     "section",
     "set_combo_code",
@@ -263,6 +271,15 @@ class Blocked:
         self._widget.blockSignals(self._was)
 
 
+def read_date(text: object, path: str, errors: list[FieldError]) -> dt.date | None:
+    """A typed date, or None; a FieldError at `path` when it is not a date."""
+    try:
+        return parse_uk_date(str(text or ""))
+    except ValueError as error:
+        errors.append(FieldError(path, str(error)))
+        return None
+
+
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
     """Draw `widget` with the style sheet's error border, or without it."""
     set_style_property(widget, "invalid", invalid)
@@ -274,3 +291,92 @@ def set_style_property(widget: QWidget, name: str, value: bool) -> None:
     # Re-polished, the style sheet's [name="true"] rules follow the property.
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+class TextLine(QLineEdit):
+    """An item's text: its start shows when loaded, and a text longer than the box is whole
+    in the hover text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.textChanged.connect(self._update_tip)
+
+    def show_start(self) -> None:
+        """Show the text from its beginning (after loading, the cursor sits at its end)."""
+        self.setCursorPosition(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower box may now cut the text: the hover text follows."""
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def _update_tip(self, *_args: object) -> None:
+        text = self.text()
+        # The line edit's own margins and frame: what is left is the room for text.
+        room = self.contentsRect().width() - 8
+        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > room else "")
+
+
+class WrappingText(QPlainTextEdit):
+    """A longer text of an item (a reason, a description): one paragraph, wrapped to the
+    card's width and as tall as its lines, so all of it shows. Tab moves on, and Enter adds
+    no line break (the record holds one line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def text(self) -> str:
+        """The text, as one line."""
+        return " ".join(self.toPlainText().split("\n"))
+
+    def setText(self, text: str) -> None:
+        """Show `text` from its start."""
+        self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter and Return add no line break."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted lines join into one."""
+        if source.hasText():
+            self.insertPlainText(" ".join(source.text().split()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrower, the text wraps onto more lines: the box grows to show them."""
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        lines = 0
+        block = self.document().firstBlock()
+        while block.isValid():
+            lines += max(block.layout().lineCount(), 1)
+            block = block.next()
+        shown = min(max(lines, TEXT_LINES), TEXT_MAX_LINES)
+        margins = self.contentsMargins()
+        document = self.document().documentMargin()
+        height = (
+            shown * self.fontMetrics().lineSpacing()
+            + int(2 * document)
+            + margins.top()
+            + margins.bottom()
+        )
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+
+#: A longer text shows at least this many lines, and grows up to the most.
+TEXT_LINES = 2
+TEXT_MAX_LINES = 8

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
@@ -13,6 +13,7 @@ from crag_desktop.domain.wording import one_line
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import Choice, RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.bindings import Bind
 from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit
@@ -56,7 +57,7 @@ class LearningPointForm(RecordForm[LearningPoint]):
                 hint="In the subgroup's own words; reviews link to it from their learning.",
             ),
         )
-        self.watch(self.text_edit)
+        self.bind(Bind("text", self.text_edit))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.general_errors)
@@ -75,19 +76,12 @@ class LearningPointForm(RecordForm[LearningPoint]):
             self.usage_label.setText(f"{reviews} reviews carry this learning point.")
 
     def _load(self, record: LearningPoint | None) -> None:
-        self.text_edit.setPlainText(record.text if record else "")
+        self._bindings.show(record)
         self.heading.setText("Learning point" if record else "New learning point")
 
     def _build_record(self, errors: list[FieldError]) -> LearningPoint | None:
         assert self.record_id is not None
         return LearningPoint(id=self.record_id, text=self.text_edit.toPlainText().strip())
-
-    def payload(self) -> dict[str, object]:
-        """The text as typed."""
-        return {"text": self.text_edit.toPlainText()}
-
-    def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        self.text_edit.setPlainText(str(payload.get("text") or ""))
 
     def describe(self) -> str:
         """ "the learning point “Fathers …”"."""
@@ -135,7 +129,13 @@ class LearningEventForm(RecordForm[LearningEvent]):
             ),
             self.add_field("attendance", FieldRow(label="&Attendance", field=self.attendance_spin)),
         ]
-        self.watch(self.date_edit, self.title_edit, self.reviews_list, self.attendance_spin)
+        self.bind(
+            Bind("date", self.date_edit),
+            Bind("title", self.title_edit),
+            Bind("reviews", self.reviews_list),
+            # Not recorded is the number one below the least (the spin box's minimum).
+            Bind("attendance", self.attendance_spin, new=_NOT_RECORDED),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.general_errors)
@@ -162,11 +162,7 @@ class LearningEventForm(RecordForm[LearningEvent]):
         self.reviews_list.set_checked(kept)
 
     def _load(self, record: LearningEvent | None) -> None:
-        self.date_edit.set_value(record.date if record else None)
-        self.title_edit.setText(record.title if record else "")
-        self.reviews_list.set_checked(record.reviews if record else ())
-        attendance = record.attendance if record else None
-        self.attendance_spin.setValue(_NOT_RECORDED if attendance is None else attendance)
+        self._bindings.show(record)
         self.heading.setText(record.title if record else "New learning event")
 
     def _build_record(self, errors: list[FieldError]) -> LearningEvent | None:
@@ -187,25 +183,6 @@ class LearningEventForm(RecordForm[LearningEvent]):
             reviews=tuple(self.reviews_list.checked()),
             attendance=None if attendance == _NOT_RECORDED else attendance,
         )
-
-    def payload(self) -> dict[str, object]:
-        """The fields as typed."""
-        return {
-            "date": self.date_edit.line_edit.text(),
-            "title": self.title_edit.text(),
-            "reviews": self.reviews_list.checked(),
-            "attendance": self.attendance_spin.value(),
-        }
-
-    def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        self.date_edit.line_edit.setText(str(payload.get("date") or ""))
-        self.title_edit.setText(str(payload.get("title") or ""))
-        reviews = payload.get("reviews")
-        self.reviews_list.set_checked(
-            [str(r) for r in reviews] if isinstance(reviews, list) else []
-        )
-        attendance = payload.get("attendance")
-        self.attendance_spin.setValue(attendance if isinstance(attendance, int) else _NOT_RECORDED)
 
     def describe(self) -> str:
         """ "the learning event “Baby L: …”"."""

@@ -33,7 +33,8 @@ from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.services.records import MeetingUpdateLine, RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.fields import CheckList, combo_code, section, set_combo_code
+from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.fields import CheckList, combo_code, section
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit
 
@@ -112,6 +113,14 @@ class ReferralPicker(QWidget):
             str(self.chosen.item(i).data(Qt.ItemDataRole.UserRole))
             for i in range(self.chosen.count())
         ]
+
+    def draft_value(self) -> object:
+        """The referrals ticked, for the draft."""
+        return self.ids()
+
+    def restore_draft(self, value: object) -> None:
+        """Tick the referrals a draft (or a record) lists."""
+        self.set_ids([str(v) for v in value] if isinstance(value, list | tuple) else [])
 
     def set_ids(self, ids: Sequence[str]) -> None:
         """Show exactly these referrals as chosen (no change signal: loading is not editing)."""
@@ -314,16 +323,16 @@ class MeetingForm(RecordForm[Meeting]):
                 hint="The meeting's minutes: what was discussed and agreed.",
             ),
         )
-        self.watch(
-            self.date_edit,
-            self.quorate_combo,
-            self.agenda_edit,
-            self.attendees_list,
-            self.apologies_list,
-            self.declarations_edit,
-            self.notes_edit,
+        self.bind(
+            Bind("date", self.date_edit),
+            Bind("quorate", self.quorate_combo, shown=_yes_no),
+            Bind("agenda", self.agenda_edit),
+            Bind("attendees", self.attendees_list),
+            Bind("apologies", self.apologies_list),
+            Bind("declarations_of_interest", self.declarations_edit),
+            Bind("referrals_considered", self.referral_picker),
+            Bind("notes", self.notes_edit),
         )
-        self.referral_picker.changed.connect(self._edited)
 
         body = QWidget()
         inner = QVBoxLayout(body)
@@ -395,17 +404,7 @@ class MeetingForm(RecordForm[Meeting]):
             check_list.set_checked(kept)
 
     def _load(self, record: Meeting | None) -> None:
-        self.date_edit.set_value(record.date if record else None)
-        quorate = None if record is None or record.quorate is None else record.quorate
-        set_combo_code(
-            self.quorate_combo, None if quorate is None else ("yes" if quorate else "no")
-        )
-        self.agenda_edit.setPlainText(record.agenda if record else "")
-        self.attendees_list.set_checked(record.attendees if record else ())
-        self.apologies_list.set_checked(record.apologies if record else ())
-        self.declarations_edit.setPlainText(record.declarations_of_interest if record else "")
-        self.referral_picker.set_ids(record.referrals_considered if record else ())
-        self.notes_edit.setPlainText(record.notes if record else "")
+        self._bindings.show(record)
         self._show_decisions(record.id if record else None)
         self._show_updates(record.id if record else None)
 
@@ -502,33 +501,6 @@ class MeetingForm(RecordForm[Meeting]):
             declarations_of_interest=self.declarations_edit.toPlainText().strip(),
         )
 
-    def payload(self) -> dict[str, object]:
-        """Everything as typed."""
-        return {
-            "date": self.date_edit.line_edit.text(),
-            "quorate": combo_code(self.quorate_combo),
-            "agenda": self.agenda_edit.toPlainText(),
-            "attendees": self.attendees_list.checked(),
-            "apologies": self.apologies_list.checked(),
-            "declarations_of_interest": self.declarations_edit.toPlainText(),
-            "referrals_considered": self.referral_picker.ids(),
-            "notes": self.notes_edit.toPlainText(),
-        }
-
-    def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        def texts(name: str) -> list[str]:
-            value = payload.get(name)
-            return [str(v) for v in value] if isinstance(value, list) else []
-
-        self.date_edit.line_edit.setText(str(payload.get("date") or ""))
-        set_combo_code(self.quorate_combo, payload.get("quorate"))
-        self.agenda_edit.setPlainText(str(payload.get("agenda") or ""))
-        self.attendees_list.set_checked(texts("attendees"))
-        self.apologies_list.set_checked(texts("apologies"))
-        self.declarations_edit.setPlainText(str(payload.get("declarations_of_interest") or ""))
-        self.referral_picker.set_ids(texts("referrals_considered"))
-        self.notes_edit.setPlainText(str(payload.get("notes") or ""))
-
     def describe(self) -> str:
         """ "the meeting of 14 March 2024"."""
         try:
@@ -536,3 +508,8 @@ class MeetingForm(RecordForm[Meeting]):
         except ValueError:
             day = None
         return f"the meeting of {long_date(day)}" if day else "the new meeting"
+
+
+def _yes_no(quorate: bool | None) -> str | None:
+    """Quorate as the choice's code ("yes", "no"; None: not recorded)."""
+    return None if quorate is None else ("yes" if quorate else "no")

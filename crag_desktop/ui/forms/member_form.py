@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -12,6 +12,7 @@ from crag_desktop.domain.records import Agency, Member
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
+from crag_desktop.ui.forms.bindings import Bind
 from crag_desktop.ui.forms.fields import combo_code, set_combo_code
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow
@@ -48,7 +49,11 @@ class MemberForm(RecordForm[Member]):
             self.add_field("agency", FieldRow(label="&Agency", field=self.agency_combo)),
             self.add_field("role", FieldRow(label="&Role", field=self.role_edit, hint="Optional")),
         ]
-        self.watch(self.name_edit, self.agency_combo, self.role_edit)
+        self.bind(
+            Bind("name", self.name_edit),
+            Bind("agency", self.agency_combo),
+            Bind("role", self.role_edit),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.general_errors)
@@ -75,9 +80,7 @@ class MemberForm(RecordForm[Member]):
         self.agency_combo.blockSignals(blocked)
 
     def _load(self, record: Member | None) -> None:
-        self.name_edit.setText(record.name if record else "")
-        set_combo_code(self.agency_combo, record.agency if record else None)
-        self.role_edit.setText(record.role or "" if record else "")
+        self._bindings.show(record)
         self.heading.setText(record.name if record else "New member")
 
     def _build_record(self, errors: list[FieldError]) -> Member | None:
@@ -90,19 +93,6 @@ class MemberForm(RecordForm[Member]):
         return Member(
             id=self.record_id, name=self.name_edit.text().strip(), agency=agency, role=role or None
         )
-
-    def payload(self) -> dict[str, object]:
-        """The fields as typed."""
-        return {
-            "name": self.name_edit.text(),
-            "agency": combo_code(self.agency_combo),
-            "role": self.role_edit.text(),
-        }
-
-    def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        self.name_edit.setText(str(payload.get("name") or ""))
-        set_combo_code(self.agency_combo, payload.get("agency"))
-        self.role_edit.setText(str(payload.get("role") or ""))
 
     def describe(self) -> str:
         """ "the member Harriet Quillfeather"."""

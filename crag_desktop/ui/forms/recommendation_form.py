@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import FieldError
-from crag_desktop.domain.records import ActionUpdate, Agency, AgencyAction, Recommendation
+from crag_desktop.domain.records import ActionUpdate, AgencyAction, Recommendation
 from crag_desktop.domain.tracker import CLOSURE_STEPS, derived_status, latest_update
 from crag_desktop.domain.vocabulary import (
     MonitoringGroup,
@@ -33,147 +33,25 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
+from crag_desktop.ui.forms.action_updates import ProgressUpdates
+from crag_desktop.ui.forms.actions import ActionsEditor, action_rows
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor, RowValues
+from crag_desktop.ui.forms.bindings import Bind
 from crag_desktop.ui.forms.fields import (
     choice_combo,
     combo_code,
+    read_date,
     section,
     set_combo_code,
 )
-from crag_desktop.ui.forms.referral_form import read_date
 from crag_desktop.ui.prompts import Prompter
-from crag_desktop.ui.qt_models.recommendations import ActionUpdateTableModel, first_line
+from crag_desktop.ui.qt_models.recommendations import ActionUpdateTableModel
 from crag_desktop.ui.widgets import ErrorLabel, FieldRow, UkDateEdit, format_uk_date
 
-__all__ = ["ACTION_CELLS", "ActionsEditor", "RecommendationForm"]
-
-ACTION_CELLS = (
-    # A CHOICE cell without a vocabulary: the editor fills it with the stored agencies.
-    Cell(name="owner_agency", title="Owner agency", kind=CellKind.CHOICE),
-    Cell(name="description", title="Description", wide=True),
-    Cell(name="due", title="Due", kind=CellKind.DATE),
-    Cell(
-        name="monitoring_group",
-        title="Monitored by",
-        kind=CellKind.CHOICE,
-        vocabulary=MonitoringGroup,
-    ),
-)
-
-_ACTION_ID = "action_id"
+__all__ = ["RecommendationForm"]
 
 
-class ActionsEditor(CollectionEditor):
-    """The agency actions of a recommendation. Each card keeps its action's id, so the
-    action's progress updates stay with it however actions are added or removed."""
-
-    #: The action being worked on changed (its id, or "" when none).
-    current_action_changed = Signal(str)
-
-    def __init__(
-        self,
-        *,
-        new_id: Callable[[], str],
-        has_updates: Callable[[str], bool],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(cells=ACTION_CELLS, noun="action", parent=parent)
-        self._new_id = new_id
-        self._has_updates = has_updates
-        self._agencies: list[Agency] = []
-        self._pending_id = ""
-        self.current_row_changed.connect(
-            lambda _row: self.current_action_changed.emit(self.current_action_id())
-        )
-
-    def set_agencies(self, agencies: Sequence[Agency]) -> None:
-        """Offer these agencies as owners, keeping each action's choice."""
-        self._agencies = list(agencies)
-        for row in range(self.row_count()):
-            combo = self.cell_widget(row, "owner_agency")
-            assert isinstance(combo, QComboBox)
-            chosen = combo_code(combo)
-            blocked = combo.blockSignals(True)
-            self._fill_agencies(combo)
-            set_combo_code(combo, chosen)
-            combo.blockSignals(blocked)
-
-    def action_id(self, row: int) -> str:
-        """The id of the action in `row`."""
-        return str(self.cell_widget(row, "description").property(_ACTION_ID) or "")
-
-    def current_action_id(self) -> str:
-        """The id of the action being worked on ("" when none)."""
-        row = self.current_row()
-        return self.action_id(row) if 0 <= row < self.row_count() else ""
-
-    def current_action_number(self) -> int:
-        """The action being worked on counted from 1 (0 when none)."""
-        row = self.current_row()
-        return row + 1 if 0 <= row < self.row_count() else 0
-
-    def select_action(self, row: int) -> None:
-        """Make `row` the action being worked on (the last when out of range)."""
-        self.set_current_row(row)
-
-    def rows(self) -> list[RowValues]:
-        """Every action's raw values, with its id."""
-        values = super().rows()
-        for row, item in enumerate(values):
-            item["id"] = self.action_id(row)
-        return values
-
-    def add_row(self, values: Mapping[str, object] | None = None, *, focus: bool = False) -> None:
-        """Append an action (blank with a new id, or with `values`)."""
-        given = str(values.get("id") or "") if values is not None else ""
-        taken = {self.action_id(r) for r in range(self.row_count())}
-        action_id = given
-        while not action_id or action_id in taken:
-            action_id = self._new_id()
-        self._pending_id = action_id
-        super().add_row(values, focus=focus)
-
-    def refusal(self, row: int) -> str:
-        """An action with progress updates is kept (updates are never deleted)."""
-        if self._has_updates(self.action_id(row)):
-            return (
-                f"Action {row + 1} has progress updates, which are never deleted: "
-                "it cannot be removed."
-            )
-        return ""
-
-    def _make(self, cell: Cell) -> QWidget:
-        widget: QWidget
-        if cell.name == "owner_agency":
-            combo = QComboBox()
-            self._fill_agencies(combo)
-            combo.currentIndexChanged.connect(self._edited)
-            widget = combo
-        else:
-            widget = super()._make(cell)
-        if cell.name == "description":
-            widget.setProperty(_ACTION_ID, self._pending_id)
-        return widget
-
-    def _fill_agencies(self, combo: QComboBox) -> None:
-        combo.clear()
-        combo.addItem("Choose the agency", None)
-        for agency in self._agencies:
-            combo.addItem(agency.name, agency.id)
-
-
-def _action_values(action: AgencyAction) -> dict[str, object]:
-    return {
-        "id": action.id,
-        "owner_agency": action.owner_agency,
-        "description": action.description,
-        "due": format_uk_date(action.due),
-        "monitoring_group": action.monitoring_group.value,
-    }
-
-
-class RecommendationForm(RecordForm[Recommendation]):
+class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
     """Every recommendation field, its agency actions, and the selected action's updates."""
 
     RECORD_TYPE = "recommendation"
@@ -363,24 +241,25 @@ class RecommendationForm(RecordForm[Recommendation]):
                 ),
             ),
         }
-        self.add_collection("actions", self.actions_editor)
-        self.watch(
-            self.review,
-            self.number,
-            self.text,
-            self.scope,
-            self.lead_agency,
-            self.monitoring_group,
-            self.due,
-            self.status,
-            self.reason_not_implemented,
-            self.evidence_of_impact,
-            self.completed_on,
-            self.completed_by,
-            self.verified_on,
-            self.verified_by,
-            self.impact_evidenced_on,
-            self.impact_evidenced_by,
+        self.bind(
+            Bind("review", self.review),
+            Bind("number", self.number, new=1),
+            Bind("text", self.text),
+            Bind("scope", self.scope, new=RecommendationScope.MULTI_AGENCY),
+            Bind("lead_agency", self.lead_agency),
+            Bind("monitoring_group", self.monitoring_group, new=MonitoringGroup.EXECUTIVE),
+            Bind("due", self.due),
+            Bind("status", self.status, new=RecommendationStatus.NOT_STARTED),
+            Bind("reason_not_implemented", self.reason_not_implemented),
+            Bind("evidence_of_impact", self.evidence_of_impact),
+            Bind("actions", self.actions_editor, shown=action_rows),
+            *(
+                bind
+                for step, (date_edit, who) in zip(
+                    CLOSURE_STEPS, self._closure_inputs(), strict=True
+                )
+                for bind in (Bind(f"{step.field}_on", date_edit), Bind(f"{step.field}_by", who))
+            ),
         )
         self.status.currentIndexChanged.connect(lambda _i: self._update_derived())
         self.due.line_edit.textChanged.connect(lambda _t: self._update_derived())
@@ -540,38 +419,9 @@ class RecommendationForm(RecordForm[Recommendation]):
         keep_row = self.actions_editor.current_row() if same else 0
         self._original = record
         self._suggested = 0
-        if record is None:
-            set_combo_code(self.review, None)
-            self.number.setValue(1)
-            self.text.setPlainText("")
-            set_combo_code(self.scope, RecommendationScope.MULTI_AGENCY.value)
-            set_combo_code(self.lead_agency, None)
-            set_combo_code(self.monitoring_group, MonitoringGroup.EXECUTIVE.value)
-            self.due.set_value(None)
-            set_combo_code(self.status, RecommendationStatus.NOT_STARTED.value)
-            self.reason_not_implemented.setPlainText("")
-            self.evidence_of_impact.setPlainText("")
-            for date_edit, who in self._closure_inputs():
-                date_edit.set_value(None)
-                who.setText("")
-            self._stored_updates = {}
-            self.actions_editor.set_rows([])
-        else:
-            set_combo_code(self.review, record.review)
-            self.number.setValue(record.number)
-            self.text.setPlainText(record.text)
-            set_combo_code(self.scope, record.scope.value)
-            set_combo_code(self.lead_agency, record.lead_agency)
-            set_combo_code(self.monitoring_group, record.monitoring_group.value)
-            self.due.set_value(record.due)
-            set_combo_code(self.status, record.status.value)
-            self.reason_not_implemented.setPlainText(record.reason_not_implemented or "")
-            self.evidence_of_impact.setPlainText(record.evidence_of_impact or "")
-            for step, (date_edit, who) in zip(CLOSURE_STEPS, self._closure_inputs(), strict=True):
-                date_edit.set_value(getattr(record, f"{step.field}_on"))
-                who.setText(getattr(record, f"{step.field}_by") or "")
-            self._stored_updates = {a.id: a.updates for a in record.actions}
-            self.actions_editor.set_rows(_action_values(a) for a in record.actions)
+        # The updates first: showing the actions shows the current one's updates.
+        self._stored_updates = {a.id: a.updates for a in record.actions} if record else {}
+        self._bindings.show(record)
         self.actions_editor.select_action(max(keep_row, 0))
         if not same:
             # What was half-typed in "Add update" belongs to the record it was typed for.
@@ -652,164 +502,11 @@ class RecommendationForm(RecordForm[Recommendation]):
             self._stored_updates = {a.id: a.updates for a in built.actions}
         self._show_updates()
 
-    def payload(self) -> dict[str, object]:
-        """The raw typing, dates as typed."""
-        return {
-            "review": combo_code(self.review),
-            "number": self.number.value(),
-            "text": self.text.toPlainText(),
-            "scope": combo_code(self.scope),
-            "lead_agency": combo_code(self.lead_agency),
-            "monitoring_group": combo_code(self.monitoring_group),
-            "due": self.due.line_edit.text(),
-            "status": combo_code(self.status),
-            "reason_not_implemented": self.reason_not_implemented.toPlainText(),
-            "evidence_of_impact": self.evidence_of_impact.toPlainText(),
-            "actions": self.actions_editor.rows(),
-            **{
-                key: value
-                for step, (date_edit, who) in zip(
-                    CLOSURE_STEPS, self._closure_inputs(), strict=True
-                )
-                for key, value in (
-                    (f"{step.field}_on", date_edit.line_edit.text()),
-                    (f"{step.field}_by", who.text()),
-                )
-            },
-        }
-
     def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        def text(key: str) -> str:
-            value = payload.get(key)
-            return "" if value is None else str(value)
-
-        set_combo_code(self.review, payload.get("review"))
-        number = payload.get("number")
-        self.number.setValue(number if isinstance(number, int) else 1)
-        self.text.setPlainText(text("text"))
-        set_combo_code(self.scope, payload.get("scope"))
-        set_combo_code(self.lead_agency, payload.get("lead_agency"))
-        set_combo_code(self.monitoring_group, payload.get("monitoring_group"))
-        self.due.line_edit.setText(text("due"))
-        set_combo_code(self.status, payload.get("status"))
-        self.reason_not_implemented.setPlainText(text("reason_not_implemented"))
-        self.evidence_of_impact.setPlainText(text("evidence_of_impact"))
-        for step, (date_edit, who) in zip(CLOSURE_STEPS, self._closure_inputs(), strict=True):
-            date_edit.line_edit.setText(text(f"{step.field}_on"))
-            who.setText(text(f"{step.field}_by"))
-        actions = payload.get("actions")
-        self.actions_editor.set_rows(
-            [a for a in actions if isinstance(a, dict)] if isinstance(actions, list) else []
-        )
+        super()._restore_payload(payload)
         self.actions_editor.select_action(0)
         self._update_derived()
         self._show_updates()
-
-    # --- progress updates ---------------------------------------------------------------------
-
-    def stored_action_id(self) -> str:
-        """The current action's id when it is stored (updates can be added), else ""."""
-        if self.is_new or self.record_id is None:
-            return ""
-        action_id = self.actions_editor.current_action_id()
-        return action_id if action_id in self._stored_updates else ""
-
-    def request_update(self) -> None:
-        """Ask the screen to append the typed update to the current action."""
-        action_id = self.stored_action_id()
-        if not action_id:
-            return
-        self._clear_update_errors()
-        errors: list[FieldError] = []
-        on = read_date(self.update_on.line_edit.text(), "on", errors)
-        if on is None and not errors:
-            errors.append(FieldError("on", "give the date of the update"))
-        if errors or on is None:
-            self.show_update_errors(errors)
-            return
-        update = ActionUpdate(
-            on=on,
-            status=RecommendationStatus(
-                combo_code(self.update_status) or RecommendationStatus.ON_TRACK
-            ),
-            note=self.update_note.text().strip(),
-            by=combo_code(self.update_by),
-        )
-        self.update_requested.emit(action_id, update)
-
-    def show_update_errors(self, errors: Sequence[FieldError]) -> None:
-        """Show the problems with the typed update next to its fields."""
-        self._clear_update_errors()
-        general: list[str] = []
-        first: QWidget | None = None
-        for error in errors:
-            name = error.path.rsplit(".", 1)[-1]
-            row = self._update_rows.get(name)
-            if row is None:
-                general.append(error.message)
-                continue
-            row.set_error(error.message)
-            first = first or (row.field.focusProxy() or row.field)
-        if general:
-            self.update_error.show_error("The update was not added: " + "; ".join(general))
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def update_added(self, stored: Recommendation) -> None:
-        """The screen appended an update: show the stored updates; the rest stays as typed."""
-        self._stored_updates = {a.id: a.updates for a in stored.actions}
-        self._reset_update_inputs(keep_by=True)
-        self._show_updates()
-
-    def _reset_update_inputs(self, *, keep_by: bool = False) -> None:
-        self._clear_update_errors()
-        self.update_on.set_value(self._today())
-        self.update_note.setText("")
-        if not keep_by:
-            set_combo_code(self.update_by, None)
-        latest = self._latest_update()
-        set_combo_code(
-            self.update_status,
-            (latest.status if latest is not None else RecommendationStatus.ON_TRACK).value,
-        )
-
-    def _clear_update_errors(self) -> None:
-        for row in self._update_rows.values():
-            row.set_error(None)
-        self.update_error.clear_error()
-
-    def _latest_update(self) -> ActionUpdate | None:
-        return latest_update(self._stored_updates.get(self.actions_editor.current_action_id(), ()))
-
-    def _show_updates(self) -> None:
-        action_id = self.actions_editor.current_action_id()
-        number = self.actions_editor.current_action_number()
-        stored = self.stored_action_id()
-        self.updates_model.set_updates(
-            self._stored_updates.get(stored, ()), names=self._member_names
-        )
-        if not action_id:
-            text = "Add an action above, or choose one, to see its progress updates."
-        elif not stored:
-            text = (
-                f"Action {number} is not saved yet: save the recommendation (Ctrl+S) before "
-                "adding progress updates to it."
-            )
-        else:
-            rows = self.actions_editor.rows()
-            description = first_line(str(rows[number - 1].get("description") or ""))
-            count = self.updates_model.rowCount()
-            noun = "update" if count == 1 else "updates"
-            text = f"Action {number}: {description or 'no description yet'} ({count} {noun})"
-        self.updates_heading.setText(text)
-        for widget in (
-            self.update_on,
-            self.update_status,
-            self.update_note,
-            self.update_by,
-            self.add_update_button,
-        ):
-            widget.setEnabled(bool(stored))
 
     # --- internals ----------------------------------------------------------------------------
 

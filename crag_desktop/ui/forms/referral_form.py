@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,267 +17,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crag_desktop.domain.clock import CLOCK_SPECS, ClockKind, ClockState, ClockStatus, clock_state
+from crag_desktop.domain.clock import ClockKind, clock_state
 from crag_desktop.domain.criteria import NotificationOwed, first_with_clock, notification_owed_for
 from crag_desktop.domain.errors import FieldError
-from crag_desktop.domain.records import Child, ClockPause, CriteriaDecision, Referral
-from crag_desktop.domain.vocabulary import (
-    AbuseCategory,
-    IncidentType,
-    LegalStatus,
-    ReferralStatus,
-    Sex,
-    Vocabulary,
-)
-from crag_desktop.domain.wording import count_of
+from crag_desktop.domain.records import CriteriaDecision, Referral
+from crag_desktop.domain.vocabulary import AbuseCategory, IncidentType, ReferralStatus
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
+from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.children import CHILD_CELLS, child_from_values, child_rows
+from crag_desktop.ui.forms.clocks import (
+    CLOCK_NAMES,
+    PausesEditor,
+    ReferralClock,
+    clock_line,
+    not_started,
+    pause_rows,
+    pauses_from_values,
+)
+from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.forms.fields import (
     CheckList,
     choice_combo,
     combo_code,
+    read_date,
     section,
     set_combo_code,
 )
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import Prompter
-from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date, parse_uk_date
+from crag_desktop.ui.widgets import FieldRow, UkDateEdit, format_uk_date
 
-__all__ = [
-    "CHILD_CELLS",
-    "CLOCK_NAMES",
-    "NO_AGENCIES",
-    "ReferralClock",
-    "ReferralForm",
-    "child_from_values",
-    "child_values",
-    "clock_line",
-    "not_started",
-    "pause_cells",
-    "pause_values",
-    "pauses_from_values",
-    "read_date",
-    "set_pause_rows",
-]
+__all__ = ["NO_AGENCIES", "ReferralForm"]
 
 _AGENCIES_SCREEN = (
     f"{ScreenKey.AGENCIES.default_title} screen ({ScreenKey.AGENCIES.default_shortcut})"
 )
 #: Shown under "Referring agency" while the database has no agencies.
 NO_AGENCIES = f"No agencies yet: add them on the {_AGENCIES_SCREEN}."
-
-CHILD_CELLS = (
-    Cell(name="pseudonym", title="Pseudonym"),
-    Cell(name="sex", title="Sex", kind=CellKind.CHOICE, vocabulary=Sex),
-    Cell(name="age_years", title="Age (years)", kind=CellKind.NUMBER, maximum=24),
-    Cell(name="age_months", title="Age (months)", kind=CellKind.NUMBER, maximum=11),
-    Cell(
-        name="legal_status",
-        title="Legal status",
-        kind=CellKind.CHOICE,
-        vocabulary=LegalStatus,
-    ),
-    Cell(name="disability_or_sen", title="Disability / SEN", kind=CellKind.CHECK),
-    Cell(name="ethnicity", title="Ethnicity (optional)"),
-)
-
-
-def read_date(text: object, path: str, errors: list[FieldError]) -> dt.date | None:
-    """A typed date, or None; a FieldError at `path` when it is not a date."""
-    try:
-        return parse_uk_date(str(text or ""))
-    except ValueError as error:
-        errors.append(FieldError(path, str(error)))
-        return None
-
-
-def child_values(child: Child) -> dict[str, object]:
-    """A child as a collection editor row."""
-    return {
-        "pseudonym": child.pseudonym,
-        "sex": child.sex.value,
-        "age_years": child.age_years,
-        "age_months": child.age_months,
-        "legal_status": child.legal_status.value,
-        "disability_or_sen": child.disability_or_sen,
-        "ethnicity": child.ethnicity or "",
-    }
-
-
-def child_from_values(values: Mapping[str, object]) -> Child:
-    """A collection editor row as a child."""
-    years = values.get("age_years")
-    months = values.get("age_months")
-    ethnicity = str(values.get("ethnicity") or "").strip()
-    return Child(
-        pseudonym=str(values.get("pseudonym") or "").strip(),
-        sex=Sex(str(values.get("sex") or Sex.UNKNOWN.value)),
-        age_years=years if isinstance(years, int) else None,
-        age_months=months if isinstance(months, int) else None,
-        legal_status=LegalStatus(str(values.get("legal_status") or LegalStatus.UNKNOWN.value)),
-        disability_or_sen=bool(values.get("disability_or_sen")),
-        ethnicity=ethnicity or None,
-    )
-
-
-# --- clocks -----------------------------------------------------------------------------------
-
-#: The short name of each clock in the clock lines and the pauses editor.
-CLOCK_NAMES: dict[ClockKind, str] = {
-    ClockKind.SERIOUS_INCIDENT_NOTIFICATION: "Serious incident notification",
-    ClockKind.RAPID_REVIEW: "Rapid review",
-    ClockKind.SCR_COMPLETION_AIM: "6-month completion aim",
-    ClockKind.LOCAL_SIGN_OFF: "Local sign-off",
-    ClockKind.LCSPR_FINAL_REPORT: "Final LCSPR report to the Panel",
-}
-
-
-class ReferralClock(Vocabulary):
-    """The clocks a referral's pause can hold (the pauses editor's clock choices)."""
-
-    SERIOUS_INCIDENT_NOTIFICATION = ClockKind.SERIOUS_INCIDENT_NOTIFICATION.value
-    RAPID_REVIEW = ClockKind.RAPID_REVIEW.value
-
-    @property
-    def label(self) -> str:
-        """The clock's short name."""
-        return CLOCK_NAMES[ClockKind(self.value)]
-
-
-def pause_cells(clocks: type[Vocabulary]) -> tuple[Cell, ...]:
-    """The pauses editor's columns, offering the clocks in `clocks`."""
-    return (
-        Cell(
-            name="clock",
-            title="Clock",
-            kind=CellKind.CHOICE,
-            vocabulary=clocks,
-            empty="Choose the clock",
-        ),
-        Cell(name="paused_on", title="Paused on", kind=CellKind.DATE),
-        Cell(name="resumed_on", title="Resumed on", kind=CellKind.DATE),
-        Cell(name="reason", title="Reason", wide=True),
-    )
-
-
-def pause_values(pause: ClockPause) -> dict[str, object]:
-    """A clock pause as a pauses editor row."""
-    return {
-        "clock": pause.clock,
-        "paused_on": format_uk_date(pause.paused_on),
-        "resumed_on": format_uk_date(pause.resumed_on),
-        "reason": pause.reason,
-    }
-
-
-def set_pause_rows(editor: CollectionEditor, pauses: Iterable[Mapping[str, object]]) -> None:
-    """Show these pause rows; a clock the combo does not offer (imported data) is added to
-    that row's combo, so that saving never silently moves a pause to another clock."""
-    rows = list(pauses)
-    editor.set_rows(rows)
-    for i, values in enumerate(rows):
-        code = values.get("clock")
-        combo = editor.cell_widget(i, "clock")
-        if code and isinstance(combo, QComboBox) and combo.findData(code) < 0:
-            combo.blockSignals(True)
-            combo.addItem(str(code).replace("_", " ").capitalize(), str(code))
-            combo.setCurrentIndex(combo.count() - 1)
-            combo.blockSignals(False)
-
-
-def pauses_from_values(
-    rows: Sequence[Mapping[str, object]], errors: list[FieldError] | None
-) -> tuple[ClockPause, ...]:
-    """The pauses editor's rows as pauses. With `errors`, an unreadable or missing date is
-    reported there; without (recomputing the clock lines while typing), such rows are
-    skipped."""
-    found: list[ClockPause] = []
-    for i, values in enumerate(rows):
-        path = f"clock_pauses[{i}]"
-        problems: list[FieldError] = []
-        paused_on = read_date(values.get("paused_on"), f"{path}.paused_on", problems)
-        resumed_on = read_date(values.get("resumed_on"), f"{path}.resumed_on", problems)
-        if paused_on is None and not problems:
-            problems.append(FieldError(f"{path}.paused_on", "give the date the clock was paused"))
-        if not values.get("clock"):
-            problems.append(FieldError(f"{path}.clock", "choose the clock the pause holds"))
-        if errors is not None:
-            errors.extend(problems)
-        if paused_on is None or problems:
-            continue
-        found.append(
-            ClockPause(
-                clock=str(values.get("clock") or ""),
-                paused_on=paused_on,
-                resumed_on=resumed_on,
-                reason=str(values.get("reason") or "").strip(),
-            )
-        )
-    return tuple(found)
-
-
-def not_started(start: str, unreadable: bool) -> str:
-    """Why a clock shows no due date: its start date is missing, or is not a date yet."""
-    if unreadable:
-        return f"not started: type {start} as dd/mm/yyyy."
-    return f"not started: starts when {start} is given."
-
-
-def clock_line(
-    state: ClockState, pauses: Iterable[ClockPause], *, today: dt.date, done: str = "done"
-) -> str:
-    """One clock in words, status first and never by colour: "Rapid review: due 14/03/2024
-    (extended by 5 working days: paused for the criminal trial; 3 working days left)".
-    `done` is what completing it is called ("notified", "signed off")."""
-    spec = CLOCK_SPECS[state.kind]
-    name = CLOCK_NAMES[state.kind]
-    own = [p for p in pauses if p.clock == state.kind.value] if spec.pausable else []
-    aim = ""
-    if state.aim_on is not None:
-        aim = f"local aim {format_uk_date(state.aim_on)}"
-        if (state.completed_on or today) > state.aim_on:
-            aim += " missed"
-    due = f"due {format_uk_date(state.due_on)}" + (f", {aim}" if aim else "")
-    unit = "working day" if spec.working_days else "day"
-    reasons = "; ".join(dict.fromkeys(p.reason for p in own if p.reason))
-    extension = ""
-    if state.paused_days:
-        extension = f"extended by {count_of(state.paused_days, unit)}"
-        extension += f": paused for {reasons}" if reasons else ""
-    reference = state.completed_on or today
-    if spec.working_days:
-        late = count_of(-state.working_days_remaining, "working day")
-        left = count_of(state.working_days_remaining, "working day")
-    else:
-        # Month clocks are late by months: calendar days read better than working days.
-        late = count_of((reference - state.due_on).days, "day")
-        left = count_of((state.due_on - reference).days, "day")
-    after = f"; {extension}" if extension else ""
-    status = state.status
-    if status is ClockStatus.MET:
-        assert state.completed_on is not None
-        return f"{name}: met, {done} {format_uk_date(state.completed_on)} ({due}{after})"
-    if status is ClockStatus.BREACHED:
-        if state.completed_on is not None:
-            text = f"breached, {done} {format_uk_date(state.completed_on)}, {late} late"
-        else:
-            text = f"breached, {late} overdue"
-        return f"{name}: {text} ({due}{after})"
-    if status is ClockStatus.PAUSED:
-        running = [
-            p
-            for p in own
-            if p.paused_on <= today and (p.resumed_on is None or today < p.resumed_on)
-        ]
-        since = min((p.paused_on for p in running), default=today)
-        why = "; ".join(dict.fromkeys(p.reason for p in running if p.reason))
-        text = f"paused since {format_uk_date(since)}" + (f" for {why}" if why else "")
-        due = f"due {format_uk_date(state.due_on)} if it resumed tomorrow"
-        return f"{name}: {text} ({due}{'; ' + aim if aim else ''})"
-    parts = [p for p in (extension, "due today" if left.startswith("0 ") else f"{left} left") if p]
-    return f"{name}: {due} ({'; '.join(parts)})"
 
 
 def _describe_decision(decision: CriteriaDecision | None) -> str:
@@ -354,7 +132,7 @@ class ReferralForm(RecordForm[Referral]):
         self.clocks_label.setWordWrap(True)
         self.clocks_label.setAccessibleName("Clocks")
         self.clocks_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pauses_editor = CollectionEditor(cells=pause_cells(ReferralClock), noun="pause")
+        self.pauses_editor = PausesEditor(ReferralClock)
         self.decision_label = QLabel()
         self.decision_label.setWordWrap(True)
         self.decision_label.setAccessibleName("Criteria decision")
@@ -427,21 +205,21 @@ class ReferralForm(RecordForm[Referral]):
                 ),
             ),
         }
-        self.add_collection("children", self.children_editor)
-        self.add_collection("clock_pauses", self.pauses_editor)
-        self.watch(
-            self.reference,
-            self.received,
-            self.referring_agency,
-            self.case_name,
-            self.incident_date,
-            self.incident_type,
-            self.status,
-            self.abuse_categories,
-            self.learned_on,
-            self.notified_on,
-            self.notification_reference,
-            self.summary,
+        self.bind(
+            Bind("reference", self.reference),
+            Bind("received", self.received),
+            Bind("referring_agency", self.referring_agency),
+            Bind("case_name", self.case_name),
+            Bind("incident_date", self.incident_date),
+            Bind("incident_type", self.incident_type),
+            Bind("status", self.status, new=ReferralStatus.RECEIVED),
+            Bind("abuse_categories", self.abuse_categories),
+            Bind("learned_on", self.learned_on),
+            Bind("notified_on", self.notified_on),
+            Bind("notification_reference", self.notification_reference),
+            Bind("summary", self.summary),
+            Bind("children", self.children_editor, shown=child_rows),
+            Bind("clock_pauses", self.pauses_editor, shown=pause_rows),
         )
         self.received.value_changed.connect(self._suggest_reference)
         # The clock lines follow the typing: the start dates, the incident date (which decides
@@ -550,42 +328,13 @@ class ReferralForm(RecordForm[Referral]):
 
     def _load(self, record: Referral | None) -> None:
         self._original = record
-        if record is None:
-            today = self._today()
-            self.reference.setText("")
-            self._suggested = ""
-            self.received.set_value(today if self.record_id is not None else None)
-            set_combo_code(self.referring_agency, None)
-            self.case_name.setText("")
-            self.incident_date.set_value(None)
-            set_combo_code(self.incident_type, None)
-            set_combo_code(self.status, ReferralStatus.RECEIVED.value)
-            self.abuse_categories.set_checked(())
-            self.learned_on.set_value(None)
-            self.notified_on.set_value(None)
-            self.notification_reference.setText("")
-            self.summary.setPlainText("")
-            # A referral has at least one child: start with a row to fill in.
-            self.children_editor.set_rows([{}] if self.record_id is not None else [])
-            set_pause_rows(self.pauses_editor, [])
-            if self.record_id is not None:
-                self._suggest_reference(today)
-        else:
-            self.reference.setText(record.reference)
-            self._suggested = ""
-            self.received.set_value(record.received)
-            set_combo_code(self.referring_agency, record.referring_agency)
-            self.case_name.setText(record.case_name)
-            self.incident_date.set_value(record.incident_date)
-            set_combo_code(self.incident_type, record.incident_type.value)
-            set_combo_code(self.status, record.status.value)
-            self.abuse_categories.set_checked(c.value for c in record.abuse_categories)
-            self.learned_on.set_value(record.learned_on)
-            self.notified_on.set_value(record.notified_on)
-            self.notification_reference.setText(record.notification_reference or "")
-            self.summary.setPlainText(record.summary)
-            self.children_editor.set_rows(child_values(c) for c in record.children)
-            set_pause_rows(self.pauses_editor, [pause_values(p) for p in record.clock_pauses])
+        self._suggested = ""
+        new = record is None and self.record_id is not None
+        today = self._today()
+        # A new referral has at least one child: it starts with one to fill in.
+        self._bindings.show(record, received=today if new else None, children=[{}] if new else [])
+        if new:
+            self._suggest_reference(today)
         self._update_clocks()
         self.decision_label.setText(
             _describe_decision(record.decision if record is not None else None)
@@ -641,55 +390,9 @@ class ReferralForm(RecordForm[Referral]):
             clock_pauses=pauses,
         )
 
-    def payload(self) -> dict[str, object]:
-        """The raw typing, dates as typed."""
-        return {
-            "reference": self.reference.text(),
-            "received": self.received.line_edit.text(),
-            "referring_agency": combo_code(self.referring_agency),
-            "case_name": self.case_name.text(),
-            "incident_date": self.incident_date.line_edit.text(),
-            "incident_type": combo_code(self.incident_type),
-            "status": combo_code(self.status),
-            "abuse_categories": self.abuse_categories.checked(),
-            "learned_on": self.learned_on.line_edit.text(),
-            "notified_on": self.notified_on.line_edit.text(),
-            "notification_reference": self.notification_reference.text(),
-            "summary": self.summary.toPlainText(),
-            "children": self.children_editor.rows(),
-            "clock_pauses": self.pauses_editor.rows(),
-        }
-
     def _restore_payload(self, payload: Mapping[str, object]) -> None:
-        def text(key: str) -> str:
-            value = payload.get(key)
-            return "" if value is None else str(value)
-
-        self.reference.setText(text("reference"))
+        super()._restore_payload(payload)
         self._suggested = ""
-        self.received.line_edit.setText(text("received"))
-        set_combo_code(self.referring_agency, payload.get("referring_agency"))
-        self.case_name.setText(text("case_name"))
-        self.incident_date.line_edit.setText(text("incident_date"))
-        set_combo_code(self.incident_type, payload.get("incident_type"))
-        set_combo_code(self.status, payload.get("status"))
-        categories = payload.get("abuse_categories")
-        self.abuse_categories.set_checked(
-            [str(c) for c in categories] if isinstance(categories, list) else []
-        )
-        self.learned_on.line_edit.setText(text("learned_on"))
-        self.notified_on.line_edit.setText(text("notified_on"))
-        self.notification_reference.setText(text("notification_reference"))
-        self.summary.setPlainText(text("summary"))
-        children = payload.get("children")
-        self.children_editor.set_rows(
-            [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
-        )
-        pauses = payload.get("clock_pauses")
-        set_pause_rows(
-            self.pauses_editor,
-            [p for p in pauses if isinstance(p, dict)] if isinstance(pauses, list) else [],
-        )
         self._update_clocks()
 
     # --- internals ----------------------------------------------------------------------------
