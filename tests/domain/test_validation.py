@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crag_desktop.domain import validation
 from crag_desktop.domain.errors import FieldError
 from crag_desktop.domain.records import (
     ActionUpdate,
@@ -30,6 +29,7 @@ from crag_desktop.domain.records import (
 )
 from crag_desktop.domain.validation import (
     COMPATIBLE_DECISIONS,
+    fields,
     join,
     sort_errors,
     validate_agency,
@@ -661,6 +661,6 @@ def test_the_quick_look_at_text_finds_what_the_full_check_finds(
         "identifier": identifier,
     }
     errors: list[FieldError] = []
-    validation._text(errors, "$.x", "f", text, **flags)
-    problem = validation._text_problem(text, **flags)
+    fields._text(errors, "$.x", "f", text, **flags)
+    problem = fields._text_problem(text, **flags)
     assert errors == ([FieldError("$.x.f", problem)] if problem else [])
