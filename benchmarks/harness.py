@@ -117,12 +117,12 @@ def generator_version() -> str:
     """A fingerprint of the code that shapes the benchmark database (generator, schema)."""
     digest = hashlib.sha256()
     package = ROOT / "crag_desktop"
-    for relative in (
-        "domain/synthetic.py",
-        "storage/models.py",
-        "storage/repositories.py",
+    for path in (
+        *sorted((package / "domain/synthetic").glob("*.py")),
+        package / "storage/models.py",
+        package / "storage/repositories.py",
     ):
-        digest.update((package / relative).read_bytes())
+        digest.update(path.read_bytes())
     for migration in sorted((package / "storage/migrations/versions").glob("*.py")):
         digest.update(migration.read_bytes())
     return digest.hexdigest()[:12]

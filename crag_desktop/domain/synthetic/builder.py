@@ -1,42 +1,24 @@
-"""A deterministic synthetic document for scale: benchmarks, stress tests, screenshots.
-
-`synthetic_document(size=..., seed=...)` gives the same document for the same size and
-seed, on every machine and Python run (one `random.Random`, no set or hash ordering). The
-shape follows what a board really sees: referrals spread over thirteen reporting years,
-about one in five decided at a monthly meeting under the rule set in force at the
-incident, reviews for most decisions to review, recommendations with agency actions and
-dated progress for published reviews. Everything is pseudonymous and invented.
-
-Criteria are never evaluated here: a handful of answer patterns are listed with the
-outcome the rules give them (the tests check each against `criteria.evaluate`), so that
-100,000 referrals take a few seconds.
+"""The document itself: referrals received over the years, decisions at monthly meetings,
+reviews for most decisions to review, recommendations with actions and dated progress.
 """
 
 from __future__ import annotations
 
 import gc
-import itertools
-import random
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
 
 from crag_desktop.domain.records import (
     ActionUpdate,
-    Agency,
     AgencyAction,
-    Answer,
     Child,
     CriteriaDecision,
     Document,
     FamilyContribution,
     LearningEvent,
-    LearningPoint,
     LearningSummary,
     Meeting,
-    Member,
     PanelLoop,
     ParallelProcess,
     Recommendation,
@@ -44,18 +26,48 @@ from crag_desktop.domain.records import (
     ReportText,
     Review,
 )
+from crag_desktop.domain.synthetic.cast import (
+    _ABUSE_SETS,
+    _ACTION_TEXT,
+    _AGENCIES,
+    _ALTERNATIVES,
+    _DECIDED_SHARE,
+    _FACILITATORS,
+    _LEARNING_POINTS,
+    _LEGAL_STATUSES,
+    _MEMBERS,
+    _METHODS_LATER,
+    _METHODS_WT2015,
+    _NOTES,
+    _OPEN_STATUSES,
+    _OWNERS,
+    _PROCESSES,
+    _REFERRER_CUMULATIVE,
+    _REFERRERS,
+    _THEME_CUMULATIVE,
+    _THEMES,
+    _WHO,
+    AS_OF,
+    FIRST_DAY,
+    _add_months,
+    _meeting_dates,
+    _pseudonym,
+    _reviewed_outcome,
+    _Rng,
+    _rule_set_for,
+)
+from crag_desktop.domain.synthetic.patterns import (
+    _VERSIONS,
+    PATTERNS,
+    _cumulative,
+    _Pattern,
+)
 from crag_desktop.domain.vocabulary import (
-    AbuseCategory,
-    AgencyKind,
     AlternativeReviewType,
     DecidedOutcome,
-    IncidentType,
-    LegalStatus,
-    Methodology,
     MonitoringGroup,
     PanelResponse,
     ParallelProcessStatus,
-    ParallelProcessType,
     RecommendationScope,
     RecommendationStatus,
     ReferralStatus,
@@ -63,311 +75,7 @@ from crag_desktop.domain.vocabulary import (
     ReviewStatus,
     ReviewType,
     Sex,
-    Theme,
 )
-
-_T = TypeVar("_T")
-
-#: The first day of the first reporting year the synthetic data covers.
-FIRST_DAY = date(2012, 4, 1)
-#: The synthetic "today": nothing in the document is dated after it.
-AS_OF = date(2025, 3, 31)
-
-_WT2018_FROM = date(2018, 6, 29)
-_WT2023_FROM = date(2023, 12, 15)
-_DECIDED_SHARE = 0.2
-
-# (answers, the outcome the rules give) per rule set; checked against the evaluator in
-# tests/domain/test_synthetic.py. `kind` says which incident type the answers describe.
-_Pattern = tuple[dict[str, Answer], str, IncidentType, int]
-
-
-def _cumulative(weights: Sequence[float]) -> tuple[float, ...]:
-    return tuple(itertools.accumulate(weights))
-
-
-def _wt2015(
-    abuse: str,
-    *,
-    died: bool = False,
-    suicide: bool = False,
-    custody: bool = False,
-    harmed: bool = False,
-    life: bool = False,
-    long_term: bool = False,
-    concern: str = "concern",
-) -> dict[str, Answer]:
-    return {
-        "abuse_or_neglect": abuse,
-        "child_died": died,
-        "suspected_suicide": suicide,
-        "death_in_custody": custody,
-        "seriously_harmed": harmed,
-        "harm_life_threatening": life,
-        "harm_long_term_impairment": long_term,
-        "interagency_concern": concern,
-    }
-
-
-def _notification(
-    abuse: str,
-    *,
-    died: bool = False,
-    harmed: bool = False,
-    lac_died: bool = False,
-    considerations: tuple[bool, bool, bool, bool] = (False, False, False, False),
-    care_leavers: bool = False,
-) -> dict[str, Answer]:
-    answers: dict[str, Answer] = {
-        "abuse_or_neglect": abuse,
-        "child_died": died,
-        "seriously_harmed": harmed,
-        "looked_after_child_died": lac_died,
-    }
-    if care_leavers:
-        answers["care_leaver_died"] = False
-    keys = (
-        "improvements_needed",
-        "recurrent_themes",
-        "concerns_two_or_more_agencies",
-        "panel_declined_national_review",
-    )
-    answers.update(zip(keys, considerations, strict=True))
-    return answers
-
-
-def _notification_patterns(care_leavers: bool) -> tuple[_Pattern, ...]:
-    cl = care_leavers
-    return (
-        (
-            _notification(
-                "suspected", died=True, considerations=(True, False, True, False), care_leavers=cl
-            ),
-            "notifiable_lcspr_indicated",
-            IncidentType.DEATH,
-            3,
-        ),
-        (
-            _notification(
-                "known", harmed=True, considerations=(True, True, False, False), care_leavers=cl
-            ),
-            "notifiable_lcspr_indicated",
-            IncidentType.SERIOUS_HARM,
-            3,
-        ),
-        (
-            _notification("suspected", harmed=True, care_leavers=cl),
-            "notifiable_lcspr_not_indicated",
-            IncidentType.SERIOUS_HARM,
-            4,
-        ),
-        (
-            _notification("not_suspected", harmed=True, care_leavers=cl),
-            "not_notifiable",
-            IncidentType.SERIOUS_HARM,
-            3,
-        ),
-        (
-            _notification(
-                "not_suspected",
-                died=True,
-                lac_died=True,
-                considerations=(True, False, False, False),
-                care_leavers=cl,
-            ),
-            "notifiable_lcspr_indicated",
-            IncidentType.DEATH,
-            1,
-        ),
-    )
-
-
-#: The answer patterns each rule set's decisions draw from, with their rules outcome.
-PATTERNS: dict[str, tuple[_Pattern, ...]] = {
-    "WT2015": (
-        (_wt2015("suspected", died=True), "scr_required", IncidentType.DEATH, 2),
-        (
-            _wt2015("suspected", died=True, suicide=True),
-            "scr_required",
-            IncidentType.SUSPECTED_SUICIDE,
-            1,
-        ),
-        (
-            _wt2015("known", harmed=True, life=True),
-            "scr_required",
-            IncidentType.SERIOUS_HARM,
-            3,
-        ),
-        (
-            _wt2015("suspected", harmed=True, long_term=True, concern="no_definitive_evidence"),
-            "scr_required",
-            IncidentType.SERIOUS_HARM,
-            2,
-        ),
-        (
-            _wt2015(
-                "suspected", harmed=True, life=True, concern="definitive_evidence_of_no_concern"
-            ),
-            "scr_not_required",
-            IncidentType.SERIOUS_HARM,
-            3,
-        ),
-        (
-            _wt2015("not_suspected", harmed=True, long_term=True),
-            "scr_not_required",
-            IncidentType.SERIOUS_HARM,
-            3,
-        ),
-        (_wt2015("suspected"), "scr_not_required", IncidentType.OTHER, 2),
-    ),
-    "WT2018": _notification_patterns(care_leavers=False),
-    "WT2023": _notification_patterns(care_leavers=True),
-}
-
-_VERSIONS = {"WT2015": "2015.1", "WT2018": "2018.1", "WT2023": "2023.1"}
-
-_AGENCIES: tuple[Agency, ...] = (
-    Agency(id="police", name="Police", kind=AgencyKind.POLICE),
-    Agency(id="csc", name="Children's Social Care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE),
-    Agency(id="legal", name="Legal Services", kind=AgencyKind.LEGAL),
-    Agency(id="hc", name="Health Commissioner", kind=AgencyKind.HEALTH_COMMISSIONER),
-    Agency(id="chp", name="Community Health Provider", kind=AgencyKind.HEALTH_PROVIDER),
-    Agency(id="acute", name="Acute Hospitals Trust", kind=AgencyKind.HEALTH_PROVIDER),
-    Agency(id="edu", name="Education", kind=AgencyKind.EDUCATION),
-    Agency(id="prob", name="Probation Service", kind=AgencyKind.PROBATION),
-    Agency(id="board", name="Safeguarding Partnership", kind=AgencyKind.OTHER),
-)
-# Who refers, roughly as boards report it: social care most, then police and health.
-_REFERRERS = ("csc", "police", "acute", "chp", "edu", "hc", "prob")
-_REFERRER_CUMULATIVE = _cumulative((45, 24, 12, 8, 7, 3, 1))
-_MEMBER_AGENCIES = ("board", "police", "csc", "legal", "hc", "hc", "edu", "chp", "acute", "board")
-_MEMBER_ROLES = (
-    "Chair",
-    "Detective Inspector",
-    "Head of Safeguarding",
-    "Solicitor",
-    "Designated Doctor",
-    "Designated Nurse",
-    "Head Teacher Representative",
-    "Named Nurse",
-    "Named Doctor",
-    "Business Support Officer",
-)
-_MEMBERS: tuple[Member, ...] = tuple(
-    Member(id=f"m{i + 1}", name=f"Synthetic Member {i + 1:02d}", agency=agency, role=role)
-    for i, (agency, role) in enumerate(zip(_MEMBER_AGENCIES, _MEMBER_ROLES, strict=True))
-)
-_LEARNING_POINTS: tuple[LearningPoint, ...] = tuple(
-    LearningPoint(id=f"lp{i + 1}", text=text)
-    for i, text in enumerate(
-        (
-            "Involve fathers and male carers in assessment and planning.",
-            "Check self-reported information against other sources.",
-            "Entrenched neglect needs sustained, persistent work.",
-            "Assess how parental mental ill health affects the child.",
-            "Reassess substance misuse risk as it changes.",
-            "Do not explain away behaviour as a feature of special needs.",
-            "Recognise the extra risks for disabled children.",
-            "Recognise physical abuse and follow procedures through.",
-            "Coordinate multi-agency plans and risk management.",
-            "Do not overestimate adolescents' ability to protect themselves.",
-            "Escalate professional disagreement promptly.",
-            "Hear the voice of the child directly.",
-            "Keep records of transfers between areas and services.",
-            "Understand coercive control, not single incidents.",
-            "Share information at step-up and step-down.",
-            "Consider the whole household, including visiting adults.",
-        )
-    )
-)
-_THEMES = tuple(t for t in Theme if t != Theme.OTHER)
-_THEME_CUMULATIVE = _cumulative((30, 18, 8, 14, 10, 12, 9, 5, 6, 10))
-_FACILITATORS = (
-    "family liaison officer",
-    "social worker",
-    "engagement team",
-    "advocacy service",
-    "probation",
-)
-_WHO = ("mother", "father", "grandparent", "young person", "carer", "sibling")
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-# Pseudonym codes: two letters and two digits, visited in a scrambled but repeatable order
-# (the multiplier is coprime with the code space, so codes never repeat within a round).
-_CODE_SPACE = 26 * 26 * 100
-_CODE_STRIDE = 7919
-
-
-def _pseudonym(index: int, seed: int) -> str:
-    code = (index * _CODE_STRIDE + seed * 31) % _CODE_SPACE
-    round_ = index // _CODE_SPACE
-    letters = _LETTERS[code // 2600] + _LETTERS[(code // 100) % 26]
-    suffix = "" if round_ == 0 else str(round_)
-    return f"Child {letters}{code % 100:02d}{suffix}"
-
-
-def _add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year = day.year + month0 // 12
-    month = month0 % 12 + 1
-    # Clamp to the 28th: every month has one, and synthetic dates need no end-of-month days.
-    return date(year, month, min(day.day, 28))
-
-
-def _meeting_dates() -> list[date]:
-    """The second Tuesday of every month across the synthetic span."""
-    days: list[date] = []
-    month = date(FIRST_DAY.year, FIRST_DAY.month, 1)
-    while month <= AS_OF:
-        first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
-        days.append(first_tuesday + timedelta(days=7))
-        month = _add_months(month, 1)
-    return [d for d in days if d <= AS_OF]
-
-
-def _rule_set_for(incident: date) -> str:
-    if incident >= _WT2023_FROM:
-        return "WT2023"
-    if incident >= _WT2018_FROM:
-        return "WT2018"
-    return "WT2015"
-
-
-def _reviewed_outcome(rule_set: str) -> DecidedOutcome:
-    return DecidedOutcome.SCR if rule_set == "WT2015" else DecidedOutcome.LCSPR
-
-
-class _Rng:
-    """The few draws the generator needs, on one `random.Random` stream.
-
-    The standard `randint` and `choices` cost about a microsecond each in Python; scaling
-    `random()` directly is several times faster and just as repeatable.
-    """
-
-    __slots__ = ("random",)
-
-    def __init__(self, seed: int) -> None:
-        self.random = random.Random(seed).random
-
-    def randint(self, low: int, high: int) -> int:
-        """A whole number from `low` to `high` inclusive."""
-        return low + int(self.random() * (high - low + 1))
-
-    def choice(self, items: Sequence[_T]) -> _T:
-        """One item, uniformly."""
-        return items[int(self.random() * len(items))]
-
-    def weighted(self, items: Sequence[_T], cumulative: Sequence[float]) -> _T:
-        """One item, with the cumulative weights given (see `_cumulative`)."""
-        return items[bisect_right(cumulative, self.random() * cumulative[-1])]
-
-    def sample(self, items: Sequence[_T], k: int) -> list[_T]:
-        """`k` distinct items in random order (a partial Fisher-Yates shuffle)."""
-        pool = list(items)
-        n = len(pool)
-        for i in range(k):
-            j = i + int(self.random() * (n - i))
-            pool[i], pool[j] = pool[j], pool[i]
-        return pool[:k]
 
 
 class _Builder:
@@ -769,42 +477,6 @@ class _Builder:
             learning_events=events,
             report_texts=texts,
         )
-
-
-_LEGAL_STATUSES: Sequence[LegalStatus] = (
-    LegalStatus.CP_PLAN,
-    LegalStatus.CHILD_IN_NEED,
-    LegalStatus.LOOKED_AFTER,
-    LegalStatus.NONE,
-    LegalStatus.NONE,
-    LegalStatus.UNKNOWN,
-)
-_OPEN_STATUSES = (
-    ReferralStatus.RECEIVED,
-    ReferralStatus.GATHERING_INFORMATION,
-    ReferralStatus.AWAITING_DECISION,
-)
-_ALTERNATIVES = tuple(AlternativeReviewType)
-_PROCESSES = tuple(ParallelProcessType)
-_METHODS_WT2015 = (
-    Methodology.SCIE_SYSTEMS,
-    Methodology.REVIEWER_LED,
-    Methodology.REVIEWER_LED,
-    Methodology.WT2010,
-)
-_METHODS_LATER = (
-    Methodology.SCIE_SYSTEMS,
-    Methodology.REVIEWER_LED,
-    Methodology.REVIEWER_LED,
-    Methodology.OTHER,
-)
-_OWNERS = ("police", "csc", "legal", "hc", "chp", "acute", "edu", "prob", "board")
-_ACTION_TEXT = {owner: f"Synthetic action for {owner}." for owner in _OWNERS}
-_NOTES = ("Progress note 1.", "Progress note 2.", "Progress note 3.")
-# Every set of one or two abuse categories, so that a referral picks one with a single draw.
-_ABUSE_SETS: tuple[tuple[AbuseCategory, ...], ...] = tuple((a,) for a in AbuseCategory) + tuple(
-    itertools.permutations(AbuseCategory, 2)
-)
 
 
 def synthetic_document(*, size: int, seed: int) -> Document:
