@@ -496,7 +496,8 @@ def test_commands_leave_no_lock_file_beside_the_database(tmp_path: Path) -> None
 def test_an_unexpected_failure_logs_no_record_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crag_desktop.cli as cli_module
+    # The parser binds each command's handler, so the broken one goes where it looks.
+    import crag_desktop.cli.parser as parser_module
 
     def broken(_args: object, _console: object) -> int:
         raise ValueError("Baby L was harmed")  # a message that must never reach the log
@@ -508,7 +509,7 @@ def test_an_unexpected_failure_logs_no_record_text(
             root.removeHandler(handler)
             handler.close()
 
-    monkeypatch.setattr(cli_module, "cmd_init", broken)
+    monkeypatch.setattr(parser_module, "cmd_init", broken)
     drop_log_handlers()
     try:
         run = cli("init", str(tmp_path / "x.crag"))

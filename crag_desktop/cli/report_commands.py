@@ -1,0 +1,277 @@
+"""The report commands: a decision record, the annual report, the register, an agency's
+return (written and read back) and the recommendations tracker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crag_desktop.domain.wording import PDF_SUFFIX, count_of, short_date, with_suffix
+
+if TYPE_CHECKING:
+    pass
+from crag_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CommandFailed,
+    Console,
+    _normalise,
+    _open,
+    _parse_date,
+    _read_passphrase_file,
+    _refuse_database_target,
+    print_problems,
+)
+
+
+def _pdf_out(value: str) -> tuple[Path, str]:
+    out = Path(value)
+    # A file without a suffix does not open in a PDF viewer on Windows; "r" means "r.pdf".
+    if out.suffix:
+        return out, ""
+    return with_suffix(out, PDF_SUFFIX), f' ("{PDF_SUFFIX}" added to the name given)'
+
+
+def pdf_passphrase(args: argparse.Namespace, console: Console, *, what: str = "PDF") -> str | None:
+    """The passphrase that protects the PDF (or the `what`): None unless --encrypt or a
+    passphrase file was given; then from --pdf-passphrase-file, else CRAG_PDF_PASSPHRASE,
+    else a prompt on a terminal (asked twice). Without a terminal the command never prompts."""
+    from crag_desktop.reports.protection import normalise_pdf_passphrase
+
+    file: Path | None = args.pdf_passphrase_file
+    if not args.encrypt and file is None:
+        return None
+    if file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
+        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
+    elif console.stdin_is_terminal():
+        passphrase = console.ask_secret(f"Passphrase for the {what}: ")
+        if console.ask_secret("The same passphrase again: ") != passphrase:
+            raise CommandFailed("The two passphrases differ; nothing was written.")
+    else:
+        raise CommandFailed(
+            f"--encrypt needs a passphrase for the {what}: set CRAG_PDF_PASSPHRASE or give "
+            "--pdf-passphrase-file FILE."
+        )
+    return normalise_pdf_passphrase(passphrase)
+
+
+def _protection_note(passphrase: str | None) -> str:
+    return "AES-256 encrypted" if passphrase is not None else "not encrypted"
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.decision_records import write_decision_record
+
+    out, note = _pdf_out(args.out)
+    _refuse_database_target(out, Path(args.db))
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        reference = write_decision_record(db, args.referral, out, passphrase=passphrase)
+    print(
+        f"Wrote the decision record for {reference} to {out}{note} (OFFICIAL-SENSITIVE, "
+        f"{_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_report_annual(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.annual_report import check_as_of, check_year, write_annual_report
+
+    out, note = _pdf_out(args.out)
+    _refuse_database_target(out, Path(args.db))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
+    check_year(args.year)
+    check_as_of(args.year, as_of)
+    stats_json = Path(args.stats_json) if args.stats_json else None
+    if stats_json is not None:
+        _refuse_database_target(stats_json, Path(args.db))
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        written = write_annual_report(
+            db, args.year, out, as_of=as_of, stats_json=stats_json, passphrase=passphrase
+        )
+    stats = written.statistics
+    print(
+        f"Wrote the annual report for {stats.year}/{(stats.year + 1) % 100:02d} as of "
+        f"{short_date(stats.as_of)} to {out}{note}: {written.pages} pages (OFFICIAL-SENSITIVE, "
+        f"{_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    if stats_json is not None:
+        print(f"Wrote its figures to {stats_json} (not encrypted).", file=console.out)
+    return EXIT_OK
+
+
+def cmd_report_register(args: argparse.Namespace, console: Console) -> int:
+    from crag_desktop.services.annual_report import check_year
+    from crag_desktop.services.referral_register import write_referral_register
+
+    out, note = _pdf_out(args.out)
+    _refuse_database_target(out, Path(args.db))
+    check_year(args.year)
+    passphrase = pdf_passphrase(args, console)
+    with _open(args, console, record_unlock=False) as db:
+        written = write_referral_register(db, args.year, out, passphrase=passphrase)
+    print(
+        f"Wrote the referral register for {args.year}/{(args.year + 1) % 100:02d} to "
+        f"{out}{note}: {written.referrals} referrals, {written.pages} pages "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
+    """`report tracker --agency NAME`: the agency's open actions as a return to fill in."""
+    from crag_desktop.services.agency_returns import AgencyReturns
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandFailed(
+            "An agency return is an Excel workbook: give --out FILE.xlsx (the agency fills it "
+            "in and sends it back for import-returns)."
+        )
+    if args.monitoring_group is not None or args.lead_agency is not None:
+        raise CommandFailed(
+            "--agency writes one agency's return of the actions it owns: leave out "
+            "--monitoring-group and --lead-agency."
+        )
+    _refuse_database_target(out, Path(args.db))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
+    passphrase = pdf_passphrase(args, console, what="workbook")
+    with _open(args, console, record_unlock=False) as db:
+        returns = AgencyReturns(db=db)
+        agency = returns.find_agency(args.agency)
+        written = returns.export(agency.id, out, as_of=as_of, passphrase=passphrase)
+    print(
+        f"Wrote the return of {written.agency_name} to {out}: "
+        f"{count_of(written.items, 'open action')} as of {short_date(written.as_of)} "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}). Import it, filled in, with "
+        "crag-desktop import-returns.",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def _return_passphrase(args: argparse.Namespace, console: Console, name: str) -> str:
+    """The passphrase of a protected return: --pdf-passphrase-file, CRAG_PDF_PASSPHRASE, or
+    asked once on a terminal (never without one)."""
+    file: Path | None = args.pdf_passphrase_file
+    if file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
+        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
+    elif console.stdin_is_terminal():
+        passphrase = console.ask_secret(f"Passphrase of {name}: ")
+    else:
+        raise CommandFailed(
+            f"{name} is protected with a passphrase: set CRAG_PDF_PASSPHRASE or give "
+            "--pdf-passphrase-file FILE."
+        )
+    return _normalise(passphrase)
+
+
+def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
+    """Show what an agency's filled return will append, then append it all or nothing."""
+    from crag_desktop.services.agency_returns import AgencyReturns, ReturnRefused
+
+    source = Path(args.file)
+    # The file first: a file that is no return is said before the database's passphrase is
+    # asked for.
+    passphrase = (
+        _return_passphrase(args, console, source.name)
+        if AgencyReturns.is_protected(source)
+        else None
+    )
+    workbook = AgencyReturns.read(source, passphrase=passphrase)
+    try:
+        with _open(args, console, record_unlock=False) as db:
+            returns = AgencyReturns(db=db)
+            plan = returns.plan(workbook, name=source.name)
+            if plan.problems:
+                raise ReturnRefused(source.name, plan.problems)
+            if not plan.updates:
+                print(
+                    f"Nothing to append: no row of {source.name} has an update or a proposed "
+                    "status.",
+                    file=console.out,
+                )
+                return EXIT_OK
+            count = len(plan.updates)
+            noun = count_of(count, "update")
+            print(
+                f"{source.name}, the return of {plan.agency_name}, will append {noun}, each "
+                f"dated {short_date(plan.on)}:",
+                file=console.out,
+            )
+            for update in plan.updates:
+                print(f"  {update.line()}", file=console.out)
+            if not args.yes:
+                if not console.stdin_is_terminal():
+                    print(
+                        "Nothing was appended: run the command again with --yes to append "
+                        f"these {noun}.",
+                        file=console.err,
+                    )
+                    return EXIT_FAILED
+                answer = console.ask_line(f"Append these {noun}? [y/N] ")
+                if answer.strip().casefold() not in ("y", "yes"):
+                    print("Nothing was appended.", file=console.out)
+                    return EXIT_OK
+            plan, _changes = returns.append(workbook, name=source.name)
+    except ReturnRefused as refused:
+        print(str(refused), file=console.err)
+        print_problems(refused.problems, console, then=".")
+        return EXIT_FAILED
+    print(
+        f"Appended {noun} from {source.name} ({plan.agency_name}), dated {short_date(plan.on)}.",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
+def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
+    if args.agency is not None:
+        return cmd_report_agency_return(args, console)
+    from crag_desktop.fileio import check_target
+    from crag_desktop.services.tracker_report import (
+        monitoring_group_named,
+        tracker_format,
+        tracker_selection,
+        write_tracker,
+    )
+
+    out = Path(args.out)
+    # Every mistake that needs no database is reported before the passphrase is asked for.
+    kind = tracker_format(out)
+    check_target(out, protected=(Path(args.db),))
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else date.today()
+    if args.monitoring_group is not None:
+        monitoring_group_named(args.monitoring_group)
+    if not kind.protectable and (args.encrypt or args.pdf_passphrase_file is not None):
+        raise CommandFailed(
+            "A CSV file cannot be protected with a passphrase: choose .xlsx or .pdf for "
+            "--encrypt, or leave --encrypt out."
+        )
+    passphrase = pdf_passphrase(args, console, what=kind.noun)
+    with _open(args, console, record_unlock=False) as db:
+        selection = tracker_selection(
+            db, monitoring_group=args.monitoring_group, lead_agency=args.lead_agency
+        )
+        written = write_tracker(db, out, as_of=as_of, passphrase=passphrase, selection=selection)
+    count = written.recommendations
+    pages = f", {written.pages} pages" if written.pages is not None else ""
+    print(
+        f"Wrote the recommendations tracker as of {short_date(as_of)} to {out}: "
+        f"{count_of(count, 'recommendation')}, {written.overdue:,} overdue{pages} "
+        f"(OFFICIAL-SENSITIVE, {_protection_note(passphrase)}).",
+        file=console.out,
+    )
+    return EXIT_OK
