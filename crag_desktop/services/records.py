@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
@@ -674,10 +674,15 @@ class RecordService:
             return lookups.learning_point_usage(session)
 
     def learning_point_reviews(self) -> dict[str, list[str]]:
-        """The titles of the reviews carrying each learning point, by point id: the Learning
-        screen names the reviews behind each count (the ranking the annual report prints)."""
+        """The titles of the reviews carrying each learning point, by point id."""
         with self._db.unit_of_work() as session:
             return lookups.learning_point_reviews(session)
+
+    def learning_point_review_titles(self, point_id: str) -> list[str]:
+        """The titles of the reviews carrying one learning point, by title: the Learning
+        screen names the reviews behind a point's count when it is opened or pointed at."""
+        with self._db.unit_of_work() as session:
+            return lookups.learning_point_reviews(session, point_id).get(point_id, [])
 
     def learning_events(self) -> list[LearningEvent]:
         """Every learning event, newest first."""
@@ -698,8 +703,8 @@ class RecordService:
             # A referral not yet stored (typed into the wizard) is on no meeting's list.
             return lookups.meeting_for_referral(session, referral_id or "", day)
 
-    def reviews(self) -> list[Choice]:
-        """Every review as (id, title), by title."""
+    def reviews(self, ids: Collection[str] | None = None) -> list[Choice]:
+        """Every review (or those of `ids`) as (id, title), by title."""
         with self._db.unit_of_work() as session:
-            rows = lookups.review_titles(session)
+            rows = lookups.review_titles(session, ids)
         return [Choice(row.id, row.title) for row in rows]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -96,6 +96,14 @@ class MainWindow(QMainWindow):
         self._screens: dict[ScreenKey, QWidget] = {}
         self._builders: dict[ScreenKey, tuple[str, ScreenBuilder]] = {}
         self._when_built: dict[ScreenKey, list[Callable[[QWidget], None]]] = {}
+        # Screens chosen in the list and being built a step at a time (see `_show_key`),
+        # and the one that takes the keyboard focus once it shows.
+        self._building: dict[ScreenKey, Iterator[None]] = {}
+        self._focus_on_show: ScreenKey | None = None
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_step)
         # Set by the first refresh_screens(None): from then on a screen built later loads
         # its rows at once (before it, that refresh loads every screen built so far).
         self._screens_loaded = False
@@ -292,7 +300,7 @@ class MainWindow(QMainWindow):
         title = self._register_screen(key, title, icon, shortcut)
         self._install_screen(key, title, widget)
         if self.navigation.current_key() == key:
-            self._show_key(key)
+            self._show_key(key, at_once=True)
 
     def add_screen_builder(
         self,
@@ -310,7 +318,7 @@ class MainWindow(QMainWindow):
         title = self._register_screen(key, title, icon, shortcut)
         self._builders[key] = (title, build)
         if self.navigation.current_key() == key and self.isVisible():
-            self._show_key(key)
+            self._show_key(key, at_once=True)
 
     def when_screen_built(self, key: ScreenKey, wire: Callable[[QWidget], None]) -> None:
         """Call `wire(widget)` with `key`'s screen: now if it is built, else once it is."""
@@ -321,7 +329,7 @@ class MainWindow(QMainWindow):
 
     def is_screen_built(self, key: ScreenKey) -> bool:
         """Whether `key`'s screen has been built (shown or asked for) yet."""
-        return key in self._screens
+        return key in self._screens and key not in self._building
 
     def _register_screen(
         self,
@@ -357,9 +365,23 @@ class MainWindow(QMainWindow):
 
     def _built_screen(self, key: ScreenKey) -> QWidget:
         """`key`'s screen, built now if it was waiting (KeyError if none is registered)."""
-        widget = self._screens.get(key)
-        if widget is not None:
-            return widget
+        steps = self._building.pop(key, None)
+        if steps is None and key not in self._screens:
+            steps = self._build_steps(key)
+        for _done in steps or ():
+            pass
+        if steps is not None and key == self.current_screen_key() and not self.is_locked:
+            # Chosen and asked for before its steps were done: it shows now.
+            self._bring_forward(key)
+        return self._screens[key]
+
+    def _build_steps(self, key: ScreenKey) -> Iterator[None]:
+        """Build `key`'s screen, put it into the window and load it: one step per `next`.
+
+        Each step is short enough not to stall the window (at most a few tens of
+        milliseconds); `_show_key` runs one per turn of the event loop, so that the window
+        answers the keyboard and mouse and paints in between.
+        """
         title, build = self._builders[key]
         with self.idle.suspended():
             widget = build()
@@ -367,15 +389,39 @@ class MainWindow(QMainWindow):
                 raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
             # Only once built: a build that failed (the database went away) can be tried again.
             del self._builders[key]
+        yield
         with self.idle.suspended():
             self._install_screen(key, title, widget)
-        for wire in self._when_built.pop(key, []):
-            wire(widget)
+            for wire in self._when_built.pop(key, []):
+                wire(widget)
+        yield
         if self._screens_loaded and not self.is_locked and self.current.database is not None:
             # Loaded once in the window: a list measures its columns with the window's font.
             screen: Screen = widget
-            screen.refresh(None)
-        return widget
+            with self.idle.suspended():
+                screen.refresh(None)
+            yield
+
+    def _build_step(self) -> None:
+        """One step of building the screen chosen (else of one chosen before and left)."""
+        if self.is_locked or not self._building:
+            # Unlocking shows (and builds at once) the screen chosen; others when chosen.
+            return
+        key = self.current_screen_key()
+        if key is None or key not in self._building:
+            key = next(iter(self._building))
+        try:
+            next(self._building[key])
+        except StopIteration:
+            del self._building[key]
+            if key == self.current_screen_key():
+                self._bring_forward(key)
+        except BaseException:
+            self._building.pop(key, None)
+            raise
+        finally:
+            if self._building:
+                self._build_timer.start()
 
     def fit_navigation(self) -> None:
         """Size the screen list to its titles (again after a style sheet change)."""
@@ -390,15 +436,22 @@ class MainWindow(QMainWindow):
         return self.navigation.keys()
 
     def current_screen_key(self) -> ScreenKey | None:
-        """The screen shown now."""
+        """The screen chosen now (one built when first chosen shows a few frames later)."""
         return self.navigation.current_key()
+
+    def shown_screen_key(self) -> ScreenKey | None:
+        """The screen in front now: the one chosen once it is built and loaded."""
+        widget = self.screen_stack.currentWidget()
+        return next((key for key, screen in self._screens.items() if screen is widget), None)
 
     def show_screen(self, key: ScreenKey) -> None:
         """Show `key`'s screen and give it the keyboard focus."""
         if not self._has_screen(key) or self.lock_controller.is_locked:
             return
+        self._focus_on_show = key
         self.navigation.select(key)
-        self._built_screen(key).setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.is_screen_built(key):
+            self._bring_forward(key)
 
     def refresh_screens(self, changes: Changes | None = None) -> None:
         """Give every screen the `Changes` a service returned (None: reload everything).
@@ -471,15 +524,34 @@ class MainWindow(QMainWindow):
     def _has_screen(self, key: ScreenKey) -> bool:
         return key in self._screens or key in self._builders
 
-    def _show_key(self, key: object) -> None:
-        if isinstance(key, ScreenKey) and self._has_screen(key):
-            self.screen_stack.setCurrentWidget(self._built_screen(key))
-            # In front until then, the label lets a screen go into the window hidden: it
-            # loads once, before it shows (a first screen put into an empty stack would show
-            # at once, and the Dashboard count on showing and again on loading).
-            if self.screen_stack.indexOf(self.empty_label) >= 0:
-                self.screen_stack.removeWidget(self.empty_label)
-                self.empty_label.hide()
+    def _show_key(self, key: object, *, at_once: bool = False) -> None:
+        """Show `key`'s screen; one not built yet is built in steps (`_build_steps`) and
+        shows once loaded, unless `at_once` (the window's first screen, on showing)."""
+        if not isinstance(key, ScreenKey) or not self._has_screen(key):
+            return
+        if at_once or not self.isVisible() or self.is_screen_built(key):
+            self._built_screen(key)
+            self._bring_forward(key)
+            return
+        # Built in steps: a screen's first showing cost 0.1-0.4 s of the GUI thread in one go
+        # (benchmarks: longest GUI stall). The list shows the choice at once; the screen
+        # follows a few frames later, loaded.
+        if key not in self._building:
+            self._building[key] = self._build_steps(key)
+        self._build_timer.start()
+
+    def _bring_forward(self, key: ScreenKey) -> None:
+        widget = self._screens[key]
+        self.screen_stack.setCurrentWidget(widget)
+        # In front until then, the label lets a screen go into the window hidden: it
+        # loads once, before it shows (a first screen put into an empty stack would show
+        # at once, and the Dashboard count on showing and again on loading).
+        if self.screen_stack.indexOf(self.empty_label) >= 0:
+            self.screen_stack.removeWidget(self.empty_label)
+            self.empty_label.hide()
+        if self._focus_on_show == key:
+            self._focus_on_show = None
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _import(self) -> None:
         if self._import_handler is not None:
@@ -554,7 +626,10 @@ class MainWindow(QMainWindow):
         self.refresh_screens(None)
         key = self.current_screen_key()
         if key is not None:
-            self._built_screen(key).setFocus(Qt.FocusReason.OtherFocusReason)
+            # Built at once if it was still being built when the app locked.
+            self._built_screen(key)
+            self._bring_forward(key)
+            self._screens[key].setFocus(Qt.FocusReason.OtherFocusReason)
         self.unlocked.emit()
 
     def _update_identity(self) -> None:
@@ -672,7 +747,7 @@ class MainWindow(QMainWindow):
         """Build the screen to open on, if it waits for a builder."""
         key = self.current_screen_key()
         if key is not None and not self.is_locked:
-            self._show_key(key)
+            self._show_key(key, at_once=True)
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

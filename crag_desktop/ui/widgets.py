@@ -285,15 +285,10 @@ class UkDateEdit(QWidget):
         self.line_edit.setMaxLength(10)
         self.line_edit.textChanged.connect(self._text_changed)
         self.line_edit.editingFinished.connect(self._tidy)
-        self.calendar = QCalendarWidget()
-        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setGridVisible(True)
-        self.calendar.clicked.connect(self._picked)
-        self.calendar.activated.connect(self._picked)
-        self._menu = QMenu(self)
-        holder = QWidgetAction(self._menu)
-        holder.setDefaultWidget(self.calendar)
-        self._menu.addAction(holder)
+        # The calendar and its menu are made when first opened: a calendar is a whole table
+        # view, and a form with six dates spent a fifth of its building time on them.
+        self._calendar: QCalendarWidget | None = None
+        self._menu: QMenu | None = None
         self.calendar_button = QToolButton(self)
         self.calendar_button.setIcon(load_icon("calendar"))
         self.calendar_button.setToolTip("Choose from a calendar (Alt+Down)")
@@ -327,15 +322,33 @@ class UkDateEdit(QWidget):
         """Show `value` (None empties the field)."""
         self.line_edit.setText(format_uk_date(value))
 
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The pop-up calendar (made when first asked for)."""
+        if self._calendar is None:
+            calendar = QCalendarWidget()
+            calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            calendar.setGridVisible(True)
+            calendar.clicked.connect(self._picked)
+            calendar.activated.connect(self._picked)
+            menu = QMenu(self)
+            holder = QWidgetAction(menu)
+            holder.setDefaultWidget(calendar)
+            menu.addAction(holder)
+            self._calendar, self._menu = calendar, menu
+        return self._calendar
+
     def open_calendar(self) -> None:
         """Pop up the calendar at the date typed (or today)."""
         try:
             current = self.value() or dt.date.today()
         except ValueError:
             current = dt.date.today()
-        self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        calendar = self.calendar
+        calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        assert self._menu is not None  # made with the calendar
         self._menu.popup(self.line_edit.mapToGlobal(self.line_edit.rect().bottomLeft()))
-        self.calendar.setFocus()
+        calendar.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Open the calendar on Alt+Down, as a combo box would."""
@@ -361,7 +374,8 @@ class UkDateEdit(QWidget):
             self.line_edit.setText(format_uk_date(value))
 
     def _picked(self, date: QDate) -> None:
-        self._menu.close()
+        if self._menu is not None:
+            self._menu.close()
         self.set_value(dt.date(date.year(), date.month(), date.day()))
         self.line_edit.setFocus()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,6 +109,23 @@ def open_referral(window: MainWindow, *, decided: bool) -> tuple[Any, Any]:
     )
     assert referrals.open_record(row.id)
     return referrals, row
+
+
+def wait_shown(window: MainWindow, key: ScreenKey) -> QWidget:
+    """Run the event loop until `key`'s screen is in front: one shown for the first time is
+    built a step at a time (MainWindow._show_key)."""
+    deadline = time.monotonic() + 20
+    while window.shown_screen_key() is not key:
+        assert time.monotonic() < deadline, f"{key.name} was never shown"
+        QApplication.processEvents()
+    QApplication.processEvents()
+    return window.screen_widget(key)
+
+
+def choose_screen(window: MainWindow, key: ScreenKey) -> QWidget:
+    """Show `key`'s screen as Ctrl+number does, and wait until it is in front."""
+    window.show_screen(key)
+    return wait_shown(window, key)
 
 
 def last_event(window: MainWindow) -> AuditEvent:

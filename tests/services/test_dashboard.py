@@ -282,3 +282,11 @@ def test_learning_point_reviews_names_each_points_reviews_by_title(database: Dat
         "lp1": ["Baby L", "Child Q"],
         "lp2": ["Child Q"],
     }
+    # One point's alone (the Learning screen asks when a point is opened or pointed at).
+    records = RecordService(db=database)
+    assert records.learning_point_review_titles("lp1") == ["Baby L", "Child Q"]
+    assert records.learning_point_review_titles("lp3") == []
+    assert records.learning_point_usage() == {"lp1": 2, "lp2": 1}
+    # The titles of chosen reviews only (a learning event's), and every review's.
+    assert [(c.id, c.label) for c in records.reviews({"V1"})] == [("V1", "Child Q")]
+    assert [c.id for c in records.reviews()] == ["V2", "V1"]

@@ -21,6 +21,7 @@ from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import PdfProtection, ScriptedPrompter, unencrypted_question
 from tests.helpers.agency_returns import fill_file
+from tests.helpers.qt import choose_screen
 
 PASSPHRASE = "correct horse battery staple"
 RETURN_PASSPHRASE = "a return for the agency only"
@@ -80,7 +81,7 @@ def test_import_previews_then_appends_and_the_screens_refresh(
     assert "The workbook will NOT be encrypted" in prompter.questions[-1]
     fill_file(out, TWO_ROWS)
     # The tracker's form shows Child Q 3 (REC10) with its one update.
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     recommendations = cast(Any, window.screen_widget(ScreenKey.RECOMMENDATIONS))
     assert recommendations.open_record("REC10")
     assert recommendations.form.updates_model.rowCount() == 1

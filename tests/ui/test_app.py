@@ -24,7 +24,7 @@ from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, Scr
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 from tests.helpers.databases import OPERATOR, PASSPHRASE
-from tests.helpers.qt import last_event, main_window, open_referral
+from tests.helpers.qt import choose_screen, last_event, main_window, open_referral, wait_shown
 from tests.helpers.records import minimal_document
 from tests.ui.conftest import last_printed_line
 
@@ -44,7 +44,7 @@ def _screen(window: MainWindow, key: ScreenKey) -> Any:
 def _shown(window: MainWindow, key: ScreenKey) -> Any:
     """Screen `key`, shown in the window."""
     screen = _screen(window, key)
-    window.show_screen(key)
+    choose_screen(window, key)
     return screen
 
 
@@ -59,9 +59,10 @@ def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     assert [k for k in SCREEN_MODULES if window.is_screen_built(k)] == [ScreenKey.DASHBOARD]
-    # The shortcut builds the screen, which shows the demo's rows at once.
+    # The shortcut builds the screen a step at a time; it shows with the demo's rows.
     QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen_key() == ScreenKey.REVIEWS
+    wait_shown(window, ScreenKey.REVIEWS)
     assert window.is_screen_built(ScreenKey.REVIEWS)
     reviews = _screen(window, ScreenKey.REVIEWS)
     assert window.screen_stack.currentWidget() is reviews
@@ -175,7 +176,7 @@ def test_ctrl_d_opens_the_criteria_wizard(qtbot: QtBot, window: MainWindow) -> N
 def test_the_referral_form_opens_the_wizard_for_that_referral(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.show_screen(ScreenKey.REFERRALS)
+    choose_screen(window, ScreenKey.REFERRALS)
     referrals, _pending = open_referral(window, decided=False)
     referrals.form.wizard_button.click()
     qtbot.waitUntil(
@@ -293,7 +294,7 @@ def test_import_of_a_broken_file_lists_the_problems_and_adds_nothing(
 def test_lock_and_unlock_return_to_the_screen_with_its_data(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.show_screen(ScreenKey.REVIEWS)
+    choose_screen(window, ScreenKey.REVIEWS)
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked
     reviews = _screen(window, ScreenKey.REVIEWS)
@@ -356,7 +357,7 @@ def test_recent_files_offer_only_files_that_exist(settings: AppSettings, tmp_pat
 
 
 def test_ctrl_d_on_an_open_referral_decides_that_referral(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_screen(ScreenKey.REFERRALS)
+    choose_screen(window, ScreenKey.REFERRALS)
     _referrals, pending = open_referral(window, decided=False)
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -393,7 +394,7 @@ def test_every_visible_input_has_an_accessible_name(window: MainWindow) -> None:
     unnamed: list[str] = []
     checked = 0
     for key in window.screen_keys():
-        window.show_screen(key)
+        choose_screen(window, key)
         screen = _screen(window, key)
         parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
         for part in parts:
@@ -481,7 +482,7 @@ def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions() if a.isVisible()]
     clashes: list[str] = []
     for key in window.screen_keys():
-        window.show_screen(key)
+        choose_screen(window, key)
         screen = _screen(window, key)
         parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
         for part in parts:
@@ -523,7 +524,7 @@ def _mnemonic_texts(screen: QWidget) -> list[str]:
 def test_a_review_opens_its_recommendation_on_the_recommendations_screen(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.show_screen(ScreenKey.REVIEWS)
+    choose_screen(window, ScreenKey.REVIEWS)
     reviews = _screen(window, ScreenKey.REVIEWS)
     assert reviews.open_record("V1")
     view = reviews.form.recommendations_view
@@ -553,7 +554,7 @@ def _meeting_updates_dialog() -> Any:
 def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
     qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter
 ) -> None:
-    window.show_screen(ScreenKey.MEETINGS)
+    choose_screen(window, ScreenKey.MEETINGS)
     meetings = _screen(window, ScreenKey.MEETINGS).meetings
     assert meetings.open_record("MT13")
     form = meetings.form
@@ -584,7 +585,7 @@ def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
 def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
     recommendations.meeting_updates_button.click()
     qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
@@ -654,12 +655,12 @@ def test_on_the_demo_nothing_due_after_1_april_2017_reads_as_overdue(
     assert shown[("Baby L", "3")] == "On track"
     assert not any(text.startswith("Overdue") for text in shown.values())
     # So does the review's own list, and a new progress update is dated that day.
-    window.show_screen(ScreenKey.REVIEWS)
+    choose_screen(window, ScreenKey.REVIEWS)
     reviews = _screen(window, ScreenKey.REVIEWS)
     assert reviews.open_record("V1")
     listed = reviews.form.recommendations_model
     assert listed.index(2, column.DERIVED_STATUS).data() == "On track"
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     assert recommendations.open_record("REC3")
     assert recommendations.form.update_on.value() == date(2017, 4, 1)
 
@@ -673,7 +674,7 @@ def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWind
 
 
 def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWindow) -> None:
-    window.show_screen(ScreenKey.REPORTS)
+    choose_screen(window, ScreenKey.REPORTS)
     reports = _screen(window, ScreenKey.REPORTS)
     assert reports.annual_year.value() == 2016
     assert reports.register_year.value() == 2016
@@ -682,7 +683,7 @@ def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWind
 def test_alt_p_on_the_recommendations_screen_opens_the_meeting_updates(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
     window.activateWindow()
     recommendations.table.setFocus()

@@ -19,6 +19,7 @@ from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from tests.helpers.databases import fresh_copy
+from tests.helpers.qt import choose_screen
 
 PASSPHRASE = "correct horse battery staple"
 SHOTS = Path("/tmp/safety-audit")
@@ -171,7 +172,7 @@ def test_a_lost_database_is_said_once_and_the_typing_kept_until_reopened(
     from crag_desktop.ui.navigation import ScreenKey
 
     screen: Any = window.screen_widget(ScreenKey.AGENCIES)
-    window.show_screen(ScreenKey.AGENCIES)
+    choose_screen(window, ScreenKey.AGENCIES)
     list_screen = screen.agencies
     assert list_screen.new_record()
     form = list_screen.form

@@ -32,6 +32,7 @@ from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.widgets import COLUMN_MAX_CHARS
+from tests.helpers.qt import choose_screen
 from tests.ui.conftest import combo_text_room
 
 PASSPHRASE = "correct horse battery staple"
@@ -100,7 +101,7 @@ def _combo_problems(root: QWidget) -> list[str]:
 def _views(window: MainWindow, key: ScreenKey) -> Iterator[tuple[str, Any]]:
     """Show each state of a screen a user meets: the list, a record open, a new record,
     and each tab of a screen with tabs; yield a name for each, with the page shown."""
-    window.show_screen(key)
+    choose_screen(window, key)
     _settle()
     screen = cast(Any, window.screen_widget(key))
     tabs = screen.findChild(QTabWidget)
@@ -137,7 +138,7 @@ def test_every_screen_and_form_fits_the_window(window: MainWindow, width: int, h
 
 def test_the_audit_filters_never_overlap(window: MainWindow) -> None:
     window.resize(*SIZES[0])
-    window.show_screen(ScreenKey.AUDIT_LOG)
+    choose_screen(window, ScreenKey.AUDIT_LOG)
     _settle()
     screen = cast(Any, window.screen_widget(ScreenKey.AUDIT_LOG))
     label = next(lab for lab in screen.findChildren(QLabel) if lab.text() == "&Record type:")
@@ -165,7 +166,7 @@ def test_tabbing_through_a_long_form_never_moves_it_sideways(
     qtbot: QtBot, window: MainWindow, key: ScreenKey
 ) -> None:
     window.resize(*SIZES[0])
-    window.show_screen(key)
+    choose_screen(window, key)
     _settle()
     screen = cast(Any, window.screen_widget(key))
     screen.table.selectRow(0)
@@ -237,7 +238,7 @@ def test_the_reports_screen_fits_with_each_report_shown(
     from crag_desktop.ui.views.reports import ReportsScreen
 
     window.resize(width, height)
-    window.show_screen(ScreenKey.REPORTS)
+    choose_screen(window, ScreenKey.REPORTS)
     _settle()
     assert (window.width(), window.height()) == (width, height)
     screen = window.screen_widget(ScreenKey.REPORTS)
@@ -321,7 +322,7 @@ def test_a_reviews_recommendations_and_an_actions_updates_show_their_text(
     )
 
     window.resize(*SIZES[0])
-    window.show_screen(ScreenKey.REVIEWS)
+    choose_screen(window, ScreenKey.REVIEWS)
     reviews = cast(Any, window.screen_widget(ScreenKey.REVIEWS))
     assert reviews.open_record("V1")
     _settle()
@@ -334,7 +335,7 @@ def test_a_reviews_recommendations_and_an_actions_updates_show_their_text(
     assert header.sectionSize(column.TEXT) >= enough
     assert not view.horizontalScrollBar().isVisible()
 
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     recommendations = cast(Any, window.screen_widget(ScreenKey.RECOMMENDATIONS))
     assert recommendations.open_record("REC3")
     _settle()
@@ -478,7 +479,7 @@ def test_the_agencies_list_shows_its_members_numbers_whole(
     window: MainWindow, width: int, height: int
 ) -> None:
     window.resize(width, height)
-    window.show_screen(ScreenKey.AGENCIES)
+    choose_screen(window, ScreenKey.AGENCIES)
     _settle()
     screen = cast(Any, window.screen_widget(ScreenKey.AGENCIES))
     page = screen.agencies
@@ -500,7 +501,7 @@ def test_tab_from_a_forms_last_field_reaches_save_close_and_the_list(
     window: MainWindow, key: ScreenKey
 ) -> None:
     window.resize(*SIZES[0])
-    window.show_screen(key)
+    choose_screen(window, key)
     _settle()
     screen = cast(Any, window.screen_widget(key))
     page = screen.findChild(QTabWidget).widget(0) if key == ScreenKey.AGENCIES else screen

@@ -27,7 +27,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def screen(qtbot: QtBot, editing: Editing) -> Iterator[LearningScreen]:
     made = create_learning_screen(
         **editing,
-        carriers=editing["records"].learning_point_reviews,
+        carriers=editing["records"].learning_point_review_titles,
         autosave_ms=60_000,
         search_delay_ms=1,
     )

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
-from tests.helpers.qt import last_event, open_referral
+from tests.helpers.qt import choose_screen, last_event, open_referral
 
 
 def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
@@ -61,7 +61,7 @@ def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
 ) -> None:
     from crag_desktop.domain.vocabulary import MonitoringGroup
 
-    window.show_screen(ScreenKey.RECOMMENDATIONS)
+    choose_screen(window, ScreenKey.RECOMMENDATIONS)
     screen = cast(Any, window.screen_widget(ScreenKey.RECOMMENDATIONS))
     screen.apply_query(
         dataclasses.replace(screen.model.query, monitoring_group=MonitoringGroup.PAQA)

@@ -31,7 +31,7 @@ from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.views.report_makers import ReportKind
 from crag_desktop.ui.views.reports import ReportsScreen
 from tests.helpers.databases import PASSPHRASE, fresh_copy
-from tests.helpers.qt import main_window, press, show_screen, type_text
+from tests.helpers.qt import main_window, press, show_screen, type_text, wait_shown
 from tests.ui.conftest import last_printed_line
 
 PDF_PASSPHRASE = "a long pdf passphrase"
@@ -573,6 +573,7 @@ def test_ctrl_8_opens_the_reports_screen(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     press(qtbot, window.navigation, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen_key() is ScreenKey.REPORTS
+    wait_shown(window, ScreenKey.REPORTS)
     assert isinstance(window.screen_stack.currentWidget(), ReportsScreen)
     assert "Reports (Ctrl+8)" in [
         window.navigation.item(i).toolTip() for i in range(window.navigation.count())

@@ -23,7 +23,7 @@ from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
 from crag_desktop.ui.widgets import FieldRow, SearchBox, UkDateEdit, parse_uk_date
 from tests.helpers.databases import PASSPHRASE
-from tests.helpers.qt import click, press, type_text
+from tests.helpers.qt import choose_screen, click, press, type_text, wait_shown
 from tests.ui.conftest import FakeDatabases
 
 CASE_TEXT = "Child Q, 4 years"
@@ -235,7 +235,7 @@ def test_right_passphrase_unlocks_to_the_same_screen(
     qtbot: QtBot, make_window: WindowFactory, databases: FakeDatabases
 ) -> None:
     window = make_window()
-    window.show_screen(ScreenKey.AUDIT_LOG)
+    choose_screen(window, ScreenKey.AUDIT_LOG)
     window.lock()
     assert window.lock_screen.passphrase.text() == ""
 
@@ -343,6 +343,8 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
     assert not window.is_screen_built(ScreenKey.REFERRALS)
 
     press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    # Built a step at a time (the window answers in between), then shown.
+    wait_shown(window, ScreenKey.REFERRALS)
     assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
     referrals = screen(window, ScreenKey.REFERRALS)
     assert window.screen_stack.currentWidget() is referrals
@@ -357,6 +359,61 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
     press(qtbot, window.navigation, Qt.Key.Key_Down)
     assert window.screen_stack.currentWidget() is referrals
     assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+
+
+def test_a_screen_chosen_for_the_first_time_is_built_one_step_per_turn_of_the_event_loop(
+    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+) -> None:
+    window, built = make_lazy_window()
+    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    # The key press returns at once: the list shows the choice, the screen is not built yet
+    # and the one before stays in front until the new one is loaded.
+    assert window.current_screen_key() is ScreenKey.REFERRALS
+    assert built == [ScreenKey.DASHBOARD]
+    assert window.shown_screen_key() is ScreenKey.DASHBOARD
+    turns = 0
+    while window.shown_screen_key() is not ScreenKey.REFERRALS:
+        QApplication.processEvents()
+        turns += 1
+        assert turns < 50
+    # Built, put into the window, loaded, brought to the front: a turn each.
+    assert turns >= 4
+    referrals = screen(window, ScreenKey.REFERRALS)
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+    assert referrals.refreshed == [None]
+    assert window.focusWidget() is referrals.editor
+
+
+def test_a_screen_asked_for_while_it_is_being_built_is_finished_at_once(
+    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+) -> None:
+    window, built = make_lazy_window()
+    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+    assert not window.is_screen_built(ScreenKey.REFERRALS)
+    referrals = screen(window, ScreenKey.REFERRALS)
+    assert window.is_screen_built(ScreenKey.REFERRALS)
+    assert window.shown_screen_key() is ScreenKey.REFERRALS
+    assert referrals.refreshed == [None]
+    # Nothing is left to do: the steps do not run again.
+    for _ in range(5):
+        QApplication.processEvents()
+    assert referrals.refreshed == [None]
+    assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
+
+
+def test_a_screen_left_before_it_was_built_is_finished_and_the_one_chosen_shown(
+    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+) -> None:
+    window, _built = make_lazy_window()
+    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    press(qtbot, window.navigation, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    wait_shown(window, ScreenKey.AUDIT_LOG)
+    qtbot.waitUntil(lambda: window.is_screen_built(ScreenKey.REFERRALS))
+    assert screen(window, ScreenKey.REFERRALS).refreshed == [None]
+    assert window.shown_screen_key() is ScreenKey.AUDIT_LOG
 
 
 def test_a_screen_not_built_yet_is_wired_when_built_and_skipped_by_refreshes(

@@ -4,7 +4,7 @@ meeting's updates, an agency's open actions)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -208,31 +208,39 @@ def references_between(session: Session, low: str, high: str) -> list[str]:
     return [str(value) for value in session.execute(statement).scalars()]
 
 
-def review_titles(session: Session) -> Sequence[Row[Any]]:
-    """Every review's id and title, by title."""
+def review_titles(session: Session, ids: Collection[str] | None = None) -> Sequence[Row[Any]]:
+    """Every review's id and title (or those of `ids`), by title."""
     statement: Select[Any] = select(_REVIEW.id, _REVIEW.title).order_by(_REVIEW.title, _REVIEW.id)
+    if ids is not None:
+        statement = statement.where(_REVIEW.id.in_(sorted(ids)))
     return session.execute(statement).all()
 
 
 def learning_point_usage(session: Session) -> dict[str, int]:
     """How many reviews carry each learning point (points no review carries are absent)."""
     link = ReviewLearningPointRow.__table__
-    statement: Select[Any] = select(
-        link.c.learning_point_id, func.count(func.distinct(link.c.review_id))
-    ).group_by(link.c.learning_point_id)
+    # A review lists a point at most once (validation refuses one listed twice), so its rows
+    # count the reviews, and the index on the point alone answers: counting distinct reviews
+    # read every row of the table (0.1 s at 100,000 referrals, the Learning screen's load).
+    statement: Select[Any] = select(link.c.learning_point_id, func.count()).group_by(
+        link.c.learning_point_id
+    )
     return {str(key): int(count) for key, count in session.execute(statement).all()}
 
 
-def learning_point_reviews(session: Session) -> dict[str, list[str]]:
-    """The titles of the reviews carrying each learning point, by point id, in title order."""
+def learning_point_reviews(session: Session, point: str | None = None) -> dict[str, list[str]]:
+    """The titles of the reviews carrying each learning point (or only `point`), by point id,
+    in title order."""
     link = ReviewLearningPointRow.__table__.c
     review = ReviewRow.__table__.c
-    pairs = (
+    chosen = (
         select(link.learning_point_id, review.id, review.title)
         .select_from(ReviewLearningPointRow.__table__.join(ReviewRow.__table__))
         .distinct()
-        .subquery()
     )
+    if point is not None:
+        chosen = chosen.where(link.learning_point_id == point)
+    pairs = chosen.subquery()
     # One row per point, its titles joined in SQL: a row per (point, review) through Python
     # cost five times as much at 100,000 referrals (the Learning screen's first showing).
     statement: Select[Any] = select(

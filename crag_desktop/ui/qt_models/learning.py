@@ -11,6 +11,7 @@ from crag_desktop.services.memory_lists import (
     LearningEventQuery,
     LearningEventRow,
     LearningEventSort,
+    LearningPointLines,
     LearningPointQuery,
     LearningPointRow,
     LearningPointSort,
@@ -53,22 +54,6 @@ class LearningPointTableModel(PagedTableModel[LearningPointQuery, LearningPointR
         TEXT = 0
         REVIEWS = 1
 
-    COLUMNS: tuple[ColumnSpec[LearningPointRow], ...] = (
-        ColumnSpec(
-            title="Learning point",
-            text=lambda r: _one_line(r.text),
-            sort=LearningPointSort.TEXT,
-            tooltip=lambda r: r.text,
-        ),
-        ColumnSpec(
-            title="Reviews",
-            text=lambda r: str(r.review_count),
-            sort=LearningPointSort.REVIEWS,
-            tooltip=lambda r: "\n".join(r.review_titles) or str(r.review_count),
-            align_right=True,
-        ),
-    )
-
     def __init__(
         self,
         *,
@@ -76,10 +61,28 @@ class LearningPointTableModel(PagedTableModel[LearningPointQuery, LearningPointR
         query: LearningPointQuery | None = None,
         parent: QObject | None = None,
     ) -> None:
+        def named(row: LearningPointRow) -> LearningPointRow:
+            return service.named(row) if isinstance(service, LearningPointLines) else row
+
+        columns: tuple[ColumnSpec[LearningPointRow], ...] = (
+            ColumnSpec(
+                title="Learning point",
+                text=lambda r: _one_line(r.text),
+                sort=LearningPointSort.TEXT,
+                tooltip=lambda r: r.text,
+            ),
+            ColumnSpec(
+                title="Reviews",
+                text=lambda r: str(r.review_count),
+                sort=LearningPointSort.REVIEWS,
+                tooltip=lambda r: "\n".join(named(r).review_titles) or str(r.review_count),
+                align_right=True,
+            ),
+        )
         super().__init__(
             service=service,
             query=query if query is not None else LearningPointQuery(),
-            columns=self.COLUMNS,
+            columns=columns,
             parent=parent,
         )
 

@@ -3,7 +3,7 @@ each) and the learning events, one tab each."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QWidget
@@ -58,17 +58,16 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
         usage: Callable[[], Mapping[str, int]],
         drafts: DraftService,
         prompter: Prompter,
-        carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+        carriers: Callable[[str], Sequence[str]] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         parent: QWidget | None = None,
     ) -> None:
         self._records = records
-        self._model = LearningPointTableModel(
-            service=LearningPointLines(
-                points=records.learning_points, usage=usage, carriers=carriers
-            )
+        self._lines = LearningPointLines(
+            points=records.learning_points, usage=usage, carriers=carriers
         )
+        self._model = LearningPointTableModel(service=self._lines)
         form = LearningPointForm(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms)
         super().__init__(
             title="Learning points",
@@ -100,7 +99,7 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
             if row is None:
                 self.form.set_usage(None)
             else:
-                line = self.model.row_at(row)
+                line = self._lines.named(self.model.row_at(row))
                 self.form.set_usage(line.review_count)
                 # A count alone sends the reader hunting: name the reviews as well.
                 self.form.usage_label.setText(usage_sentence(line))
@@ -148,8 +147,8 @@ class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, L
     ) -> None:
         self._records = records
 
-        def titles() -> dict[str, str]:
-            return {choice.id: choice.label for choice in records.reviews()}
+        def titles(ids: Collection[str]) -> dict[str, str]:
+            return {choice.id: choice.label for choice in records.reviews(ids)}
 
         form = LearningEventForm(
             drafts=drafts, prompter=prompter, records=records, autosave_ms=autosave_ms
@@ -195,7 +194,7 @@ class LearningScreen(TabbedScreen):
         usage: Callable[[], Mapping[str, int]],
         drafts: DraftService,
         prompter: Prompter,
-        carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+        carriers: Callable[[str], Sequence[str]] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         parent: QWidget | None = None,
@@ -221,7 +220,7 @@ def create_learning_screen(
     records: RecordService,
     drafts: DraftService,
     prompter: Prompter,
-    carriers: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+    carriers: Callable[[str], Sequence[str]] | None = None,
     autosave_ms: int = AUTOSAVE_MS,
     search_delay_ms: int = 250,
     parent: QWidget | None = None,
@@ -248,7 +247,7 @@ def create_screen(context: ScreenContext) -> LearningScreen:
         records=records,
         drafts=DraftService(db=db),
         prompter=context.prompter,
-        carriers=records.learning_point_reviews,
+        carriers=records.learning_point_review_titles,
     )
     screen.changed.connect(context.changed)
     return screen

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,7 +26,6 @@ from crag_desktop.services.recommendation_list import (
     RecommendationSort,
 )
 from crag_desktop.services.records import RecordService
-from crag_desktop.services.tracker_report import TrackerWritten, tracker_format, write_tracker
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
 from crag_desktop.ui.forms.recommendation_form import RecommendationForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
@@ -36,6 +35,10 @@ from crag_desktop.ui.tasks import TaskContext, TaskRunner
 from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
 from crag_desktop.ui.widgets import load_icon
 from crag_desktop.ui.working_day import WorkingDay
+
+if TYPE_CHECKING:
+    from crag_desktop.services.database import Database
+    from crag_desktop.services.tracker_report import TrackerWritten
 
 __all__ = ["RecommendationsScreen", "create_recommendations_screen", "create_screen"]
 
@@ -245,6 +248,10 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         )
         if chosen is None:
             return
+        # Imported on export: the tracker's module loads ReportLab (a fifth of a second), which
+        # the screen's first showing must not wait for.
+        from crag_desktop.services.tracker_report import tracker_format
+
         try:
             kind = tracker_format(chosen)
         except CragError as error:
@@ -309,6 +316,20 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         return rows[0].number + 1 if rows else 1
 
 
+def _write_tracker(
+    db: Database,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    passphrase: str | None = None,
+    selection: RecommendationQuery | None = None,
+) -> TrackerWritten:
+    # Imported on export, off the GUI thread (see export_listed).
+    from crag_desktop.services.tracker_report import write_tracker
+
+    return write_tracker(db, out, as_of=as_of, passphrase=passphrase, selection=selection)
+
+
 def create_recommendations_screen(
     *,
     records: RecordService,
@@ -349,7 +370,7 @@ def create_screen(context: ScreenContext) -> RecommendationsScreen:
         drafts=DraftService(db=db),
         prompter=context.prompter,
         today=today,
-        export_tracker=functools.partial(write_tracker, db),
+        export_tracker=functools.partial(_write_tracker, db),
         tasks=context.tasks,
         status=context.status,
     )
