@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -122,65 +122,76 @@ class IdleWatcher(QObject):
         self, *, app: QCoreApplication, timeout_ms: int, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        self._timeout_ms = timeout_ms
+        self._last_input = time.monotonic()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(timeout_ms)
-        self._timer.timeout.connect(self.idle)
-        # On the application, so input to any window (dialogs included) counts as activity.
-        self._app: QCoreApplication | None = app
-        app.installEventFilter(self)
+        self._timer.timeout.connect(self._check)
+        # Input reaches a top-level window before the widget it is for, so watching the
+        # windows sees all of it (dialogs included: each is watched as it takes the focus).
+        # A filter on the application ran Python for every event of every widget (paints,
+        # layouts, timers): a fifth of the time a record took to open.
+        self._app: QGuiApplication | None = app if isinstance(app, QGuiApplication) else None
+        if self._app is not None:
+            self._app.focusWindowChanged.connect(self._watch_windows)
+            self._watch_windows()
 
     @property
     def timeout_ms(self) -> int:
         """The idle time allowed."""
-        return self._timer.interval()
+        return self._timeout_ms
 
     def set_timeout_ms(self, timeout_ms: int) -> None:
         """Change the idle time (restarting the count if running)."""
-        self._timer.setInterval(timeout_ms)
+        self._timeout_ms = timeout_ms
         if self._timer.isActive():
-            self._timer.start()
+            self.start()
 
     def start(self) -> None:
         """Start counting."""
-        self._timer.start()
+        self._watch_windows()
+        self._last_input = time.monotonic()
+        self._timer.start(self._timeout_ms)
 
     def stop(self) -> None:
         """Stop counting (while locked)."""
         self._timer.stop()
 
     def detach(self) -> None:
-        """Stop for good: the window is closing, and every event of the application would
-        otherwise still pass through this filter."""
+        """Stop for good: the window is closing."""
         self._timer.stop()
         if self._app is not None:
-            self._app.removeEventFilter(self)
+            self._app.focusWindowChanged.disconnect(self._watch_windows)
+            for window in self._app.topLevelWindows():
+                window.removeEventFilter(self)
             self._app = None
-
-    @contextlib.contextmanager
-    def suspended(self) -> Iterator[None]:
-        """Not watching while the app does work that is no input: every event passes through
-        this filter in Python, and building a screen sends thousands (a third of the time)."""
-        app = self._app
-        if app is None:
-            yield
-            return
-        app.removeEventFilter(self)
-        try:
-            yield
-        finally:
-            if self._app is app:
-                app.installEventFilter(self)
 
     def is_active(self) -> bool:
         """Whether the count is running."""
         return self._timer.isActive()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Restart the count on user input; never consumes the event."""
-        if event.type() in _INPUT_EVENTS and self._timer.isActive():
-            self._timer.start()
+        """Note the time of user input; never consumes the event."""
+        # A time only: the count is checked when it runs out (a mouse move restarting a
+        # timer each time cost more than the check).
+        if event.type() in _INPUT_EVENTS:
+            self._last_input = time.monotonic()
         return False
+
+    def _watch_windows(self, *_focus: object) -> None:
+        if self._app is None:
+            return
+        for window in self._app.topLevelWindows():
+            # Installing again only moves the filter to the front: each window has it once.
+            window.installEventFilter(self)
+
+    def _check(self) -> None:
+        """The count ran out: idle, unless there was input since (then count the rest)."""
+        left_ms = self._timeout_ms - (time.monotonic() - self._last_input) * 1000
+        if left_ms > 0:
+            self._timer.start(max(1, round(left_ms)))
+        else:
+            self.idle.emit()
 
 
 class LockScreen(QWidget):

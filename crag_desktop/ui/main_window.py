@@ -383,23 +383,20 @@ class MainWindow(QMainWindow):
         answers the keyboard and mouse and paints in between.
         """
         title, build = self._builders[key]
-        with self.idle.suspended():
-            widget = build()
-            if not isinstance(widget, QWidget) or not isinstance(widget, Screen):
-                raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
-            # Only once built: a build that failed (the database went away) can be tried again.
-            del self._builders[key]
+        widget = build()
+        if not isinstance(widget, QWidget) or not isinstance(widget, Screen):
+            raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
+        # Only once built: a build that failed (the database went away) can be tried again.
+        del self._builders[key]
         yield
-        with self.idle.suspended():
-            self._install_screen(key, title, widget)
-            for wire in self._when_built.pop(key, []):
-                wire(widget)
+        self._install_screen(key, title, widget)
+        for wire in self._when_built.pop(key, []):
+            wire(widget)
         yield
         if self._screens_loaded and not self.is_locked and self.current.database is not None:
             # Loaded once in the window: a list measures its columns with the window's font.
             screen: Screen = widget
-            with self.idle.suspended():
-                screen.refresh(None)
+            screen.refresh(None)
             yield
 
     def _build_step(self) -> None:
