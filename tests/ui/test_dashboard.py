@@ -288,3 +288,34 @@ def test_a_demo_database_opens_as_of_1_april_2017(qtbot: QtBot, tmp_path: Path) 
         widget.clear()
     finally:
         db.close()
+
+
+def test_a_clock_due_in_another_year_says_which_year() -> None:
+    from crag_desktop.domain.clock import ClockKind, ClockState, ClockStatus
+    from crag_desktop.services.dashboard import ClockDue
+    from crag_desktop.ui.views.dashboard import clock_sentence
+
+    def due_on(day: date, remaining: int) -> ClockDue:
+        state = ClockState(
+            kind=ClockKind.RAPID_REVIEW,
+            start=date(2016, 12, 1),
+            base_due_on=day,
+            due_on=day,
+            aim_on=None,
+            status=ClockStatus.DUE,
+            working_days_remaining=remaining,
+            paused_days=0,
+            completed_on=None,
+            explanation="",
+        )
+        return ClockDue(
+            referral_id="R1", reference="CRAG-2016-09", case_name="Child T", state=state
+        )
+
+    # The dashboard's day (a demo opened as of 28 December 2016), not the computer's.
+    assert clock_sentence(due_on(date(2017, 1, 5), 6), date(2016, 12, 28)) == (
+        "Rapid review for CRAG-2016-09 (Child T) due in 6 working days (Thu 5 Jan 2017)"
+    )
+    assert clock_sentence(due_on(date(2016, 12, 30), 2), date(2016, 12, 28)) == (
+        "Rapid review for CRAG-2016-09 (Child T) due in 2 working days (Fri 30 Dec)"
+    )

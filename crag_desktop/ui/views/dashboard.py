@@ -125,20 +125,21 @@ def lateness(working_days: int, due_on: date, today: date) -> str:
     return calendar_span(due_on, today)
 
 
-def clock_sentence(due: ClockDue, today: date | None = None) -> str:
-    """ "Rapid review for CRAG-2024-03 due in 3 working days (Thu 14 Mar)"."""
+def clock_sentence(due: ClockDue, today: date) -> str:
+    """ "Rapid review for CRAG-2024-03 due in 3 working days (Thu 14 Mar)".
+
+    `today` is the dashboard's day, not the computer's: a demo opened as of 2017 must say
+    which year a due date falls in, as the live figures do."""
     state: ClockState = due.state
     name = _CLOCK_NAMES.get(state.kind, state.kind.value.replace("_", " ").capitalize())
     subject = f"{name} for {due.reference} ({due.case_name})"
     # The year is left out only where it goes without saying.
-    when = abbreviated_date(
-        state.due_on, year=today is not None and state.due_on.year != today.year
-    )
+    when = abbreviated_date(state.due_on, year=state.due_on.year != today.year)
     remaining = state.working_days_remaining
     if state.status is ClockStatus.PAUSED:
         return f"{subject} paused; due {when} so far"
     if state.status is ClockStatus.BREACHED or remaining < 0:
-        late = lateness(abs(remaining), state.due_on, today or date.today())
+        late = lateness(abs(remaining), state.due_on, today)
         return f"{subject} late by {late} (was due {when})"
     if remaining == 0:
         return f"{subject} due today ({when})"
