@@ -129,15 +129,21 @@ def test_a_disk_that_fills_during_an_import_leaves_the_database_as_it_was(
     assert _referral_count(db) == 9
 
 
-def test_an_import_failure_not_proven_undone_says_so(
-    db: Path, demo_json: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def disk_full_on_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Storing an import's records fails as a full disk fails it."""
     from crag_desktop.storage import repositories
 
     def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(repositories, "add_document", full)
+
+
+@pytest.mark.usefixtures("disk_full_on_import")
+def test_an_import_failure_not_proven_undone_says_so(
+    db: Path, demo_json: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(Database, "prove_unchanged", lambda _self, _mark: False)
     run = cli("import", str(db), str(demo_json))
     assert run.code == 2
@@ -146,15 +152,8 @@ def test_an_import_failure_not_proven_undone_says_so(
     assert f"crag-desktop check {db.name}" in run.err
 
 
-def test_a_proven_import_failure_says_nothing_was_saved(
-    db: Path, demo_json: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from crag_desktop.storage import repositories
-
-    def full(*_args: object, **_kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(repositories, "add_document", full)
+@pytest.mark.usefixtures("disk_full_on_import")
+def test_a_proven_import_failure_says_nothing_was_saved(db: Path, demo_json: Path) -> None:
     run = cli("import", str(db), str(demo_json))
     assert run.code == 2
     assert "Nothing was saved" in run.err

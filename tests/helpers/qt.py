@@ -19,6 +19,7 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
+from crag_desktop.ui.dialogs.unlock import Creator, Opener, UnlockDialog
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
@@ -85,6 +86,22 @@ def main_window(
     )
     qtbot.addWidget(main)
     return main
+
+
+def unlock_dialog(
+    qtbot: QtBot,
+    *,
+    opener: Opener = Database.open,
+    creator: Creator = Database.create,
+    **options: Any,
+) -> UnlockDialog:
+    """The unlock dialog shown as the app shows it, on the real databases unless `opener`
+    and `creator` say otherwise; `options` are the dialog's own (settings, prompter...)."""
+    dialog = UnlockDialog(opener=opener, creator=creator, **options)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
 
 
 def open_main_window(

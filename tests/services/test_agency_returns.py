@@ -24,7 +24,7 @@ from crag_desktop.services.agency_returns import (
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
-from tests.helpers.agency_returns import KEY, RECOMMENDATION, codes, fill
+from tests.helpers.agency_returns import CODE, KEY, RECOMMENDATION, codes, fill
 
 TODAY = date(2017, 5, 1)
 #: Children's Social Care's open actions in the demo (its completed ones are not listed).
@@ -172,80 +172,81 @@ def _one_bad_row(
     demo_db: Database,
     tmp_path: Path,
     answers: dict[str, tuple[str | None, str | None]],
-    **edits: object,
+    edit: dict[tuple[str, int], object],
 ) -> list[str]:
-    """Import a return with one good row besides `answers`: refused, nothing appended."""
+    """Import a return with one good row besides `answers` and `edit` (see `fill`): refused,
+    nothing appended."""
     out = _export(returns, tmp_path)
     good = {"Child A and Child B R3 A2": ("Template in use.", "On track")}
-    out.write_bytes(fill(out.read_bytes(), good | answers, **edits))  # type: ignore[arg-type]
+    out.write_bytes(fill(out.read_bytes(), good | answers, edit=edit))
     before = _updates(demo_db)
     problems = _refusal(returns, out)
     assert _updates(demo_db) == before
     return problems
 
 
-def test_an_invalid_status_is_refused_with_nothing_appended(
-    returns: AgencyReturns, demo_db: Database, tmp_path: Path
+CHANGED_ROW = (
+    "its code or text was changed after export, so the update cannot be matched to its action "
+    "for certain: put the row back as exported and fill in only the update and the status."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "edit", "problem"),
+    [
+        pytest.param(
+            ("Audited.", "Done"),
+            {},
+            "Row 7 (Child Q R3 A1): “Done” is not a status: choose one of Not started, On track, "
+            "At risk, Overdue, Completed, Verified, Impact evidenced, Not implemented.",
+            id="an invalid status",
+        ),
+        pytest.param(
+            (None, "Completed"),
+            {},
+            "Row 7 (Child Q R3 A1) proposes a status but gives no update: write the progress the "
+            "status rests on, or clear the status.",
+            id="a status without an update",
+        ),
+        pytest.param(
+            ("Audited.", None),
+            {("Child Q R3 A1", RECOMMENDATION): "A different recommendation."},
+            f"Row 7 (Child Q R3 A1): {CHANGED_ROW}",
+            id="a changed text",
+        ),
+        pytest.param(
+            ("Audited.", None),
+            {("Child Q R3 A1", CODE): "Child Q R2 A1"},
+            f"Row 7 (Child Q R2 A1): {CHANGED_ROW}",
+            id="a changed code",
+        ),
+        pytest.param(
+            ("Audited.", None),
+            {("Child Q R3 A1", KEY): None},
+            "Row 7 (Child Q R3 A1) is not an item of the return as exported (unknown code): rows "
+            "cannot be added to a return; record that update on the recommendation's form.",
+            id="a row typed in: an unknown code",
+        ),
+        pytest.param(
+            ("=B7&C7", None),
+            {},
+            "Row 7 (Child Q R3 A1): the update or the status is a formula, not text: type the "
+            "words themselves.",
+            id="a formula",
+        ),
+    ],
+)
+def test_a_bad_row_is_refused_with_its_own_sentence_and_nothing_appended(
+    *,
+    returns: AgencyReturns,
+    demo_db: Database,
+    tmp_path: Path,
+    answer: tuple[str | None, str | None],
+    edit: dict[tuple[str, int], object],
+    problem: str,
 ) -> None:
-    problems = _one_bad_row(returns, demo_db, tmp_path, {"Child Q R3 A1": ("Audited.", "Done")})
-    assert problems == [
-        "Row 7 (Child Q R3 A1): “Done” is not a status: choose one of Not started, On track, "
-        "At risk, Overdue, Completed, Verified, Impact evidenced, Not implemented."
-    ]
-
-
-def test_a_status_without_an_update_is_refused(
-    returns: AgencyReturns, demo_db: Database, tmp_path: Path
-) -> None:
-    problems = _one_bad_row(returns, demo_db, tmp_path, {"Child Q R3 A1": (None, "Completed")})
-    assert problems == [
-        "Row 7 (Child Q R3 A1) proposes a status but gives no update: write the progress the "
-        "status rests on, or clear the status."
-    ]
-
-
-def test_a_changed_text_is_refused(
-    returns: AgencyReturns, demo_db: Database, tmp_path: Path
-) -> None:
-    problems = _one_bad_row(
-        returns,
-        demo_db,
-        tmp_path,
-        {"Child Q R3 A1": ("Audited.", None)},
-        edit={("Child Q R3 A1", RECOMMENDATION): "A different recommendation."},
-    )
-    assert len(problems) == 1
-    assert problems[0].startswith("Row 7 (Child Q R3 A1): its code or text was changed")
-
-
-def test_a_changed_code_is_refused(
-    returns: AgencyReturns, demo_db: Database, tmp_path: Path
-) -> None:
-    problems = _one_bad_row(
-        returns, demo_db, tmp_path, {"Child Q R3 A1": ("Audited.", None)},
-        edit={("Child Q R3 A1", 1): "Child Q R2 A1"},
-    )  # fmt: skip
-    assert problems[0].startswith("Row 7 (Child Q R2 A1): its code or text was changed")
-
-
-def test_a_row_typed_in_is_an_unknown_code(
-    returns: AgencyReturns, demo_db: Database, tmp_path: Path
-) -> None:
-    problems = _one_bad_row(
-        returns, demo_db, tmp_path, {"Child Q R3 A1": ("Audited.", None)},
-        edit={("Child Q R3 A1", KEY): None},
-    )  # fmt: skip
-    assert problems == [
-        "Row 7 (Child Q R3 A1) is not an item of the return as exported (unknown code): rows "
-        "cannot be added to a return; record that update on the recommendation's form."
-    ]
-
-
-def test_a_formula_is_refused(returns: AgencyReturns, demo_db: Database, tmp_path: Path) -> None:
-    problems = _one_bad_row(returns, demo_db, tmp_path, {"Child Q R3 A1": ("=B7&C7", None)})
-    assert problems == [
-        "Row 7 (Child Q R3 A1): the update or the status is a formula, not text: type the "
-        "words themselves."
+    assert _one_bad_row(returns, demo_db, tmp_path, {"Child Q R3 A1": answer}, edit=edit) == [
+        problem
     ]
 
 

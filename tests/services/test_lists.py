@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from crag_desktop.domain.records import (
     Agency,
     Child,
-    CriteriaDecision,
     Document,
     Meeting,
     Recommendation,
@@ -52,9 +51,8 @@ from crag_desktop.services.recommendation_list import (
 )
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
-
-PASSPHRASE = "correct horse battery staple"
-OPERATOR = "Test Officer"
+from tests.helpers.databases import OPERATOR, PASSPHRASE
+from tests.helpers.records import a_decision
 
 REFERRALS = 2000
 REVIEWS = 300
@@ -67,21 +65,6 @@ AGENCIES = (
 )
 AGENCY_NAMES = {a.id: a.name for a in AGENCIES}
 CASE_NAMES = ("Baby L", "Child Q", "Child A and Child B", "Child X", "Adolescent 1", "Child 50%")
-
-
-def _decision(outcome: DecidedOutcome) -> CriteriaDecision:
-    return CriteriaDecision(
-        rule_set="WT2015",
-        rule_set_version="2015.1",
-        answers={},
-        rules_outcome="insufficient_information",
-        decided_outcome=outcome,
-        alternative_review_type=None,
-        reason_if_different=None,
-        rationale="",
-        decided_on=date(2016, 6, 1),
-        meeting=None,
-    )
 
 
 def build_document() -> Document:
@@ -106,7 +89,9 @@ def build_document() -> Document:
                     for n in range(rng.randrange(1, 4))
                 ),
                 summary=rng.choice(("Found at home.", "Seen in A&E by the nurse.", "")),
-                decision=None if outcome is None else _decision(outcome),
+                decision=None
+                if outcome is None
+                else a_decision(decided_outcome=outcome, decided_on=date(2016, 6, 1)),
                 status=rng.choice(tuple(ReferralStatus)),
             )
         )
@@ -160,14 +145,17 @@ def build_document() -> Document:
     )
 
 
+#: The lists' rows: built once (from a fixed seed) and only read.
+DOCUMENT = build_document()
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Document]]:
     """One database for the module: the lists only read it."""
     path = tmp_path_factory.mktemp("lists") / "crag.db"
     db = Database.create(path, PASSPHRASE, operator=OPERATOR)
-    document = build_document()
     with db.unit_of_work() as session:
-        repositories.add_document(session, document)
+        repositories.add_document(session, DOCUMENT)
         for i in range(250):
             audit.append(
                 session,
@@ -179,24 +167,22 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database,
                 reason="typo" if i % 5 == 0 else None,
             )
     try:
-        yield db, document
+        yield db, DOCUMENT
     finally:
         db.close()
 
 
-T = TypeVar("T")
-
-
-def all_pages(fetch: Callable[[Any], Sequence[T]], key: Callable[[T], Any]) -> list[T]:
-    """Every row, page by page, each page asked for after the last row's sort key."""
-    rows: list[T] = []
+def all_pages(lists: Any, query: Any, limit: int) -> list[Any]:
+    """Every row of `lists` that `query` selects, `limit` rows a page, each page asked for
+    after the last row's sort key."""
+    rows: list[Any] = []
     after = None
     while True:
-        page = fetch(after)
+        page = lists.page(query, after=after, limit=limit)
         rows.extend(page)
         if not page:
             return rows
-        after = key(page[-1])
+        after = page[-1].sort_key
 
 
 def ordered(items: list[tuple[Any, str]], descending: bool) -> list[str]:
@@ -207,7 +193,7 @@ def ordered(items: list[tuple[Any, str]], descending: bool) -> list[str]:
     return ids[::-1] if descending else ids
 
 
-# --- Referrals --------------------------------------------------------------------------------
+# --- Every list, sorted every way --------------------------------------------------------------
 
 REFERRAL_VALUE: dict[ReferralSort, Callable[[Referral], Any]] = {
     ReferralSort.REFERENCE: lambda r: r.reference,
@@ -217,23 +203,80 @@ REFERRAL_VALUE: dict[ReferralSort, Callable[[Referral], Any]] = {
     ReferralSort.STATUS: lambda r: r.status.value,
     ReferralSort.INCIDENT_TYPE: lambda r: r.incident_type.value,
 }
+REVIEW_VALUE: dict[ReviewSort, Callable[[Review], Any]] = {
+    ReviewSort.TITLE: lambda v: v.title,
+    ReviewSort.COMMISSIONED_ON: lambda v: v.commissioned_on,
+    ReviewSort.STATUS: lambda v: v.status.value,
+    ReviewSort.TYPE: lambda v: v.type.value,
+    ReviewSort.METHODOLOGY: lambda v: v.methodology.value,
+    ReviewSort.LEAD_REVIEWER: lambda v: v.lead_reviewer,
+    ReviewSort.SIGNED_OFF_ON: lambda v: v.signed_off_on,
+    ReviewSort.PUBLISHED_ON: lambda v: v.published_on,
+}
+REVIEW_TITLES = {v.id: v.title for v in DOCUMENT.reviews}
+RECOMMENDATION_VALUE: dict[RecommendationSort, Callable[[Recommendation], Any]] = {
+    RecommendationSort.REVIEW: lambda r: (REVIEW_TITLES[r.review], r.number),
+    RecommendationSort.NUMBER: lambda r: r.number,
+    RecommendationSort.LEAD_AGENCY: lambda r: AGENCY_NAMES[r.lead_agency],
+    RecommendationSort.MONITORING_GROUP: lambda r: r.monitoring_group.value,
+    RecommendationSort.DUE: lambda r: r.due,
+    RecommendationSort.STATUS: lambda r: r.status.value,
+}
 
 
-@pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("sort", list(ReferralSort))
-def test_referral_pages_cover_every_row_once_in_order(
-    filled: tuple[Database, Document], sort: ReferralSort, descending: bool
+@dataclasses.dataclass(frozen=True)
+class Sorted:
+    """One list sorted one way: how to build the list, the query, what a record sorts by, the
+    records DOCUMENT has, and a page size that leaves the last page short."""
+
+    make: Callable[..., Any]
+    query: Any
+    value: Callable[[Any], Any]
+    records: Sequence[Any]
+    limit: int
+
+
+def every_sort() -> list[Any]:
+    """Each list with each of its sort keys, both ways. Sort keys come from the enumerations,
+    so that a new one without a value fails here."""
+    lists: list[tuple[Callable[..., Any], Any, Any, Mapping[Any, Any], Sequence[Any], int]]
+    lists = [
+        (ReferralList, ReferralQuery, ReferralSort, REFERRAL_VALUE, DOCUMENT.referrals, 97),
+        (ReviewList, ReviewQuery, ReviewSort, REVIEW_VALUE, DOCUMENT.reviews, 13),
+        (
+            lambda db: RecommendationList(db=db, today=lambda: AS_OF),
+            RecommendationQuery,
+            RecommendationSort,
+            RECOMMENDATION_VALUE,
+            DOCUMENT.recommendations,
+            41,
+        ),
+    ]
+    return [
+        pytest.param(
+            Sorted(make, query(sort=sort, descending=descending), values[sort], records, limit),
+            id=f"{sorts.__name__}.{sort.name}{' descending' if descending else ''}",
+        )
+        for make, query, sorts, values, records, limit in lists
+        for sort in sorts
+        for descending in (False, True)
+    ]
+
+
+@pytest.mark.parametrize("case", every_sort())
+def test_pages_cover_every_row_once_in_order_nulls_last(
+    filled: tuple[Database, Document], case: Sorted
 ) -> None:
-    db, document = filled
-    lists = ReferralList(db=db)
-    query = ReferralQuery(sort=sort, descending=descending)
+    lists = case.make(db=filled[0])
 
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=97), lambda r: r.sort_key)
+    rows = all_pages(lists, case.query, case.limit)
 
-    value = REFERRAL_VALUE[sort]
-    expected = ordered([(value(r), r.id) for r in document.referrals], descending)
-    assert [row.id for row in rows] == expected
-    assert lists.count(query) == REFERRALS
+    pairs = [(case.value(record), record.id) for record in case.records]
+    assert [row.id for row in rows] == ordered(pairs, case.query.descending)
+    assert lists.count(case.query) == len(case.records)
+
+
+# --- Referrals --------------------------------------------------------------------------------
 
 
 def test_a_referral_list_kept_across_changes_shows_the_current_rows(database: Database) -> None:
@@ -257,7 +300,7 @@ def test_a_referral_list_kept_across_changes_shows_the_current_rows(database: Da
     assert now[0].case_name == "Zebra"
     assert first[1].id not in [row.id for row in now]
     assert lists.count(query) == REFERRALS - 1
-    rest = all_pages(lambda after: lists.page(query, after=after, limit=97), lambda r: r.sort_key)
+    rest = all_pages(lists, query, 97)
     assert len(rest) == REFERRALS - 1
     assert len({row.id for row in rest}) == REFERRALS - 1
 
@@ -322,7 +365,7 @@ def test_referral_filters_match_python(
     db, document = filled
     lists = ReferralList(db=db)
 
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=500), lambda r: r.sort_key)
+    rows = all_pages(lists, query, 500)
 
     expected = ordered([(r.received, r.id) for r in document.referrals if keep(r)], False)
     # Every filter but the literal "_" search keeps some rows, so none passes vacuously.
@@ -344,32 +387,6 @@ def test_a_page_is_never_empty_before_the_end_and_limit_is_checked(
 
 # --- Reviews, recommendations, meetings --------------------------------------------------------
 
-REVIEW_VALUE: dict[ReviewSort, Callable[[Review], Any]] = {
-    ReviewSort.TITLE: lambda v: v.title,
-    ReviewSort.COMMISSIONED_ON: lambda v: v.commissioned_on,
-    ReviewSort.STATUS: lambda v: v.status.value,
-    ReviewSort.TYPE: lambda v: v.type.value,
-    ReviewSort.METHODOLOGY: lambda v: v.methodology.value,
-    ReviewSort.LEAD_REVIEWER: lambda v: v.lead_reviewer,
-    ReviewSort.SIGNED_OFF_ON: lambda v: v.signed_off_on,
-    ReviewSort.PUBLISHED_ON: lambda v: v.published_on,
-}
-
-
-@pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("sort", list(ReviewSort))
-def test_review_pages_cover_every_row_once_nulls_included(
-    filled: tuple[Database, Document], sort: ReviewSort, descending: bool
-) -> None:
-    db, document = filled
-    lists = ReviewList(db=db)
-    query = ReviewQuery(sort=sort, descending=descending)
-
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=13), lambda r: r.sort_key)
-
-    value = REVIEW_VALUE[sort]
-    assert [r.id for r in rows] == ordered([(value(v), v.id) for v in document.reviews], descending)
-
 
 def test_review_filters(filled: tuple[Database, Document]) -> None:
     db, document = filled
@@ -378,7 +395,7 @@ def test_review_filters(filled: tuple[Database, Document]) -> None:
         unfinished=True, commissioned_on_or_before=date(2015, 6, 30), type=ReviewType.SCR
     )
 
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=7), lambda r: r.sort_key)
+    rows = all_pages(lists, query, 7)
 
     expected = {
         v.id
@@ -398,30 +415,6 @@ def test_review_filters(filled: tuple[Database, Document]) -> None:
     )
 
 
-@pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("sort", list(RecommendationSort))
-def test_recommendation_pages_cover_every_row_once(
-    filled: tuple[Database, Document], sort: RecommendationSort, descending: bool
-) -> None:
-    db, document = filled
-    titles = {v.id: v.title for v in document.reviews}
-    value: dict[RecommendationSort, Callable[[Recommendation], Any]] = {
-        RecommendationSort.REVIEW: lambda r: (titles[r.review], r.number),
-        RecommendationSort.NUMBER: lambda r: r.number,
-        RecommendationSort.LEAD_AGENCY: lambda r: AGENCY_NAMES[r.lead_agency],
-        RecommendationSort.MONITORING_GROUP: lambda r: r.monitoring_group.value,
-        RecommendationSort.DUE: lambda r: r.due,
-        RecommendationSort.STATUS: lambda r: r.status.value,
-    }
-    lists = RecommendationList(db=db, today=lambda: AS_OF)
-    query = RecommendationQuery(sort=sort, descending=descending)
-
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=41), lambda r: r.sort_key)
-
-    expected = ordered([(value[sort](r), r.id) for r in document.recommendations], descending)
-    assert [r.id for r in rows] == expected
-
-
 def test_overdue_recommendations_and_the_derived_status(
     filled: tuple[Database, Document],
 ) -> None:
@@ -429,7 +422,7 @@ def test_overdue_recommendations_and_the_derived_status(
     lists = RecommendationList(db=db, today=lambda: AS_OF)
     query = RecommendationQuery(overdue_on=AS_OF, monitoring_group=MonitoringGroup.PAQA)
 
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=50), lambda r: r.sort_key)
+    rows = all_pages(lists, query, 50)
 
     expected = {
         r.id
@@ -442,10 +435,7 @@ def test_overdue_recommendations_and_the_derived_status(
     assert expected
     assert {r.id for r in rows} == expected
     assert all(r.derived_status == RecommendationStatus.OVERDUE for r in rows)
-    every = all_pages(
-        lambda after: lists.page(RecommendationQuery(), after=after, limit=200),
-        lambda r: r.sort_key,
-    )
+    every = all_pages(lists, RecommendationQuery(), 200)
     not_overdue = [r for r in every if r.due is None or r.due >= AS_OF]
     assert all(r.derived_status == r.status for r in not_overdue)
 
@@ -467,7 +457,7 @@ def test_meeting_pages_by_date(filled: tuple[Database, Document], descending: bo
     lists = MeetingList(db=db)
     query = MeetingQuery(descending=descending)
 
-    rows = all_pages(lambda after: lists.page(query, after=after, limit=9), lambda r: r.sort_key)
+    rows = all_pages(lists, query, 9)
 
     assert [r.id for r in rows] == ordered([(m.date, m.id) for m in document.meetings], descending)
     by_id = {m.id: m for m in document.meetings}
@@ -487,7 +477,7 @@ def test_audit_log_is_newest_first_and_filters(filled: tuple[Database, Document]
     log = AuditLog(db=db)
     query = AuditQuery(operator="Bob", record_type="referral")
 
-    rows = all_pages(lambda after: log.page(query, after=after, limit=16), lambda r: r.sort_key)
+    rows = all_pages(log, query, 16)
 
     seqs = [r.seq for r in rows]
     assert seqs == sorted(seqs, reverse=True)

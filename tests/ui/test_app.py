@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -24,17 +25,34 @@ from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, Scr
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
 from tests.helpers.databases import OPERATOR, PASSPHRASE
-from tests.helpers.qt import choose_screen, last_event, main_window, open_referral, wait_shown
+from tests.helpers.qt import (
+    choose_screen,
+    last_event,
+    main_window,
+    open_referral,
+    unlock_dialog,
+    wait_shown,
+)
 from tests.helpers.records import minimal_document
 from tests.ui.conftest import last_printed_line
 
 
-def _unshown_window(
+@pytest.fixture
+def unshown_window(
     qtbot: QtBot, demo_path: Path, settings: AppSettings, prompter: ScriptedPrompter
-) -> MainWindow:
-    """The app's window on the demo database, built as run_gui builds it, not yet shown."""
-    current = CurrentDatabase(database=Database.open(demo_path, PASSPHRASE, operator=OPERATOR))
-    return main_window(qtbot, current, settings=settings, prompter=prompter)
+) -> Iterator[Callable[[], MainWindow]]:
+    """Builds the app's window on the demo database as run_gui builds it, not yet shown (a
+    test patches what it watches first); its database is closed afterwards."""
+    made: list[MainWindow] = []
+
+    def build() -> MainWindow:
+        current = CurrentDatabase(database=Database.open(demo_path, PASSPHRASE, operator=OPERATOR))
+        made.append(main_window(qtbot, current, settings=settings, prompter=prompter))
+        return made[-1]
+
+    yield build
+    for window in made:
+        window.current.close()
 
 
 def _screen(window: MainWindow, key: ScreenKey) -> Any:
@@ -71,11 +89,7 @@ def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
 
 
 def test_the_dashboard_counts_its_figures_once_at_start(
-    qtbot: QtBot,
-    demo_path: Path,
-    settings: AppSettings,
-    prompter: ScriptedPrompter,
-    monkeypatch: pytest.MonkeyPatch,
+    unshown_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted: list[object] = []
     real = DashboardService.figures
@@ -85,24 +99,17 @@ def test_the_dashboard_counts_its_figures_once_at_start(
         return real(self, today)
 
     monkeypatch.setattr(DashboardService, "figures", counting)
-    main = _unshown_window(qtbot, demo_path, settings, prompter)
+    main = unshown_window()
     # As run_gui does: first pages, then show.
     main.refresh_screens(None)
     main.show()
-    try:
-        assert len(counted) == 1
-        dashboard = _screen(main, ScreenKey.DASHBOARD)
-        assert dashboard.tiles["pending_decisions"].content.count == 2
-    finally:
-        main.current.close()
+    assert len(counted) == 1
+    dashboard = _screen(main, ScreenKey.DASHBOARD)
+    assert dashboard.tiles["pending_decisions"].content.count == 2
 
 
 def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
-    qtbot: QtBot,
-    demo_path: Path,
-    settings: AppSettings,
-    prompter: ScriptedPrompter,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, unshown_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import crag_desktop.app as app_module
     from crag_desktop.ui.backup_actions import BackupActions
@@ -111,19 +118,16 @@ def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
     monkeypatch.setattr(
         app_module, "check_pages_in_background", lambda **kwargs: checked.append(kwargs)
     )
-    main = _unshown_window(qtbot, demo_path, settings, prompter)
+    main = unshown_window()
     main.refresh_screens(None)
     main.show()
-    try:
-        label = main.findChild(BackupActions).backup_label  # type: ignore[union-attr]
-        # Shown but not yet painted: neither has run.
-        assert checked == []
-        assert label.text() == ""
-        qtbot.waitUntil(lambda: len(checked) == 1)
-        assert label.text() == "Last backup: never"
-        assert checked[0]["database"] is main.current.database
-    finally:
-        main.current.close()
+    label = main.findChild(BackupActions).backup_label  # type: ignore[union-attr]
+    # Shown but not yet painted: neither has run.
+    assert checked == []
+    assert label.text() == ""
+    qtbot.waitUntil(lambda: len(checked) == 1)
+    assert label.text() == "Last backup: never"
+    assert checked[0]["database"] is main.current.database
 
 
 def test_importing_the_app_loads_no_database_code(tmp_path: Path) -> None:
@@ -369,6 +373,20 @@ def test_ctrl_d_on_an_open_referral_decides_that_referral(qtbot: QtBot, window: 
     wizard.reject()
 
 
+def _screens_with_new_records_open(window: MainWindow) -> Iterator[tuple[ScreenKey, QWidget]]:
+    """Each screen in turn, shown with a new record open in each of its forms, so that what
+    a form shows only while editing is on screen too."""
+    for key in window.screen_keys():
+        choose_screen(window, key)
+        screen = _screen(window, key)
+        parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
+        for part in parts:
+            new_record = getattr(part, "new_record", None)
+            if callable(new_record):
+                new_record()
+        yield key, screen
+
+
 def test_every_visible_input_has_an_accessible_name(window: MainWindow) -> None:
     from PySide6.QtWidgets import (
         QAbstractSpinBox,
@@ -393,15 +411,8 @@ def test_every_visible_input_has_an_accessible_name(window: MainWindow) -> None:
     )
     unnamed: list[str] = []
     checked = 0
-    for key in window.screen_keys():
-        choose_screen(window, key)
-        screen = _screen(window, key)
-        parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
-        for part in parts:
-            new_record = getattr(part, "new_record", None)
-            if callable(new_record):
-                new_record()
-        for widget in cast(QWidget, screen).findChildren(QWidget):
+    for key, screen in _screens_with_new_records_open(window):
+        for widget in screen.findChildren(QWidget):
             if not isinstance(widget, inputs) or not widget.isVisibleTo(screen):
                 continue
             owner = widget.parentWidget()
@@ -423,8 +434,6 @@ def test_a_database_in_use_by_a_command_is_refused_with_a_sentence(
     import subprocess
     import sys
 
-    from crag_desktop.ui.dialogs.unlock import UnlockDialog, UnlockMode
-
     # Another process (a command-line export, say) holds the database.
     with subprocess.Popen(
         [
@@ -441,16 +450,7 @@ def test_a_database_in_use_by_a_command_is_refused_with_a_sentence(
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "open"
         before = demo_path.read_bytes()
-        dialog = UnlockDialog(
-            settings=settings,
-            opener=Database.open,
-            creator=Database.create,
-            prompter=prompter,
-            initial_path=demo_path,
-            mode=UnlockMode.OPEN,
-        )
-        qtbot.addWidget(dialog)
-        dialog.show()
+        dialog = unlock_dialog(qtbot, settings=settings, prompter=prompter, initial_path=demo_path)
         dialog.open_passphrase.setText(PASSPHRASE)
         QTest.keyClick(dialog.open_passphrase, Qt.Key.Key_Return)
         assert dialog.database is None
@@ -481,17 +481,10 @@ def _mnemonic(text: str) -> str | None:
 def test_no_two_alt_keys_clash_on_any_screen(window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions() if a.isVisible()]
     clashes: list[str] = []
-    for key in window.screen_keys():
-        choose_screen(window, key)
-        screen = _screen(window, key)
-        parts = list(getattr(screen, "screens", [])) or [getattr(screen, "meetings", screen)]
-        for part in parts:
-            new_record = getattr(part, "new_record", None)
-            if callable(new_record):
-                new_record()
+    for key, screen in _screens_with_new_records_open(window):
         owners: dict[str, list[str]] = {}
         shown = [(f"menu {m}", m) for m in menus]
-        shown += [(text, text) for text in _mnemonic_texts(cast(QWidget, screen))]
+        shown += [(text, text) for text in _mnemonic_texts(screen)]
         for owner, text in shown:
             letter = _mnemonic(text)
             if letter:

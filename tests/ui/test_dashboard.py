@@ -4,27 +4,14 @@ the filtered list a tile opens when clicked or activated from the keyboard."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.domain.records import (
-    Agency,
-    Document,
-)
-from crag_desktop.domain.vocabulary import (
-    AgencyKind,
-    DecidedOutcome,
-    RecommendationStatus,
-    ReferralStatus,
-    ReviewStatus,
-)
 from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
-from crag_desktop.services.demo import build_demo
 from crag_desktop.services.interchange import add_document
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReviewList, ReviewQuery
 from crag_desktop.services.recommendation_list import (
@@ -40,72 +27,31 @@ from crag_desktop.ui.views.dashboard import (
     create_dashboard_screen,
     lateness,
 )
+from tests.helpers.dashboard import DOCUMENT as DASHBOARD
+from tests.helpers.dashboard import TODAY, only
 from tests.helpers.qt import show_screen, type_text
-from tests.helpers.records import a_decision
-from tests.helpers.records import keyed_recommendation as recommendation
-from tests.helpers.records import keyed_referral as referral
-from tests.helpers.records import keyed_review as review
 
-TODAY = date(2024, 3, 1)  # a Friday
-
-DECIDED = a_decision(
-    rule_set="WT2018",
-    rule_set_version="2018.1",
-    decided_outcome=DecidedOutcome.LCSPR,
-    reason_if_different="The rapid review found concerns about joint working.",
-    rationale="Concerns about two agencies working together.",
-    decided_on=date(2024, 1, 20),
-)
+#: The dashboard's dataset cut down to a record or two a tile.
+DOCUMENT = only(DASHBOARD, "P1", "P2", "P3", "P5", "V1", "V3", "V4", "V5", "REC1", "REC2", "REC5")
 
 
-DOCUMENT = Document(
-    agencies=(Agency(id="csc", name="Children's social care", kind=AgencyKind.OTHER),),
-    referrals=(
-        # Pending; notification due Tuesday 5 March (2 working days).
-        referral("P1", learned_on=date(2024, 2, 27), received=date(2024, 2, 28)),
-        # Closed: no clock, not pending.
-        referral("P2", learned_on=date(2024, 2, 1), status=ReferralStatus.CLOSED),
-        # Decided, never notified: notification late since 9 January.
-        referral(
-            "P3", learned_on=date(2024, 1, 2), decision=DECIDED, status=ReferralStatus.DECIDED
-        ),
-        # Pending; rapid review due 14 March (9 working days).
-        referral(
-            "P5",
-            incident_date=date(2024, 2, 20),
-            learned_on=date(2024, 2, 20),
-            notified_on=date(2024, 2, 22),
-            received=date(2024, 2, 23),
-            status=ReferralStatus.AWAITING_DECISION,
-        ),
-    ),
-    reviews=(
-        review("V1", date(2023, 8, 31), ReviewStatus.ACTIVE),  # past 6 months only
-        review("V3", date(2022, 6, 1), ReviewStatus.COMPLETED_PENDING_PARALLEL),  # past 18
-        review("V4", date(2022, 1, 1), ReviewStatus.PUBLISHED),  # finished: never counted
-        review("V5", date(2023, 2, 15), ReviewStatus.ACTIVE),  # past 12 months
-    ),
-    recommendations=(
-        recommendation("REC1", date(2024, 2, 1), RecommendationStatus.ON_TRACK),
-        recommendation("REC2", date(2024, 2, 1), RecommendationStatus.COMPLETED),
-        recommendation("REC5", date(2023, 1, 1), RecommendationStatus.AT_RISK),
-    ),
-)
+def dashboard_screen(qtbot: QtBot, db: Database) -> DashboardScreen:
+    """The dashboard on `db`, TODAY being 1 March 2024, shown as the window shows it."""
+    widget = create_dashboard_screen(
+        dashboard=DashboardService(db=db),
+        referrals=ReferralList(db=db),
+        reviews=ReviewList(db=db),
+        recommendations=RecommendationList(db=db, today=lambda: TODAY),
+        prompter=ScriptedPrompter(),
+        today=lambda: TODAY,
+    )
+    return show_screen(qtbot, widget, 1000, 900)
 
 
 @pytest.fixture
 def screen(qtbot: QtBot, database: Database) -> DashboardScreen:
     add_document(database, DOCUMENT, reason="test data")
-    widget = create_dashboard_screen(
-        dashboard=DashboardService(db=database),
-        referrals=ReferralList(db=database),
-        reviews=ReviewList(db=database),
-        recommendations=RecommendationList(db=database, today=lambda: TODAY),
-        prompter=ScriptedPrompter(),
-        today=lambda: TODAY,
-    )
-    show_screen(qtbot, widget, 1000, 900)
-    return widget
+    return dashboard_screen(qtbot, database)
 
 
 def test_each_tile_shows_its_count_as_a_number_and_in_words(screen: DashboardScreen) -> None:
@@ -266,28 +212,13 @@ def test_the_as_of_date_defaults_to_today_and_recounts_when_changed(
     qtbot.waitUntil(lambda: screen.figures is not None and screen.figures.today == TODAY)
 
 
-def test_a_demo_database_opens_as_of_1_april_2017(qtbot: QtBot, tmp_path: Path) -> None:
-    db = Database.create(tmp_path / "demo.crag", "demo passphrase long enough", operator="T")
-    try:
-        build_demo(db, synthetic_referrals=0, seed=1)
-        widget = create_dashboard_screen(
-            dashboard=DashboardService(db=db),
-            referrals=ReferralList(db=db),
-            reviews=ReviewList(db=db),
-            recommendations=RecommendationList(db=db, today=lambda: TODAY),
-            prompter=ScriptedPrompter(),
-            today=lambda: TODAY,
-        )
-        qtbot.addWidget(widget)
-        widget.show()
-        qtbot.waitExposed(widget)
-        assert widget.as_of.value() == date(2017, 4, 1)
-        assert widget.figures is not None
-        assert widget.figures.today == date(2017, 4, 1)
-        assert "1 April 2017" in widget.date_label.text()
-        widget.clear()
-    finally:
-        db.close()
+def test_a_demo_database_opens_as_of_1_april_2017(qtbot: QtBot, demo_db: Database) -> None:
+    widget = dashboard_screen(qtbot, demo_db)
+    assert widget.as_of.value() == date(2017, 4, 1)
+    assert widget.figures is not None
+    assert widget.figures.today == date(2017, 4, 1)
+    assert "1 April 2017" in widget.date_label.text()
+    widget.clear()
 
 
 def test_a_clock_due_in_another_year_says_which_year() -> None:

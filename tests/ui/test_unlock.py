@@ -27,37 +27,38 @@ from crag_desktop.ui.dialogs.unlock import UnlockDialog, UnlockMode, passphrase_
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from tests.helpers.databases import PASSPHRASE
-from tests.helpers.qt import click, press, type_text
+from tests.helpers.qt import click, press, type_text, unlock_dialog
 from tests.ui.conftest import FakeDatabases
 
 
-def make_dialog(
-    qtbot: QtBot,
-    *,
-    settings: AppSettings,
-    databases: FakeDatabases,
-    prompter: ScriptedPrompter,
-    initial_path: Path | None = None,
-    mode: UnlockMode = UnlockMode.OPEN,
-    **options: Any,
-) -> UnlockDialog:
-    dialog = UnlockDialog(
-        settings=settings,
-        opener=databases.open,
-        creator=databases.create,
-        prompter=prompter,
-        initial_path=initial_path,
-        mode=mode,
-        **options,
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+def make_dialog(qtbot: QtBot, *, databases: FakeDatabases, **options: Any) -> UnlockDialog:
+    """The dialog shown on the fake databases."""
+    return unlock_dialog(qtbot, opener=databases.open, creator=databases.create, **options)
 
 
 def paths(databases: FakeDatabases) -> list[Path]:
     return sorted(databases.passphrases)
+
+
+@pytest.fixture
+def cases(databases: FakeDatabases) -> Path:
+    """cases.crag, one of the two databases the fakes hold."""
+    _archive, cases = paths(databases)
+    return cases
+
+
+@pytest.fixture
+def dialog(
+    qtbot: QtBot,
+    settings: AppSettings,
+    databases: FakeDatabases,
+    prompter: ScriptedPrompter,
+    cases: Path,
+) -> UnlockDialog:
+    """The dialog shown with cases.crag chosen, its passphrase still to type."""
+    return make_dialog(
+        qtbot, settings=settings, databases=databases, prompter=prompter, initial_path=cases
+    )
 
 
 def test_recent_list_shows_file_names_only(
@@ -79,12 +80,8 @@ def test_recent_list_shows_file_names_only(
 
 
 def test_enter_opens_the_preselected_database_and_remembers_it(
-    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
+    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, dialog: UnlockDialog, cases: Path
 ) -> None:
-    _archive, cases = paths(databases)
-    dialog = make_dialog(
-        qtbot, settings=settings, databases=databases, prompter=prompter, initial_path=cases
-    )
     dialog.open_operator.clear()
     type_text(qtbot, dialog.open_operator, "Ann Secretary")
     type_text(qtbot, dialog.open_passphrase, PASSPHRASE)
@@ -100,12 +97,8 @@ def test_enter_opens_the_preselected_database_and_remembers_it(
 
 
 def test_wrong_passphrase_is_shown_inline_and_selected_for_retyping(
-    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
+    qtbot: QtBot, databases: FakeDatabases, prompter: ScriptedPrompter, dialog: UnlockDialog
 ) -> None:
-    _archive, cases = paths(databases)
-    dialog = make_dialog(
-        qtbot, settings=settings, databases=databases, prompter=prompter, initial_path=cases
-    )
     type_text(qtbot, dialog.open_passphrase, "not the passphrase")
     press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
 
@@ -140,17 +133,13 @@ def test_wrong_passphrase_is_shown_inline_and_selected_for_retyping(
 )
 def test_each_open_failure_shows_its_own_message(
     qtbot: QtBot,
-    settings: AppSettings,
     databases: FakeDatabases,
-    prompter: ScriptedPrompter,
+    dialog: UnlockDialog,
+    cases: Path,
     error_type: type[CragError],
 ) -> None:
-    _archive, cases = paths(databases)
     error = error_type(cases)
     databases.fail_next = error
-    dialog = make_dialog(
-        qtbot, settings=settings, databases=databases, prompter=prompter, initial_path=cases
-    )
     type_text(qtbot, dialog.open_passphrase, PASSPHRASE)
     press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
 
@@ -162,13 +151,9 @@ def test_each_open_failure_shows_its_own_message(
 
 
 def test_unexpected_failure_shows_a_reference_not_a_traceback(
-    qtbot: QtBot, settings: AppSettings, databases: FakeDatabases, prompter: ScriptedPrompter
+    qtbot: QtBot, databases: FakeDatabases, dialog: UnlockDialog
 ) -> None:
-    _archive, cases = paths(databases)
     databases.fail_next = RuntimeError("Child Q's secret detail")
-    dialog = make_dialog(
-        qtbot, settings=settings, databases=databases, prompter=prompter, initial_path=cases
-    )
     type_text(qtbot, dialog.open_passphrase, PASSPHRASE)
     press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
 
