@@ -23,6 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from crag_desktop.domain.records import Referral
+
 PASSPHRASE = "benchmark passphrase, not a secret"
 SEED = 20_16
 ROOT = Path(__file__).resolve().parent.parent
@@ -393,9 +395,9 @@ def save_record(ctx: Context) -> list[Figure]:
         counter = iter(range(1_000_000))
 
         def measured() -> float:
-            record = records.get_referral(referral_id)
+            record = records.get(Referral, referral_id)
             changed = dataclasses.replace(record, summary=f"{record.summary[:200]} {next(counter)}")
-            return timed(lambda: records.save_referral(changed))
+            return timed(lambda: records.save(changed))
 
         def baseline() -> float:
             summary = f"raw {next(counter)}"

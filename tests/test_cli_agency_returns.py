@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crag_desktop.cli import EXIT_FAILED, EXIT_OK, Console, main
+from crag_desktop.domain.records import Recommendation
 from crag_desktop.domain.vocabulary import RecommendationStatus
 from crag_desktop.services.agency_returns import AgencyReturns
 from crag_desktop.services.database import Database
@@ -74,7 +75,7 @@ def _notes(db_path: Path) -> dict[str, list[tuple[date, RecommendationStatus, st
         return {
             key: [
                 (u.on, u.status, u.note)
-                for a in records.get_recommendation(key).actions
+                for a in records.get(Recommendation, key).actions
                 for u in a.updates
             ]
             for key in ("REC10", "REC16", "REC17", "REC18")

@@ -15,7 +15,9 @@ import pytest
 
 from crag_desktop.cli import EXIT_FAILED, EXIT_OK, Console, main
 from crag_desktop.domain.records import (
+    Meeting,
     PanelLoop,
+    Referral,
 )
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
@@ -72,9 +74,9 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                     children=(dataclasses.replace(child, legal_status=LegalStatus.CHILD_IN_NEED),),
                     summary="Self-harm needing hospital treatment.",
                 )
-                repositories.save_referral(session, referral)
-            meeting = repositories.get_meeting(session, "mt1")
-            referral = repositories.get_referral(session, "R4")
+                repositories.save(session, referral)
+            meeting = repositories.get(session, Meeting, "mt1")
+            referral = repositories.get(session, Referral, "R4")
         service = DecisionService(db=db)
         service.record_decision(
             referral=referral,
@@ -239,10 +241,10 @@ def test_the_decision_record_names_the_chair_and_the_notification(
         # Notified but the decision not yet sent: the record must not say "not yet sent to
         # the Panel" as if it had never heard of the case.
         with db.unit_of_work() as session:
-            referral = repositories.get_referral(session, "R8")
-            decided = repositories.get_referral(session, "R6").decision
+            referral = repositories.get(session, Referral, "R8")
+            decided = repositories.get(session, Referral, "R6").decision
             assert decided is not None
-            repositories.save_referral(
+            repositories.save(
                 session,
                 dataclasses.replace(
                     referral,
@@ -289,8 +291,8 @@ def test_a_living_childs_death_questions_print_as_not_applicable(db_path: Path) 
     }
     with Database.open(db_path, PASSPHRASE, operator="Checker") as db:
         with db.unit_of_work() as session:
-            referral = repositories.get_referral(session, "R3")
-            meeting = repositories.get_meeting(session, "mt1")
+            referral = repositories.get(session, Referral, "R3")
+            meeting = repositories.get(session, Meeting, "mt1")
         DecisionService(db=db).record_decision(
             referral=dataclasses.replace(referral, notified_on=date(2016, 5, 12)),
             decision=a_rules_decision(

@@ -73,8 +73,8 @@ ZYGOTE = textwrap.dedent(
                     import_document(db, document, source_name=f"{tag}.json", source_size=200)
                     progress.write(f"import ag-{tag}\\n")
                 elif op == "edit":
-                    agency = records.get_agency("police")
-                    records.save_agency(replace(agency, name=f"Police {round_:04d}-{step:04d}"))
+                    agency = records.get(Agency, "police")
+                    records.save(replace(agency, name=f"Police {round_:04d}-{step:04d}"))
                     progress.write(f"edit {round_:04d}-{step:04d}\\n")
                 elif op == "export":
                     export_file(db, Path(db_path).parent / "exports" / "all.json")
@@ -142,7 +142,7 @@ def _verify(path: Path, committed: Committed) -> None:
             ids = {str(i) for i in session.scalars(select(AgencyRow.id))}
             rekeys = audit.list_events(session, action="rekey", limit=None)
         assert committed.agencies <= ids
-        name = RecordService(db=db).get_agency("police").name
+        name = RecordService(db=db).get(Agency, "police").name
         assert name == "Police" or name.removeprefix("Police ") >= committed.last_edit
         # The trail holds a passphrase change exactly when a new passphrase is in force:
         # never one missing, never one that did not take effect.
@@ -160,7 +160,7 @@ def test_sigkill_at_seeded_moments_loses_nothing_committed(
     (folder / "exports").mkdir()
     path = folder / "cases.crag"
     with Database.create(path, PASSPHRASES[0], operator="Kill Test") as db:
-        RecordService(db=db).save_agency(_police())
+        RecordService(db=db).save(_police())
 
     rng = random.Random(SEED)
     committed = Committed()

@@ -263,3 +263,27 @@ _LABELS: dict[tuple[type[Vocabulary], str], str] = {
         (ReportSection.COSTS, "Costs and timeframes"),
     )
 }
+
+
+# Each vocabulary's members by code (`by_code`), built once for every reader of stored or
+# imported codes: the JSON reader and the database's rows-to-records read one for every
+# choice of every record.
+ABUSE_CATEGORY_BY_CODE = by_code(AbuseCategory)
+AGENCY_KIND_BY_CODE = by_code(AgencyKind)
+ALTERNATIVE_REVIEW_TYPE_BY_CODE = by_code(AlternativeReviewType)
+DECIDED_OUTCOME_BY_CODE = by_code(DecidedOutcome)
+INCIDENT_TYPE_BY_CODE = by_code(IncidentType)
+LEGAL_STATUS_BY_CODE = by_code(LegalStatus)
+METHODOLOGY_BY_CODE = by_code(Methodology)
+MONITORING_GROUP_BY_CODE = by_code(MonitoringGroup)
+PANEL_RESPONSE_BY_CODE = by_code(PanelResponse)
+PARALLEL_PROCESS_STATUS_BY_CODE = by_code(ParallelProcessStatus)
+PARALLEL_PROCESS_TYPE_BY_CODE = by_code(ParallelProcessType)
+RECOMMENDATION_SCOPE_BY_CODE = by_code(RecommendationScope)
+RECOMMENDATION_STATUS_BY_CODE = by_code(RecommendationStatus)
+REFERRAL_STATUS_BY_CODE = by_code(ReferralStatus)
+REPORT_SECTION_BY_CODE = by_code(ReportSection)
+REVIEW_STATUS_BY_CODE = by_code(ReviewStatus)
+REVIEW_TYPE_BY_CODE = by_code(ReviewType)
+SEX_BY_CODE = by_code(Sex)
+THEME_BY_CODE = by_code(Theme)

@@ -249,7 +249,7 @@ class AgencyReturns:
         """The return of `agency_id`: its open actions by review and number."""
         day = as_of or self._today()
         with self._db.unit_of_work() as session:
-            agency = repositories.get_agency(session, agency_id)
+            agency = repositories.get(session, Agency, agency_id)
             # Only the recommendations with an open action of the agency are loaded: a large
             # tracker holds tens of thousands (benchmarks: 100,000 referrals).
             wanted = sorted({key for key, _action, _owner in _open_actions(session, agency.id)})
@@ -428,7 +428,7 @@ class AgencyReturns:
         updates: list[PlannedUpdate] = []
         if not problems:
             statuses = _status_by_text()
-            agencies = {agency.id: agency.name for agency in repositories.list_agencies(session)}
+            agencies = {agency.id: agency.name for agency in repositories.list_all(session, Agency)}
             seen: dict[tuple[str, str], int] = {}
             for row in filled:
                 planned, problem = self._check_row(
@@ -483,7 +483,7 @@ class AgencyReturns:
                 "of this return): import it into the database it came from."
             ]
         try:
-            repositories.get_agency(session, workbook.agency_id)
+            repositories.get(session, Agency, workbook.agency_id)
         except RecordNotFound:
             return [
                 f"{name} is the return of {workbook.agency_name}, which is no longer in the "
@@ -519,7 +519,7 @@ class AgencyReturns:
             return None, f"{where} is the same item as row {seen[key]}: keep one of the two."
         seen[key] = row.row
         try:
-            record = repositories.get_recommendation(session, row.recommendation_id)
+            record = repositories.get(session, Recommendation, row.recommendation_id)
         except RecordNotFound:
             record = None
         found = (

@@ -17,7 +17,7 @@ from crag_desktop.domain.criteria import (
     settled_by_referral,
 )
 from crag_desktop.domain.errors import CragError
-from crag_desktop.domain.records import Child, Meeting, Referral
+from crag_desktop.domain.records import Agency, Child, Meeting, Member, Referral
 from crag_desktop.domain.vocabulary import LegalStatus, PanelResponse
 from crag_desktop.domain.wording import pdf_name
 from crag_desktop.reports.decision_record import (
@@ -78,10 +78,10 @@ def decision_record_view(
         decision = referral.decision
         if decision is None:
             raise _no_decision(referral)
-        agencies = {a.id: a.name for a in repositories.list_agencies(session)}
-        members = {m.id: m for m in repositories.list_members(session)}
+        agencies = {a.id: a.name for a in repositories.list_all(session, Agency)}
+        members = {m.id: m for m in repositories.list_all(session, Member)}
         meeting: Meeting | None = (
-            repositories.get_meeting(session, decision.meeting)
+            repositories.get(session, Meeting, decision.meeting)
             if decision.meeting is not None
             else None
         )

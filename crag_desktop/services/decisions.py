@@ -10,7 +10,6 @@ decision in the database.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -185,12 +184,8 @@ class DecisionService:
         """Check and save a decision with its referral, meeting and commissioned review in
         one unit of work; ValidationFailed lists every problem and nothing is saved."""
         with self._db.unit_of_work() as session:
-            old_referral = _find(repositories.get_referral, session, referral.id)
-            old_meeting = (
-                _find(repositories.get_meeting, session, meeting.id)
-                if meeting is not None
-                else None
-            )
+            old_referral = _find(Referral, session, referral.id)
+            old_meeting = _find(Meeting, session, meeting.id) if meeting is not None else None
             new_meeting = meeting_with_referral(meeting, old_meeting, referral.id, decision)
             if new_meeting is not None:
                 decision = dataclasses.replace(decision, meeting=new_meeting.id)
@@ -201,10 +196,7 @@ class DecisionService:
                 referral, decision=decision, status=ReferralStatus.DECIDED
             )
             errors = decision_errors(new_referral, decision, new_meeting, commission)
-            if (
-                commission is not None
-                and _find(repositories.get_review, session, commission.id) is not None
-            ):
+            if commission is not None and _find(Review, session, commission.id) is not None:
                 errors.append(
                     FieldError("commission.id", f"a review {commission.id!r} already exists")
                 )
@@ -217,16 +209,16 @@ class DecisionService:
             # The meeting lists the referral and the decision names the meeting: a new one
             # of either must exist before the other can point at it.
             if new_meeting is not None and old_meeting is None and old_referral is None:
-                repositories.save_referral(
+                repositories.save(
                     session,
                     dataclasses.replace(
                         new_referral, decision=dataclasses.replace(decision, meeting=None)
                     ),
                 )
             elif new_meeting is None or old_meeting is not None:
-                repositories.save_referral(session, new_referral)
+                repositories.save(session, new_referral)
             if new_meeting is not None:
-                repositories.save_meeting(session, new_meeting)
+                repositories.save(session, new_meeting)
                 _audit(
                     self._db,
                     session,
@@ -237,7 +229,7 @@ class DecisionService:
                 )
                 (updated if old_meeting is not None else created).add(("meeting", new_meeting.id))
                 if old_meeting is None:
-                    repositories.save_referral(session, new_referral)
+                    repositories.save(session, new_referral)
             _audit(
                 self._db,
                 session,
@@ -248,7 +240,7 @@ class DecisionService:
             )
             (updated if old_referral is not None else created).add(("referral", new_referral.id))
             if commission is not None:
-                repositories.save_review(session, commission)
+                repositories.save(session, commission)
                 _audit(
                     self._db, session, record_type="review", old=None, new=commission, reason=why
                 )
@@ -324,7 +316,7 @@ class DecisionService:
             ]
             if errors:
                 raise ValidationFailed(errors, what="The Panel's response")
-            repositories.save_referral(session, new)
+            repositories.save(session, new)
             _audit(
                 self._db,
                 session,
@@ -392,9 +384,9 @@ def _is_open(response: PanelResponse, board_reply: str | None) -> bool:
     return not (response == PanelResponse.CONTESTED and board_reply)
 
 
-def _find(get: Callable[[Session, str], _R], session: Session, key: str) -> _R | None:
+def _find(record_class: type[_R], session: Session, key: str) -> _R | None:
     try:
-        return get(session, key)
+        return repositories.get(session, record_class, key)
     except RecordNotFound:
         return None
 

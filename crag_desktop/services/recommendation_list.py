@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.domain.records import ActionUpdate, Agency
 from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_derived
 from crag_desktop.domain.vocabulary import (
     MonitoringGroup,
@@ -237,7 +237,7 @@ class RecommendationList:
                 r.id: r
                 for r in repositories.recommendations_with_ids(session, [row.id for row in rows])
             }
-            agencies = {a.id: a.name for a in repositories.list_agencies(session)}
+            agencies = {a.id: a.name for a in repositories.list_all(session, Agency)}
         for row in rows[:MEETING_ITEMS_LIMIT]:
             record = records[row.id]
             derived = recommendation_derived(record, as_of)

@@ -15,12 +15,13 @@ import secrets
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain import validation
 from crag_desktop.domain.errors import CragError, FieldError, RecordNotFound, ValidationFailed
+from crag_desktop.domain.record_types import RecordType, record_key
 from crag_desktop.domain.records import (
     ActionUpdate,
     Agency,
@@ -29,12 +30,10 @@ from crag_desktop.domain.records import (
     Meeting,
     Member,
     Recommendation,
-    Referral,
-    ReportText,
     Review,
 )
 from crag_desktop.domain.tracker import closure_problems, keep_update_history
-from crag_desktop.domain.vocabulary import RecommendationStatus, ReportSection
+from crag_desktop.domain.vocabulary import RecommendationStatus
 from crag_desktop.domain.wording import long_date, one_line
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
@@ -162,107 +161,18 @@ def _use_sentence(kind: str, count: int) -> str:
     return (singular if count == 1 else plural).format(n=count)
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind(Generic[R]):
-    """How the service reads, writes and names one type of record."""
-
-    record_type: str
-    noun: str
-    get: Callable[[Session, str], R]
-    save: Callable[[Session, R], bool]
-    delete: Callable[[Session, str], None]
-    key: Callable[[R], str]
-    label: Callable[[R], str]
-
-
-def _split_report_key(key: str) -> tuple[int, str]:
-    year, _, section = key.partition("/")
-    if not year.isdigit() or not section:
-        raise RecordNotFound("report text", key)
-    return int(year), section
-
-
-_AGENCY: _Kind[Agency] = _Kind(
-    "agency",
-    "agency",
-    repositories.get_agency,
-    repositories.save_agency,
-    repositories.delete_agency,
-    lambda r: r.id,
-    lambda r: r.name,
-)
-_MEMBER: _Kind[Member] = _Kind(
-    "member",
-    "member",
-    repositories.get_member,
-    repositories.save_member,
-    repositories.delete_member,
-    lambda r: r.id,
-    lambda r: r.name,
-)
-_LEARNING_POINT: _Kind[LearningPoint] = _Kind(
-    "learning_point",
-    "learning point",
-    repositories.get_learning_point,
-    repositories.save_learning_point,
-    repositories.delete_learning_point,
-    lambda r: r.id,
-    lambda r: f"The learning point “{one_line(r.text)}”",
-)
-_REFERRAL: _Kind[Referral] = _Kind(
-    "referral",
-    "referral",
-    repositories.get_referral,
-    repositories.save_referral,
-    repositories.delete_referral,
-    lambda r: r.id,
-    lambda r: f"Referral {r.reference} ({r.case_name})",
-)
-_REVIEW: _Kind[Review] = _Kind(
-    "review",
-    "review",
-    repositories.get_review,
-    repositories.save_review,
-    repositories.delete_review,
-    lambda r: r.id,
-    lambda r: f"The review “{r.title}”",
-)
-_RECOMMENDATION: _Kind[Recommendation] = _Kind(
-    "recommendation",
-    "recommendation",
-    repositories.get_recommendation,
-    repositories.save_recommendation,
-    repositories.delete_recommendation,
-    lambda r: r.id,
-    lambda r: f"Recommendation {r.number}",
-)
-_MEETING: _Kind[Meeting] = _Kind(
-    "meeting",
-    "meeting",
-    repositories.get_meeting,
-    repositories.save_meeting,
-    repositories.delete_meeting,
-    lambda r: r.id,
-    lambda r: f"The meeting of {long_date(r.date)}",
-)
-_LEARNING_EVENT: _Kind[LearningEvent] = _Kind(
-    "learning_event",
-    "learning event",
-    repositories.get_learning_event,
-    repositories.save_learning_event,
-    repositories.delete_learning_event,
-    lambda r: r.id,
-    lambda r: f"The learning event “{r.title}”",
-)
-_REPORT_TEXT: _Kind[ReportText] = _Kind(
-    "report_text",
-    "report text",
-    lambda s, key: repositories.get_report_text(s, *_split_report_key(key)),
-    repositories.save_report_text,
-    lambda s, key: repositories.delete_report_text(s, *_split_report_key(key)),
-    lambda r: repositories.report_text_key(r.year, r.section.value),
-    lambda r: f"The {r.year} report's {r.section.label.lower()} text",
-)
+#: How each kind of record is named in a sentence (a refusal to delete it names it so).
+_LABELS: Mapping[RecordType, Callable[[Any], str]] = {
+    RecordType.AGENCY: lambda r: r.name,
+    RecordType.MEMBER: lambda r: r.name,
+    RecordType.LEARNING_POINT: lambda r: f"The learning point “{one_line(r.text)}”",
+    RecordType.REFERRAL: lambda r: f"Referral {r.reference} ({r.case_name})",
+    RecordType.REVIEW: lambda r: f"The review “{r.title}”",
+    RecordType.RECOMMENDATION: lambda r: f"Recommendation {r.number}",
+    RecordType.MEETING: lambda r: f"The meeting of {long_date(r.date)}",
+    RecordType.LEARNING_EVENT: lambda r: f"The learning event “{r.title}”",
+    RecordType.REPORT_TEXT: lambda r: f"The {r.year} report's {r.section.label.lower()} text",
+}
 
 
 def _with_update(current: Recommendation, action_id: str, update: ActionUpdate) -> Recommendation:
@@ -319,126 +229,98 @@ class RecordService:
         """The database these records live in (other services over the same one use it)."""
         return self._db
 
-    def _get(self, kind: _Kind[R], key: str) -> R:
+    def get(self, record_class: type[R], key: str) -> R:
+        """The record of that class with id `key` (a report text's: "year/section"), with
+        all its parts; RecordNotFound when there is none."""
         with self._db.unit_of_work() as session:
-            return kind.get(session, key)
+            return repositories.get(session, record_class, key)
 
-    def _save(self, kind: _Kind[R], record: R, reason: str | None) -> Changes:
+    def save(self, record: R, *, reason: str | None = None) -> Changes:
+        """Check, then create or update the record, audited. A recommendation keeps its
+        stored progress updates whatever the edit says (they are appended, never deleted),
+        and its status needs its closure steps (`tracker.closure_problems`)."""
+        kind = RecordType.of(record)
+        if isinstance(record, Recommendation):
+            return self._save_recommendation(record, reason)
+        return self._save(kind, record, reason)
+
+    def delete(self, record_class: type[Any], key: str, *, reason: str | None = None) -> Changes:
+        """Delete the record of that class with id `key` that nothing refers to (its parts
+        go with it); RecordInUseError says what still refers to it."""
+        kind = RecordType.of(record_class)
+        with self._db.unit_of_work() as session:
+            old = repositories.get(session, record_class, key)
+            uses = lookups.references_to(session, kind.value, key)
+            if uses:
+                raise RecordInUseError(
+                    _LABELS[kind](old),
+                    kind,
+                    key,
+                    [_use_sentence(use, count) for use, count in uses.items()],
+                )
+            repositories.delete(session, record_class, key)
+            audit.append(
+                session,
+                operator=self._db.operator,
+                action="delete",
+                record_type=kind.value,
+                record_id=key,
+                changes=audit.record_diff(old, None),
+                reason=reason,
+            )
+        return Changes.of_deleted(kind, key)
+
+    def _save(self, kind: RecordType, record: R, reason: str | None) -> Changes:
         problems = validation.validate_record(record, today=self._today())  # type: ignore[arg-type]
         if problems:
             raise ValidationFailed(validation.sort_errors(problems), what=f"The {kind.noun}")
-        key = kind.key(record)
         with self._db.unit_of_work() as session:
-            return self._write(session, kind, record, key, reason)
+            return self._write(session, kind, record, reason)
 
-    def _write(
-        self, session: Session, kind: _Kind[R], record: R, key: str, reason: str | None
-    ) -> Changes:
+    def _write(self, session: Session, kind: RecordType, record: R, reason: str | None) -> Changes:
+        key = record_key(record)
         try:
-            old: R | None = kind.get(session, key)
+            old: R | None = repositories.get(session, type(record), key)
         except RecordNotFound:
             old = None
         diff = audit.record_diff(old, record)
         if old is not None and (old == record or not diff):
             return Changes()
-        kind.save(session, record)
+        repositories.save(session, record)
         audit.append(
             session,
             operator=self._db.operator,
             action="create" if old is None else "update",
-            record_type=kind.record_type,
+            record_type=kind.value,
             record_id=key,
             changes=diff,
             reason=reason,
         )
         if old is None:
-            return Changes.of_created(kind.record_type, key)
-        return Changes.of_updated(kind.record_type, key)
+            return Changes.of_created(kind, key)
+        return Changes.of_updated(kind, key)
 
-    def _delete(self, kind: _Kind[R], key: str, reason: str | None) -> Changes:
-        with self._db.unit_of_work() as session:
-            old = kind.get(session, key)
-            uses = lookups.references_to(session, kind.record_type, key)
-            if uses:
-                raise RecordInUseError(
-                    kind.label(old),
-                    kind.record_type,
-                    key,
-                    [_use_sentence(use, count) for use, count in uses.items()],
-                )
-            kind.delete(session, key)
-            audit.append(
-                session,
-                operator=self._db.operator,
-                action="delete",
-                record_type=kind.record_type,
-                record_id=key,
-                changes=audit.record_diff(old, None),
-                reason=reason,
-            )
-        return Changes.of_deleted(kind.record_type, key)
-
-    # --- Agencies -----------------------------------------------------------------------------
-
-    def get_agency(self, key: str) -> Agency:
-        """The agency `key`; RecordNotFound when there is none."""
-        return self._get(_AGENCY, key)
-
-    def save_agency(self, record: Agency, *, reason: str | None = None) -> Changes:
-        """Check, then create or update an agency, audited."""
-        return self._save(_AGENCY, record, reason)
-
-    def delete_agency(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete an agency nothing refers to; RecordInUseError says what still does."""
-        return self._delete(_AGENCY, key, reason)
-
-    # --- Members ------------------------------------------------------------------------------
-
-    def get_member(self, key: str) -> Member:
-        """The member `key`."""
-        return self._get(_MEMBER, key)
-
-    def save_member(self, record: Member, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a member, audited."""
-        return self._save(_MEMBER, record, reason)
-
-    def delete_member(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a member no meeting, decision or update names."""
-        return self._delete(_MEMBER, key, reason)
-
-    # --- Learning points ----------------------------------------------------------------------
-
-    def get_learning_point(self, key: str) -> LearningPoint:
-        """The catalogue learning point `key`."""
-        return self._get(_LEARNING_POINT, key)
-
-    def save_learning_point(self, record: LearningPoint, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a catalogue learning point, audited."""
-        return self._save(_LEARNING_POINT, record, reason)
-
-    def delete_learning_point(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a learning point no review lists."""
-        return self._delete(_LEARNING_POINT, key, reason)
+    def _save_recommendation(self, record: Recommendation, reason: str | None) -> Changes:
+        closure = closure_problems(record)
+        if closure:
+            problems = closure + validation.validate_recommendation(record, today=self._today())
+            raise ValidationFailed(validation.sort_errors(problems), what="The recommendation")
+        try:
+            stored = self.get(Recommendation, record.id)
+        except RecordNotFound:
+            return self._save(RecordType.RECOMMENDATION, record, reason)
+        kept, refused = keep_update_history(stored, record)
+        if refused:
+            raise ValidationFailed(refused, what="The recommendation")
+        return self._save(RecordType.RECOMMENDATION, kept, reason)
 
     # --- Referrals ----------------------------------------------------------------------------
-
-    def get_referral(self, key: str) -> Referral:
-        """The referral `key` with its children, decision and pauses."""
-        return self._get(_REFERRAL, key)
-
-    def save_referral(self, record: Referral, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a referral (with its parts), audited."""
-        return self._save(_REFERRAL, record, reason)
-
-    def delete_referral(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a referral no review or meeting names (its decision goes with it)."""
-        return self._delete(_REFERRAL, key, reason)
 
     def reviews_of_referral(self, referral_id: str) -> list[Review]:
         """The reviews commissioned from a referral, oldest first."""
         with self._db.unit_of_work() as session:
             ids = lookups.review_ids_of_referral(session, referral_id)
-            return [repositories.get_review(session, key) for key in ids]
+            return [repositories.get(session, Review, key) for key in ids]
 
     def suggest_referral_reference(self, received: date) -> str:
         """The next free reference in the reporting year `received` falls in: "CRAG-2016-05"
@@ -454,46 +336,7 @@ class RecordService:
         numbers = [int(found.group(1)) for ref in taken if (found := pattern.match(ref))]
         return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
-    # --- Reviews ------------------------------------------------------------------------------
-
-    def get_review(self, key: str) -> Review:
-        """The review `key` with all its parts."""
-        return self._get(_REVIEW, key)
-
-    def save_review(self, record: Review, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a review, audited."""
-        return self._save(_REVIEW, record, reason)
-
-    def delete_review(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a review with no recommendations and no learning event naming it."""
-        return self._delete(_REVIEW, key, reason)
-
-    # --- Recommendations ----------------------------------------------------------------------
-
-    def get_recommendation(self, key: str) -> Recommendation:
-        """The recommendation `key` with its actions and their updates."""
-        return self._get(_RECOMMENDATION, key)
-
-    def save_recommendation(self, record: Recommendation, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a recommendation, audited. Stored progress updates
-        are kept whatever the edit says: they are appended, never deleted. The status needs
-        its closure steps (`tracker.closure_problems`)."""
-        closure = closure_problems(record)
-        if closure:
-            problems = closure + validation.validate_recommendation(record, today=self._today())
-            raise ValidationFailed(validation.sort_errors(problems), what="The recommendation")
-        try:
-            stored = self.get_recommendation(record.id)
-        except RecordNotFound:
-            return self._save(_RECOMMENDATION, record, reason)
-        kept, refused = keep_update_history(stored, record)
-        if refused:
-            raise ValidationFailed(refused, what="The recommendation")
-        return self._save(_RECOMMENDATION, kept, reason)
-
-    def delete_recommendation(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a recommendation with its actions and their updates."""
-        return self._delete(_RECOMMENDATION, key, reason)
+    # --- Progress updates ----------------------------------------------------------------------
 
     def add_action_update(
         self,
@@ -505,12 +348,12 @@ class RecordService:
     ) -> Changes:
         """Append a dated progress update to one action; earlier updates are never changed."""
         with self._db.unit_of_work() as session:
-            current = repositories.get_recommendation(session, recommendation_id)
+            current = repositories.get(session, Recommendation, recommendation_id)
             record = _with_update(current, action_id, update)
             problems = validation.validate_recommendation(record, today=self._today())
             if problems:
                 raise ValidationFailed(validation.sort_errors(problems), what="The progress update")
-            return self._write(session, _RECOMMENDATION, record, recommendation_id, reason)
+            return self._write(session, RecordType.RECOMMENDATION, record, reason)
 
     def add_meeting_updates(
         self, meeting_id: str, entries: Sequence[ProgressUpdate], *, by: str | None
@@ -524,7 +367,7 @@ class RecordService:
                 what="The meeting's updates",
             )
         with self._db.unit_of_work() as session:
-            meeting = repositories.get_meeting(session, meeting_id)
+            meeting = repositories.get(session, Meeting, meeting_id)
             return self.append_updates(
                 session,
                 entries,
@@ -558,8 +401,8 @@ class RecordService:
         for i, entry in enumerate(entries):
             if not entry.note.strip():
                 problems.append(FieldError(f"items[{i}].note", f"{entry.label}: {empty_note}"))
-            current = records.get(entry.recommendation_id) or repositories.get_recommendation(
-                session, entry.recommendation_id
+            current = records.get(entry.recommendation_id) or repositories.get(
+                session, Recommendation, entry.recommendation_id
             )
             update = ActionUpdate(
                 on=on, status=entry.status, note=entry.note.strip(), by=by, meeting=meeting
@@ -571,8 +414,8 @@ class RecordService:
                 problems.append(FieldError(error.path, f"{label}: {error.message}"))
         if problems:
             raise ValidationFailed(validation.sort_errors(problems), what=what)
-        for key, record in records.items():
-            changes = changes.merge(self._write(session, _RECOMMENDATION, record, key, reason))
+        for record in records.values():
+            changes = changes.merge(self._write(session, RecordType.RECOMMENDATION, record, reason))
         return changes
 
     def updates_at_meeting(self, meeting_id: str) -> list[MeetingUpdateLine]:
@@ -588,50 +431,6 @@ class RecordService:
             )
             for row in rows
         ]
-
-    # --- Meetings -----------------------------------------------------------------------------
-
-    def get_meeting(self, key: str) -> Meeting:
-        """The meeting `key`."""
-        return self._get(_MEETING, key)
-
-    def save_meeting(self, record: Meeting, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a meeting, audited."""
-        return self._save(_MEETING, record, reason)
-
-    def delete_meeting(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a meeting at which no decision was recorded."""
-        return self._delete(_MEETING, key, reason)
-
-    # --- Learning events ----------------------------------------------------------------------
-
-    def get_learning_event(self, key: str) -> LearningEvent:
-        """The learning event `key`."""
-        return self._get(_LEARNING_EVENT, key)
-
-    def save_learning_event(self, record: LearningEvent, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a learning event, audited."""
-        return self._save(_LEARNING_EVENT, record, reason)
-
-    def delete_learning_event(self, key: str, *, reason: str | None = None) -> Changes:
-        """Delete a learning event."""
-        return self._delete(_LEARNING_EVENT, key, reason)
-
-    # --- Report texts -------------------------------------------------------------------------
-
-    def get_report_text(self, year: int, section: ReportSection) -> ReportText:
-        """The narrative of one section of one year's annual report."""
-        return self._get(_REPORT_TEXT, repositories.report_text_key(year, section.value))
-
-    def save_report_text(self, record: ReportText, *, reason: str | None = None) -> Changes:
-        """Check, then create or update a narrative section; its id is "year/section"."""
-        return self._save(_REPORT_TEXT, record, reason)
-
-    def delete_report_text(
-        self, year: int, section: ReportSection, *, reason: str | None = None
-    ) -> Changes:
-        """Delete the narrative of one section of one year."""
-        return self._delete(_REPORT_TEXT, repositories.report_text_key(year, section.value), reason)
 
     # --- New ids and combo boxes --------------------------------------------------------------
 
@@ -653,19 +452,19 @@ class RecordService:
     def agencies(self) -> list[Agency]:
         """Every agency, by name."""
         with self._db.unit_of_work() as session:
-            found = repositories.list_agencies(session)
+            found = repositories.list_all(session, Agency)
         return sorted(found, key=lambda a: (a.name.casefold(), a.id))
 
     def members(self) -> list[Member]:
         """Every member of the subgroup, by name."""
         with self._db.unit_of_work() as session:
-            found = repositories.list_members(session)
+            found = repositories.list_all(session, Member)
         return sorted(found, key=lambda m: (m.name.casefold(), m.id))
 
     def learning_points(self) -> list[LearningPoint]:
         """The catalogue of common learning points, by text."""
         with self._db.unit_of_work() as session:
-            found = repositories.list_learning_points(session)
+            found = repositories.list_all(session, LearningPoint)
         return sorted(found, key=lambda p: (p.text.casefold(), p.id))
 
     def learning_point_usage(self) -> dict[str, int]:
@@ -687,7 +486,7 @@ class RecordService:
     def learning_events(self) -> list[LearningEvent]:
         """Every learning event, newest first."""
         with self._db.unit_of_work() as session:
-            found = repositories.list_learning_events(session)
+            found = repositories.list_all(session, LearningEvent)
         return sorted(found, key=lambda e: (e.date, e.id), reverse=True)
 
     def meetings(self) -> list[Choice]:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from crag_desktop.domain.records import Referral
+from crag_desktop.domain.records import Agency, Referral
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.statistics import reporting_period
 from crag_desktop.domain.vocabulary import PanelResponse
@@ -72,7 +72,7 @@ def referral_register_view(
     start, end = reporting_period(year)
     with db.unit_of_work() as session:
         referrals = repositories.list_referrals_received(session, start, end)
-        agencies = {a.id: a.name for a in repositories.list_agencies(session)}
+        agencies = {a.id: a.name for a in repositories.list_all(session, Agency)}
     rows = []
     for referral in referrals:
         decision, decided_on = _decision(referral)

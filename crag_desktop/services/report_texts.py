@@ -34,7 +34,7 @@ class ReportTextService:
         if not text.strip():
             if current is None:
                 return None
-            return self._records.delete_report_text(year, section)
+            return self._records.delete(ReportText, f"{year}/{section.value}")
         if current == text:
             return None
-        return self._records.save_report_text(ReportText(year=year, section=section, text=text))
+        return self._records.save(ReportText(year=year, section=section, text=text))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crag_desktop.domain.errors import CragError
-from crag_desktop.domain.records import ActionUpdate, Recommendation
+from crag_desktop.domain.records import ActionUpdate, Agency, Recommendation, Review
 from crag_desktop.domain.tracker import derived_status, latest_update, recommendation_code
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.domain.wording import PDF_SUFFIX, file_date, pdf_name, short_date
@@ -189,8 +189,8 @@ def _load(
                 records.update(
                     (r.id, r) for r in repositories.recommendations_with_ids(session, chunk)
                 )
-        agencies = {a.id: a.name for a in repositories.list_agencies(session)}
-        reviews = {v.id: v.title for v in repositories.list_reviews(session)}
+        agencies = {a.id: a.name for a in repositories.list_all(session, Agency)}
+        reviews = {v.id: v.title for v in repositories.list_all(session, Review)}
     ordered = [(row.review_title, records[row.id]) for row in rows if row.id in records]
     return ordered, agencies, reviews
 
@@ -413,7 +413,7 @@ def tracker_selection(
     agency_id: str | None = None
     if lead_agency is not None:
         with db.unit_of_work() as session:
-            agencies = repositories.list_agencies(session)
+            agencies = repositories.list_all(session, Agency)
         wanted = lead_agency.strip().casefold()
         found = [a for a in agencies if wanted in (a.name.casefold(), a.id.casefold())]
         if not found:

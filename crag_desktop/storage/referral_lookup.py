@@ -14,7 +14,7 @@ from crag_desktop.storage.models import ReferralRow
 def load_referral(session: Session, referral_ref_or_id: str) -> Referral:
     """A referral by id, else by reference; RecordNotFound naming what was asked for."""
     try:
-        return repositories.get_referral(session, referral_ref_or_id)
+        return repositories.get(session, Referral, referral_ref_or_id)
     except RecordNotFound:
         pass
     table = ReferralRow.__table__.c
@@ -24,4 +24,4 @@ def load_referral(session: Session, referral_ref_or_id: str) -> Referral:
     ).scalar()
     if key is None:
         raise RecordNotFound("referral", referral_ref_or_id)
-    return repositories.get_referral(session, key)
+    return repositories.get(session, Referral, key)

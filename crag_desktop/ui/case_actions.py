@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
+from crag_desktop.domain.records import Referral
 from crag_desktop.domain.wording import PDF_SUFFIX, file_date, file_name, pdf_name, with_suffix
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.main_window import MainWindow
@@ -174,7 +176,7 @@ class CaseActions(QObject):
 
     def _meeting_updates_recorded(self, changes: Changes) -> None:
         self._context.changed(changes)
-        count = len(changes.ids("recommendation"))
+        count = len(changes.ids(RecordType.RECOMMENDATION))
         noun = "recommendation" if count == 1 else "recommendations"
         self._window.show_status(f"The meeting's updates were recorded on {count} {noun}.")
 
@@ -298,7 +300,7 @@ class CaseActions(QObject):
         from crag_desktop.services.records import RecordService
 
         try:
-            reference = RecordService(db=self._db).get_referral(referral_id).reference
+            reference = RecordService(db=self._db).get(Referral, referral_id).reference
         except CragError as error:
             self._context.prompter.error("The decision record was not printed", str(error))
             return

@@ -45,18 +45,18 @@ def with_partnership(database: Database, *referrals: Referral) -> Database:
     with database.unit_of_work() as session:
         save_partnership(session)
         for referral in referrals:
-            repositories.save_referral(session, referral)
+            repositories.save(session, referral)
     return database
 
 
 def save_partnership(session: Session, *, attendees: tuple[str, ...] = ("m1",)) -> None:
     """PARTNERS, MEMBERS and meeting mt1 on 1 June 2016 (attended by `attendees`)."""
     for agency in PARTNERS:
-        repositories.save_agency(session, agency)
+        repositories.save(session, agency)
     for member in MEMBERS:
-        repositories.save_member(session, member)
+        repositories.save(session, member)
     meeting = Meeting(id="mt1", date=date(2016, 6, 1), attendees=attendees, referrals_considered=())
-    repositories.save_meeting(session, meeting)
+    repositories.save(session, meeting)
 
 
 def create_demo(path: Path, *, passphrase: str = PASSPHRASE, operator: str = OPERATOR) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import RecommendationStatus
 from crag_desktop.reports.agency_return import NotAReturn, write_return
 from crag_desktop.services.agency_returns import (
@@ -49,7 +49,7 @@ def _updates(db: Database) -> dict[tuple[str, str], list[ActionUpdate]]:
         ids = [r.id for r in repositories.list_recommendations(session)]
     found: dict[tuple[str, str], list[ActionUpdate]] = {}
     for key in ids:
-        for action in records.get_recommendation(key).actions:
+        for action in records.get(Recommendation, key).actions:
             found[(key, action.id)] = list(action.updates)
     return found
 
@@ -296,7 +296,7 @@ def test_a_deleted_action_is_an_unknown_code(
     out = _export(returns, tmp_path)
     out.write_bytes(fill(out.read_bytes(), {"Child Q R3 A1": ("Audited.", None)}))
     records = RecordService(db=demo_db, today=lambda: TODAY)
-    records.delete_recommendation("REC10")
+    records.delete(Recommendation, "REC10")
     problems = _refusal(returns, out)
     assert problems[0].startswith("Row 7 (Child Q R3 A1): there is no such action")
 
@@ -353,7 +353,7 @@ def test_an_action_with_a_closed_latest_update_is_not_in_the_return(
     returns: AgencyReturns, demo_db: Database, tmp_path: Path
 ) -> None:
     records = RecordService(db=demo_db, today=lambda: TODAY)
-    stored = records.get_recommendation("REC10")
+    stored = records.get(Recommendation, "REC10")
     action = stored.actions[0]
     closed = dataclasses.replace(
         action,
@@ -362,7 +362,7 @@ def test_an_action_with_a_closed_latest_update_is_not_in_the_return(
             ActionUpdate(on=TODAY, status=RecommendationStatus.COMPLETED, note="Done.", by=None),
         ),
     )
-    records.save_recommendation(dataclasses.replace(stored, actions=(closed,)))
+    records.save(dataclasses.replace(stored, actions=(closed,)))
     out = _export(returns, tmp_path)
     assert "Child Q R3 A1" not in codes(out.read_bytes())
 

@@ -138,13 +138,13 @@ def test_an_empty_database_has_nothing_to_show(database: Database) -> None:
 def test_learning_point_reviews_names_each_points_reviews_by_title(database: Database) -> None:
     with database.unit_of_work() as session:
         for key in ("lp1", "lp2", "lp3"):
-            repositories.save_learning_point(session, LearningPoint(id=key, text=key))
+            repositories.save(session, LearningPoint(id=key, text=key))
         for key, title, points in (
             ("V1", "Child Q", ("lp1", "lp2")),
             ("V2", "Baby L", ("lp1",)),
         ):
             base = review(key, date(2016, 1, 1), ReviewStatus.ACTIVE)
-            repositories.save_review(
+            repositories.save(
                 session, dataclasses.replace(base, title=title, learning_points=points)
             )
     # lp3 is carried by no review, so it is absent rather than an empty list.

@@ -66,16 +66,16 @@ def test_wrong_passphrases_are_audited_at_their_times_before_the_unlock(
 def test_unit_of_work_commits_on_success_and_rolls_back_on_error(database: Database) -> None:
     def save_then_fail() -> None:
         with database.unit_of_work() as session:
-            repo.save_agency(session, AGENCY)
+            repo.save(session, AGENCY)
             raise ZeroDivisionError
 
     with pytest.raises(ZeroDivisionError):
         save_then_fail()
     with database.unit_of_work() as session:
-        assert repo.list_agencies(session) == []
-        repo.save_agency(session, AGENCY)
+        assert repo.list_all(session, Agency) == []
+        repo.save(session, AGENCY)
     with database.unit_of_work() as session:
-        assert repo.list_agencies(session) == [AGENCY]
+        assert repo.list_all(session, Agency) == [AGENCY]
 
 
 def test_failed_open_releases_the_lock(database: Database) -> None:
@@ -88,11 +88,11 @@ def test_failed_open_releases_the_lock(database: Database) -> None:
 
 def test_rekey_then_only_the_new_passphrase_opens(database: Database) -> None:
     with database.unit_of_work() as session:
-        repo.save_agency(session, AGENCY)
+        repo.save(session, AGENCY)
     database.rekey("a brand new 'passphrase'", reason="member left")
     # Still usable straight away.
     with database.unit_of_work() as session:
-        assert repo.get_agency(session, "tvp") == AGENCY
+        assert repo.get(session, Agency, "tvp") == AGENCY
     database.close()
     with pytest.raises(WrongPassphraseOrNotDatabase):
         Database.open(database.path, PASSPHRASE, operator="x")
@@ -100,7 +100,7 @@ def test_rekey_then_only_the_new_passphrase_opens(database: Database) -> None:
         with db.unit_of_work() as session:
             rekeys = audit.list_events(session, action="rekey")
             assert [e.reason for e in rekeys] == ["member left"]
-            assert repo.get_agency(session, "tvp") == AGENCY
+            assert repo.get(session, Agency, "tvp") == AGENCY
         assert db.check() == []
 
 

@@ -15,6 +15,7 @@ from crag_desktop.domain.records import (
     CriteriaDecision,
     Meeting,
     Referral,
+    Review,
 )
 from crag_desktop.domain.vocabulary import (
     AlternativeReviewType,
@@ -79,7 +80,7 @@ def decision(answers: dict[str, str | bool | None], **changes: object) -> Criter
 
 def stored(db: Database, key: str = "R1") -> Referral:
     with db.unit_of_work() as session:
-        return repositories.get_referral(session, key)
+        return repositories.get(session, Referral, key)
 
 
 def events(db: Database, record_type: str, record_id: str) -> list[str]:
@@ -113,7 +114,7 @@ def test_a_decision_is_stored_with_its_meeting_and_audited(db: Database) -> None
     assert saved.decision.answers["harm_long_term_impairment"] is None
     assert saved.decision.evidence["abuse_or_neglect"] == "Medical opinion: non-accidental."
     with db.unit_of_work() as session:
-        saved_meeting = repositories.get_meeting(session, "mt1")
+        saved_meeting = repositories.get(session, Meeting, "mt1")
     assert saved_meeting.referrals_considered == ("R1",)
     assert saved_meeting.attendees == ("m1", "m2")
     assert changes.updated == {("referral", "R1"), ("meeting", "mt1")}
@@ -198,7 +199,7 @@ def test_commissioning_creates_the_review_of_the_decided_kind(db: Database) -> N
     )
     assert ("review", "V1") in changes.created
     with db.unit_of_work() as session:
-        saved = repositories.get_review(session, "V1")
+        saved = repositories.get(session, Review, "V1")
     assert saved.type == ReviewType.PARTNERSHIP
     assert saved.referral == "R1"
     assert events(db, "review", "V1") == ["create"]
@@ -263,7 +264,7 @@ def test_saving_a_decision_or_its_referral_works_out_whether_a_notification_is_o
     # The referral's form saves the decision with it: answers changed there count too.
     before = stored(db)
     assert before.decision is not None
-    RecordService(db=db).save_referral(
+    RecordService(db=db).save(
         dataclasses.replace(
             before,
             decision=dataclasses.replace(

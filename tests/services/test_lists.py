@@ -291,9 +291,9 @@ def test_a_referral_list_kept_across_changes_shows_the_current_rows(database: Da
     second = lists.page(query, after=first[-1].sort_key, limit=3)
     assert first[0].case_name != "Zebra"
     records = RecordService(db=database)
-    target = records.get_referral(second[0].id)
-    records.save_referral(dataclasses.replace(target, case_name="Zebra"))
-    records.delete_referral(first[1].id)
+    target = records.get(Referral, second[0].id)
+    records.save(dataclasses.replace(target, case_name="Zebra"))
+    records.delete(Referral, first[1].id)
 
     now = lists.page(query, limit=3)
     assert now[0].id == target.id

@@ -77,19 +77,19 @@ def recommendation(key: str = "REC1") -> Recommendation:
 @pytest.fixture
 def service(database: Database) -> RecordService:
     records = RecordService(db=database, today=lambda: TODAY)
-    records.save_agency(Agency(id="tvp", name="Thames Valley Police", kind=AgencyKind.POLICE))
-    records.save_agency(
+    records.save(Agency(id="tvp", name="Thames Valley Police", kind=AgencyKind.POLICE))
+    records.save(
         Agency(id="csc", name="Children's social care", kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
     )
-    records.save_member(Member(id="m1", name="Zoe Chair", agency="csc", role="Chair"))
+    records.save(Member(id="m1", name="Zoe Chair", agency="csc", role="Chair"))
     return records
 
 
 def test_creating_a_record_audits_every_field(database: Database, service: RecordService) -> None:
-    changes = service.save_referral(referral(), reason="received by email")
+    changes = service.save(referral(), reason="received by email")
 
     assert changes == Changes.of_created("referral", "R1")
-    assert service.get_referral("R1") == referral()
+    assert service.get(Referral, "R1") == referral()
     (event,) = events(database, "referral", "R1")
     assert event.action == "create"
     assert event.operator == database.operator
@@ -102,7 +102,7 @@ def test_creating_a_record_audits_every_field(database: Database, service: Recor
 def test_updating_a_record_audits_only_what_changed(
     database: Database, service: RecordService
 ) -> None:
-    service.save_referral(referral())
+    service.save(referral())
     changed = referral(
         case_name="Child R",
         children=(
@@ -111,10 +111,10 @@ def test_updating_a_record_audits_only_what_changed(
         ),
     )
 
-    changes = service.save_referral(changed, reason="second child found")
+    changes = service.save(changed, reason="second child found")
 
     assert changes == Changes.of_updated("referral", "R1")
-    assert service.get_referral("R1") == changed
+    assert service.get(Referral, "R1") == changed
     create, update = events(database, "referral", "R1")
     assert (create.action, update.action) == ("create", "update")
     assert update.reason == "second child found"
@@ -128,9 +128,9 @@ def test_updating_a_record_audits_only_what_changed(
 def test_saving_an_unchanged_record_writes_nothing(
     database: Database, service: RecordService
 ) -> None:
-    service.save_referral(referral())
+    service.save(referral())
 
-    changes = service.save_referral(referral())
+    changes = service.save(referral())
 
     assert not changes
     assert len(events(database, "referral", "R1")) == 1
@@ -147,18 +147,18 @@ def test_validation_names_the_field_and_saves_nothing(
     )
 
     with pytest.raises(ValidationFailed) as caught:
-        service.save_referral(bad)
+        service.save(bad)
 
     assert "children[1].age_years" in [error.path for error in caught.value.errors]
     assert "referral was not saved" in str(caught.value)
     with pytest.raises(RecordNotFound):
-        service.get_referral("R1")
+        service.get(Referral, "R1")
     assert events(database, "referral") == []
 
 
 def test_a_future_date_is_refused_against_the_injected_today(service: RecordService) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.save_referral(referral(received=date(2017, 3, 2)))
+        service.save(referral(received=date(2017, 3, 2)))
 
     assert "received" in [error.path for error in caught.value.errors]
 
@@ -167,32 +167,34 @@ def test_delete_is_refused_while_other_records_refer(
     database: Database, service: RecordService
 ) -> None:
     for key in ("R1", "R2", "R3"):
-        service.save_referral(referral(key))
-    service.save_member(Member(id="m2", name="Sam Detective", agency="tvp"))
+        service.save(referral(key))
+    service.save(Member(id="m2", name="Sam Detective", agency="tvp"))
 
     with pytest.raises(RecordInUseError) as caught:
-        service.delete_agency("tvp")
+        service.delete(Agency, "tvp")
 
     assert str(caught.value) == (
         "Thames Valley Police cannot be deleted: 3 referrals name it as referring agency "
         "and 1 member belongs to it. Change or delete those records first."
     )
-    assert service.get_agency("tvp").name == "Thames Valley Police"
+    assert service.get(Agency, "tvp").name == "Thames Valley Police"
     assert [e.action for e in events(database, "agency", "tvp")] == ["create"]
 
 
 def test_delete_once_nothing_refers(database: Database, service: RecordService) -> None:
-    service.save_referral(referral())
-    service.save_review(review())
+    service.save(referral())
+    service.save(review())
     with pytest.raises(RecordInUseError, match="1 review was commissioned from it"):
-        service.delete_referral("R1")
+        service.delete(Referral, "R1")
 
-    assert service.delete_review("V1", reason="entered twice") == Changes.of_deleted("review", "V1")
-    changes = service.delete_referral("R1")
+    assert service.delete(Review, "V1", reason="entered twice") == Changes.of_deleted(
+        "review", "V1"
+    )
+    changes = service.delete(Referral, "R1")
 
     assert changes == Changes.of_deleted("referral", "R1")
     with pytest.raises(RecordNotFound):
-        service.get_referral("R1")
+        service.get(Referral, "R1")
     last = events(database, "referral", "R1")[-1]
     assert last.action == "delete"
     assert ("case_name", "Child Q", None) in last.changes
@@ -201,16 +203,16 @@ def test_delete_once_nothing_refers(database: Database, service: RecordService) 
 
 def test_deleting_a_missing_record_says_so(service: RecordService) -> None:
     with pytest.raises(RecordNotFound, match="no meeting 'nope'"):
-        service.delete_meeting("nope")
+        service.delete(Meeting, "nope")
 
 
 def test_a_member_in_a_meeting_cannot_be_deleted(service: RecordService) -> None:
-    service.save_meeting(
+    service.save(
         Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=())
     )
 
     with pytest.raises(RecordInUseError, match="Zoe Chair cannot be deleted: 1 meeting lists"):
-        service.delete_member("m1")
+        service.delete(Member, "m1")
 
 
 def test_new_ids_are_short_prefixed_and_unique(service: RecordService) -> None:
@@ -226,8 +228,8 @@ def test_new_ids_are_short_prefixed_and_unique(service: RecordService) -> None:
 def test_suggested_reference_is_the_next_in_the_reporting_year(service: RecordService) -> None:
     assert service.suggest_referral_reference(date(2016, 5, 1)) == "CRAG-2016-01"
     for key in ("R1", "R2", "R4"):
-        service.save_referral(referral(key))
-    service.save_referral(referral("R9", reference="CRAG-2016-draft"))
+        service.save(referral(key))
+    service.save(referral("R9", reference="CRAG-2016-draft"))
 
     # January 2017 is still in the 2016/17 reporting year.
     assert service.suggest_referral_reference(date(2017, 1, 15)) == "CRAG-2016-05"
@@ -237,9 +239,9 @@ def test_suggested_reference_is_the_next_in_the_reporting_year(service: RecordSe
 def test_action_updates_are_appended_never_overwritten(
     database: Database, service: RecordService
 ) -> None:
-    service.save_referral(referral())
-    service.save_review(review())
-    service.save_recommendation(recommendation())
+    service.save(referral())
+    service.save(review())
+    service.save(recommendation())
     update = ActionUpdate(
         on=date(2017, 2, 1), status=RecommendationStatus.AT_RISK, note="Trainer ill", by=None
     )
@@ -247,7 +249,7 @@ def test_action_updates_are_appended_never_overwritten(
     changes = service.add_action_update("REC1", "A1", update, reason="PAQA meeting")
 
     assert changes == Changes.of_updated("recommendation", "REC1")
-    updates = service.get_recommendation("REC1").actions[0].updates
+    updates = service.get(Recommendation, "REC1").actions[0].updates
     assert [u.note for u in updates] == ["Course booked", "Trainer ill"]
     event = events(database, "recommendation", "REC1")[-1]
     assert ("actions[0].updates[1].note", None, "Trainer ill") in event.changes
@@ -257,9 +259,9 @@ def test_action_updates_are_appended_never_overwritten(
 
 
 def test_an_update_dated_before_the_last_is_refused(service: RecordService) -> None:
-    service.save_referral(referral())
-    service.save_review(review())
-    service.save_recommendation(recommendation())
+    service.save(referral())
+    service.save(review())
+    service.save(recommendation())
     early = ActionUpdate(
         on=date(2016, 12, 1), status=RecommendationStatus.ON_TRACK, note="Late entry", by=None
     )
@@ -268,22 +270,18 @@ def test_an_update_dated_before_the_last_is_refused(service: RecordService) -> N
         service.add_action_update("REC1", "A1", early)
 
     assert [e.path for e in caught.value.errors] == ["actions[0].updates[1].on"]
-    assert len(service.get_recommendation("REC1").actions[0].updates) == 1
+    assert len(service.get(Recommendation, "REC1").actions[0].updates) == 1
 
 
 def test_lookups_are_sorted_by_label(service: RecordService) -> None:
-    service.save_member(Member(id="m0", name="Alex Lawyer", agency="csc"))
-    service.save_learning_point(LearningPoint(id="lp1", text="Think family"))
-    service.save_learning_point(LearningPoint(id="lp2", text="Assess fathers"))
-    service.save_meeting(
-        Meeting(id="mtA", date=date(2016, 6, 1), attendees=(), referrals_considered=())
-    )
-    service.save_meeting(
-        Meeting(id="mtB", date=date(2016, 9, 14), attendees=(), referrals_considered=())
-    )
-    service.save_referral(referral())
-    service.save_review(review("V2", title="Baby L"))
-    service.save_review(review("V1", title="Child Q"))
+    service.save(Member(id="m0", name="Alex Lawyer", agency="csc"))
+    service.save(LearningPoint(id="lp1", text="Think family"))
+    service.save(LearningPoint(id="lp2", text="Assess fathers"))
+    service.save(Meeting(id="mtA", date=date(2016, 6, 1), attendees=(), referrals_considered=()))
+    service.save(Meeting(id="mtB", date=date(2016, 9, 14), attendees=(), referrals_considered=()))
+    service.save(referral())
+    service.save(review("V2", title="Baby L"))
+    service.save(review("V1", title="Child Q"))
 
     assert [a.name for a in service.agencies()] == [
         "Children's social care",
@@ -296,11 +294,11 @@ def test_lookups_are_sorted_by_label(service: RecordService) -> None:
 
 
 def test_reviews_of_a_referral(service: RecordService) -> None:
-    service.save_referral(referral())
-    service.save_referral(referral("R2"))
-    service.save_review(review("V2", commissioned_on=date(2016, 9, 1)))
-    service.save_review(review("V1"))
-    service.save_review(review("V3", referral="R2"))
+    service.save(referral())
+    service.save(referral("R2"))
+    service.save(review("V2", commissioned_on=date(2016, 9, 1)))
+    service.save(review("V1"))
+    service.save(review("V3", referral="R2"))
 
     assert [v.id for v in service.reviews_of_referral("R1")] == ["V1", "V2"]
     assert service.reviews_of_referral("R9") == []
@@ -311,33 +309,33 @@ def test_report_texts_are_keyed_by_year_and_section(
 ) -> None:
     text = ReportText(year=2016, section=ReportSection.INTRODUCTION, text="This year...")
 
-    assert service.save_report_text(text) == Changes.of_created("report_text", "2016/introduction")
-    assert service.get_report_text(2016, ReportSection.INTRODUCTION) == text
-    service.save_report_text(dataclasses.replace(text, text="This busy year..."))
-    service.delete_report_text(2016, ReportSection.INTRODUCTION)
+    assert service.save(text) == Changes.of_created("report_text", "2016/introduction")
+    assert service.get(ReportText, f"{2016}/{ReportSection.INTRODUCTION.value}") == text
+    service.save(dataclasses.replace(text, text="This busy year..."))
+    service.delete(ReportText, f"{2016}/{ReportSection.INTRODUCTION.value}")
 
     actions = [e.action for e in events(database, "report_text", "2016/introduction")]
     assert actions == ["create", "update", "delete"]
     with pytest.raises(RecordNotFound):
-        service.get_report_text(2016, ReportSection.INTRODUCTION)
+        service.get(ReportText, f"{2016}/{ReportSection.INTRODUCTION.value}")
 
 
 def test_saving_with_the_updates_emptied_keeps_the_history(service: RecordService) -> None:
-    service.save_referral(referral())
-    service.save_review(review())
-    service.save_recommendation(recommendation())
-    stored = service.get_recommendation("REC1")
+    service.save(referral())
+    service.save(review())
+    service.save(recommendation())
+    stored = service.get(Recommendation, "REC1")
     emptied = dataclasses.replace(
         stored,
         text="Edited text",
         actions=tuple(dataclasses.replace(a, updates=()) for a in stored.actions),
     )
-    service.save_recommendation(emptied)
-    saved = service.get_recommendation("REC1")
+    service.save(emptied)
+    saved = service.get(Recommendation, "REC1")
     assert saved.text == "Edited text"
     assert [u.note for u in saved.actions[0].updates] == ["Course booked"]
     # Removing the action that has updates is refused, and nothing changes.
     with pytest.raises(ValidationFailed) as caught:
-        service.save_recommendation(dataclasses.replace(saved, actions=()))
+        service.save(dataclasses.replace(saved, actions=()))
     assert "never deleted" in str(caught.value.errors[0])
-    assert service.get_recommendation("REC1").actions[0].updates == saved.actions[0].updates
+    assert service.get(Recommendation, "REC1").actions[0].updates == saved.actions[0].updates

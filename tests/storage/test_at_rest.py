@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crag_desktop.domain.records import Referral
 from crag_desktop.services.database import Database
 from crag_desktop.storage import repositories as repo
 from crag_desktop.storage.engine import journal_mode
@@ -80,4 +81,4 @@ def test_sentinel_is_absent_from_every_file(tmp_db_path: Path, mode: str) -> Non
     with Database.open(tmp_db_path, PASSPHRASE, operator="x", journal=None) as reopened:
         assert journal_mode(reopened.engine) == mode
         with reopened.unit_of_work() as session:
-            assert SENTINEL in repo.get_referral(session, "R2").summary
+            assert SENTINEL in repo.get(session, Referral, "R2").summary

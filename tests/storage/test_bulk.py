@@ -77,7 +77,7 @@ def test_a_document_is_stored_exactly_as_sqlalchemy_stored_it(
     with Database.create(tmp_path / "a" / "bulk.crag", "p" * 12, operator="Test Officer") as ours:
         _fill(ours)
         stored = _stored(ours)
-    monkeypatch.setattr(repo, "insert_rows", _sqlalchemy_insert)
+    monkeypatch.setattr("crag_desktop.storage.repositories.rows.insert_rows", _sqlalchemy_insert)
     monkeypatch.setattr("crag_desktop.storage.audit.trail.insert_rows", _sqlalchemy_insert)
     with Database.create(tmp_path / "b" / "plain.crag", "p" * 12, operator="Test Officer") as plain:
         _fill(plain)

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from crag_desktop.domain.records import Referral
 from crag_desktop.services.database import Database
 from crag_desktop.storage import schema
 from crag_desktop.storage.models import metadata
@@ -72,17 +73,17 @@ def test_a_0002_file_with_decisions_gains_invited_attendees(tmp_db_path: Path) -
         assert schema.current_revision(db.engine) == schema.head_revision()
         assert db.check() == []
         with db.unit_of_work() as session:
-            assert repositories.get_referral(session, before.id) == before
+            assert repositories.get(session, Referral, before.id) == before
             invited = (InvitedAttendee(name="Sam Okafor", role="Allocated social worker"),)
             assert before.decision is not None
-            repositories.save_referral(
+            repositories.save(
                 session,
                 dataclasses.replace(
                     before, decision=dataclasses.replace(before.decision, invited=invited)
                 ),
             )
         with db.unit_of_work() as session:
-            saved = repositories.get_referral(session, before.id).decision
+            saved = repositories.get(session, Referral, before.id).decision
             assert saved is not None
             assert saved.invited == invited
 

@@ -8,7 +8,18 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from crag_desktop.domain.errors import RecordNotFound, ValidationFailed
-from crag_desktop.domain.records import Agency, Document, Member, ReportText
+from crag_desktop.domain.records import (
+    Agency,
+    Document,
+    LearningEvent,
+    LearningPoint,
+    Meeting,
+    Member,
+    Recommendation,
+    Referral,
+    ReportText,
+    Review,
+)
 from crag_desktop.domain.vocabulary import AgencyKind, ReportSection
 from crag_desktop.services.database import Database
 from crag_desktop.storage import repositories as repo
@@ -90,32 +101,32 @@ def test_get_save_replace_delete_referral(database: Database) -> None:
         summary="new summary",
     )
     with database.unit_of_work() as session:
-        assert repo.save_referral(session, changed) is False
+        assert repo.save(session, changed) is False
     with database.unit_of_work() as session:
-        assert repo.get_referral(session, referral.id) == changed
+        assert repo.get(session, Referral, referral.id) == changed
         # Replacing keeps the record's place in the list.
-        assert [r.id for r in repo.list_referrals(session)] == ["R2", "R1"]
+        assert [r.id for r in repo.list_all(session, Referral)] == ["R2", "R1"]
         undecided = dataclasses.replace(changed, decision=None)
-        repo.save_referral(session, undecided)
-        assert repo.get_referral(session, referral.id).decision is None
+        repo.save(session, undecided)
+        assert repo.get(session, Referral, referral.id).decision is None
 
 
 def test_new_record_goes_last(database: Database) -> None:
     with database.unit_of_work() as session:
         repo.add_document(session, rich_document())
         new = Agency(id="aaa", name="First by id", kind=AgencyKind.EDUCATION)
-        assert repo.save_agency(session, new) is True
-        assert repo.list_agencies(session)[-1] == new
+        assert repo.save(session, new) is True
+        assert repo.list_all(session, Agency)[-1] == new
 
 
 def test_missing_record_raises_record_not_found(database: Database) -> None:
     with database.unit_of_work() as session:
         with pytest.raises(RecordNotFound):
-            repo.get_referral(session, "nope")
+            repo.get(session, Referral, "nope")
         with pytest.raises(RecordNotFound):
-            repo.delete_review(session, "nope")
+            repo.delete(session, Review, "nope")
         with pytest.raises(RecordNotFound):
-            repo.get_report_text(session, 2016, "introduction")
+            repo.get(session, ReportText, "2016/introduction")
 
 
 def test_record_naming_a_missing_one_is_refused(database: Database) -> None:
@@ -123,10 +134,10 @@ def test_record_naming_a_missing_one_is_refused(database: Database) -> None:
         repo.add_document(session, rich_document())
     member = Member(id="m9", name="Orphan", agency="no-such-agency")
     with pytest.raises(ValidationFailed) as caught, database.unit_of_work() as session:
-        repo.save_member(session, member)
+        repo.save(session, member)
     assert "member" in str(caught.value.errors[0])
     with database.unit_of_work() as session, pytest.raises(RecordNotFound):
-        repo.get_member(session, "m9")
+        repo.get(session, Member, "m9")
 
 
 def test_deleting_a_record_still_used_is_refused_and_changes_nothing(database: Database) -> None:
@@ -134,18 +145,18 @@ def test_deleting_a_record_still_used_is_refused_and_changes_nothing(database: D
     with database.unit_of_work() as session:
         repo.add_document(session, document)
     with pytest.raises(ValidationFailed), database.unit_of_work() as session:
-        repo.delete_referral(session, "R2")
+        repo.delete(session, Referral, "R2")
     with database.unit_of_work() as session:
-        assert repo.get_referral(session, "R2") == document.referrals[0]
+        assert repo.get(session, Referral, "R2") == document.referrals[0]
 
 
 def test_delete_takes_the_parts_with_it(database: Database) -> None:
     document = rich_document()
     with database.unit_of_work() as session:
         repo.add_document(session, document)
-        repo.delete_learning_event(session, "le1")
-        repo.delete_recommendation(session, "REC1")
-        repo.delete_meeting(session, "mt2")
+        repo.delete(session, LearningEvent, "le1")
+        repo.delete(session, Recommendation, "REC1")
+        repo.delete(session, Meeting, "mt2")
     with database.unit_of_work() as session:
         loaded = repo.load_document(session)
     assert [e.id for e in loaded.learning_events] == ["le2"]
@@ -158,31 +169,31 @@ def test_each_record_type_get_list_save_delete(database: Database) -> None:
     document = rich_document()
     with database.unit_of_work() as session:
         repo.add_document(session, document)
-        assert repo.get_agency(session, "tvp") == document.agencies[0]
-        assert repo.get_member(session, "m2") == document.members[1]
-        assert repo.get_learning_point(session, "lp1") == document.learning_points[1]
-        assert repo.get_review(session, "V1") == document.reviews[0]
-        assert repo.get_recommendation(session, "REC1") == document.recommendations[0]
+        assert repo.get(session, Agency, "tvp") == document.agencies[0]
+        assert repo.get(session, Member, "m2") == document.members[1]
+        assert repo.get(session, LearningPoint, "lp1") == document.learning_points[1]
+        assert repo.get(session, Review, "V1") == document.reviews[0]
+        assert repo.get(session, Recommendation, "REC1") == document.recommendations[0]
         assert repo.list_recommendations(session, review="V2") == []
-        assert repo.get_meeting(session, "mt1") == document.meetings[0]
-        assert repo.get_learning_event(session, "le1") == document.learning_events[0]
-        assert repo.list_members(session) == list(document.members)
-        assert repo.list_learning_points(session) == list(document.learning_points)
-        assert repo.list_reviews(session) == list(document.reviews)
-        assert repo.list_meetings(session) == list(document.meetings)
-        assert repo.list_learning_events(session) == list(document.learning_events)
+        assert repo.get(session, Meeting, "mt1") == document.meetings[0]
+        assert repo.get(session, LearningEvent, "le1") == document.learning_events[0]
+        assert repo.list_all(session, Member) == list(document.members)
+        assert repo.list_all(session, LearningPoint) == list(document.learning_points)
+        assert repo.list_all(session, Review) == list(document.reviews)
+        assert repo.list_all(session, Meeting) == list(document.meetings)
+        assert repo.list_all(session, LearningEvent) == list(document.learning_events)
         review = dataclasses.replace(document.reviews[0], learning_summary=None, cost_gbp=None)
-        repo.save_review(session, review)
-        assert repo.get_review(session, "V1") == review
+        repo.save(session, review)
+        assert repo.get(session, Review, "V1") == review
         point = dataclasses.replace(document.learning_points[0], text="changed")
-        repo.save_learning_point(session, point)
-        assert repo.get_learning_point(session, point.id) == point
-        repo.delete_learning_event(session, "le1")
-        repo.delete_learning_event(session, "le2")
-        repo.delete_recommendation(session, "REC1")
-        repo.delete_recommendation(session, "REC2")
-        repo.delete_review(session, "V2")
-        repo.delete_meeting(session, "mt2")
+        repo.save(session, point)
+        assert repo.get(session, LearningPoint, point.id) == point
+        repo.delete(session, LearningEvent, "le1")
+        repo.delete(session, LearningEvent, "le2")
+        repo.delete(session, Recommendation, "REC1")
+        repo.delete(session, Recommendation, "REC2")
+        repo.delete(session, Review, "V2")
+        repo.delete(session, Meeting, "mt2")
         loaded = repo.load_document(session)
     assert [r.id for r in loaded.reviews] == ["V1"]
     assert loaded.recommendations == ()
@@ -192,11 +203,11 @@ def test_each_record_type_get_list_save_delete(database: Database) -> None:
 def test_report_texts(database: Database) -> None:
     text = ReportText(year=2017, section=ReportSection.CONCLUSION, text="One")
     with database.unit_of_work() as session:
-        assert repo.save_report_text(session, text) is True
-        assert repo.save_report_text(session, dataclasses.replace(text, text="Two")) is False
-        assert repo.get_report_text(session, 2017, "conclusion").text == "Two"
+        assert repo.save(session, text) is True
+        assert repo.save(session, dataclasses.replace(text, text="Two")) is False
+        assert repo.get(session, ReportText, "2017/conclusion").text == "Two"
         assert repo.list_report_texts(session, year=2016) == []
-        repo.delete_report_text(session, 2017, "conclusion")
+        repo.delete(session, ReportText, "2017/conclusion")
         assert repo.list_report_texts(session) == []
 
 
@@ -207,8 +218,8 @@ def test_money_keeps_pence(database: Database) -> None:
     review = dataclasses.replace(document.reviews[1], cost_gbp=Decimal("9999999999.99"))
     with database.unit_of_work() as session:
         repo.add_document(session, document)
-        assert repo.save_review(session, review) is False
-        assert repo.get_review(session, review.id).cost_gbp == Decimal("9999999999.99")
+        assert repo.save(session, review) is False
+        assert repo.get(session, Review, review.id).cost_gbp == Decimal("9999999999.99")
 
 
 def test_drafts_are_saved_replaced_listed_and_deleted(database: Database) -> None:

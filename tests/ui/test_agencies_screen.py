@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Agency, Member
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
@@ -73,7 +74,7 @@ def test_create_edit_and_delete_an_agency_by_keyboard(
     name.selectAll()
     type_text("Youth Justice Service")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
-    assert records.get_agency(stored[0].id).name == "Youth Justice Service"
+    assert records.get(Agency, stored[0].id).name == "Youth Justice Service"
 
     select_row(screen, 0, "Youth Justice Service")
     prompter.answer_confirm(True)
@@ -94,7 +95,7 @@ def test_deleting_an_agency_still_named_says_why_and_deletes_nothing(
     assert shown.text.startswith("Police cannot be deleted: ")
     assert "1 member belongs to it" in shown.text
     assert "Change or delete those records first." in shown.text
-    assert records.get_agency("police").name == "Police"
+    assert records.get(Agency, "police").name == "Police"
     assert screen.agencies.model.row_of("police") is not None
 
 
@@ -141,7 +142,7 @@ def test_create_edit_and_delete_a_member_by_keyboard(
     role.selectAll()
     type_text("Detective Inspector")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
-    assert records.get_member(stored[0].id).role == "Detective Inspector"
+    assert records.get(Member, stored[0].id).role == "Detective Inspector"
 
     select_row(screen, 1, "Priya Okonkwo-Hale")
     prompter.answer_confirm(True)

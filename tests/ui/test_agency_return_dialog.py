@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Recommendation
 from crag_desktop.reports.protection import decrypt_xlsx, encrypt_xlsx
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
@@ -62,7 +63,7 @@ def _open_import(qtbot: QtBot, window: MainWindow) -> ImportReturnDialog:
 def _update_count(window: MainWindow, key: str) -> int:
     database = window.current.database
     assert isinstance(database, Database)
-    return sum(len(a.updates) for a in RecordService(db=database).get_recommendation(key).actions)
+    return sum(len(a.updates) for a in RecordService(db=database).get(Recommendation, key).actions)
 
 
 def test_import_previews_then_appends_and_the_screens_refresh(

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.domain.records import ActionUpdate, Agency
+from crag_desktop.domain.records import ActionUpdate, Agency, Recommendation, Referral
 from crag_desktop.domain.vocabulary import AgencyKind, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog, AuditQuery
 from crag_desktop.services.changes import Changes
@@ -45,11 +45,9 @@ def test_the_model_passes_the_model_tester(screen: AuditScreen, qtmodeltester: M
 def test_changes_just_made_are_listed_newest_first_with_old_and_new(
     screen: AuditScreen, records: RecordService
 ) -> None:
-    changes = records.save_agency(
-        Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER)
-    )
+    changes = records.save(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
     changes = changes.merge(
-        records.save_agency(
+        records.save(
             Agency(id="yos", name="Youth Justice Service", kind=AgencyKind.PROBATION),
             reason="renamed in 2017",
         )
@@ -79,7 +77,7 @@ def test_changes_just_made_are_listed_newest_first_with_old_and_new(
 def test_filters_by_record_type_operator_and_text(
     qtbot: QtBot, screen: AuditScreen, records: RecordService
 ) -> None:
-    records.save_agency(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
+    records.save(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
     screen.refresh(None)
     everything = screen.model.total
     screen.type_combo.setFocus()
@@ -111,7 +109,7 @@ def test_filters_by_record_type_operator_and_text(
 
 
 def test_verify_reports_an_intact_trail(screen: AuditScreen, records: RecordService) -> None:
-    records.save_agency(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
+    records.save(Agency(id="yos", name="Youth Offending Service", kind=AgencyKind.OTHER))
     screen.verify_button.setFocus()
     QTest.keyClick(screen.verify_button, Qt.Key.Key_Space)
     assert "The audit trail is intact" in screen.verify_label.text()
@@ -136,12 +134,12 @@ def test_verify_lists_each_problem_when_the_trail_is_broken(
 def test_records_and_changes_read_as_the_secretariat_knows_them(
     screen: AuditScreen, records: RecordService
 ) -> None:
-    recommendation = records.get_recommendation("REC12")
+    recommendation = records.get(Recommendation, "REC12")
     action = recommendation.actions[0]
     update = ActionUpdate(
         on=date(2017, 3, 20), status=RecommendationStatus.ON_TRACK, note="Fine.", by="m3"
     )
-    changes = records.save_recommendation(
+    changes = records.save(
         dataclasses.replace(
             recommendation,
             actions=(
@@ -150,10 +148,8 @@ def test_records_and_changes_read_as_the_secretariat_knows_them(
             ),
         )
     )
-    referral = records.get_referral("R9")
-    changes = changes.merge(
-        records.save_referral(dataclasses.replace(referral, case_name="Child T2"))
-    )
+    referral = records.get(Referral, "R9")
+    changes = changes.merge(records.save(dataclasses.replace(referral, case_name="Child T2")))
     screen.refresh(changes)
     model = screen.model
     column = model.Column

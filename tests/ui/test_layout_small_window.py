@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Referral
 from crag_desktop.services.database import Database
 from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.main_window import MainWindow
@@ -198,7 +199,7 @@ def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) ->
     db = window.current.database
     assert isinstance(db, Database)
     with db.unit_of_work() as session:
-        waiting = next(r for r in repositories.list_referrals(session) if r.decision is None)
+        waiting = next(r for r in repositories.list_all(session, Referral) if r.decision is None)
     wizard = CriteriaWizard(
         decisions=DecisionService(db=db),
         records=RecordService(db=db),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import LearningEvent, LearningPoint
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import ScriptedPrompter
@@ -82,7 +83,7 @@ def test_create_edit_and_delete_a_learning_point_by_keyboard(
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     point_id = lists.form.record_id
     assert point_id is not None
-    assert records.get_learning_point(point_id).text == (
+    assert records.get(LearningPoint, point_id).text == (
         "Hear the child's own words in every assessment."
     )
     row = lists.model.row_of(point_id)
@@ -95,7 +96,7 @@ def test_create_edit_and_delete_a_learning_point_by_keyboard(
     QTest.keyClick(focused(), Qt.Key.Key_End, CTRL)
     QTest.keyClicks(focused(), " Write them down.")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
-    assert records.get_learning_point(point_id).text.endswith("Write them down.")
+    assert records.get(LearningPoint, point_id).text.endswith("Write them down.")
 
     row = lists.model.row_of(point_id)
     assert row is not None
@@ -116,7 +117,7 @@ def test_a_point_reviews_carry_is_not_deleted(
     QTest.keyClick(lists.table, Qt.Key.Key_Delete)
     assert prompter.shown[-1].kind == "error"
     assert "5 reviews list it as learning" in prompter.shown[-1].text
-    assert records.get_learning_point("lp9").id == "lp9"
+    assert records.get(LearningPoint, "lp9").id == "lp9"
 
 
 def test_create_edit_and_delete_a_learning_event_by_keyboard(
@@ -139,7 +140,7 @@ def test_create_edit_and_delete_a_learning_event_by_keyboard(
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     event_id = lists.form.record_id
     assert event_id is not None
-    stored = records.get_learning_event(event_id)
+    stored = records.get(LearningEvent, event_id)
     assert (stored.date, stored.title, stored.reviews, stored.attendance) == (
         date(2017, 3, 20),
         "Neglect: noticing the long view",
@@ -159,7 +160,7 @@ def test_create_edit_and_delete_a_learning_event_by_keyboard(
     title.selectAll()
     QTest.keyClicks(title, "Neglect: the long view")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
-    assert records.get_learning_event(event_id).title == "Neglect: the long view"
+    assert records.get(LearningEvent, event_id).title == "Neglect: the long view"
 
     deleting = lists.model.row_of(event_id)
     assert deleting is not None

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Meeting, Recommendation
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.services.audit_log import AuditLog
 from crag_desktop.services.database import Database
@@ -91,15 +92,15 @@ def test_ticked_items_get_one_update_each_linked_to_the_meeting(
     dialog.record_button.click()
     assert not dialog.isVisible()
 
-    meeting = records.get_meeting("MT13")
-    first = records.get_recommendation("REC3").actions[0].updates[-1]
+    meeting = records.get(Meeting, "MT13")
+    first = records.get(Recommendation, "REC3").actions[0].updates[-1]
     assert (first.on, first.meeting, first.status) == (
         meeting.date,
         "MT13",
         RecommendationStatus.ON_TRACK,
     )
     assert first.note == "Reported to the PAQA subgroup."
-    second = records.get_recommendation("REC10").actions[0].updates[-1]
+    second = records.get(Recommendation, "REC10").actions[0].updates[-1]
     assert (second.meeting, second.status, second.note) == (
         "MT13",
         RecommendationStatus.AT_RISK,
@@ -109,7 +110,7 @@ def test_ticked_items_get_one_update_each_linked_to_the_meeting(
     assert all(
         u.meeting is None
         for key in ("REC4", "REC11")
-        for a in records.get_recommendation(key).actions
+        for a in records.get(Recommendation, key).actions
         for u in a.updates
     )
     # Audited, naming the meeting.
@@ -130,7 +131,7 @@ def test_an_item_without_a_note_is_named_and_nothing_is_stored(
     dialog.tick(_row(dialog, "Baby L 3, action 1"))
     dialog.tick(_row(dialog, "Baby L 4, action 1"))
     dialog.model.set_note(_row(dialog, "Baby L 3, action 1"), "Handover standard agreed.")
-    before = records.get_recommendation("REC3")
+    before = records.get(Recommendation, "REC3")
     dialog.record_button.click()
     assert dialog.isVisible()
     assert dialog.error_label.message == (
@@ -138,7 +139,7 @@ def test_an_item_without_a_note_is_named_and_nothing_is_stored(
         "Baby L 4, action 1: write what the meeting heard"
     )
     # All or nothing: the item with a note was not stored either.
-    assert records.get_recommendation("REC3") == before
+    assert records.get(Recommendation, "REC3") == before
 
 
 def test_a_meeting_before_the_latest_update_is_refused_with_the_item_named(
@@ -152,7 +153,7 @@ def test_a_meeting_before_the_latest_update_is_refused_with_the_item_named(
     assert "Baby L 3, action 1: 10/05/2016 is before the previous update" in (
         dialog.error_label.message
     )
-    assert all(u.meeting is None for u in records.get_recommendation("REC3").actions[0].updates)
+    assert all(u.meeting is None for u in records.get(Recommendation, "REC3").actions[0].updates)
 
 
 def test_closing_with_ticks_asks_first(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Meeting, Referral
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.lists import MeetingList, ReferralList
@@ -89,14 +90,14 @@ def test_create_edit_and_delete_a_meeting_by_keyboard(
 
     meeting_id = form.record_id
     assert meeting_id is not None
-    stored = records.get_meeting(meeting_id)
+    stored = records.get(Meeting, meeting_id)
     assert stored.date == date(2017, 3, 14)
     assert stored.quorate is True
     assert stored.agenda == "Child T: rapid review findings"
     assert stored.attendees == ("m1", "m2")
     assert stored.apologies == ("m3",)
     assert stored.declarations_of_interest == "None declared."
-    assert [records.get_referral(r).case_name for r in stored.referrals_considered] == ["Child T"]
+    assert [records.get(Referral, r).case_name for r in stored.referrals_considered] == ["Child T"]
     assert stored.notes == "Criteria met; LCSPR recommended."
     assert screen.count_label.text() == "14 meetings"
 
@@ -110,7 +111,7 @@ def test_create_edit_and_delete_a_meeting_by_keyboard(
     form.date_edit.line_edit.selectAll()
     QTest.keyClicks(focused(), "15/03/2017")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
-    assert records.get_meeting(meeting_id).date == date(2017, 3, 15)
+    assert records.get(Meeting, meeting_id).date == date(2017, 3, 15)
 
     row = screen.model.row_of(meeting_id)
     assert row is not None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Referral
 from crag_desktop.domain.synthetic import synthetic_document
 from crag_desktop.services.database import Database
 from crag_desktop.services.interchange import add_document
@@ -201,8 +202,8 @@ def test_a_saved_row_is_fetched_alone_deep_in_the_list(
     records = RecordService(db=listed_db)
     model, service = _scrolled(listed_db, ReferralQuery(), 300)
     target = model.row_id(250)
-    record = records.get_referral(target)
-    records.save_referral(dataclasses.replace(record, case_name="Child Renamed"))
+    record = records.get(Referral, target)
+    records.save(dataclasses.replace(record, case_name="Child Renamed"))
     service.pages.clear()
     model.apply_changes(updated=[target])
     # One row asked for, not the 300 shown; the row shows what was saved.
@@ -233,8 +234,8 @@ def test_a_saved_row_that_moves_takes_its_new_place_without_reloading_the_others
     model.modelReset.connect(resets)
     target = model.row_id(120)
     before = _ids(model)
-    record = records.get_referral(target)
-    records.save_referral(dataclasses.replace(record, case_name="Aaron First"))
+    record = records.get(Referral, target)
+    records.save(dataclasses.replace(record, case_name="Aaron First"))
     service.pages.clear()
     model.apply_changes(updated=[target])
     # The row shows its new name in its new place; the other rows stay as they were and
@@ -257,8 +258,8 @@ def test_a_saved_row_that_moves_past_the_loaded_rows_comes_with_a_later_page(
     model, _ = _scrolled(listed_db, query, 100)
     loaded, total = model.loaded, model.total
     target = model.row_id(30)
-    record = records.get_referral(target)
-    records.save_referral(dataclasses.replace(record, case_name="Zachary Last"))
+    record = records.get(Referral, target)
+    records.save(dataclasses.replace(record, case_name="Zachary Last"))
     model.apply_changes(updated=[target])
     assert target not in _ids(model)
     assert (model.loaded, model.total) == (loaded - 1, total)
@@ -279,15 +280,13 @@ def test_a_row_leaving_the_filter_or_deleted_goes_without_reloading_the_others(
     model.modelReset.connect(resets)
     before = model.total
     target = model.row_id(10)
-    record = records.get_referral(target)
-    records.save_referral(
-        dataclasses.replace(record, case_name="Somebody", reference="X-1", summary="none")
-    )
+    record = records.get(Referral, target)
+    records.save(dataclasses.replace(record, case_name="Somebody", reference="X-1", summary="none"))
     model.apply_changes(updated=[target])
     assert target not in _ids(model)
     assert model.total == before - 1
     deleted = model.row_id(20)
-    records.delete_referral(deleted)
+    records.delete(Referral, deleted)
     model.apply_changes(deleted=[deleted])
     assert deleted not in _ids(model)
     assert model.total == before - 2

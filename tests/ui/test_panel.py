@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from crag_desktop.domain.records import Meeting, Referral
 from crag_desktop.domain.vocabulary import (
     PanelResponse,
 )
@@ -55,8 +56,8 @@ def db(database: Database) -> Database:
     service = DecisionService(db=database)
     for key, decided_on in (("R1", date(2016, 6, 1)), ("R2", date(2016, 6, 20))):
         with database.unit_of_work() as session:
-            referral = repositories.get_referral(session, key)
-            meeting = repositories.get_meeting(session, "mt1")
+            referral = repositories.get(session, Referral, key)
+            meeting = repositories.get(session, Meeting, "mt1")
         service.record_decision(
             referral=referral,
             decision=a_rules_decision(
@@ -120,7 +121,7 @@ def test_recording_the_loop_from_the_keyboard(
     qtbot.waitUntil(lambda: cell(screen, 0, Column.WAITING_FOR) == "The Board's reply")
     assert cell(screen, 0, Column.SENT) == "03/06/2016"
     with db.unit_of_work() as session:
-        decision = repositories.get_referral(session, "R1").decision
+        decision = repositories.get(session, Referral, "R1").decision
     assert decision is not None
     assert decision.panel.response == PanelResponse.CONTESTED
     assert decision.panel.responded_on == date(2016, 7, 1)

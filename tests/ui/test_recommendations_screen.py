@@ -18,7 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.domain.records import ActionUpdate
+from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.reports.protection import decrypt_xlsx
 from crag_desktop.services.database import Database
@@ -141,7 +141,7 @@ def test_models_pass_the_model_tester(
     assert screen.model.rowCount() == 19
     qtmodeltester.check(screen.model)
     updates = ActionUpdateTableModel()
-    action = records.get_recommendation("REC1").actions[0]
+    action = records.get(Recommendation, "REC1").actions[0]
     updates.set_updates(reversed(action.updates), names={"m3": "Tamsin Hale-Varney"})
     qtmodeltester.check(updates)
     assert updates.index(0, ActionUpdateTableModel.Column.ON).data() == "15/03/2016"
@@ -282,7 +282,7 @@ def test_new_recommendation_by_keyboard_is_stored(
     assert form.record_id is not None
     assert not form.is_new
     assert not form.is_dirty
-    stored = records.get_recommendation(form.record_id)
+    stored = records.get(Recommendation, form.record_id)
     assert stored.review == "V2"
     assert stored.number == 7
     assert stored.text == "Schools share attendance concerns with the named nurse."
@@ -308,12 +308,12 @@ def test_not_implemented_without_a_reason_shows_the_error_and_saves_nothing(
     assert form.field_row("reason_not_implemented").error_label.isVisible()
     assert focused() is form.reason_not_implemented
     assert screen.save_error.isVisible()
-    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+    assert records.get(Recommendation, "REC3").status == RecommendationStatus.ON_TRACK
 
     type_text(qtbot, form.reason_not_implemented, "The pathway was replaced by a national one.")
     press(qtbot, form.reason_not_implemented, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert form.error_of("reason_not_implemented") == ""
-    stored = records.get_recommendation("REC3")
+    stored = records.get(Recommendation, "REC3")
     assert stored.status == RecommendationStatus.NOT_IMPLEMENTED
     assert stored.reason_not_implemented == "The pathway was replaced by a national one."
 
@@ -321,7 +321,7 @@ def test_not_implemented_without_a_reason_shows_the_error_and_saves_nothing(
 def test_appending_an_update_keeps_the_earlier_ones(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    before = records.get_recommendation("REC16")
+    before = records.get(Recommendation, "REC16")
     assert screen.open_record("REC16")
     form = screen.form
     # The second action: tabbing into its row shows its updates.
@@ -347,7 +347,7 @@ def test_appending_an_update_keeps_the_earlier_ones(
     # The main window passes the change back to every screen, this one included.
     screen.refresh(signal.args[0])
 
-    after = records.get_recommendation("REC16")
+    after = records.get(Recommendation, "REC16")
     updates = after.actions[1].updates
     assert updates[: len(before.actions[1].updates)] == before.actions[1].updates
     assert updates[-1] == ActionUpdate(
@@ -373,7 +373,7 @@ def test_appending_an_update_keeps_the_earlier_ones(
 def test_an_update_out_of_date_order_is_refused_at_its_field(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    before = records.get_recommendation("REC1")
+    before = records.get(Recommendation, "REC1")
     assert screen.open_record("REC1")
     form = screen.form
     form.update_on.line_edit.clear()
@@ -381,7 +381,7 @@ def test_an_update_out_of_date_order_is_refused_at_its_field(
     type_text(qtbot, form.update_note, "Late entry.")
     click(qtbot, form.add_update_button)
     assert "date order" in form._update_rows["on"].error_label.message
-    assert records.get_recommendation("REC1") == before
+    assert records.get(Recommendation, "REC1") == before
 
 
 def test_an_action_with_updates_cannot_be_removed(
@@ -397,13 +397,13 @@ def test_an_action_with_updates_cannot_be_removed(
 def test_editing_keeps_the_stored_updates(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService
 ) -> None:
-    before = records.get_recommendation("REC1")
+    before = records.get(Recommendation, "REC1")
     assert screen.open_record("REC1")
     form = screen.form
     press(qtbot, form.evidence_of_impact, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, form.evidence_of_impact, " Audited in 2017.")
     assert screen.save()
-    after = records.get_recommendation("REC1")
+    after = records.get(Recommendation, "REC1")
     assert [a.updates for a in after.actions] == [a.updates for a in before.actions]
     assert after == dataclasses.replace(
         before, evidence_of_impact=(before.evidence_of_impact or "") + " Audited in 2017."
@@ -446,7 +446,7 @@ def test_verified_needs_its_dates_and_a_verifier_then_shows_in_the_list(
     assert form.error_of("verified_on") == "give the date its completion was verified"
     assert form.error_of("verified_by") == "name who verified it"
     assert screen.save_error.isVisible()
-    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+    assert records.get(Recommendation, "REC3").status == RecommendationStatus.ON_TRACK
 
     # The verification may not come before the completion.
     tab_to(qtbot, form.completed_on.line_edit)
@@ -465,12 +465,12 @@ def test_verified_needs_its_dates_and_a_verifier_then_shows_in_the_list(
     type_text(qtbot, form.verified_by, "PAQA subgroup audit")
     press(qtbot, form.verified_by, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert "before the completion date (20/06/2017)" in form.error_of("verified_on")
-    assert records.get_recommendation("REC3").status == RecommendationStatus.ON_TRACK
+    assert records.get(Recommendation, "REC3").status == RecommendationStatus.ON_TRACK
 
     form.verified_on.line_edit.selectAll()
     type_text(qtbot, form.verified_on.line_edit, "14/07/2017")
     press(qtbot, form.verified_on.line_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    stored = records.get_recommendation("REC3")
+    stored = records.get(Recommendation, "REC3")
     assert stored.status == RecommendationStatus.VERIFIED
     assert (stored.completed_on, stored.completed_by) == (
         dt.date(2017, 6, 20),
@@ -505,7 +505,7 @@ def test_impact_evidenced_needs_evidence_and_its_date(
     assert form.error_of("evidence_of_impact") == "describe the evidence of impact"
     assert form.error_of("impact_evidenced_on") == "give the date its impact was evidenced"
     assert form.error_of("verified_by") == "name who verified it"
-    assert records.get_recommendation("REC2").status == RecommendationStatus.COMPLETED
+    assert records.get(Recommendation, "REC2").status == RecommendationStatus.COMPLETED
 
 
 def test_a_step_recorded_beyond_the_status_is_a_contradiction(
@@ -515,7 +515,7 @@ def test_a_step_recorded_beyond_the_status_is_a_contradiction(
     assert form.error_of("completed_on").startswith(
         "it is recorded as completed on 21/03/2017 but its status is “On track”"
     )
-    assert records.get_recommendation("REC2").status == RecommendationStatus.COMPLETED
+    assert records.get(Recommendation, "REC2").status == RecommendationStatus.COMPLETED
 
 
 # --- Export… (Alt+X): the filtered list as the tracker ----------------------------------

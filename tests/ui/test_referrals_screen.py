@@ -46,7 +46,7 @@ screen = list_screen_fixture(create_referrals_screen)
 @pytest.fixture
 def recent_referral(screen: ReferralsScreen, records: RecordService) -> str:
     """A referral under Working Together 2018 (the demo's predate rapid reviews), stored."""
-    changes = records.save_referral(
+    changes = records.save(
         Referral(
             id="R-2024",
             reference="CRAG-2024-01",
@@ -148,7 +148,7 @@ def test_new_referral_by_keyboard_is_stored(
     press(qtbot, pseudonym, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert form.record_id is not None
-    stored = records.get_referral(form.record_id)
+    stored = records.get(Referral, form.record_id)
     assert stored.case_name == "Child Z"
     assert stored.incident_type == IncidentType.DEATH
     assert stored.children[0].pseudonym == "Child Z"
@@ -216,14 +216,14 @@ def test_unsaved_changes_prompt_on_close(
     prompter.answer_confirm(False, True)  # Discard
     assert screen.close_record()
     assert screen.panel.currentWidget() is screen.empty_panel
-    assert "Added at the meeting" not in records.get_referral("R1").summary
+    assert "Added at the meeting" not in records.get(Referral, "R1").summary
 
     assert screen.open_record("R1")
     press(qtbot, screen.form.summary, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, screen.form.summary, " Kept.")
     prompter.answer_confirm(True)  # Save
     assert screen.open_record("R2")
-    assert records.get_referral("R1").summary.endswith("Kept.")
+    assert records.get(Referral, "R1").summary.endswith("Kept.")
 
 
 def test_delete_asks_first(
@@ -233,7 +233,7 @@ def test_delete_asks_first(
     records: RecordService,
 ) -> None:
     agency = records.agencies()[0].id
-    changes = records.save_referral(
+    changes = records.save(
         Referral(
             id="R-del",
             reference="CRAG-2016-99",
@@ -256,14 +256,14 @@ def test_delete_asks_first(
     prompter.answer_confirm(False)
     press(qtbot, screen.table, Qt.Key.Key_Delete)
     assert "Delete referral CRAG-2016-99 (Child D)?" in prompter.questions[-1]
-    assert records.get_referral("R-del").case_name == "Child D"
+    assert records.get(Referral, "R-del").case_name == "Child D"
 
     prompter.answer_confirm(True)
     with qtbot.waitSignal(screen.changed) as signal:
         press(qtbot, screen.table, Qt.Key.Key_Delete)
     assert ("referral", "R-del") in signal.args[0].deleted
     with pytest.raises(RecordNotFound):
-        records.get_referral("R-del")
+        records.get(Referral, "R-del")
     assert screen.count_label.text() == "9 referrals"
 
 
@@ -277,7 +277,7 @@ def test_a_refused_delete_says_why(
     screen.delete_current()
     assert prompter.shown[-1].kind == "error"
     assert "cannot be deleted" in prompter.shown[-1].text
-    assert records.get_referral("R1").case_name == "Baby L"
+    assert records.get(Referral, "R1").case_name == "Baby L"
 
 
 def test_autosaved_draft_is_offered_back_after_a_crash(
@@ -433,7 +433,7 @@ def test_pausing_the_rapid_review_by_keyboard_is_stored(
     assert rapid.startswith("Rapid review: paused since 05/03/2024 for the criminal trial")
     press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
-    assert records.get_referral(recent_referral).clock_pauses == (
+    assert records.get(Referral, recent_referral).clock_pauses == (
         ClockPause(
             clock="rapid_review",
             paused_on=dt.date(2024, 3, 5),
@@ -467,12 +467,12 @@ def test_a_pause_without_a_reason_is_refused_at_the_field(
     assert reason.property("invalid") is True
     assert focused() is reason
     assert form.is_dirty
-    assert records.get_referral(recent_referral).clock_pauses == ()
+    assert records.get(Referral, recent_referral).clock_pauses == ()
 
     type_text(qtbot, reason, "inquest")
     press(qtbot, reason, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not form.pauses_editor.error_label.isVisible()
-    assert [p.reason for p in records.get_referral(recent_referral).clock_pauses] == ["inquest"]
+    assert [p.reason for p in records.get(Referral, recent_referral).clock_pauses] == ["inquest"]
 
 
 def test_a_new_child_defaults_to_unknown_not_the_first_choice(screen: ReferralsScreen) -> None:
@@ -493,7 +493,7 @@ def test_a_new_pause_names_no_clock_until_one_is_chosen(
     assert editor.rows()[0]["clock"] is None
     assert not screen.save()
     assert "Pause 1, clock: choose the clock the pause holds" in editor.error_label.message
-    assert records.get_referral(recent_referral).clock_pauses == ()
+    assert records.get(Referral, recent_referral).clock_pauses == ()
 
 
 def test_dates_typed_without_slashes_are_read(
@@ -505,7 +505,7 @@ def test_dates_typed_without_slashes_are_read(
     form.incident_date.line_edit.selectAll()
     type_text(qtbot, form.incident_date.line_edit, "26022024")
     assert screen.save()
-    assert records.get_referral(recent_referral).incident_date == dt.date(2024, 2, 26)
+    assert records.get(Referral, recent_referral).incident_date == dt.date(2024, 2, 26)
 
 
 def test_with_no_agencies_the_form_says_where_to_add_them(

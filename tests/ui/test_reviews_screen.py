@@ -20,6 +20,8 @@ from crag_desktop.domain.records import (
     FamilyContribution,
     LearningSummary,
     ParallelProcess,
+    Recommendation,
+    Referral,
     Review,
 )
 from crag_desktop.domain.vocabulary import (
@@ -126,8 +128,8 @@ def full_review(records: RecordService) -> Review:
             ),
         ),
     )
-    records.save_review(review)
-    return records.get_review("V-full")
+    records.save(review)
+    return records.get(Review, "V-full")
 
 
 def test_list_shows_reviews_with_labels(screen: ReviewsScreen) -> None:
@@ -161,7 +163,7 @@ def test_form_round_trips_every_field(
     assert form.processes_editor.row_count() == 2
     # Saving unchanged changes nothing.
     assert screen.save()
-    assert records.get_review("V-full") == full_review
+    assert records.get(Review, "V-full") == full_review
 
 
 def test_review_draft_restores_every_field(
@@ -187,7 +189,7 @@ def test_review_draft_restores_every_field(
     expected = dataclasses.replace(full_review, lead_reviewer=full_review.lead_reviewer + " Jr")
     assert second.form.record() == expected
     assert second.save()
-    assert editing["records"].get_review("V-full") == expected
+    assert editing["records"].get(Review, "V-full") == expected
     assert drafts.load("review:V-full") is None
 
 
@@ -212,7 +214,7 @@ def test_new_review_by_keyboard(
 
     assert form.record_id is not None
     assert not form.is_new
-    stored = records.get_review(form.record_id)
+    stored = records.get(Review, form.record_id)
     assert stored.title == "Child N"
     assert stored.type == ReviewType.LEARNING
     assert stored.methodology == Methodology.REVIEWER_LED
@@ -245,7 +247,7 @@ def test_errors_show_at_their_fields(
     assert "sign-off" in form.error_of("published_on")
     assert "Child 2, pseudonym" in form.children_editor.error_label.message
     assert pseudonym.property("invalid") is True
-    assert records.get_review("V-full") == full_review
+    assert records.get(Review, "V-full") == full_review
 
 
 def test_clock_text_against_the_marks() -> None:
@@ -319,7 +321,7 @@ def test_pausing_a_review_clock_by_keyboard_moves_its_line(
     assert "extended by 182 days" in form.clock_label.text()
     press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
-    assert records.get_review("V5").clock_pauses == (
+    assert records.get(Review, "V5").clock_pauses == (
         ClockPause(
             clock="local_sign_off",
             paused_on=dt.date(2015, 9, 1),
@@ -340,7 +342,7 @@ def test_pounds_are_read_as_typed() -> None:
 def test_delete_review_after_confirmation(
     screen: ReviewsScreen, prompter: ScriptedPrompter, records: RecordService, lists: ReviewList
 ) -> None:
-    changes = records.save_review(
+    changes = records.save(
         Review(
             id="V-del",
             referral=None,
@@ -386,9 +388,9 @@ def test_the_referral_is_found_by_typing_never_by_id(
     assert chooser.search_edit.text() == ""
     assert screen.form.is_dirty
     assert screen.save()
-    chosen = records.get_review("V-full").referral
+    chosen = records.get(Review, "V-full").referral
     assert chosen is not None
-    assert records.get_referral(chosen).reference == "CRAG-2014-09"
+    assert records.get(Referral, chosen).reference == "CRAG-2014-09"
 
     # Matches are searched in SQL, 20 at most; a search that finds nothing says so.
     type_text(qtbot, chooser.search_edit, "CRAG")
@@ -402,7 +404,7 @@ def test_the_referral_is_found_by_typing_never_by_id(
     click(qtbot, chooser.clear_button)
     assert chooser.chosen_label.text() == "Not commissioned from a referral."
     assert screen.save()
-    assert records.get_review("V-full").referral is None
+    assert records.get(Review, "V-full").referral is None
 
 
 # --- the review's own recommendations --------------------------------------------------------
@@ -415,9 +417,9 @@ def test_baby_l_lists_its_recommendations_and_its_referrals_child(
     form = screen.form
     ids = form.recommendation_ids()
     # The demo's Baby L review made recommendations 1 to 7, listed in number order.
-    numbers = [records.get_recommendation(i).number for i in ids]
+    numbers = [records.get(Recommendation, i).number for i in ids]
     assert numbers == list(range(1, 8))
-    assert all(records.get_recommendation(i).review == "V1" for i in ids)
+    assert all(records.get(Recommendation, i).review == "V1" for i in ids)
     assert form.recommendations_view.isVisibleTo(form)
     assert "7 recommendations" in form.recommendations_label.text()
     qtmodeltester.check(form.recommendations_model)
@@ -427,7 +429,7 @@ def test_baby_l_lists_its_recommendations_and_its_referrals_child(
 
     # Another review shows only its own.
     assert screen.open_record("V2")
-    assert {records.get_recommendation(i).review for i in form.recommendation_ids()} == {"V2"}
+    assert {records.get(Recommendation, i).review for i in form.recommendation_ids()} == {"V2"}
     assert not form.referral_children_label.isVisibleTo(form)
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.errors import ValidationFailed
-from crag_desktop.domain.records import Child, Meeting, Referral
+from crag_desktop.domain.records import Child, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import (
     AlternativeReviewType,
     DecidedOutcome,
@@ -65,10 +65,8 @@ def db(database: Database) -> Database:
     """The partnership's database with its referrals."""
     with database.unit_of_work() as session:
         save_partnership(session)
-        repositories.save_referral(
-            session, _referral("R15", "CRAG-2016-03", "Child Q", date(2016, 5, 10))
-        )
-        repositories.save_referral(
+        repositories.save(session, _referral("R15", "CRAG-2016-03", "Child Q", date(2016, 5, 10)))
+        repositories.save(
             session,
             _referral(
                 "R18",
@@ -79,9 +77,7 @@ def db(database: Database) -> Database:
                 notified_on=date(2019, 11, 8),
             ),
         )
-        repositories.save_referral(
-            session, _referral("R23", "CRAG-2024-01", "Child P", date(2024, 3, 1))
-        )
+        repositories.save(session, _referral("R23", "CRAG-2024-01", "Child P", date(2024, 3, 1)))
     return database
 
 
@@ -217,7 +213,7 @@ def tick_present(qtbot: QtBot, wizard: CriteriaWizard, rows: list[int]) -> None:
 
 def stored(db: Database, key_: str) -> Referral:
     with db.unit_of_work() as session:
-        return repositories.get_referral(session, key_)
+        return repositories.get(session, Referral, key_)
 
 
 def _wt2015_decide(qtbot: QtBot, wizard: CriteriaWizard) -> None:
@@ -359,8 +355,8 @@ def test_wt2015_walk_through_with_the_keyboard_stores_the_decision(
     assert saved.decision.meeting == "mt1"
     assert saved.decision.decided_on == date(2016, 6, 1)
     with db.unit_of_work() as session:
-        (review,) = [r for r in repositories.list_reviews(session) if r.referral == "R15"]
-        assert repositories.get_meeting(session, "mt1").referrals_considered == ("R15",)
+        (review,) = [r for r in repositories.list_all(session, Review) if r.referral == "R15"]
+        assert repositories.get(session, Meeting, "mt1").referrals_considered == ("R15",)
         printed = [e.action for e in audit.list_events(session, record_id="R15")]
     assert review.type == ReviewType.SCR
     assert review.lead_reviewer == "Independent Reviewer Ltd"
@@ -441,7 +437,7 @@ def test_wt2018_decision_that_differs_from_the_rules_needs_a_reason(
     assert saved.meeting is not None
     assert saved.meeting != "mt1", "a new meeting was made"
     with db.unit_of_work() as session:
-        new_meeting = repositories.get_meeting(session, saved.meeting)
+        new_meeting = repositories.get(session, Meeting, saved.meeting)
     assert new_meeting.date == date(2019, 11, 20)
     assert new_meeting.attendees == ("m1", "m3")
     assert new_meeting.referrals_considered == ("R18",)
@@ -530,7 +526,7 @@ def test_wt2023_new_referral_with_an_alternative_review(
     assert saved.decision.answers["care_leaver_died"] is True
     assert saved.decision.alternative_review_type == AlternativeReviewType.PARTNERSHIP
     with db.unit_of_work() as session:
-        (review,) = [r for r in repositories.list_reviews(session) if r.referral == new_id]
+        (review,) = [r for r in repositories.list_all(session, Review) if r.referral == new_id]
     assert review.type == ReviewType.PARTNERSHIP
 
 
@@ -632,7 +628,7 @@ def test_contradictory_answers_are_not_offered(
 
 def save_referral(db: Database, referral: Referral) -> None:
     with db.unit_of_work() as session:
-        repositories.save_referral(session, referral)
+        repositories.save(session, referral)
 
 
 def test_the_referral_list_starts_with_nothing_chosen_and_the_keys_choose(
@@ -945,13 +941,13 @@ def test_the_meeting_a_referral_is_down_for_is_chosen_with_its_attendees(
 ) -> None:
     with db.unit_of_work() as session:
         # Held before the day the app works at: past, so not the one.
-        repositories.save_meeting(
+        repositories.save(
             session,
             Meeting(
                 id="mt0", date=date(2024, 6, 4), attendees=("m1",), referrals_considered=("R15",)
             ),
         )
-        repositories.save_meeting(
+        repositories.save(
             session,
             Meeting(
                 id="mt2",
@@ -960,7 +956,7 @@ def test_the_meeting_a_referral_is_down_for_is_chosen_with_its_attendees(
                 referrals_considered=("R23", "R15"),
             ),
         )
-        repositories.save_meeting(
+        repositories.save(
             session,
             Meeting(
                 id="mt3", date=date(2024, 8, 6), attendees=("m2",), referrals_considered=("R15",)
@@ -981,7 +977,7 @@ def test_a_meeting_held_that_day_is_chosen_when_none_lists_the_referral(
     qtbot: QtBot, db: Database, prompter: ScriptedPrompter
 ) -> None:
     with db.unit_of_work() as session:
-        repositories.save_meeting(
+        repositories.save(
             session, Meeting(id="today", date=TODAY, attendees=("m2",), referrals_considered=())
         )
     wizard = make_wizard(qtbot, db, prompter, referral_id="R15")

@@ -49,26 +49,27 @@ from crag_desktop.domain.validation import (
     validate_entries,
 )
 from crag_desktop.domain.vocabulary import (
-    AbuseCategory,
-    AgencyKind,
-    AlternativeReviewType,
-    DecidedOutcome,
-    IncidentType,
-    LegalStatus,
-    Methodology,
+    ABUSE_CATEGORY_BY_CODE,
+    AGENCY_KIND_BY_CODE,
+    ALTERNATIVE_REVIEW_TYPE_BY_CODE,
+    DECIDED_OUTCOME_BY_CODE,
+    INCIDENT_TYPE_BY_CODE,
+    LEGAL_STATUS_BY_CODE,
+    METHODOLOGY_BY_CODE,
+    MONITORING_GROUP_BY_CODE,
+    PANEL_RESPONSE_BY_CODE,
+    PARALLEL_PROCESS_STATUS_BY_CODE,
+    PARALLEL_PROCESS_TYPE_BY_CODE,
+    RECOMMENDATION_SCOPE_BY_CODE,
+    RECOMMENDATION_STATUS_BY_CODE,
+    REFERRAL_STATUS_BY_CODE,
+    REPORT_SECTION_BY_CODE,
+    REVIEW_STATUS_BY_CODE,
+    REVIEW_TYPE_BY_CODE,
+    SEX_BY_CODE,
+    THEME_BY_CODE,
     MonitoringGroup,
-    PanelResponse,
-    ParallelProcessStatus,
-    ParallelProcessType,
-    RecommendationScope,
-    RecommendationStatus,
     ReferralStatus,
-    ReportSection,
-    ReviewStatus,
-    ReviewType,
-    Sex,
-    Theme,
-    by_code,
 )
 
 _T = TypeVar("_T")
@@ -78,27 +79,8 @@ _T = TypeVar("_T")
 # JSON -> records. Runs only on records the schema accepted, so types and enums are
 # right; what is left to catch is a well-formed date that is not in the calendar.
 
-
-# The schema has checked every code the records are read from.
-_ABUSE_CATEGORY = by_code(AbuseCategory)
-_AGENCY_KIND = by_code(AgencyKind)
-_ALTERNATIVE_REVIEW_TYPE = by_code(AlternativeReviewType)
-_DECIDED_OUTCOME = by_code(DecidedOutcome)
-_INCIDENT_TYPE = by_code(IncidentType)
-_LEGAL_STATUS = by_code(LegalStatus)
-_METHODOLOGY = by_code(Methodology)
-_MONITORING_GROUP = by_code(MonitoringGroup)
-_PANEL_RESPONSE = by_code(PanelResponse)
-_PARALLEL_PROCESS_STATUS = by_code(ParallelProcessStatus)
-_PARALLEL_PROCESS_TYPE = by_code(ParallelProcessType)
-_RECOMMENDATION_SCOPE = by_code(RecommendationScope)
-_RECOMMENDATION_STATUS = by_code(RecommendationStatus)
-_REFERRAL_STATUS = by_code(ReferralStatus)
-_REPORT_SECTION = by_code(ReportSection)
-_REVIEW_STATUS = by_code(ReviewStatus)
-_REVIEW_TYPE = by_code(ReviewType)
-_SEX = by_code(Sex)
-_THEME = by_code(Theme)
+# The schema has checked every code the records are read from: each is looked up in its
+# vocabulary's dict (`vocabulary.SEX_BY_CODE`...) without a miss.
 
 
 class _Reader:
@@ -138,11 +120,11 @@ def _listed(
 def _child(_r: _Reader, _path: str, d: JSONObject) -> Child:
     return Child(
         pseudonym=d["pseudonym"],
-        sex=_SEX[d["sex"]],
+        sex=SEX_BY_CODE[d["sex"]],
         age_years=_int_or_none(d.get("age_years")),
         age_months=_int_or_none(d.get("age_months")),
         disability_or_sen=d["disability_or_sen"],
-        legal_status=_LEGAL_STATUS[d["legal_status"]],
+        legal_status=LEGAL_STATUS_BY_CODE[d["legal_status"]],
         ethnicity=d.get("ethnicity"),
     )
 
@@ -177,9 +159,9 @@ def _decision(r: _Reader, path: str, d: JSONObject) -> CriteriaDecision:
         rule_set_version=version,
         answers=dict(d["answers"]),
         rules_outcome=d["rules_outcome"],
-        decided_outcome=_DECIDED_OUTCOME[d["decided_outcome"]],
+        decided_outcome=DECIDED_OUTCOME_BY_CODE[d["decided_outcome"]],
         alternative_review_type=(
-            None if alternative is None else _ALTERNATIVE_REVIEW_TYPE[alternative]
+            None if alternative is None else ALTERNATIVE_REVIEW_TYPE_BY_CODE[alternative]
         ),
         reason_if_different=d.get("reason_if_different"),
         rationale=d["rationale"],
@@ -187,7 +169,7 @@ def _decision(r: _Reader, path: str, d: JSONObject) -> CriteriaDecision:
         meeting=d["meeting"],
         panel=PanelLoop(
             sent_on=r.optional_day(panel_path, "sent_on", panel["sent_on"]),
-            response=_PANEL_RESPONSE[panel["response"]],
+            response=PANEL_RESPONSE_BY_CODE[panel["response"]],
             responded_on=r.optional_day(panel_path, "responded_on", panel.get("responded_on")),
             board_reply=panel.get("board_reply"),
         ),
@@ -209,12 +191,12 @@ def _referral(r: _Reader, path: str, d: JSONObject) -> Referral:
         referring_agency=d["referring_agency"],
         case_name=d["case_name"],
         incident_date=r.optional_day(path, "incident_date", d["incident_date"]),
-        incident_type=_INCIDENT_TYPE[d["incident_type"]],
+        incident_type=INCIDENT_TYPE_BY_CODE[d["incident_type"]],
         children=_listed(r, path, "children", d["children"], _child),
         summary=d["summary"],
         decision=None if decision is None else _decision(r, join(path, "decision"), decision),
-        status=_REFERRAL_STATUS[d.get("status", ReferralStatus.RECEIVED)],
-        abuse_categories=tuple(_ABUSE_CATEGORY[c] for c in d.get("abuse_categories", ())),
+        status=REFERRAL_STATUS_BY_CODE[d.get("status", ReferralStatus.RECEIVED)],
+        abuse_categories=tuple(ABUSE_CATEGORY_BY_CODE[c] for c in d.get("abuse_categories", ())),
         learned_on=r.optional_day(path, "learned_on", d.get("learned_on")),
         notified_on=r.optional_day(path, "notified_on", d.get("notified_on")),
         notification_reference=d.get("notification_reference"),
@@ -232,8 +214,8 @@ def _cost(value: int | float | None) -> Decimal | None:
 
 def _process(r: _Reader, path: str, d: JSONObject) -> ParallelProcess:
     return ParallelProcess(
-        type=_PARALLEL_PROCESS_TYPE[d["type"]],
-        status=_PARALLEL_PROCESS_STATUS[d["status"]],
+        type=PARALLEL_PROCESS_TYPE_BY_CODE[d["type"]],
+        status=PARALLEL_PROCESS_STATUS_BY_CODE[d["status"]],
         started_on=r.optional_day(path, "started_on", d.get("started_on")),
         concluded_on=r.optional_day(path, "concluded_on", d.get("concluded_on")),
         notes=d["notes"],
@@ -255,9 +237,9 @@ def _review(r: _Reader, path: str, d: JSONObject) -> Review:
         id=d["id"],
         referral=d["referral"],
         title=d["title"],
-        type=_REVIEW_TYPE[d["type"]],
-        methodology=_METHODOLOGY[d["methodology"]],
-        status=_REVIEW_STATUS[d["status"]],
+        type=REVIEW_TYPE_BY_CODE[d["type"]],
+        methodology=METHODOLOGY_BY_CODE[d["methodology"]],
+        status=REVIEW_STATUS_BY_CODE[d["status"]],
         lead_reviewer=d["lead_reviewer"],
         commissioned_on=r.day(path, "commissioned_on", d["commissioned_on"]),
         tor_agreed_on=r.optional_day(path, "tor_agreed_on", d.get("tor_agreed_on")),
@@ -265,7 +247,7 @@ def _review(r: _Reader, path: str, d: JSONObject) -> Review:
         published_on=r.optional_day(path, "published_on", d.get("published_on")),
         cost_gbp=_cost(d["cost_gbp"]),
         children=_listed(r, path, "children", d["children"], _child),
-        themes=tuple(_THEME[t] for t in d["themes"]),
+        themes=tuple(THEME_BY_CODE[t] for t in d["themes"]),
         parallel_processes=_listed(
             r, path, "parallel_processes", d["parallel_processes"], _process
         ),
@@ -291,7 +273,7 @@ def _review(r: _Reader, path: str, d: JSONObject) -> Review:
 def _update(r: _Reader, path: str, d: JSONObject) -> ActionUpdate:
     return ActionUpdate(
         on=r.day(path, "on", d["on"]),
-        status=_RECOMMENDATION_STATUS[d["status"]],
+        status=RECOMMENDATION_STATUS_BY_CODE[d["status"]],
         note=d["note"],
         by=d["by"],
         meeting=d.get("meeting"),
@@ -304,7 +286,7 @@ def _action(r: _Reader, path: str, d: JSONObject) -> AgencyAction:
         owner_agency=d["owner_agency"],
         description=d["description"],
         due=r.optional_day(path, "due", d["due"]),
-        monitoring_group=_MONITORING_GROUP[d.get("monitoring_group", MonitoringGroup.PAQA)],
+        monitoring_group=MONITORING_GROUP_BY_CODE[d.get("monitoring_group", MonitoringGroup.PAQA)],
         updates=_listed(r, path, "updates", d["updates"], _update),
     )
 
@@ -315,11 +297,11 @@ def _recommendation(r: _Reader, path: str, d: JSONObject) -> Recommendation:
         review=d["review"],
         number=int(d["number"]),
         text=d["text"],
-        scope=_RECOMMENDATION_SCOPE[d["scope"]],
+        scope=RECOMMENDATION_SCOPE_BY_CODE[d["scope"]],
         lead_agency=d["lead_agency"],
-        monitoring_group=_MONITORING_GROUP[d["monitoring_group"]],
+        monitoring_group=MONITORING_GROUP_BY_CODE[d["monitoring_group"]],
         due=r.optional_day(path, "due", d["due"]),
-        status=_RECOMMENDATION_STATUS[d["status"]],
+        status=RECOMMENDATION_STATUS_BY_CODE[d["status"]],
         reason_not_implemented=d.get("reason_not_implemented"),
         evidence_of_impact=d.get("evidence_of_impact"),
         actions=_listed(r, path, "actions", d["actions"], _action),
@@ -359,7 +341,9 @@ def _learning_event(r: _Reader, path: str, d: JSONObject) -> LearningEvent:
 
 
 _READERS: Mapping[str, Callable[[_Reader, str, JSONObject], Record]] = {
-    "agencies": lambda _r, _p, d: Agency(id=d["id"], name=d["name"], kind=_AGENCY_KIND[d["kind"]]),
+    "agencies": lambda _r, _p, d: Agency(
+        id=d["id"], name=d["name"], kind=AGENCY_KIND_BY_CODE[d["kind"]]
+    ),
     "members": lambda _r, _p, d: Member(
         id=d["id"], name=d["name"], agency=d["agency"], role=d.get("role")
     ),
@@ -370,7 +354,7 @@ _READERS: Mapping[str, Callable[[_Reader, str, JSONObject], Record]] = {
     "meetings": _meeting,
     "learning_events": _learning_event,
     "report_texts": lambda _r, _p, d: ReportText(
-        year=int(d["year"]), section=_REPORT_SECTION[d["section"]], text=d["text"]
+        year=int(d["year"]), section=REPORT_SECTION_BY_CODE[d["section"]], text=d["text"]
     ),
 }
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.wording import short_date
 from crag_desktop.reports.agency_return import ReturnWorkbook
 from crag_desktop.services.agency_returns import AgencyReturns, ReturnPlan, ReturnRefused
@@ -329,7 +330,7 @@ def appended_message(plan: ReturnPlan | None, changes: Changes) -> str:
     """The status bar's line after an import."""
     count = len(plan.updates) if plan is not None else 0
     who = plan.agency_name if plan is not None else "the agency"
-    items = len(changes.ids("recommendation"))
+    items = len(changes.ids(RecordType.RECOMMENDATION))
     return (
         f"Appended {count} update{'s' if count != 1 else ''} from the return of {who} "
         f"({items} recommendation{'s' if items != 1 else ''})."

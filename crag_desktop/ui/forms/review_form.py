@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.records import (
     LearningSummary,
+    Referral,
     Review,
 )
 from crag_desktop.domain.vocabulary import (
@@ -452,7 +453,7 @@ class ReviewForm(RecordForm[Review]):
             label.hide()
             return
         try:
-            children = self._records.get_referral(record.referral).children
+            children = self._records.get(Referral, record.referral).children
         except CragError:
             children = ()
         if not children:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Agency, Member
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.changes import Changes
@@ -29,7 +30,8 @@ from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.agencies import AgencyTableModel
 from crag_desktop.ui.qt_models.members import MemberTableModel
-from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
+from crag_desktop.ui.views.filter_bar import FilterSpec
+from crag_desktop.ui.views.list_screen import ListScreen
 
 __all__ = [
     "AgenciesScreen",
@@ -44,8 +46,8 @@ __all__ = [
 class AgencyListScreen(ListScreen[AgencyQuery, AgencyRow, Agency]):
     """Every agency: search, filter by kind, open, create, save and delete."""
 
-    RECORD_TYPE = "agency"
-    RELATED_TYPES = ("member",)
+    RECORD_TYPE = RecordType.AGENCY
+    RELATED_TYPES = (RecordType.MEMBER,)
 
     def __init__(
         self,
@@ -71,18 +73,6 @@ class AgencyListScreen(ListScreen[AgencyQuery, AgencyRow, Agency]):
             parent=parent,
         )
 
-    def _get(self, record_id: str) -> Agency:
-        return self._records.get_agency(record_id)
-
-    def _save(self, record: Agency) -> Changes:
-        return self._records.save_agency(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_agency(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("agency")
-
     def _row_label(self, row: AgencyRow) -> str:
         return f"the agency {row.name}"
 
@@ -96,8 +86,8 @@ def _agency_filter(records: RecordService) -> FilterSpec:
 class MemberListScreen(ListScreen[MemberQuery, MemberRow, Member]):
     """Every member of the subgroup: search, filter by agency, open, create, save, delete."""
 
-    RECORD_TYPE = "member"
-    RELATED_TYPES = ("agency",)
+    RECORD_TYPE = RecordType.MEMBER
+    RELATED_TYPES = (RecordType.AGENCY,)
 
     def __init__(
         self,
@@ -127,21 +117,9 @@ class MemberListScreen(ListScreen[MemberQuery, MemberRow, Member]):
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the agency filter when agencies changed."""
-        if changes is None or changes.touches("agency"):
+        if changes is None or changes.touches(RecordType.AGENCY):
             self.set_filters([_agency_filter(self._records)])
         super().refresh(changes)
-
-    def _get(self, record_id: str) -> Member:
-        return self._records.get_member(record_id)
-
-    def _save(self, record: Member) -> Changes:
-        return self._records.save_member(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_member(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("member")
 
     def _row_label(self, row: MemberRow) -> str:
         return f"the member {row.name}"

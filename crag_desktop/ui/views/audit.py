@@ -40,7 +40,7 @@ from crag_desktop.ui.qt_models.audit import (
     record_text,
     record_type_text,
 )
-from crag_desktop.ui.views.list_screen import FILTER_SPACING, FlowLayout, labelled
+from crag_desktop.ui.views.filter_bar import FILTER_SPACING, FlowLayout, labelled
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit, row_picker_table
 
 __all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]

@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QWidget
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import LearningEvent, LearningPoint
 from crag_desktop.domain.wording import one_line
-from crag_desktop.services.changes import Changes
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.memory_lists import (
     LearningEventLines,
@@ -47,9 +47,9 @@ __all__ = [
 class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, LearningPoint]):
     """The catalogue: most-carried points first; open, create, save and delete."""
 
-    RECORD_TYPE = "learning_point"
+    RECORD_TYPE = RecordType.LEARNING_POINT
     # A review's learning changes the counts.
-    RELATED_TYPES = ("review",)
+    RELATED_TYPES = (RecordType.REVIEW,)
 
     def __init__(
         self,
@@ -112,18 +112,6 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
             self.form.set_usage(None)
         return started
 
-    def _get(self, record_id: str) -> LearningPoint:
-        return self._records.get_learning_point(record_id)
-
-    def _save(self, record: LearningPoint) -> Changes:
-        return self._records.save_learning_point(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_learning_point(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("learning_point")
-
     def _row_label(self, row: LearningPointRow) -> str:
         return f"the learning point “{one_line(row.text)}”"
 
@@ -131,8 +119,8 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
 class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, LearningEvent]):
     """Learning events, newest first; open, create, save and delete."""
 
-    RECORD_TYPE = "learning_event"
-    RELATED_TYPES = ("review",)
+    RECORD_TYPE = RecordType.LEARNING_EVENT
+    RELATED_TYPES = (RecordType.REVIEW,)
 
     def __init__(
         self,
@@ -166,18 +154,6 @@ class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, L
             search_delay_ms=search_delay_ms,
             parent=parent,
         )
-
-    def _get(self, record_id: str) -> LearningEvent:
-        return self._records.get_learning_event(record_id)
-
-    def _save(self, record: LearningEvent) -> Changes:
-        return self._records.save_learning_event(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_learning_event(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("learning_event")
 
     def _row_label(self, row: LearningEventRow) -> str:
         return f"the learning event “{one_line(row.title)}”"

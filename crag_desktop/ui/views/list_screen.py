@@ -10,19 +10,14 @@ service, and the list refreshes from the `Changes` it returns.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from PySide6.QtCore import (
     QEvent,
     QKeyCombination,
     QModelIndex,
     QObject,
-    QPoint,
-    QRect,
-    QSize,
     Qt,
     QTimer,
     Signal,
@@ -30,13 +25,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QListView,
     QPushButton,
     QScrollArea,
@@ -50,10 +42,20 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError, FieldError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.forms.base import FormErrors, RecordForm
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
+from crag_desktop.ui.views.filter_bar import (
+    FILTER_CHARS,
+    FILTER_SPACING,
+    FilterSpec,
+    FlowLayout,
+    completed,
+    labelled,
+    make_searchable,
+)
 from crag_desktop.ui.widgets import (
     ErrorLabel,
     FieldRow,
@@ -61,10 +63,12 @@ from crag_desktop.ui.widgets import (
     fit_columns,
     load_icon,
     row_picker_table,
-    style_popup,
 )
 
-__all__ = ["FilterSpec", "FlowLayout", "ListScreen", "reporting_year_choices"]
+if TYPE_CHECKING:
+    from crag_desktop.services.records import RecordService
+
+__all__ = ["ListScreen"]
 
 Q = TypeVar("Q")
 RowT = TypeVar("RowT", bound=PagedRow)
@@ -76,10 +80,6 @@ _MODIFIERS = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
-#: Characters a filter combo shows; its list opens wide enough for every choice.
-_FILTER_CHARS = 14
-FILTER_SPACING = 12
-_FILTER_SPACING = FILTER_SPACING
 #: The narrowest the list and the edit panel may be squeezed by the splitter.
 _LIST_MIN_WIDTH = 260
 _PANEL_MIN_WIDTH = 360
@@ -89,60 +89,6 @@ _GOING_TO_A_FILTER = frozenset(
     {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress}
 )
 _SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FilterSpec:
-    """A filter combo box: each choice sets some query fields; the first choice is "all"
-    and names every field the filter owns with its unfiltered value."""
-
-    label: str
-    choices: Sequence[tuple[str, Mapping[str, object]]]
-    #: Typing in the combo finds choices containing the words typed (for long lists such as
-    #: every review, which nobody scrolls through).
-    searchable: bool = False
-    #: The choices after the first, read when the user first goes to the filter (or a query
-    #: shown needs one): reading and listing every review for a screen that may never use
-    #: the filter cost most of the screen's building time.
-    more_choices: Callable[[], Sequence[tuple[str, Mapping[str, object]]]] | None = None
-
-
-def _completed(spec: FilterSpec) -> FilterSpec:
-    """`spec` with the choices that waited to be read."""
-    if spec.more_choices is None:
-        return spec
-    return dataclasses.replace(
-        spec, choices=[*spec.choices, *spec.more_choices()], more_choices=None
-    )
-
-
-def _make_searchable(combo: QComboBox) -> None:
-    """Let the user type part of a choice and pick it from the matches."""
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = combo.completer()
-    if completer is not None:
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        popup = completer.popup()
-        if popup is not None:
-            style_popup(popup)
-    line = combo.lineEdit()
-    if line is not None:
-        # Text typed that matches no choice goes back to the choice in force.
-        line.editingFinished.connect(
-            lambda: combo.setEditText(combo.itemText(max(combo.currentIndex(), 0)))
-        )
-
-
-def reporting_year_choices(
-    field: str, *, first: int = 2010
-) -> list[tuple[str, Mapping[str, object]]]:
-    """("2016/17", {field: 2016}) for each reporting year (1 April - 31 March), newest first."""
-    today = dt.date.today()
-    last = today.year if today.month >= 4 else today.year - 1
-    return [(f"{y}/{(y + 1) % 100:02d}", {field: y}) for y in range(last, first - 1, -1)]
 
 
 def _field_row_of(widget: QWidget, form: QWidget) -> QWidget | None:
@@ -160,117 +106,19 @@ def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
-def labelled(label: QLabel, field: QWidget) -> QWidget:
-    """A label and its field as one piece, so a wrapping filter bar never parts them."""
-    pair = QWidget()
-    pair_layout = QHBoxLayout(pair)
-    pair_layout.setContentsMargins(0, 0, 0, 0)
-    pair_layout.setSpacing(6)
-    pair_layout.addWidget(label)
-    pair_layout.addWidget(field)
-    return pair
-
-
-class FlowLayout(QLayout):
-    """Widgets left to right, wrapping onto further lines when the width runs out."""
-
-    def __init__(self, *, spacing: int = 8, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self.setContentsMargins(0, 0, 0, 0)
-        self.setSpacing(spacing)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        """Qt adds each widget through here."""
-        self._items.append(item)
-
-    def count(self) -> int:
-        """How many items are laid out."""
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        """The item at `index`, or None."""
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        """Remove and return the item at `index`."""
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        """Takes the width it is given; its height follows from that."""
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        """The height depends on how many lines the width allows."""
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        """The height the items need at `width`."""
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        """Place the items within `rect`."""
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        """Everything on one line."""
-        width = sum(i.sizeHint().width() for i in self._items)
-        width += self.spacing() * max(len(self._items) - 1, 0)
-        height = max((i.sizeHint().height() for i in self._items), default=0)
-        return QSize(width, height)
-
-    def minimumSize(self) -> QSize:
-        """The widest single item: any narrower and something would be cut."""
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        x, y, line_height = rect.x(), rect.y(), 0
-        line: list[tuple[QLayoutItem, int]] = []
-        gap = self.spacing()
-
-        def place(items: list[tuple[QLayoutItem, int]], top: int, free: int) -> None:
-            # The first expanding item (the search box) takes the line's spare width.
-            left = rect.x()
-            grown = False
-            for item, width in items:
-                extra = 0
-                wants = item.expandingDirections() & Qt.Orientation.Horizontal
-                if wants and not grown:
-                    extra, grown = max(free, 0), True
-                item.setGeometry(QRect(QPoint(left, top), QSize(width + extra, line_height)))
-                left += width + extra + gap
-
-        for item in self._items:
-            hint = item.sizeHint()
-            width = min(max(hint.width(), item.minimumSize().width()), rect.width())
-            if line and x + width > rect.right() + 1:
-                if move:
-                    place(line, y, rect.right() + 1 - (x - gap))
-                y += line_height + gap
-                x, line_height, line = rect.x(), 0, []
-            line.append((item, width))
-            x += width + gap
-            line_height = max(line_height, hint.height())
-        if line and move:
-            place(line, y, rect.right() + 1 - (x - gap))
-        return y + line_height - rect.y()
-
-
 class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     """A record list with search, filters, sortable headings and an edit panel.
 
-    Subclasses say how to get, save, delete and name their records (`_get`, `_save`,
-    `_delete`, `_new_id`, `_row_label`).
+    Subclasses say which kind of record they list (`RECORD_TYPE`, whose records they get,
+    save and delete through `_records`) and how a row is named (`_row_label`).
     """
 
-    #: The record type in `Changes` ("referral").
+    #: The kind of record listed: the record type in `Changes` (`RecordType.REFERRAL`).
     RECORD_TYPE: ClassVar[str] = "record"
     #: Other record types whose changes alter what the list or the form shows.
     RELATED_TYPES: ClassVar[tuple[str, ...]] = ()
+    #: The service the records are read and written through (each screen sets it).
+    _records: RecordService
 
     #: Every change stored, for the main window to pass on to the other screens.
     changed = Signal(object)
@@ -338,7 +186,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._lazy_filters: dict[QObject, int] = {}
         # The search box and the filters wrap onto a second line rather than pushing the
         # window wider than a laptop screen; each label stays with its combo.
-        filter_bar = FlowLayout(spacing=_FILTER_SPACING)
+        filter_bar = FlowLayout(spacing=FILTER_SPACING)
         self._filter_bar = filter_bar
         filter_bar.addWidget(self.search_box)
         for spec in self._filter_specs:
@@ -350,7 +198,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
                 view.setUniformItemSizes(True)
             combo.addItems([text for text, _values in spec.choices])
             if spec.searchable:
-                _make_searchable(combo)
+                make_searchable(combo)
             label = QLabel(f"{spec.label}:")
             label.setBuddy(combo)
             combo.setAccessibleName(f"Filter by {spec.label.lower()}")
@@ -359,7 +207,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), _FILTER_CHARS))
+            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), FILTER_CHARS))
             combo.currentIndexChanged.connect(self._filter_changed)
             filter_bar.addWidget(labelled(label, combo))
             self.filter_combos.append(combo)
@@ -497,17 +345,20 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._filter_bar.addWidget(button)
         return button
 
+    def _record_class(self) -> type[Rec]:
+        return cast("type[Rec]", RecordType(self.RECORD_TYPE).record_class)
+
     def _get(self, record_id: str) -> Rec:
-        raise NotImplementedError
+        return self._records.get(self._record_class(), record_id)
 
     def _save(self, record: Rec) -> Changes:
-        raise NotImplementedError
+        return self._records.save(record)
 
     def _delete(self, record_id: str) -> Changes:
-        raise NotImplementedError
+        return self._records.delete(self._record_class(), record_id)
 
     def _new_id(self) -> str:
-        raise NotImplementedError
+        return self._records.new_id(self.RECORD_TYPE)
 
     def _row_label(self, row: RowT) -> str:
         """How a row is named in the delete question."""
@@ -600,7 +451,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         when it is still offered."""
         # A choice in force is kept from a whole list of choices.
         chosen_at = {i for i, combo in enumerate(self.filter_combos) if combo.currentIndex() > 0}
-        filters = [_completed(spec) if i in chosen_at else spec for i, spec in enumerate(filters)]
+        filters = [completed(spec) if i in chosen_at else spec for i, spec in enumerate(filters)]
         for i, spec in enumerate(filters):
             if i >= len(self.filter_combos):
                 break
@@ -618,7 +469,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         spec = self._filter_specs[index]
         if spec.more_choices is None:
             return
-        full = _completed(spec)
+        full = completed(spec)
         self._filter_specs = (
             *self._filter_specs[:index],
             full,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Meeting
 from crag_desktop.domain.wording import long_date
-from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow, ReferralList
@@ -17,7 +17,8 @@ from crag_desktop.ui.forms.meeting_form import MeetingForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.meetings import MeetingTableModel
-from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
+from crag_desktop.ui.views.list_screen import ListScreen
 
 __all__ = ["MeetingsScreen", "create_meetings_screen", "create_screen"]
 
@@ -25,9 +26,14 @@ __all__ = ["MeetingsScreen", "create_meetings_screen", "create_screen"]
 class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
     """Every meeting: search agenda and notes, filter by year, open, create, save, delete."""
 
-    RECORD_TYPE = "meeting"
+    RECORD_TYPE = RecordType.MEETING
     # A referral's decision names its meeting: the form lists the decisions taken there.
-    RELATED_TYPES = ("member", "agency", "referral", "recommendation")
+    RELATED_TYPES = (
+        RecordType.MEMBER,
+        RecordType.AGENCY,
+        RecordType.REFERRAL,
+        RecordType.RECOMMENDATION,
+    )
 
     #: Record recommendation updates at this meeting (its id).
     meeting_updates_requested = Signal(str)
@@ -84,18 +90,6 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         )
         header.setSortIndicator(MeetingTableModel.Column.DATE, order)
         header.blockSignals(False)
-
-    def _get(self, record_id: str) -> Meeting:
-        return self._records.get_meeting(record_id)
-
-    def _save(self, record: Meeting) -> Changes:
-        return self._records.save_meeting(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_meeting(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("meeting")
 
     def _row_label(self, row: MeetingRow) -> str:
         return f"the meeting of {long_date(row.date)}"

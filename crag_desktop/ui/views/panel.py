@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.vocabulary import PanelResponse
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.decisions import AwaitingPanelRow, DecisionService
@@ -208,7 +209,7 @@ class PanelScreen(QWidget):
 
     def refresh(self, changes: Any) -> None:
         """Reload the list when referrals changed (everything when `changes` is None)."""
-        if isinstance(changes, Changes) and not changes.touches("referral"):
+        if isinstance(changes, Changes) and not changes.touches(RecordType.REFERRAL):
             return
         if not self.isVisible():
             self._stale = True

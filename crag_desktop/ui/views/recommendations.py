@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import ActionUpdate, Recommendation
 from crag_desktop.domain.vocabulary import MonitoringGroup, RecommendationStatus
 from crag_desktop.domain.wording import file_date, file_name
@@ -32,7 +33,8 @@ from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.recommendations import RecommendationTableModel
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
-from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen
+from crag_desktop.ui.views.filter_bar import FilterSpec
+from crag_desktop.ui.views.list_screen import ListScreen
 from crag_desktop.ui.widgets import load_icon
 from crag_desktop.ui.working_day import WorkingDay
 
@@ -104,8 +106,8 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
     """Every recommendation: search, filter, sort, open, create, save, delete, and append
     progress updates to its actions."""
 
-    RECORD_TYPE = "recommendation"
-    RELATED_TYPES = ("agency", "member", "review")
+    RECORD_TYPE = RecordType.RECOMMENDATION
+    RELATED_TYPES = (RecordType.AGENCY, RecordType.MEMBER, RecordType.REVIEW)
 
     #: Record progress updates at a meeting (the meeting's id, or "" to choose one).
     meeting_updates_requested = Signal(str)
@@ -188,23 +190,15 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the filters when agencies or reviews changed."""
-        if changes is None or changes.touches("agency") or changes.touches("review"):
+        if (
+            changes is None
+            or changes.touches(RecordType.AGENCY)
+            or changes.touches(RecordType.REVIEW)
+        ):
             self.set_filters(_filters(self._records, self._today()))
         super().refresh(changes)
 
     # --- ListScreen ---------------------------------------------------------------------------
-
-    def _get(self, record_id: str) -> Recommendation:
-        return self._records.get_recommendation(record_id)
-
-    def _save(self, record: Recommendation) -> Changes:
-        return self._records.save_recommendation(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_recommendation(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("recommendation")
 
     def _row_label(self, row: RecommendationRow) -> str:
         return f"recommendation {row.number} of {row.review_title}"
@@ -295,7 +289,7 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
             return
         try:
             changes = self._records.add_action_update(record_id, action_id, update)
-            stored = self._records.get_recommendation(record_id)
+            stored = self._records.get(Recommendation, record_id)
         except ValidationFailed as failed:
             self.form.show_update_errors(failed.errors)
             return

@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Referral
 from crag_desktop.domain.vocabulary import DecidedOutcome, IncidentType, ReferralStatus
 from crag_desktop.services.changes import Changes
@@ -19,7 +20,8 @@ from crag_desktop.ui.forms.referral_form import ReferralForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
-from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
+from crag_desktop.ui.views.list_screen import ListScreen
 from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["ReferralsScreen", "create_referrals_screen"]
@@ -53,8 +55,8 @@ def _filters(records: RecordService) -> list[FilterSpec]:
 class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
     """Every referral: search, filter, sort, open, create, save and delete."""
 
-    RECORD_TYPE = "referral"
-    RELATED_TYPES = ("agency",)
+    RECORD_TYPE = RecordType.REFERRAL
+    RELATED_TYPES = (RecordType.AGENCY,)
 
     #: Run the criteria wizard for this referral id (the app opens the wizard).
     criteria_wizard_requested = Signal(str)
@@ -98,21 +100,9 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
 
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list, and the agency filter when agencies changed."""
-        if changes is None or changes.touches("agency"):
+        if changes is None or changes.touches(RecordType.AGENCY):
             self.set_filters(_filters(self._records))
         super().refresh(changes)
-
-    def _get(self, record_id: str) -> Referral:
-        return self._records.get_referral(record_id)
-
-    def _save(self, record: Referral) -> Changes:
-        return self._records.save_referral(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_referral(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("referral")
 
     def _row_label(self, row: ReferralRow) -> str:
         return f"referral {row.reference} ({row.case_name})"

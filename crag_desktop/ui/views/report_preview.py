@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.ui.report_output import pdf_document
-from crag_desktop.ui.views.list_screen import FlowLayout
+from crag_desktop.ui.views.filter_bar import FlowLayout
 
 #: Each Zoom in multiplies the size by this; Zoom out divides by it.
 ZOOM_STEP = 1.25

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.report_texts import period_label
 from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
 from crag_desktop.domain.vocabulary import MonitoringGroup
@@ -382,9 +383,9 @@ class ReportsScreen(QWidget):
         if self.generated is not None:
             self.stale_label.setText(STALE_NOTICE)
             self.stale_label.show()
-        if self.kind == ReportKind.DECISION and changes.touches("referral"):
+        if self.kind == ReportKind.DECISION and changes.touches(RecordType.REFERRAL):
             self.picker.search()
-        if changes.touches("agency"):
+        if changes.touches(RecordType.AGENCY):
             self._agencies_loaded = False
             if self.kind == ReportKind.TRACKER:
                 self._load_agencies()

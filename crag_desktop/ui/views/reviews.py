@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus, ReviewType
 from crag_desktop.services.changes import Changes
@@ -20,7 +21,8 @@ from crag_desktop.ui.forms.review_form import ReviewForm
 from crag_desktop.ui.navigation import ScreenContext, open_database
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.reviews import ReviewTableModel
-from crag_desktop.ui.views.list_screen import FilterSpec, ListScreen, reporting_year_choices
+from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
+from crag_desktop.ui.views.list_screen import ListScreen
 from crag_desktop.ui.working_day import WorkingDay
 
 __all__ = ["ReviewsScreen", "create_reviews_screen"]
@@ -51,8 +53,8 @@ def _filters() -> list[FilterSpec]:
 class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
     """Every review: search, filter, sort, open, create, save and delete."""
 
-    RECORD_TYPE = "review"
-    RELATED_TYPES = ("learning_point",)
+    RECORD_TYPE = RecordType.REVIEW
+    RELATED_TYPES = (RecordType.LEARNING_POINT,)
 
     #: The user asked to open this recommendation (its id) from a review's list.
     recommendation_open_requested = Signal(str)
@@ -99,20 +101,10 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
     def refresh(self, changes: Changes | None) -> None:
         """Reload the list; the open review's recommendations follow their own changes."""
         super().refresh(changes)
-        if changes is not None and (changes.touches("recommendation") or changes.touches("agency")):
+        if changes is not None and (
+            changes.touches(RecordType.RECOMMENDATION) or changes.touches(RecordType.AGENCY)
+        ):
             self.form.show_recommendations()
-
-    def _get(self, record_id: str) -> Review:
-        return self._records.get_review(record_id)
-
-    def _save(self, record: Review) -> Changes:
-        return self._records.save_review(record)
-
-    def _delete(self, record_id: str) -> Changes:
-        return self._records.delete_review(record_id)
-
-    def _new_id(self) -> str:
-        return self._records.new_id("review")
 
     def _row_label(self, row: ReviewRow) -> str:
         return f"review “{row.title}”"

@@ -135,7 +135,7 @@ class CriteriaWizard(QWizard):
 
         self.draft_key = f"{NEW_DRAFT_PREFIX}{uuid.uuid4().hex}"
         if referral_id is not None:
-            self.state.referral = records.get_referral(referral_id)
+            self.state.referral = records.get(Referral, referral_id)
             self.draft_key = f"{DRAFT_PREFIX}{self.state.referral.id}"
         # Start now (not when shown), so that a draft can be replayed page by page.
         self.restart()
@@ -280,7 +280,7 @@ class CriteriaWizard(QWizard):
         present = page.present()
         meeting_id = page.meeting_id()
         if meeting_id is not None:
-            meeting = self._records.get_meeting(meeting_id)
+            meeting = self._records.get(Meeting, meeting_id)
         else:
             meeting_day = page.meeting_date.value()
             if meeting_day is None:

@@ -33,7 +33,7 @@ from crag_desktop.domain.decisions import (
     decision_differs,
     default_decision,
 )
-from crag_desktop.domain.records import InvitedAttendee, Member
+from crag_desktop.domain.records import InvitedAttendee, Meeting, Member
 from crag_desktop.domain.vocabulary import (
     AlternativeReviewType,
     DecidedOutcome,
@@ -487,7 +487,7 @@ class DecisionPage(QWizardPage):
         if meeting_id is None:
             self._changed()
             return
-        meeting = self._state.records.get_meeting(meeting_id)
+        meeting = self._state.records.get(Meeting, meeting_id)
         # Those recorded at the meeting are ticked; the chair can tick more.
         self.tick(meeting.attendees)
         self.decided_on.set_value(meeting.date)
@@ -500,7 +500,7 @@ class DecisionPage(QWizardPage):
     def _meeting_day(self) -> dt.date | None:
         meeting_id = self.meeting_id()
         if meeting_id is not None:
-            return self._state.records.get_meeting(meeting_id).date
+            return self._state.records.get(Meeting, meeting_id).date
         try:
             return self.meeting_date.value()
         except ValueError:

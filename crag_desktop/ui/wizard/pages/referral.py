@@ -227,7 +227,7 @@ class ReferralPage(QWizardPage):
             referral_id = self.chosen_id()
             if referral_id is None:
                 return False
-            self._state.referral = self._state.records.get_referral(referral_id)
+            self._state.referral = self._state.records.get(Referral, referral_id)
             self._state.new_referral = None
             self._on_chosen(referral_id)
             return True

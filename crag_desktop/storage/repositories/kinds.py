@@ -1,0 +1,214 @@
+"""One record at a time, whatever its kind: get, list, save (insert or replace with its
+parts) and delete, each kind's tables and conversions looked up by its `RecordType`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.orm import Session
+
+from crag_desktop.domain.errors import RecordNotFound
+from crag_desktop.domain.record_types import RecordType
+from crag_desktop.domain.records import ReportText
+from crag_desktop.storage.bulk import row_dict
+from crag_desktop.storage.repositories import report_texts
+from crag_desktop.storage.repositories.catalogue import (
+    agency_rows,
+    learning_event_rows,
+    learning_point_rows,
+    load_agencies,
+    load_learning_events,
+    load_learning_points,
+    load_members,
+    member_rows,
+)
+from crag_desktop.storage.repositories.meetings import load_meetings, meeting_rows
+from crag_desktop.storage.repositories.recommendations import (
+    load_recommendations,
+    recommendation_rows,
+)
+from crag_desktop.storage.repositories.referrals import load_referrals, referral_rows
+from crag_desktop.storage.repositories.reviews import load_reviews, review_rows
+from crag_desktop.storage.repositories.rows import (
+    ACTION,
+    ACTION_UPDATE,
+    AGENCY,
+    DECISION,
+    DECISION_ATTENDEE,
+    DECISION_INVITED,
+    FAMILY,
+    LEARNING_EVENT,
+    LEARNING_EVENT_REVIEW,
+    LEARNING_POINT,
+    MEETING,
+    MEETING_APOLOGY,
+    MEETING_ATTENDEE,
+    MEETING_REFERRAL,
+    MEMBER,
+    PARALLEL,
+    RECOMMENDATION,
+    REFERRAL,
+    REFERRAL_ABUSE,
+    REFERRAL_CHILD,
+    REFERRAL_PAUSE,
+    REVIEW,
+    REVIEW_CHILD,
+    REVIEW_LP,
+    REVIEW_PAUSE,
+    REVIEW_THEME,
+    Rows,
+    insert_all,
+    next_position,
+    references_checked,
+)
+
+__all__ = ["delete", "get", "list_all", "save"]
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """How one kind of record is stored: its main table and the parts replaced with it."""
+
+    table: Table
+    #: Part tables, each with the column naming the owner; children after their parents.
+    parts: tuple[tuple[Table, str], ...]
+    build: Callable[[Rows, Any, int], None]
+    load: Callable[[Session, Sequence[str] | None], Sequence[Any]]
+
+
+_KINDS: dict[RecordType, _Kind] = {
+    RecordType.AGENCY: _Kind(AGENCY, (), agency_rows, load_agencies),
+    RecordType.MEMBER: _Kind(MEMBER, (), member_rows, load_members),
+    RecordType.LEARNING_POINT: _Kind(LEARNING_POINT, (), learning_point_rows, load_learning_points),
+    RecordType.REFERRAL: _Kind(
+        REFERRAL,
+        (
+            (REFERRAL_CHILD, "referral_id"),
+            (REFERRAL_ABUSE, "referral_id"),
+            (REFERRAL_PAUSE, "referral_id"),
+            (DECISION, "referral_id"),
+            (DECISION_ATTENDEE, "referral_id"),
+            (DECISION_INVITED, "referral_id"),
+        ),
+        referral_rows,
+        load_referrals,
+    ),
+    RecordType.REVIEW: _Kind(
+        REVIEW,
+        (
+            (REVIEW_CHILD, "review_id"),
+            (REVIEW_THEME, "review_id"),
+            (PARALLEL, "review_id"),
+            (FAMILY, "review_id"),
+            (REVIEW_LP, "review_id"),
+            (REVIEW_PAUSE, "review_id"),
+        ),
+        review_rows,
+        load_reviews,
+    ),
+    RecordType.RECOMMENDATION: _Kind(
+        RECOMMENDATION,
+        ((ACTION, "recommendation_id"), (ACTION_UPDATE, "recommendation_id")),
+        recommendation_rows,
+        load_recommendations,
+    ),
+    RecordType.MEETING: _Kind(
+        MEETING,
+        (
+            (MEETING_ATTENDEE, "meeting_id"),
+            (MEETING_APOLOGY, "meeting_id"),
+            (MEETING_REFERRAL, "meeting_id"),
+        ),
+        meeting_rows,
+        load_meetings,
+    ),
+    RecordType.LEARNING_EVENT: _Kind(
+        LEARNING_EVENT,
+        ((LEARNING_EVENT_REVIEW, "learning_event_id"),),
+        learning_event_rows,
+        load_learning_events,
+    ),
+}
+
+
+def _report_text_key(key: str) -> tuple[int, str]:
+    year, _, section = key.partition("/")
+    if not year.isdigit() or not section:
+        raise RecordNotFound("report text", key)
+    return int(year), section
+
+
+def get(session: Session, record_class: type[R], key: str) -> R:
+    """The record of that class with id `key` (a report text's: "year/section"), with all
+    its parts; RecordNotFound if there is none."""
+    kind = RecordType.of(record_class)
+    if kind is RecordType.REPORT_TEXT:
+        return cast(R, report_texts.get_report_text(session, *_report_text_key(key)))
+    found = _KINDS[kind].load(session, [key])
+    if not found:
+        raise RecordNotFound(kind.noun, key)
+    return cast(R, found[0])
+
+
+def list_all(session: Session, record_class: type[R]) -> list[R]:
+    """Every record of that class, in the order added."""
+    kind = RecordType.of(record_class)
+    if kind is RecordType.REPORT_TEXT:
+        return cast(list[R], report_texts.list_report_texts(session))
+    return cast(list[R], list(_KINDS[kind].load(session, None)))
+
+
+def save(session: Session, record: object) -> bool:
+    """Insert or replace one record with all its parts; True if it was new."""
+    if isinstance(record, ReportText):
+        return report_texts.save_report_text(session, record)
+    kind_type = RecordType.of(record)
+    kind = _KINDS[kind_type]
+    key: str = getattr(record, "id")  # noqa: B009 - every kind but report texts has an id
+    stored = session.execute(select(kind.table.c.position).where(kind.table.c.id == key)).scalar()
+    is_new = stored is None
+    position = next_position(session, kind.table) if stored is None else int(stored)
+    rows: Rows = defaultdict(list)
+    kind.build(rows, record, position)
+    with references_checked(
+        f"The {kind_type.noun} {key!r}", kind_type.noun, "refers to a record that is not there"
+    ):
+        if is_new:
+            insert_all(session, rows)
+            return True
+        # Parts are replaced wholesale: positions and removed items come out right.
+        for table, owner in reversed(kind.parts):
+            session.execute(sql_delete(table).where(table.c[owner] == key))
+        (main,) = rows.pop(kind.table)
+        session.execute(
+            update(kind.table).where(kind.table.c.id == key).values(row_dict(kind.table, main))
+        )
+        insert_all(session, rows)
+    return False
+
+
+def delete(session: Session, record_class: type[Any], key: str) -> None:
+    """Delete the record of that class with id `key` that no other record refers to (its
+    parts go with it); RecordNotFound if there is none."""
+    kind_type = RecordType.of(record_class)
+    if kind_type is RecordType.REPORT_TEXT:
+        report_texts.delete_report_text(session, *_report_text_key(key))
+        return
+    table = _KINDS[kind_type].table
+    found = session.execute(select(table.c.id).where(table.c.id == key)).scalar()
+    if found is None:
+        raise RecordNotFound(kind_type.noun, key)
+    # One statement: the parts go by ON DELETE CASCADE, and a refusal changes nothing.
+    with references_checked(
+        f"The {kind_type.noun} {key!r}",
+        kind_type.noun,
+        "is still used by other records: change or delete those first",
+    ):
+        session.execute(sql_delete(table).where(table.c.id == key))

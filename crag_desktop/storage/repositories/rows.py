@@ -1,0 +1,159 @@
+"""The tables records are kept in, and the steps every kind's reading and writing share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, RowMapping, Table, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crag_desktop.domain.errors import FieldError, ValidationFailed
+from crag_desktop.domain.records import (
+    Child,
+    ClockPause,
+)
+from crag_desktop.domain.vocabulary import (
+    LEGAL_STATUS_BY_CODE,
+    SEX_BY_CODE,
+)
+from crag_desktop.storage import models as m
+from crag_desktop.storage.bulk import insert_rows
+
+#: A row to insert: its table's columns in their declared order (models.py), which is what
+#: `insert_rows` takes: an import builds a quarter of a million of them, and a dict per row,
+#: taken apart again column by column, cost a fifth of the whole import.
+Row = tuple[Any, ...]
+Rows = dict[Table, list[Row]]
+
+
+def _t(row_class: type[m.Base]) -> Table:
+    table = row_class.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+AGENCY = _t(m.AgencyRow)
+MEMBER = _t(m.MemberRow)
+LEARNING_POINT = _t(m.LearningPointRow)
+REFERRAL = _t(m.ReferralRow)
+REFERRAL_CHILD = _t(m.ReferralChildRow)
+REFERRAL_ABUSE = _t(m.ReferralAbuseCategoryRow)
+REFERRAL_PAUSE = _t(m.ReferralClockPauseRow)
+DECISION = _t(m.CriteriaDecisionRow)
+DECISION_ATTENDEE = _t(m.DecisionAttendeeRow)
+DECISION_INVITED = _t(m.DecisionInvitedRow)
+REVIEW = _t(m.ReviewRow)
+REVIEW_CHILD = _t(m.ReviewChildRow)
+REVIEW_THEME = _t(m.ReviewThemeRow)
+PARALLEL = _t(m.ParallelProcessRow)
+FAMILY = _t(m.FamilyContributionRow)
+REVIEW_LP = _t(m.ReviewLearningPointRow)
+REVIEW_PAUSE = _t(m.ReviewClockPauseRow)
+RECOMMENDATION = _t(m.RecommendationRow)
+ACTION = _t(m.AgencyActionRow)
+ACTION_UPDATE = _t(m.ActionUpdateRow)
+MEETING = _t(m.MeetingRow)
+MEETING_ATTENDEE = _t(m.MeetingAttendeeRow)
+MEETING_APOLOGY = _t(m.MeetingApologyRow)
+MEETING_REFERRAL = _t(m.MeetingReferralRow)
+LEARNING_EVENT = _t(m.LearningEventRow)
+LEARNING_EVENT_REVIEW = _t(m.LearningEventReviewRow)
+REPORT_TEXT = _t(m.ReportTextRow)
+DRAFT = _t(m.DraftRow)
+
+
+@contextmanager
+def references_checked(what: str, path: str, message: str) -> Iterator[None]:
+    """Turn a foreign key or duplicate key refusal into a message for the secretariat."""
+    try:
+        yield
+    except IntegrityError as error:
+        # hide_parameters keeps the bound values (children's details) out of `error`.
+        raise ValidationFailed([FieldError(path, message)], what) from error
+
+
+def insert_all(session: Session, rows: Rows) -> None:
+    # Parents before children, whatever order the rows were gathered in.
+    for table in m.metadata.sorted_tables:
+        batch = rows.get(table)
+        if batch:
+            insert_rows(session, table, batch)
+
+
+def next_position(session: Session, table: Table) -> int:
+    highest = session.execute(select(func.max(table.c.position))).scalar()
+    return 0 if highest is None else int(highest) + 1
+
+
+def child_row(owner: str, position: int, child: Child) -> Row:
+    return (
+        owner,
+        position,
+        child.pseudonym,
+        child.sex.value,
+        child.age_years,
+        child.age_months,
+        child.disability_or_sen,
+        child.legal_status.value,
+        child.ethnicity,
+    )
+
+
+def pause_row(owner: str, position: int, pause: ClockPause) -> Row:
+    return (owner, position, pause.clock, pause.paused_on, pause.resumed_on, pause.reason)
+
+
+def links(rows: Rows, table: Table, owner: str, values: Iterable[str]) -> None:
+    """Rows of a link table: (owner, position, value)."""
+    rows[table].extend((owner, i, value) for i, value in enumerate(values))
+
+
+def grouped(
+    session: Session, table: Table, owner: str, ids: Sequence[str] | None
+) -> dict[str, list[RowMapping]]:
+    """Rows of a part table by owner id, in their stored order."""
+    owner_column = table.c[owner]
+    statement = select(table).order_by(owner_column, table.c.position)
+    if ids is not None:
+        statement = statement.where(owner_column.in_(ids))
+    groups: dict[str, list[RowMapping]] = defaultdict(list)
+    # .all(): one fetchall from the driver instead of a fetchone per row.
+    for row in session.execute(statement).mappings().all():
+        groups[row[owner]].append(row)
+    return groups
+
+
+def main_rows(
+    session: Session, table: Table, ids: Sequence[str] | None, *extra: ColumnElement[bool]
+) -> Sequence[RowMapping]:
+    statement = select(table).order_by(table.c.position)
+    if ids is not None:
+        statement = statement.where(table.c.id.in_(ids))
+    for condition in extra:
+        statement = statement.where(condition)
+    return session.execute(statement).mappings().all()
+
+
+def child(row: RowMapping) -> Child:
+    return Child(
+        pseudonym=row["pseudonym"],
+        sex=SEX_BY_CODE[row["sex"]],
+        age_years=row["age_years"],
+        age_months=row["age_months"],
+        disability_or_sen=bool(row["disability_or_sen"]),
+        legal_status=LEGAL_STATUS_BY_CODE[row["legal_status"]],
+        ethnicity=row["ethnicity"],
+    )
+
+
+def pause(row: RowMapping) -> ClockPause:
+    return ClockPause(
+        clock=row["clock"],
+        paused_on=row["paused_on"],
+        resumed_on=row["resumed_on"],
+        reason=row["reason"],
+    )
