@@ -122,7 +122,7 @@ def generator_version() -> str:
     for path in (
         *sorted((package / "domain/synthetic").glob("*.py")),
         package / "storage/models.py",
-        package / "storage/repositories.py",
+        *sorted((package / "storage/repositories").glob("*.py")),
     ):
         digest.update(path.read_bytes())
     for migration in sorted((package / "storage/migrations/versions").glob("*.py")):
