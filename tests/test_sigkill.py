@@ -46,6 +46,7 @@ ZYGOTE = textwrap.dedent(
 
     from crag_desktop.services.database import Database
     from crag_desktop.services.interchange import export_file, import_document
+    from crag_desktop.domain.records import Agency
     from crag_desktop.services.records import RecordService
 
     EMPTY = {"format": "crag-desktop", "version": 1, "agencies": [], "members": [],
