@@ -20,6 +20,7 @@ from crag_desktop.domain.records import (
     ReportText,
     Review,
 )
+from crag_desktop.domain.validation import DOCUMENT_LISTS
 from crag_desktop.domain.vocabulary import AgencyKind, ReportSection
 from crag_desktop.services.database import Database
 from crag_desktop.storage import repositories as repo
@@ -81,7 +82,7 @@ def test_existing_ids_lists_every_list(database: Database) -> None:
         repo.add_document(session, rich_document())
         ids = repo.existing_ids(session)
     # Action ids too: they are unique across a document, so an import may not repeat one.
-    assert set(ids) == {*repo.DOCUMENT_LISTS, "actions"}
+    assert set(ids) == {*DOCUMENT_LISTS, "actions"}
     assert ids["actions"] == {a.id for rec in rich_document().recommendations for a in rec.actions}
     assert ids["referrals"] == {"R1", "R2"}
     assert ids["report_texts"] == {"2016/introduction", "2015/conclusion"}

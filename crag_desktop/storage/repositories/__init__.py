@@ -13,7 +13,6 @@ them at once, `drafts` for the forms' autosaved drafts.
 from __future__ import annotations
 
 from crag_desktop.storage.repositories.document import (
-    DOCUMENT_LISTS,
     add_document,
     existing_ids,
     load_document,
@@ -34,7 +33,6 @@ from crag_desktop.storage.repositories.referrals import list_referrals_received
 from crag_desktop.storage.repositories.report_texts import list_report_texts, report_text_key
 
 __all__ = [
-    "DOCUMENT_LISTS",
     "StoredDraft",
     "add_document",
     "delete",

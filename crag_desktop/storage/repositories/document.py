@@ -51,19 +51,6 @@ from crag_desktop.storage.repositories.rows import (
     references_checked,
 )
 
-#: The document's lists, in the order of the interchange format.
-DOCUMENT_LISTS = (
-    "agencies",
-    "members",
-    "learning_points",
-    "referrals",
-    "reviews",
-    "recommendations",
-    "meetings",
-    "learning_events",
-    "report_texts",
-)
-
 
 def load_document(session: Session) -> Document:
     """Every record in the database, in the order it was added."""
