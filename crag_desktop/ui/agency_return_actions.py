@@ -43,10 +43,10 @@ class AgencyReturnActions(QObject):
 
     def wire(self) -> None:
         """Add the two File menu entries."""
-        self.action_export: QAction = self._window.add_file_action(
+        self.action_export: QAction = self._window.menus.add_file_action(
             "E&xport agency return…", self.export_return
         )
-        self.action_import: QAction = self._window.add_file_action(
+        self.action_import: QAction = self._window.menus.add_file_action(
             "I&mport agency return…", self.import_return
         )
         self._window.locked.connect(self._close_import)

@@ -183,14 +183,14 @@ class BackupActions(QObject):
         """Add the File menu entries, the status bar label and the automatic backups (the
         label is filled by `update_label`, which the app calls once the window has painted)."""
         window = self._window
-        self.action_backup: QAction = window.add_file_action(
+        self.action_backup: QAction = window.menus.add_file_action(
             "&Back up…", self.back_up, shortcut="Ctrl+Shift+B"
         )
-        self.action_restore: QAction = window.add_file_action("&Restore…", self.restore)
-        self.action_properties: QAction = window.add_file_action(
+        self.action_restore: QAction = window.menus.add_file_action("&Restore…", self.restore)
+        self.action_properties: QAction = window.menus.add_file_action(
             "P&roperties", self.show_properties
         )
-        self.action_reopen: QAction = window.add_file_action("Reop&en…", self.reopen)
+        self.action_reopen: QAction = window.menus.add_file_action("Reop&en…", self.reopen)
         window.statusBar().addPermanentWidget(self.backup_label)
         window.unlocked.connect(self.update_label)
         window.database_switched.connect(self.update_label)

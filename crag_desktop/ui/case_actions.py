@@ -84,14 +84,14 @@ class CaseActions(QObject):
         window.when_screen_built(ScreenKey.REVIEWS, self._wire_reviews)
         window.when_screen_built(ScreenKey.RECOMMENDATIONS, self._wire_recommendations)
         window.when_screen_built(ScreenKey.MEETINGS, self._wire_meetings)
-        self.action_wizard = window.add_case_action(
+        self.action_wizard = window.menus.add_case_action(
             "Criteria &decision…",
             lambda: self.open_wizard(self._referral_in_view()),
             shortcut="Ctrl+D",
             icon="wizard",
             tooltip="Run the criteria decision wizard for a referral (Ctrl+D)",
         )
-        self.action_meeting_updates = window.add_case_action(
+        self.action_meeting_updates = window.menus.add_case_action(
             "Recommendation u&pdates at a meeting…",
             lambda: self.open_meeting_updates(""),
             icon="recommendations",
@@ -99,15 +99,15 @@ class CaseActions(QObject):
         )
         # The Case menu and the Recommendations and Meetings screens offer it; the toolbar
         # keeps to what fits beside the file actions at 1024 pixels.
-        window.toolbar.removeAction(self.action_meeting_updates)
-        self.action_report_texts = window.add_case_action(
+        window.menus.toolbar.removeAction(self.action_meeting_updates)
+        self.action_report_texts = window.menus.add_case_action(
             "Annual report &texts…",
             self.open_report_texts,
             icon="reports",
             tooltip="Write the narrative sections of a year's annual report",
         )
-        window.set_import_handler(self.import_file)
-        window.set_export_handler(self.export_file)
+        window.menus.set_import_handler(self.import_file)
+        window.menus.set_export_handler(self.export_file)
         window.locked.connect(self._forget_wizard)
         window.locked.connect(self._close_meeting_updates)
 

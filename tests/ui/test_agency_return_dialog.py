@@ -51,7 +51,9 @@ def _export(
 
 
 def _open_import(qtbot: QtBot, window: MainWindow) -> ImportReturnDialog:
-    entry = next(a for a in window.file_menu.actions() if a.text() == "I&mport agency return…")
+    entry = next(
+        a for a in window.menus.file_menu.actions() if a.text() == "I&mport agency return…"
+    )
     entry.trigger()
     qtbot.waitUntil(lambda: _actions(window).import_dialog is not None)
     dialog = _actions(window).import_dialog
@@ -204,7 +206,7 @@ def test_the_agency_is_chosen_from_the_list(qtbot: QtBot, window: MainWindow) ->
     chooser.agency.setCurrentIndex(names.index("Probation Service"))
     assert "owns no open action" in chooser.count_label.text()
     assert not chooser.export_button.isEnabled()
-    entries = [a.text() for a in window.file_menu.actions()]
+    entries = [a.text() for a in window.menus.file_menu.actions()]
     assert "E&xport agency return…" in entries
 
 

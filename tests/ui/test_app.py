@@ -251,7 +251,7 @@ def export_everything(
     """File > Export to `path`, yes to the warning, and wait until it is done."""
     prompter.answer_confirm(True)
     prompter.answer_path(path)
-    window.action_export.trigger()
+    window.menus.action_export.trigger()
     qtbot.waitUntil(
         lambda: any(s.title == "Export finished" for s in prompter.shown), timeout=20_000
     )
@@ -271,7 +271,7 @@ def test_declining_the_export_warning_writes_nothing(
     window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
 ) -> None:
     prompter.answer_confirm(False)
-    window.action_export.trigger()
+    window.menus.action_export.trigger()
     assert list(tmp_path.glob("*.json")) == []
 
 
@@ -286,7 +286,7 @@ def test_import_of_a_broken_file_lists_the_problems_and_adds_nothing(
         encoding="utf-8",
     )
     prompter.answer_path(broken)
-    window.action_import.trigger()
+    window.menus.action_import.trigger()
     qtbot.waitUntil(lambda: any(s.kind == "error" for s in prompter.shown), timeout=20_000)
     message = next(s for s in prompter.shown if s.kind == "error").text
     assert "Nothing was imported" in message
@@ -464,7 +464,7 @@ def test_importing_what_is_already_there_says_so_in_one_sentence(
 ) -> None:
     export_everything(qtbot, window, prompter, tmp_path / "all.json")
     prompter.answer_path(tmp_path / "all.json")
-    window.action_import.trigger()
+    window.menus.action_import.trigger()
     qtbot.waitUntil(lambda: any(s.kind == "error" for s in prompter.shown), timeout=20_000)
     message = next(s for s in prompter.shown if s.kind == "error").text
     assert message.startswith("These records are already in this database")
@@ -587,7 +587,7 @@ def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
     assert dialog.meeting.currentText() == "Meeting of 25 April 2017"
     dialog.reject()
     qtbot.waitUntil(lambda: _meeting_updates_dialog() is None)
-    case_menu = [a for a in window.case_menu.actions() if "meeting" in a.text()]
+    case_menu = [a for a in window.menus.case_menu.actions() if "meeting" in a.text()]
     assert [a.text() for a in case_menu] == ["Recommendation u&pdates at a meeting…"]
     case_menu[0].trigger()
     qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)

@@ -55,7 +55,7 @@ def test_file_back_up_writes_a_proven_backup_and_shows_it(
     actions = _actions(window)
     # Filled once the window has painted.
     qtbot.waitUntil(lambda: actions.backup_label.text() == "Last backup: never")
-    assert actions.action_backup in window.file_menu.actions()
+    assert actions.action_backup in window.menus.file_menu.actions()
     out = tmp_path / "monday"
     prompter.answer_path(out)
     actions.action_backup.trigger()

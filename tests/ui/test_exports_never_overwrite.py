@@ -24,7 +24,7 @@ def test_export_to_a_link_to_the_open_database_is_refused(
     before = digest(demo_path)
     prompter.answer_confirm(True)
     prompter.answer_path(link)
-    window.action_export.trigger()
+    window.menus.action_export.trigger()
     qtbot.waitUntil(lambda: bool(prompter.shown), timeout=20_000)
     shown = prompter.shown[-1]
     assert "never writes over a database" in shown.text

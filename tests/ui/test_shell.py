@@ -106,7 +106,7 @@ def test_only_registered_screens_are_listed_in_order(make_window: WindowFactory)
     window = make_window()
     assert nav_titles(window) == ["Dashboard", "Referrals", "Audit log"]
     assert window.current_screen_key() is ScreenKey.DASHBOARD
-    view_entries = [a.text() for a in window.view_menu.actions() if a.text()]
+    view_entries = [a.text() for a in window.menus.view_menu.actions() if a.text()]
     assert view_entries[:3] == ["Dashboard", "Referrals", "Audit log"]
 
 
@@ -162,13 +162,13 @@ def test_geometry_is_remembered_across_instances(make_window: WindowFactory) -> 
     # Smaller than the offscreen 800x600 screen (640x480 at 1.25x): restoreGeometry clamps.
     first.resize(600, 420)
     first.move(QPoint(40, 30))
-    first.toolbar.toggleViewAction().trigger()
-    assert first.toolbar.isHidden()
+    first.menus.toolbar.toggleViewAction().trigger()
+    assert first.menus.toolbar.isHidden()
     first.close()
 
     second = make_window()
     assert (second.width(), second.height()) == (600, 420)
-    assert second.toolbar.isHidden()
+    assert second.menus.toolbar.isHidden()
 
 
 def assert_locked_without_case_data(window: MainWindow) -> None:
@@ -185,7 +185,7 @@ def assert_locked_without_case_data(window: MainWindow) -> None:
     assert window.current.database is None
     with pytest.raises(AppLockedError):
         window.current.require()
-    assert not window.action_open.isEnabled()
+    assert not window.menus.action_open.isEnabled()
     assert "Signed in as Ann" in window.lock_screen.operator_label.text()
 
 
@@ -260,7 +260,7 @@ def test_right_passphrase_unlocks_to_the_same_screen(
     assert screen(window, ScreenKey.AUDIT_LOG).refreshed[-1] is None
     assert screen(window, ScreenKey.AUDIT_LOG).editor.text() == CASE_TEXT
     assert window.lock_screen.passphrase.text() == ""
-    assert window.action_open.isEnabled()
+    assert window.menus.action_open.isEnabled()
 
 
 def test_wrong_passphrase_on_the_lock_screen(
@@ -301,7 +301,7 @@ def test_closing_the_window_closes_the_database(make_window: WindowFactory) -> N
 
 def test_help_menu_lists_shortcuts(make_window: WindowFactory, prompter: ScriptedPrompter) -> None:
     window = make_window()
-    window.action_shortcuts.trigger()
+    window.menus.action_shortcuts.trigger()
     text = prompter.shown[-1].text
     assert "Ctrl+L — Lock" in text
     assert "Ctrl+2 — Referrals" in text
@@ -342,7 +342,7 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
     window, built = make_lazy_window()
     # Every screen is listed, in the View menu and under its shortcut from the start…
     assert nav_titles(window) == ["Dashboard", "Referrals", "Audit log"]
-    view_entries = [a.text() for a in window.view_menu.actions() if a.text()]
+    view_entries = [a.text() for a in window.menus.view_menu.actions() if a.text()]
     assert view_entries[:3] == ["Dashboard", "Referrals", "Audit log"]
     # …but only the one shown has been built, and it shows its data.
     assert built == [ScreenKey.DASHBOARD]
