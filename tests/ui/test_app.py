@@ -669,8 +669,8 @@ def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWind
 def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWindow) -> None:
     choose_screen(window, ScreenKey.REPORTS)
     reports = _screen(window, ScreenKey.REPORTS)
-    assert reports.annual_year.value() == 2016
-    assert reports.register_year.value() == 2016
+    assert reports.annual.year.value() == 2016
+    assert reports.register.year.value() == 2016
 
 
 def test_alt_p_on_the_recommendations_screen_opens_the_meeting_updates(

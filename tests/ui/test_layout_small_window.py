@@ -244,8 +244,8 @@ def test_the_reports_screen_fits_with_each_report_shown(
     assert (window.width(), window.height()) == (width, height)
     screen = window.screen_widget(ScreenKey.REPORTS)
     assert isinstance(screen, ReportsScreen)
-    screen.annual_year.setValue(2016)
-    screen.register_year.setValue(2016)
+    screen.annual.year.setValue(2016)
+    screen.register.year.setValue(2016)
     found: list[str] = []
     for kind in ReportKind:
         screen.choose(kind)

@@ -100,7 +100,7 @@ def generate(qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter) ->
 def generate_register_2016(qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter) -> None:
     """The register of the demo's 2016/17 referrals, generated and previewed."""
     screen.choose(ReportKind.REGISTER)
-    screen.register_year.setValue(2016)
+    screen.register.year.setValue(2016)
     generate(qtbot, screen, prompter)
 
 
@@ -171,8 +171,8 @@ def test_each_report_is_generated_and_shown_page_by_page(
         choose_referral(qtbot, screen, "CRAG-2016-01")
     else:
         screen.choose(kind)
-        screen.annual_year.setValue(2016)
-        screen.register_year.setValue(2016)
+        screen.annual.year.setValue(2016)
+        screen.register.year.setValue(2016)
     generate(qtbot, screen, prompter)
     assert screen.generated is not None
     report = screen.generated.report
@@ -189,7 +189,7 @@ def test_each_report_is_generated_and_shown_page_by_page(
 def test_the_preview_moves_by_page_and_zooms_from_the_keyboard(
     qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter
 ) -> None:
-    screen.annual_year.setValue(2016)
+    screen.annual.year.setValue(2016)
     generate(qtbot, screen, prompter)
     preview = screen.preview
     assert preview.page_count > 5
@@ -285,7 +285,7 @@ def test_cancel_stops_the_generation_before_its_next_stage(
         return int(real_render(*args, **kwargs))
 
     monkeypatch.setattr(annual_service, "render_annual_report", recording_render)
-    screen.annual_year.setValue(2016)
+    screen.annual.year.setValue(2016)
     assert screen.generate()
     assert screen.cancel_button.isEnabled()
     screen.cancel_button.click()
@@ -302,10 +302,10 @@ def test_cancel_stops_the_generation_before_its_next_stage(
 def test_a_second_generate_cancels_the_first(
     qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, held_load: threading.Event
 ) -> None:
-    screen.annual_year.setValue(2016)
+    screen.annual.year.setValue(2016)
     assert screen.generate()
     screen.choose(ReportKind.REGISTER)
-    screen.register_year.setValue(2016)
+    screen.register.year.setValue(2016)
     assert screen.generate()
     held_load.set()
     qtbot.waitUntil(lambda: screen.generated is not None, timeout=60_000)
@@ -328,7 +328,7 @@ def test_print_sends_every_marked_page_after_recording_it(
     outbox: Outbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    screen.annual_year.setValue(2016)
+    screen.annual.year.setValue(2016)
     generate(qtbot, screen, prompter)
     printed = outbox.folder / "printed.pdf"
     seen_before_audit: list[bool] = []
@@ -401,9 +401,9 @@ def test_a_printer_that_cannot_start_is_one_sentence_and_the_preview_stays(
 def test_save_writes_the_protected_report_and_its_figures_each_audited(
     qtbot: QtBot, screen: ReportsScreen, prompter: ScriptedPrompter, outbox: Outbox
 ) -> None:
-    screen.annual_year.setValue(2016)
+    screen.annual.year.setValue(2016)
     generate(qtbot, screen, prompter)
-    screen.annual_figures.setChecked(True)
+    screen.annual.figures.setChecked(True)
     out = outbox.folder / "Annual report"
     figures = outbox.folder / "figures"
     prompter.answer_path(out, figures)
@@ -492,17 +492,17 @@ def test_a_full_disk_is_one_sentence_and_the_report_is_still_there(
     ("prepare", "sentence"),
     [
         (
-            lambda s: (s.choose(ReportKind.REGISTER), s.register_year.setValue(2040)),
+            lambda s: (s.choose(ReportKind.REGISTER), s.register.year.setValue(2040)),
             "No referral was received in 2040/41, so its register would be empty; choose "
             "another year.",
         ),
         (
-            lambda s: s.annual_year.setValue(2040),
+            lambda s: s.annual.year.setValue(2040),
             "2040/41 has not begun yet (it starts on 01/04/2040), so there is nothing to "
             "report; choose an earlier year.",
         ),
         (
-            lambda s: s.annual_year.setValue(2000),
+            lambda s: s.annual.year.setValue(2000),
             "Nothing was recorded for 2000/01: no referral received and no review worked on, "
             "so its annual report would be empty; choose another year.",
         ),
@@ -538,7 +538,7 @@ def test_a_referral_without_a_decision_is_one_sentence(
 def test_a_date_that_is_not_one_is_refused_before_anything_runs(
     screen: ReportsScreen, prompter: ScriptedPrompter
 ) -> None:
-    screen.annual_as_of.line_edit.setText("31/02/2017")
+    screen.annual.as_of.line_edit.setText("31/02/2017")
     assert not screen.generate()
     assert not screen.generating
     assert prompter.shown[-1].text.startswith("The “figures as of” date is not a date:")
@@ -617,8 +617,8 @@ def test_the_tracker_of_a_monitoring_group_is_generated_printed_and_saved_as_an_
     from crag_desktop.domain.vocabulary import MonitoringGroup
 
     screen.choose(ReportKind.TRACKER)
-    assert screen.tracker_agency.count() > 1
-    screen.tracker_group.setCurrentIndex(screen.tracker_group.findData(MonitoringGroup.PAQA.value))
+    assert screen.tracker.agency.count() > 1
+    screen.tracker.group.setCurrentIndex(screen.tracker.group.findData(MonitoringGroup.PAQA.value))
     generate(qtbot, screen, prompter)
     assert screen.generated is not None
     report = screen.generated.report

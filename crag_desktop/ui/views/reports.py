@@ -19,16 +19,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,9 +32,6 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.record_types import RecordType
-from crag_desktop.domain.report_texts import period_label
-from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
-from crag_desktop.domain.vocabulary import MonitoringGroup
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.lists import ReferralList
 from crag_desktop.services.records import RecordService
@@ -51,13 +44,14 @@ from crag_desktop.ui.views.report_makers import (
     Generated,
     Maker,
     ReportKind,
-    annual_report_maker,
     decision_record_maker,
-    register_maker,
-    tracker_maker,
+)
+from crag_desktop.ui.views.report_parameters import (
+    AnnualParameters,
+    RegisterParameters,
+    TrackerParameters,
 )
 from crag_desktop.ui.views.report_texts import last_complete_year
-from crag_desktop.ui.widgets import UkDateEdit
 from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
@@ -75,15 +69,6 @@ NO_REPORT_YET = (
     "read before you print or save it."
 )
 STALE_NOTICE = "Records changed since this report was generated: generate it again to include them."
-
-
-def _year_box(name: str, year: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(FIRST_REPORT_YEAR, LAST_REPORT_YEAR)
-    box.setValue(year)
-    box.setAccessibleName(name)
-    box.setToolTip("The reporting year: 2016 means 1 April 2016 to 31 March 2017")
-    return box
 
 
 class ReportsScreen(QWidget):
@@ -125,16 +110,18 @@ class ReportsScreen(QWidget):
         kinds_layout = QVBoxLayout(kinds)
         self._kind_group = QButtonGroup(self)
         self.parameters = QStackedWidget()
-        annual = self._annual_page(year)
-        tracker = self._tracker_page()
-        register = self._register_page(year)
+        self.annual = AnnualParameters(year=year)
+        self.annual.texts_button.clicked.connect(self.open_report_texts)
+        self.tracker = TrackerParameters()
+        self._agencies_loaded = False
+        self.register = RegisterParameters(year=year)
         self.picker = ReferralPicker(referrals=ReferralList(db=db), search_delay_ms=search_delay_ms)
         self.picker.matches.itemActivated.connect(lambda _item: self.generate())
 
         self._pages: dict[ReportKind, QWidget] = {
-            ReportKind.ANNUAL: annual,
-            ReportKind.TRACKER: tracker,
-            ReportKind.REGISTER: register,
+            ReportKind.ANNUAL: self.annual,
+            ReportKind.TRACKER: self.tracker,
+            ReportKind.REGISTER: self.register,
             ReportKind.DECISION: self.picker,
         }
         self._add_kinds(kinds_layout)
@@ -151,86 +138,7 @@ class ReportsScreen(QWidget):
         self._add_shortcuts()
 
         self.kind_buttons[ReportKind.ANNUAL].setChecked(True)
-        self._show_period()
         self._show_nothing()
-
-    def _annual_page(self, year: int) -> QWidget:
-        """The annual report's year, as-of date, figures and texts."""
-        self.annual_year = _year_box("Reporting year of the annual report", year)
-        self.annual_as_of = UkDateEdit(accessible_name="Figures as of")
-        self.annual_as_of.setToolTip(
-            "The figures as they stood on this day; empty means 1 April after the year"
-        )
-        self.annual_figures = QCheckBox("Also save its figures as &JSON")
-        self.annual_figures.setToolTip(
-            "When saving, also write the report's figures (the statistics JSON) to a file"
-        )
-        self.texts_button = QPushButton("Edit the report's te&xts…")
-        self.texts_button.setToolTip(
-            "Write the narrative sections of this year's report (introduction, context, …)"
-        )
-        self.texts_button.clicked.connect(self.open_report_texts)
-        annual = QWidget()
-        annual_form = QFormLayout(annual)
-        annual_form.setContentsMargins(0, 0, 0, 0)
-        annual_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        annual_form.addRow(self._label("Reporting &year", self.annual_year), self.annual_year)
-        annual_form.addRow(self._label("Figures as &of", self.annual_as_of), self.annual_as_of)
-        self.annual_period = QLabel()
-        self.annual_period.setProperty("role", "hint")
-        self.annual_period.setWordWrap(True)
-        annual_form.addRow(self.annual_period)
-        annual_form.addRow(self.annual_figures)
-        annual_form.addRow(self.texts_button)
-        self.annual_year.valueChanged.connect(lambda _y: self._show_period())
-        return annual
-
-    def _tracker_page(self) -> QWidget:
-        """The tracker's date, monitoring group and lead agency."""
-        self.tracker_as_of = UkDateEdit(accessible_name="Tracker as of")
-        self.tracker_as_of.setToolTip("The tracker as it stood on this day; empty means today")
-        self.tracker_group = QComboBox()
-        self.tracker_group.setAccessibleName("Monitoring group")
-        self.tracker_group.addItem("All groups", None)
-        for group in MonitoringGroup:
-            # The code, not the enum: Qt hands a str enum back as a plain string.
-            self.tracker_group.addItem(group.label, group.value)
-        self.tracker_agency = QComboBox()
-        self.tracker_agency.setAccessibleName("Lead agency")
-        self.tracker_agency.setMinimumContentsLength(12)
-        self.tracker_agency.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        tracker = QWidget()
-        tracker_form = QFormLayout(tracker)
-        tracker_form.setContentsMargins(0, 0, 0, 0)
-        tracker_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        tracker_form.addRow(self._label("As &of", self.tracker_as_of), self.tracker_as_of)
-        tracker_form.addRow(self._label("&Monitored by", self.tracker_group), self.tracker_group)
-        tracker_form.addRow(self._label("&Lead agency", self.tracker_agency), self.tracker_agency)
-        tracker_hint = QLabel(
-            "Overdue items first, then by monitoring group and lead agency; the "
-            "Recommendations screen prints the tracker of its own filters too."
-        )
-        tracker_hint.setWordWrap(True)
-        tracker_hint.setProperty("role", "hint")
-        tracker_form.addRow(tracker_hint)
-        self._agencies_loaded = False
-        return tracker
-
-    def _register_page(self, year: int) -> QWidget:
-        """The register's year."""
-        self.register_year = _year_box("Reporting year of the register", year)
-        register = QWidget()
-        register_form = QFormLayout(register)
-        register_form.setContentsMargins(0, 0, 0, 0)
-        register_form.addRow(self._label("Reporting &year", self.register_year), self.register_year)
-        self.register_period = QLabel()
-        self.register_period.setProperty("role", "hint")
-        self.register_period.setWordWrap(True)
-        register_form.addRow(self.register_period)
-        self.register_year.valueChanged.connect(lambda _y: self._show_period())
-        return register
 
     def _add_kinds(self, kinds_layout: QVBoxLayout) -> None:
         """One radio button a report, each showing its own parameters."""
@@ -311,12 +219,6 @@ class ReportsScreen(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
 
     @property
     def title(self) -> str:
@@ -407,26 +309,13 @@ class ReportsScreen(QWidget):
 
     def _load_agencies(self) -> None:
         """Offer every agency as a lead agency (keeping the one chosen)."""
-        chosen = self.tracker_agency.currentData()
         try:
             agencies = RecordService(db=self._db).agencies()
         except CragError as error:
             self._prompter.error("The agencies could not be read", str(error))
             return
-        self.tracker_agency.clear()
-        self.tracker_agency.addItem("All agencies", None)
-        for agency in agencies:
-            self.tracker_agency.addItem(agency.name, agency.id)
-        self.tracker_agency.setCurrentIndex(max(self.tracker_agency.findData(chosen), 0))
+        self.tracker.set_agencies(agencies)
         self._agencies_loaded = True
-
-    def _show_period(self) -> None:
-        for box, label in (
-            (self.annual_year, self.annual_period),
-            (self.register_year, self.register_period),
-        ):
-            year = box.value()
-            label.setText(f"{period_label(year)}: 1 April {year} to 31 March {year + 1}")
 
     def open_report_texts(self) -> None:
         """Edit the narrative texts of the chosen year's annual report (a dialog)."""
@@ -435,7 +324,7 @@ class ReportsScreen(QWidget):
         dialog = ReportTextsDialog(
             texts=ReportTextService(db=self._db),
             prompter=self._prompter,
-            year=self.annual_year.value(),
+            year=self.annual.year.value(),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -450,25 +339,11 @@ class ReportsScreen(QWidget):
         sentence) when a parameter is wrong."""
         kind = self.kind
         if kind == ReportKind.ANNUAL:
-            error = self.annual_as_of.error()
-            if error is not None:
-                raise CragError(f"The “figures as of” date is not a date: {error}")
-            return annual_report_maker(
-                self._db, self.annual_year.value(), self.annual_as_of.value()
-            )
+            return self.annual.maker(self._db)
         if kind == ReportKind.TRACKER:
-            error = self.tracker_as_of.error()
-            if error is not None:
-                raise CragError(f"The “as of” date is not a date: {error}")
-            code = self.tracker_group.currentData()
-            return tracker_maker(
-                self._db,
-                self.tracker_as_of.value(),
-                group=MonitoringGroup(code) if code is not None else None,
-                agency=self.tracker_agency.currentData(),
-            )
+            return self.tracker.maker(self._db)
         if kind == ReportKind.REGISTER:
-            return register_maker(self._db, self.register_year.value())
+            return self.register.maker(self._db)
         referral = self.picker.chosen_id
         if referral is None:
             raise CragError(
@@ -580,7 +455,7 @@ class ReportsScreen(QWidget):
         """Save the report shown (and its figures when asked); False when none or cancelled."""
         if self.generated is None:
             return False
-        figures = self.generated.figures if self.annual_figures.isChecked() else None
+        figures = self.generated.figures if self.annual.figures.isChecked() else None
         tracker = self.generated.tracker
         if tracker is None:
             return self.output.save_report(self.generated.report, figures=figures)
