@@ -121,6 +121,7 @@ def generator_version() -> str:
     package = ROOT / "crag_desktop"
     for path in (
         *sorted((package / "domain/synthetic").glob("*.py")),
+        package / "storage/tables.py",
         package / "storage/models.py",
         *sorted((package / "storage/repositories").glob("*.py")),
     ):

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from crag_desktop.domain.errors import CragError, DatabaseNotWritable
 from crag_desktop.fileio import may_change_in_place, refuse_database_target
 from crag_desktop.services.database import DATABASE_RECORD, Database
@@ -201,8 +199,8 @@ def prove_backup(path: Path, passphrase: str) -> Snapshot:
         found, problems = inspect_copy(path, passphrase)
         engine = open_engine(path, passphrase, create=False)
         try:
-            with Session(engine) as session:
-                problems += audit.verify_chain(session)
+            with engine.connect() as connection:
+                problems += audit.verify_chain(connection)
         finally:
             engine.dispose()
     except CragError:
@@ -226,7 +224,7 @@ def compare_with_backup(db: Database, backup: Path, passphrase: str | None = Non
     engine = open_engine(Path(backup), passphrase or _passphrase_of(db), create=False)
     try:
         check_schema(engine, Path(backup), just_created=False)
-        with Session(engine) as earlier, db.unit_of_work() as live:
+        with engine.connect() as earlier, db.reading() as live:
             return audit.compare_trails(live, earlier)
     finally:
         engine.dispose()
@@ -290,8 +288,8 @@ def restore_backup(
     reason = f"from {backup.name}" + (f"; the replaced file kept as {kept.name}" if kept else "")
     with Database.open(target, passphrase, operator=operator, record_unlock=False) as db:
         db.record(action="restore", reason=reason)
-        with db.unit_of_work() as session:
-            events = audit.head(session)[0]
+        with db.reading() as connection:
+            events = audit.head(connection)[0]
     progress(4, 4, "Restore done.")
     return RestoreResult(database=target, kept_aside=kept, events=events)
 
@@ -329,10 +327,10 @@ def rotate_backups(
 
 def last_backup(db: Database) -> datetime | None:
     """When this database was last backed up, from its audit trail (None: never)."""
-    with db.unit_of_work() as session:
+    with db.reading() as connection:
         made, failed = (
             audit.list_events(
-                session, action=action, record_type=DATABASE_RECORD, newest_first=True, limit=1
+                connection, action=action, record_type=DATABASE_RECORD, newest_first=True, limit=1
             )
             for action in ("backup", "backup_failed")
         )
@@ -358,8 +356,8 @@ def database_properties(db: Database) -> DatabaseProperties:
     from crag_desktop.storage.schema import current_revision
 
     path = Path(os.path.realpath(db.path))
-    with db.unit_of_work() as session:
-        events = audit.head(session)[0]
+    with db.reading() as connection:
+        events = audit.head(connection)[0]
     return DatabaseProperties(
         path=path,
         size=path.stat().st_size,

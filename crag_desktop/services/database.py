@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import (
     AuditTrailRemoved,
@@ -58,6 +57,9 @@ from crag_desktop.storage.schema import (
     head_revision,
     upgrade_to_head,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["DATABASE_RECORD", "Database"]
 
@@ -111,7 +113,7 @@ class Database:
             upgrade_to_head(engine)
             set_journal_mode(engine, journal)
             database = cls(path=path, engine=engine, lock=lock, operator=operator)
-            with database.unit_of_work() as session:
+            with database.writing() as session:
                 database.audit(session, action="create", record_type=DATABASE_RECORD)
         except BaseException as error:
             if engine is not None:
@@ -162,12 +164,12 @@ class Database:
         engine: Engine | None = None
         try:
             engine = open_engine(path, passphrase, create=False, read_only=read_only)
-            check_schema(engine, path, just_created=False)
-            # Keying and reading the schema have already proven page 1 and the catalogue's
-            # HMACs. Every page is checked (a full read of the file: about a second at
-            # 100,000 referrals) only before a migration rewrites it, by `check`, and by
-            # `damaged_pages` (the GUI runs it in the background after unlocking).
-            before = current_revision(engine)
+            # Keying and reading the schema prove page 1 and the catalogue's HMACs. Every page
+            # is checked (a full read of the file: about a second at 100,000 referrals) only
+            # before a migration rewrites it, by `check`, and by `damaged_pages` (the GUI runs
+            # it in the background after unlocking). A current file costs one catalogue read
+            # and one version read here.
+            before = check_schema(engine, path, just_created=False)
             # Read-only, an older schema stays as it is (`check` reports it).
             if before != head_revision() and not read_only:
                 # A damaged file must stay exactly as it is for whoever restores it.
@@ -183,7 +185,9 @@ class Database:
                 path=path, engine=engine, lock=lock, operator=operator, read_only=read_only
             )
             if record_unlock and not read_only:
-                with database.unit_of_work() as session:
+                # On a Core connection: the ORM is imported only when a record is loaded or
+                # saved, not to open the database (benchmarks: start to painted window).
+                with database.writing() as session:
                     for when in sorted(failed_unlocks):
                         database.audit(
                             session,
@@ -313,6 +317,8 @@ class Database:
         A full disk, a read-only file and a busy lock become their own errors (nothing is
         saved); a file moved, deleted, replaced or re-keyed elsewhere becomes DatabaseLost.
         """
+        from sqlalchemy.orm import Session
+
         self._check_still_there()
         session = Session(self.engine, expire_on_commit=False, autoflush=False)
         try:
@@ -332,9 +338,22 @@ class Database:
         it goes back to the pool. An ORM session costs more than a 200-row page's SQL
         (benchmarks: list pages), and a list needs no identity map.
         """
+        with self._core(begin=False) as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A Core connection in a transaction that commits when the block succeeds and rolls
+        back when it raises, with the same errors as `unit_of_work`: for writes of whole
+        tables' rows (an audit event about the database) that need no ORM."""
+        with self._core(begin=True) as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def _core(self, *, begin: bool) -> Iterator[Connection]:
         self._check_still_there()
         try:
-            with self.engine.connect() as connection:
+            with self.engine.begin() if begin else self.engine.connect() as connection:
                 yield connection
         except BaseException as error:
             self._translate(error)
@@ -348,7 +367,7 @@ class Database:
 
     def audit(
         self,
-        session: Session,
+        session: Session | Connection,
         *,
         action: str,
         record_type: str,
@@ -373,8 +392,8 @@ class Database:
     def committed_state(self) -> tuple[int, str]:
         """A mark of the last committed change: every change appends an audit event, so the
         audit head (count and last hash) moves with each commit."""
-        with self.unit_of_work() as session:
-            return audit.head(session)
+        with self.reading() as connection:
+            return audit.head(connection)
 
     def prove_unchanged(self, mark: tuple[int, str]) -> bool:
         """Whether the file is back at the committed state `mark` after a failed write.
@@ -418,8 +437,8 @@ class Database:
 
     def record(self, *, action: str, reason: str | None = None) -> None:
         """Audit something done to the database as a whole (a lock, failed unlocks)."""
-        with self.unit_of_work() as session:
-            self.audit(session, action=action, record_type=DATABASE_RECORD, reason=reason)
+        with self.writing() as connection:
+            self.audit(connection, action=action, record_type=DATABASE_RECORD, reason=reason)
 
     def rekey(self, new_passphrase: str, *, reason: str | None = None) -> None:
         """Re-encrypt the database under a new passphrase, and record that it was done.
@@ -438,9 +457,7 @@ class Database:
         self._check_still_there()
 
         def record(connection: Connection) -> None:
-            session = Session(bind=connection, autoflush=False)
-            self.audit(session, action="rekey", record_type=DATABASE_RECORD, reason=reason)
-            session.flush()
+            self.audit(connection, action="rekey", record_type=DATABASE_RECORD, reason=reason)
 
         mark = self.committed_state()
         try:

@@ -368,17 +368,17 @@ class ReviewList:
 
     def count(self, query: ReviewQuery) -> int:
         """How many reviews the query shows."""
-        with self._db.unit_of_work() as session:
-            return list_queries.review_count(session, review_conditions(query))
+        with self._db.reading() as connection:
+            return list_queries.review_count(connection, review_conditions(query))
 
     def page(
         self, query: ReviewQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
     ) -> list[ReviewRow]:
         """Up to `limit` rows following the row whose sort key is `after`."""
         check_limit(limit)
-        with self._db.unit_of_work() as session:
+        with self._db.reading() as connection:
             rows = list_queries.review_page(
-                session,
+                connection,
                 review_conditions(query),
                 sort=query.sort.value,
                 descending=query.descending,
@@ -427,17 +427,17 @@ class MeetingList:
 
     def count(self, query: MeetingQuery) -> int:
         """How many meetings the query shows."""
-        with self._db.unit_of_work() as session:
-            return list_queries.meeting_count(session, self._conditions(query))
+        with self._db.reading() as connection:
+            return list_queries.meeting_count(connection, self._conditions(query))
 
     def page(
         self, query: MeetingQuery, *, after: SortKey | None = None, limit: int = DEFAULT_PAGE
     ) -> list[MeetingRow]:
         """Up to `limit` meetings following the one whose sort key is `after`."""
         check_limit(limit)
-        with self._db.unit_of_work() as session:
+        with self._db.reading() as connection:
             rows = list_queries.meeting_page(
-                session,
+                connection,
                 self._conditions(query),
                 descending=query.descending,
                 after=after,

@@ -23,7 +23,6 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey, check_limit, listed_ids
-from crag_desktop.storage import repositories
 from crag_desktop.storage.queries import lists as list_queries
 from crag_desktop.storage.queries import lookups
 
@@ -182,8 +181,8 @@ class RecommendationList:
 
     def count(self, query: RecommendationQuery) -> int:
         """How many recommendations the query shows."""
-        with self._db.unit_of_work() as session:
-            return list_queries.recommendation_count(session, recommendation_conditions(query))
+        with self._db.reading() as connection:
+            return list_queries.recommendation_count(connection, recommendation_conditions(query))
 
     def page(
         self,
@@ -194,16 +193,16 @@ class RecommendationList:
     ) -> list[RecommendationRow]:
         """Up to `limit` rows following the row whose sort key is `after`."""
         check_limit(limit)
-        with self._db.unit_of_work() as session:
+        with self._db.reading() as connection:
             rows = list_queries.recommendation_page(
-                session,
+                connection,
                 recommendation_conditions(query),
                 sort=query.sort.value,
                 descending=query.descending,
                 after=after,
                 limit=limit,
             )
-            latest = lookups.latest_update_statuses(session, [row.id for row in rows])
+            latest = lookups.latest_update_statuses(connection, [row.id for row in rows])
         as_of = self._today()
         return [_recommendation_row(row, query.sort, as_of, latest.get(row.id, ())) for row in rows]
 
@@ -222,6 +221,10 @@ class RecommendationList:
             conditions += list_queries.recommendation_conditions(
                 statuses=[s.value for s in RecommendationStatus if not s.closed]
             )
+        # The whole records come through the ORM's repositories, imported when first asked
+        # for: the Dashboard (this module's queries) is the first screen at start.
+        from crag_desktop.storage import repositories
+
         items: list[MeetingItem] = []
         as_of = self._today()
         with self._db.unit_of_work() as session:

@@ -17,22 +17,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Dialect, Table, insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Dialect, Table, insert
 
-__all__ = ["insert_rows", "row_dict"]
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
+
+__all__ = ["connection_of", "insert_rows", "row_dict"]
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Sequence[Any]]) -> None:
+def connection_of(session: Session | Connection) -> Connection:
+    """The Core connection a unit of work's session runs on (the connection itself when
+    given one)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Sequence[Any]]) -> None:
     """INSERT `rows` into `table` in the session's transaction; each row holds a value for
     every column of the table, in the table's column order (`table.c`). Raises what
     `session.execute(insert(table), rows)` raises for the same rows as dicts when the
     database refuses them, and ValueError for a row that is not one value per column."""
     if not rows:
         return
-    connection = session.connection()
+    connection = connection_of(session)
     plan = _plan(table, connection.dialect)
     parameters: Sequence[Sequence[Any]] = rows
     if plan.processors or plan.order is not None:

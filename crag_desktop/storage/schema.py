@@ -100,8 +100,10 @@ def current_revision(engine: Engine) -> str | None:
         return _revision_of(connection)
 
 
-def check_schema(engine: Engine, path: Path, *, just_created: bool) -> None:
-    """Refuse a database that is not ours or is newer than the app; reads only.
+def check_schema(engine: Engine, path: Path, *, just_created: bool) -> str | None:
+    """Refuse a database that is not ours or is newer than the app; reads only. Returns the
+    database's schema revision (None when it has none yet), so that opening a current file
+    reads the catalogue and the version once.
 
     A keyed database with no tables that was not created just now is a foreign or blanked
     file: treating it as new would hide a damaged file, so it is refused.
@@ -110,13 +112,14 @@ def check_schema(engine: Engine, path: Path, *, just_created: bool) -> None:
         tables = set(inspect(connection).get_table_names())
         if not tables:
             if just_created:
-                return
+                return None
             raise WrongPassphraseOrNotDatabase(path)
         if "alembic_version" not in tables:
             raise WrongPassphraseOrNotDatabase(path)
         revision = _revision_of(connection)
     if revision is not None and revision not in known_revisions():
         raise DatabaseNewerThanApp(path)
+    return revision
 
 
 def upgrade_to_head(engine: Engine) -> bool:

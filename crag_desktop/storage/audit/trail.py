@@ -32,32 +32,31 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, RowMapping, Table, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
 from crag_desktop.domain.records import AuditEvent
-from crag_desktop.storage import models as m
+from crag_desktop.storage import tables
 from crag_desktop.storage.audit.diff import Change
-from crag_desktop.storage.bulk import insert_rows
+from crag_desktop.storage.bulk import connection_of, insert_rows
 from crag_desktop.storage.engine import (
     read_audit_seal,
     write_audit_seal,
 )
 
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
+
 #: The previous hash of the first event.
 GENESIS_HASH = "0" * 64
 
 
-def _table(row_class: type[m.Base]) -> Table:
-    table = row_class.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-EVENT_TABLE = _table(m.AuditEventRow)
-HEAD_TABLE = _table(m.AuditHeadRow)
+EVENT_TABLE = tables.audit_event
+HEAD_TABLE = tables.audit_head
 
 
 def _canonical(
@@ -103,10 +102,10 @@ def event_hash(event: AuditEvent) -> str:
     ).hexdigest()
 
 
-def head(session: Session) -> tuple[int, str]:
+def head(session: Session | Connection) -> tuple[int, str]:
     """The number of events and the last event's hash (GENESIS_HASH when empty)."""
     row = (
-        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID))
+        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID))
         .mappings()
         .first()
     )
@@ -124,35 +123,35 @@ def seal_tag(seq: int, last_hash: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def is_sealed(session: Session) -> bool:
+def is_sealed(session: Session | Connection) -> bool:
     """Whether the trail is sealed in the file header (SQLite files only)."""
     # The header seal is SQLite's; a server database keeps its trail behind GRANTs instead.
-    return session.get_bind().dialect.name == "sqlite"
+    return connection_of(session).dialect.name == "sqlite"
 
 
-def read_seal(session: Session) -> tuple[int, int] | None:
+def read_seal(session: Session | Connection) -> tuple[int, int] | None:
     """(last seq, tag) from the file header; None where the database has no header."""
     if not is_sealed(session):
         return None
-    return read_audit_seal(session.connection())
+    return read_audit_seal(connection_of(session))
 
 
-def stamp_seal(session: Session) -> None:
+def stamp_seal(session: Session | Connection) -> None:
     """Seal the trail as it stands (the migration that introduced the seal, new files)."""
     if not is_sealed(session):
         return
     last_seq, last_hash, _count, _exists = _read_head(session)
-    write_audit_seal(session.connection(), last_seq, seal_tag(last_seq, last_hash))
+    write_audit_seal(connection_of(session), last_seq, seal_tag(last_seq, last_hash))
 
 
 def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_head(session: Session) -> tuple[int, str, int, bool]:
+def _read_head(session: Session | Connection) -> tuple[int, str, int, bool]:
     """(last seq, last hash, count, whether the head row exists)."""
     row = (
-        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID))
+        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID))
         .mappings()
         .first()
     )
@@ -168,7 +167,7 @@ def _read_head(session: Session) -> tuple[int, str, int, bool]:
     return int(row["last_seq"]), str(row["last_hash"]), int(row["count"]), True
 
 
-def _next_seq(session: Session, last_seq: int) -> int:
+def _next_seq(session: Session | Connection, last_seq: int) -> int:
     """The seq of the next event: after the head and after the seal, whichever is later, so
     events deleted from the end are never numbered again (their gap stays visible)."""
     seal = read_seal(session)
@@ -176,7 +175,7 @@ def _next_seq(session: Session, last_seq: int) -> int:
 
 
 def _write(
-    session: Session,
+    session: Session | Connection,
     events: list[AuditEvent],
     *,
     count: int,
@@ -215,15 +214,17 @@ def _write(
     values = {"last_seq": last.seq, "last_hash": last.hash, "count": count + len(events)}
     # Same transaction as the events: a truncated trail no longer matches its head.
     if head_exists:
-        session.execute(update(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID).values(values))
+        session.execute(
+            update(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID).values(values)
+        )
     else:
-        session.execute(insert(HEAD_TABLE).values(id=m.AUDIT_HEAD_ID, **values))
+        session.execute(insert(HEAD_TABLE).values(id=tables.AUDIT_HEAD_ID, **values))
     if seal is not None:
         seal_seq, tag = seal
         intact = seal_seq == previous_seq and tag == seal_tag(previous_seq, events[0].previous_hash)
         # A broken seal keeps its old tag: sealing over tampering would hide it.
         write_audit_seal(
-            session.connection(), last.seq, seal_tag(last.seq, last.hash) if intact else tag
+            connection_of(session), last.seq, seal_tag(last.seq, last.hash) if intact else tag
         )
 
 
@@ -265,7 +266,7 @@ def _chained(
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     operator: str,
     action: str,
@@ -293,7 +294,7 @@ def append(
 
 
 def append_many(
-    session: Session,
+    session: Session | Connection,
     *,
     operator: str,
     action: str,

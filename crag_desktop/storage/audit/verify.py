@@ -7,11 +7,10 @@ place; see `trail` for how the chain and the seal are written.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, inspect, select
 
-from crag_desktop.storage import models as m
 from crag_desktop.storage.audit.trail import (
     EVENT_TABLE,
     GENESIS_HASH,
@@ -23,19 +22,26 @@ from crag_desktop.storage.audit.trail import (
     read_seal,
     seal_tag,
 )
+from crag_desktop.storage.bulk import connection_of
 from crag_desktop.storage.engine import missing_audit_triggers
+from crag_desktop.storage.tables import AUDIT_HEAD_ID
+
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
 
 
 def _missing_range(first: int, last: int) -> str:
     return f"Audit event {first} is" if first == last else f"Audit events {first} to {last} are"
 
 
-def verify_chain(session: Session) -> list[str]:
+def verify_chain(session: Session | Connection) -> list[str]:
     """Problems with the audit trail, one sentence each, first event first (empty when intact).
 
     Each sentence names the first event that is missing, altered or out of place.
     """
-    tables = set(inspect(session.connection()).get_table_names())
+    tables = set(inspect(connection_of(session)).get_table_names())
     seal = read_seal(session)
     sealed_seq = seal[0] if seal else 0
     if EVENT_TABLE.name not in tables:
@@ -46,7 +52,7 @@ def verify_chain(session: Session) -> list[str]:
         ]
     problems: list[str] = []
     if is_sealed(session):
-        missing = missing_audit_triggers(session.connection())
+        missing = missing_audit_triggers(connection_of(session))
         if missing:
             problems.append(
                 "The guard that keeps the audit trail append-only was removed "
@@ -70,7 +76,7 @@ class _Walked:
     last_hash: str
 
 
-def _walk_chain(session: Session, problems: list[str]) -> _Walked:
+def _walk_chain(session: Session | Connection, problems: list[str]) -> _Walked:
     """Read every event in order, adding a sentence to `problems` for each that is missing,
     out of place or altered."""
     previous = GENESIS_HASH
@@ -102,12 +108,12 @@ def _walk_chain(session: Session, problems: list[str]) -> _Walked:
     return _Walked(count=count, last_seq=last_seq, last_hash=previous)
 
 
-def _head_problems(session: Session, tables: set[str], walked: _Walked) -> list[str]:
+def _head_problems(session: Session | Connection, tables: set[str], walked: _Walked) -> list[str]:
     """The head row agrees with the trail as walked, or one sentence why not."""
     head_row = None
     if HEAD_TABLE.name in tables:
         head_row = (
-            session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == m.AUDIT_HEAD_ID))
+            session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == AUDIT_HEAD_ID))
             .mappings()
             .first()
         )
@@ -156,7 +162,7 @@ def _seal_problems(
     return []
 
 
-def compare_trails(live: Session, earlier: Session) -> list[str]:
+def compare_trails(live: Session | Connection, earlier: Session | Connection) -> list[str]:
     """Problems found by comparing a trail with an earlier copy of it (a backup).
 
     The trail only grows, so every event of the earlier copy must still be in the live trail,

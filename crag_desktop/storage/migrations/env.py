@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from crag_desktop.storage.models import metadata
+from crag_desktop.storage.tables import metadata
 
 
 def run_migrations_online() -> None:

@@ -15,12 +15,7 @@ from sqlalchemy import (
 )
 
 from crag_desktop.domain.criteria import NotificationOwed
-from crag_desktop.storage.models import (
-    RecommendationRow,
-    ReferralClockPauseRow,
-    ReferralRow,
-    ReviewRow,
-)
+from crag_desktop.storage import tables
 from crag_desktop.storage.queries.keyset import Condition, Reader
 from crag_desktop.storage.queries.lists import has_decision
 
@@ -34,8 +29,8 @@ __all__ = [
     "rapid_review_clock_conditions",
 ]
 
-_REFERRAL = ReferralRow.__table__.c
-_PAUSE = ReferralClockPauseRow.__table__.c
+_REFERRAL = tables.referral.c
+_PAUSE = tables.referral_clock_pause.c
 
 
 def has_clock_pause(clock: str) -> Condition:
@@ -113,9 +108,9 @@ def clock_pauses(
 #: What a figure's first records are ordered by (then by id), by record type: the oldest
 #: waiting first.
 _FIRST_BY: dict[str, tuple[Any, Any]] = {
-    "referral": (ReferralRow.__table__, ReferralRow.__table__.c.received),
-    "review": (ReviewRow.__table__, ReviewRow.__table__.c.commissioned_on),
-    "recommendation": (RecommendationRow.__table__, RecommendationRow.__table__.c.due),
+    "referral": (tables.referral, tables.referral.c.received),
+    "review": (tables.review, tables.review.c.commissioned_on),
+    "recommendation": (tables.recommendation, tables.recommendation.c.due),
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
     Boolean,
@@ -30,9 +30,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "Condition",
@@ -51,7 +55,7 @@ Condition = ColumnElement[bool]
 
 #: What a read runs on: a unit of work's session or a `Database.reading()` connection (which
 #: costs less: no identity map, no commit).
-Reader = Session | Connection
+Reader: TypeAlias = "Session | Connection"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -20,20 +20,8 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 
-from crag_desktop.storage.models import (
-    AgencyRow,
-    AuditEventRow,
-    CriteriaDecisionRow,
-    MeetingAttendeeRow,
-    MeetingReferralRow,
-    MeetingRow,
-    RecommendationRow,
-    ReferralChildRow,
-    ReferralRow,
-    ReviewRow,
-)
+from crag_desktop.storage import tables
 from crag_desktop.storage.queries.keyset import (
     Condition,
     Reader,
@@ -46,6 +34,11 @@ from crag_desktop.storage.queries.keyset import (
     keyset_placeholders,
     keyset_shape,
 )
+
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "RECOMMENDATION_SORTS",
@@ -74,9 +67,9 @@ __all__ = [
 
 # --- Referrals --------------------------------------------------------------------------------
 
-_DECISION = CriteriaDecisionRow.__table__.c
-_REFERRAL = ReferralRow.__table__.c
-_AGENCY = AgencyRow.__table__.c
+_DECISION = tables.criteria_decision.c
+_REFERRAL = tables.referral.c
+_AGENCY = tables.agency.c
 
 #: Sort orders of the referral list, by column name.
 REFERRAL_SORTS: dict[str, tuple[SortPart, ...]] = {
@@ -94,9 +87,9 @@ def has_decision(*extra: Condition) -> Condition:
     # auto-correlation would otherwise leave the subquery with no FROM at all.
     subquery = (
         select(literal(1))
-        .select_from(CriteriaDecisionRow.__table__)
+        .select_from(tables.criteria_decision)
         .where(_DECISION.referral_id == _REFERRAL.id, *extra)
-        .correlate(ReferralRow.__table__)
+        .correlate(tables.referral)
     )
     return exists(subquery)
 
@@ -105,7 +98,7 @@ def undecided_conditions() -> list[Condition]:
     """Open referrals with no decision yet (the wizard's choice of referral). The EXISTS runs
     over an alias of the decision table: a referral page outer-joins the table itself, and an
     EXISTS over that same table would correlate away its own FROM clause."""
-    decision = CriteriaDecisionRow.__table__.alias("undecided_check")
+    decision = tables.criteria_decision.alias("undecided_check")
     return [
         ~exists().where(decision.c.referral_id == _REFERRAL.id),
         _REFERRAL.status != "closed",
@@ -157,7 +150,7 @@ def referral_conditions(
 
 def referral_count_statement(conditions: Sequence[Condition]) -> Select[Any]:
     """How many referrals meet the conditions, as a statement to keep and rerun."""
-    return count_statement(ReferralRow.__table__, conditions)
+    return count_statement(tables.referral, conditions)
 
 
 def referral_count(session: Reader, conditions: Sequence[Condition]) -> int:
@@ -187,8 +180,8 @@ def referral_page_statement(
 def _referral_columns(conditions: Sequence[Condition]) -> Select[Any]:
     children = (
         select(func.count())
-        .select_from(ReferralChildRow.__table__)
-        .where(ReferralChildRow.__table__.c.referral_id == _REFERRAL.id)
+        .select_from(tables.referral_child)
+        .where(tables.referral_child.c.referral_id == _REFERRAL.id)
         .scalar_subquery()
     )
     return (
@@ -203,9 +196,9 @@ def _referral_columns(conditions: Sequence[Condition]) -> Select[Any]:
             _DECISION.decided_outcome,
             children.label("children_count"),
         )
-        .select_from(ReferralRow.__table__)
-        .join(AgencyRow.__table__, _AGENCY.id == _REFERRAL.referring_agency_id)
-        .outerjoin(CriteriaDecisionRow.__table__, _DECISION.referral_id == _REFERRAL.id)
+        .select_from(tables.referral)
+        .join(tables.agency, _AGENCY.id == _REFERRAL.referring_agency_id)
+        .outerjoin(tables.criteria_decision, _DECISION.referral_id == _REFERRAL.id)
         .where(*conditions)
     )
 
@@ -267,7 +260,7 @@ def _referral_page_by_agency(
 
 # --- Reviews ----------------------------------------------------------------------------------
 
-_REVIEW = ReviewRow.__table__.c
+_REVIEW = tables.review.c
 
 #: Sort orders of the review list, by column name.
 REVIEW_SORTS: dict[str, tuple[SortPart, ...]] = {
@@ -319,11 +312,11 @@ def review_conditions(
 
 def review_count(session: Reader, conditions: Sequence[Condition]) -> int:
     """How many reviews meet the conditions."""
-    return count_where(session, ReviewRow.__table__, conditions)
+    return count_where(session, tables.review, conditions)
 
 
 def review_page(
-    session: Session,
+    session: Session | Connection,
     conditions: Sequence[Condition],
     *,
     sort: str,
@@ -352,9 +345,9 @@ def review_page(
 
 # --- Recommendations --------------------------------------------------------------------------
 
-_RECOMMENDATION = RecommendationRow.__table__.c
-_REVIEW_OF = ReviewRow.__table__.alias("rec_review")
-_LEAD = AgencyRow.__table__.alias("lead_agency")
+_RECOMMENDATION = tables.recommendation.c
+_REVIEW_OF = tables.review.alias("rec_review")
+_LEAD = tables.agency.alias("lead_agency")
 
 #: Sort orders of the recommendation list, by column name.
 RECOMMENDATION_SORTS: dict[str, tuple[SortPart, ...]] = {
@@ -406,11 +399,11 @@ def recommendation_conditions(
 
 def recommendation_count(session: Reader, conditions: Sequence[Condition]) -> int:
     """How many recommendations meet the conditions."""
-    return count_where(session, RecommendationRow.__table__, conditions)
+    return count_where(session, tables.recommendation, conditions)
 
 
 def recommendation_page(
-    session: Session,
+    session: Session | Connection,
     conditions: Sequence[Condition],
     *,
     sort: str,
@@ -439,7 +432,7 @@ def recommendation_page(
             _RECOMMENDATION.impact_evidenced_on,
             _RECOMMENDATION.impact_evidenced_by,
         )
-        .select_from(RecommendationRow.__table__)
+        .select_from(tables.recommendation)
         .join(_REVIEW_OF, _REVIEW_OF.c.id == _RECOMMENDATION.review_id)
         .join(_LEAD, _LEAD.c.id == _RECOMMENDATION.lead_agency_id)
         .where(*conditions)
@@ -451,7 +444,7 @@ def recommendation_page(
 
 # --- Meetings ---------------------------------------------------------------------------------
 
-_MEETING = MeetingRow.__table__.c
+_MEETING = tables.meeting.c
 _MEETING_SORT = (SortPart(_MEETING.date), SortPart(_MEETING.id))
 
 
@@ -470,13 +463,13 @@ def meeting_conditions(
     return conditions
 
 
-def meeting_count(session: Session, conditions: Sequence[Condition]) -> int:
+def meeting_count(session: Session | Connection, conditions: Sequence[Condition]) -> int:
     """How many meetings meet the conditions."""
-    return count_where(session, MeetingRow.__table__, conditions)
+    return count_where(session, tables.meeting, conditions)
 
 
 def meeting_page(
-    session: Session,
+    session: Session | Connection,
     conditions: Sequence[Condition],
     *,
     descending: bool,
@@ -484,17 +477,17 @@ def meeting_page(
     limit: int,
 ) -> Sequence[Row[Any]]:
     """One page of meeting rows by date: id, date, quorate, attendee_count, referral_count."""
-    attendees = MeetingAttendeeRow.__table__.c
-    considered = MeetingReferralRow.__table__.c
+    attendees = tables.meeting_attendee.c
+    considered = tables.meeting_referral.c
     attendee_count = (
         select(func.count())
-        .select_from(MeetingAttendeeRow.__table__)
+        .select_from(tables.meeting_attendee)
         .where(attendees.meeting_id == _MEETING.id)
         .scalar_subquery()
     )
     referral_count = (
         select(func.count())
-        .select_from(MeetingReferralRow.__table__)
+        .select_from(tables.meeting_referral)
         .where(considered.meeting_id == _MEETING.id)
         .scalar_subquery()
     )
@@ -511,7 +504,7 @@ def meeting_page(
 
 # --- Audit trail ------------------------------------------------------------------------------
 
-_AUDIT = AuditEventRow.__table__.c
+_AUDIT = tables.audit_event.c
 _AUDIT_SORT = (SortPart(_AUDIT.seq),)
 
 
@@ -552,13 +545,13 @@ def audit_conditions(
     return conditions
 
 
-def audit_count(session: Session, conditions: Sequence[Condition]) -> int:
+def audit_count(session: Session | Connection, conditions: Sequence[Condition]) -> int:
     """How many audit events meet the conditions."""
-    return count_where(session, AuditEventRow.__table__, conditions)
+    return count_where(session, tables.audit_event, conditions)
 
 
 def audit_page(
-    session: Session,
+    session: Session | Connection,
     conditions: Sequence[Condition],
     *,
     after: Sequence[object] | None,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Row,
     Select,
     String,
@@ -19,27 +20,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
-from crag_desktop.storage.models import (
-    ActionUpdateRow,
-    AgencyActionRow,
-    AgencyRow,
-    CriteriaDecisionRow,
-    DecisionAttendeeRow,
-    LearningEventReviewRow,
-    LearningEventRow,
-    LearningPointRow,
-    MeetingApologyRow,
-    MeetingAttendeeRow,
-    MeetingReferralRow,
-    MeetingRow,
-    MemberRow,
-    RecommendationRow,
-    ReferralRow,
-    ReviewLearningPointRow,
-    ReviewRow,
-)
+from crag_desktop.storage import tables
+
+if TYPE_CHECKING:
+    # Only the type: reading and the audit trail work on a Core connection as well, and
+    # importing the ORM is left to what loads or saves whole records.
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "actions_with_latest_status",
@@ -59,17 +46,17 @@ __all__ = [
     "updates_at_meeting",
 ]
 
-_REFERRAL = ReferralRow.__table__.c
-_REVIEW = ReviewRow.__table__.c
-_MEETING = MeetingRow.__table__.c
-_RECOMMENDATION = RecommendationRow.__table__.c
-_REVIEW_OF = ReviewRow.__table__.alias("rec_review")
+_REFERRAL = tables.referral.c
+_REVIEW = tables.review.c
+_MEETING = tables.meeting.c
+_RECOMMENDATION = tables.recommendation.c
+_REVIEW_OF = tables.review.alias("rec_review")
 
 
-def updates_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
+def updates_at_meeting(session: Session | Connection, meeting_id: str) -> Sequence[Row[Any]]:
     """The progress updates given at a meeting: recommendation_id, review_title, number,
     action_id, status, note; by review title, recommendation number and action."""
-    update = ActionUpdateRow.__table__.c
+    update = tables.action_update.c
     statement: Select[Any] = (
         select(
             update.recommendation_id,
@@ -79,8 +66,8 @@ def updates_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
             update.status,
             update.note,
         )
-        .select_from(ActionUpdateRow.__table__)
-        .join(RecommendationRow.__table__, _RECOMMENDATION.id == update.recommendation_id)
+        .select_from(tables.action_update)
+        .join(tables.recommendation, _RECOMMENDATION.id == update.recommendation_id)
         .join(_REVIEW_OF, _REVIEW_OF.c.id == _RECOMMENDATION.review_id)
         .where(update.meeting_id == meeting_id)
         .order_by(_REVIEW_OF.c.title, _RECOMMENDATION.number, update.action_id, update.position)
@@ -89,13 +76,13 @@ def updates_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
 
 
 def latest_update_statuses(
-    session: Session, recommendation_ids: Sequence[str]
+    session: Session | Connection, recommendation_ids: Sequence[str]
 ) -> dict[str, list[str]]:
     """For each recommendation, the status of each action's latest update (by date, then
     the order added), for the derived status of a page of rows."""
     if not recommendation_ids:
         return {}
-    update = ActionUpdateRow.__table__.c
+    update = tables.action_update.c
     rows = session.execute(
         select(
             update.recommendation_id, update.action_id, update.on, update.position, update.status
@@ -115,79 +102,103 @@ def latest_update_statuses(
 # --- Records: ids, references and lookups ---------------------------------------------------
 
 _ID_COLUMNS: dict[str, Any] = {
-    "agency": AgencyRow.id,
-    "member": MemberRow.id,
-    "learning_point": LearningPointRow.id,
-    "referral": ReferralRow.id,
-    "review": ReviewRow.id,
-    "recommendation": RecommendationRow.id,
-    "meeting": MeetingRow.id,
-    "learning_event": LearningEventRow.id,
+    "agency": tables.agency.c.id,
+    "member": tables.member.c.id,
+    "learning_point": tables.learning_point.c.id,
+    "referral": tables.referral.c.id,
+    "review": tables.review.c.id,
+    "recommendation": tables.recommendation.c.id,
+    "meeting": tables.meeting.c.id,
+    "learning_event": tables.learning_event.c.id,
 }
 
 #: For each record type: (what refers to it, the referring column, the referring record's id).
 _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
     "agency": (
-        ("referral.referring_agency", ReferralRow.referring_agency_id, ReferralRow.id),
-        ("member.agency", MemberRow.agency_id, MemberRow.id),
-        ("recommendation.lead_agency", RecommendationRow.lead_agency_id, RecommendationRow.id),
+        ("referral.referring_agency", tables.referral.c.referring_agency_id, tables.referral.c.id),
+        ("member.agency", tables.member.c.agency_id, tables.member.c.id),
+        (
+            "recommendation.lead_agency",
+            tables.recommendation.c.lead_agency_id,
+            tables.recommendation.c.id,
+        ),
         (
             "action.owner_agency",
-            AgencyActionRow.owner_agency_id,
-            AgencyActionRow.recommendation_id + literal("/") + AgencyActionRow.id,
+            tables.agency_action.c.owner_agency_id,
+            tables.agency_action.c.recommendation_id + literal("/") + tables.agency_action.c.id,
         ),
     ),
     "member": (
-        ("meeting.attendees", MeetingAttendeeRow.member_id, MeetingAttendeeRow.meeting_id),
-        ("meeting.apologies", MeetingApologyRow.member_id, MeetingApologyRow.meeting_id),
-        ("decision.attendees", DecisionAttendeeRow.member_id, DecisionAttendeeRow.referral_id),
+        (
+            "meeting.attendees",
+            tables.meeting_attendee.c.member_id,
+            tables.meeting_attendee.c.meeting_id,
+        ),
+        (
+            "meeting.apologies",
+            tables.meeting_apology.c.member_id,
+            tables.meeting_apology.c.meeting_id,
+        ),
+        (
+            "decision.attendees",
+            tables.decision_attendee.c.member_id,
+            tables.decision_attendee.c.referral_id,
+        ),
         (
             "action_update.by",
-            ActionUpdateRow.by_member_id,
-            ActionUpdateRow.recommendation_id
+            tables.action_update.c.by_member_id,
+            tables.action_update.c.recommendation_id
             + literal("/")
-            + ActionUpdateRow.action_id
+            + tables.action_update.c.action_id
             + literal("/")
-            + func.cast(ActionUpdateRow.position, String),
+            + func.cast(tables.action_update.c.position, String),
         ),
     ),
     "learning_point": (
         (
             "review.learning_points",
-            ReviewLearningPointRow.learning_point_id,
-            ReviewLearningPointRow.review_id,
+            tables.review_learning_point.c.learning_point_id,
+            tables.review_learning_point.c.review_id,
         ),
     ),
     "referral": (
-        ("review.referral", ReviewRow.referral_id, ReviewRow.id),
+        ("review.referral", tables.review.c.referral_id, tables.review.c.id),
         (
             "meeting.referrals_considered",
-            MeetingReferralRow.referral_id,
-            MeetingReferralRow.meeting_id,
+            tables.meeting_referral.c.referral_id,
+            tables.meeting_referral.c.meeting_id,
         ),
     ),
     "review": (
-        ("recommendation.review", RecommendationRow.review_id, RecommendationRow.id),
+        ("recommendation.review", tables.recommendation.c.review_id, tables.recommendation.c.id),
         (
             "learning_event.reviews",
-            LearningEventReviewRow.review_id,
-            LearningEventReviewRow.learning_event_id,
+            tables.learning_event_review.c.review_id,
+            tables.learning_event_review.c.learning_event_id,
         ),
     ),
     "meeting": (
-        ("decision.meeting", CriteriaDecisionRow.meeting_id, CriteriaDecisionRow.referral_id),
-        ("update.meeting", ActionUpdateRow.meeting_id, ActionUpdateRow.recommendation_id),
+        (
+            "decision.meeting",
+            tables.criteria_decision.c.meeting_id,
+            tables.criteria_decision.c.referral_id,
+        ),
+        (
+            "update.meeting",
+            tables.action_update.c.meeting_id,
+            tables.action_update.c.recommendation_id,
+        ),
     ),
 }
 
 
-def record_exists(session: Session, record_type: str, key: str) -> bool:
+def record_exists(session: Session | Connection, record_type: str, key: str) -> bool:
     """Whether a record of `record_type` (not a report text) has the id `key`."""
     column = _ID_COLUMNS[record_type]
     return session.execute(select(column).where(column == key)).first() is not None
 
 
-def references_to(session: Session, record_type: str, key: str) -> dict[str, int]:
+def references_to(session: Session | Connection, record_type: str, key: str) -> dict[str, int]:
     """How many records refer to the record, by kind of reference ("referral.referring_agency"),
     leaving out kinds with none."""
     found: dict[str, int] = {}
@@ -199,7 +210,7 @@ def references_to(session: Session, record_type: str, key: str) -> dict[str, int
     return found
 
 
-def references_between(session: Session, low: str, high: str) -> list[str]:
+def references_between(session: Session | Connection, low: str, high: str) -> list[str]:
     """Referral references from `low` (inclusive) to `high` (exclusive): a range, not LIKE,
     so that the reference index is used on every database."""
     statement = select(_REFERRAL.reference).where(
@@ -208,7 +219,9 @@ def references_between(session: Session, low: str, high: str) -> list[str]:
     return [str(value) for value in session.execute(statement).scalars()]
 
 
-def review_titles(session: Session, ids: Collection[str] | None = None) -> Sequence[Row[Any]]:
+def review_titles(
+    session: Session | Connection, ids: Collection[str] | None = None
+) -> Sequence[Row[Any]]:
     """Every review's id and title (or those of `ids`), by title."""
     statement: Select[Any] = select(_REVIEW.id, _REVIEW.title).order_by(_REVIEW.title, _REVIEW.id)
     if ids is not None:
@@ -216,9 +229,9 @@ def review_titles(session: Session, ids: Collection[str] | None = None) -> Seque
     return session.execute(statement).all()
 
 
-def learning_point_usage(session: Session) -> dict[str, int]:
+def learning_point_usage(session: Session | Connection) -> dict[str, int]:
     """How many reviews carry each learning point (points no review carries are absent)."""
-    link = ReviewLearningPointRow.__table__
+    link = tables.review_learning_point
     # A review lists a point at most once (validation refuses one listed twice), so its rows
     # count the reviews, and the index on the point alone answers: counting distinct reviews
     # read every row of the table (0.1 s at 100,000 referrals, the Learning screen's load).
@@ -228,14 +241,16 @@ def learning_point_usage(session: Session) -> dict[str, int]:
     return {str(key): int(count) for key, count in session.execute(statement).all()}
 
 
-def learning_point_reviews(session: Session, point: str | None = None) -> dict[str, list[str]]:
+def learning_point_reviews(
+    session: Session | Connection, point: str | None = None
+) -> dict[str, list[str]]:
     """The titles of the reviews carrying each learning point (or only `point`), by point id,
     in title order."""
-    link = ReviewLearningPointRow.__table__.c
-    review = ReviewRow.__table__.c
+    link = tables.review_learning_point.c
+    review = tables.review.c
     chosen = (
         select(link.learning_point_id, review.id, review.title)
-        .select_from(ReviewLearningPointRow.__table__.join(ReviewRow.__table__))
+        .select_from(tables.review_learning_point.join(tables.review))
         .distinct()
     )
     if point is not None:
@@ -256,7 +271,7 @@ def learning_point_reviews(session: Session, point: str | None = None) -> dict[s
 _TITLE_SEPARATOR = "\x1f"
 
 
-def meeting_dates(session: Session) -> Sequence[Row[Any]]:
+def meeting_dates(session: Session | Connection) -> Sequence[Row[Any]]:
     """Every meeting's id and date, newest first."""
     statement: Select[Any] = select(_MEETING.id, _MEETING.date).order_by(
         _MEETING.date.desc(), _MEETING.id
@@ -264,10 +279,12 @@ def meeting_dates(session: Session) -> Sequence[Row[Any]]:
     return session.execute(statement).all()
 
 
-def meeting_for_referral(session: Session, referral_id: str, on_or_after: date) -> str | None:
+def meeting_for_referral(
+    session: Session | Connection, referral_id: str, on_or_after: date
+) -> str | None:
     """The earliest meeting on or after the day given that lists the referral among those
     it considers; failing that, a meeting held on that day; None when neither exists."""
-    considered = MeetingReferralRow.__table__.c
+    considered = tables.meeting_referral.c
     listing = select(considered.meeting_id).where(considered.referral_id == referral_id)
     for condition in (_MEETING.id.in_(listing), _MEETING.date == on_or_after):
         statement: Select[Any] = (
@@ -282,7 +299,7 @@ def meeting_for_referral(session: Session, referral_id: str, on_or_after: date) 
     return None
 
 
-def review_ids_of_referral(session: Session, referral_id: str) -> list[str]:
+def review_ids_of_referral(session: Session | Connection, referral_id: str) -> list[str]:
     """The ids of the reviews commissioned from a referral, oldest first."""
     statement = (
         select(_REVIEW.id)
@@ -292,7 +309,7 @@ def review_ids_of_referral(session: Session, referral_id: str) -> list[str]:
     return [str(value) for value in session.execute(statement).scalars()]
 
 
-def record_labels(session: Session, keys: Iterable[tuple[str, str]]) -> list[Row[Any]]:
+def record_labels(session: Session | Connection, keys: Iterable[tuple[str, str]]) -> list[Row[Any]]:
     """(kind, id, first, second) for every (record type, id) that still exists, in one UNION
     ALL: what the audit log names a record by (a reference and case name, a title...)."""
     wanted: dict[str, list[str]] = {}
@@ -314,9 +331,9 @@ def record_labels(session: Session, keys: Iterable[tuple[str, str]]) -> list[Row
             statement = statement.join(target, on)
         selects.append(statement.where(id_column.in_(sorted(ids))))
 
-    referral = ReferralRow.__table__.c
-    review = ReviewRow.__table__.c
-    recommendation = RecommendationRow.__table__.c
+    referral = tables.referral.c
+    review = tables.review.c
+    recommendation = tables.recommendation.c
     add("referral", referral.id, referral.reference, referral.case_name)
     add("review", review.id, review.title, literal(None))
     add(
@@ -324,22 +341,22 @@ def record_labels(session: Session, keys: Iterable[tuple[str, str]]) -> list[Row
         recommendation.id,
         review.title,
         recommendation.number,
-        (ReviewRow.__table__, review.id == recommendation.review_id),
+        (tables.review, review.id == recommendation.review_id),
     )
-    add("meeting", MeetingRow.__table__.c.id, MeetingRow.__table__.c.date, literal(None))
-    add("agency", AgencyRow.__table__.c.id, AgencyRow.__table__.c.name, literal(None))
-    add("member", MemberRow.__table__.c.id, MemberRow.__table__.c.name, literal(None))
+    add("meeting", tables.meeting.c.id, tables.meeting.c.date, literal(None))
+    add("agency", tables.agency.c.id, tables.agency.c.name, literal(None))
+    add("member", tables.member.c.id, tables.member.c.name, literal(None))
     add(
         "learning_point",
-        LearningPointRow.__table__.c.id,
-        LearningPointRow.__table__.c.text,
+        tables.learning_point.c.id,
+        tables.learning_point.c.text,
         literal(None),
     )
     add(
         "learning_event",
-        LearningEventRow.__table__.c.id,
-        LearningEventRow.__table__.c.title,
-        LearningEventRow.__table__.c.date,
+        tables.learning_event.c.id,
+        tables.learning_event.c.title,
+        tables.learning_event.c.date,
     )
     if not selects:
         return []
@@ -351,13 +368,11 @@ def record_labels(session: Session, keys: Iterable[tuple[str, str]]) -> list[Row
 
 # --- Decisions --------------------------------------------------------------------------------
 
-_DECISION = CriteriaDecisionRow.__table__.c
-_DECIDED = CriteriaDecisionRow.__table__.join(
-    ReferralRow.__table__, _REFERRAL.id == _DECISION.referral_id
-)
+_DECISION = tables.criteria_decision.c
+_DECIDED = tables.criteria_decision.join(tables.referral, _REFERRAL.id == _DECISION.referral_id)
 
 
-def decisions_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]]:
+def decisions_at_meeting(session: Session | Connection, meeting_id: str) -> Sequence[Row[Any]]:
     """The decisions taken at a meeting, by reference: id, reference, case_name, decided_on,
     decided_outcome, alternative_review_type."""
     statement: Select[Any] = (
@@ -376,7 +391,9 @@ def decisions_at_meeting(session: Session, meeting_id: str) -> Sequence[Row[Any]
     return session.execute(statement).all()
 
 
-def panel_decisions(session: Session, *, responses: Sequence[str] | None) -> Sequence[Row[Any]]:
+def panel_decisions(
+    session: Session | Connection, *, responses: Sequence[str] | None
+) -> Sequence[Row[Any]]:
     """Every decision's Panel loop as plain columns (the list may hold every decision ever
     made), or only those whose Panel response is one of `responses`: id, reference,
     case_name, rule_set, decided_outcome, decided_on and the panel_ columns."""
@@ -401,14 +418,17 @@ def panel_decisions(session: Session, *, responses: Sequence[str] | None) -> Seq
 
 
 def actions_with_latest_status(
-    session: Session, *, open_statuses: Sequence[str], owner_agency_id: str | None = None
+    session: Session | Connection,
+    *,
+    open_statuses: Sequence[str],
+    owner_agency_id: str | None = None,
 ) -> list[tuple[str, str, str, str | None]]:
     """(recommendation id, action id, owner agency id, its latest update's status or None)
     of every action whose recommendation's status is one of `open_statuses` (of one owner
     when given): what an agency's return needs, without loading whole recommendations."""
-    action_table, recommendation_table = AgencyActionRow.__table__, RecommendationRow.__table__
+    action_table, recommendation_table = tables.agency_action, tables.recommendation
     action, recommendation = action_table.c, recommendation_table.c
-    update = ActionUpdateRow.__table__.c
+    update = tables.action_update.c
     scope: list[ColumnElement[bool]] = [recommendation.status.in_(list(open_statuses))]
     if owner_agency_id is not None:
         scope.append(action.owner_agency_id == owner_agency_id)
