@@ -15,7 +15,7 @@ from crag_desktop.domain.records import Agency, Member
 from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.agencies import AgenciesScreen, create_agencies_screen
+from crag_desktop.ui.views.agencies import AgenciesScreen
 from tests.helpers.qt import Editing, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
@@ -24,7 +24,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def screen(qtbot: QtBot, editing: Editing) -> Iterator[AgenciesScreen]:
-    made = create_agencies_screen(**editing, autosave_ms=60_000, search_delay_ms=1)
+    made = AgenciesScreen(**editing, autosave_ms=60_000, search_delay_ms=1)
     with shown_screen(qtbot, made, 1300, 800):
         yield made
 

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import SCREEN_MODULES
+from crag_desktop.app import SCREENS
 from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
@@ -67,7 +67,7 @@ def _shown(window: MainWindow, key: ScreenKey) -> Any:
 
 
 def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
-    assert window.screen_keys() == list(SCREEN_MODULES)
+    assert window.screen_keys() == list(SCREENS)
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert titles[:3] == ["Dashboard", "Referrals", "Meetings and decisions"]
     assert window.windowTitle() == "CRAG Desktop — demo.crag"
@@ -76,7 +76,7 @@ def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
 def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    assert [k for k in SCREEN_MODULES if window.is_screen_built(k)] == [ScreenKey.DASHBOARD]
+    assert [k for k in SCREENS if window.is_screen_built(k)] == [ScreenKey.DASHBOARD]
     # The shortcut builds the screen a step at a time; it shows with the demo's rows.
     QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen_key() == ScreenKey.REVIEWS

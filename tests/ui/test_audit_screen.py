@@ -21,13 +21,13 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.interchange import record_export
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.audit import AuditScreen, create_audit_screen
+from crag_desktop.ui.views.audit import AuditScreen
 from tests.helpers.qt import shown_screen
 
 
 @pytest.fixture
 def screen(qtbot: QtBot, demo_db: Database, prompter: ScriptedPrompter) -> Iterator[AuditScreen]:
-    made = create_audit_screen(
+    made = AuditScreen(
         log=AuditLog(db=demo_db),
         verify=AuditLog(db=demo_db).verify,
         prompter=prompter,
@@ -119,7 +119,7 @@ def test_verify_reports_an_intact_trail(screen: AuditScreen, records: RecordServ
 def test_verify_lists_each_problem_when_the_trail_is_broken(
     qtbot: QtBot, database: Database, prompter: ScriptedPrompter
 ) -> None:
-    broken = create_audit_screen(
+    broken = AuditScreen(
         log=AuditLog(db=database),
         verify=lambda: ["Audit event 3 was altered after it was written."],
         prompter=prompter,

@@ -24,7 +24,6 @@ from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.dashboard import (
     DashboardScreen,
     calendar_span,
-    create_dashboard_screen,
     lateness,
 )
 from tests.helpers.dashboard import DOCUMENT as DASHBOARD
@@ -37,7 +36,7 @@ DOCUMENT = only(DASHBOARD, "P1", "P2", "P3", "P5", "V1", "V3", "V4", "V5", "REC1
 
 def dashboard_screen(qtbot: QtBot, db: Database) -> DashboardScreen:
     """The dashboard on `db`, TODAY being 1 March 2024, shown as the window shows it."""
-    widget = create_dashboard_screen(
+    widget = DashboardScreen(
         dashboard=DashboardService(db=db),
         referrals=ReferralList(db=db),
         reviews=ReviewList(db=db),

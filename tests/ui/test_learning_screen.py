@@ -17,7 +17,7 @@ from crag_desktop.domain.records import LearningEvent, LearningPoint
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.learning import LearningScreen, create_learning_screen
+from crag_desktop.ui.views.learning import LearningScreen
 from tests.helpers.qt import Editing, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
@@ -26,7 +26,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def screen(qtbot: QtBot, editing: Editing) -> Iterator[LearningScreen]:
-    made = create_learning_screen(
+    made = LearningScreen(
         **editing,
         carriers=editing["records"].learning_point_review_titles,
         autosave_ms=60_000,

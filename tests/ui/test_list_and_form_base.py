@@ -26,11 +26,11 @@ from crag_desktop.services.recommendation_list import RecommendationList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.collection import Cell, CellKind, CollectionEditor
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.agencies import create_agencies_screen
+from crag_desktop.ui.views.agencies import AgenciesScreen
 from crag_desktop.ui.views.list_screen import ListScreen
-from crag_desktop.ui.views.recommendations import create_recommendations_screen
-from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
-from crag_desktop.ui.views.reviews import create_reviews_screen
+from crag_desktop.ui.views.recommendations import RecommendationsScreen
+from crag_desktop.ui.views.referrals import ReferralsScreen
+from crag_desktop.ui.views.reviews import ReviewsScreen
 from crag_desktop.ui.widgets import UkDateEdit, parse_uk_date
 from tests.helpers.qt import press, show_screen, type_text
 from tests.ui.conftest import combo_text_room, longest_choice_width
@@ -50,13 +50,13 @@ def screens(
     records = RecordService(db=demo_db)
     drafts = DraftService(db=demo_db)
     made: list[ListScreen[Any, Any, Any]] = [
-        create_referrals_screen(
+        ReferralsScreen(
             records=records, lists=ReferralList(db=demo_db), drafts=drafts, prompter=prompter
         ),
-        create_reviews_screen(
+        ReviewsScreen(
             records=records, lists=ReviewList(db=demo_db), drafts=drafts, prompter=prompter
         ),
-        create_recommendations_screen(
+        RecommendationsScreen(
             records=records,
             lists=RecommendationList(db=demo_db),
             drafts=drafts,
@@ -75,7 +75,7 @@ def screens(
 def referrals(
     qtbot: QtBot, demo_db: Database, prompter: ScriptedPrompter
 ) -> Iterator[ReferralsScreen]:
-    screen = create_referrals_screen(
+    screen = ReferralsScreen(
         records=RecordService(db=demo_db),
         lists=ReferralList(db=demo_db),
         drafts=DraftService(db=demo_db),
@@ -147,7 +147,7 @@ def test_the_list_has_most_of_the_room_until_a_record_opens(
 def test_the_hint_says_an_before_a_vowel(
     qtbot: QtBot, demo_db: Database, prompter: ScriptedPrompter
 ) -> None:
-    screen = create_agencies_screen(
+    screen = AgenciesScreen(
         records=RecordService(db=demo_db), drafts=DraftService(db=demo_db), prompter=prompter
     )
     _show(qtbot, screen)

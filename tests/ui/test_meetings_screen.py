@@ -18,7 +18,7 @@ from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.lists import MeetingList, ReferralList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.meetings import MeetingsScreen, create_meetings_screen
+from crag_desktop.ui.views.meetings import MeetingsScreen
 from tests.helpers.qt import Editing, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
@@ -27,7 +27,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def screen(qtbot: QtBot, demo_db: Database, editing: Editing) -> Iterator[MeetingsScreen]:
-    made = create_meetings_screen(
+    made = MeetingsScreen(
         **editing,
         meetings=MeetingList(db=demo_db),
         referrals=ReferralList(db=demo_db),

@@ -24,7 +24,7 @@ from crag_desktop.storage import repositories
 from crag_desktop.ui.navigation import Screen
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.qt_models.panel_model import Column
-from crag_desktop.ui.views.panel import PanelScreen, create_panel_screen
+from crag_desktop.ui.views.panel import PanelScreen
 from tests.helpers.databases import with_partnership
 from tests.helpers.qt import press, show_screen, type_text
 from tests.helpers.records import a_child, a_referral, a_rules_decision
@@ -71,9 +71,8 @@ def db(database: Database) -> Database:
 
 @pytest.fixture
 def screen(qtbot: QtBot, db: Database, prompter: ScriptedPrompter) -> PanelScreen:
-    made = create_panel_screen(
-        decisions=DecisionService(db=db), prompter=prompter, today=lambda: TODAY
-    )
+    made = PanelScreen(decisions=DecisionService(db=db), prompter=prompter, today=lambda: TODAY)
+    made.refresh(None)
     show_screen(qtbot, made, 900, 600)
     made.activateWindow()
     qtbot.waitUntil(made.isActiveWindow)

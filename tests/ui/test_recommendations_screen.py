@@ -46,7 +46,6 @@ from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.views.recommendations import (
     CSV_QUESTION,
     RecommendationsScreen,
-    create_recommendations_screen,
 )
 from tests.helpers.pdf import pdf_text
 from tests.helpers.qt import click, focused, press, show_list_screen, tab_to, type_text
@@ -90,7 +89,7 @@ def screen(  # noqa: PLR0917
     runner: TaskRunner,
     said: list[str],
 ) -> Iterator[RecommendationsScreen]:
-    made = create_recommendations_screen(
+    made = RecommendationsScreen(
         records=records,
         lists=lists,
         drafts=drafts,

@@ -19,7 +19,7 @@ from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralSor
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.qt_models.referrals import ReferralTableModel
-from crag_desktop.ui.views.referrals import ReferralsScreen, create_referrals_screen
+from crag_desktop.ui.views.referrals import ReferralsScreen
 from tests.helpers.qt import (
     Editing,
     click,
@@ -40,7 +40,7 @@ def lists(demo_db: Database) -> ReferralList:
     return ReferralList(db=demo_db)
 
 
-screen = list_screen_fixture(create_referrals_screen)
+screen = list_screen_fixture(ReferralsScreen)
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     qtbot: QtBot, editing: Editing, lists: ReferralList, prompter: ScriptedPrompter
 ) -> None:
     drafts = editing["drafts"]
-    first = make_list_screen(create_referrals_screen, qtbot, editing, lists)
+    first = make_list_screen(ReferralsScreen, qtbot, editing, lists)
     first.new_record()
     type_text(qtbot, first.form.case_name, "Child W")
     qtbot.waitUntil(lambda: any(d.key.startswith("referral:new:") for d in drafts.pending()))
@@ -294,7 +294,7 @@ def test_autosaved_draft_is_offered_back_after_a_crash(
     first.deleteLater()
     qtbot.waitUntil(lambda: not first.isVisible())
 
-    second = make_list_screen(create_referrals_screen, qtbot, editing, lists)
+    second = make_list_screen(ReferralsScreen, qtbot, editing, lists)
     prompter.answer_confirm(False)  # "Delete it?" No: the safe answer restores it
     second.new_record()
     assert "No restores the unsaved work" in prompter.questions[-1]
@@ -514,7 +514,7 @@ def test_with_no_agencies_the_form_says_where_to_add_them(
     records = RecordService(db=database)
     assert records.agencies() == []
     editing = Editing(records=records, drafts=DraftService(db=database), prompter=prompter)
-    empty = make_list_screen(create_referrals_screen, qtbot, editing, ReferralList(db=database))
+    empty = make_list_screen(ReferralsScreen, qtbot, editing, ReferralList(db=database))
     assert empty.new_record()
     row = empty.form.field_row("referring_agency")
     hint = "No agencies yet: add them on the Agencies and members screen (Ctrl+7)."

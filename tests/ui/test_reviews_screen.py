@@ -40,7 +40,7 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.clocks import review_clock_text
 from crag_desktop.ui.forms.review_form import parse_pounds
 from crag_desktop.ui.prompts import ScriptedPrompter
-from crag_desktop.ui.views.reviews import ReviewsScreen, create_reviews_screen
+from crag_desktop.ui.views.reviews import ReviewsScreen
 from tests.helpers.qt import (
     Editing,
     click,
@@ -59,7 +59,7 @@ def lists(demo_db: Database) -> ReviewList:
     return ReviewList(db=demo_db)
 
 
-screen = list_screen_fixture(create_reviews_screen)
+screen = list_screen_fixture(ReviewsScreen)
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_review_draft_restores_every_field(
     full_review: Review,
 ) -> None:
     drafts = editing["drafts"]
-    first = make_list_screen(create_reviews_screen, qtbot, editing, lists)
+    first = make_list_screen(ReviewsScreen, qtbot, editing, lists)
     first.open_record("V-full")
     type_text(qtbot, first.form.lead_reviewer, " Jr")
     qtbot.waitUntil(lambda: drafts.load("review:V-full") is not None)
@@ -182,7 +182,7 @@ def test_review_draft_restores_every_field(
     first.hide()
     first.deleteLater()
 
-    second = make_list_screen(create_reviews_screen, qtbot, editing, lists)
+    second = make_list_screen(ReviewsScreen, qtbot, editing, lists)
     prompter.answer_confirm(False)  # "Delete it?" No: restore
     second.open_record("V-full")
     assert "No restores the unsaved work" in prompter.questions[-1]

@@ -38,7 +38,6 @@ __all__ = [
     "AgencyListScreen",
     "MemberListScreen",
     "TabbedScreen",
-    "create_agencies_screen",
     "create_screen",
 ]
 
@@ -231,30 +230,10 @@ class AgenciesScreen(TabbedScreen):
         )
 
 
-def create_agencies_screen(
-    *,
-    records: RecordService,
-    drafts: DraftService,
-    prompter: Prompter,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> AgenciesScreen:
-    """The Agencies and members screen, empty until its first `refresh(None)`."""
-    return AgenciesScreen(
-        records=records,
-        drafts=drafts,
-        prompter=prompter,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> AgenciesScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
-    screen = create_agencies_screen(
+    screen = AgenciesScreen(
         records=RecordService(db=db), drafts=DraftService(db=db), prompter=context.prompter
     )
     screen.changed.connect(context.changed)

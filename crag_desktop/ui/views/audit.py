@@ -43,7 +43,7 @@ from crag_desktop.ui.qt_models.audit import (
 from crag_desktop.ui.views.filter_bar import FILTER_SPACING, FlowLayout, labelled
 from crag_desktop.ui.widgets import ErrorLabel, SearchBox, UkDateEdit, row_picker_table
 
-__all__ = ["AuditScreen", "create_audit_screen", "create_screen", "describe_event"]
+__all__ = ["AuditScreen", "create_screen", "describe_event"]
 
 #: Checks the trail and returns one sentence per problem (empty when intact).
 Verifier = Callable[[], Sequence[str]]
@@ -371,30 +371,10 @@ class AuditScreen(QWidget):
         self.detail.setPlainText(describe_event(self.model.event_at(current.row())))
 
 
-def create_audit_screen(
-    *,
-    log: AuditLog,
-    verify: Verifier,
-    prompter: Prompter,
-    operator: Callable[[], str] | None = None,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> AuditScreen:
-    """The Audit log screen, empty until its first `refresh(None)` (after unlock)."""
-    return AuditScreen(
-        log=log,
-        verify=verify,
-        prompter=prompter,
-        operator=operator,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> AuditScreen:
     """The screen for app.py, over whichever database is open."""
     log = AuditLog(db=open_database(context))
-    return create_audit_screen(
+    return AuditScreen(
         log=log,
         verify=log.verify,
         prompter=context.prompter,

@@ -51,7 +51,6 @@ __all__ = [
     "DashboardScreen",
     "FigureTile",
     "clock_sentence",
-    "create_dashboard_screen",
 ]
 
 #: How many records a tile names under its figure; the list behind it has them all.
@@ -498,32 +497,10 @@ class DashboardScreen(QWidget):
             self.open_list.emit(tile.content.screen, tile.content.query)
 
 
-def create_dashboard_screen(
-    *,
-    dashboard: DashboardService,
-    referrals: ReferralList,
-    reviews: ReviewList,
-    recommendations: RecommendationList,
-    prompter: Prompter,
-    today: Callable[[], date] = date.today,
-    parent: QWidget | None = None,
-) -> DashboardScreen:
-    """The dashboard over the given services."""
-    return DashboardScreen(
-        dashboard=dashboard,
-        referrals=referrals,
-        reviews=reviews,
-        recommendations=recommendations,
-        prompter=prompter,
-        today=today,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> DashboardScreen:
     """The dashboard for app.py, over whichever database is open."""
     db = open_database(context)
-    return create_dashboard_screen(
+    return DashboardScreen(
         dashboard=DashboardService(db=db),
         referrals=ReferralList(db=db),
         reviews=ReviewList(db=db),

@@ -19,8 +19,6 @@ from crag_desktop.services.memory_lists import (
     LearningPointLines,
     LearningPointQuery,
     LearningPointRow,
-    all_learning_events,
-    learning_point_usage,
 )
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS
@@ -39,7 +37,6 @@ __all__ = [
     "LearningEventListScreen",
     "LearningPointListScreen",
     "LearningScreen",
-    "create_learning_screen",
     "create_screen",
 ]
 
@@ -166,15 +163,20 @@ class LearningScreen(TabbedScreen):
         self,
         *,
         records: RecordService,
-        events: Callable[[], Sequence[LearningEvent]],
-        usage: Callable[[], Mapping[str, int]],
         drafts: DraftService,
         prompter: Prompter,
+        events: Callable[[], Sequence[LearningEvent]] | None = None,
+        usage: Callable[[], Mapping[str, int]] | None = None,
         carriers: Callable[[str], Sequence[str]] | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         search_delay_ms: int = 250,
         parent: QWidget | None = None,
     ) -> None:
+        """`events` and `usage` default to the record service's."""
+        if events is None:
+            events = records.learning_events
+        if usage is None:
+            usage = records.learning_point_usage
         options: dict[str, Any] = {
             "records": records,
             "drafts": drafts,
@@ -191,35 +193,11 @@ class LearningScreen(TabbedScreen):
         )
 
 
-def create_learning_screen(
-    *,
-    records: RecordService,
-    drafts: DraftService,
-    prompter: Prompter,
-    carriers: Callable[[str], Sequence[str]] | None = None,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> LearningScreen:
-    """The Learning screen, empty until its first `refresh(None)` (after unlock)."""
-    return LearningScreen(
-        records=records,
-        events=lambda: all_learning_events(records),
-        usage=lambda: learning_point_usage(records),
-        drafts=drafts,
-        prompter=prompter,
-        carriers=carriers,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> LearningScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
     records = RecordService(db=db)
-    screen = create_learning_screen(
+    screen = LearningScreen(
         records=records,
         drafts=DraftService(db=db),
         prompter=context.prompter,

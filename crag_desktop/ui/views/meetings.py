@@ -20,7 +20,7 @@ from crag_desktop.ui.qt_models.meetings import MeetingTableModel
 from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
 from crag_desktop.ui.views.list_screen import ListScreen
 
-__all__ = ["MeetingsScreen", "create_meetings_screen", "create_screen"]
+__all__ = ["MeetingsScreen", "create_screen"]
 
 
 class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
@@ -95,36 +95,10 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         return f"the meeting of {long_date(row.date)}"
 
 
-def create_meetings_screen(
-    *,
-    records: RecordService,
-    meetings: MeetingList,
-    referrals: ReferralList,
-    drafts: DraftService,
-    prompter: Prompter,
-    decisions: DecisionService | None = None,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> MeetingsScreen:
-    """The Meetings screen, empty until its first `refresh(None)` (after unlock)."""
-    return MeetingsScreen(
-        records=records,
-        meetings=meetings,
-        referrals=referrals,
-        drafts=drafts,
-        prompter=prompter,
-        decisions=decisions,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> MeetingsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
-    screen = create_meetings_screen(
+    screen = MeetingsScreen(
         records=RecordService(db=db),
         meetings=MeetingList(db=db),
         referrals=ReferralList(db=db),

@@ -11,7 +11,7 @@ from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import MeetingList, ReferralList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.navigation import ScreenContext, open_database
-from crag_desktop.ui.views.meetings import MeetingsScreen, create_meetings_screen
+from crag_desktop.ui.views.meetings import MeetingsScreen
 from crag_desktop.ui.views.panel import PanelScreen
 from crag_desktop.ui.working_day import WorkingDay
 
@@ -88,7 +88,7 @@ def create_screen(context: ScreenContext) -> MeetingsAndDecisionsScreen:
     db = open_database(context)
     decisions = DecisionService(db=db)
     screen = MeetingsAndDecisionsScreen(
-        meetings=create_meetings_screen(
+        meetings=MeetingsScreen(
             records=RecordService(db=db),
             meetings=MeetingList(db=db),
             referrals=ReferralList(db=db),

@@ -41,7 +41,7 @@ from crag_desktop.ui.qt_models.panel_model import (
 )
 from crag_desktop.ui.widgets import ErrorLabel, UkDateEdit
 
-__all__ = ["PanelScreen", "create_panel_screen"]
+__all__ = ["PanelScreen"]
 
 TITLE = "National Panel"
 
@@ -345,16 +345,3 @@ _FIELD_NAMES = {
 
 def _sentence(path: str, message: str) -> str:
     return f"{_FIELD_NAMES.get(path, path)}: {message}."
-
-
-def create_panel_screen(
-    *,
-    decisions: DecisionService,
-    prompter: Prompter,
-    today: Callable[[], dt.date] = dt.date.today,
-    parent: QWidget | None = None,
-) -> PanelScreen:
-    """The National Panel screen, loaded, ready for MainWindow.add_screen."""
-    screen = PanelScreen(decisions=decisions, prompter=prompter, today=today, parent=parent)
-    screen.refresh(None)
-    return screen

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from crag_desktop.services.database import Database
     from crag_desktop.services.tracker_report import TrackerWritten
 
-__all__ = ["RecommendationsScreen", "create_recommendations_screen", "create_screen"]
+__all__ = ["RecommendationsScreen", "create_screen"]
 
 _Choices = list[tuple[str, Mapping[str, object]]]
 
@@ -324,41 +324,11 @@ def _write_tracker(
     return write_tracker(db, out, as_of=as_of, passphrase=passphrase, selection=selection)
 
 
-def create_recommendations_screen(
-    *,
-    records: RecordService,
-    lists: RecommendationList,
-    drafts: DraftService,
-    prompter: Prompter,
-    today: Callable[[], date] = date.today,
-    export_tracker: TrackerExporter | None = None,
-    tasks: TaskRunner | None = None,
-    status: Callable[[str], None] | None = None,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> RecommendationsScreen:
-    """The Recommendations screen, empty until its first `refresh(None)` (after unlock)."""
-    return RecommendationsScreen(
-        records=records,
-        lists=lists,
-        drafts=drafts,
-        prompter=prompter,
-        today=today,
-        export_tracker=export_tracker,
-        tasks=tasks,
-        status=status,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> RecommendationsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
     today = WorkingDay(current=context.current)
-    screen = create_recommendations_screen(
+    screen = RecommendationsScreen(
         records=RecordService(db=db),
         lists=RecommendationList(db=db, today=today),
         drafts=DraftService(db=db),

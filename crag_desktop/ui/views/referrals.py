@@ -24,7 +24,7 @@ from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
 from crag_desktop.ui.views.list_screen import ListScreen
 from crag_desktop.ui.working_day import WorkingDay
 
-__all__ = ["ReferralsScreen", "create_referrals_screen"]
+__all__ = ["ReferralsScreen"]
 
 _Choices = list[tuple[str, Mapping[str, object]]]
 
@@ -108,34 +108,10 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         return f"referral {row.reference} ({row.case_name})"
 
 
-def create_referrals_screen(
-    *,
-    records: RecordService,
-    lists: ReferralList,
-    drafts: DraftService,
-    prompter: Prompter,
-    today: Callable[[], date] = date.today,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> ReferralsScreen:
-    """The Referrals screen, empty until its first `refresh(None)` (after unlock)."""
-    return ReferralsScreen(
-        records=records,
-        lists=lists,
-        drafts=drafts,
-        prompter=prompter,
-        today=today,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> ReferralsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
-    screen = create_referrals_screen(
+    screen = ReferralsScreen(
         records=RecordService(db=db),
         lists=ReferralList(db=db),
         drafts=DraftService(db=db),

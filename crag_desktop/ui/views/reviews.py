@@ -25,7 +25,7 @@ from crag_desktop.ui.views.filter_bar import FilterSpec, reporting_year_choices
 from crag_desktop.ui.views.list_screen import ListScreen
 from crag_desktop.ui.working_day import WorkingDay
 
-__all__ = ["ReviewsScreen", "create_reviews_screen"]
+__all__ = ["ReviewsScreen"]
 
 _Choices = list[tuple[str, Mapping[str, object]]]
 
@@ -110,39 +110,11 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         return f"review “{row.title}”"
 
 
-def create_reviews_screen(
-    *,
-    records: RecordService,
-    lists: ReviewList,
-    drafts: DraftService,
-    referrals: ReferralList | None = None,
-    recommendations: RecommendationList | None = None,
-    prompter: Prompter,
-    today: Callable[[], date] = date.today,
-    autosave_ms: int = AUTOSAVE_MS,
-    search_delay_ms: int = 250,
-    parent: QWidget | None = None,
-) -> ReviewsScreen:
-    """The Reviews screen, empty until its first `refresh(None)` (after unlock)."""
-    return ReviewsScreen(
-        records=records,
-        lists=lists,
-        referrals=referrals,
-        recommendations=recommendations,
-        drafts=drafts,
-        prompter=prompter,
-        today=today,
-        autosave_ms=autosave_ms,
-        search_delay_ms=search_delay_ms,
-        parent=parent,
-    )
-
-
 def create_screen(context: ScreenContext) -> ReviewsScreen:
     """The screen for app.py, over whichever database is open."""
     db = open_database(context)
     today = WorkingDay(current=context.current)
-    screen = create_reviews_screen(
+    screen = ReviewsScreen(
         records=RecordService(db=db),
         lists=ReviewList(db=db),
         drafts=DraftService(db=db),
