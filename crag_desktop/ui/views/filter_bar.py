@@ -1,5 +1,6 @@
-"""A list screen's filter bar: what each filter combo offers (`FilterSpec`), and the layout
-that wraps the filters onto more lines when the window is narrow."""
+"""A list screen's filter bar: what each filter combo offers (`FilterSpec`), the search box
+and combos that set the list's query (`FilterBar`), and the layout that wraps them onto more
+lines when the window is narrow."""
 
 from __future__ import annotations
 
@@ -7,14 +8,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import (
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -22,18 +19,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QListView,
+    QSizePolicy,
+    QToolButton,
     QWidget,
 )
 
-from crag_desktop.ui.widgets import (
-    style_popup,
-)
+from crag_desktop.ui.qt_models.paged import PagedTableModel
+from crag_desktop.ui.widgets import SearchBox, style_popup
 
-if TYPE_CHECKING:
-    pass
-
-
-__all__ = ["FILTER_SPACING", "FilterSpec", "FlowLayout", "labelled", "reporting_year_choices"]
+__all__ = [
+    "FILTER_SPACING",
+    "FilterBar",
+    "FilterSpec",
+    "FlowLayout",
+    "labelled",
+    "reporting_year_choices",
+]
 
 #: Characters a filter combo shows; its list opens wide enough for every choice.
 FILTER_CHARS = 14
@@ -192,3 +194,156 @@ class FlowLayout(QLayout):
         if line and move:
             place(line, y, rect.right() + 1 - (x - gap))
         return y + line_height - rect.y()
+
+
+#: What brings the user to a filter: its choices must then all be there.
+_GOING_TO_A_FILTER = frozenset(
+    {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress}
+)
+
+
+class FilterBar(QObject):
+    """The search box and one combo a filter above a list: typing or choosing gives the
+    list's model a new query (`query_with` makes it from the fields changed); a filter whose
+    choices wait to be read reads them when the user goes to it."""
+
+    def __init__(
+        self,
+        model: PagedTableModel[Any, Any],
+        filters: Sequence[FilterSpec],
+        *,
+        plural: str,
+        query_with: Callable[..., object],
+        search_delay_ms: int = 250,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._specs = tuple(filters)
+        self._query_with = query_with
+        self.search_box = SearchBox(placeholder=f"Search {plural}", delay_ms=search_delay_ms)
+        self.search_box.setToolTip(f"Search {plural} by reference, name or summary")
+        self.search_box.search_changed.connect(self._search)
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.filter_combos: list[QComboBox] = []
+        # Widgets of filters whose choices wait to be read, by filter index.
+        self._lazy_filters: dict[QObject, int] = {}
+        # The search box and the filters wrap onto a second line rather than pushing the
+        # window wider than a laptop screen; each label stays with its combo.
+        self.flow = FlowLayout(spacing=FILTER_SPACING)
+        self.flow.addWidget(self.search_box)
+        for spec in self._specs:
+            self._add_combo(spec)
+
+    def _add_combo(self, spec: FilterSpec) -> None:
+        combo = QComboBox()
+        # Without uniform item sizes the popup's list measures every choice each time the
+        # combo is reparented or polished: about 2 s for 14,000 reviews.
+        view = combo.view()
+        if isinstance(view, QListView):
+            view.setUniformItemSizes(True)
+        combo.addItems([text for text, _values in spec.choices])
+        if spec.searchable:
+            make_searchable(combo)
+        label = QLabel(f"{spec.label}:")
+        label.setBuddy(combo)
+        combo.setAccessibleName(f"Filter by {spec.label.lower()}")
+        # Long agency names must not widen the screen: the combo shows about 14 characters,
+        # and its list opens wide enough for the longest choice.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), FILTER_CHARS))
+        combo.currentIndexChanged.connect(self._filter_changed)
+        self.flow.addWidget(labelled(label, combo))
+        self.filter_combos.append(combo)
+        if spec.more_choices is not None:
+            index = len(self.filter_combos) - 1
+            for widget in (combo, combo.lineEdit()):
+                if widget is not None:
+                    self._lazy_filters[widget] = index
+                    widget.installEventFilter(self)
+
+    def add_button(self, action: QAction) -> QToolButton:
+        """A button for `action` (a screen's own task) after the search and filters, which
+        wrap onto a new line in a narrow window."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # A tool button drops the "&" of its action's text, and with it the Alt key the
+        # text underlines: the action takes that key itself (Alt+P for "U&pdates…").
+        mnemonic = QKeySequence.mnemonic(action.text())
+        if action.shortcut().isEmpty() and not mnemonic.isEmpty():
+            action.setShortcut(mnemonic)
+            plain = action.text().replace("&", "").rstrip("…")
+            action.setToolTip(f"{action.toolTip() or plain} ({mnemonic.toString()})")
+        self.flow.addWidget(button)
+        return button
+
+    def set_filters(self, filters: Sequence[FilterSpec]) -> None:
+        """Offer new filter choices, keeping each choice made when it is still offered."""
+        # A choice in force is kept from a whole list of choices.
+        chosen_at = {i for i, combo in enumerate(self.filter_combos) if combo.currentIndex() > 0}
+        filters = [completed(spec) if i in chosen_at else spec for i, spec in enumerate(filters)]
+        for i, spec in enumerate(filters):
+            if i >= len(self.filter_combos):
+                break
+            combo = self.filter_combos[i]
+            chosen = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([text for text, _values in spec.choices])
+            combo.setCurrentIndex(max(combo.findText(chosen), 0))
+            combo.blockSignals(False)
+        self._specs = tuple(filters)
+
+    def complete_filter(self, index: int) -> None:
+        """Read the rest of filter `index`'s choices if they wait to be read."""
+        spec = self._specs[index]
+        if spec.more_choices is None:
+            return
+        full = completed(spec)
+        self._specs = (*self._specs[:index], full, *self._specs[index + 1 :])
+        combo = self.filter_combos[index]
+        blocked = combo.blockSignals(True)
+        combo.addItems([text for text, _values in full.choices[len(spec.choices) :]])
+        combo.blockSignals(blocked)
+
+    def show_query(self, query: object) -> None:
+        """Set the search text and each filter's choice to what `query` asks for."""
+        for index, spec in enumerate(self._specs):
+            everything = spec.choices[0][1]
+            if spec.more_choices is not None and any(
+                getattr(query, k) != v for k, v in everything.items()
+            ):
+                self.complete_filter(index)
+        for spec, combo in zip(self._specs, self.filter_combos, strict=True):
+            chosen = 0
+            for index, (_text, values) in enumerate(spec.choices):
+                if index and all(getattr(query, k) == v for k, v in values.items()):
+                    chosen = index
+                    break
+            combo.blockSignals(True)
+            combo.setCurrentIndex(chosen)
+            combo.blockSignals(False)
+        self.show_text(str(getattr(query, "text", "")))
+
+    def show_text(self, text: str) -> None:
+        """Put `text` in the search box without searching."""
+        self.search_box.blockSignals(True)
+        self.search_box.setText(text)
+        self.search_box.blockSignals(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A filter whose choices wait to be read reads them when the user goes to it."""
+        if watched in self._lazy_filters and event.type() in _GOING_TO_A_FILTER:
+            self.complete_filter(self._lazy_filters[watched])
+        return super().eventFilter(watched, event)
+
+    def _search(self, text: str) -> None:
+        self._model.set_query(self._query_with(text=text))
+
+    def _filter_changed(self, _index: int) -> None:
+        values: dict[str, object] = {}
+        for spec, combo in zip(self._specs, self.filter_combos, strict=True):
+            values.update(spec.choices[0][1])
+            values.update(spec.choices[max(combo.currentIndex(), 0)][1])
+        self._model.set_query(self._query_with(**values))

@@ -13,57 +13,19 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from PySide6.QtCore import (
-    QEvent,
-    QKeyCombination,
-    QModelIndex,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListView,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSplitter,
-    QStackedWidget,
-    QStyle,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from crag_desktop.domain.errors import CragError, FieldError, ValidationFailed
+from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.record_types import RecordType
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.forms.base import FormErrors, RecordForm
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.qt_models.paged import PagedRow, PagedTableModel
-from crag_desktop.ui.views.filter_bar import (
-    FILTER_CHARS,
-    FILTER_SPACING,
-    FilterSpec,
-    FlowLayout,
-    completed,
-    labelled,
-    make_searchable,
-)
-from crag_desktop.ui.widgets import (
-    ErrorLabel,
-    FieldRow,
-    SearchBox,
-    fit_columns,
-    load_icon,
-    row_picker_table,
-)
+from crag_desktop.ui.views.filter_bar import FilterBar, FilterSpec
+from crag_desktop.ui.views.record_panel import ListSplitter, RecordPanel
+from crag_desktop.ui.widgets import fit_columns, load_icon, row_picker_table
 
 if TYPE_CHECKING:
     from crag_desktop.services.records import RecordService
@@ -80,30 +42,8 @@ _MODIFIERS = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
-#: The narrowest the list and the edit panel may be squeezed by the splitter.
-_LIST_MIN_WIDTH = 260
-_PANEL_MIN_WIDTH = 360
 _NEW_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_N)
-#: What brings the user to a filter: its choices must then all be there.
-_GOING_TO_A_FILTER = frozenset(
-    {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress}
-)
 _SAVE_KEY = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_S)
-
-
-def _field_row_of(widget: QWidget, form: QWidget) -> QWidget | None:
-    """The labelled row (label, field, error) holding `widget` inside `form`."""
-    parent = widget.parentWidget()
-    while parent is not None and parent is not form:
-        if isinstance(parent, FieldRow):
-            return parent
-        parent = parent.parentWidget()
-    return None
-
-
-def _article(noun: str) -> str:
-    """ "a" or "an" before `noun`, by its first letter ("an agency", "a referral")."""
-    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 class ListScreen(QWidget, Generic[Q, RowT, Rec]):
@@ -150,20 +90,32 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.model = model
         self.form = form
         self._prompter = prompter
-        self._filter_specs = tuple(filters)
 
         heading = QLabel(title)
         heading.setProperty("role", "title")
-        filter_bar = self._build_filter_bar(plural, search_delay_ms)
+        self.filters = FilterBar(
+            model,
+            filters,
+            plural=plural,
+            query_with=self._query_with,
+            search_delay_ms=search_delay_ms,
+            parent=self,
+        )
+        self.search_box = self.filters.search_box
+        self.filter_combos = self.filters.filter_combos
         actions = self._build_actions(noun, plural)
         self._build_table(model, plural)
         self._build_panel(noun, form)
-        self._build_splitter()
+        self.splitter = ListSplitter(self.table, self.panel)
+        # Set while the screen itself moves the table's selection (not the user's choice).
+        self._selecting = False
+        # Set while a row the user selected opens: the focus stays in the list.
+        self._browsing = False
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         filter_box = QWidget()
-        filter_box.setLayout(filter_bar)
+        filter_box.setLayout(self.filters.flow)
         filter_box.setAccessibleName(f"Search and filter {plural}")
         layout.addWidget(filter_box)
         layout.addLayout(actions)
@@ -174,46 +126,6 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.setFocusProxy(self.table)
         self._update_heading()
         self._update_count()
-
-    def _build_filter_bar(self, plural: str, search_delay_ms: int) -> FlowLayout:
-        """The search box and one combo a filter."""
-        self.search_box = SearchBox(placeholder=f"Search {plural}", delay_ms=search_delay_ms)
-        self.search_box.setToolTip(f"Search {plural} by reference, name or summary")
-        self.search_box.search_changed.connect(self._search)
-        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.filter_combos: list[QComboBox] = []
-        # Widgets of filters whose choices wait to be read, by filter index.
-        self._lazy_filters: dict[QObject, int] = {}
-        # The search box and the filters wrap onto a second line rather than pushing the
-        # window wider than a laptop screen; each label stays with its combo.
-        filter_bar = FlowLayout(spacing=FILTER_SPACING)
-        self._filter_bar = filter_bar
-        filter_bar.addWidget(self.search_box)
-        for spec in self._filter_specs:
-            combo = QComboBox()
-            # Without uniform item sizes the popup's list measures every choice each time
-            # the combo is reparented or polished: about 2 s for 14,000 reviews.
-            view = combo.view()
-            if isinstance(view, QListView):
-                view.setUniformItemSizes(True)
-            combo.addItems([text for text, _values in spec.choices])
-            if spec.searchable:
-                make_searchable(combo)
-            label = QLabel(f"{spec.label}:")
-            label.setBuddy(combo)
-            combo.setAccessibleName(f"Filter by {spec.label.lower()}")
-            # Long agency names must not widen the screen: the combo shows about 14
-            # characters, and its list opens wide enough for the longest choice.
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(min(max(len(t) for t, _ in spec.choices), FILTER_CHARS))
-            combo.currentIndexChanged.connect(self._filter_changed)
-            filter_bar.addWidget(labelled(label, combo))
-            self.filter_combos.append(combo)
-            if spec.more_choices is not None:
-                self._watch_lazy_filter(combo)
-        return filter_bar
 
     def _build_actions(self, noun: str, plural: str) -> QHBoxLayout:
         """New, Open and Delete, and how many records the list holds."""
@@ -251,8 +163,6 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.installEventFilter(self)
-        # Small enough for a laptop beside the form; the splitter never hides either pane.
-        self.table.setMinimumWidth(_LIST_MIN_WIDTH)
         model.modelReset.connect(self._update_count)
         model.rowsInserted.connect(lambda *_: self._update_count())
         # Columns fit their texts once the first rows arrive; widths the user drags later
@@ -261,89 +171,25 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         model.modelReset.connect(self._fit_columns_once)
 
     def _build_panel(self, noun: str, form: RecordForm[Rec]) -> None:
-        """The edit panel: a heading, the form in a scroll area, Save / Delete / Close; or a
-        line saying how to open a record."""
-        self.panel_heading = QLabel()
-        self.panel_heading.setProperty("role", "subtitle")
-        self.panel_heading.setWordWrap(True)
-        self.save_error = ErrorLabel()
-        self.save_button = QPushButton("Save")
-        self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
-        self.form_delete_button = QPushButton(f"Delete {noun}…")
-        self.form_delete_button.clicked.connect(self.delete_open_record)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.close_record)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.panel_heading, 1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.form_delete_button)
-        buttons.addWidget(self.close_button)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # The form fits its width (sections go to one field a row when narrow): it never
-        # scrolls sideways, so moving the focus with Tab cannot make it jump left and right.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(form)
-        self.form_scroll = scroll
-        editor = QWidget()
-        editor_layout = QVBoxLayout(editor)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addLayout(buttons)
-        editor_layout.addWidget(self.save_error)
-        editor_layout.addWidget(scroll, 1)
-        self.empty_panel = QLabel(
-            f"Choose {_article(noun)} {noun} in the list to open it, "
-            f"or press Ctrl+N for a new {noun}."
-        )
-        self.empty_panel.setWordWrap(True)
-        self.empty_panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_panel.setMinimumWidth(_PANEL_MIN_WIDTH // 2)
-        self.panel = QStackedWidget()
-        self.panel.addWidget(self.empty_panel)
-        self.panel.addWidget(editor)
-        self._editor = editor
-        form.dirty_changed.connect(lambda _dirty: self._update_heading())
-
-        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH // 2)
-        self.panel.currentChanged.connect(lambda _index: self._panel_changed())
-
-    def _build_splitter(self) -> None:
-        """The list beside the panel."""
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        # Until the user drags the divider, the list gets most of the room while no record
-        # is open, and the form (two columns of fields) while one is.
-        self._user_split = False
-        self._sized = False
-        self.splitter.splitterMoved.connect(self._splitter_moved)
-        # Set while the screen itself moves the table's selection (not the user's choice).
-        self._selecting = False
-        # Set while a row the user selected opens: the focus stays in the list.
-        self._browsing = False
+        """The edit panel beside the list, its parts named on the screen as well."""
+        self.panel = RecordPanel(noun, form)
+        self.panel.save_button.clicked.connect(self.save)
+        self.panel.form_delete_button.clicked.connect(self.delete_open_record)
+        self.panel.close_button.clicked.connect(self.close_record)
+        self.panel_heading = self.panel.panel_heading
+        self.save_error = self.panel.save_error
+        self.save_button = self.panel.save_button
+        self.form_delete_button = self.panel.form_delete_button
+        self.close_button = self.panel.close_button
+        self.form_scroll = self.panel.form_scroll
+        self.empty_panel = self.panel.empty_panel
 
     # --- for subclasses -----------------------------------------------------------------------
 
     def _add_screen_action(self, action: QAction) -> QToolButton:
         """A button for `action` (a screen's own task) after the search and filters, which
         wrap onto a new line in a narrow window (the New/Open/Delete row does not)."""
-        button = QToolButton()
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        # A tool button drops the "&" of its action's text, and with it the Alt key the
-        # text underlines: the action takes that key itself (Alt+P for "U&pdates…").
-        mnemonic = QKeySequence.mnemonic(action.text())
-        if action.shortcut().isEmpty() and not mnemonic.isEmpty():
-            action.setShortcut(mnemonic)
-            plain = action.text().replace("&", "").rstrip("…")
-            action.setToolTip(f"{action.toolTip() or plain} ({mnemonic.toString()})")
-        self._filter_bar.addWidget(button)
-        return button
+        return self.filters.add_button(action)
 
     def _record_class(self) -> type[Rec]:
         return cast("type[Rec]", RecordType(self.RECORD_TYPE).record_class)
@@ -385,7 +231,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         related = changes is None or any(changes.touches(t) for t in self.RELATED_TYPES)
         if related:
             self._lookups_stale = True
-            if self.panel.currentWidget() is self._editor:
+            if self.panel.editing:
                 self._ensure_lookups()
         if changes is not None and not changes.touches(self.RECORD_TYPE) and not related:
             return
@@ -412,7 +258,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return
         if (self.RECORD_TYPE, record_id) in changes.deleted:
             self.form.clear()
-            self.panel.setCurrentWidget(self.empty_panel)
+            self.panel.show_hint()
         elif (self.RECORD_TYPE, record_id) in changes.updated and not self.form.is_dirty:
             # Changed elsewhere (the criteria wizard): show the stored version. After this
             # screen's own save the form shows it already, unless storing changed something
@@ -423,14 +269,14 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
                     self.form.start(stored, record_id=record_id)
             except CragError:
                 self.form.clear()
-                self.panel.setCurrentWidget(self.empty_panel)
+                self.panel.show_hint()
         self._select(record_id)
         self._update_heading()
 
     def clear(self) -> None:
         """Forget every row and field value (the app is locking)."""
         self.form.clear()
-        self.panel.setCurrentWidget(self.empty_panel)
+        self.panel.show_hint()
         self.model.clear()
         self.search_box.blockSignals(True)
         self.search_box.clear()
@@ -449,36 +295,11 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     def set_filters(self, filters: Sequence[FilterSpec]) -> None:
         """Offer new filter choices (e.g. after an agency was added), keeping each choice made
         when it is still offered."""
-        # A choice in force is kept from a whole list of choices.
-        chosen_at = {i for i, combo in enumerate(self.filter_combos) if combo.currentIndex() > 0}
-        filters = [completed(spec) if i in chosen_at else spec for i, spec in enumerate(filters)]
-        for i, spec in enumerate(filters):
-            if i >= len(self.filter_combos):
-                break
-            combo = self.filter_combos[i]
-            chosen = combo.currentText()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems([text for text, _values in spec.choices])
-            combo.setCurrentIndex(max(combo.findText(chosen), 0))
-            combo.blockSignals(False)
-        self._filter_specs = tuple(filters)
+        self.filters.set_filters(filters)
 
     def complete_filter(self, index: int) -> None:
         """Read the rest of filter `index`'s choices if they wait to be read."""
-        spec = self._filter_specs[index]
-        if spec.more_choices is None:
-            return
-        full = completed(spec)
-        self._filter_specs = (
-            *self._filter_specs[:index],
-            full,
-            *self._filter_specs[index + 1 :],
-        )
-        combo = self.filter_combos[index]
-        blocked = combo.blockSignals(True)
-        combo.addItems([text for text, _values in full.choices[len(spec.choices) :]])
-        combo.blockSignals(blocked)
+        self.filters.complete_filter(index)
 
     def open_record(self, record_id: str) -> bool:
         """Show `record_id` in the form (asking first about unsaved changes elsewhere); typing
@@ -498,7 +319,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return False
         self.save_error.clear_error()
         self.form.start(record, record_id=record_id)
-        self.panel.setCurrentWidget(self._editor)
+        self.panel.show_form()
         self._select(record_id)
         self._update_heading()
         if focus:
@@ -523,7 +344,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             return False
         self.save_error.clear_error()
         self.form.start(None, record_id=record_id)
-        self.panel.setCurrentWidget(self._editor)
+        self.panel.show_form()
         # The list's highlight would name a record that is not the one in the form.
         self._select(None)
         self._update_heading()
@@ -532,16 +353,16 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
 
     def save(self) -> bool:
         """Store what the form holds through the service; True when stored."""
-        if self.panel.currentWidget() is not self._editor or self.form.record_id is None:
+        if not self.panel.editing or self.form.record_id is None:
             return False
         try:
             record = self.form.record()
             changes = self._save(record)
         except FormErrors as problems:
-            self._show_problems(problems.errors)
+            self.panel.show_problems(problems.errors)
             return False
         except ValidationFailed as failed:
-            self._show_problems(failed.errors)
+            self.panel.show_problems(failed.errors)
             return False
         except CragError as error:
             self._prompter.error(f"The {self._noun} was not saved", str(error))
@@ -556,13 +377,13 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
 
     def close_record(self) -> bool:
         """Close the form (asking about unsaved changes); True when closed."""
-        if self.panel.currentWidget() is not self._editor:
+        if not self.panel.editing:
             return True
         if not self.form.may_leave(self.save):
             return False
         self.form.clear()
         self.save_error.clear_error()
-        self.panel.setCurrentWidget(self.empty_panel)
+        self.panel.show_hint()
         # Unhighlighted, so that choosing the same row again opens it again.
         self._select(None)
         self._update_heading()
@@ -576,7 +397,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     def delete_current(self) -> None:
         """Delete the record open in the form (selecting a row opens it), or the row
         selected when none is open, after a confirmation naming it."""
-        if self.panel.currentWidget() is self._editor and not self.form.is_new:
+        if self.panel.editing and not self.form.is_new:
             self.delete_open_record()
             return
         row = self._current_row()
@@ -608,15 +429,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
     def showEvent(self, event: QShowEvent) -> None:
         """Share the width between list and form on first show."""
         super().showEvent(event)
-        if not self._sized:
-            self._sized = True
-            self._apply_split()
+        self.splitter.first_shown()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Delete in the table deletes the current row (not while typing in the form); a
-        filter whose choices wait to be read reads them when the user goes to it."""
-        if watched in self._lazy_filters and event.type() in _GOING_TO_A_FILTER:
-            self.complete_filter(self._lazy_filters[watched])
+        """Delete in the table deletes the current row (not while typing in the form)."""
         if (
             watched is self.table
             and isinstance(event, QKeyEvent)
@@ -649,7 +465,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         combination = QKeyCombination(event.modifiers() & _MODIFIERS, Qt.Key(event.key()))
         if combination == _NEW_KEY:
             return self.new_record
-        if combination == _SAVE_KEY and self.panel.currentWidget() is self._editor:
+        if combination == _SAVE_KEY and self.panel.editing:
             return self.save
         return None
 
@@ -667,39 +483,10 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         if self.form.record_id == record_id:
             self.form.discard_changes()
             self.form.clear()
-            self.panel.setCurrentWidget(self.empty_panel)
+            self.panel.show_hint()
         self.refresh(changes)
         self._update_heading()
         self.changed.emit(changes)
-
-    def _show_problems(self, errors: Sequence[FieldError]) -> None:
-        count = len(errors)
-        noun = "problem" if count == 1 else "problems"
-        self.save_error.show_error(
-            f"The {self._noun} was not saved: {count} {noun} to correct, shown below."
-        )
-        first = self.form.show_errors(errors)
-        if first is not None:
-            self._reveal(first)
-
-    def _reveal(self, widget: QWidget) -> None:
-        """Scroll the form so `widget` (the first error's field) and its message show."""
-        # The error labels just shown change the form's height: lay it out first, or the
-        # scroll would aim at where the field was.
-        layout = self.form.layout()
-        if layout is not None:
-            layout.activate()
-        row = _field_row_of(widget, self.form)
-        if row is not None:
-            self.form_scroll.ensureWidgetVisible(row, 0, 8)
-        self.form_scroll.ensureWidgetVisible(widget, 0, 24)
-
-    def _watch_lazy_filter(self, combo: QComboBox) -> None:
-        index = len(self.filter_combos) - 1
-        for widget in (combo, combo.lineEdit()):
-            if widget is not None:
-                self._lazy_filters[widget] = index
-                widget.installEventFilter(self)
 
     def _ensure_lookups(self) -> None:
         """Read the form's choices from other records if they may have changed."""
@@ -708,11 +495,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             self._lookups_stale = False
 
     def _is_open(self, record_id: str) -> bool:
-        return (
-            self.panel.currentWidget() is self._editor
-            and self.form.record_id == record_id
-            and not self.form.is_new
-        )
+        return self.panel.editing and self.form.record_id == record_id and not self.form.is_new
 
     def _selection_changed(self) -> None:
         """Master-detail: the row the user selects opens in the form."""
@@ -736,24 +519,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             QTimer.singleShot(0, self._select_open_record)
 
     def _select_open_record(self) -> None:
-        showing = self.panel.currentWidget() is self._editor
+        showing = self.panel.editing
         self._select(self.form.record_id if showing and not self.form.is_new else None)
-
-    def _splitter_moved(self, _pos: int, _index: int) -> None:
-        self._user_split = True
-
-    def _panel_changed(self) -> None:
-        # The hint shown while nothing is open needs little room: the list takes the rest.
-        editing = self.panel.currentWidget() is self._editor
-        self.panel.setMinimumWidth(_PANEL_MIN_WIDTH if editing else _PANEL_MIN_WIDTH // 2)
-        self._apply_split()
-
-    def _first_columns_width(self, count: int) -> int:
-        header = self.table.horizontalHeader()
-        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)][:count]
-        columns = sum(header.sectionSize(c) for c in shown)
-        scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return columns + 2 * self.table.frameWidth() + scroll_bar
 
     def _fit_columns_once(self) -> None:
         if self._columns_fitted or self.model.rowCount() == 0:
@@ -761,61 +528,13 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._columns_fitted = True
         fit_columns(self.table)
 
-    def _apply_split(self) -> None:
-        if self._user_split:
-            return
-        width = max(self.splitter.width(), _LIST_MIN_WIDTH + _PANEL_MIN_WIDTH)
-        if self.panel.currentWidget() is self._editor:
-            # The form's two columns of fields need more room than the list; the list keeps
-            # its first two columns whole (a review's title and type at 1024 px) as long as
-            # the form keeps its minimum, and the form one field a row.
-            listed = min(width - _PANEL_MIN_WIDTH, self._first_columns_width(2))
-            kept = max(width // 3, listed)
-            sizes = [kept, width - kept]
-        else:
-            # With nothing open the list shows every column whole when the hint beside it
-            # keeps its least room: the agencies' right-aligned Members numbers were cut by
-            # the list's right edge at 1024 px.
-            every = self._first_columns_width(self.model.columnCount())
-            listed = max(width * 3 // 5, min(every, width - _PANEL_MIN_WIDTH // 2))
-            sizes = [listed, width - listed]
-        self.splitter.setSizes(sizes)
-
-    def _search(self, text: str) -> None:
-        self.model.set_query(self._query_with(text=text))
-
-    def _filter_changed(self, _index: int) -> None:
-        values: dict[str, object] = {}
-        for spec, combo in zip(self._filter_specs, self.filter_combos, strict=True):
-            values.update(spec.choices[0][1])
-            values.update(spec.choices[max(combo.currentIndex(), 0)][1])
-        self.model.set_query(self._query_with(**values))
-
     def _query_with(self, **values: object) -> Q:
         current: Any = self.model.query
         query: Q = dataclasses.replace(current, **values)
         return query
 
     def _show_query(self, query: Q) -> None:
-        for index, spec in enumerate(self._filter_specs):
-            everything = spec.choices[0][1]
-            if spec.more_choices is not None and any(
-                getattr(query, k) != v for k, v in everything.items()
-            ):
-                self.complete_filter(index)
-        for spec, combo in zip(self._filter_specs, self.filter_combos, strict=True):
-            chosen = 0
-            for index, (_text, values) in enumerate(spec.choices):
-                if index and all(getattr(query, k) == v for k, v in values.items()):
-                    chosen = index
-                    break
-            combo.blockSignals(True)
-            combo.setCurrentIndex(chosen)
-            combo.blockSignals(False)
-        text = str(getattr(query, "text", ""))
-        self.search_box.blockSignals(True)
-        self.search_box.setText(text)
-        self.search_box.blockSignals(False)
+        self.filters.show_query(query)
 
     def _sync_sort_indicator(self) -> None:
         query: Any = self.model.query
@@ -835,20 +554,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self.count_label.setText(f"{total:,} {noun}")
 
     def _update_heading(self) -> None:
-        if self.panel.currentWidget() is not self._editor:
-            self.panel_heading.setText("")
-        elif self.form.is_new:
-            self.panel_heading.setText(f"New {self._noun}")
-        else:
-            described = self.form.describe()
-            self.panel_heading.setText(described[:1].upper() + described[1:])
-        if self.form.is_dirty:
-            # Said in words as well as the asterisk: colour or symbols alone are not enough.
-            self.panel_heading.setText(self.panel_heading.text() + " (unsaved changes)")
-        editing = self.panel.currentWidget() is self._editor
-        self.save_button.setEnabled(editing)
-        self.close_button.setEnabled(editing)
-        self.form_delete_button.setEnabled(editing and not self.form.is_new)
+        self.panel.update_heading()
         self.open_action.setEnabled(True)
 
     def _current_row(self) -> int | None:
@@ -880,7 +586,4 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
             self.open_record(self.model.row_id(index.row()))
 
     def _focus_form(self) -> None:
-        first = self.form.first_input()
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.form_scroll.ensureWidgetVisible(first)
+        self.panel.focus_form()
