@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from crag_desktop.domain import vocabulary as v
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.domain.wording import one_line, short_date, short_date_time
 from crag_desktop.services.database import Database
@@ -156,19 +157,19 @@ def field_label(path: str) -> str:
 
 #: Fields whose values are ids of other records, by the leaf name, per record type ("*": any).
 _REFERENCES: dict[str, str] = {
-    "referring_agency": "agency",
-    "lead_agency": "agency",
-    "owner_agency": "agency",
-    "agency": "agency",
-    "by": "member",
-    "attendees": "member",
-    "apologies": "member",
-    "meeting": "meeting",
-    "referral": "referral",
-    "referrals_considered": "referral",
-    "review": "review",
-    "reviews": "review",
-    "learning_points": "learning_point",
+    "referring_agency": RecordType.AGENCY,
+    "lead_agency": RecordType.AGENCY,
+    "owner_agency": RecordType.AGENCY,
+    "agency": RecordType.AGENCY,
+    "by": RecordType.MEMBER,
+    "attendees": RecordType.MEMBER,
+    "apologies": RecordType.MEMBER,
+    "meeting": RecordType.MEETING,
+    "referral": RecordType.REFERRAL,
+    "referrals_considered": RecordType.REFERRAL,
+    "review": RecordType.REVIEW,
+    "reviews": RecordType.REVIEW,
+    "learning_points": RecordType.LEARNING_POINT,
 }
 
 #: Coded fields by their leaf name; "status" and "type" depend on where they sit.
@@ -272,15 +273,15 @@ def _keys(rows: Iterable[Row[Any]]) -> set[_Key]:
 def _label(kind: str, first: str | None, second: str | None) -> str:
     first = first or ""
     match kind:
-        case "referral":
+        case RecordType.REFERRAL:
             return f"{first} {second}" if second else first
-        case "recommendation":
+        case RecordType.RECOMMENDATION:
             return f"{first} rec. {second}"
-        case "meeting":
+        case RecordType.MEETING:
             return _uk_date(first)
-        case "learning_event":
+        case RecordType.LEARNING_EVENT:
             return f"{first}, {_uk_date(second)}" if second else first
-        case "learning_point":
+        case RecordType.LEARNING_POINT:
             return one_line(first)
     return first
 
@@ -296,12 +297,12 @@ def _report_text_label(key: str) -> str:
 def _gone_label(record_type: str, record_id: str, changes: tuple[Change, ...]) -> str:
     """What a deleted record was called, from the old values its last event kept."""
     old = {path: before for path, before, _after in changes if before}
-    if record_type == "referral" and "reference" in old:
-        return _label("referral", old["reference"], old.get("case_name"))
+    if record_type == RecordType.REFERRAL and "reference" in old:
+        return _label(RecordType.REFERRAL, old["reference"], old.get("case_name"))
     for field in ("title", "name", "text"):
         if field in old:
             return one_line(old[field])
-    if record_type == "meeting" and "date" in old:
+    if record_type == RecordType.MEETING and "date" in old:
         return _uk_date(old["date"])
     return record_id
 
@@ -316,7 +317,7 @@ def _record_label(
 ) -> str:
     if not record_id:
         return ""
-    if record_type == "report_text":
+    if record_type == RecordType.REPORT_TEXT:
         return _report_text_label(record_id)
     return labels.get((record_type, record_id)) or _gone_label(record_type, record_id, changes)
 

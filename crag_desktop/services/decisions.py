@@ -25,6 +25,7 @@ from crag_desktop.domain.decisions import (
     meeting_with_referral,
 )
 from crag_desktop.domain.errors import CragError, FieldError, RecordNotFound, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import (
     CriteriaDecision,
     Meeting,
@@ -222,29 +223,38 @@ class DecisionService:
                 _audit(
                     self._db,
                     session,
-                    record_type="meeting",
+                    record_type=RecordType.MEETING,
                     old=old_meeting,
                     new=new_meeting,
                     reason=why,
                 )
-                (updated if old_meeting is not None else created).add(("meeting", new_meeting.id))
+                (updated if old_meeting is not None else created).add(
+                    (RecordType.MEETING, new_meeting.id)
+                )
                 if old_meeting is None:
                     repositories.save(session, new_referral)
             _audit(
                 self._db,
                 session,
-                record_type="referral",
+                record_type=RecordType.REFERRAL,
                 old=old_referral,
                 new=new_referral,
                 reason=why,
             )
-            (updated if old_referral is not None else created).add(("referral", new_referral.id))
+            (updated if old_referral is not None else created).add(
+                (RecordType.REFERRAL, new_referral.id)
+            )
             if commission is not None:
                 repositories.save(session, commission)
                 _audit(
-                    self._db, session, record_type="review", old=None, new=commission, reason=why
+                    self._db,
+                    session,
+                    record_type=RecordType.REVIEW,
+                    old=None,
+                    new=commission,
+                    reason=why,
                 )
-                created.add(("review", commission.id))
+                created.add((RecordType.REVIEW, commission.id))
         return Changes(created=frozenset(created), updated=frozenset(updated))
 
     def explain(self, referral_id: str) -> Evaluation:
@@ -320,12 +330,12 @@ class DecisionService:
             _audit(
                 self._db,
                 session,
-                record_type="referral",
+                record_type=RecordType.REFERRAL,
                 old=old,
                 new=new,
                 reason=reason or "National Panel loop updated",
             )
-        return Changes(updated=frozenset({("referral", old.id)}))
+        return Changes(updated=frozenset({(RecordType.REFERRAL, old.id)}))
 
     def awaiting_panel(self, today: date) -> list[AwaitingPanelRow]:
         """Decisions still waiting on the Panel (or on the Board's reply to it), oldest

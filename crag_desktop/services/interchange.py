@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crag_desktop.domain import interchange, validation
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Document
 from crag_desktop.fileio import ensure_free_space
 from crag_desktop.services.changes import Changes
@@ -211,23 +212,23 @@ def check_document_header(data: object, name: str) -> None:
 def _records(document: Document) -> Iterator[tuple[str, str]]:
     """(record type, id) of every top-level record, for the audit trail and the summary."""
     for agency in document.agencies:
-        yield "agency", agency.id
+        yield RecordType.AGENCY, agency.id
     for member in document.members:
-        yield "member", member.id
+        yield RecordType.MEMBER, member.id
     for point in document.learning_points:
-        yield "learning_point", point.id
+        yield RecordType.LEARNING_POINT, point.id
     for referral in document.referrals:
-        yield "referral", referral.id
+        yield RecordType.REFERRAL, referral.id
     for review in document.reviews:
-        yield "review", review.id
+        yield RecordType.REVIEW, review.id
     for recommendation in document.recommendations:
-        yield "recommendation", recommendation.id
+        yield RecordType.RECOMMENDATION, recommendation.id
     for meeting in document.meetings:
-        yield "meeting", meeting.id
+        yield RecordType.MEETING, meeting.id
     for event in document.learning_events:
-        yield "learning_event", event.id
+        yield RecordType.LEARNING_EVENT, event.id
     for text in document.report_texts:
-        yield "report_text", f"{text.year}/{text.section.value}"
+        yield RecordType.REPORT_TEXT, f"{text.year}/{text.section.value}"
 
 
 def describe(document: Document) -> str:

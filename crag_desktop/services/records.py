@@ -54,14 +54,14 @@ R = TypeVar("R")
 
 #: The first letters of new ids, by record type ("R-3f9a2c" for a referral).
 ID_PREFIXES: Mapping[str, str] = {
-    "agency": "AG",
-    "member": "M",
-    "learning_point": "LP",
-    "referral": "R",
-    "review": "V",
-    "recommendation": "REC",
-    "meeting": "MT",
-    "learning_event": "LE",
+    RecordType.AGENCY: "AG",
+    RecordType.MEMBER: "M",
+    RecordType.LEARNING_POINT: "LP",
+    RecordType.REFERRAL: "R",
+    RecordType.REVIEW: "V",
+    RecordType.RECOMMENDATION: "REC",
+    RecordType.MEETING: "MT",
+    RecordType.LEARNING_EVENT: "LE",
     "action": "A",
 }
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from crag_desktop.domain.clock import ClockKind
 from crag_desktop.domain.decisions import review_type_for
 from crag_desktop.domain.errors import CragError, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
 from crag_desktop.domain.wording import PDF_SUFFIX, pdf_name, short_date_time, with_suffix
@@ -107,7 +108,7 @@ class CriteriaWizard(QWizard):
         self.customButtonClicked.connect(self._custom_button)
         self.resize(860, 680)
 
-        new_referral_id = records.new_id("referral")
+        new_referral_id = records.new_id(RecordType.REFERRAL)
         self.referral_page = ReferralPage(
             state=self.state,
             new_referral_id=new_referral_id,
@@ -286,7 +287,7 @@ class CriteriaWizard(QWizard):
             if meeting_day is None:
                 raise ValueError("Give the meeting's date.")
             if self._meeting_id is None:
-                self._meeting_id = self._records.new_id("meeting")
+                self._meeting_id = self._records.new_id(RecordType.MEETING)
             meeting = Meeting(
                 id=self._meeting_id,
                 date=meeting_day,
@@ -312,7 +313,7 @@ class CriteriaWizard(QWizard):
         review_type = review_type_for(decision)
         if self.finish_page.commission.isChecked() and review_type is not None:
             if self._review_id is None:
-                self._review_id = self._records.new_id("review")
+                self._review_id = self._records.new_id(RecordType.REVIEW)
             commission = Review(
                 id=self._review_id,
                 referral=referral.id,
