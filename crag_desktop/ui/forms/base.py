@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from crag_desktop.domain.errors import CragError, FieldError
 from crag_desktop.domain.wording import short_date_time
 from crag_desktop.services.drafts import DraftService
-from crag_desktop.ui.forms.bindings import Bind, Bindings, DraftInput
+from crag_desktop.ui.forms.bindings import Bind, Bindings, DraftInput, Field
 from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.forms.fields import CheckList, focus_leaves, refit_sections
 from crag_desktop.ui.prompts import Prompter, UnsavedChoice
@@ -117,6 +117,23 @@ class RecordForm(QWidget, Generic[R]):
             else:
                 self.watch(b.widget)
         return self._bindings
+
+    def declare(self, *fields: Field | Bind) -> dict[str, FieldRow]:
+        """Declare the form's inputs once, in order: each `Field`'s labelled row (registered
+        for its errors, see `add_field`) and every binding (see `bind`). Returns the rows by
+        key, for the form to lay out."""
+        # A row's errors come by the record's field (`learning_summary.link`), which is the
+        # draft's key unless the binding names another.
+        rows = {
+            f.bind.field or f.bind.key: self.add_field(
+                f.bind.field or f.bind.key,
+                FieldRow(label=f.label, field=f.bind.widget, hint=f.hint),
+            )
+            for f in fields
+            if isinstance(f, Field)
+        }
+        self.bind(*(f.bind if isinstance(f, Field) else f for f in fields))
+        return rows
 
     def payload(self) -> dict[str, object]:
         """Everything typed, raw, for the autosaved draft (JSON-friendly)."""

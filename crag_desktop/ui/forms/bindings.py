@@ -23,7 +23,7 @@ from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.forms.fields import CheckList, combo_code, set_combo_code
 from crag_desktop.ui.widgets import UkDateEdit
 
-__all__ = ["Bind", "Bindings", "DraftInput"]
+__all__ = ["Bind", "Bindings", "DraftInput", "Field"]
 
 
 @runtime_checkable
@@ -59,6 +59,16 @@ class Bind:
         for name in (self.field or self.key).split("."):
             value = getattr(value, name) if value is not None else None
         return self.shown(value) if self.shown is not None else value
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One labelled input of a form: its binding, and the label and hint of its row (where
+    an error whose path is the binding's key shows)."""
+
+    bind: Bind
+    label: str
+    hint: str = ""
 
 
 class Bindings:

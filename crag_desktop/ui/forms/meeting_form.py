@@ -33,7 +33,7 @@ from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.services.records import MeetingUpdateLine, RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.bindings import Bind, Field
 from crag_desktop.ui.forms.fields import CheckList, combo_code, section
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import FieldRow, UkDateEdit
@@ -254,6 +254,55 @@ class MeetingForm(RecordForm[Meeting]):
         self.declarations_edit = self._text_box(60)
         self.referral_picker = ReferralPicker(referrals=referrals)
         self.notes_edit = self._text_box(120)
+        rows = self.declare(
+            Field(Bind("date", self.date_edit), "&Date"),
+            Field(Bind("quorate", self.quorate_combo, shown=_yes_no), "&Quorate"),
+            Field(Bind("agenda", self.agenda_edit), "A&genda"),
+            Field(
+                Bind("attendees", self.attendees_list),
+                "&Attended",
+                "Space ticks the member under the cursor.",
+            ),
+            Field(Bind("apologies", self.apologies_list), "Ap&ologies"),
+            Field(
+                Bind("declarations_of_interest", self.declarations_edit),
+                "Dec&larations of interest",
+            ),
+            Field(
+                Bind("referrals_considered", self.referral_picker),
+                "&Referrals considered",
+                "Type to search, Enter adds the highlighted referral, Delete removes one.",
+            ),
+            Field(
+                Bind("notes", self.notes_edit),
+                "Minutes and &notes",
+                "The meeting's minutes: what was discussed and agreed.",
+            ),
+        )
+        # Read-only rows: what was decided and updated at the meeting, recorded elsewhere.
+        rows["decisions"] = self._decisions_row()
+        rows["updates"] = self._updates_row()
+        self._lay_out(rows)
+        self.set_tab_sequence(
+            self.date_edit.line_edit,
+            self.quorate_combo,
+            self.agenda_edit,
+            self.attendees_list,
+            self.apologies_list,
+            self.declarations_edit,
+            self.referral_picker.search_edit,
+            self.referral_picker.add_button,
+            self.referral_picker.matches,
+            self.referral_picker.chosen,
+            self.referral_picker.remove_button,
+            self.decisions_list,
+            self.updates_list,
+            self.updates_button,
+            self.notes_edit,
+        )
+        self.setFocusProxy(self.date_edit)
+
+    def _decisions_row(self) -> FieldRow:
         # Read-only: a decision belongs to its referral and is changed in the criteria wizard,
         # but the meeting's record must show what was decided there.
         self.decisions_list = QListWidget()
@@ -261,11 +310,13 @@ class MeetingForm(RecordForm[Meeting]):
         self.decisions_list.setMaximumHeight(110)
         self.decisions_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.decisions_list.setWordWrap(True)
-        decisions_row = FieldRow(
+        return FieldRow(
             label="Decisions &taken at this meeting",
             field=self.decisions_list,
             hint="Recorded with the criteria wizard; read-only here.",
         )
+
+    def _updates_row(self) -> FieldRow:
         # Read-only too: updates are appended on the recommendations, never edited here.
         self.updates_list = QListWidget()
         self.updates_list.setAccessibleName("Recommendation updates given at this meeting")
@@ -285,70 +336,29 @@ class MeetingForm(RecordForm[Meeting]):
         button_row.addWidget(self.updates_button)
         button_row.addStretch(1)
         updates_layout.addLayout(button_row)
-        updates_row = FieldRow(
+        return FieldRow(
             label="Recommendation updates given at this meeting",
             field=updates_box,
             hint="Each appended to its recommendation's action, dated the meeting's day.",
         )
-        f = self.add_field
-        date_row = f("date", FieldRow(label="&Date", field=self.date_edit))
-        quorate_row = f("quorate", FieldRow(label="&Quorate", field=self.quorate_combo))
-        agenda_row = f("agenda", FieldRow(label="A&genda", field=self.agenda_edit))
-        attendees_row = f(
-            "attendees",
-            FieldRow(
-                label="&Attended",
-                field=self.attendees_list,
-                hint="Space ticks the member under the cursor.",
-            ),
-        )
-        apologies_row = f("apologies", FieldRow(label="Ap&ologies", field=self.apologies_list))
-        declarations_row = f(
-            "declarations_of_interest",
-            FieldRow(label="Dec&larations of interest", field=self.declarations_edit),
-        )
-        referrals_row = f(
-            "referrals_considered",
-            FieldRow(
-                label="&Referrals considered",
-                field=self.referral_picker,
-                hint="Type to search, Enter adds the highlighted referral, Delete removes one.",
-            ),
-        )
-        notes_row = f(
-            "notes",
-            FieldRow(
-                label="Minutes and &notes",
-                field=self.notes_edit,
-                hint="The meeting's minutes: what was discussed and agreed.",
-            ),
-        )
-        self.bind(
-            Bind("date", self.date_edit),
-            Bind("quorate", self.quorate_combo, shown=_yes_no),
-            Bind("agenda", self.agenda_edit),
-            Bind("attendees", self.attendees_list),
-            Bind("apologies", self.apologies_list),
-            Bind("declarations_of_interest", self.declarations_edit),
-            Bind("referrals_considered", self.referral_picker),
-            Bind("notes", self.notes_edit),
-        )
 
+    def _lay_out(self, rows: dict[str, FieldRow]) -> None:
+        """The form's sections in a scrolling area."""
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 8, 0)
         inner.addWidget(self.general_errors)
-        inner.addWidget(section("Meeting", [[date_row, quorate_row], [agenda_row]]))
-        inner.addWidget(section("Who was there", [[attendees_row, apologies_row]]))
+        inner.addWidget(section("Meeting", [[rows["date"], rows["quorate"]], [rows["agenda"]]]))
+        inner.addWidget(section("Who was there", [[rows["attendees"], rows["apologies"]]]))
         inner.addWidget(
             section(
                 "Business",
                 [
-                    [declarations_row],
-                    [referrals_row],
-                    [decisions_row],
-                    [updates_row],
-                    [notes_row],
+                    [rows["declarations_of_interest"]],
+                    [rows["referrals_considered"]],
+                    [rows["decisions"]],
+                    [rows["updates"]],
+                    [rows["notes"]],
                 ],
             )
         )
@@ -360,24 +370,6 @@ class MeetingForm(RecordForm[Meeting]):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 1)
-        self.set_tab_sequence(
-            self.date_edit.line_edit,
-            self.quorate_combo,
-            self.agenda_edit,
-            self.attendees_list,
-            self.apologies_list,
-            self.declarations_edit,
-            self.referral_picker.search_edit,
-            self.referral_picker.add_button,
-            self.referral_picker.matches,
-            self.referral_picker.chosen,
-            self.referral_picker.remove_button,
-            self.decisions_list,
-            self.updates_list,
-            self.updates_button,
-            self.notes_edit,
-        )
-        self.setFocusProxy(self.date_edit)
 
     @staticmethod
     def _text_box(height: int) -> QPlainTextEdit:

@@ -36,7 +36,7 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.action_updates import ProgressUpdates
 from crag_desktop.ui.forms.actions import ActionsEditor, action_rows
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.bindings import Bind, Field
 from crag_desktop.ui.forms.fields import (
     choice_combo,
     combo_code,
@@ -116,7 +116,97 @@ class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
             new_id=lambda: self._records.new_id("action"),
             has_updates=lambda action_id: bool(self._stored_updates.get(action_id)),
         )
+        self._build_updates_table()
+        adder = self._build_update_adder()
 
+        rows = self.declare(
+            Field(Bind("review", self.review), "Revie&w:"),
+            Field(Bind("number", self.number, new=1), "Number:"),
+            Field(Bind("text", self.text), "Recommendation &text:"),
+            Field(Bind("scope", self.scope, new=RecommendationScope.MULTI_AGENCY), "Sc&ope:"),
+            Field(Bind("lead_agency", self.lead_agency), "&Lead agency:"),
+            Field(
+                Bind("monitoring_group", self.monitoring_group, new=MonitoringGroup.EXECUTIVE),
+                "&Monitored by:",
+            ),
+            Field(Bind("due", self.due), "&Due:"),
+            Field(Bind("status", self.status, new=RecommendationStatus.NOT_STARTED), "&Status:"),
+            Field(
+                Bind("reason_not_implemented", self.reason_not_implemented),
+                "&Reason not implemented:",
+                "Required when the status is “Not implemented”.",
+            ),
+            Field(
+                Bind("evidence_of_impact", self.evidence_of_impact),
+                "Outcome and evidence of &impact:",
+                "Required when the status is “Impact evidenced”.",
+            ),
+            Field(
+                Bind("actions", self.actions_editor, shown=action_rows),
+                "A&gency actions:",
+                "Single-agency actions are usually monitored by the PAQA subgroup.",
+            ),
+            # The closure steps, in `CLOSURE_STEPS` order (see `_closure_inputs`).
+            Field(
+                Bind("completed_on", self.completed_on),
+                "Completed on:",
+                "Required from “Completed” on.",
+            ),
+            Field(Bind("completed_by", self.completed_by), "Completion reported by:"),
+            Field(
+                Bind("verified_on", self.verified_on),
+                "Verified on:",
+                "Required from “Verified” on.",
+            ),
+            Field(
+                Bind("verified_by", self.verified_by),
+                "Verified by:",
+                "Required when verified: who checked it was done.",
+            ),
+            Field(
+                Bind("impact_evidenced_on", self.impact_evidenced_on),
+                "Impact evidenced on:",
+                "Required when the status is “Impact evidenced”.",
+            ),
+            Field(Bind("impact_evidenced_by", self.impact_evidenced_by), "Impact recorded by:"),
+        )
+        self.status.currentIndexChanged.connect(lambda _i: self._update_derived())
+        self.due.line_edit.textChanged.connect(lambda _t: self._update_derived())
+        self.review.currentIndexChanged.connect(lambda _i: self._suggest())
+        self.actions_editor.current_action_changed.connect(lambda _id: self._show_updates())
+        self.actions_editor.rows_changed.connect(self._show_updates)
+        self._lay_out(rows, adder)
+        self.set_tab_sequence(
+            self.review,
+            self.number,
+            self.text,
+            self.scope,
+            self.lead_agency,
+            self.monitoring_group,
+            self.due,
+            self.status,
+            self.completed_on,
+            self.completed_by,
+            self.verified_on,
+            self.verified_by,
+            self.impact_evidenced_on,
+            self.impact_evidenced_by,
+            self.reason_not_implemented,
+            self.evidence_of_impact,
+            self.actions_editor,
+            self.updates_view,
+            self.update_on,
+            self.update_status,
+            self.update_by,
+            self.update_note,
+            self.add_update_button,
+        )
+        # The choices from other records come with `refresh_lookups`, which the screen calls
+        # before it first opens a record.
+        self._with_loading(lambda: self._load(None))
+
+    def _build_updates_table(self) -> None:
+        """The current action's progress updates, listed (read-only)."""
         self.updates_heading = QLabel()
         self.updates_heading.setWordWrap(True)
         self.updates_heading.setAccessibleName("Progress updates of the action")
@@ -142,6 +232,9 @@ class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
         header.setSectionResizeMode(
             ActionUpdateTableModel.Column.NOTE, QHeaderView.ResizeMode.Stretch
         )
+
+    def _build_update_adder(self) -> QWidget:
+        """The "Add update" row: fields with their own errors, not the record's."""
         self.update_on = UkDateEdit(accessible_name="Date of the update")
         self.update_status = choice_combo(RecommendationStatus)
         self.update_status.setAccessibleName("Status at the update")
@@ -161,113 +254,6 @@ class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
         self.add_update_button.clicked.connect(self.request_update)
         self.update_note.returnPressed.connect(self.request_update)
         self.update_error = ErrorLabel()
-
-        row = self.add_field
-        f = {
-            "review": row("review", FieldRow(label="Revie&w:", field=self.review)),
-            "number": row("number", FieldRow(label="Number:", field=self.number)),
-            "text": row("text", FieldRow(label="Recommendation &text:", field=self.text)),
-            "scope": row("scope", FieldRow(label="Sc&ope:", field=self.scope)),
-            "lead_agency": row(
-                "lead_agency", FieldRow(label="&Lead agency:", field=self.lead_agency)
-            ),
-            "monitoring_group": row(
-                "monitoring_group",
-                FieldRow(label="&Monitored by:", field=self.monitoring_group),
-            ),
-            "due": row("due", FieldRow(label="&Due:", field=self.due)),
-            "status": row("status", FieldRow(label="&Status:", field=self.status)),
-            "completed_on": row(
-                "completed_on",
-                FieldRow(
-                    label="Completed on:",
-                    field=self.completed_on,
-                    hint="Required from “Completed” on.",
-                ),
-            ),
-            "completed_by": row(
-                "completed_by", FieldRow(label="Completion reported by:", field=self.completed_by)
-            ),
-            "verified_on": row(
-                "verified_on",
-                FieldRow(
-                    label="Verified on:",
-                    field=self.verified_on,
-                    hint="Required from “Verified” on.",
-                ),
-            ),
-            "verified_by": row(
-                "verified_by",
-                FieldRow(
-                    label="Verified by:",
-                    field=self.verified_by,
-                    hint="Required when verified: who checked it was done.",
-                ),
-            ),
-            "impact_evidenced_on": row(
-                "impact_evidenced_on",
-                FieldRow(
-                    label="Impact evidenced on:",
-                    field=self.impact_evidenced_on,
-                    hint="Required when the status is “Impact evidenced”.",
-                ),
-            ),
-            "impact_evidenced_by": row(
-                "impact_evidenced_by",
-                FieldRow(label="Impact recorded by:", field=self.impact_evidenced_by),
-            ),
-            "reason_not_implemented": row(
-                "reason_not_implemented",
-                FieldRow(
-                    label="&Reason not implemented:",
-                    field=self.reason_not_implemented,
-                    hint="Required when the status is “Not implemented”.",
-                ),
-            ),
-            "evidence_of_impact": row(
-                "evidence_of_impact",
-                FieldRow(
-                    label="Outcome and evidence of &impact:",
-                    field=self.evidence_of_impact,
-                    hint="Required when the status is “Impact evidenced”.",
-                ),
-            ),
-            "actions": row(
-                "actions",
-                FieldRow(
-                    label="A&gency actions:",
-                    field=self.actions_editor,
-                    hint="Single-agency actions are usually monitored by the PAQA subgroup.",
-                ),
-            ),
-        }
-        self.bind(
-            Bind("review", self.review),
-            Bind("number", self.number, new=1),
-            Bind("text", self.text),
-            Bind("scope", self.scope, new=RecommendationScope.MULTI_AGENCY),
-            Bind("lead_agency", self.lead_agency),
-            Bind("monitoring_group", self.monitoring_group, new=MonitoringGroup.EXECUTIVE),
-            Bind("due", self.due),
-            Bind("status", self.status, new=RecommendationStatus.NOT_STARTED),
-            Bind("reason_not_implemented", self.reason_not_implemented),
-            Bind("evidence_of_impact", self.evidence_of_impact),
-            Bind("actions", self.actions_editor, shown=action_rows),
-            *(
-                bind
-                for step, (date_edit, who) in zip(
-                    CLOSURE_STEPS, self._closure_inputs(), strict=True
-                )
-                for bind in (Bind(f"{step.field}_on", date_edit), Bind(f"{step.field}_by", who))
-            ),
-        )
-        self.status.currentIndexChanged.connect(lambda _i: self._update_derived())
-        self.due.line_edit.textChanged.connect(lambda _t: self._update_derived())
-        self.review.currentIndexChanged.connect(lambda _i: self._suggest())
-        self.actions_editor.current_action_changed.connect(lambda _id: self._show_updates())
-        self.actions_editor.rows_changed.connect(self._show_updates)
-
-        # The "Add update" row: fields with their own errors, not the record's.
         self._update_rows = {
             "on": FieldRow(label="D&ate:", field=self.update_on),
             "status": FieldRow(label="Stat&us:", field=self.update_status),
@@ -288,7 +274,9 @@ class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
         )
         adder_grid.setColumnStretch(0, 1)
         adder_grid.setColumnStretch(1, 1)
+        return adder
 
+    def _lay_out(self, f: dict[str, FieldRow], adder: QWidget) -> None:
         status_box = QWidget()
         status_layout = QVBoxLayout(status_box)
         status_layout.setContentsMargins(0, 0, 0, 0)
@@ -330,34 +318,6 @@ class RecommendationForm(ProgressUpdates, RecordForm[Recommendation]):
             )
         )
         layout.addStretch(1)
-        self.set_tab_sequence(
-            self.review,
-            self.number,
-            self.text,
-            self.scope,
-            self.lead_agency,
-            self.monitoring_group,
-            self.due,
-            self.status,
-            self.completed_on,
-            self.completed_by,
-            self.verified_on,
-            self.verified_by,
-            self.impact_evidenced_on,
-            self.impact_evidenced_by,
-            self.reason_not_implemented,
-            self.evidence_of_impact,
-            self.actions_editor,
-            self.updates_view,
-            self.update_on,
-            self.update_status,
-            self.update_by,
-            self.update_note,
-            self.add_update_button,
-        )
-        # The choices from other records come with `refresh_lookups`, which the screen calls
-        # before it first opens a record.
-        self._with_loading(lambda: self._load(None))
 
     # --- RecordForm ---------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from crag_desktop.domain.vocabulary import AbuseCategory, IncidentType, Referral
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.bindings import Bind, Field
 from crag_desktop.ui.forms.children import CHILD_CELLS, child_from_values, child_rows
 from crag_desktop.ui.forms.clocks import (
     CLOCK_NAMES,
@@ -133,6 +133,74 @@ class ReferralForm(RecordForm[Referral]):
         self.clocks_label.setAccessibleName("Clocks")
         self.clocks_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pauses_editor = PausesEditor(ReferralClock)
+        decision_box = self._decision_box()
+
+        rows = self.declare(
+            Field(Bind("reference", self.reference), "&Reference:"),
+            Field(Bind("received", self.received), "&Date received:"),
+            Field(Bind("referring_agency", self.referring_agency), "Referring a&gency:"),
+            Field(
+                Bind("case_name", self.case_name),
+                "Case name (&pseudonym):",
+                "Pseudonyms only, e.g. “Child A and Child B”.",
+            ),
+            Field(Bind("incident_date", self.incident_date), "&Incident date:"),
+            Field(Bind("incident_type", self.incident_type), "Incident &type:"),
+            Field(Bind("status", self.status, new=ReferralStatus.RECEIVED), "&Status:"),
+            Field(Bind("abuse_categories", self.abuse_categories), "&Abuse or neglect categories:"),
+            Field(
+                Bind("learned_on", self.learned_on),
+                "Local authority &learned of it on:",
+                "Starts the 5-working-day notification clock.",
+            ),
+            Field(
+                Bind("notified_on", self.notified_on), "&Notified to Ofsted / National Panel on:"
+            ),
+            Field(
+                Bind("notification_reference", self.notification_reference),
+                "N&otification reference:",
+            ),
+            Field(Bind("summary", self.summary), "Su&mmary:"),
+            Field(Bind("children", self.children_editor, shown=child_rows), "Children:"),
+            Field(
+                Bind("clock_pauses", self.pauses_editor, shown=pause_rows),
+                "Clock pa&uses:",
+                "A pause holds a clock while, say, a criminal trial runs. Leave "
+                "“Resumed on” empty while the clock is still paused; a reason is required.",
+            ),
+        )
+        self.received.value_changed.connect(self._suggest_reference)
+        # The clock lines follow the typing: the start dates, the incident date (which decides
+        # whether the rapid review applies) and the pauses.
+        for date_edit in (self.incident_date, self.learned_on, self.notified_on):
+            date_edit.line_edit.textChanged.connect(self._update_clocks)
+        self.pauses_editor.changed.connect(self._update_clocks)
+        self.pauses_editor.rows_changed.connect(self._update_clocks)
+        self._lay_out(rows, decision_box)
+        self.set_tab_sequence(
+            self.reference,
+            self.received,
+            self.referring_agency,
+            self.status,
+            self.case_name,
+            self.incident_date,
+            self.incident_type,
+            self.abuse_categories,
+            self.learned_on,
+            self.notified_on,
+            self.notification_reference,
+            self.summary,
+            self.pauses_editor,
+            self.children_editor,
+            self.wizard_button,
+            self.save_record_button,
+            self.print_button,
+        )
+        self._load_agencies()
+        self._with_loading(lambda: self._load(None))
+
+    def _decision_box(self) -> QWidget:
+        """The criteria decision's words, the wizard's button and the record's two."""
         self.decision_label = QLabel()
         self.decision_label.setWordWrap(True)
         self.decision_label.setAccessibleName("Criteria decision")
@@ -149,86 +217,6 @@ class ReferralForm(RecordForm[Referral]):
         self.print_button.setAccessibleName("Print decision record")
         self.print_button.setToolTip("Print the decision record (the print dialog opens)")
         self.print_button.clicked.connect(self._print)
-
-        row = self.add_field
-        rows = {
-            "reference": row("reference", FieldRow(label="&Reference:", field=self.reference)),
-            "received": row("received", FieldRow(label="&Date received:", field=self.received)),
-            "referring_agency": row(
-                "referring_agency",
-                FieldRow(label="Referring a&gency:", field=self.referring_agency),
-            ),
-            "case_name": row(
-                "case_name",
-                FieldRow(
-                    label="Case name (&pseudonym):",
-                    field=self.case_name,
-                    hint="Pseudonyms only, e.g. “Child A and Child B”.",
-                ),
-            ),
-            "incident_date": row(
-                "incident_date", FieldRow(label="&Incident date:", field=self.incident_date)
-            ),
-            "incident_type": row(
-                "incident_type", FieldRow(label="Incident &type:", field=self.incident_type)
-            ),
-            "status": row("status", FieldRow(label="&Status:", field=self.status)),
-            "abuse_categories": row(
-                "abuse_categories",
-                FieldRow(label="&Abuse or neglect categories:", field=self.abuse_categories),
-            ),
-            "learned_on": row(
-                "learned_on",
-                FieldRow(
-                    label="Local authority &learned of it on:",
-                    field=self.learned_on,
-                    hint="Starts the 5-working-day notification clock.",
-                ),
-            ),
-            "notified_on": row(
-                "notified_on",
-                FieldRow(label="&Notified to Ofsted / National Panel on:", field=self.notified_on),
-            ),
-            "notification_reference": row(
-                "notification_reference",
-                FieldRow(label="N&otification reference:", field=self.notification_reference),
-            ),
-            "summary": row("summary", FieldRow(label="Su&mmary:", field=self.summary)),
-            "children": row("children", FieldRow(label="Children:", field=self.children_editor)),
-            "clock_pauses": row(
-                "clock_pauses",
-                FieldRow(
-                    label="Clock pa&uses:",
-                    field=self.pauses_editor,
-                    hint="A pause holds a clock while, say, a criminal trial runs. Leave "
-                    "“Resumed on” empty while the clock is still paused; a reason is required.",
-                ),
-            ),
-        }
-        self.bind(
-            Bind("reference", self.reference),
-            Bind("received", self.received),
-            Bind("referring_agency", self.referring_agency),
-            Bind("case_name", self.case_name),
-            Bind("incident_date", self.incident_date),
-            Bind("incident_type", self.incident_type),
-            Bind("status", self.status, new=ReferralStatus.RECEIVED),
-            Bind("abuse_categories", self.abuse_categories),
-            Bind("learned_on", self.learned_on),
-            Bind("notified_on", self.notified_on),
-            Bind("notification_reference", self.notification_reference),
-            Bind("summary", self.summary),
-            Bind("children", self.children_editor, shown=child_rows),
-            Bind("clock_pauses", self.pauses_editor, shown=pause_rows),
-        )
-        self.received.value_changed.connect(self._suggest_reference)
-        # The clock lines follow the typing: the start dates, the incident date (which decides
-        # whether the rapid review applies) and the pauses.
-        for date_edit in (self.incident_date, self.learned_on, self.notified_on):
-            date_edit.line_edit.textChanged.connect(self._update_clocks)
-        self.pauses_editor.changed.connect(self._update_clocks)
-        self.pauses_editor.rows_changed.connect(self._update_clocks)
-
         # The decision's words above its two buttons: side by side they held the form
         # wider than the panel of a 1024 px window.
         decision_box = QWidget()
@@ -246,7 +234,9 @@ class ReferralForm(RecordForm[Referral]):
         record_buttons.addWidget(self.print_button)
         record_buttons.addStretch(1)
         decision_layout.addLayout(record_buttons)
+        return decision_box
 
+    def _lay_out(self, rows: dict[str, FieldRow], decision_box: QWidget) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)
         layout.addWidget(
@@ -275,27 +265,6 @@ class ReferralForm(RecordForm[Referral]):
         layout.addWidget(section("Children", [[rows["children"]]]))
         layout.addWidget(section("Criteria decision", [[decision_box]]))
         layout.addStretch(1)
-        self.set_tab_sequence(
-            self.reference,
-            self.received,
-            self.referring_agency,
-            self.status,
-            self.case_name,
-            self.incident_date,
-            self.incident_type,
-            self.abuse_categories,
-            self.learned_on,
-            self.notified_on,
-            self.notification_reference,
-            self.summary,
-            self.pauses_editor,
-            self.children_editor,
-            self.wizard_button,
-            self.save_record_button,
-            self.print_button,
-        )
-        self._load_agencies()
-        self._with_loading(lambda: self._load(None))
 
     # --- RecordForm ---------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from crag_desktop.services.recommendation_list import (
 )
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.base import AUTOSAVE_MS, RecordForm
-from crag_desktop.ui.forms.bindings import Bind
+from crag_desktop.ui.forms.bindings import Bind, Field
 from crag_desktop.ui.forms.children import CHILD_CELLS, child_from_values, child_rows
 from crag_desktop.ui.forms.clocks import (
     PausesEditor,
@@ -192,8 +192,93 @@ class ReviewForm(RecordForm[Review]):
         self.referral_children_label.setWordWrap(True)
         self.referral_children_label.setAccessibleName("Children counted from the referral")
         self.referral_children_label.hide()
+        self._build_recommendations(recommendations or RecommendationList(db=records.db))
+
+        f = self.declare(
+            Field(Bind("title", self.title_edit), "&Title:"),
+            Field(Bind("referral", self.referral), "From &referral:"),
+            Field(Bind("type", self.type), "T&ype:"),
+            Field(Bind("methodology", self.methodology), "&Methodology:"),
+            Field(Bind("status", self.status, new=ReviewStatus.COMMISSIONED), "&Status:"),
+            Field(Bind("lead_reviewer", self.lead_reviewer), "&Lead reviewer:"),
+            Field(Bind("commissioned_on", self.commissioned_on), "Comm&issioned on:"),
+            Field(Bind("tor_agreed_on", self.tor_agreed_on), "Terms of reference a&greed on:"),
+            Field(Bind("draft_on", self.draft_on), "&Draft report on:"),
+            Field(Bind("signed_off_on", self.signed_off_on), "Signed off by the &Board on:"),
+            Field(Bind("published_on", self.published_on), "&Published on:"),
+            Field(Bind("cost_gbp", self.cost, shown=_format_pounds), "C&ost (£):"),
+            Field(Bind("children", self.children_editor, shown=child_rows), "Childre&n:"),
+            Field(Bind("themes", self.themes), "S&afeguarding themes:"),
+            Field(
+                Bind("parallel_processes", self.processes_editor, shown=process_rows),
+                "Parallel processes:",
+                "Criminal proceedings, inquests and the like that can hold a review up.",
+            ),
+            Field(
+                Bind("family_contributions", self.family_editor, shown=family_rows),
+                "Family contributions:",
+            ),
+            Field(
+                Bind("clock_pauses", self.pauses_editor, shown=pause_rows),
+                "Clock pa&uses:",
+                "A pause holds a clock while, say, a criminal trial or inquest runs. "
+                "Leave “Resumed on” empty while the clock is still paused; a reason is "
+                "required.",
+            ),
+            Field(Bind("learning_points", self.learning_points), "Common learning points:"),
+            Field(
+                Bind(
+                    "learning_summary_published_on",
+                    self.summary_published_on,
+                    field="learning_summary.published_on",
+                ),
+                "Learning summary published on:",
+            ),
+            Field(
+                Bind("learning_summary_link", self.summary_link, field="learning_summary.link"),
+                "Learning summary lin&k:",
+            ),
+        )
+        # The clock lines follow the typing: the dates they count from or stop at, the type
+        # (an LCSPR has one more clock) and the pauses.
+        for date_edit in (self.commissioned_on, self.signed_off_on, self.published_on):
+            date_edit.line_edit.textChanged.connect(self._update_clock)
+        self.type.currentIndexChanged.connect(self._update_clock)
+        self.pauses_editor.changed.connect(self._update_clock)
+        self.pauses_editor.rows_changed.connect(self._update_clock)
+        self._lay_out(f)
+        self.set_tab_sequence(
+            self.title_edit,
+            self.type,
+            self.methodology,
+            self.status,
+            self.lead_reviewer,
+            self.referral.search_edit,
+            self.referral.matches,
+            self.referral.clear_button,
+            self.cost,
+            self.commissioned_on,
+            self.tor_agreed_on,
+            self.draft_on,
+            self.signed_off_on,
+            self.published_on,
+            self.pauses_editor,
+            self.children_editor,
+            self.themes,
+            self.recommendations_view,
+            self.processes_editor,
+            self.family_editor,
+            self.learning_points,
+            self.summary_published_on,
+            self.summary_link,
+        )
+        self._load_learning_points()
+        self._with_loading(lambda: self._load(None))
+
+    def _build_recommendations(self, recommendations: RecommendationList) -> None:
+        """The review's own recommendations, listed (Enter opens one)."""
         self.recommendations_model = _ReviewRecommendations(
-            service=recommendations or RecommendationList(db=records.db),
+            service=recommendations,
             query=RecommendationQuery(sort=RecommendationSort.NUMBER),
             parent=self,
         )
@@ -203,106 +288,7 @@ class ReviewForm(RecordForm[Review]):
         self.recommendations_label.setWordWrap(True)
         self.recommendations_label.setAccessibleName("Recommendations of this review")
 
-        row = self.add_field
-        f = {
-            "title": row("title", FieldRow(label="&Title:", field=self.title_edit)),
-            "referral": row("referral", FieldRow(label="From &referral:", field=self.referral)),
-            "type": row("type", FieldRow(label="T&ype:", field=self.type)),
-            "methodology": row(
-                "methodology", FieldRow(label="&Methodology:", field=self.methodology)
-            ),
-            "status": row("status", FieldRow(label="&Status:", field=self.status)),
-            "lead_reviewer": row(
-                "lead_reviewer", FieldRow(label="&Lead reviewer:", field=self.lead_reviewer)
-            ),
-            "commissioned_on": row(
-                "commissioned_on",
-                FieldRow(label="Comm&issioned on:", field=self.commissioned_on),
-            ),
-            "tor_agreed_on": row(
-                "tor_agreed_on",
-                FieldRow(label="Terms of reference a&greed on:", field=self.tor_agreed_on),
-            ),
-            "draft_on": row("draft_on", FieldRow(label="&Draft report on:", field=self.draft_on)),
-            "signed_off_on": row(
-                "signed_off_on",
-                FieldRow(label="Signed off by the &Board on:", field=self.signed_off_on),
-            ),
-            "published_on": row(
-                "published_on", FieldRow(label="&Published on:", field=self.published_on)
-            ),
-            "cost_gbp": row("cost_gbp", FieldRow(label="C&ost (£):", field=self.cost)),
-            "children": row("children", FieldRow(label="Childre&n:", field=self.children_editor)),
-            "themes": row("themes", FieldRow(label="S&afeguarding themes:", field=self.themes)),
-            "parallel_processes": row(
-                "parallel_processes",
-                FieldRow(
-                    label="Parallel processes:",
-                    field=self.processes_editor,
-                    hint="Criminal proceedings, inquests and the like that can hold a review up.",
-                ),
-            ),
-            "family_contributions": row(
-                "family_contributions",
-                FieldRow(label="Family contributions:", field=self.family_editor),
-            ),
-            "clock_pauses": row(
-                "clock_pauses",
-                FieldRow(
-                    label="Clock pa&uses:",
-                    field=self.pauses_editor,
-                    hint="A pause holds a clock while, say, a criminal trial or inquest runs. "
-                    "Leave “Resumed on” empty while the clock is still paused; a reason is "
-                    "required.",
-                ),
-            ),
-            "learning_points": row(
-                "learning_points",
-                FieldRow(label="Common learning points:", field=self.learning_points),
-            ),
-            "learning_summary.published_on": row(
-                "learning_summary.published_on",
-                FieldRow(label="Learning summary published on:", field=self.summary_published_on),
-            ),
-            "learning_summary.link": row(
-                "learning_summary.link",
-                FieldRow(label="Learning summary lin&k:", field=self.summary_link),
-            ),
-        }
-        self.bind(
-            Bind("title", self.title_edit),
-            Bind("referral", self.referral),
-            Bind("type", self.type),
-            Bind("methodology", self.methodology),
-            Bind("status", self.status, new=ReviewStatus.COMMISSIONED),
-            Bind("lead_reviewer", self.lead_reviewer),
-            Bind("commissioned_on", self.commissioned_on),
-            Bind("tor_agreed_on", self.tor_agreed_on),
-            Bind("draft_on", self.draft_on),
-            Bind("signed_off_on", self.signed_off_on),
-            Bind("published_on", self.published_on),
-            Bind("cost_gbp", self.cost, shown=_format_pounds),
-            Bind("children", self.children_editor, shown=child_rows),
-            Bind("themes", self.themes),
-            Bind("parallel_processes", self.processes_editor, shown=process_rows),
-            Bind("family_contributions", self.family_editor, shown=family_rows),
-            Bind("clock_pauses", self.pauses_editor, shown=pause_rows),
-            Bind("learning_points", self.learning_points),
-            Bind(
-                "learning_summary_published_on",
-                self.summary_published_on,
-                field="learning_summary.published_on",
-            ),
-            Bind("learning_summary_link", self.summary_link, field="learning_summary.link"),
-        )
-        # The clock lines follow the typing: the dates they count from or stop at, the type
-        # (an LCSPR has one more clock) and the pauses.
-        for date_edit in (self.commissioned_on, self.signed_off_on, self.published_on):
-            date_edit.line_edit.textChanged.connect(self._update_clock)
-        self.type.currentIndexChanged.connect(self._update_clock)
-        self.pauses_editor.changed.connect(self._update_clock)
-        self.pauses_editor.rows_changed.connect(self._update_clock)
-
+    def _lay_out(self, f: dict[str, FieldRow]) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.general_errors)
         layout.addWidget(
@@ -349,33 +335,6 @@ class ReviewForm(RecordForm[Review]):
             )
         )
         layout.addStretch(1)
-        self.set_tab_sequence(
-            self.title_edit,
-            self.type,
-            self.methodology,
-            self.status,
-            self.lead_reviewer,
-            self.referral.search_edit,
-            self.referral.matches,
-            self.referral.clear_button,
-            self.cost,
-            self.commissioned_on,
-            self.tor_agreed_on,
-            self.draft_on,
-            self.signed_off_on,
-            self.published_on,
-            self.pauses_editor,
-            self.children_editor,
-            self.themes,
-            self.recommendations_view,
-            self.processes_editor,
-            self.family_editor,
-            self.learning_points,
-            self.summary_published_on,
-            self.summary_link,
-        )
-        self._load_learning_points()
-        self._with_loading(lambda: self._load(None))
 
     # --- RecordForm ---------------------------------------------------------------------------
 
