@@ -25,9 +25,11 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.database import Database
 from crag_desktop.services.decisions import DecisionService
-from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.drafts import Draft, DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
+from crag_desktop.ui.draft_offer import DraftOffer
+from crag_desktop.ui.forms.referral_form import ReferralForm
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.widgets import UkDateEdit
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
@@ -984,3 +986,54 @@ def test_a_meeting_held_that_day_is_chosen_when_none_lists_the_referral(
     reach_decision_page(qtbot, wizard)
     assert wizard.decision_page.meeting_id() == "today"
     assert wizard.decision_page.present() == ("m2",)
+
+
+def test_the_wizard_and_a_form_offer_unsaved_work_back_through_one_flow(
+    qtbot: QtBot, db: Database, prompter: ScriptedPrompter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken_back: list[tuple[str, str]] = []
+    take_back = DraftOffer.take_back
+
+    def noted(offer: DraftOffer, *, key: str = "", newest_under: str = "") -> Draft | None:
+        draft = take_back(offer, key=key, newest_under=newest_under)
+        if draft is not None:
+            taken_back.append((offer.title, draft.key))
+        return draft
+
+    monkeypatch.setattr(DraftOffer, "take_back", noted)
+    records = RecordService(db=db, today=lambda: TODAY)
+    drafts = DraftService(db=db)
+
+    def open_form() -> ReferralForm:
+        form = ReferralForm(records=records, drafts=drafts, prompter=prompter, today=lambda: TODAY)
+        qtbot.addWidget(form)
+        form.start(records.get(Referral, "R15"), record_id="R15")
+        return form
+
+    # Work left unsaved in both (the app locked): the wizard's first answer, the form's
+    # notification reference.
+    wizard = make_wizard(qtbot, db, prompter, referral_id="R15")
+    next_page(qtbot, wizard, PageId.question(0))
+    key(qtbot, wizard, Qt.Key.Key_1)
+    wizard.close_keeping_draft()
+    form = open_form()
+    form.notification_reference.setText("NR-2016-77")
+    form.clear()
+    assert taken_back == []
+
+    prompter.answer_confirm(False, False)  # No, the default: carry on with the work
+    again = make_wizard(qtbot, db, prompter, referral_id="R15")
+    reopened = open_form()
+
+    assert taken_back == [
+        ("Unsaved decision", "wizard:R15"),
+        ("Unsaved work found", "referral:R15"),
+    ]
+    wizard_question, form_question = prompter.questions[-2:]
+    assert wizard_question.startswith("There is unsaved work on this decision from ")
+    assert form_question.startswith(
+        "There is unsaved work on referral CRAG-2016-03 (Child Q) from "
+    )
+    assert again.state.answers.get("abuse_or_neglect") == "known"
+    assert reopened.notification_reference.text() == "NR-2016-77"
+    assert reopened.is_dirty

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop.domain.errors import CragError, FieldError
-from crag_desktop.domain.wording import short_date_time
-from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.drafts import Draft, DraftService
+from crag_desktop.ui.draft_offer import DraftOffer
 from crag_desktop.ui.forms.bindings import Bind, Bindings, DraftInput, Field
 from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.forms.fields import CheckList, focus_leaves, refit_sections
@@ -80,6 +80,12 @@ class RecordForm(QWidget, Generic[R]):
         super().__init__(parent)
         self._drafts = drafts
         self._prompter = prompter
+        self.draft_offer = DraftOffer(
+            drafts=drafts,
+            prompter=prompter,
+            title="Unsaved work found",
+            question=_form_draft_question,
+        )
         self._fields: dict[str, FieldRow] = {}
         self._collections: dict[str, CollectionEditor] = {}
         self._bindings = Bindings()
@@ -424,30 +430,25 @@ class RecordForm(QWidget, Generic[R]):
             return
         try:
             if self._is_new:
-                prefix = f"{self.RECORD_TYPE}:new:"
-                waiting = [d for d in self._drafts.pending() if d.key.startswith(prefix)]
-                draft = self._drafts.load(waiting[0].key) if waiting else None
+                draft = self.draft_offer.take_back(newest_under=f"{self.RECORD_TYPE}:new:")
             else:
-                draft = self._drafts.load(key)
+                draft = self.draft_offer.take_back(key=key)
         except CragError:
             return
-        if draft is None:
-            return
-        when = short_date_time(draft.updated_at.astimezone(), joiner=" at ")
-        # Losing the draft must be a deliberate choice: the safe default (No) keeps it.
-        if not self._prompter.confirm(
-            f"There is unsaved work on {draft.title} from {when}.\n\n"
-            "Delete it and open the record as it was saved? "
-            "(No restores the unsaved work.)",
-            title="Unsaved work found",
-        ):
+        if draft is not None:
             self._draft_key = draft.key
             self._with_loading(lambda: self._restore_payload(draft.payload))
             self._set_dirty(True)
             self._autosave_pending = False
             self.changed.emit()
-        else:
-            self._discard_draft(draft.key)
+
+
+def _form_draft_question(draft: Draft, when: str) -> str:
+    return (
+        f"There is unsaved work on {draft.title} from {when}.\n\n"
+        "Delete it and open the record as it was saved? "
+        "(No restores the unsaved work.)"
+    )
 
 
 class FormErrors(Exception):

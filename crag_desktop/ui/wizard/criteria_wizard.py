@@ -24,10 +24,11 @@ from crag_desktop.domain.errors import CragError, ValidationFailed
 from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import CriteriaDecision, Meeting, Referral, Review
 from crag_desktop.domain.vocabulary import Methodology, ReviewStatus
-from crag_desktop.domain.wording import PDF_SUFFIX, pdf_name, short_date_time, with_suffix
+from crag_desktop.domain.wording import PDF_SUFFIX, pdf_name, with_suffix
 from crag_desktop.services.decisions import DecisionService
-from crag_desktop.services.drafts import DraftService
+from crag_desktop.services.drafts import Draft, DraftService
 from crag_desktop.services.records import RecordService
+from crag_desktop.ui.draft_offer import DraftOffer
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.wizard.pages.decision import DecisionPage
 from crag_desktop.ui.wizard.pages.finish import FinishPage
@@ -73,6 +74,13 @@ class CriteriaWizard(QWizard):
         self._records = records
         self._drafts = drafts
         self._prompter = prompter
+        # Losing the meeting's answers must be a deliberate choice: only Yes deletes them.
+        self.draft_offer = DraftOffer(
+            drafts=drafts,
+            prompter=prompter,
+            title="Unsaved decision",
+            question=_draft_question,
+        )
         self._restoring = False
         self._last_saved: Snapshot | None = None
         self._meeting_id: str | None = None
@@ -473,27 +481,14 @@ class CriteriaWizard(QWizard):
         self._offer_draft(key)
 
     def _offer_new_referral_draft(self) -> None:
-        pending = [d for d in self._drafts.pending() if d.key.startswith(NEW_DRAFT_PREFIX)]
-        if pending:
-            self._offer_draft(pending[0].key, adopt=True)
+        self._offer_draft(newest_under=NEW_DRAFT_PREFIX)
 
-    def _offer_draft(self, key: str, *, adopt: bool = False) -> None:
-        draft = self._drafts.load(key)
-        if draft is None:
-            return
-        when = short_date_time(draft.updated_at.astimezone(), joiner=" at ")
-        # Losing the meeting's answers must be a deliberate choice: the default button
-        # (No, also Escape) carries on with them; only Yes deletes the draft.
-        question = (
-            f"There is unsaved work on this decision from {when} ({draft.title}).\n\n"
-            "Delete it and start afresh? (No carries on where you left off.)"
-        )
-        if self._prompter.confirm(question, title="Unsaved decision"):
-            self._drafts.discard(key)
-            return
-        if adopt:
-            self.draft_key = key
-        self.restore(draft.payload)
+    def _offer_draft(self, key: str = "", *, newest_under: str = "") -> None:
+        draft = self.draft_offer.take_back(key=key, newest_under=newest_under)
+        if draft is not None:
+            # A new referral's draft becomes this wizard's own.
+            self.draft_key = draft.key
+            self.restore(draft.payload)
 
     def restore(self, payload: Mapping[str, object]) -> None:
         """Put a draft back and return to the page it was on."""
@@ -534,3 +529,10 @@ class CriteriaWizard(QWizard):
         self.state.restore_draft(payload)
         self.decision_page.restore(part("decision_page"))
         self.finish_page.restore(part("finish_page"))
+
+
+def _draft_question(draft: Draft, when: str) -> str:
+    return (
+        f"There is unsaved work on this decision from {when} ({draft.title}).\n\n"
+        "Delete it and start afresh? (No carries on where you left off.)"
+    )
