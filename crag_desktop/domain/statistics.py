@@ -41,8 +41,9 @@ REFERRAL_OUTCOMES: tuple[str, ...] = (
     "pending",
 )
 
-# Non-statutory reviews are often never published: for them sign-off is the end of the work.
-_ENDS_AT_SIGN_OFF = frozenset(
+#: Review types whose work ends at sign-off when they are not published: non-statutory
+#: reviews are often never published.
+ENDS_AT_SIGN_OFF = frozenset(
     {ReviewType.PARTNERSHIP, ReviewType.LEARNING, ReviewType.SINGLE_AGENCY}
 )
 
@@ -57,7 +58,7 @@ def review_end(review: Review) -> date | None:
     single-agency review that is not published, its sign-off; None while it goes on."""
     if review.published_on is not None:
         return review.published_on
-    if review.type in _ENDS_AT_SIGN_OFF:
+    if review.type in ENDS_AT_SIGN_OFF:
         return review.signed_off_on
     return None
 

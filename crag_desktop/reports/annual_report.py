@@ -2,15 +2,13 @@
 
 A pure function of its view-model: every figure arrives already counted (services build
 the view from `domain.statistics`, so the PDF and the stats JSON share one count), every
-label already resolved. The document is laid out twice: the first pass finds the page of
-each heading, the second prints the contents with those page numbers (the contents have a
-fixed number of lines, so the numbers cannot move between the passes).
+label already resolved. The document is laid out once: the contents' page numbers are
+printed when it is saved (`PageOfHeading`), once every heading has found its page.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +28,7 @@ from crag_desktop.reports.pages import (
     CONTENT_WIDTH,
     MAX_TABLE_ROWS,
     OutlineHeading,
+    PageOfHeading,
     build_document,
     chunked_tables,
     fit_column_widths,
@@ -60,7 +59,7 @@ REFERENCES_PER_PARAGRAPH = 150
 
 @dataclass
 class _Contents:
-    """Headings in story order, and the page each landed on in the previous pass."""
+    """Headings in story order, and the page each landed on (filled in as it is laid out)."""
 
     entries: list[tuple[str, str, int]] = field(default_factory=list)  # (key, text, level)
     pages: dict[str, int] = field(default_factory=dict)
@@ -211,13 +210,12 @@ class _Builder:
         ]
         rows = []
         for key, text, level in self.contents.entries:
-            page = self.contents.pages.get(key)
             indent = "&nbsp;" * 6 * level
             style = styles.table_body if level else styles.table_body_bold
             rows.append(
                 [
                     self.p(f'{indent}<a href="#{key}">{markup(text)}</a>', style),
-                    self.p(f"<para alignment='right'>{page if page else ''}</para>", style),
+                    PageOfHeading(key, self.contents.pages, style),
                 ]
             )
         if rows:
@@ -517,16 +515,10 @@ def _money(value: Decimal | None) -> str:
 
 
 def render_annual_report(
-    view: AnnualReportView,
-    out: BinaryIO | Path,
-    *,
-    passphrase: str | None = None,
-    between_passes: Callable[[], object] | None = None,
+    view: AnnualReportView, out: BinaryIO | Path, *, passphrase: str | None = None
 ) -> int:
     """Render the annual report to a stream or (atomically, 0600, protected when a
-    passphrase is given) to a path; return its page count. `between_passes` is called
-    after the first pass (which finds each section's page for the contents) and may raise
-    to stop the work there."""
+    passphrase is given) to a path; return its page count."""
     if isinstance(out, Path):
         pages = 0
 
@@ -538,22 +530,12 @@ def render_annual_report(
         return pages
 
     contents = _Contents()
-    common: dict[str, Any] = {
-        "title": f"{TITLE} {view.period}",
-        "subject": f"Annual report of the Case Review and Governance group, {view.period}",
-        "generated_at": view.generated_at,
-        "footer_note": f"Reporting year {view.period} · figures as of {uk_date(view.as_of)}",
-    }
-    first_pass: dict[str, int] = {}
-    build_document(
-        io.BytesIO(),
-        _Builder(view, contents).story(),
-        after_flowable=outline_hook(first_pass),
-        **common,
-    )
-    contents.pages = first_pass
-    if between_passes is not None:
-        between_passes()
     return build_document(
-        out, _Builder(view, contents).story(), after_flowable=outline_hook({}), **common
+        out,
+        _Builder(view, contents).story(),
+        after_flowable=outline_hook(contents.pages),
+        title=f"{TITLE} {view.period}",
+        subject=f"Annual report of the Case Review and Governance group, {view.period}",
+        generated_at=view.generated_at,
+        footer_note=f"Reporting year {view.period} · figures as of {uk_date(view.as_of)}",
     )

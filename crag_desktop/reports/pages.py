@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     KeepTogether,
     PageTemplate,
@@ -60,6 +61,12 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         """Start with no deferred pages."""
         super().__init__(*args, **kwargs)
         self._deferred_pages: list[dict[str, Any]] = []
+        self._at_save: dict[int, list[Callable[[Any], None]]] = {}
+
+    def draw_at_save(self, draw: Callable[[Any], None]) -> None:
+        """Have `draw(canvas)` draw on the current page when the document is saved, for what
+        is known only once every page is laid out (the page numbers of a contents page)."""
+        self._at_save.setdefault(self._pageNumber, []).append(draw)
 
     def showPage(self) -> None:
         """Keep the finished page's drawing state instead of emitting it now."""
@@ -71,6 +78,8 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         total = len(self._deferred_pages)
         for state in self._deferred_pages:
             self.__dict__.update(state)
+            for draw in self._at_save.get(self._pageNumber, ()):
+                draw(self)
             self._draw_page_number(total)
             super().showPage()
         super().save()
@@ -232,6 +241,41 @@ class OutlineHeading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
         self.crag_key = key
         self.crag_outline = outline
         self.crag_level = level
+
+
+class PageOfHeading(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """The page an OutlineHeading lands on, for a line of a contents page laid out before it.
+
+    It takes the room of the one-line Paragraph that prints the number, and prints it when
+    the document is saved (`NumberedCanvas.draw_at_save`), by which time `pages` (filled
+    by `outline_hook`) knows every heading: the document is laid out once, where a contents
+    page whose numbers are laid out with it needs a first pass to find them.
+    """
+
+    def __init__(self, key: str, pages: Mapping[str, int], style: Any) -> None:
+        super().__init__()
+        self.key = key
+        self.pages = pages
+        self.style = style
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """The full width, one line high (the number's Paragraph is no larger)."""
+        self.width = avail_width
+        self.height = self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Note where the number goes; the canvas draws it at save."""
+        x, y = self.canv.absolutePosition(0, 0)
+        width = self.width
+
+        def number(canvas: Any) -> None:
+            page = self.pages.get(self.key)
+            text = Paragraph(f"<para alignment='right'>{page or ''}</para>", self.style)
+            text.wrap(width, self.height)
+            text.drawOn(canvas, x, y)
+
+        self.canv.draw_at_save(number)
 
 
 def outline_hook(pages: dict[str, int]) -> Callable[[Any, Any], None]:

@@ -36,7 +36,10 @@ from crag_desktop.domain.wording import pdf_name, short_date
 from crag_desktop.reports.annual_report import render_annual_report
 from crag_desktop.reports.annual_report_view import AnnualReportView
 from crag_desktop.reports.protection import normalise_pdf_passphrase
-from crag_desktop.services.annual_report_contents import build_annual_report_view
+from crag_desktop.services.annual_report_contents import (
+    YEARS_COMPARED,
+    build_annual_report_view,
+)
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.services.report_files import (
@@ -48,6 +51,7 @@ from crag_desktop.services.report_files import (
     write_report_pdf,
 )
 from crag_desktop.storage import repositories
+from crag_desktop.storage.queries.annual_report import annual_report_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +83,15 @@ def check_as_of(year: int, as_of: dt.date | None) -> None:
         )
 
 
-def _load(db: Database) -> Document:
+def _load(db: Database, year: int, *, years_compared: int = YEARS_COMPARED) -> Document:
+    """The records the report for `year` and the `years_compared` before it can count (the
+    rest of the database is never read)."""
+    first = max(FIRST_REPORT_YEAR, year - years_compared)
+    start, end = reporting_period(first)[0], reporting_period(year)[1]
     with db.unit_of_work() as session:
-        return repositories.load_document(session)
+        return repositories.load_chosen(
+            session, **annual_report_records(start, end).selects(), report_texts_year=year
+        )
 
 
 def annual_statistics_for(
@@ -90,7 +100,7 @@ def annual_statistics_for(
     """The annual figures for reporting year `year` as of `as_of` (default 1 April after)."""
     check_year(year)
     check_as_of(year, as_of)
-    return compute_annual_statistics(_load(db), year, as_of=as_of)
+    return compute_annual_statistics(_load(db, year, years_compared=0), year, as_of=as_of)
 
 
 def annual_report_view(
@@ -99,7 +109,7 @@ def annual_report_view(
     """Everything the annual report for `year` prints, as of `as_of`."""
     check_year(year)
     check_as_of(year, as_of)
-    document = _load(db)
+    document = _load(db, year)
     return build_annual_report_view(
         document,
         year,
@@ -148,9 +158,9 @@ def annual_report_pdf(
             f"{period_label(year)} has not begun yet (it starts on {short_date(start)}), so there "
             "is nothing to report; choose an earlier year."
         )
-    stage(0, 4, "Reading the records…")
-    document = _load(db)
-    stage(1, 4, "Counting the figures…")
+    stage(0, 3, "Reading the records…")
+    document = _load(db, year)
+    stage(1, 3, "Counting the figures…")
     statistics = compute_annual_statistics(document, year, as_of=as_of)
     if refuse_empty and not statistics.referrals_received and not statistics.worked_on:
         raise NothingToReport(
@@ -158,12 +168,8 @@ def annual_report_pdf(
             "review worked on, so its annual report would be empty; choose another year."
         )
     view = build_annual_report_view(document, year, as_of=as_of, now=now, operator=db.operator)
-    stage(2, 4, "Laying out the pages…")
-    data, pages = render_pdf(
-        lambda stream: render_annual_report(
-            view, stream, between_passes=lambda: stage(3, 4, "Numbering the pages…")
-        )
-    )
+    stage(2, 3, "Laying out the pages…")
+    data, pages = render_pdf(lambda stream: render_annual_report(view, stream))
     report = ReportPdf(
         title=f"the annual report {view.period}",
         suggested_name=pdf_name(f"Annual report {view.period}"),

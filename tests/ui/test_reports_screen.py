@@ -260,9 +260,9 @@ def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release = threading.Event()
     real = annual_service._load
 
-    def slow_load(db: Database) -> Document:
+    def slow_load(db: Database, year: int) -> Document:
         release.wait(30)
-        return real(db)
+        return real(db, year)
 
     monkeypatch.setattr(annual_service, "_load", slow_load)
     yield release

@@ -15,6 +15,7 @@ from __future__ import annotations
 from crag_desktop.storage.repositories.document import (
     add_document,
     existing_ids,
+    load_chosen,
     load_document,
 )
 from crag_desktop.storage.repositories.drafts import (
@@ -45,6 +46,7 @@ __all__ = [
     "list_recommendations",
     "list_referrals_received",
     "list_report_texts",
+    "load_chosen",
     "load_document",
     "recommendations_with_ids",
     "report_text_key",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import (
@@ -64,6 +64,28 @@ def load_document(session: Session) -> Document:
         meetings=tuple(load_meetings(session)),
         learning_events=tuple(load_learning_events(session)),
         report_texts=tuple(load_report_texts(session)),
+    )
+
+
+def load_chosen(
+    session: Session,
+    *,
+    referrals: Select[tuple[str]],
+    reviews: Select[tuple[str]],
+    recommendations: Select[tuple[str]],
+    report_texts_year: int,
+) -> Document:
+    """The referrals, reviews and recommendations whose ids the SELECTs give, with one
+    year's report texts and every agency, member and learning point, in the order they
+    were added: the part of the database a report needs (meetings and events left out)."""
+    return Document(
+        agencies=tuple(load_agencies(session)),
+        members=tuple(load_members(session)),
+        learning_points=tuple(load_learning_points(session)),
+        referrals=tuple(load_referrals(session, referrals)),
+        reviews=tuple(load_reviews(session, reviews)),
+        recommendations=tuple(load_recommendations(session, recommendations)),
+        report_texts=tuple(load_report_texts(session, year=report_texts_year)),
     )
 
 

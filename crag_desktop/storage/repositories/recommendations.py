@@ -22,6 +22,7 @@ from crag_desktop.storage.repositories.rows import (
     ACTION,
     ACTION_UPDATE,
     RECOMMENDATION,
+    Ids,
     Rows,
     grouped,
     main_rows,
@@ -80,13 +81,15 @@ def recommendation_rows(rows: Rows, recommendation: Recommendation, position: in
 
 
 def load_recommendations(
-    session: Session, ids: Sequence[str] | None = None, *, review: str | None = None
+    session: Session, ids: Ids | None = None, *, review: str | None = None
 ) -> list[Recommendation]:
     extra = [] if review is None else [RECOMMENDATION.c.review_id == review]
     main = main_rows(session, RECOMMENDATION, ids, *extra)
     if not main:
         return []
-    owners = [row["id"] for row in main] if (ids is not None or review is not None) else None
+    owners: Ids | None = ids
+    if review is not None:
+        owners = [row["id"] for row in main]
     actions = grouped(session, ACTION, "recommendation_id", owners)
     update_query = select(ACTION_UPDATE).order_by(
         ACTION_UPDATE.c.recommendation_id, ACTION_UPDATE.c.action_id, ACTION_UPDATE.c.position

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import RowMapping, select
@@ -32,6 +31,7 @@ from crag_desktop.storage.repositories.rows import (
     REFERRAL_ABUSE,
     REFERRAL_CHILD,
     REFERRAL_PAUSE,
+    Ids,
     Rows,
     child,
     child_row,
@@ -132,7 +132,7 @@ def _decision(
     )
 
 
-def load_referrals(session: Session, ids: Sequence[str] | None = None) -> list[Referral]:
+def load_referrals(session: Session, ids: Ids | None = None) -> list[Referral]:
     main = main_rows(session, REFERRAL, ids)
     if not main:
         return []

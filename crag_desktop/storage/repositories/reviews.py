@@ -3,8 +3,6 @@ and clock pauses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import (
@@ -29,6 +27,7 @@ from crag_desktop.storage.repositories.rows import (
     REVIEW_LP,
     REVIEW_PAUSE,
     REVIEW_THEME,
+    Ids,
     Rows,
     child,
     child_row,
@@ -94,7 +93,7 @@ def review_rows(rows: Rows, review: Review, position: int) -> None:
     )
 
 
-def load_reviews(session: Session, ids: Sequence[str] | None = None) -> list[Review]:
+def load_reviews(session: Session, ids: Ids | None = None) -> list[Review]:
     main = main_rows(session, REVIEW, ids)
     if not main:
         return []

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Table, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -112,8 +112,13 @@ def links(rows: Rows, table: Table, owner: str, values: Iterable[str]) -> None:
     rows[table].extend((owner, i, value) for i, value in enumerate(values))
 
 
+#: The records to load: their ids, or a SELECT of their ids (run inside each query, so that
+#: a report's thousands of records are chosen in SQL rather than bound one by one).
+Ids = Sequence[str] | Select[tuple[str]]
+
+
 def grouped(
-    session: Session, table: Table, owner: str, ids: Sequence[str] | None
+    session: Session, table: Table, owner: str, ids: Ids | None
 ) -> dict[str, list[RowMapping]]:
     """Rows of a part table by owner id, in their stored order."""
     owner_column = table.c[owner]
@@ -128,7 +133,7 @@ def grouped(
 
 
 def main_rows(
-    session: Session, table: Table, ids: Sequence[str] | None, *extra: ColumnElement[bool]
+    session: Session, table: Table, ids: Ids | None, *extra: ColumnElement[bool]
 ) -> Sequence[RowMapping]:
     statement = select(table).order_by(table.c.position)
     if ids is not None:
