@@ -29,6 +29,7 @@ from crag_desktop.reports.pages import (
     MAX_TABLE_ROWS,
     OutlineHeading,
     PageOfHeading,
+    ParagraphMaker,
     build_document,
     chunked_tables,
     fit_column_widths,
@@ -71,6 +72,7 @@ class _Builder:
     def __init__(self, view: AnnualReportView, contents: _Contents) -> None:
         self.view = view
         self.styles: Styles = build_styles()
+        self.paragraph = ParagraphMaker()
         self.contents = contents
         self.number = 0
         self.sub = 0
@@ -78,7 +80,7 @@ class _Builder:
     # -- pieces ---------------------------------------------------------------------------
 
     def p(self, text: str, style: Any = None) -> Paragraph:
-        return Paragraph(text, style or self.styles.body)
+        return self.paragraph(text, style or self.styles.body)
 
     def heading(self, text: str, *, numbered: bool = True) -> list[Any]:
         if numbered:

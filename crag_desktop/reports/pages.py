@@ -232,6 +232,59 @@ def build_document(
     return canvases[-1].page_count
 
 
+class CachedParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A Paragraph that keeps its lines for the width it was last wrapped at.
+
+    ReportLab breaks a paragraph into lines at every wrap: a table measures each cell when
+    it is laid out, again on each page it splits over, and once more to draw it, so a long
+    listing broke every cell's lines three or four times. Lines depend on the width alone.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """The size at `avail_width`, its lines broken once for each new width."""
+        # Paragraph.split drops its lines (blPara) when it moves whole to the next page.
+        if avail_width != self._wrapped_at or not hasattr(self, "blPara"):
+            super().wrap(avail_width, avail_height)
+            self._wrapped_at = avail_width
+        return self.width, self.height
+
+
+class ParagraphMaker:
+    """Makes CachedParagraphs, parsing as little markup as it can: a report's listings hold
+    thousands of cells of plain text, and ReportLab parses each as markup (a fifth of laying
+    out the annual report)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, int], tuple[Any, list[Any]]] = {}
+
+    def _parse(self, text: str, style: Any) -> tuple[Any, list[Any]]:
+        key = (text, id(style))
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            paragraph = Paragraph(text, style)
+            parsed = self._parsed[key] = (paragraph.style, paragraph.frags)
+        return parsed
+
+    def __call__(self, text: str, style: Any) -> CachedParagraph:
+        """A paragraph of `text` (markup) in `style`."""
+        if (
+            not text
+            or "<" in text
+            or "&" in text
+            or " ".join(text.split()) != text
+            or getattr(style, "textTransform", None)
+        ):
+            parsed_style, frags = self._parse(text, style)
+        else:
+            # Plain text, already as the parser would clean it: the parse of one letter in
+            # the style, with this text.
+            parsed_style, frags = self._parse("x", style)
+            frags = [frags[0].clone(text=text)]
+        return CachedParagraph(text, parsed_style, frags=[frag.clone() for frag in frags])
+
+
 class OutlineHeading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A heading that reports where it lands, for a report's contents and the PDF outline
     (the bookmarks a reader's PDF viewer lists beside the pages)."""

@@ -12,11 +12,13 @@ from typing import Any, BinaryIO
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Spacer
 
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
 from crag_desktop.reports.pages import (
+    CONTENT_HEIGHT,
     MARKING,
+    ParagraphMaker,
     build_document,
     chunked_tables,
     write_pdf_atomically,
@@ -219,3 +221,32 @@ def test_a_column_is_never_narrower_than_its_longest_word() -> None:
     # An address too long for any column does not swallow the table.
     url = "https://www.example.org/safeguarding-board/case-reviews/baby-l-learning-summary"
     assert fit_column_widths([300.0, 100.0], [("Baby L", url)]) == pytest.approx([240.0, 160.0])
+
+
+def test_a_paragraph_kept_whole_moves_to_the_next_page_and_prints(tmp_path: Path) -> None:
+    styles = build_styles()
+    # Room for one line at the foot of page 1: a four-line paragraph does not leave one
+    # line behind (orphan control) but moves whole to page 2, wrapped at the same width.
+    text = " ".join(["Every word of this sentence is printed once."] * 8)
+    paragraph = ParagraphMaker()(text, styles.body)
+    room = CONTENT_HEIGHT - 1.5 * styles.body.leading
+    out = BytesIO()
+    pages = build_document(out, [Spacer(1, room), paragraph], title="Test", generated_at=GENERATED)
+    assert pages == 2
+    texts = page_texts(out.getvalue(), tmp_path)
+    assert "Every word" not in texts[0]
+    assert texts[1].count("printed once.") == 8
+
+
+def test_a_paragraph_made_twice_prints_the_same(tmp_path: Path) -> None:
+    styles = build_styles()
+    make = ParagraphMaker()
+    right = "<para alignment='right'>1,234</para>"
+    story = [make(right, styles.table_body), make(right, styles.table_body)]
+    plain = [Paragraph(right, styles.table_body), Paragraph(right, styles.table_body)]
+    made, reference = BytesIO(), BytesIO()
+    build_document(made, story, title="Test", generated_at=GENERATED)
+    build_document(reference, plain, title="Test", generated_at=GENERATED)
+    assert page_texts(made.getvalue(), tmp_path) == page_texts(reference.getvalue(), tmp_path)
+    # The second is made from the first's parse: the alignment of its markup goes with it.
+    assert story[1].style.alignment == story[0].style.alignment == 2
