@@ -276,13 +276,14 @@ class ParagraphMaker:
             or " ".join(text.split()) != text
             or getattr(style, "textTransform", None)
         ):
-            parsed_style, frags = self._parse(text, style)
+            parsed_style, parsed = self._parse(text, style)
+            frags = [frag.clone() for frag in parsed]
         else:
             # Plain text, already as the parser would clean it: the parse of one letter in
             # the style, with this text.
-            parsed_style, frags = self._parse("x", style)
-            frags = [frags[0].clone(text=text)]
-        return CachedParagraph(text, parsed_style, frags=[frag.clone() for frag in frags])
+            parsed_style, parsed = self._parse("x", style)
+            frags = [parsed[0].clone(text=text)]
+        return CachedParagraph(text, parsed_style, frags=frags)
 
 
 class OutlineHeading(Paragraph):  # type: ignore[misc]  # reportlab is untyped

@@ -40,6 +40,7 @@ from crag_desktop.services.annual_report_contents import (
     YEARS_COMPARED,
     build_annual_report_view,
 )
+from crag_desktop.services.collector import collector_paused
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.services.report_files import (
@@ -88,7 +89,7 @@ def _load(db: Database, year: int, *, years_compared: int = YEARS_COMPARED) -> D
     rest of the database is never read)."""
     first = max(FIRST_REPORT_YEAR, year - years_compared)
     start, end = reporting_period(first)[0], reporting_period(year)[1]
-    with db.unit_of_work() as session:
+    with collector_paused(), db.unit_of_work() as session:
         return repositories.load_chosen(
             session, **annual_report_records(start, end).selects(), report_texts_year=year
         )

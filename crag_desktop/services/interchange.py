@@ -7,12 +7,10 @@ event per record. Export writes everything except audit events and drafts, atomi
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +23,7 @@ from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import Document
 from crag_desktop.fileio import ensure_free_space
 from crag_desktop.services.changes import Changes
+from crag_desktop.services.collector import collector_paused
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.storage import audit, repositories
@@ -77,33 +76,6 @@ def _read_regular_file(path: Path) -> bytes:
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise DocumentFileError(f"{path.name} is larger than CRAG Desktop reads.")
     return raw
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk read or import.
-
-    Parsing and checking a document allocates millions of objects (dicts, records, paths),
-    none of them in reference cycles, and each allocation burst triggers collections that
-    walk every live object again: measured, over half the time of checking a 20,000-referral
-    document. Reference counting still frees everything; the collector resumes afterwards
-    (only here if it was running when the pause began, so overlapping pauses end enabled).
-
-    What the block made and kept (the parsed document, its records) is handed to the oldest
-    generation as it resumes: left in the youngest, the first allocation afterwards walks all
-    of it (measured: two such walks, a twentieth of a 20,000-referral import). Freezing then
-    unfreezing moves objects to the oldest generation without looking at them; they are still
-    collected there, by the collector's next full pass.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 class _Refused(ValueError):

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.reports.protection import encrypt_pdf, normalise_pdf_passphrase
+from crag_desktop.services.collector import collector_paused
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.storage import audit
@@ -69,7 +70,9 @@ def protection_text(passphrase: str | None) -> str:
 def render_pdf(render: Callable[[BinaryIO], int]) -> tuple[bytes, int]:
     """The bytes `render` writes to a stream, and the page count it returns."""
     buffer = io.BytesIO()
-    pages = render(buffer)
+    # Laying out allocates fragments, lines and page operators by the hundred thousand.
+    with collector_paused():
+        pages = render(buffer)
     return buffer.getvalue(), pages
 
 
