@@ -16,12 +16,7 @@ from datetime import date
 from sqlalchemy import Select, and_, or_, select, union
 
 from crag_desktop.domain.statistics import ENDS_AT_SIGN_OFF
-from crag_desktop.storage.models import (
-    CriteriaDecisionRow,
-    RecommendationRow,
-    ReferralRow,
-    ReviewRow,
-)
+from crag_desktop.storage import tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +47,7 @@ def annual_report_records(start: date, end: date) -> ReportRecords:
       review lists none of its own);
     - the recommendations of the reviews published in it.
     """
-    review = ReviewRow.__table__.c
+    review = tables.review.c
     ends_at_sign_off = [str(t) for t in ENDS_AT_SIGN_OFF]
     # A review's end (statistics.review_end) is its publication, else its sign-off for the
     # types that end there, else none: it is worked on in the span unless it ended before.
@@ -70,8 +65,8 @@ def annual_report_records(start: date, end: date) -> ReportRecords:
     # Validation keeps sign-off and publication on or after commissioning and publication on
     # or after sign-off, so a review published or signed off in the span is worked on in it.
     reviews = select(review.id).where(review.commissioned_on <= end, not_ended_before)
-    referral = ReferralRow.__table__.c
-    decision = CriteriaDecisionRow.__table__.c
+    referral = tables.referral.c
+    decision = tables.criteria_decision.c
     referrals = union(
         select(referral.id).where(referral.received.between(start, end)),
         select(decision.referral_id).where(
@@ -84,7 +79,7 @@ def annual_report_records(start: date, end: date) -> ReportRecords:
         select(review.referral_id).where(review.referral_id.is_not(None), review.id.in_(reviews)),
     )
     published = select(review.id).where(review.published_on.between(start, end))
-    recommendation = RecommendationRow.__table__.c
+    recommendation = tables.recommendation.c
     return ReportRecords(
         referrals=select(referrals.subquery().c[0]),
         reviews=reviews,
