@@ -6,6 +6,8 @@ can never miss a kind of event the application writes."""
 
 from __future__ import annotations
 
+from crag_desktop.domain.record_types import RecordType
+
 __all__ = ["ACTIONS", "RECORD_TYPES", "action_text", "record_type_text"]
 
 #: Action codes as stored, and how the audit log says them.
@@ -26,17 +28,10 @@ ACTIONS: dict[str, str] = {
     "restore": "Restored",
 }
 
-#: Record types as stored, and how the audit log says them.
+#: Record types as stored, and how the audit log says them: each kind of record by its noun
+#: ("Learning point"), and the other things the trail records.
 RECORD_TYPES: dict[str, str] = {
-    "agency": "Agency",
-    "member": "Member",
-    "learning_point": "Learning point",
-    "learning_event": "Learning event",
-    "referral": "Referral",
-    "review": "Review",
-    "recommendation": "Recommendation",
-    "meeting": "Meeting",
-    "report_text": "Report text",
+    **{kind.value: kind.noun.capitalize() for kind in RecordType},
     "report": "Report",
     "agency_return": "Agency return",
     "database": "Database",

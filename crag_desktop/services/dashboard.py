@@ -22,6 +22,7 @@ from crag_desktop.domain.clock import (
     due_within,
 )
 from crag_desktop.domain.criteria import first_with_clock
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import ClockPause
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo_marks import DEMO_AS_OF, DEMO_REASON
@@ -147,7 +148,7 @@ class DashboardService:
         """The day the dashboard opens as of: today, except on a demo database, which opens
         on 1 April 2017 so its clocks and marks read as they did then."""
         with self._db.reading() as connection:
-            first = audit.list_events(connection, record_type="referral", limit=1)
+            first = audit.list_events(connection, record_type=RecordType.REFERRAL, limit=1)
         return DEMO_AS_OF if first and first[0].reason == DEMO_REASON else today
 
     def figures(self, today: date) -> DashboardFigures:
@@ -176,7 +177,7 @@ class DashboardService:
         query = ReferralQuery(pending_decision=True)
         conditions = referral_conditions(query)
         count = list_queries.referral_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, "referral", conditions, LISTED)
+        ids = dashboard_queries.first_ids(session, RecordType.REFERRAL, conditions, LISTED)
         return Figure(count=count, ids=tuple(ids), query=query)
 
     def _clocks(self, session: keyset.Reader, today: date) -> tuple[tuple[ClockDue, ...], int]:
@@ -269,7 +270,7 @@ class DashboardService:
         )
         conditions = review_conditions(query)
         count = list_queries.review_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, "review", conditions, LISTED)
+        ids = dashboard_queries.first_ids(session, RecordType.REVIEW, conditions, LISTED)
         return ReviewMark(months=months, figure=Figure(count=count, ids=tuple(ids), query=query))
 
     @staticmethod
@@ -279,5 +280,5 @@ class DashboardService:
         query = RecommendationQuery(overdue_on=today, sort=RecommendationSort.DUE)
         conditions = recommendation_conditions(query)
         count = list_queries.recommendation_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, "recommendation", conditions, LISTED)
+        ids = dashboard_queries.first_ids(session, RecordType.RECOMMENDATION, conditions, LISTED)
         return Figure(count=count, ids=tuple(ids), query=query)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.storage import tables
 
 if TYPE_CHECKING:
@@ -102,19 +103,19 @@ def latest_update_statuses(
 # --- Records: ids, references and lookups ---------------------------------------------------
 
 _ID_COLUMNS: dict[str, Any] = {
-    "agency": tables.agency.c.id,
-    "member": tables.member.c.id,
-    "learning_point": tables.learning_point.c.id,
-    "referral": tables.referral.c.id,
-    "review": tables.review.c.id,
-    "recommendation": tables.recommendation.c.id,
-    "meeting": tables.meeting.c.id,
-    "learning_event": tables.learning_event.c.id,
+    RecordType.AGENCY: tables.agency.c.id,
+    RecordType.MEMBER: tables.member.c.id,
+    RecordType.LEARNING_POINT: tables.learning_point.c.id,
+    RecordType.REFERRAL: tables.referral.c.id,
+    RecordType.REVIEW: tables.review.c.id,
+    RecordType.RECOMMENDATION: tables.recommendation.c.id,
+    RecordType.MEETING: tables.meeting.c.id,
+    RecordType.LEARNING_EVENT: tables.learning_event.c.id,
 }
 
 #: For each record type: (what refers to it, the referring column, the referring record's id).
 _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
-    "agency": (
+    RecordType.AGENCY: (
         ("referral.referring_agency", tables.referral.c.referring_agency_id, tables.referral.c.id),
         ("member.agency", tables.member.c.agency_id, tables.member.c.id),
         (
@@ -128,7 +129,7 @@ _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
             tables.agency_action.c.recommendation_id + literal("/") + tables.agency_action.c.id,
         ),
     ),
-    "member": (
+    RecordType.MEMBER: (
         (
             "meeting.attendees",
             tables.meeting_attendee.c.member_id,
@@ -154,14 +155,14 @@ _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
             + func.cast(tables.action_update.c.position, String),
         ),
     ),
-    "learning_point": (
+    RecordType.LEARNING_POINT: (
         (
             "review.learning_points",
             tables.review_learning_point.c.learning_point_id,
             tables.review_learning_point.c.review_id,
         ),
     ),
-    "referral": (
+    RecordType.REFERRAL: (
         ("review.referral", tables.review.c.referral_id, tables.review.c.id),
         (
             "meeting.referrals_considered",
@@ -169,7 +170,7 @@ _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
             tables.meeting_referral.c.meeting_id,
         ),
     ),
-    "review": (
+    RecordType.REVIEW: (
         ("recommendation.review", tables.recommendation.c.review_id, tables.recommendation.c.id),
         (
             "learning_event.reviews",
@@ -177,7 +178,7 @@ _REFERENCES: dict[str, tuple[tuple[str, Any, Any], ...]] = {
             tables.learning_event_review.c.learning_event_id,
         ),
     ),
-    "meeting": (
+    RecordType.MEETING: (
         (
             "decision.meeting",
             tables.criteria_decision.c.meeting_id,

@@ -62,7 +62,6 @@ class AgencyListScreen(ListScreen[AgencyQuery, AgencyRow, Agency]):
         kinds = [("All kinds", {"kind": None})] + [(k.label, {"kind": k}) for k in AgencyKind]
         super().__init__(
             title="Agencies",
-            noun="agency",
             plural="agencies",
             model=AgencyTableModel(service=AgencyLines(records=records)),
             form=AgencyForm(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms),
@@ -101,7 +100,6 @@ class MemberListScreen(ListScreen[MemberQuery, MemberRow, Member]):
         self._records = records
         super().__init__(
             title="Members",
-            noun="member",
             plural="members",
             model=MemberTableModel(service=MemberLines(records=records)),
             form=MemberForm(

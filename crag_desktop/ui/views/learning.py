@@ -68,7 +68,6 @@ class LearningPointListScreen(ListScreen[LearningPointQuery, LearningPointRow, L
         form = LearningPointForm(drafts=drafts, prompter=prompter, autosave_ms=autosave_ms)
         super().__init__(
             title="Learning points",
-            noun="learning point",
             plural="learning points",
             model=self._model,
             form=form,
@@ -140,7 +139,6 @@ class LearningEventListScreen(ListScreen[LearningEventQuery, LearningEventRow, L
         )
         super().__init__(
             title="Learning events",
-            noun="learning event",
             plural="learning events",
             model=LearningEventTableModel(
                 service=LearningEventLines(events=events, review_titles=titles)

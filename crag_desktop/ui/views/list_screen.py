@@ -67,7 +67,6 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self,
         *,
         title: str,
-        noun: str,
         plural: str,
         model: PagedTableModel[Q, RowT],
         form: RecordForm[Rec],
@@ -85,6 +84,8 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         self._lookups_stale = True
         # The record this screen has just stored: what its form shows is what is stored.
         self._just_saved: Rec | None = None
+        # The kind's noun ("learning point") in the buttons, the hint and every message.
+        noun = RecordType(self.RECORD_TYPE).noun
         self._noun = noun
         self._plural = plural
         self.model = model

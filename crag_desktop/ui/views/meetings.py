@@ -65,7 +65,6 @@ class MeetingsScreen(ListScreen[MeetingQuery, MeetingRow, Meeting]):
         )
         super().__init__(
             title="Meetings",
-            noun="meeting",
             plural="meetings",
             model=MeetingTableModel(service=meetings, page_size=page_size),
             form=form,

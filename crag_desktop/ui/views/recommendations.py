@@ -146,7 +146,6 @@ class RecommendationsScreen(ListScreen[RecommendationQuery, RecommendationRow, R
         )
         super().__init__(
             title="Recommendations",
-            noun="recommendation",
             plural="recommendations",
             model=RecommendationTableModel(service=lists, page_size=page_size),
             form=form,

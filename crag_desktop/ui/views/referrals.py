@@ -84,7 +84,6 @@ class ReferralsScreen(ListScreen[ReferralQuery, ReferralRow, Referral]):
         )
         super().__init__(
             title="Referrals",
-            noun="referral",
             plural="referrals",
             model=ReferralTableModel(service=lists, page_size=page_size),
             form=form,

@@ -86,7 +86,6 @@ class ReviewsScreen(ListScreen[ReviewQuery, ReviewRow, Review]):
         )
         super().__init__(
             title="Reviews",
-            noun="review",
             plural="reviews",
             model=ReviewTableModel(service=lists, page_size=page_size),
             form=form,
