@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,17 @@ def exported_document(db: Path, out: Path) -> Any:
     """The document `crag-desktop export` writes of `db` to `out`, read back."""
     assert cli("export", str(db), str(out)).code == 0
     return json.loads(out.read_text())
+
+
+def edited_export(db: Path, folder: Path, changes: Mapping[tuple[str, int, str], object]) -> Path:
+    """`db` exported to `folder`, with `changes` ({(list, index, field): value}) made as
+    someone editing the file would: the edited file's path."""
+    document = exported_document(db, folder / "all.json")
+    for (records, index, field), value in changes.items():
+        document[records][index][field] = value
+    edited = folder / "edited.json"
+    edited.write_text(json.dumps(document))
+    return edited
 
 
 def test_init_creates_an_encrypted_user_only_database(tmp_path: Path) -> None:
@@ -212,13 +224,15 @@ def test_a_demo_with_synthetic_referrals_round_trips(tmp_path: Path) -> None:
 def test_an_import_with_several_problems_imports_nothing_and_names_each(
     demo_db: Path, tmp_path: Path
 ) -> None:
-    exported = tmp_path / "all.json"
-    document = exported_document(demo_db, exported)
-    document["referrals"][0]["received"] = "2017-02-30"
-    document["referrals"][1]["incident_type"] = "accident"
-    document["reviews"][0]["colour"] = "blue"
-    broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps(document))
+    broken = edited_export(
+        demo_db,
+        tmp_path,
+        {
+            ("referrals", 0, "received"): "2017-02-30",
+            ("referrals", 1, "incident_type"): "accident",
+            ("reviews", 0, "colour"): "blue",
+        },
+    )
     target = tmp_path / "target.crag"
     run = cli("import", str(target), str(broken))
     assert run.code == 2
@@ -247,11 +261,7 @@ def test_importing_ids_already_present_is_refused_whole(demo_db: Path, tmp_path:
 def test_an_import_with_a_taken_id_and_other_problems_lists_them_all(
     demo_db: Path, tmp_path: Path
 ) -> None:
-    exported = tmp_path / "all.json"
-    document = exported_document(demo_db, exported)
-    document["referrals"][0]["received"] = "2017-02-30"
-    broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps(document))
+    broken = edited_export(demo_db, tmp_path, {("referrals", 0, "received"): "2017-02-30"})
     run = cli("import", str(demo_db), str(broken))
     assert run.code == 2
     assert any("already exists" in line for line in run.err_lines[1:])
@@ -344,13 +354,10 @@ def _contains(folder: Path, text: str) -> list[str]:
 
 
 def test_no_file_beside_the_database_holds_imported_text(demo_db: Path, tmp_path: Path) -> None:
-    exported = tmp_path / "all.json"
-    document = exported_document(demo_db, exported)
     sentinel = "SENTINEL-7f3a9c-Zebra"
-    document["referrals"][0]["summary"] = f"The {sentinel} case summary."
-    source = tmp_path / "source" / "in.json"
-    source.parent.mkdir()
-    source.write_text(json.dumps(document))
+    (tmp_path / "source").mkdir()
+    summary = {("referrals", 0, "summary"): f"The {sentinel} case summary."}
+    source = edited_export(demo_db, tmp_path / "source", summary)
     folder = tmp_path / "data"
     folder.mkdir()
     db = folder / "records.crag"

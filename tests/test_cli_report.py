@@ -31,6 +31,7 @@ from crag_desktop.services.decision_records import decision_record_view
 from crag_desktop.services.decisions import DecisionService
 from crag_desktop.storage import audit, repositories
 from tests.helpers.databases import PASSPHRASE, save_partnership
+from tests.helpers.decisions import panel_response
 from tests.helpers.records import a_child, a_referral, a_rules_decision
 
 ANSWERS: dict[str, str | bool | None] = {
@@ -92,11 +93,10 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             meeting=meeting,
             commission=None,
         )
-        service.record_panel_response(
+        panel_response(
+            service,
+            PanelResponse.CONTESTED,
             referral_id="R4",
-            sent_on=date(2016, 6, 3),
-            response=PanelResponse.CONTESTED,
-            responded_on=date(2016, 7, 1),
             board_reply="The Board keeps its view.",
         )
     return path

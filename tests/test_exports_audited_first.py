@@ -135,30 +135,30 @@ KILLED_WRITER = textwrap.dedent(
 )
 
 
-def _killed_writer(out: Path, state: Path) -> None:
-    env = {**os.environ, "XDG_STATE_HOME": str(state)}
+def _left_by_a_killed_writer(folder: Path) -> str:
+    """The name of the one temporary file left in `folder` by a writer of export.json killed
+    mid-write (its note kept in folder/state)."""
+    env = {**os.environ, "XDG_STATE_HOME": str(folder / "state")}
+    out = folder / "export.json"
     done = subprocess.run(
         [sys.executable, "-c", KILLED_WRITER, str(out)], env=env, check=False, timeout=60
     )
     assert done.returncode == -signal.SIGKILL
+    (left,) = _temporaries(folder)
+    assert left.startswith(".export.json.")
+    return left
 
 
 def test_a_temporary_left_by_a_kill_is_removed_at_the_next_start(db: Path, tmp_path: Path) -> None:
-    out = tmp_path / "export.json"
-    _killed_writer(out, tmp_path / "state")
-    left = _temporaries(tmp_path)
-    assert len(left) == 1
-    assert left[0].startswith(".export.json.")
+    _left_by_a_killed_writer(tmp_path)
     run = cli("check", str(db))
     assert run.code == 0, run.err
     assert _temporaries(tmp_path) == []
-    assert not out.exists()
+    assert not (tmp_path / "export.json").exists()
 
 
 def test_the_sweep_touches_only_noted_temporaries_of_dead_writers(tmp_path: Path) -> None:
-    out = tmp_path / "export.json"
-    _killed_writer(out, tmp_path / "state")
-    (left,) = _temporaries(tmp_path)
+    left = _left_by_a_killed_writer(tmp_path)
     # A file of the same pattern that no writer noted, and a noted one whose writer lives.
     stranger = tmp_path / ".export.json.abcdefgh.tmp"
     stranger.write_text("someone else's")
@@ -176,9 +176,7 @@ def test_the_sweep_touches_only_noted_temporaries_of_dead_writers(tmp_path: Path
 
 
 def test_a_noted_temporary_replaced_by_a_symlink_is_not_followed(tmp_path: Path) -> None:
-    out = tmp_path / "export.json"
-    _killed_writer(out, tmp_path / "state")
-    (left,) = _temporaries(tmp_path)
+    left = _left_by_a_killed_writer(tmp_path)
     precious = tmp_path / "precious.txt"
     precious.write_text("keep me")
     (tmp_path / left).unlink()

@@ -591,15 +591,28 @@ def evaluate_or_none(rule_set_id: str, answers: Mapping[str, Value | None]) -> E
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 
 
+Answered = tuple[str, Partial, Evaluation]
+
+
+@st.composite
+def answered(draw: st.DrawFn) -> Answered:
+    """A rule set, answers to some of its questions that do not contradict each other, and
+    what the rules make of them."""
+    rule_set_id = draw(RULE_SET_IDS)
+    answers = draw(partial_answers(rule_set_id))
+    result = evaluate_or_none(rule_set_id, answers)
+    assume(result is not None)
+    assert result is not None
+    return rule_set_id, answers, result
+
+
 @PROPERTY_SETTINGS
-@given(data=st.data(), rule_set_id=RULE_SET_IDS)
+@given(data=st.data(), case=answered())
 def test_adding_an_answer_never_unsettles_a_definite_outcome(
-    data: st.DataObject, rule_set_id: str
+    data: st.DataObject, case: Answered
 ) -> None:
-    answers = data.draw(partial_answers(rule_set_id))
-    before = evaluate_or_none(rule_set_id, answers)
-    assume(before is not None and before.outcome != INSUFFICIENT_INFORMATION)
-    assert before is not None
+    rule_set_id, answers, before = case
+    assume(before.outcome != INSUFFICIENT_INFORMATION)
     unknown = [k for k, v in answers.items() if v is None]
     assume(unknown)
     key = data.draw(st.sampled_from(unknown))
@@ -609,16 +622,11 @@ def test_adding_an_answer_never_unsettles_a_definite_outcome(
 
 
 @PROPERTY_SETTINGS
-@given(data=st.data(), rule_set_id=RULE_SET_IDS)
-def test_missing_names_exactly_the_keys_the_outcome_turns_on(
-    data: st.DataObject, rule_set_id: str
-) -> None:
+@given(answered())
+def test_missing_names_exactly_the_keys_the_outcome_turns_on(case: Answered) -> None:
     # Uses the evaluator's own outcomes for complete answers as the oracle: a key is
     # missing iff answering everything else leaves the outcome turning on it alone.
-    answers = data.draw(partial_answers(rule_set_id))
-    result = evaluate_or_none(rule_set_id, answers)
-    assume(result is not None)
-    assert result is not None
+    rule_set_id, answers, result = case
     domain = DOMAINS[rule_set_id]
     unknown = [k for k in domain if answers[k] is None]
     turns_on: set[str] = set()

@@ -66,6 +66,12 @@ DECISION = a_decision(
     rationale="Criteria met.",
     meeting="mt1",
 )
+#: DECISION's answers changed so that the rules say no serious case review is required.
+NOT_REQUIRED = replace(
+    DECISION,
+    answers={"abuse_or_neglect": "not_suspected", "child_died": False},
+    rules_outcome="scr_not_required",
+)
 REFERRAL = a_referral(decision=DECISION)
 REVIEW = a_review(cost_gbp=Decimal("18500.00"))
 RECOMMENDATION = a_recommendation()
@@ -285,12 +291,7 @@ def test_decision_differing_from_rules_needs_a_reason() -> None:
 
 
 def test_not_required_allows_alternative_or_no_further_action() -> None:
-    base = replace(
-        DECISION,
-        answers={"abuse_or_neglect": "not_suspected", "child_died": False},
-        rules_outcome="scr_not_required",
-        decided_outcome=DecidedOutcome.NO_FURTHER_ACTION,
-    )
+    base = replace(NOT_REQUIRED, decided_outcome=DecidedOutcome.NO_FURTHER_ACTION)
     assert validate_decision(base, today=TODAY) == []
     scr_anyway = replace(base, decided_outcome=DecidedOutcome.SCR)
     assert list(messages(validate_decision(scr_anyway, today=TODAY))) == ["reason_if_different"]
@@ -320,12 +321,7 @@ def test_wt2018_lcspr_mapping() -> None:
 
 
 def test_alternative_review_type_iff_alternative_review() -> None:
-    missing = replace(
-        DECISION,
-        answers={"abuse_or_neglect": "not_suspected", "child_died": False},
-        rules_outcome="scr_not_required",
-        decided_outcome=DecidedOutcome.ALTERNATIVE_REVIEW,
-    )
+    missing = replace(NOT_REQUIRED, decided_outcome=DecidedOutcome.ALTERNATIVE_REVIEW)
     assert messages(validate_decision(missing, today=TODAY)) == {
         "alternative_review_type": "choose the kind of review commissioned instead"
     }

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, Protocol, TypedDict, TypeVar, cast
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +21,7 @@ from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
 from crag_desktop.ui.dialogs.unlock import Creator, Opener, UnlockDialog
+from crag_desktop.ui.forms.base import RecordForm
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
@@ -50,6 +52,28 @@ def press(
 def click(qtbot: QtBot, widget: QWidget) -> None:
     """Left-click the middle of `widget`."""
     cast(Any, qtbot).mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+Form_co = TypeVar("Form_co", bound=RecordForm[Any], covariant=True)
+
+
+class ListWithForm(Protocol[Form_co]):
+    """A list screen (or a tab of one): its table, and the form beside it."""
+
+    @property
+    def table(self) -> QWidget: ...
+
+    @property
+    def form(self) -> Form_co: ...
+
+
+def new_by_keyboard(screen: ListWithForm[Form_co]) -> Form_co:
+    """Press Ctrl+N in a list screen's table, as a user starts a record there: its form,
+    now showing a new record."""
+    screen.table.setFocus()
+    QTest.keyClick(screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert screen.form.is_new
+    return screen.form
 
 
 def focused() -> QWidget | None:

@@ -124,7 +124,10 @@ def test_full_disk_becomes_disk_full_and_saves_nothing(database: Database) -> No
         assert repo.get_draft(session, "big") is None
 
 
-def test_check_reports_a_damaged_page(database: Database) -> None:
+@pytest.fixture
+def damaged(database: Database) -> bytes:
+    """`database` filled past ten pages, sound, closed, then one byte of its page 9 flipped:
+    what the file holds now."""
     with database.unit_of_work() as session:
         for i in range(40):
             repo.save_draft(
@@ -140,7 +143,10 @@ def test_check_reports_a_damaged_page(database: Database) -> None:
     assert len(data) > 10 * page
     data[8 * page + 100] ^= 0xFF
     database.path.write_bytes(bytes(data))
-    damaged = bytes(data)
+    return bytes(data)
+
+
+def test_check_reports_a_damaged_page(database: Database, damaged: bytes) -> None:
     # Unlocking reads only what it needs (checking every page is `check`'s work, and the
     # GUI's in the background): the damage is found by the full check.
     with Database.open(database.path, PASSPHRASE, operator="x", record_unlock=False) as db:
@@ -175,22 +181,10 @@ def test_open_without_recording_unlock_leaves_the_file_unchanged(database: Datab
 
 
 def test_a_damaged_file_is_never_migrated(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    database: Database, damaged: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with database.unit_of_work() as session:
-        for i in range(40):
-            repo.save_draft(
-                session,
-                repo.StoredDraft(
-                    key=f"d{i}", title="t", updated_at=datetime.now(UTC), payload="y" * 4000
-                ),
-            )
-    database.close()
-    data = bytearray(database.path.read_bytes())
-    data[8 * 4096 + 100] ^= 0xFF
-    database.path.write_bytes(bytes(data))
     # As if the app knew a newer schema: the file would be upgraded in place.
     monkeypatch.setattr("crag_desktop.services.database.head_revision", lambda: "9999_newer")
     with pytest.raises(DatabaseDamaged, match="1 damaged page"):
         Database.open(database.path, PASSPHRASE, operator="x")
-    assert database.path.read_bytes() == bytes(data)
+    assert database.path.read_bytes() == damaged

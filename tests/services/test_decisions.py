@@ -31,6 +31,7 @@ from crag_desktop.services.decisions import DecisionService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit, repositories
 from tests.helpers.databases import stored_notification_owed, with_partnership
+from tests.helpers.decisions import panel_response
 from tests.helpers.records import a_referral, a_review, a_rules_decision
 
 WT2015_SCR: dict[str, str | bool | None] = {
@@ -338,43 +339,23 @@ def test_the_panel_loop_updates_and_the_awaiting_list_ages(db: Database) -> None
     assert (row.age_days, row.age_working_days) == (9, 7)
     assert row.waiting_for == "Sending to the Panel"
 
-    service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.PENDING,
-        responded_on=None,
-        board_reply=None,
-    )
+    panel_response(service, PanelResponse.PENDING, responded_on=None)
     (row,) = service.awaiting_panel(date(2016, 6, 10))
     assert (row.sent_on, row.age_days, row.age_working_days) == (date(2016, 6, 3), 7, 5)
     assert row.waiting_for == "The Panel's response"
 
     with pytest.raises(ValidationFailed) as failure:
-        service.record_panel_response(
-            referral_id="R1",
-            sent_on=date(2016, 6, 3),
-            response=PanelResponse.AGREED,
-            responded_on=date(2016, 6, 2),
-            board_reply=None,
-        )
+        panel_response(service, PanelResponse.AGREED, responded_on=date(2016, 6, 2))
     assert [e.path for e in failure.value.errors] == ["panel.responded_on"]
 
-    changes = service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.CONTESTED,
-        responded_on=date(2016, 7, 1),
-        board_reply=None,
-    )
+    changes = panel_response(service, PanelResponse.CONTESTED)
     assert changes.updated == {("referral", "R1")}
     assert [r.waiting_for for r in service.awaiting_panel(date(2016, 7, 4))] == [
         "The Board's reply"
     ]
-    service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.CONTESTED,
-        responded_on=date(2016, 7, 1),
+    panel_response(
+        service,
+        PanelResponse.CONTESTED,
         board_reply="The Board keeps its view and commissions a partnership review.",
         reason="Board meeting",
     )
@@ -398,13 +379,7 @@ def test_panel_loops_show_answered_and_contested_loops_when_asked(db: Database) 
     service.record_decision(
         referral=referral(), decision=decision(WT2015_SCR), meeting=meeting(), commission=None
     )
-    service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.CONTESTED,
-        responded_on=date(2016, 7, 1),
-        board_reply="The Board keeps its view.",
-    )
+    panel_response(service, PanelResponse.CONTESTED, board_reply="The Board keeps its view.")
     # Answered by the Board: no longer awaiting, but still listed among all the loops.
     assert service.panel_loops(date(2016, 9, 1), awaiting_only=True) == []
     (row,) = service.panel_loops(date(2016, 9, 1), awaiting_only=False)
@@ -414,13 +389,7 @@ def test_panel_loops_show_answered_and_contested_loops_when_asked(db: Database) 
     # A closed loop's age stops at the Panel's response (3 June to 1 July: 20 working days).
     assert (row.age_days, row.age_working_days) == (28, 20)
 
-    service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.AGREED,
-        responded_on=date(2016, 7, 1),
-        board_reply=None,
-    )
+    panel_response(service, PanelResponse.AGREED)
     (row,) = service.panel_loops(date(2016, 9, 1), awaiting_only=False)
     assert (row.awaiting, row.contested, row.waiting_for) == (
         False,

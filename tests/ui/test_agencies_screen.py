@@ -16,7 +16,7 @@ from crag_desktop.domain.vocabulary import AgencyKind
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.agencies import AgenciesScreen
-from tests.helpers.qt import Editing, shown_screen
+from tests.helpers.qt import Editing, new_by_keyboard, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -52,8 +52,7 @@ def test_create_edit_and_delete_an_agency_by_keyboard(
     qtbot: QtBot, screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
     lists = screen.show_tab(0)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     assert focused() is lists.form.name_edit  # type: ignore[attr-defined]
     type_text("Youth Offending Service")
     QTest.keyClick(focused(), Qt.Key.Key_Tab)
@@ -103,8 +102,7 @@ def test_a_blank_name_is_shown_next_to_the_name_field(
     screen: AgenciesScreen, records: RecordService
 ) -> None:
     lists = screen.show_tab(0)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert lists.form.error_of("name") != ""
     assert lists.form.field_row("name").error_label.isVisible()
@@ -116,8 +114,7 @@ def test_create_edit_and_delete_a_member_by_keyboard(
     screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
     lists = screen.show_tab(1)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     type_text("Priya Okonkwo-Hale")
     QTest.keyClick(focused(), Qt.Key.Key_Tab)
     type_text("Police")

@@ -45,6 +45,15 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
+@pytest.fixture(params=SIZES, ids=[f"{width}x{height}" for width, height in SIZES])
+def small(window: MainWindow, request: pytest.FixtureRequest) -> None:
+    """The window made as small as a secretariat laptop makes it, and laid out again."""
+    window.resize(*request.param)
+    _settle()
+    # The window itself can be made this small.
+    assert (window.width(), window.height()) == request.param
+
+
 def _name(widget: QWidget) -> str:
     text = getattr(widget, "text", None)
     shown = text() if callable(text) else ""
@@ -124,12 +133,8 @@ def _views(window: MainWindow, key: ScreenKey) -> Iterator[tuple[str, Any]]:
             target.form.clear()
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES)
-def test_every_screen_and_form_fits_the_window(window: MainWindow, width: int, height: int) -> None:
-    window.resize(width, height)
-    _settle()
-    # The window itself can be made this small.
-    assert (window.width(), window.height()) == (width, height)
+@pytest.mark.usefixtures("small")
+def test_every_screen_and_form_fits_the_window(window: MainWindow) -> None:
     found: list[str] = []
     for key in window.screen_keys():
         for view, _page in _views(window, key):
@@ -231,17 +236,15 @@ def test_every_wizard_page_fits_1024_by_700(qtbot: QtBot, window: MainWindow) ->
     assert found == []
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.usefixtures("small")
 def test_the_reports_screen_fits_with_each_report_shown(
-    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, width: int, height: int
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter
 ) -> None:
     from crag_desktop.ui.views.report_makers import ReportKind
     from crag_desktop.ui.views.reports import ReportsScreen
 
-    window.resize(width, height)
     choose_screen(window, ScreenKey.REPORTS)
     _settle()
-    assert (window.width(), window.height()) == (width, height)
     screen = window.screen_widget(ScreenKey.REPORTS)
     assert isinstance(screen, ReportsScreen)
     screen.annual.year.setValue(2016)
@@ -261,8 +264,8 @@ def test_the_reports_screen_fits_with_each_report_shown(
         found += [f"{kind.name} shown: {p}" for p in layout_problems(window)]
         # The preview has room to read a page: nearly half the window's width, and most
         # of its height.
-        assert screen.preview.view.width() >= width * 0.45
-        assert screen.preview.view.height() >= height * 0.6
+        assert screen.preview.view.width() >= window.width() * 0.45
+        assert screen.preview.view.height() >= window.height() * 0.6
 
 
 def _list_pages(window: MainWindow) -> Iterator[tuple[str, Any]]:
@@ -273,12 +276,8 @@ def _list_pages(window: MainWindow) -> Iterator[tuple[str, Any]]:
                 yield name, page
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES)
-def test_lists_beside_an_open_record_show_their_first_columns_whole(
-    window: MainWindow, width: int, height: int
-) -> None:
-    window.resize(width, height)
-    _settle()
+@pytest.mark.usefixtures("small")
+def test_lists_beside_an_open_record_show_their_first_columns_whole(window: MainWindow) -> None:
     found: list[str] = []
     for name, page in _list_pages(window):
         table, model = page.table, page.model
@@ -446,12 +445,8 @@ def _card_problems(editor: CollectionEditor) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES)
-def test_choices_tables_and_cards_inside_forms_fit_their_width(
-    window: MainWindow, width: int, height: int
-) -> None:
-    window.resize(width, height)
-    _settle()
+@pytest.mark.usefixtures("small")
+def test_choices_tables_and_cards_inside_forms_fit_their_width(window: MainWindow) -> None:
     found: list[str] = []
     tables = cards = 0
     for key in window.screen_keys():
@@ -475,11 +470,8 @@ def test_choices_tables_and_cards_inside_forms_fit_their_width(
     assert found == []
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_agencies_list_shows_its_members_numbers_whole(
-    window: MainWindow, width: int, height: int
-) -> None:
-    window.resize(width, height)
+@pytest.mark.usefixtures("small")
+def test_the_agencies_list_shows_its_members_numbers_whole(window: MainWindow) -> None:
     choose_screen(window, ScreenKey.AGENCIES)
     _settle()
     screen = cast(Any, window.screen_widget(ScreenKey.AGENCIES))

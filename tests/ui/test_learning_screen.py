@@ -18,7 +18,7 @@ from crag_desktop.services.records import RecordService
 from crag_desktop.ui.forms.fields import CheckList
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.learning import LearningScreen
-from tests.helpers.qt import Editing, shown_screen
+from tests.helpers.qt import Editing, new_by_keyboard, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -77,8 +77,7 @@ def test_create_edit_and_delete_a_learning_point_by_keyboard(
     screen: LearningScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
     lists = screen.show_tab(0)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     QTest.keyClicks(focused(), "Hear the child's own words in every assessment.")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     point_id = lists.form.record_id
@@ -124,8 +123,7 @@ def test_create_edit_and_delete_a_learning_event_by_keyboard(
     screen: LearningScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
     lists = screen.show_tab(1)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     QTest.keyClicks(focused(), "20/03/2017")
     QTest.keyClick(focused(), Qt.Key.Key_Tab)
     QTest.keyClicks(focused(), "Neglect: noticing the long view")
@@ -174,8 +172,7 @@ def test_create_edit_and_delete_a_learning_event_by_keyboard(
 
 def test_an_event_without_a_title_shows_the_error_at_the_title(screen: LearningScreen) -> None:
     lists = screen.show_tab(1)
-    lists.table.setFocus()
-    QTest.keyClick(lists.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(lists)
     QTest.keyClicks(focused(), "20/03/2017")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert lists.form.error_of("title") != ""

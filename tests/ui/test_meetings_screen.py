@@ -19,7 +19,7 @@ from crag_desktop.services.lists import MeetingList, ReferralList
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.views.meetings import MeetingsScreen
-from tests.helpers.qt import Editing, shown_screen
+from tests.helpers.qt import Editing, new_by_keyboard, shown_screen
 from tests.helpers.qt import focused_widget as focused
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -62,8 +62,7 @@ def test_the_model_passes_the_model_tester(
 def test_create_edit_and_delete_a_meeting_by_keyboard(
     screen: MeetingsScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
-    screen.table.setFocus()
-    QTest.keyClick(screen.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(screen)
     form = screen.form
     assert focused() is form.date_edit.line_edit
     QTest.keyClicks(focused(), "14/03/2017")
@@ -127,8 +126,7 @@ def test_create_edit_and_delete_a_meeting_by_keyboard(
 def test_a_member_attending_and_sending_apologies_is_shown_at_apologies(
     screen: MeetingsScreen, records: RecordService
 ) -> None:
-    screen.table.setFocus()
-    QTest.keyClick(screen.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(screen)
     QTest.keyClicks(focused(), "14/03/2017")
     tick(screen, screen.form.attendees_list, "Harriet Quillfeather")
     tick(screen, screen.form.apologies_list, "Harriet Quillfeather")
@@ -139,8 +137,7 @@ def test_a_member_attending_and_sending_apologies_is_shown_at_apologies(
 
 
 def test_a_date_that_is_not_a_date_is_shown_at_the_date(screen: MeetingsScreen) -> None:
-    screen.table.setFocus()
-    QTest.keyClick(screen.table, Qt.Key.Key_N, CTRL)
+    new_by_keyboard(screen)
     QTest.keyClicks(focused(), "31/02/2017")
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert "not a real date" in screen.form.error_of("date")

@@ -26,6 +26,7 @@ from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.qt_models.panel_model import Column
 from crag_desktop.ui.views.panel import PanelScreen
 from tests.helpers.databases import with_partnership
+from tests.helpers.decisions import panel_response
 from tests.helpers.qt import press, show_screen, type_text
 from tests.helpers.records import a_child, a_referral, a_rules_decision
 
@@ -137,11 +138,9 @@ def test_answered_loops_are_one_filter_away_and_the_list_says_it_is_filtered(
     qtbot: QtBot, screen: PanelScreen, db: Database
 ) -> None:
     service = DecisionService(db=db)
-    service.record_panel_response(
-        referral_id="R1",
-        sent_on=date(2016, 6, 3),
-        response=PanelResponse.CONTESTED,
-        responded_on=date(2016, 7, 1),
+    panel_response(
+        service,
+        PanelResponse.CONTESTED,
         board_reply="The Board keeps its view and commissions a partnership review.",
     )
     screen.refresh(Changes.of_updated("referral", "R1"))

@@ -3,39 +3,51 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
+from tests.helpers.pdf import pdf_text
 from tests.helpers.qt import choose_screen, last_event, open_referral
+
+Printing = Callable[[str, Callable[[], object], str], str]
+
+
+@pytest.fixture
+def print_to(
+    qtbot: QtBot, window: MainWindow, prompter: ScriptedPrompter, tmp_path: Path
+) -> Printing:
+    """Prints with a button or action, choosing the print dialog's PDF printer at a file of
+    the given name, waits until the status bar says the pages were sent, and returns their
+    text."""
+
+    def print_pages(name: str, press: Callable[[], object], sent: str) -> str:
+        printed = tmp_path / name
+        prompter.answer_printer(printed)
+        press()
+        qtbot.waitUntil(
+            lambda: window.statusBar().currentMessage().startswith(sent), timeout=60_000
+        )
+        return pdf_text(printed)
+
+    return print_pages
 
 
 def test_print_decision_record_from_the_referral_form_sends_the_audited_pages(
-    qtbot: QtBot,
-    window: MainWindow,
-    prompter: ScriptedPrompter,
-    tmp_path: Path,
+    window: MainWindow, prompter: ScriptedPrompter, print_to: Printing
 ) -> None:
     referrals, decided = open_referral(window, decided=True)
     form = referrals.form
     assert form.print_button.isEnabled()
     assert form.save_record_button.isEnabled()
-    printed = tmp_path / "printed.pdf"
-    prompter.answer_printer(printed)
-    form.print_button.click()
-    qtbot.waitUntil(
-        lambda: window.statusBar().currentMessage().startswith("Sent the decision record"),
-        timeout=30_000,
-    )
+    text = print_to("printed.pdf", form.print_button.click, "Sent the decision record")
     assert prompter.questions[-1] == f"Print the decision record of {decided.reference}"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
-    ).stdout
     assert decided.reference in text
     assert "OFFICIAL-SENSITIVE" in text
     last = last_event(window)
@@ -54,10 +66,7 @@ def test_a_referral_without_a_decision_offers_neither_save_nor_print(
 
 
 def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
-    qtbot: QtBot,
-    window: MainWindow,
-    prompter: ScriptedPrompter,
-    tmp_path: Path,
+    window: MainWindow, print_to: Printing
 ) -> None:
     from crag_desktop.domain.vocabulary import MonitoringGroup
 
@@ -67,16 +76,9 @@ def test_print_tracker_on_the_recommendations_screen_prints_the_filtered_list(
         dataclasses.replace(screen.model.query, monitoring_group=MonitoringGroup.PAQA)
     )
     listed = screen.model.rowCount()
-    printed = tmp_path / "tracker.pdf"
-    prompter.answer_printer(printed)
-    screen.print_tracker_action.trigger()
-    qtbot.waitUntil(
-        lambda: window.statusBar().currentMessage().startswith("Sent the recommendations tracker"),
-        timeout=60_000,
+    text = print_to(
+        "tracker.pdf", screen.print_tracker_action.trigger, "Sent the recommendations tracker"
     )
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
-    ).stdout
     assert "OFFICIAL-SENSITIVE" in text
     last = last_event(window)
     assert last.action == "send_to_printer"

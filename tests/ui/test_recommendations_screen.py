@@ -48,7 +48,15 @@ from crag_desktop.ui.views.recommendations import (
     RecommendationsScreen,
 )
 from tests.helpers.pdf import pdf_text
-from tests.helpers.qt import click, focused, press, show_list_screen, tab_to, type_text
+from tests.helpers.qt import (
+    click,
+    focused,
+    new_by_keyboard,
+    press,
+    show_list_screen,
+    tab_to,
+    type_text,
+)
 
 Column = RecommendationTableModel.Column
 
@@ -252,10 +260,7 @@ def test_filters_search_and_sort(screen: RecommendationsScreen, qtbot: QtBot) ->
 def test_new_recommendation_by_keyboard_is_stored(
     screen: RecommendationsScreen, qtbot: QtBot, records: RecordService, lists: RecommendationList
 ) -> None:
-    screen.table.setFocus()
-    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    form = screen.form
-    assert form.is_new
+    form = new_by_keyboard(screen)
     assert focused() is form.review
     choose(qtbot, form.review, "Child Q")
     assert form.number.value() == 7  # the next number of Child Q's six

@@ -27,6 +27,7 @@ from tests.helpers.qt import (
     focused_widget,
     list_screen_fixture,
     make_list_screen,
+    new_by_keyboard,
     press,
     tab_to,
     type_text,
@@ -45,7 +46,8 @@ screen = list_screen_fixture(ReferralsScreen)
 
 @pytest.fixture
 def recent_referral(screen: ReferralsScreen, records: RecordService) -> str:
-    """A referral under Working Together 2018 (the demo's predate rapid reviews), stored."""
+    """A referral under Working Together 2018 (the demo's predate rapid reviews), stored and
+    open in the form."""
     changes = records.save(
         Referral(
             id="R-2024",
@@ -62,6 +64,7 @@ def recent_referral(screen: ReferralsScreen, records: RecordService) -> str:
         )
     )
     screen.refresh(changes)
+    assert screen.open_record("R-2024")
     return "R-2024"
 
 
@@ -129,10 +132,7 @@ def test_clicking_a_heading_sorts(screen: ReferralsScreen, qtbot: QtBot) -> None
 def test_new_referral_by_keyboard_is_stored(
     screen: ReferralsScreen, qtbot: QtBot, records: RecordService, lists: ReferralList
 ) -> None:
-    screen.table.setFocus()
-    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    form = screen.form
-    assert form.is_new
+    form = new_by_keyboard(screen)
     assert focused() is form.reference
     assert form.reference.text().startswith("CRAG-")  # suggested from the date received
     tab_to(qtbot, form.referring_agency, limit=40)
@@ -168,8 +168,7 @@ def test_new_referral_by_keyboard_is_stored(
 def test_validation_error_shows_at_its_field_and_nothing_is_saved(
     screen: ReferralsScreen, qtbot: QtBot, lists: ReferralList
 ) -> None:
-    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    form = screen.form
+    form = new_by_keyboard(screen)
     form.referring_agency.setCurrentIndex(1)
     form.incident_type.setCurrentIndex(1)
     type_text(qtbot, form.incident_date.line_edit, "31/02/2016")
@@ -384,7 +383,6 @@ def test_every_field_has_a_label_and_a_name(screen: ReferralsScreen) -> None:
 def test_clock_lines_follow_the_dates_typed(
     screen: ReferralsScreen, qtbot: QtBot, recent_referral: str
 ) -> None:
-    assert screen.open_record(recent_referral)
     form = screen.form
     lines = form.clocks_label.text().splitlines()
     # Notified on 01/03/2024, 2 working days after learning of it on 28/02/2024: in time.
@@ -424,7 +422,6 @@ def test_a_referral_whose_answers_owe_no_notification_shows_no_notification_cloc
 def test_pausing_the_rapid_review_by_keyboard_is_stored(
     screen: ReferralsScreen, qtbot: QtBot, records: RecordService, recent_referral: str
 ) -> None:
-    assert screen.open_record(recent_referral)
     form = screen.form
     add_pause_by_keyboard(qtbot, screen, "Rapid", "05/03/2024", "the criminal trial")
     assert form.pauses_editor.cell_widget(0, "clock").property("currentText") == "Rapid review"
@@ -456,7 +453,6 @@ def test_pausing_the_rapid_review_by_keyboard_is_stored(
 def test_a_pause_without_a_reason_is_refused_at_the_field(
     screen: ReferralsScreen, qtbot: QtBot, records: RecordService, recent_referral: str
 ) -> None:
-    assert screen.open_record(recent_referral)
     form = screen.form
     add_pause_by_keyboard(qtbot, screen, "Serious", "29/02/2024", "")
     press(qtbot, focused_widget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -487,7 +483,6 @@ def test_a_new_child_defaults_to_unknown_not_the_first_choice(screen: ReferralsS
 def test_a_new_pause_names_no_clock_until_one_is_chosen(
     screen: ReferralsScreen, records: RecordService, recent_referral: str
 ) -> None:
-    assert screen.open_record(recent_referral)
     editor = screen.form.pauses_editor
     editor.add_row({"paused_on": "05/03/2024", "reason": "trial"})
     assert editor.rows()[0]["clock"] is None
@@ -499,7 +494,6 @@ def test_a_new_pause_names_no_clock_until_one_is_chosen(
 def test_dates_typed_without_slashes_are_read(
     screen: ReferralsScreen, qtbot: QtBot, recent_referral: str, records: RecordService
 ) -> None:
-    assert screen.open_record(recent_referral)
     form = screen.form
     form.incident_date.line_edit.setFocus()
     form.incident_date.line_edit.selectAll()

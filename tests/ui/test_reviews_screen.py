@@ -48,6 +48,7 @@ from tests.helpers.qt import (
     focused_widget,
     list_screen_fixture,
     make_list_screen,
+    new_by_keyboard,
     press,
     tab_to,
     type_text,
@@ -196,8 +197,7 @@ def test_review_draft_restores_every_field(
 def test_new_review_by_keyboard(
     screen: ReviewsScreen, qtbot: QtBot, records: RecordService, lists: ReviewList
 ) -> None:
-    press(qtbot, screen.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    form = screen.form
+    form = new_by_keyboard(screen)
     type_text(qtbot, form.title_edit, "Child N")
     press(qtbot, form.title_edit, Qt.Key.Key_Tab)
     type_text(qtbot, form.type, "Learning")

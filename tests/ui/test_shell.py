@@ -194,7 +194,7 @@ def test_ctrl_l_locks_closes_the_database_and_hides_case_data(
 ) -> None:
     window = make_window()
     database = window.current.require()
-    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    ctrl(qtbot, window, Qt.Key.Key_2)
     assert screen(window, ScreenKey.REFERRALS).editor.text() == CASE_TEXT
 
     with qtbot.waitSignal(window.locked):
@@ -316,30 +316,29 @@ def test_help_menu_lists_shortcuts(make_window: WindowFactory, prompter: Scripte
 
 
 @pytest.fixture
-def make_lazy_window(
-    make_window: WindowFactory,
-) -> Callable[[], tuple[MainWindow, list[ScreenKey]]]:
-    """A window whose screens are registered with builders; the list records each build."""
+def lazy_window(make_window: WindowFactory) -> tuple[MainWindow, list[ScreenKey]]:
+    """A window whose screens are registered with builders, and the screens built, in order."""
+    built: list[ScreenKey] = []
 
-    def make() -> tuple[MainWindow, list[ScreenKey]]:
-        built: list[ScreenKey] = []
+    def register(window: MainWindow, key: ScreenKey) -> None:
+        def build() -> QWidget:
+            built.append(key)
+            return FakeScreen(key.default_title)
 
-        def register(window: MainWindow, key: ScreenKey) -> None:
-            def build() -> QWidget:
-                built.append(key)
-                return FakeScreen(key.default_title)
+        window.add_screen_builder(key, build)
 
-            window.add_screen_builder(key, build)
+    return make_window(register), built
 
-        return make_window(register), built
 
-    return make
+def ctrl(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Press Ctrl+`key` in the navigation list, as a user choosing a screen by number."""
+    press(qtbot, window.navigation, key, Qt.KeyboardModifier.ControlModifier)
 
 
 def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, built = make_lazy_window()
+    window, built = lazy_window
     # Every screen is listed, in the View menu and under its shortcut from the start…
     assert nav_titles(window) == ["Dashboard", "Referrals", "Audit log"]
     view_entries = [a.text() for a in window.menus.view_menu.actions() if a.text()]
@@ -349,7 +348,7 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
     assert screen(window, ScreenKey.DASHBOARD).editor.text() == CASE_TEXT
     assert not window.is_screen_built(ScreenKey.REFERRALS)
 
-    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    ctrl(qtbot, window, Qt.Key.Key_2)
     # Built a step at a time (the window answers in between), then shown.
     wait_shown(window, ScreenKey.REFERRALS)
     assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
@@ -361,7 +360,7 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
     assert window.focusWidget() is referrals.editor
 
     # Back and forth builds nothing again.
-    press(qtbot, window.navigation, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    ctrl(qtbot, window, Qt.Key.Key_1)
     window.navigation.setFocus()
     press(qtbot, window.navigation, Qt.Key.Key_Down)
     assert window.screen_stack.currentWidget() is referrals
@@ -369,10 +368,10 @@ def test_only_the_first_screen_is_built_at_start_and_others_when_first_shown(
 
 
 def test_a_screen_chosen_for_the_first_time_is_built_one_step_per_turn_of_the_event_loop(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, built = make_lazy_window()
-    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    window, built = lazy_window
+    ctrl(qtbot, window, Qt.Key.Key_2)
     # The key press returns at once: the list shows the choice, the screen is not built yet
     # and the one before stays in front until the new one is loaded.
     assert window.current_screen_key() is ScreenKey.REFERRALS
@@ -392,10 +391,10 @@ def test_a_screen_chosen_for_the_first_time_is_built_one_step_per_turn_of_the_ev
 
 
 def test_a_screen_asked_for_while_it_is_being_built_is_finished_at_once(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, built = make_lazy_window()
-    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    window, built = lazy_window
+    ctrl(qtbot, window, Qt.Key.Key_2)
     QApplication.processEvents()
     assert built == [ScreenKey.DASHBOARD, ScreenKey.REFERRALS]
     assert not window.is_screen_built(ScreenKey.REFERRALS)
@@ -411,12 +410,12 @@ def test_a_screen_asked_for_while_it_is_being_built_is_finished_at_once(
 
 
 def test_a_screen_left_before_it_was_built_is_finished_and_the_one_chosen_shown(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, _built = make_lazy_window()
-    press(qtbot, window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    window, _built = lazy_window
+    ctrl(qtbot, window, Qt.Key.Key_2)
     QApplication.processEvents()
-    press(qtbot, window.navigation, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    ctrl(qtbot, window, Qt.Key.Key_9)
     wait_shown(window, ScreenKey.AUDIT_LOG)
     qtbot.waitUntil(lambda: window.is_screen_built(ScreenKey.REFERRALS))
     assert screen(window, ScreenKey.REFERRALS).refreshed == [None]
@@ -424,9 +423,9 @@ def test_a_screen_left_before_it_was_built_is_finished_and_the_one_chosen_shown(
 
 
 def test_a_screen_not_built_yet_is_wired_when_built_and_skipped_by_refreshes(
-    make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]],
+    lazy_window: tuple[MainWindow, list[ScreenKey]],
 ) -> None:
-    window, built = make_lazy_window()
+    window, built = lazy_window
     wired: list[QWidget] = []
     window.when_screen_built(ScreenKey.AUDIT_LOG, wired.append)
     window.when_screen_built(ScreenKey.DASHBOARD, wired.append)
@@ -443,9 +442,9 @@ def test_a_screen_not_built_yet_is_wired_when_built_and_skipped_by_refreshes(
 
 
 def test_a_screen_asked_for_while_locked_loads_only_after_unlocking(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, _built = make_lazy_window()
+    window, _built = lazy_window
     window.lock()
     audit_log = screen(window, ScreenKey.AUDIT_LOG)
     assert audit_log.refreshed == []
