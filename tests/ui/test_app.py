@@ -582,7 +582,7 @@ def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
     row = next(
         r
         for r in range(dialog.model.rowCount())
-        if dialog.model.item_at(r).label.startswith("Baby L 3")
+        if dialog.model.row_at(r).label.startswith("Baby L 3")
     )
     dialog.tick(row)
     dialog.model.set_note(row, "Handover standard agreed by both services.")

@@ -52,7 +52,7 @@ def dialog(
 
 def _row(dialog: MeetingUpdatesDialog, label: str) -> int:
     for row in range(dialog.model.rowCount()):
-        if dialog.model.item_at(row).label == label:
+        if dialog.model.row_at(row).label == label:
             return row
     raise AssertionError(f"{label} is not listed")
 
@@ -62,7 +62,7 @@ def test_ticked_items_get_one_update_each_linked_to_the_meeting(
 ) -> None:
     assert dialog.meeting.currentText() == "Meeting of 25 April 2017"
     # Open recommendations only: the demo's Baby L 1 (completed) is not offered.
-    labels = [dialog.model.item_at(r).label for r in range(dialog.model.rowCount())]
+    labels = [dialog.model.row_at(r).label for r in range(dialog.model.rowCount())]
     assert "Baby L 3, action 1" in labels
     assert "Baby L 1, action 1" not in labels
     qtmodeltester.check(dialog.model)
@@ -84,7 +84,7 @@ def test_ticked_items_get_one_update_each_linked_to_the_meeting(
     # Filtering keeps what was typed for the items it hides: Baby L 3 is led by the
     # community health provider, Child Q 3 by children's social care.
     set_combo_code(dialog.agency_filter, "csc")
-    labels = [dialog.model.item_at(r).label for r in range(dialog.model.rowCount())]
+    labels = [dialog.model.row_at(r).label for r in range(dialog.model.rowCount())]
     assert "Child Q 3, action 1" in labels
     assert "Baby L 3, action 1" not in labels
     assert dialog.count_label.text().startswith("2 items ticked")

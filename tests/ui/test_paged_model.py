@@ -105,7 +105,7 @@ def test_view_fetches_only_the_first_page_then_pages_in_as_it_scrolls(
     large_db: Database, qtbot: QtBot, qapp: QApplication
 ) -> None:
     service = CountingReferrals(ReferralList(db=large_db))
-    model = ReferralTableModel(service=service)  # type: ignore[arg-type]
+    model = ReferralTableModel(service=service)
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
@@ -139,7 +139,7 @@ def test_view_fetches_only_the_first_page_then_pages_in_as_it_scrolls(
 
 def test_sort_is_a_new_sql_query_from_the_top(large_db: Database) -> None:
     service = CountingReferrals(ReferralList(db=large_db))
-    model = ReferralTableModel(service=service)  # type: ignore[arg-type]
+    model = ReferralTableModel(service=service)
     model.reload()
     column = ReferralTableModel.Column
     model.sort(column.CASE_NAME, Qt.SortOrder.DescendingOrder)
@@ -178,7 +178,7 @@ def listed_db(database: Database) -> Database:
 
 def _scrolled(db: Database, query: ReferralQuery, rows: int) -> tuple[ReferralTableModel, Any]:
     service = CountingReferrals(ReferralList(db=db))
-    model = ReferralTableModel(service=service, query=query, page_size=50)  # type: ignore[arg-type]
+    model = ReferralTableModel(service=service, query=query, page_size=50)
     model.reload()
     while model.loaded < rows and model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())

@@ -333,7 +333,7 @@ def test_appending_an_update_keeps_the_earlier_ones(
     assert form.actions_editor.current_action_id() == before.actions[1].id
     view = form.updates_view
     assert form.updates_model.rowCount() == len(before.actions[1].updates) == 1
-    earlier = form.updates_model.update_at(0)
+    earlier = form.updates_model.row_at(0)
 
     tab_to(qtbot, form.update_on.line_edit)
     assert form.update_on.line_edit.text() == "01/08/2017"  # today, ready to keep
@@ -363,8 +363,8 @@ def test_appending_an_update_keeps_the_earlier_ones(
     assert after.actions[0] == before.actions[0]
     # Shown in date order, read-only; the note is ready for the next one.
     assert form.updates_model.rowCount() == 2
-    assert form.updates_model.update_at(0) == earlier
-    assert form.updates_model.update_at(1).note == "Assessment backlog after staff changes."
+    assert form.updates_model.row_at(0) == earlier
+    assert form.updates_model.row_at(1).note == "Assessment backlog after staff changes."
     assert not (
         form.updates_model.flags(form.updates_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     )

@@ -214,7 +214,7 @@ class MeetingUpdatesDialog(QDialog):
         current = self._current_row()
         key = None
         if current is not None:
-            item = self.model.item_at(current)
+            item = self.model.row_at(current)
             key = (item.recommendation_id, item.action_id)
         group = combo_code(self.group_filter)
         query = RecommendationQuery(
@@ -366,7 +366,7 @@ class MeetingUpdatesDialog(QDialog):
             set_combo_code(self.current_status, None)
             self.current_note.setText("")
         else:
-            item = self.model.item_at(row)
+            item = self.model.row_at(row)
             state = "ticked" if self.model.is_ticked(row) else "not ticked"
             self.current_heading.setText(
                 f"{item.label} ({state}): {item.action_description.strip()} — "

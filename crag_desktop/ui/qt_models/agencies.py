@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QObject
-
 from crag_desktop.services.memory_lists import (
     AgencyQuery,
     AgencyRow,
     AgencySort,
-    MemoryList,
 )
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 
@@ -38,16 +35,4 @@ class AgencyTableModel(PagedTableModel[AgencyQuery, AgencyRow]):
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        service: MemoryList[AgencyQuery, AgencyRow],
-        query: AgencyQuery | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else AgencyQuery(),
-            columns=self.COLUMNS,
-            parent=parent,
-        )
+    QUERY = AgencyQuery()

@@ -101,6 +101,8 @@ class AuditTableModel(PagedTableModel[AuditQuery, AuditLine]):
         ColumnSpec(title="Reason", text=lambda r: r.event.reason or ""),
     )
 
+    QUERY = AuditQuery()
+
     def __init__(
         self,
         *,
@@ -110,11 +112,7 @@ class AuditTableModel(PagedTableModel[AuditQuery, AuditLine]):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(
-            service=AuditLines(log=log),
-            query=query if query is not None else AuditQuery(),
-            columns=self.COLUMNS,
-            page_size=page_size,
-            parent=parent,
+            service=AuditLines(log=log), query=query, page_size=page_size, parent=parent
         )
 
     def event_at(self, row: int) -> AuditRow:

@@ -54,6 +54,8 @@ class LearningPointTableModel(PagedTableModel[LearningPointQuery, LearningPointR
         TEXT = 0
         REVIEWS = 1
 
+    QUERY = LearningPointQuery()
+
     def __init__(
         self,
         *,
@@ -79,12 +81,7 @@ class LearningPointTableModel(PagedTableModel[LearningPointQuery, LearningPointR
                 align_right=True,
             ),
         )
-        super().__init__(
-            service=service,
-            query=query if query is not None else LearningPointQuery(),
-            columns=columns,
-            parent=parent,
-        )
+        super().__init__(service=service, query=query, columns=columns, parent=parent)
 
 
 # --- Learning events --------------------------------------------------------------------------
@@ -113,16 +110,4 @@ class LearningEventTableModel(PagedTableModel[LearningEventQuery, LearningEventR
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        service: MemoryList[LearningEventQuery, LearningEventRow],
-        query: LearningEventQuery | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else LearningEventQuery(),
-            columns=self.COLUMNS,
-            parent=parent,
-        )
+    QUERY = LearningEventQuery()

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from crag_desktop.domain.vocabulary import RecommendationStatus
 from crag_desktop.services.recommendation_list import MeetingItem
 from crag_desktop.ui.qt_models.recommendations import first_line
+from crag_desktop.ui.qt_models.table import Index, RowsTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
 __all__ = ["MeetingItemsModel"]
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def _latest_text(item: MeetingItem) -> str:
@@ -25,7 +24,7 @@ def _latest_text(item: MeetingItem) -> str:
     return f"{item.latest.status.label}, {format_uk_date(item.latest.on)}"
 
 
-class MeetingItemsModel(QAbstractTableModel):
+class MeetingItemsModel(RowsTableModel[MeetingItem]):
     """Actions with a tick ("discussed"), the proposed status and the note for each.
 
     What is typed for an item stays with it while the list is filtered again, so narrowing
@@ -43,8 +42,7 @@ class MeetingItemsModel(QAbstractTableModel):
     TITLES = ("Discussed", "Item", "Action", "Latest update", "Proposed", "Update note")
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[MeetingItem] = []
+        super().__init__(parent=parent)
         self._ticked: set[tuple[str, str]] = set()
         self._status: dict[tuple[str, str], RecommendationStatus] = {}
         self._note: dict[tuple[str, str], str] = {}
@@ -54,30 +52,24 @@ class MeetingItemsModel(QAbstractTableModel):
 
     def set_items(self, items: Sequence[MeetingItem]) -> None:
         """Show `items`; ticks, statuses and notes already typed are kept by item."""
-        self.beginResetModel()
-        self._items = list(items)
         for item in items:
             self._shown[_key(item)] = item
-        self.endResetModel()
-
-    def item_at(self, row: int) -> MeetingItem:
-        """The item shown at `row`."""
-        return self._items[row]
+        self._show(items)
 
     def row_of(self, recommendation_id: str, action_id: str) -> int | None:
         """The row showing that action, or None."""
-        for row, item in enumerate(self._items):
+        for row, item in enumerate(self._rows):
             if _key(item) == (recommendation_id, action_id):
                 return row
         return None
 
     def is_ticked(self, row: int) -> bool:
         """Whether the item at `row` was discussed."""
-        return _key(self._items[row]) in self._ticked
+        return _key(self._rows[row]) in self._ticked
 
     def set_ticked(self, row: int, ticked: bool) -> None:
         """Tick or untick the item at `row`."""
-        key = _key(self._items[row])
+        key = _key(self._rows[row])
         if ticked:
             self._ticked.add(key)
         else:
@@ -86,21 +78,21 @@ class MeetingItemsModel(QAbstractTableModel):
 
     def status_of(self, row: int) -> RecommendationStatus:
         """The status proposed for the item at `row` (its latest update's, until changed)."""
-        item = self._items[row]
+        item = self._rows[row]
         return self._status.get(_key(item), _default_status(item))
 
     def set_status(self, row: int, status: RecommendationStatus) -> None:
         """Propose `status` for the item at `row`."""
-        self._status[_key(self._items[row])] = status
+        self._status[_key(self._rows[row])] = status
         self._row_changed(row)
 
     def note_of(self, row: int) -> str:
         """The note typed for the item at `row`."""
-        return self._note.get(_key(self._items[row]), "")
+        return self._note.get(_key(self._rows[row]), "")
 
     def set_note(self, row: int, note: str) -> None:
         """Set the note of the item at `row`."""
-        self._note[_key(self._items[row])] = note
+        self._note[_key(self._rows[row])] = note
         self._row_changed(row)
 
     def ticked(self) -> list[tuple[MeetingItem, RecommendationStatus, str]]:
@@ -127,20 +119,12 @@ class MeetingItemsModel(QAbstractTableModel):
 
     # --- Qt overrides -------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """One row per action listed (a table has no children)."""
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Tick, item, action, latest update, proposed status, note."""
-        return 0 if parent.isValid() else len(self.Column)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, the tick, and tooltips with the whole texts."""
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        item = self._item(index)
+        if item is None:
             return None
         row, column = index.row(), index.column()
-        item = self._items[row]
         if column == self.Column.DISCUSSED:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if self.is_ticked(row) else Qt.CheckState.Unchecked
@@ -157,7 +141,7 @@ class MeetingItemsModel(QAbstractTableModel):
             return self._text(row, column)
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Tick or untick with the check box."""
         if (
             not index.isValid()
@@ -169,33 +153,17 @@ class MeetingItemsModel(QAbstractTableModel):
         self.set_ticked(index.row(), checked)
         return True
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles across the top; row numbers down the side."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.TITLES[section] if 0 <= section < len(self.TITLES) else None
-        return str(section + 1)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         """The tick is checkable; the rest is edited below the table."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-        if index.column() == self.Column.DISCUSSED:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.Column.DISCUSSED:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
     # --- internals ----------------------------------------------------------------------------
 
     def _text(self, row: int, column: int) -> str:
-        item = self._items[row]
+        item = self._rows[row]
         if column == self.Column.ITEM:
             return item.label
         if column == self.Column.ACTION:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from enum import IntEnum
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 
 from crag_desktop.domain.wording import day_name
-from crag_desktop.services.lists import MeetingList, MeetingQuery, MeetingRow
+from crag_desktop.services.lists import MeetingQuery, MeetingRow
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
@@ -41,21 +41,7 @@ class MeetingTableModel(PagedTableModel[MeetingQuery, MeetingRow]):
         ColumnSpec(title="Referrals", text=lambda r: str(r.referral_count), align_right=True),
     )
 
-    def __init__(
-        self,
-        *,
-        service: MeetingList,
-        query: MeetingQuery | None = None,
-        page_size: int = 200,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else MeetingQuery(),
-            columns=self.COLUMNS,
-            page_size=page_size,
-            parent=parent,
-        )
+    QUERY = MeetingQuery()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The date column flips between newest and oldest first, in SQL."""

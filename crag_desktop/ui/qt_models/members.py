@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QObject
-
-from crag_desktop.services.memory_lists import MemberQuery, MemberRow, MemberSort, MemoryList
+from crag_desktop.services.memory_lists import MemberQuery, MemberRow, MemberSort
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 
 __all__ = ["MemberTableModel"]
@@ -26,16 +24,4 @@ class MemberTableModel(PagedTableModel[MemberQuery, MemberRow]):
         ColumnSpec(title="Role", text=lambda r: r.role, sort=MemberSort.ROLE),
     )
 
-    def __init__(
-        self,
-        *,
-        service: MemoryList[MemberQuery, MemberRow],
-        query: MemberQuery | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else MemberQuery(),
-            columns=self.COLUMNS,
-            parent=parent,
-        )
+    QUERY = MemberQuery()

@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from crag_desktop.services.lists import DEFAULT_PAGE, SortKey
+from crag_desktop.ui.qt_models.table import Index, RowsTableModel
 
 __all__ = ["ColumnSpec", "ListService", "PagedRow", "PagedTableModel", "RowIdRole"]
 
 #: Item data role giving the row's record id.
 RowIdRole = Qt.ItemDataRole.UserRole + 1
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class PagedRow(Protocol):
@@ -74,27 +73,32 @@ class ColumnSpec(Generic[R]):
     align_right: bool = False
 
 
-class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
+class PagedTableModel(RowsTableModel[R], Generic[Q, R]):
     """Rows of `service.page(query)`, fetched in pages of `page_size` as the view needs them.
 
-    `Q` is a frozen query dataclass with `sort` and `descending` fields.
+    `Q` is a frozen query dataclass with `sort` and `descending` fields. A list's model says
+    its columns (`COLUMNS`) and the query it opens with (`QUERY`: every row, in the list's
+    first order).
     """
+
+    COLUMNS: Sequence[ColumnSpec[Any]] = ()
+    QUERY: Any = None
 
     def __init__(
         self,
         *,
         service: ListService[Q, R],
-        query: Q,
-        columns: Sequence[ColumnSpec[R]],
+        query: Q | None = None,
+        columns: Sequence[ColumnSpec[R]] | None = None,
         page_size: int = DEFAULT_PAGE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        columns = tuple(columns if columns is not None else self.COLUMNS)
+        super().__init__(titles=[spec.title for spec in columns], parent=parent)
         self._service = service
-        self._query = query
-        self._columns = tuple(columns)
+        self._query: Q = query if query is not None else self.QUERY
+        self._columns = columns
         self._page_size = page_size
-        self._rows: list[R] = []
         # Each loaded row's position by record id, built when first asked for and kept up to
         # date as pages come in: finding a row must not walk 50,000 of them.
         self._positions: dict[str, int] | None = None
@@ -252,10 +256,6 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
         """The record id of `row` (IndexError when not loaded)."""
         return self._rows[row].id
 
-    def row_at(self, row: int) -> R:
-        """The service's row object at `row`."""
-        return self._rows[row]
-
     def row_of(self, record_id: str) -> int | None:
         """The row showing `record_id` among those loaded, or None."""
         return self._index().get(record_id)
@@ -269,20 +269,12 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
 
     # --- Qt overrides -------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Rows fetched so far (a table has no children)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """One per column spec."""
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, tooltip, alignment and the row's record id."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._item(index)
+        if row is None:
             return None
         spec = self._columns[index.column()]
-        row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return spec.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -293,33 +285,11 @@ class PagedTableModel(QAbstractTableModel, Generic[Q, R]):
             return row.id
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles across the top; row numbers down the side."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self._columns):
-                return self._columns[section].title
-            return None
-        return str(section + 1)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        """Rows are selectable, never edited in place (forms edit)."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def canFetchMore(self, parent: _Index) -> bool:
+    def canFetchMore(self, parent: Index) -> bool:
         """Whether the service has rows after the last one fetched."""
         return not parent.isValid() and self._active and not self._exhausted
 
-    def fetchMore(self, parent: _Index) -> None:
+    def fetchMore(self, parent: Index) -> None:
         """Fetch the next keyset page after the last row shown."""
         if parent.isValid() or not self._active or self._exhausted:
             return

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from crag_desktop.services.decisions import AwaitingPanelRow
+from crag_desktop.ui.qt_models.table import Index, RowsTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
 __all__ = ["Column", "PanelTableModel", "response_text"]
 
-_Index = QModelIndex | QPersistentModelIndex
 #: The row's referral id, for the screen to know which decision is selected.
 REFERRAL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: A value to sort by (dates as ISO text, ages as numbers).
@@ -63,26 +64,20 @@ def response_text(row: AwaitingPanelRow) -> str:
     return row.response.label
 
 
-class PanelTableModel(QAbstractTableModel):
+class PanelTableModel(RowsTableModel[AwaitingPanelRow]):
     """Rows of `AwaitingPanelRow`, oldest first as the service gives them."""
 
-    def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AwaitingPanelRow] = []
+    TITLES = tuple(column.header for column in Column)
+    # The screen sorts it by any column and hides the side header.
+    ROW_NUMBERS = False
 
     def set_rows(self, rows: Sequence[AwaitingPanelRow]) -> None:
         """Show these rows instead of the current ones."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self._show(rows)
 
     def clear(self) -> None:
         """Forget every row (when the app locks)."""
-        self.set_rows([])
-
-    def row_at(self, row: int) -> AwaitingPanelRow:
-        """The decision shown at `row`."""
-        return self._rows[row]
+        self._show([])
 
     def row_of(self, referral_id: str) -> int | None:
         """Where a referral's decision is shown (None when it is not)."""
@@ -91,31 +86,20 @@ class PanelTableModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """The number of decisions (no children: this is a flat table)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """The number of columns."""
-        return 0 if parent.isValid() else len(Column)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        """Column headings."""
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return Column(section).header
-        if role == Qt.ItemDataRole.ToolTipRole and section == Column.AGE:
+    ) -> Any:
+        """Column headings; the age column's tooltip says what it counts."""
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.ToolTipRole and horizontal and section == Column.AGE:
             return "Working days since the decision was sent (or made, if unsent)"
-        return None
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """What each cell shows."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._item(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = Column(index.column())
         if role == REFERRAL_ID_ROLE:
             return row.referral_id

@@ -6,17 +6,17 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from crag_desktop.domain.records import ActionUpdate
 from crag_desktop.domain.tracker import closure_summary
 from crag_desktop.services.recommendation_list import (
-    RecommendationList,
     RecommendationQuery,
     RecommendationRow,
     RecommendationSort,
 )
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
+from crag_desktop.ui.qt_models.table import Index, RowsTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
 __all__ = [
@@ -25,8 +25,6 @@ __all__ = [
     "derived_status_text",
     "first_line",
 ]
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def first_line(text: str) -> str:
@@ -104,24 +102,10 @@ class RecommendationTableModel(PagedTableModel[RecommendationQuery, Recommendati
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        service: RecommendationList,
-        query: RecommendationQuery | None = None,
-        page_size: int = 200,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else RecommendationQuery(),
-            columns=self.COLUMNS,
-            page_size=page_size,
-            parent=parent,
-        )
+    QUERY = RecommendationQuery()
 
 
-class ActionUpdateTableModel(QAbstractTableModel):
+class ActionUpdateTableModel(RowsTableModel[ActionUpdate]):
     """One action's progress updates in date order; read-only, as updates are never edited."""
 
     class Column(IntEnum):
@@ -133,21 +117,14 @@ class ActionUpdateTableModel(QAbstractTableModel):
     TITLES = ("Date", "Status", "Note", "By")
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._updates: list[ActionUpdate] = []
+        super().__init__(parent=parent)
         self._names: dict[str, str] = {}
 
     def set_updates(self, updates: Iterable[ActionUpdate], *, names: Mapping[str, str]) -> None:
         """Show `updates` by date (stable, so same-day updates keep the order they were added);
         `names` gives members' names by id."""
-        self.beginResetModel()
-        self._updates = sorted(updates, key=lambda u: u.on)
         self._names = dict(names)
-        self.endResetModel()
-
-    def update_at(self, row: int) -> ActionUpdate:
-        """The update shown at `row`."""
-        return self._updates[row]
+        self._show(sorted(updates, key=lambda u: u.on))
 
     def _text(self, update: ActionUpdate, column: int) -> str:
         if column == self.Column.ON:
@@ -160,44 +137,13 @@ class ActionUpdateTableModel(QAbstractTableModel):
             return "Not recorded"
         return self._names.get(update.by, update.by)
 
-    # --- Qt overrides -------------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """One row per update (a table has no children)."""
-        return 0 if parent.isValid() else len(self._updates)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Date, status, note and who."""
-        return 0 if parent.isValid() else len(self.Column)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text; the tooltip shows the whole note."""
-        if not index.isValid() or not 0 <= index.row() < len(self._updates):
-            return None
-        if role in (
+        update = self._item(index)
+        if update is not None and role in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
             Qt.ItemDataRole.ToolTipRole,
         ):
-            return self._text(self._updates[index.row()], index.column())
+            return self._text(update, index.column())
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles across the top; update numbers down the side."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.TITLES[section] if 0 <= section < len(self.TITLES) else None
-        return str(section + 1)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        """Selectable, never editable: updates are appended, not changed."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

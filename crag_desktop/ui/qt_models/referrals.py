@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QObject
-
-from crag_desktop.services.lists import ReferralList, ReferralQuery, ReferralRow, ReferralSort
+from crag_desktop.services.lists import ReferralQuery, ReferralRow, ReferralSort
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
@@ -46,18 +44,4 @@ class ReferralTableModel(PagedTableModel[ReferralQuery, ReferralRow]):
         ColumnSpec(title="Children", text=lambda r: str(r.children_count), align_right=True),
     )
 
-    def __init__(
-        self,
-        *,
-        service: ReferralList,
-        query: ReferralQuery | None = None,
-        page_size: int = 200,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else ReferralQuery(),
-            columns=self.COLUMNS,
-            page_size=page_size,
-            parent=parent,
-        )
+    QUERY = ReferralQuery()

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from crag_desktop.services.agency_returns import PlannedUpdate
 from crag_desktop.ui.qt_models.recommendations import first_line
+from crag_desktop.ui.qt_models.table import Index, RowsTableModel
 
 __all__ = ["ReturnRowsModel"]
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class ReturnRowsModel(QAbstractTableModel):
+class ReturnRowsModel(RowsTableModel[PlannedUpdate]):
     """One line per update to append: the sheet's row, the item, the status, the update."""
 
     class Column(IntEnum):
@@ -26,34 +25,18 @@ class ReturnRowsModel(QAbstractTableModel):
         UPDATE = 3
 
     TITLES = ("Row", "Item", "Proposed status", "Update")
-
-    def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._updates: list[PlannedUpdate] = []
+    # The sheet's own row numbers are a column: a second count down the side would confuse.
+    ROW_NUMBERS = False
 
     def set_updates(self, updates: Sequence[PlannedUpdate]) -> None:
         """Show `updates` (empty: nothing to append)."""
-        self.beginResetModel()
-        self._updates = list(updates)
-        self.endResetModel()
+        self._show(updates)
 
-    def update_at(self, row: int) -> PlannedUpdate:
-        """The update shown at `row`."""
-        return self._updates[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """One row per update (a table has no children)."""
-        return 0 if parent.isValid() else len(self._updates)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Row, item, proposed status, update."""
-        return 0 if parent.isValid() else len(self.Column)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text; the whole update as the tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self._updates):
+        update = self._item(index)
+        if update is None:
             return None
-        update = self._updates[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole and column == self.Column.UPDATE:
             return update.note
@@ -74,21 +57,3 @@ class ReturnRowsModel(QAbstractTableModel):
         if column == self.Column.UPDATE:
             return first_line(update.note)
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles across the top."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return self.TITLES[section] if 0 <= section < len(self.TITLES) else None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        """Read only: what is appended is what the agency wrote."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QObject
-
-from crag_desktop.services.lists import ReviewList, ReviewQuery, ReviewRow, ReviewSort
+from crag_desktop.services.lists import ReviewQuery, ReviewRow, ReviewSort
 from crag_desktop.ui.qt_models.paged import ColumnSpec, PagedTableModel
 from crag_desktop.ui.widgets import format_uk_date
 
@@ -53,18 +51,4 @@ class ReviewTableModel(PagedTableModel[ReviewQuery, ReviewRow]):
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        service: ReviewList,
-        query: ReviewQuery | None = None,
-        page_size: int = 200,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(
-            service=service,
-            query=query if query is not None else ReviewQuery(),
-            columns=self.COLUMNS,
-            page_size=page_size,
-            parent=parent,
-        )
+    QUERY = ReviewQuery()
