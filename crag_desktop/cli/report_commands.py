@@ -42,23 +42,37 @@ def pdf_passphrase(args: argparse.Namespace, console: Console, *, what: str = "P
     else a prompt on a terminal (asked twice). Without a terminal the command never prompts."""
     from crag_desktop.reports.protection import normalise_pdf_passphrase
 
-    file: Path | None = args.pdf_passphrase_file
-    if not args.encrypt and file is None:
+    if not args.encrypt and args.pdf_passphrase_file is None:
         return None
-    if file is not None:
-        passphrase = _read_passphrase_file(file)
-    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
-        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
-    elif console.stdin_is_terminal():
-        passphrase = console.ask_secret(f"Passphrase for the {what}: ")
-        if console.ask_secret("The same passphrase again: ") != passphrase:
-            raise CommandFailed("The two passphrases differ; nothing was written.")
-    else:
-        raise CommandFailed(
-            f"--encrypt needs a passphrase for the {what}: set CRAG_PDF_PASSPHRASE or give "
-            "--pdf-passphrase-file FILE."
-        )
+    passphrase = _given_passphrase(
+        args,
+        console,
+        prompt=f"Passphrase for the {what}: ",
+        twice=True,
+        needed=f"--encrypt needs a passphrase for the {what}",
+    )
     return normalise_pdf_passphrase(passphrase)
+
+
+def _given_passphrase(
+    args: argparse.Namespace, console: Console, *, prompt: str, twice: bool, needed: str
+) -> str:
+    """A file's passphrase from --pdf-passphrase-file, else CRAG_PDF_PASSPHRASE, else typed
+    at `prompt` on a terminal (`twice` for a new one); with none of them, `needed` says how
+    to give one (a command without a terminal never prompts)."""
+    file: Path | None = args.pdf_passphrase_file
+    if file is not None:
+        return _read_passphrase_file(file)
+    if os.environ.get("CRAG_PDF_PASSPHRASE"):
+        return os.environ["CRAG_PDF_PASSPHRASE"]
+    if not console.stdin_is_terminal():
+        raise CommandFailed(
+            f"{needed}: set CRAG_PDF_PASSPHRASE or give --pdf-passphrase-file FILE."
+        )
+    passphrase = console.ask_secret(prompt)
+    if twice and console.ask_secret("The same passphrase again: ") != passphrase:
+        raise CommandFailed("The two passphrases differ; nothing was written.")
+    return passphrase
 
 
 def _protection_note(passphrase: str | None) -> str:
@@ -163,18 +177,13 @@ def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
 def _return_passphrase(args: argparse.Namespace, console: Console, name: str) -> str:
     """The passphrase of a protected return: --pdf-passphrase-file, CRAG_PDF_PASSPHRASE, or
     asked once on a terminal (never without one)."""
-    file: Path | None = args.pdf_passphrase_file
-    if file is not None:
-        passphrase = _read_passphrase_file(file)
-    elif os.environ.get("CRAG_PDF_PASSPHRASE"):
-        passphrase = os.environ["CRAG_PDF_PASSPHRASE"]
-    elif console.stdin_is_terminal():
-        passphrase = console.ask_secret(f"Passphrase of {name}: ")
-    else:
-        raise CommandFailed(
-            f"{name} is protected with a passphrase: set CRAG_PDF_PASSPHRASE or give "
-            "--pdf-passphrase-file FILE."
-        )
+    passphrase = _given_passphrase(
+        args,
+        console,
+        prompt=f"Passphrase of {name}: ",
+        twice=False,
+        needed=f"{name} is protected with a passphrase",
+    )
     return _normalise(passphrase)
 
 

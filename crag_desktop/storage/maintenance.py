@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,10 @@ def export_encrypted_copy(
     return snapshot
 
 
-def inspect_copy(path: Path, passphrase: str) -> tuple[Snapshot, list[str]]:
-    """Open a copy without writing to it: what it holds, and its problems (pages, structure).
+@contextlib.contextmanager
+def _opened_copy(path: Path, passphrase: str) -> Iterator[tuple[Engine, list[str]]]:
+    """A copy opened without writing to it, with its problems (pages, structure); closed
+    when done.
 
     Raises the usual open errors (wrong passphrase, not a database, newer than the app).
     """
@@ -119,6 +122,17 @@ def inspect_copy(path: Path, passphrase: str) -> tuple[Snapshot, list[str]]:
         check_schema(engine, Path(path), just_created=False)
         problems = [f"page check: {p}" for p in cipher_integrity_check(engine)]
         problems += [f"structure: {p}" for p in integrity_check(engine)]
+        yield engine, problems
+    finally:
+        engine.dispose()
+
+
+def inspect_copy(path: Path, passphrase: str) -> tuple[Snapshot, list[str]]:
+    """Open a copy without writing to it: what it holds, and its problems (pages, structure).
+
+    Raises the usual open errors (wrong passphrase, not a database, newer than the app).
+    """
+    with _opened_copy(path, passphrase) as (engine, problems):
         raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
@@ -127,8 +141,6 @@ def inspect_copy(path: Path, passphrase: str) -> tuple[Snapshot, list[str]]:
         finally:
             raw.close()
         return snapshot, problems
-    finally:
-        engine.dispose()
 
 
 def verify_copy(path: Path, passphrase: str) -> list[str]:
@@ -136,14 +148,8 @@ def verify_copy(path: Path, passphrase: str) -> list[str]:
 
     Raises the usual open errors (wrong passphrase, not a database, newer than the app).
     """
-    engine = open_engine(Path(path), passphrase, create=False)
-    try:
-        check_schema(engine, Path(path), just_created=False)
-        problems = [f"page check: {p}" for p in cipher_integrity_check(engine)]
-        problems += [f"structure: {p}" for p in integrity_check(engine)]
+    with _opened_copy(path, passphrase) as (engine, problems):
         revision = current_revision(engine)
         if revision != head_revision():
             problems.append(f"schema revision {revision}, this app expects {head_revision()}")
         return problems
-    finally:
-        engine.dispose()

@@ -152,6 +152,15 @@ def notification_rules(care_leavers: bool) -> tuple[Rule, ...]:
     def considerations_true(known: Known) -> str:
         return join([_CONSIDERATION_PHRASES[k] for k in _CONSIDERATION_KEYS if known.get(k)])
 
+    # Rules 2 and 3: a notifiable incident, and then whether any LCSPR consideration applies.
+    considered_keys = notifiable_keys + _CONSIDERATION_KEYS
+
+    def to_notify(known: Known) -> str:
+        return (
+            "This is a serious incident to notify to the Child Safeguarding Practice "
+            f"Review Panel within 5 working days: {_notifiable_because(known)}."
+        )
+
     return (
         Rule(
             number=1,
@@ -172,13 +181,12 @@ def notification_rules(care_leavers: bool) -> tuple[Rule, ...]:
                 "an LCSPR is indicated."
             ),
             outcome="notifiable_lcspr_indicated",
-            keys=notifiable_keys + _CONSIDERATION_KEYS,
+            keys=considered_keys,
             applies=lambda c: (
                 notifiable(c, care_leavers) and any(c[k] is True for k in _CONSIDERATION_KEYS)
             ),
             explain=lambda k: (
-                "This is a serious incident to notify to the Child Safeguarding Practice "
-                f"Review Panel within 5 working days: {_notifiable_because(k)}.",
+                to_notify(k),
                 "A local child safeguarding practice review is indicated because the case "
                 f"{considerations_true(k)}.",
             ),
@@ -190,13 +198,12 @@ def notification_rules(care_leavers: bool) -> tuple[Rule, ...]:
                 "is not indicated."
             ),
             outcome="notifiable_lcspr_not_indicated",
-            keys=notifiable_keys + _CONSIDERATION_KEYS,
+            keys=considered_keys,
             applies=lambda c: (
                 notifiable(c, care_leavers) and all(c[k] is False for k in _CONSIDERATION_KEYS)
             ),
             explain=lambda k: (
-                "This is a serious incident to notify to the Child Safeguarding Practice "
-                f"Review Panel within 5 working days: {_notifiable_because(k)}.",
+                to_notify(k),
                 "A local child safeguarding practice review is not indicated: the case "
                 "highlights no improvements needed or recurrent themes, raises no concern "
                 "about agencies working together, and the Panel has not asked for a local "

@@ -144,6 +144,23 @@ def _wt2015_rules() -> tuple[Rule, ...]:
     def abused(c: Complete) -> bool:
         return c["abuse_or_neglect"] in KNOWN_OR_SUSPECTED
 
+    # Rules 4 and 5: abuse or neglect and serious harm (or either sign of it); what is known
+    # of inter-agency working then decides between them.
+    harm_keys = (
+        "abuse_or_neglect",
+        "seriously_harmed",
+        "harm_life_threatening",
+        "harm_long_term_impairment",
+        "interagency_concern",
+    )
+
+    def abused_and_harmed(c: Complete) -> bool:
+        return abused(c) and (
+            harmed(c)
+            or c["harm_life_threatening"] is True
+            or c["harm_long_term_impairment"] is True
+        )
+
     return (
         Rule(
             number=1,
@@ -200,20 +217,9 @@ def _wt2015_rules() -> tuple[Rule, ...]:
                 "a serious case review must be commissioned."
             ),
             outcome="scr_required",
-            keys=(
-                "abuse_or_neglect",
-                "seriously_harmed",
-                "harm_life_threatening",
-                "harm_long_term_impairment",
-                "interagency_concern",
-            ),
+            keys=harm_keys,
             applies=lambda c: (
-                abused(c)
-                and (
-                    harmed(c)
-                    or c["harm_life_threatening"] is True
-                    or c["harm_long_term_impairment"] is True
-                )
+                abused_and_harmed(c)
                 and c["interagency_concern"] in ("concern", "no_definitive_evidence")
             ),
             explain=lambda k: (
@@ -231,20 +237,9 @@ def _wt2015_rules() -> tuple[Rule, ...]:
                 "serious case review is not required."
             ),
             outcome="scr_not_required",
-            keys=(
-                "abuse_or_neglect",
-                "seriously_harmed",
-                "harm_life_threatening",
-                "harm_long_term_impairment",
-                "interagency_concern",
-            ),
+            keys=harm_keys,
             applies=lambda c: (
-                abused(c)
-                and (
-                    harmed(c)
-                    or c["harm_life_threatening"] is True
-                    or c["harm_long_term_impairment"] is True
-                )
+                abused_and_harmed(c)
                 and c["interagency_concern"] == "definitive_evidence_of_no_concern"
             ),
             explain=lambda k: (

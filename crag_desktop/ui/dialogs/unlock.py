@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -132,6 +134,34 @@ def _labelled(text: str, field: QWidget) -> QLabel:
     return label
 
 
+def _page(
+    rows: Sequence[tuple[str, QWidget, QWidget | QLayout]],
+    *,
+    error: ErrorLabel,
+    tab_order: Sequence[QWidget],
+    hint: QLabel | None = None,
+) -> QWidget:
+    """A tab's page: the hint, then each row (its label, the input the label names and what
+    stands beside the label), then the page's error line; Tab goes through `tab_order`."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setVerticalSpacing(10)
+    form.setHorizontalSpacing(12)
+    for text, named, field in rows:
+        form.addRow(_labelled(text, named), field)
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(14, 14, 14, 14)
+    if hint is not None:
+        layout.addWidget(hint)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addStretch(1)
+    for before, after in itertools.pairwise(tab_order):
+        QWidget.setTabOrder(before, after)
+    return page
+
+
 class UnlockDialog(QDialog):
     """Opens or creates a database; `database` holds it after accept()."""
 
@@ -211,7 +241,6 @@ class UnlockDialog(QDialog):
     # --- pages -----------------------------------------------------------------------------
 
     def _build_open_page(self) -> QWidget:
-        page = QWidget()
         self.recent_list = QListWidget()
         self.recent_list.setAccessibleName("Recent databases")
         self.recent_list.setMinimumHeight(110)
@@ -229,25 +258,22 @@ class UnlockDialog(QDialog):
         recent_row = QHBoxLayout()
         recent_row.addWidget(self.recent_list, 1)
         recent_row.addWidget(self.browse_button, 0, Qt.AlignmentFlag.AlignTop)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(12)
-        form.addRow(_labelled("&Database:", self.recent_list), recent_row)
-        form.addRow(_labelled("&Passphrase:", self.open_passphrase), self.open_passphrase)
-        form.addRow(_labelled("Your &name:", self.open_operator), self.open_operator)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 14, 14, 14)
-        layout.addLayout(form)
-        layout.addWidget(self.open_error)
-        layout.addStretch(1)
-        QWidget.setTabOrder(self.recent_list, self.browse_button)
-        QWidget.setTabOrder(self.browse_button, self.open_passphrase)
-        QWidget.setTabOrder(self.open_passphrase, self.open_operator)
-        return page
+        return _page(
+            [
+                ("&Database:", self.recent_list, recent_row),
+                ("&Passphrase:", self.open_passphrase, self.open_passphrase),
+                ("Your &name:", self.open_operator, self.open_operator),
+            ],
+            error=self.open_error,
+            tab_order=(
+                self.recent_list,
+                self.browse_button,
+                self.open_passphrase,
+                self.open_operator,
+            ),
+        )
 
     def _build_create_page(self) -> QWidget:
-        page = QWidget()
         self.create_file_label = QLabel("No file chosen yet.")
         self.create_file_label.setProperty("role", "hint")
         self.choose_file_button = QPushButton("C&hoose file…")
@@ -286,24 +312,24 @@ class UnlockDialog(QDialog):
         self.strength_bar.setFixedWidth(110)
         strength.addWidget(self.strength_bar, 0, Qt.AlignmentFlag.AlignVCenter)
         strength.addWidget(self.strength_label, 1)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(12)
-        form.addRow(_labelled("&File:", self.choose_file_button), file_row)
-        form.addRow(_labelled("&Passphrase:", self.create_passphrase), self.create_passphrase)
-        form.addRow(_labelled("&Strength:", self.strength_bar), strength)
-        form.addRow(_labelled("&Again:", self.create_confirm), self.create_confirm)
-        form.addRow(_labelled("Your &name:", self.create_operator), self.create_operator)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 14, 14, 14)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.create_error)
-        layout.addStretch(1)
-        QWidget.setTabOrder(self.choose_file_button, self.create_passphrase)
-        QWidget.setTabOrder(self.create_passphrase, self.create_confirm)
-        QWidget.setTabOrder(self.create_confirm, self.create_operator)
+        page = _page(
+            [
+                ("&File:", self.choose_file_button, file_row),
+                ("&Passphrase:", self.create_passphrase, self.create_passphrase),
+                ("&Strength:", self.strength_bar, strength),
+                ("&Again:", self.create_confirm, self.create_confirm),
+                ("Your &name:", self.create_operator, self.create_operator),
+            ],
+            hint=hint,
+            error=self.create_error,
+            # The strength meter only reads out: Tab passes it by.
+            tab_order=(
+                self.choose_file_button,
+                self.create_passphrase,
+                self.create_confirm,
+                self.create_operator,
+            ),
+        )
         self._update_strength("")
         return page
 
