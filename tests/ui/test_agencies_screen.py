@@ -41,6 +41,13 @@ def select_row(screen: AgenciesScreen, tab: int, text: str) -> None:
     lists.table.setCurrentIndex(model.index(row, 0))
 
 
+def delete_row(screen: AgenciesScreen, tab: int, text: str, prompter: ScriptedPrompter) -> None:
+    """Select the row showing `text` and press Delete, answering yes when asked to confirm."""
+    select_row(screen, tab, text)
+    prompter.answer_confirm(True)
+    QTest.keyClick(screen.show_tab(tab).table, Qt.Key.Key_Delete)
+
+
 def test_models_pass_the_model_tester(screen: AgenciesScreen, qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(screen.agencies.model)  # type: ignore[no-untyped-call]
     qtmodeltester.check(screen.members.model)  # type: ignore[no-untyped-call]
@@ -75,9 +82,7 @@ def test_create_edit_and_delete_an_agency_by_keyboard(
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert records.get(Agency, stored[0].id).name == "Youth Justice Service"
 
-    select_row(screen, 0, "Youth Justice Service")
-    prompter.answer_confirm(True)
-    QTest.keyClick(lists.table, Qt.Key.Key_Delete)
+    delete_row(screen, 0, "Youth Justice Service", prompter)
     assert "Youth Justice Service" in prompter.questions[-1]
     assert all(a.id != stored[0].id for a in records.agencies())
     assert lists.model.row_of(stored[0].id) is None
@@ -86,9 +91,7 @@ def test_create_edit_and_delete_an_agency_by_keyboard(
 def test_deleting_an_agency_still_named_says_why_and_deletes_nothing(
     screen: AgenciesScreen, records: RecordService, prompter: ScriptedPrompter
 ) -> None:
-    select_row(screen, 0, "Police")
-    prompter.answer_confirm(True)
-    QTest.keyClick(screen.agencies.table, Qt.Key.Key_Delete)
+    delete_row(screen, 0, "Police", prompter)
     shown = prompter.shown[-1]
     assert shown.kind == "error"
     assert shown.text.startswith("Police cannot be deleted: ")
@@ -141,9 +144,7 @@ def test_create_edit_and_delete_a_member_by_keyboard(
     QTest.keyClick(focused(), Qt.Key.Key_S, CTRL)
     assert records.get(Member, stored[0].id).role == "Detective Inspector"
 
-    select_row(screen, 1, "Priya Okonkwo-Hale")
-    prompter.answer_confirm(True)
-    QTest.keyClick(lists.table, Qt.Key.Key_Delete)
+    delete_row(screen, 1, "Priya Okonkwo-Hale", prompter)
     assert all(m.id != stored[0].id for m in records.members())
 
 

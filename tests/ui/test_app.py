@@ -60,10 +60,8 @@ def _screen(window: MainWindow, key: ScreenKey) -> Any:
 
 
 def _shown(window: MainWindow, key: ScreenKey) -> Any:
-    """Screen `key`, shown in the window."""
-    screen = _screen(window, key)
-    choose_screen(window, key)
-    return screen
+    """Screen `key`, chosen as Ctrl+number chooses it and shown in the window."""
+    return choose_screen(window, key)
 
 
 def test_every_screen_is_in_the_navigation(window: MainWindow) -> None:
@@ -539,8 +537,7 @@ def _mnemonic_texts(screen: QWidget) -> list[str]:
 def test_a_review_opens_its_recommendation_on_the_recommendations_screen(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    choose_screen(window, ScreenKey.REVIEWS)
-    reviews = _screen(window, ScreenKey.REVIEWS)
+    reviews = _shown(window, ScreenKey.REVIEWS)
     assert reviews.open_record("V1")
     view = reviews.form.recommendations_view
     third = reviews.form.recommendation_ids()[2]
@@ -600,8 +597,7 @@ def test_meeting_updates_from_the_meeting_are_listed_on_its_form(
 def test_the_recommendations_screen_and_case_menu_open_the_meeting_updates(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    choose_screen(window, ScreenKey.RECOMMENDATIONS)
-    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    recommendations = _shown(window, ScreenKey.RECOMMENDATIONS)
     recommendations.meeting_updates_button.click()
     qtbot.waitUntil(lambda: _meeting_updates_dialog() is not None)
     dialog = _meeting_updates_dialog()
@@ -670,8 +666,7 @@ def test_on_the_demo_nothing_due_after_1_april_2017_reads_as_overdue(
     assert shown[("Baby L", "3")] == "On track"
     assert not any(text.startswith("Overdue") for text in shown.values())
     # So does the review's own list, and a new progress update is dated that day.
-    choose_screen(window, ScreenKey.REVIEWS)
-    reviews = _screen(window, ScreenKey.REVIEWS)
+    reviews = _shown(window, ScreenKey.REVIEWS)
     assert reviews.open_record("V1")
     listed = reviews.form.recommendations_model
     assert listed.index(2, column.DERIVED_STATUS).data() == "On track"
@@ -689,8 +684,7 @@ def test_on_the_demo_a_new_referral_is_received_on_1_april_2017(window: MainWind
 
 
 def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWindow) -> None:
-    choose_screen(window, ScreenKey.REPORTS)
-    reports = _screen(window, ScreenKey.REPORTS)
+    reports = _shown(window, ScreenKey.REPORTS)
     assert reports.annual.year.value() == 2016
     assert reports.register.year.value() == 2016
 
@@ -698,8 +692,7 @@ def test_on_the_demo_the_reports_screen_offers_the_2016_17_year(window: MainWind
 def test_alt_p_on_the_recommendations_screen_opens_the_meeting_updates(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    choose_screen(window, ScreenKey.RECOMMENDATIONS)
-    recommendations = _screen(window, ScreenKey.RECOMMENDATIONS)
+    recommendations = _shown(window, ScreenKey.RECOMMENDATIONS)
     window.activateWindow()
     recommendations.table.setFocus()
     QTest.keyClick(recommendations.table, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)

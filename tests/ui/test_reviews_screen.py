@@ -53,6 +53,7 @@ from tests.helpers.qt import (
     tab_to,
     type_text,
 )
+from tests.helpers.records import keyed_review
 
 
 @pytest.fixture
@@ -342,23 +343,12 @@ def test_pounds_are_read_as_typed() -> None:
 def test_delete_review_after_confirmation(
     screen: ReviewsScreen, prompter: ScriptedPrompter, records: RecordService, lists: ReviewList
 ) -> None:
-    changes = records.save(
-        Review(
-            id="V-del",
-            referral=None,
-            title="Child X",
-            type=ReviewType.LEARNING,
-            methodology=Methodology.OTHER,
-            status=ReviewStatus.COMMISSIONED,
-            lead_reviewer="",
-            commissioned_on=dt.date(2016, 6, 1),
-        )
-    )
+    changes = records.save(keyed_review("V-del", dt.date(2016, 6, 1), ReviewStatus.COMMISSIONED))
     screen.refresh(changes)
     screen.open_record("V-del")
     prompter.answer_confirm(True)
     screen.delete_open_record()
-    assert "Delete review “Child X”?" in prompter.questions[-1]
+    assert "Delete review “Review V-del”?" in prompter.questions[-1]
     assert lists.count(ReviewQuery()) == 7
     assert screen.panel.currentWidget() is screen.empty_panel
 
