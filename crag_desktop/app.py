@@ -19,6 +19,7 @@ from crag_desktop.diagnostics import configure_logging, log_internal_error
 from crag_desktop.domain.errors import CragError
 from crag_desktop.fileio import sweep_stale_temporaries
 from crag_desktop.services.changes import Changes
+from crag_desktop.services.warm_up import load_record_code_in_background
 from crag_desktop.ui.agency_return_actions import AgencyReturnActions
 from crag_desktop.ui.backup_actions import BackupActions
 from crag_desktop.ui.case_actions import CaseActions
@@ -108,6 +109,9 @@ SCREENS: dict[ScreenKey, ScreenMaker] = {
 
 log = logging.getLogger("crag_desktop")
 
+#: How long after the first paint the code that loads and saves records starts loading.
+RECORD_CODE_DELAY_MS = 1000
+
 
 def configure_application(app: QApplication) -> None:
     """Names (which also place QSettings and the data folder), icon and style sheet."""
@@ -196,6 +200,11 @@ def build_main_window(
             check_pages_in_background(
                 tasks=tasks, database=current.database, prompter=prompter, parent=window
             )
+        # Opening and the Dashboard need no ORM; loading and saving records do. It loads on
+        # a thread of its own rather than on the GUI thread at the first record opened, once
+        # the window has settled: started at once, the import held the interpreter while the
+        # window's first frames were still being painted (benchmarks: start to paint).
+        QTimer.singleShot(RECORD_CODE_DELAY_MS, load_record_code_in_background)
 
     AfterFirstPaint(window, after_painting)
     return window

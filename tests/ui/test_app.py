@@ -148,7 +148,10 @@ def test_starting_on_a_database_paints_the_dashboard_without_the_orm(
     # when first needed, not to paint the first window (benchmarks: start to painted window).
     script = (
         "import json, sys\n"
+        "import crag_desktop.app\n"
         "from benchmarks.children import app_window\n"
+        # What loads in the background once painted is the next test's.
+        "crag_desktop.app.load_record_code_in_background = lambda: None\n"
         f"app, window, current = app_window({str(demo_path)!r}, {PASSPHRASE!r})\n"
         "dashboard = window.screen_widget(window.current_screen_key())\n"
         "tile = dashboard.tiles['pending_decisions'].content\n"
@@ -160,6 +163,30 @@ def test_starting_on_a_database_paints_the_dashboard_without_the_orm(
     # The painted window shows the real figures: the demo's two referrals awaiting a decision.
     assert count == 2
     assert imported == []
+
+
+def test_after_the_first_paint_the_record_code_loads_off_the_gui_thread(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    # The ORM left out of the start is loaded on a thread of its own once the window has
+    # painted, so that the first record opened does not wait for it on the GUI thread.
+    script = (
+        "import json, sys, threading, time\n"
+        "from benchmarks.children import app_window\n"
+        f"app, window, current = app_window({str(demo_path)!r}, {PASSPHRASE!r})\n"
+        "deadline = time.monotonic() + 30\n"
+        "def loading():\n"
+        "    return [t for t in threading.enumerate() if t.name == 'load record code']\n"
+        "while (not loading() and 'crag_desktop.storage.models' not in sys.modules\n"
+        "        and time.monotonic() < deadline):\n"
+        "    app.processEvents()\n"
+        "    time.sleep(0.02)\n"
+        "for thread in loading():\n"
+        "    thread.join(60)\n"
+        "print(json.dumps(['crag_desktop.storage.models' in sys.modules, 'sqlalchemy.orm' in"
+        " sys.modules]))\n"
+    )
+    assert json.loads(last_printed_line(script, home=tmp_path)) == [True, True]
 
 
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:
