@@ -134,11 +134,12 @@ def start_bare(db_path: str, passphrase: str) -> None:
 
 def memory_app(db_path: str, passphrase: str) -> None:
     """Role: the app with the Referrals screen showing its list."""
-    app, window, _current = app_window(db_path, passphrase)
+    _app, window, _current = app_window(db_path, passphrase)
     from crag_desktop.ui.navigation import ScreenKey
 
     window.show_screen(ScreenKey.REFERRALS)
-    app.processEvents()
+    # Built, loaded and shown over several turns of the event loop, as a user sees it.
+    window.wait_shown(ScreenKey.REFERRALS)
     window.repaint()
     gc.collect()
     print(f"RESULT {_rss_bytes()}", flush=True)

@@ -670,10 +670,9 @@ def scrolling(ctx: Context, gui: _Gui) -> list[Figure]:
 
     window = gui.window
     window.show_screen(ScreenKey.REFERRALS)
-    screen = window.screen_widget(ScreenKey.REFERRALS)
+    screen = window.wait_shown(ScreenKey.REFERRALS)
     table = screen.table
     model = screen.model
-    gui.app.processEvents()
     columns = model.columnCount()
     rows = [
         tuple(model.data(model.index(r, c)) for c in range(columns))
@@ -740,15 +739,21 @@ def gui_stalls(ctx: Context, gui: _Gui) -> list[Figure]:
 
     window = gui.window
     app = gui.app
-    referrals = window.screen_widget(ScreenKey.REFERRALS)
     stalls: list[tuple[float, str]] = []
 
-    def run(label: str, action: Callable[[], object]) -> None:
+    def run(label: str, action: Callable[[], object] = lambda: None) -> None:
         start = time.perf_counter()
         action()
         # Everything the action queued (paints, timers due now, fetches) counts with it.
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
         stalls.append((time.perf_counter() - start, label))
+
+    def switch(key: ScreenKey) -> Any:
+        # A screen shown for the first time is built over several turns of the event loop:
+        # each turn is a step of its own, and the session goes on once the screen is in front.
+        label = f"switch to {key.name.lower()}"
+        run(label, partial(window.show_screen, key))
+        return window.wait_shown(key, turn=partial(run, f"{label} (building)"))
 
     def wait(ms: int) -> None:
         # The event loop runs (timers such as the search delay fire): time each event.
@@ -774,9 +779,9 @@ def gui_stalls(ctx: Context, gui: _Gui) -> list[Figure]:
     watch = Watch()
     watch.timer.start()
     for key in window.screen_keys():
-        run(f"switch to {key.name.lower()}", partial(window.show_screen, key))
+        switch(key)
         wait(30)
-    run("switch to referrals", lambda: window.show_screen(ScreenKey.REFERRALS))
+    referrals = switch(ScreenKey.REFERRALS)
     run("search", lambda: referrals.search_box.setText("Gre"))
     wait(400)
     run("clear search", lambda: referrals.search_box.setText(""))
@@ -833,8 +838,11 @@ def gui_figures(ctx: Context) -> list[Figure]:
     """The figures that need the window in this process."""
     path = working_copy(ctx.db_path, ctx.scratch, "gui.crag")
     figures: list[Figure] = []
+    # Each on a window of its own: the session's first showing of the Referrals screen is
+    # one of its steps, and scrolling starts at the top of a list nobody has sorted.
     for gui in _gui(path):
         figures += scrolling(ctx, gui)
+    for gui in _gui(path):
         figures += gui_stalls(ctx, gui)
     return figures
 

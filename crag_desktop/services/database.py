@@ -472,8 +472,10 @@ class Database:
             raise NotProvenUnchanged(self._path, "The passphrase change failed.") from error
 
     def damaged_pages(self) -> list[str]:
-        """Pages whose HMAC fails (reads the whole file; empty when every page is intact)."""
-        return cipher_integrity_check(self.engine)
+        """Pages whose HMAC fails (reads the whole file; empty when every page is intact),
+        on a connection of its own: the window checks in the background and goes on
+        querying meanwhile."""
+        return cipher_integrity_check(self.engine, apart=True)
 
     def check(self) -> list[str]:
         """Every problem found: page HMACs, structure, schema version, audit chain."""

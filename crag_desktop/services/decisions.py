@@ -41,7 +41,6 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
-from crag_desktop.services.decision_records import write_decision_record
 from crag_desktop.storage import audit, repositories
 from crag_desktop.storage.queries import lists as list_queries
 from crag_desktop.storage.queries import lookups
@@ -273,6 +272,10 @@ class DecisionService:
 
     def write_record(self, referral_ref_or_id: str, out: Path) -> str:
         """Print the decision record as PDF (see `decision_records`); return the reference."""
+        # Imported to print: it loads ReportLab (a fifth of a second), which the Meetings
+        # and decisions screen would otherwise load when first shown (benchmarks: GUI stall).
+        from crag_desktop.services.decision_records import write_decision_record
+
         return write_decision_record(self._db, referral_ref_or_id, out)
 
     def decisions_at_meeting(self, meeting_id: str) -> list[MeetingDecision]:

@@ -60,6 +60,7 @@ __all__ = [
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _MIN_CACHE_BYTES = 8 * 1024 * 1024
+_CHECK_CACHE_KIB = 2048
 
 #: The audit triggers that make the trail append-only in SQLite.
 AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete", "audit_head_no_delete")
@@ -365,10 +366,25 @@ def rekey(
         engine.dispose()
 
 
-def cipher_integrity_check(engine: Engine) -> list[str]:
-    """Pages whose HMAC fails (empty when every page is intact)."""
-    with engine.connect() as connection:
-        rows = connection.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+def cipher_integrity_check(engine: Engine, *, apart: bool = False) -> list[str]:
+    """Pages whose HMAC fails (empty when every page is intact).
+
+    `apart`: on a connection of its own, outside the pool, with a small page cache, closed
+    afterwards. For the check the window runs in the background after unlocking: on a
+    pooled connection it held that connection while it read the whole file, so the window's
+    next query opened another and paid its key derivation (~0.1 s) on the GUI thread, and
+    the whole file stayed decrypted in that connection's page cache."""
+    if not apart:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+        return [str(row[0]) for row in rows]
+    connection = _creator(_KEYINGS[engine])()
+    try:
+        # Each page is read once: a cache the size of the file would only cost memory.
+        connection.execute(f"PRAGMA cache_size = -{_CHECK_CACHE_KIB}")
+        rows = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+    finally:
+        connection.close()
     return [str(row[0]) for row in rows]
 
 

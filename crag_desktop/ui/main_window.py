@@ -176,6 +176,13 @@ class MainWindow(QMainWindow):
         """The screen in front now: the one chosen once it is built and loaded."""
         return self.workspace.shown_key()
 
+    def wait_shown(
+        self, key: ScreenKey, *, turn: Callable[[], object] | None = None, timeout: float = 20.0
+    ) -> QWidget:
+        """Run the event loop (one `turn` at a time) until `key`'s screen is in front, and
+        return it (see `Workspace.wait_shown`)."""
+        return self.workspace.wait_shown(key, turn=turn, timeout=timeout)
+
     def show_screen(self, key: ScreenKey) -> None:
         """Show `key`'s screen and give it the keyboard focus."""
         self.workspace.choose(key)

@@ -5,11 +5,12 @@ asked for, and those being built a step at a time."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QWidget
 
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.lock import CurrentDatabase, LockController
@@ -126,6 +127,23 @@ class Workspace(QSplitter):
         """The screen in front now: the one chosen once it is built and loaded."""
         widget = self.screen_stack.currentWidget()
         return next((key for key, screen in self._screens.items() if screen is widget), None)
+
+    def wait_shown(
+        self, key: ScreenKey, *, turn: Callable[[], object] | None = None, timeout: float = 20.0
+    ) -> QWidget:
+        """Run the event loop until `key`'s screen is in front, then once more (it paints),
+        and return it: one chosen for the first time is built a step per turn (`show_key`).
+
+        For what drives the window as a user would (tests, the benchmark's session, which
+        times each `turn`); TimeoutError when it is not shown within `timeout` seconds."""
+        step = turn or QApplication.processEvents
+        deadline = time.monotonic() + timeout
+        while self.shown_key() is not key:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{key.name} was never shown")
+            step()
+        step()
+        return self._screens[key]
 
     # --- showing, loading ------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -155,12 +154,7 @@ def open_referral(window: MainWindow, *, decided: bool) -> tuple[Any, Any]:
 def wait_shown(window: MainWindow, key: ScreenKey) -> QWidget:
     """Run the event loop until `key`'s screen is in front: one shown for the first time is
     built a step at a time (MainWindow._show_key)."""
-    deadline = time.monotonic() + 20
-    while window.shown_screen_key() is not key:
-        assert time.monotonic() < deadline, f"{key.name} was never shown"
-        QApplication.processEvents()
-    QApplication.processEvents()
-    return window.screen_widget(key)
+    return window.wait_shown(key)
 
 
 def choose_screen(window: MainWindow, key: ScreenKey) -> QWidget:

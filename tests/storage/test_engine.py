@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 
 from crag_desktop.domain.errors import (
@@ -213,5 +213,19 @@ def test_bound_values_stay_out_of_error_messages(database: Database) -> None:
 
 def test_integrity_checks_are_clean_on_a_new_database(database: Database) -> None:
     assert eng.cipher_integrity_check(database.engine) == []
+    assert eng.cipher_integrity_check(database.engine, apart=True) == []
     assert eng.integrity_check(database.engine) == []
     assert eng.journal_mode(database.engine) == "DELETE"
+
+
+def test_the_page_check_in_the_background_leaves_the_pooled_connections_to_the_window(
+    database: Database,
+) -> None:
+    # The window checks every page in the background after unlocking and goes on querying:
+    # on a pooled connection the check held it, and the window's next query opened another
+    # (a key derivation on the GUI thread) and cached the whole file in it.
+    used: list[object] = []
+    event.listen(database.engine.pool, "checkout", lambda *args: used.append(args))
+    event.listen(database.engine.pool, "connect", lambda *args: used.append(args))
+    assert database.damaged_pages() == []
+    assert used == []

@@ -189,6 +189,19 @@ def test_after_the_first_paint_the_record_code_loads_off_the_gui_thread(
     assert json.loads(last_printed_line(script, home=tmp_path)) == [True, True]
 
 
+def test_no_screen_loads_the_pdf_library_until_something_is_printed(tmp_path: Path) -> None:
+    # ReportLab takes a fifth of a second to import: loaded with a screen, it was most of
+    # that screen's first showing (benchmarks: GUI stall).
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import crag_desktop.ui.views as views\n"
+        "for found in pkgutil.iter_modules(views.__path__):\n"
+        "    importlib.import_module(f'crag_desktop.ui.views.{found.name}')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('reportlab')}))\n"
+    )
+    assert last_printed_line(script, home=tmp_path) == "[]"
+
+
 def test_each_screen_shows_demo_data_after_opening(window: MainWindow) -> None:
     referrals = _screen(window, ScreenKey.REFERRALS)
     assert referrals.model.total == 9
