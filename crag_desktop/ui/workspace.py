@@ -5,6 +5,7 @@ asked for, and those being built a step at a time."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,19 @@ from crag_desktop.ui.widgets import load_icon
 
 #: Makes a screen's widget (a QWidget that implements the Screen protocol) when first shown.
 ScreenBuilder = Callable[[], QWidget]
+
+
+def keep_out_of_collections() -> None:
+    """Set what exists now aside from the cyclic garbage collector's full collections.
+
+    A full collection walks every object Python tracks, and with Qt's wrappers, SQLAlchemy
+    and the screens that took 0.2 s, at moments nobody chose (while scrolling, opening a
+    record: benchmarks, GUI stall). The screens and what start-up imported live as long as
+    the window; frozen, the collector walks only what came after. Frozen objects are still
+    freed when nothing refers to them; a cycle among them is not, so the young generations
+    are collected first (cheap) and only what has lasted that long is set aside."""
+    gc.collect(1)
+    gc.freeze()
 
 
 class Workspace(QSplitter):
@@ -249,6 +263,7 @@ class Workspace(QSplitter):
             screen: Screen = widget
             screen.refresh(None)
             yield
+        keep_out_of_collections()
 
     def _build_step(self) -> None:
         """One step of building the screen chosen (else of one chosen before and left)."""

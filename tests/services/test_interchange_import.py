@@ -58,6 +58,23 @@ def test_the_collector_is_paused_while_adding_and_runs_again_after(
 
 
 @pytest.mark.usefixtures("collector_running")
+def test_what_the_window_keeps_frozen_stays_frozen_after_an_import(
+    database: Database, demo_file: Path
+) -> None:
+    kept = [object()]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        interchange.import_document(
+            database, interchange.read_document_file(demo_file), source_name=demo_file.name
+        )
+        assert gc.get_freeze_count() >= frozen
+        assert not any(o is kept for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector_running")
 def test_a_pause_begun_elsewhere_is_left_as_it_was(database: Database, demo_file: Path) -> None:
     gc.disable()
     interchange.import_document(

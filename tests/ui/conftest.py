@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 # Before any QApplication exists (pytest-qt creates it lazily, after this import).
@@ -56,6 +57,9 @@ def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
         widget.close()
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    # A window sets what it built aside from full collections (keep_out_of_collections):
+    # handed back, a closed window's reference cycles are collected again between tests.
+    gc.unfreeze()
 
 
 @pytest.fixture
