@@ -286,7 +286,8 @@ class RecordService:
         diff = audit.record_diff(old, record)
         if old is not None and (old == record or not diff):
             return Changes()
-        repositories.save(session, record)
+        # An edit writes only what changed (benchmarks: save one record).
+        repositories.save(session, record, stored=old)
         audit.append(
             session,
             operator=self._db.operator,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from crag_desktop.domain.errors import RecordNotFound, ValidationFailed
 from crag_desktop.domain.records import (
@@ -110,6 +112,90 @@ def test_get_save_replace_delete_referral(database: Database) -> None:
         undecided = dataclasses.replace(changed, decision=None)
         repo.save(session, undecided)
         assert repo.get(session, Referral, referral.id).decision is None
+
+
+def _written(database: Database, stored: object, edited: object) -> list[str]:
+    """The statements saving `edited` over `stored` (as read in the transaction) runs."""
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()))
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        with database.unit_of_work() as session:
+            repo.save(session, edited, stored=stored)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+    return [s for s in statements if s.split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+
+
+def test_saving_an_edit_writes_only_the_columns_changed(database: Database) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    referral = document.referrals[0]
+    edited = dataclasses.replace(referral, summary="new summary", learned_on=None)
+    assert _written(database, referral, edited) == [
+        "UPDATE referral SET summary=?, learned_on=? WHERE referral.id = ?"
+    ]
+    with database.unit_of_work() as session:
+        assert repo.get(session, Referral, referral.id) == edited
+        # The record keeps its place in the list.
+        assert [r.id for r in repo.list_all(session, Referral)] == ["R2", "R1"]
+    assert _written(database, edited, edited) == []
+
+
+def test_saving_an_edit_replaces_a_part_changed_with_the_parts_that_refer_to_it(
+    database: Database,
+) -> None:
+    document = rich_document()
+    with database.unit_of_work() as session:
+        repo.add_document(session, document)
+    referral = document.referrals[0]
+    assert referral.decision is not None
+    fewer_children = dataclasses.replace(referral, children=referral.children[1:])
+    assert [s.split()[:3] for s in _written(database, referral, fewer_children)] == [
+        ["DELETE", "FROM", "referral_child"],
+        ["INSERT", "INTO", "referral_child"],
+    ]
+    # The decision's attendees and the people invited refer to the decision.
+    decided = dataclasses.replace(
+        fewer_children, decision=dataclasses.replace(referral.decision, rationale="Changed")
+    )
+    assert [s.split()[:3] for s in _written(database, fewer_children, decided)] == [
+        ["DELETE", "FROM", "decision_invited"],
+        ["DELETE", "FROM", "decision_attendee"],
+        ["DELETE", "FROM", "criteria_decision"],
+        ["INSERT", "INTO", "criteria_decision"],
+        ["INSERT", "INTO", "decision_attendee"],
+        ["INSERT", "INTO", "decision_invited"],
+    ]
+    undecided = dataclasses.replace(decided, decision=None)
+    _written(database, decided, undecided)
+    with database.unit_of_work() as session:
+        assert repo.get(session, Referral, referral.id) == undecided
+    _written(database, undecided, decided)
+    with database.unit_of_work() as session:
+        assert repo.get(session, Referral, referral.id) == decided
+    # An action changed takes its updates along; the recommendation's row stays.
+    recommendation = document.recommendations[0]
+    first, second = recommendation.actions
+    renamed = dataclasses.replace(
+        recommendation, actions=(dataclasses.replace(first, description="Train all"), second)
+    )
+    assert [s.split()[:3] for s in _written(database, recommendation, renamed)] == [
+        ["DELETE", "FROM", "action_update"],
+        ["DELETE", "FROM", "agency_action"],
+        ["INSERT", "INTO", "agency_action"],
+        ["INSERT", "INTO", "action_update"],
+    ]
+    meeting = document.meetings[0]
+    edited_meeting = dataclasses.replace(meeting, apologies=(), notes="Short")
+    _written(database, meeting, edited_meeting)
+    with database.unit_of_work() as session:
+        assert repo.get(session, Recommendation, recommendation.id) == renamed
+        assert repo.get(session, Meeting, meeting.id) == edited_meeting
 
 
 def test_new_record_goes_last(database: Database) -> None:

@@ -167,10 +167,9 @@ def _read_head(session: Session | Connection) -> tuple[int, str, int, bool]:
     return int(row["last_seq"]), str(row["last_hash"]), int(row["count"]), True
 
 
-def _next_seq(session: Session | Connection, last_seq: int) -> int:
+def _next_seq(last_seq: int, seal: tuple[int, int] | None) -> int:
     """The seq of the next event: after the head and after the seal, whichever is later, so
     events deleted from the end are never numbered again (their gap stays visible)."""
-    seal = read_seal(session)
     return max(last_seq, seal[0] if seal else 0) + 1
 
 
@@ -181,11 +180,11 @@ def _write(
     count: int,
     head_exists: bool,
     previous_seq: int,
+    seal: tuple[int, int] | None,
 ) -> None:
     if not events:
         return
     _check_vocabulary(events)
-    seal = read_seal(session)
     insert_rows(
         session,
         EVENT_TABLE,
@@ -278,8 +277,10 @@ def append(
 ) -> AuditEvent:
     """Record one event at the end of the trail, in the caller's transaction."""
     last_seq, previous, count, head_exists = _read_head(session)
+    # Read once for the seq and the seal's update: a save runs a few statements in all.
+    seal = read_seal(session)
     event = _chained(
-        seq=_next_seq(session, last_seq),
+        seq=_next_seq(last_seq, seal),
         previous=previous,
         at=(at or datetime.now(UTC)).astimezone(UTC),
         operator=operator,
@@ -289,7 +290,7 @@ def append(
         changes=changes,
         reason=reason,
     )
-    _write(session, [event], count=count, head_exists=head_exists, previous_seq=last_seq)
+    _write(session, [event], count=count, head_exists=head_exists, previous_seq=last_seq, seal=seal)
     return event
 
 
@@ -304,7 +305,8 @@ def append_many(
 ) -> list[AuditEvent]:
     """One event per (record_type, record_id), without field changes (bulk import)."""
     last_seq, previous, count, head_exists = _read_head(session)
-    first_seq = _next_seq(session, last_seq)
+    seal = read_seal(session)
+    first_seq = _next_seq(last_seq, seal)
     when = (at or datetime.now(UTC)).astimezone(UTC)
     canonical = _CanonicalCreates(at=when, operator=operator, action=action, reason=reason)
     events: list[AuditEvent] = []
@@ -326,7 +328,7 @@ def append_many(
             )
         )
         previous = digest
-    _write(session, events, count=count, head_exists=head_exists, previous_seq=last_seq)
+    _write(session, events, count=count, head_exists=head_exists, previous_seq=last_seq, seal=seal)
     return events
 
 

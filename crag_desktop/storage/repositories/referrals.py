@@ -141,14 +141,12 @@ def load_referrals(session: Session, ids: Ids | None = None) -> list[Referral]:
     pauses = grouped(session, REFERRAL_PAUSE, "referral_id", ids)
     attendees = grouped(session, DECISION_ATTENDEE, "referral_id", ids)
     invited = grouped(session, DECISION_INVITED, "referral_id", ids)
-    decision_query = select(DECISION)
-    if ids is not None:
-        decision_query = decision_query.where(DECISION.c.referral_id.in_(ids))
     decisions = {
         row["referral_id"]: _decision(
             row, attendees.get(row["referral_id"], []), invited.get(row["referral_id"], [])
         )
-        for row in session.execute(decision_query).mappings().all()
+        for rows in grouped(session, DECISION, "referral_id", ids).values()
+        for row in rows
     }
     return [
         Referral(
