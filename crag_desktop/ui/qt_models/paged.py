@@ -138,7 +138,9 @@ class PagedTableModel(RowsTableModel[R], Generic[Q, R]):
         self._total = self._service.count(self._query)
         rows = list(self._service.page(self._query, after=None, limit=wanted))
         self._rows = rows
-        self._positions = None
+        # Kept up to date page by page (`fetchMore`): built at the first look-up instead, it
+        # walked every row scrolled past at once (opening a record deep in the list).
+        self._positions = {item.id: row for row, item in enumerate(rows)}
         self._exhausted = len(rows) < wanted
         self.endResetModel()
 
