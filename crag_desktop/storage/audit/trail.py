@@ -148,13 +148,13 @@ def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
+#: Made once: every save reads the head (building a statement cost more than running it).
+_HEAD = select(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID)
+
+
 def _read_head(session: Session | Connection) -> tuple[int, str, int, bool]:
     """(last seq, last hash, count, whether the head row exists)."""
-    row = (
-        session.execute(select(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID))
-        .mappings()
-        .first()
-    )
+    row = session.execute(_HEAD).mappings().first()
     if row is None:
         last = session.execute(
             select(EVENT_TABLE.c.seq, EVENT_TABLE.c.hash).order_by(EVENT_TABLE.c.seq.desc())
