@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
+
+import pytest
 
 from crag_desktop.domain.clock import ClockKind
 from crag_desktop.domain.records import Agency, ClockPause, Document
@@ -15,6 +18,7 @@ from crag_desktop.domain.vocabulary import (
     ReferralStatus,
     ReviewStatus,
 )
+from crag_desktop.services.dashboard import DashboardService
 from tests.helpers.records import a_decision
 from tests.helpers.records import keyed_recommendation as recommendation
 from tests.helpers.records import keyed_referral as referral
@@ -154,3 +158,17 @@ def only(document: Document, *keys: str) -> Document:
         reviews=tuple(v for v in document.reviews if v.id in keys),
         recommendations=tuple(r for r in document.recommendations if r.id in keys),
     )
+
+
+def days_asked(monkeypatch: pytest.MonkeyPatch, method: str) -> list[date]:
+    """The days `DashboardService.<method>` is asked about from now on (it still answers):
+    what the dashboard counts and the day the app works at each cost queries."""
+    asked: list[date] = []
+    real = getattr(DashboardService, method)
+
+    def spy(service: DashboardService, today: date) -> Any:
+        asked.append(today)
+        return real(service, today)
+
+    monkeypatch.setattr(DashboardService, method, spy)
+    return asked

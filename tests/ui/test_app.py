@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.app import SCREENS
-from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.lock import CurrentDatabase
@@ -24,6 +23,7 @@ from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+from tests.helpers.dashboard import days_asked
 from tests.helpers.databases import OPERATOR, PASSPHRASE
 from tests.helpers.qt import (
     choose_screen,
@@ -89,14 +89,7 @@ def test_only_the_dashboard_is_built_at_start_and_each_screen_when_first_chosen(
 def test_the_dashboard_counts_its_figures_once_at_start(
     unshown_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    counted: list[object] = []
-    real = DashboardService.figures
-
-    def counting(self: DashboardService, today: Any) -> Any:
-        counted.append(today)
-        return real(self, today)
-
-    monkeypatch.setattr(DashboardService, "figures", counting)
+    counted = days_asked(monkeypatch, "figures")
     main = unshown_window()
     # As run_gui does: first pages, then show.
     main.refresh_screens(None)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crag_desktop.services.dashboard import DashboardService
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo_marks import DEMO_AS_OF
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.working_day import WorkingDay
+from tests.helpers.dashboard import days_asked
 from tests.helpers.databases import OPERATOR, PASSPHRASE
 
 TODAY = date(2026, 12, 8)
@@ -20,14 +20,7 @@ TODAY = date(2026, 12, 8)
 def test_every_screen_shares_one_answer_per_database_and_day(
     demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[date] = []
-    answer = DashboardService.default_as_of
-
-    def counted(service: DashboardService, today: date) -> date:
-        asked.append(today)
-        return answer(service, today)
-
-    monkeypatch.setattr(DashboardService, "default_as_of", counted)
+    asked = days_asked(monkeypatch, "default_as_of")
     current = CurrentDatabase(database=demo_db)
     screens = [WorkingDay(current=current, today=lambda: TODAY) for _ in range(3)]
     # Reading it costs a query of the audit trail: each screen asked it while being built.
