@@ -398,11 +398,11 @@ def test_a_screen_chosen_for_the_first_time_is_built_one_step_per_turn_of_the_ev
 
 
 def test_a_screen_once_built_is_left_out_of_full_collections(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
     # A full collection walked every widget and module of the app: 0.2 s at moments nobody
     # chose (benchmarks: GUI stall).
-    window, _built = make_lazy_window()
+    window, _built = lazy_window
     gc.unfreeze()
     window.show_screen(ScreenKey.REFERRALS)
     referrals = window.wait_shown(ScreenKey.REFERRALS)
@@ -411,9 +411,9 @@ def test_a_screen_once_built_is_left_out_of_full_collections(
 
 
 def test_waiting_for_a_screen_that_cannot_show_gives_up(
-    qtbot: QtBot, make_lazy_window: Callable[[], tuple[MainWindow, list[ScreenKey]]]
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[ScreenKey]]
 ) -> None:
-    window, _built = make_lazy_window()
+    window, _built = lazy_window
     # Locked, the window shows no screen: waiting for one ends instead of running forever.
     window.lock()
     window.show_screen(ScreenKey.REFERRALS)
