@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QTableView,
@@ -62,7 +63,12 @@ def _name(widget: QWidget) -> str:
 
 def layout_problems(root: QWidget) -> list[str]:
     """What a user at this size would see cut or scrolled sideways, one line each."""
-    return _scroll_problems(root) + _label_problems(root) + _combo_problems(root)
+    return (
+        _scroll_problems(root)
+        + _label_problems(root)
+        + _combo_problems(root)
+        + _button_problems(root)
+    )
 
 
 def _scroll_problems(root: QWidget) -> list[str]:
@@ -95,6 +101,15 @@ def _label_problems(root: QWidget) -> list[str]:
                 f"label cut: {_name(label)} {label.width()} < {label.sizeHint().width()}"
             )
     return problems
+
+
+def _button_problems(root: QWidget) -> list[str]:
+    # A squeezed button elides nothing: "Delete learning point…" showed "te learning po".
+    return [
+        f"button cut: {_name(button)} {button.width()} < {button.sizeHint().width()}"
+        for button in root.findChildren(QPushButton)
+        if button.isVisible() and button.text() and button.width() + 1 < button.sizeHint().width()
+    ]
 
 
 def _combo_problems(root: QWidget) -> list[str]:

@@ -63,8 +63,11 @@ class RecordPanel(QStackedWidget):
         self.save_button.setToolTip("Save (Ctrl+S)")
         self.form_delete_button = QPushButton(f"Delete {noun}…")
         self.close_button = QPushButton("Close")
+        # The heading has a line of its own: beside the buttons it squeezed them at 1024 px
+        # ("Delete learning point…" showed "te learning po") or wrapped to six lines.
         buttons = QHBoxLayout()
-        buttons.addWidget(self.panel_heading, 1)
+        self._buttons = buttons
+        buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.form_delete_button)
         buttons.addWidget(self.close_button)
@@ -79,6 +82,7 @@ class RecordPanel(QStackedWidget):
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.panel_heading)
         editor_layout.addLayout(buttons)
         editor_layout.addWidget(self.save_error)
         editor_layout.addWidget(scroll, 1)
@@ -97,9 +101,20 @@ class RecordPanel(QStackedWidget):
         # The hint shown while nothing is open needs little room: the list takes the rest.
         self.currentChanged.connect(
             lambda _index: self.setMinimumWidth(
-                PANEL_MIN_WIDTH if self.editing else PANEL_MIN_WIDTH // 2
+                self.least_editing_width() if self.editing else PANEL_MIN_WIDTH // 2
             )
         )
+
+    def least_editing_width(self) -> int:
+        """The least width of the open form: its Save, Delete and Close buttons whole (a
+        squeezed button elides nothing), however long the noun in "Delete learning point…"."""
+        buttons = (self.save_button, self.form_delete_button, self.close_button)
+        for button in buttons:
+            # The style sheet's padding counts only once the button is polished.
+            button.ensurePolished()
+        spacing = max(self._buttons.spacing(), 0)
+        needed = sum(b.sizeHint().width() + spacing for b in buttons)
+        return max(PANEL_MIN_WIDTH, needed)
 
     @property
     def editing(self) -> bool:
@@ -197,9 +212,10 @@ class ListSplitter(QSplitter):
         if self._panel.editing:
             # The form's two columns of fields need more room than the list; the list keeps
             # its first two columns whole (a review's title and type at 1024 px) as long as
-            # the form keeps its minimum, and the form one field a row.
-            listed = min(width - PANEL_MIN_WIDTH, self._first_columns_width(2))
-            kept = max(width // 3, listed)
+            # the form keeps its least width, and the form one field a row.
+            least = self._panel.least_editing_width()
+            listed = min(width - least, self._first_columns_width(2))
+            kept = max(LIST_MIN_WIDTH, min(max(width // 3, listed), width - least))
             sizes = [kept, width - kept]
         else:
             # With nothing open the list shows every column whole when the hint beside it
