@@ -40,9 +40,14 @@ def test_each_extension_writes_its_format(demo_db: Path, tmp_path: Path) -> None
         code, said, err = run("report", "tracker", str(demo_db), "--out", str(out))
         assert code == EXIT_OK, err
         assert out.read_bytes().startswith(head)
-        assert f"to {out}: 19 recommendations, 12 overdue" in said.replace("as of", "")
+        # The demo works at 1 April 2017, as its window does (nothing overdue then).
+        assert f"as of 01/04/2017 to {out}: 19 recommendations, 0 overdue" in said
         assert "not encrypted" in said
     assert "pages" in run("report", "tracker", str(demo_db), "--out", str(tmp_path / "u.pdf"))[1]
+    later = tmp_path / "later.csv"
+    code, said, err = run("report", "tracker", demo_db, "--out", later, "--as-of", "2026-01-01")
+    assert code == EXIT_OK, err
+    assert f"as of 01/01/2026 to {later}: 19 recommendations, 12 overdue" in said
 
 
 @pytest.mark.usefixtures("env")

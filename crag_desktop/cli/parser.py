@@ -203,7 +203,9 @@ def _add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     r.add_argument("db", metavar="DB")
     r.add_argument("--out", required=True, metavar="FILE", help="FILE.pdf, FILE.xlsx or FILE.csv")
     r.add_argument(
-        "--as-of", metavar="DATE", help="statuses as of DATE (YYYY-MM-DD; default today)"
+        "--as-of",
+        metavar="DATE",
+        help="statuses as of DATE (YYYY-MM-DD; default today, on the demo 1 April 2017)",
     )
     r.add_argument(
         "--monitoring-group",

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from crag_desktop.domain.wording import PDF_SUFFIX, count_of, short_date, with_suffix
 
 if TYPE_CHECKING:
-    pass
+    from crag_desktop.services.agency_returns import AgencyReturns
+    from crag_desktop.services.database import Database
 from crag_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -26,6 +27,21 @@ from crag_desktop.cli.common import (
     _refuse_database_target,
     print_problems,
 )
+
+
+def _working_day(db: Database) -> date:
+    """The day the window works at on this database (today; the demo's 1 April 2017), so a
+    command counts what is overdue, and dates what it records, as the window does."""
+    from crag_desktop.services.dashboard import DashboardService
+
+    return DashboardService(db=db).default_as_of(date.today())
+
+
+def _agency_returns(db: Database) -> AgencyReturns:
+    from crag_desktop.services.agency_returns import AgencyReturns
+
+    day = _working_day(db)
+    return AgencyReturns(db=db, today=lambda: day)
 
 
 def _pdf_out(value: str) -> tuple[Path, str]:
@@ -144,7 +160,6 @@ def cmd_report_register(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
     """`report tracker --agency NAME`: the agency's open actions as a return to fill in."""
-    from crag_desktop.services.agency_returns import AgencyReturns
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -161,7 +176,7 @@ def cmd_report_agency_return(args: argparse.Namespace, console: Console) -> int:
     as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
     passphrase = pdf_passphrase(args, console, what="workbook")
     with _open(args, console, record_unlock=False) as db:
-        returns = AgencyReturns(db=db)
+        returns = _agency_returns(db)
         agency = returns.find_agency(args.agency)
         written = returns.export(agency.id, out, as_of=as_of, passphrase=passphrase)
     print(
@@ -202,7 +217,7 @@ def cmd_import_returns(args: argparse.Namespace, console: Console) -> int:
     workbook = AgencyReturns.read(source, passphrase=passphrase)
     try:
         with _open(args, console, record_unlock=False) as db:
-            returns = AgencyReturns(db=db)
+            returns = _agency_returns(db)
             plan = returns.plan(workbook, name=source.name)
             if plan.problems:
                 raise ReturnRefused(source.name, plan.problems)
@@ -261,7 +276,7 @@ def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
     # Every mistake that needs no database is reported before the passphrase is asked for.
     kind = tracker_format(out)
     check_target(out, protected=(Path(args.db),))
-    as_of = _parse_date(args.as_of, "--as-of") if args.as_of else date.today()
+    given = _parse_date(args.as_of, "--as-of") if args.as_of else None
     if args.monitoring_group is not None:
         monitoring_group_named(args.monitoring_group)
     if not kind.protectable and (args.encrypt or args.pdf_passphrase_file is not None):
@@ -274,6 +289,7 @@ def cmd_report_tracker(args: argparse.Namespace, console: Console) -> int:
         selection = tracker_selection(
             db, monitoring_group=args.monitoring_group, lead_agency=args.lead_agency
         )
+        as_of = given or _working_day(db)
         written = write_tracker(db, out, as_of=as_of, passphrase=passphrase, selection=selection)
     count = written.recommendations
     pages = f", {written.pages} pages" if written.pages is not None else ""

@@ -16,6 +16,7 @@ from crag_desktop.domain.wording import file_date, file_name
 from crag_desktop.services.changes import Changes
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, open_database
+from crag_desktop.ui.working_day import WorkingDay
 
 if TYPE_CHECKING:
     # Imported when first used: the returns' service and dialogs load SQLAlchemy's ORM,
@@ -54,7 +55,9 @@ class AgencyReturnActions(QObject):
     def _returns(self) -> AgencyReturns:
         from crag_desktop.services.agency_returns import AgencyReturns
 
-        return AgencyReturns(db=self._db)
+        # Dated, and counted overdue, as of the day the window works at (the demo's 1 April
+        # 2017), as the screens are.
+        return AgencyReturns(db=self._db, today=WorkingDay(current=self._context.current))
 
     def export_return(self) -> None:
         """Choose the agency, where to save and how to protect it; then write the return."""

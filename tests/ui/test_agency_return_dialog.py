@@ -3,6 +3,7 @@ read back with a preview of what will be appended, the problems row by row, and 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -76,6 +77,10 @@ def test_import_previews_then_appends_and_the_screens_refresh(
     qtmodeltester: Any,
 ) -> None:
     out = _export(window, prompter, tmp_path / "csc.xlsx")
+    # As of the day the window works at: the demo's 1 April 2017, as the screens count.
+    exported = _actions(window).last_export
+    assert exported is not None
+    assert exported.as_of == date(2017, 4, 1)
     # Saved without encryption only after a second yes, asked about the workbook.
     assert prompter.questions[-2:] == [
         "Protect The agency return",
@@ -113,6 +118,14 @@ def test_import_previews_then_appends_and_the_screens_refresh(
         QTest.keyClick(dialog.append_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: _actions(window).import_dialog is None)
     assert _update_count(window, "REC10") == 2
+    database = window.current.database
+    assert isinstance(database, Database)
+    (latest, *_earlier) = sorted(
+        (u.on for a in RecordService(db=database).get(Recommendation, "REC10").actions
+         for u in a.updates),
+        reverse=True,
+    )  # fmt: skip
+    assert latest == date(2017, 4, 1)  # dated the working day, as a meeting's updates are
     assert _update_count(window, "REC17") == 2
     # The open form refreshed from the Changes: the new update is listed.
     assert recommendations.form.updates_model.rowCount() == 2
