@@ -21,7 +21,8 @@ ACTIONS: dict[str, str] = {
     "export": "Exported",
     "import": "Imported",
     "rekey": "Passphrase changed",
-    "print": "Printed",
+    # Stored as "print" since the first version; it is a report written to a file.
+    "print": "Printed to a file",
     "send_to_printer": "Sent to a printer",
     "backup": "Backed up",
     "backup_failed": "Backup failed",

@@ -279,3 +279,19 @@ def test_the_filters_offer_every_kind_of_event_the_trail_can_hold(
         assert screen.model.query.record_type == code
         qtbot.waitUntil(lambda: screen.model.total == 1)
         assert screen.model.index(0, screen.model.Column.RECORD_TYPE).data() == words
+
+
+def test_a_report_written_to_a_file_is_not_called_sent_to_a_printer(
+    qtbot: QtBot, screen: AuditScreen, database: Database
+) -> None:
+    # The Reports screen both saves a report as a file ("print", the code the trail has
+    # always stored) and sends it to a printer: the log tells the two apart.
+    with database.unit_of_work() as session:
+        database.audit(session, action="print", record_type="report", record_id="annual/2016")
+        database.audit(
+            session, action="send_to_printer", record_type="report", record_id="annual/2016"
+        )
+    screen.type_combo.setCurrentIndex(screen.type_combo.findText("Report"))
+    qtbot.waitUntil(lambda: screen.model.total == 2)
+    said = {screen.model.index(r, screen.model.Column.ACTION).data() for r in range(2)}
+    assert said == {"Printed to a file", "Sent to a printer"}
