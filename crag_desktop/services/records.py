@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from crag_desktop.domain import validation
@@ -274,10 +275,15 @@ class RecordService:
         problems = validation.validate_record(record, today=self._today())  # type: ignore[arg-type]
         if problems:
             raise ValidationFailed(validation.sort_errors(problems), what=f"The {kind.noun}")
-        with self._db.unit_of_work() as session:
-            return self._write(session, kind, record, reason)
+        # A Core connection, not an ORM session: a save runs only Core statements, and a
+        # session's own work cost more than a one-field edit's SQL (benchmarks: save one
+        # record). Same transaction, errors and lock as `unit_of_work`.
+        with self._db.writing() as connection:
+            return self._write(connection, kind, record, reason)
 
-    def _write(self, session: Session, kind: RecordType, record: R, reason: str | None) -> Changes:
+    def _write(
+        self, session: Session | Connection, kind: RecordType, record: R, reason: str | None
+    ) -> Changes:
         key = record_key(record)
         try:
             old: R | None = repositories.get(session, type(record), key)

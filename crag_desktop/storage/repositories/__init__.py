@@ -1,4 +1,5 @@
-"""Reading and writing records: functions that take a Session and speak domain dataclasses.
+"""Reading and writing records: functions that take a Session (or a Core connection, `Work`)
+and speak domain dataclasses.
 
 ORM rows never leave this package. Writes use Core statements on the mapped tables (one
 `executemany` per table) because a whole document is imported at once and a record with

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from crag_desktop.domain.records import (
     Agency,
     LearningEvent,
@@ -23,6 +21,7 @@ from crag_desktop.storage.repositories.rows import (
     LEARNING_POINT,
     MEMBER,
     Rows,
+    Work,
     grouped,
     links,
     main_rows,
@@ -46,28 +45,28 @@ def learning_event_rows(rows: Rows, event: LearningEvent, position: int) -> None
     links(rows, LEARNING_EVENT_REVIEW, event.id, event.reviews)
 
 
-def load_agencies(session: Session, ids: Sequence[str] | None = None) -> list[Agency]:
+def load_agencies(session: Work, ids: Sequence[str] | None = None) -> list[Agency]:
     return [
         Agency(id=row["id"], name=row["name"], kind=AGENCY_KIND_BY_CODE[row["kind"]])
         for row in main_rows(session, AGENCY, ids)
     ]
 
 
-def load_members(session: Session, ids: Sequence[str] | None = None) -> list[Member]:
+def load_members(session: Work, ids: Sequence[str] | None = None) -> list[Member]:
     return [
         Member(id=row["id"], name=row["name"], agency=row["agency_id"], role=row["role"])
         for row in main_rows(session, MEMBER, ids)
     ]
 
 
-def load_learning_points(session: Session, ids: Sequence[str] | None = None) -> list[LearningPoint]:
+def load_learning_points(session: Work, ids: Sequence[str] | None = None) -> list[LearningPoint]:
     return [
         LearningPoint(id=row["id"], text=row["text"])
         for row in main_rows(session, LEARNING_POINT, ids)
     ]
 
 
-def load_learning_events(session: Session, ids: Sequence[str] | None = None) -> list[LearningEvent]:
+def load_learning_events(session: Work, ids: Sequence[str] | None = None) -> list[LearningEvent]:
     main = main_rows(session, LEARNING_EVENT, ids)
     if not main:
         return []

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, Table, select
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import (
     Document,
@@ -46,13 +45,14 @@ from crag_desktop.storage.repositories.rows import (
     REPORT_TEXT,
     REVIEW,
     Rows,
+    Work,
     insert_all,
     next_position,
     references_checked,
 )
 
 
-def load_document(session: Session) -> Document:
+def load_document(session: Work) -> Document:
     """Every record in the database, in the order it was added."""
     return Document(
         agencies=tuple(load_agencies(session)),
@@ -68,7 +68,7 @@ def load_document(session: Session) -> Document:
 
 
 def load_chosen(
-    session: Session,
+    session: Work,
     *,
     referrals: Select[tuple[str]],
     reviews: Select[tuple[str]],
@@ -89,7 +89,7 @@ def load_chosen(
     )
 
 
-def add_document(session: Session, document: Document) -> None:
+def add_document(session: Work, document: Document) -> None:
     """Add every record of `document` (after those already there), one insert per table.
 
     Raises ValidationFailed when an id is already taken or a record names a missing one;
@@ -121,7 +121,7 @@ def add_document(session: Session, document: Document) -> None:
         insert_all(session, rows)
 
 
-def existing_ids(session: Session) -> dict[str, set[str]]:
+def existing_ids(session: Work) -> dict[str, set[str]]:
     """The ids already taken in each list of the document (report texts: "year/section")."""
     ids: dict[str, set[str]] = {}
     for name, table in (

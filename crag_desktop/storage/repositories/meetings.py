@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from crag_desktop.domain.records import (
     Meeting,
 )
@@ -15,6 +13,7 @@ from crag_desktop.storage.repositories.rows import (
     MEETING_ATTENDEE,
     MEETING_REFERRAL,
     Rows,
+    Work,
     grouped,
     links,
     main_rows,
@@ -39,7 +38,7 @@ def meeting_rows(rows: Rows, meeting: Meeting, position: int) -> None:
     links(rows, MEETING_REFERRAL, owner, meeting.referrals_considered)
 
 
-def load_meetings(session: Session, ids: Sequence[str] | None = None) -> list[Meeting]:
+def load_meetings(session: Work, ids: Sequence[str] | None = None) -> list[Meeting]:
     main = main_rows(session, MEETING, ids)
     if not main:
         return []

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.records import (
     ActionUpdate,
@@ -24,6 +23,7 @@ from crag_desktop.storage.repositories.rows import (
     RECOMMENDATION,
     Ids,
     Rows,
+    Work,
     grouped,
     main_rows,
 )
@@ -81,7 +81,7 @@ def recommendation_rows(rows: Rows, recommendation: Recommendation, position: in
 
 
 def load_recommendations(
-    session: Session, ids: Ids | None = None, *, review: str | None = None
+    session: Work, ids: Ids | None = None, *, review: str | None = None
 ) -> list[Recommendation]:
     extra = [] if review is None else [RECOMMENDATION.c.review_id == review]
     main = main_rows(session, RECOMMENDATION, ids, *extra)
@@ -142,11 +142,11 @@ def load_recommendations(
     ]
 
 
-def recommendations_with_ids(session: Session, ids: Sequence[str]) -> list[Recommendation]:
+def recommendations_with_ids(session: Work, ids: Sequence[str]) -> list[Recommendation]:
     """The recommendations among `ids` that exist, with their actions and updates."""
     return load_recommendations(session, list(ids)) if ids else []
 
 
-def list_recommendations(session: Session, *, review: str | None = None) -> list[Recommendation]:
+def list_recommendations(session: Work, *, review: str | None = None) -> list[Recommendation]:
     """Every recommendation (or one review's), in the order added."""
     return load_recommendations(session, review=review)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import RowMapping, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from crag_desktop.domain.criteria import notification_owed_for
 from crag_desktop.domain.records import (
@@ -33,6 +32,8 @@ from crag_desktop.storage.repositories.rows import (
     REFERRAL_PAUSE,
     Ids,
     Rows,
+    StoredRow,
+    Work,
     child,
     child_row,
     grouped,
@@ -104,7 +105,7 @@ def referral_rows(rows: Rows, referral: Referral, position: int) -> None:
 
 
 def _decision(
-    row: RowMapping, attendees: list[RowMapping], invited: list[RowMapping]
+    row: StoredRow, attendees: list[StoredRow], invited: list[StoredRow]
 ) -> CriteriaDecision:
     alternative = row["alternative_review_type"]
     return CriteriaDecision(
@@ -132,7 +133,7 @@ def _decision(
     )
 
 
-def load_referrals(session: Session, ids: Ids | None = None) -> list[Referral]:
+def load_referrals(session: Work, ids: Ids | None = None) -> list[Referral]:
     main = main_rows(session, REFERRAL, ids)
     if not main:
         return []
@@ -173,7 +174,7 @@ def load_referrals(session: Session, ids: Ids | None = None) -> list[Referral]:
     ]
 
 
-def list_referrals_received(session: Session, start: date, end: date) -> list[Referral]:
+def list_referrals_received(session: Work, start: date, end: date) -> list[Referral]:
     """The referrals received from `start` to `end` (both inclusive), in the order received
     (then added): a year's register loads that year's referrals only."""
     ids = list(

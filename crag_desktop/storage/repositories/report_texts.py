@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import RecordNotFound
 from crag_desktop.domain.records import (
@@ -14,7 +13,13 @@ from crag_desktop.domain.records import (
 from crag_desktop.domain.vocabulary import (
     REPORT_SECTION_BY_CODE,
 )
-from crag_desktop.storage.repositories.rows import REPORT_TEXT, Rows, insert_all, next_position
+from crag_desktop.storage.repositories.rows import (
+    REPORT_TEXT,
+    Rows,
+    Work,
+    insert_all,
+    next_position,
+)
 
 
 def report_text_rows(rows: Rows, report_text: ReportText, position: int) -> None:
@@ -24,7 +29,7 @@ def report_text_rows(rows: Rows, report_text: ReportText, position: int) -> None
 
 
 def load_report_texts(
-    session: Session, *, year: int | None = None, section: str | None = None
+    session: Work, *, year: int | None = None, section: str | None = None
 ) -> list[ReportText]:
     statement = select(REPORT_TEXT).order_by(REPORT_TEXT.c.position)
     if year is not None:
@@ -48,7 +53,7 @@ def _report_text_where(year: int, section: str) -> ColumnElement[bool]:
     return (REPORT_TEXT.c.year == year) & (REPORT_TEXT.c.section == section)
 
 
-def save_report_text(session: Session, report_text: ReportText) -> bool:
+def save_report_text(session: Work, report_text: ReportText) -> bool:
     """Insert or replace the text of one section of one year; True if it was new."""
     where = _report_text_where(report_text.year, report_text.section.value)
     position = session.execute(select(REPORT_TEXT.c.position).where(where)).scalar()
@@ -61,7 +66,7 @@ def save_report_text(session: Session, report_text: ReportText) -> bool:
     return False
 
 
-def get_report_text(session: Session, year: int, section: str) -> ReportText:
+def get_report_text(session: Work, year: int, section: str) -> ReportText:
     """The narrative for one section of one year's report; RecordNotFound if none."""
     found = load_report_texts(session, year=year, section=section)
     if not found:
@@ -69,7 +74,7 @@ def get_report_text(session: Session, year: int, section: str) -> ReportText:
     return found[0]
 
 
-def delete_report_text(session: Session, year: int, section: str) -> None:
+def delete_report_text(session: Work, year: int, section: str) -> None:
     """Delete the text of one section of one year."""
     where = _report_text_where(year, section)
     if session.execute(select(REPORT_TEXT.c.year).where(where)).first() is None:
@@ -77,6 +82,6 @@ def delete_report_text(session: Session, year: int, section: str) -> None:
     session.execute(delete(REPORT_TEXT).where(where))
 
 
-def list_report_texts(session: Session, *, year: int | None = None) -> list[ReportText]:
+def list_report_texts(session: Work, *, year: int | None = None) -> list[ReportText]:
     """Every report text (or one year's), in the order added."""
     return load_report_texts(session, year=year)

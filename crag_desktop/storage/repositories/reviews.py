@@ -3,8 +3,6 @@ and clock pauses."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from crag_desktop.domain.records import (
     FamilyContribution,
     LearningSummary,
@@ -29,6 +27,7 @@ from crag_desktop.storage.repositories.rows import (
     REVIEW_THEME,
     Ids,
     Rows,
+    Work,
     child,
     child_row,
     grouped,
@@ -93,7 +92,7 @@ def review_rows(rows: Rows, review: Review, position: int) -> None:
     )
 
 
-def load_reviews(session: Session, ids: Ids | None = None) -> list[Review]:
+def load_reviews(session: Work, ids: Ids | None = None) -> list[Review]:
     main = main_rows(session, REVIEW, ids)
     if not main:
         return []

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, Table, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,12 +31,20 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.storage import models as m
 from crag_desktop.storage.bulk import insert_rows
+from crag_desktop.storage.prepared import fetch
 
 #: A row to insert: its table's columns in their declared order (models.py), which is what
 #: `insert_rows` takes: an import builds a quarter of a million of them, and a dict per row,
 #: taken apart again column by column, cost a fifth of the whole import.
 Row = tuple[Any, ...]
 Rows = dict[Table, list[Row]]
+
+#: What records are read and written on: a unit of work's session, or a Core connection in
+#: a transaction (a save: an ORM session's own work cost more than a one-field edit's SQL).
+Work = Session | Connection
+
+#: A stored row by column key: SQLAlchemy's RowMapping, or a dict from `prepared.fetch`.
+StoredRow = Mapping[Any, Any]
 
 
 def _t(row_class: type[m.Base]) -> Table:
@@ -83,7 +99,7 @@ def _parents_first() -> list[Table]:
     return m.metadata.sorted_tables
 
 
-def insert_all(session: Session, rows: Rows) -> None:
+def insert_all(session: Work, rows: Rows) -> None:
     # Parents before children, whatever order the rows were gathered in.
     for table in _parents_first():
         batch = rows.get(table)
@@ -91,7 +107,7 @@ def insert_all(session: Session, rows: Rows) -> None:
             insert_rows(session, table, batch)
 
 
-def next_position(session: Session, table: Table) -> int:
+def next_position(session: Work, table: Table) -> int:
     highest = session.execute(select(func.max(table.c.position))).scalar()
     return 0 if highest is None else int(highest) + 1
 
@@ -135,6 +151,15 @@ def _rows_of(table: Table, key: str) -> Select[Any]:
     return statement.order_by(*_order(table, key))
 
 
+@cache
+def _rows_of_one(table: Table, key: str) -> Select[Any]:
+    """Rows of `table` whose `key` is the id bound as "id", in stored order: one record's
+    (its stored self, read again by every save; each record opened), run on the driver
+    (`prepared.fetch`)."""
+    statement = select(table).where(table.c[key] == bindparam("id"))
+    return statement.order_by(*_order(table, key))
+
+
 def _order(table: Table, key: str) -> list[ColumnElement[Any]]:
     """Records in the order added; parts by owner, then in their order (a decision is one
     row per referral, with no position)."""
@@ -144,10 +169,10 @@ def _order(table: Table, key: str) -> list[ColumnElement[Any]]:
     return order
 
 
-def grouped(
-    session: Session, table: Table, owner: str, ids: Ids | None
-) -> dict[str, list[RowMapping]]:
+def grouped(session: Work, table: Table, owner: str, ids: Ids | None) -> dict[str, list[StoredRow]]:
     """Rows of a part table by owner id, in their stored order."""
+    if ids is not None and not isinstance(ids, Select) and len(ids) == 1:
+        return {ids[0]: fetch(session, _rows_of_one(table, owner), {"id": ids[0]})}
     if ids is None or isinstance(ids, Select):
         statement = select(table).order_by(*_order(table, owner))
         if ids is not None:
@@ -155,7 +180,7 @@ def grouped(
         result = session.execute(statement)
     else:
         result = session.execute(_rows_of(table, owner), {"ids": list(ids)})
-    groups: dict[str, list[RowMapping]] = defaultdict(list)
+    groups: dict[str, list[StoredRow]] = defaultdict(list)
     # .all(): one fetchall from the driver instead of a fetchone per row.
     for row in result.mappings().all():
         groups[row[owner]].append(row)
@@ -163,9 +188,11 @@ def grouped(
 
 
 def main_rows(
-    session: Session, table: Table, ids: Ids | None, *extra: ColumnElement[bool]
-) -> Sequence[RowMapping]:
+    session: Work, table: Table, ids: Ids | None, *extra: ColumnElement[bool]
+) -> Sequence[StoredRow]:
     if ids is not None and not isinstance(ids, Select) and not extra:
+        if len(ids) == 1:
+            return fetch(session, _rows_of_one(table, "id"), {"id": ids[0]})
         return session.execute(_rows_of(table, "id"), {"ids": list(ids)}).mappings().all()
     statement = select(table).order_by(table.c.position)
     if ids is not None:
@@ -175,7 +202,7 @@ def main_rows(
     return session.execute(statement).mappings().all()
 
 
-def child(row: RowMapping) -> Child:
+def child(row: StoredRow) -> Child:
     return Child(
         pseudonym=row["pseudonym"],
         sex=SEX_BY_CODE[row["sex"]],
@@ -187,7 +214,7 @@ def child(row: RowMapping) -> Child:
     )
 
 
-def pause(row: RowMapping) -> ClockPause:
+def pause(row: StoredRow) -> ClockPause:
     return ClockPause(
         clock=row["clock"],
         paused_on=row["paused_on"],
