@@ -45,6 +45,7 @@ from crag_desktop.storage.engine import (
     read_audit_seal,
     write_audit_seal,
 )
+from crag_desktop.storage.prepared import fetch
 
 if TYPE_CHECKING:
     # Only the type: reading and the audit trail work on a Core connection as well, and
@@ -148,13 +149,17 @@ def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-#: Made once: every save reads the head (building a statement cost more than running it).
+#: Made once, and run on the driver: every save reads and moves the head (building a
+#: statement, and SQLAlchemy's execution of a cached one, cost more than running it).
 _HEAD = select(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID)
+#: Sets the columns its parameters name.
+_MOVE_HEAD = update(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID)
 
 
 def _read_head(session: Session | Connection) -> tuple[int, str, int, bool]:
     """(last seq, last hash, count, whether the head row exists)."""
-    row = session.execute(_HEAD).mappings().first()
+    found = fetch(session, _HEAD, {})
+    row = found[0] if found else None
     if row is None:
         last = session.execute(
             select(EVENT_TABLE.c.seq, EVENT_TABLE.c.hash).order_by(EVENT_TABLE.c.seq.desc())
@@ -213,9 +218,7 @@ def _write(
     values = {"last_seq": last.seq, "last_hash": last.hash, "count": count + len(events)}
     # Same transaction as the events: a truncated trail no longer matches its head.
     if head_exists:
-        session.execute(
-            update(HEAD_TABLE).where(HEAD_TABLE.c.id == tables.AUDIT_HEAD_ID).values(values)
-        )
+        session.execute(_MOVE_HEAD, values)
     else:
         session.execute(insert(HEAD_TABLE).values(id=tables.AUDIT_HEAD_ID, **values))
     if seal is not None:
@@ -276,6 +279,8 @@ def append(
     at: datetime | None = None,
 ) -> AuditEvent:
     """Record one event at the end of the trail, in the caller's transaction."""
+    # A session's connection is asked for once: each asking runs through the ORM.
+    session = connection_of(session)
     last_seq, previous, count, head_exists = _read_head(session)
     # Read once for the seq and the seal's update: a save runs a few statements in all.
     seal = read_seal(session)
