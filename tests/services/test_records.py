@@ -5,16 +5,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 
 from crag_desktop.domain.errors import RecordNotFound, ValidationFailed
+from crag_desktop.domain.record_types import RecordType
 from crag_desktop.domain.records import (
     ActionUpdate,
     Agency,
     AgencyAction,
     AuditEvent,
     Child,
+    Document,
+    LearningEvent,
     LearningPoint,
     Meeting,
     Member,
@@ -32,7 +36,7 @@ from crag_desktop.domain.vocabulary import (
 from crag_desktop.services.changes import Changes
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import Choice, RecordInUseError, RecordService
-from crag_desktop.storage import audit
+from crag_desktop.storage import audit, repositories
 from tests.helpers.records import a_recommendation, a_referral, a_review
 
 TODAY = date(2017, 3, 1)
@@ -339,3 +343,151 @@ def test_saving_with_the_updates_emptied_keeps_the_history(service: RecordServic
         service.save(dataclasses.replace(saved, actions=()))
     assert "never deleted" in str(caught.value.errors[0])
     assert service.get(Recommendation, "REC1").actions[0].updates == saved.actions[0].updates
+
+
+def _stored(database: Database) -> Document:
+    with database.unit_of_work() as session:
+        return repositories.load_document(session)
+
+
+def _with(document: Document, edited: object) -> Document:
+    """`document` with the record `edited` is an edit of put in its place."""
+    name = next(
+        field.name
+        for field in dataclasses.fields(document)
+        if any(type(r) is type(edited) for r in getattr(document, field.name))
+    )
+    same = (
+        (lambda r: (r.year, r.section) == (edited.year, edited.section))
+        if isinstance(edited, ReportText)
+        else (lambda r: r.id == getattr(edited, "id"))  # noqa: B009
+    )
+    records: tuple[Any, ...] = tuple(edited if same(r) else r for r in getattr(document, name))
+    return dataclasses.replace(document, **{name: records})
+
+
+def test_an_edit_of_each_kind_writes_that_record_alone_with_one_verified_event(
+    database: Database, service: RecordService
+) -> None:
+    service.save(LearningPoint(id="lp1", text="Think family"))
+    service.save(referral())
+    service.save(referral("R2", case_name="Child T"))
+    service.save(review())
+    service.save(recommendation())
+    service.save(
+        Meeting(id="mt1", date=date(2016, 6, 1), attendees=("m1",), referrals_considered=("R1",))
+    )
+    service.save(
+        LearningEvent(id="le1", date=date(2016, 9, 1), title="Briefing", reviews=(), attendance=3)
+    )
+    service.save(ReportText(year=2016, section=ReportSection.INTRODUCTION, text="This year..."))
+    stored_referral = service.get(Referral, "R1")
+    stored_recommendation = service.get(Recommendation, "REC1")
+    stored_meeting = service.get(Meeting, "mt1")
+    edits: list[tuple[type, str, object]] = [
+        (Agency, "tvp", Agency(id="tvp", name="Thames Valley Police (HQ)", kind=AgencyKind.POLICE)),
+        (Member, "m1", Member(id="m1", name="Zoe Chair", agency="tvp", role="Chair")),
+        (LearningPoint, "lp1", LearningPoint(id="lp1", text="Think family first")),
+        # A column alone, then a part alone, then both.
+        (Referral, "R1", dataclasses.replace(stored_referral, summary="Edited summary")),
+        (
+            Referral,
+            "R1",
+            dataclasses.replace(
+                stored_referral,
+                summary="Edited summary",
+                children=(*stored_referral.children, Child(pseudonym="Child S", sex=Sex.MALE)),
+            ),
+        ),
+        (Review, "V1", dataclasses.replace(service.get(Review, "V1"), title="Edited title")),
+        (
+            Recommendation,
+            "REC1",
+            dataclasses.replace(
+                stored_recommendation,
+                text="Edited text",
+                actions=(
+                    dataclasses.replace(
+                        stored_recommendation.actions[0], description="Train all officers."
+                    ),
+                ),
+            ),
+        ),
+        (
+            Meeting,
+            "mt1",
+            dataclasses.replace(stored_meeting, notes="Quorate.", referrals_considered=()),
+        ),
+        (
+            LearningEvent,
+            "le1",
+            LearningEvent(
+                id="le1", date=date(2016, 9, 1), title="Briefing", reviews=("V1",), attendance=5
+            ),
+        ),
+        (
+            ReportText,
+            "2016/introduction",
+            ReportText(year=2016, section=ReportSection.INTRODUCTION, text="This busy year..."),
+        ),
+    ]
+    for record_class, key, edited in edits:
+        before = _stored(database)
+        stored: object = service.get(record_class, key)
+        with database.unit_of_work() as session:
+            seq, _ = audit.head(session)
+
+        kind = RecordType.of(edited)
+        assert service.save(edited) == Changes.of_updated(kind, key)
+        assert service.get(record_class, key) == edited
+        assert _stored(database) == _with(before, edited)
+        with database.unit_of_work() as session:
+            (event,) = audit.list_events(session, after_seq=seq)
+            assert audit.verify_chain(session) == []
+            assert audit.read_seal(session) == (event.seq, audit.seal_tag(event.seq, event.hash))
+        assert (event.action, event.record_type, event.record_id) == ("update", kind, key)
+        assert list(event.changes) == audit.record_diff(stored, edited)
+
+
+def test_a_save_refused_by_the_database_changes_nothing(
+    database: Database, service: RecordService
+) -> None:
+    service.save(referral())
+    before = _stored(database)
+    with database.unit_of_work() as session:
+        head = audit.head(session)
+        seal = audit.read_seal(session)
+
+    # Validation cannot know the agency is not there; the database's foreign key refuses it,
+    # after the stored record was read.
+    with pytest.raises(ValidationFailed) as refused:
+        service.save(referral(summary="Edited", referring_agency="nowhere"))
+    assert "not there" in str(refused.value.errors[0])
+
+    assert _stored(database) == before
+    with database.unit_of_work() as session:
+        assert audit.head(session) == head
+        assert audit.read_seal(session) == seal
+        assert audit.verify_chain(session) == []
+
+
+def test_an_edit_lists_the_same_changes_as_the_whole_records_flattened() -> None:
+    """`record_diff` of an edit flattens only the fields that differ; what it lists is what
+    flattening both whole records lists."""
+    stored = referral(children=(Child(pseudonym="Child Q", sex=Sex.FEMALE, age_years=2),))
+    for edited in (
+        dataclasses.replace(stored, summary="Edited"),
+        dataclasses.replace(stored, children=()),
+        dataclasses.replace(
+            stored,
+            children=(*stored.children, Child(pseudonym="Child S", sex=Sex.MALE)),
+            case_name="Child R",
+            learned_on=None,
+        ),
+        stored,
+    ):
+        old = {field: value for field, value, _ in audit.record_diff(stored, None)}
+        new = {field: value for field, _, value in audit.record_diff(None, edited)}
+        keys = [*old, *(key for key in new if key not in old)]
+        whole = [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+        assert audit.record_diff(stored, edited) == whole
