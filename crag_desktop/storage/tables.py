@@ -273,6 +273,9 @@ review = Table(
     #: NULL when the review has no learning summary (its link is never NULL otherwise).
     Column("learning_summary_link", Text),
     Column("learning_summary_published_on", Date),
+    # The lists by review title, in order without sorting every review (migration 0007): the
+    # Reviews list, and the Recommendations list, which reads reviews by title first.
+    Index("ix_review_title_id", "title", "id"),
 )
 
 review_child = Table(

@@ -451,6 +451,45 @@ def test_recommendation_text_and_lead_agency_filters(filled: tuple[Database, Doc
     )
 
 
+def test_recommendations_of_two_reviews_with_one_title_interleave_by_number(
+    database: Database,
+) -> None:
+    """By review, the list reads reviews in title order and sorts each title's
+    recommendations (migration 0007): reviews sharing a title still give one run of their
+    recommendations by number, then id, as when the whole join was sorted."""
+
+    def review(id_: str, title: str) -> Review:
+        return dataclasses.replace(DOCUMENT.reviews[0], id=id_, title=title)
+
+    def recommendation(id_: str, review_id: str, number: int) -> Recommendation:
+        return dataclasses.replace(
+            DOCUMENT.recommendations[0], id=id_, review=review_id, number=number
+        )
+
+    reviews = (review("V2", "Child Q"), review("V1", "Child Q"), review("V3", "Baby L"))
+    recommendations = (
+        recommendation("R6", "V2", 2),
+        recommendation("R5", "V1", 1),
+        recommendation("R4", "V2", 1),
+        recommendation("R3", "V1", 2),
+        recommendation("R2", "V3", 1),
+        recommendation("R1", "V1", 3),
+    )
+    with database.unit_of_work() as session:
+        repositories.add_document(
+            session,
+            Document(agencies=AGENCIES, reviews=reviews, recommendations=recommendations),
+        )
+    lists = RecommendationList(db=database, today=lambda: AS_OF)
+    by_title = ["R2", "R4", "R5", "R3", "R6", "R1"]
+
+    for limit in (1, 2, 200):
+        query = RecommendationQuery(sort=RecommendationSort.REVIEW)
+        assert [row.id for row in all_pages(lists, query, limit)] == by_title
+        backwards = dataclasses.replace(query, descending=True)
+        assert [row.id for row in all_pages(lists, backwards, limit)] == by_title[::-1]
+
+
 @pytest.mark.parametrize("descending", [True, False])
 def test_meeting_pages_by_date(filled: tuple[Database, Document], descending: bool) -> None:
     db, document = filled

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import Alias, Join, NamedFromClause, TableClause
 
 if TYPE_CHECKING:
     # Only the type: reading and the audit trail work on a Core connection as well, and
@@ -49,6 +50,7 @@ __all__ = [
     "keyset_parameters",
     "keyset_placeholders",
     "keyset_shape",
+    "read_first",
 ]
 
 Condition = ColumnElement[bool]
@@ -142,6 +144,35 @@ def keyset_page(
             raise ValueError(f"a sort key has {len(parts)} values, not {len(after)}")
         statement = statement.where(_after(parts, after, descending))
     return statement.order_by(*_order_by(parts, descending)).limit(limit)
+
+
+class _ReadFirst(Join):
+    """An inner join that SQLite reads left side first (see `read_first`)."""
+
+    inherit_cache = True
+
+
+@compiles(_ReadFirst, "sqlite")
+def _cross_join(element: _ReadFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite never reorders the tables of a CROSS JOIN (its documented way to choose the
+    # order); otherwise it is an inner join like any other. `read_first` keeps the left side
+    # a single table, so the first JOIN of the text is this one.
+    text: str = compiler.visit_join(element, **kw)  # type: ignore[no-untyped-call]
+    return text.replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def read_first(left: NamedFromClause, right: Any, onclause: Condition) -> Join:
+    """`left` inner-joined to `right` on `onclause`, the database reading `left` first.
+
+    For an order that only `left`'s index gives: SQLite reads the rows in that order and
+    sorts only what ties on it, stopping at the page's limit; left to itself, it may prefer
+    to read `right` first and sort the whole join for every page. Other databases get a
+    plain JOIN (PostgreSQL plans with statistics, and sorts incrementally on its own).
+    """
+    table = left.element if isinstance(left, Alias) else left
+    if not isinstance(table, TableClause):
+        raise TypeError(f"read_first reads a table (or its alias) first, not {left!r}")
+    return _ReadFirst(left, right, onclause)
 
 
 class _ContainsText(FunctionElement[bool]):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
+    Join,
     Row,
     Select,
     exists,
@@ -33,6 +34,7 @@ from crag_desktop.storage.queries.keyset import (
     keyset_parameters,
     keyset_placeholders,
     keyset_shape,
+    read_first,
 )
 
 if TYPE_CHECKING:
@@ -402,6 +404,20 @@ def recommendation_count(session: Reader, conditions: Sequence[Condition]) -> in
     return count_where(session, tables.recommendation, conditions)
 
 
+def _recommendation_join(sort: str) -> Join:
+    """Recommendations with their review and lead agency, joined for `sort`'s order."""
+    of_review = _REVIEW_OF.c.id == _RECOMMENDATION.review_id
+    if sort == "review":
+        # By review title: the reviews in title order from their title index, each title's
+        # recommendations then sorted by number (and id) alone, so a page reads a page's
+        # worth of titles. Joined the other way round, SQLite's own choice, every page
+        # sorted all 52,000 recommendations of 100,000 referrals (50-250 ms).
+        joined = read_first(_REVIEW_OF, tables.recommendation, of_review)
+    else:
+        joined = tables.recommendation.join(_REVIEW_OF, of_review)
+    return joined.join(_LEAD, _LEAD.c.id == _RECOMMENDATION.lead_agency_id)
+
+
 def recommendation_page(
     session: Session | Connection,
     conditions: Sequence[Condition],
@@ -432,9 +448,7 @@ def recommendation_page(
             _RECOMMENDATION.impact_evidenced_on,
             _RECOMMENDATION.impact_evidenced_by,
         )
-        .select_from(tables.recommendation)
-        .join(_REVIEW_OF, _REVIEW_OF.c.id == _RECOMMENDATION.review_id)
-        .join(_LEAD, _LEAD.c.id == _RECOMMENDATION.lead_agency_id)
+        .select_from(_recommendation_join(sort))
         .where(*conditions)
     )
     parts = RECOMMENDATION_SORTS[sort]
