@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -82,7 +83,14 @@ def style_popup(popup: QWidget) -> None:
 
 def load_icon(name: str) -> QIcon:
     """The bundled SVG icon called `name` (without extension)."""
-    return QIcon(str(assets.asset_path(*assets.ICONS, f"{name}.svg")))
+    return QIcon(str(_icon_folder() / f"{name}.svg"))
+
+
+@functools.cache
+def _icon_folder() -> Path:
+    # Found once: finding a package's resources costs a millisecond each time, and a screen
+    # with its form loads a dozen icons as it is built.
+    return assets.asset_path(*assets.ICONS)
 
 
 _UK_DATE = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})$")
@@ -206,27 +214,28 @@ def row_picker_table(model: QAbstractItemModel, *, accessible_name: str) -> QTab
     return table
 
 
-def fit_columns(table: QTableView, *, rows: int = 200) -> None:
+def fit_columns(
+    table: QTableView, column_texts: Callable[[int, int], Collection[str]], *, rows: int = 200
+) -> None:
     """Size each shown column of `table` to its heading and the texts of its first `rows`
-    rows, but no wider than COLUMN_MAX_CHARS characters."""
+    rows (`column_texts(column, rows)`), but no wider than COLUMN_MAX_CHARS characters."""
     # A list on a screen not shown yet has not had the style sheet's font: measure with it.
     table.ensurePolished()
-    model = table.model()
     header = table.horizontalHeader()
     header.ensurePolished()
     metrics = table.fontMetrics()
     cap = metrics.averageCharWidth() * COLUMN_MAX_CHARS
     # A cell's text sits inside the style's margins, with a little air either side.
     margin = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
-    count = min(model.rowCount(), rows)
-    for column in range(model.columnCount()):
+    for column in range(table.model().columnCount()):
         if header.isSectionHidden(column):
             continue
-        widest = 0
-        for row in range(count):
-            text = model.index(row, column).data()
-            if text:
-                widest = max(widest, metrics.horizontalAdvance(str(text)))
+        # Each different text measured once: a status or an agency repeats down a column,
+        # and a QModelIndex per cell cost a list's first showing 30-50 ms (benchmarks).
+        widest = max(
+            (metrics.horizontalAdvance(text) for text in column_texts(column, rows) if text),
+            default=0,
+        )
         header.resizeSection(column, max(header.sectionSizeHint(column), min(widest + margin, cap)))
 
 

@@ -33,6 +33,7 @@ from crag_desktop.ui.forms.collection import CollectionEditor
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import ScriptedPrompter
+from crag_desktop.ui.views.filter_bar import FlowLayout
 from crag_desktop.ui.widgets import COLUMN_MAX_CHARS
 from tests.helpers.qt import choose_screen
 from tests.ui.conftest import combo_text_room
@@ -534,3 +535,25 @@ def test_tab_from_a_forms_last_field_reaches_save_close_and_the_list(
     # Past the last field: Save, Delete, Close, then the list, never the first field again.
     assert reached[:2] == [page.save_button, page.form_delete_button]
     assert reached[-2:] == [page.close_button, page.table]
+
+
+def test_the_filter_bar_measures_its_height_again_when_its_items_change(qtbot: QtBot) -> None:
+    # Heights by width are kept between Qt's many questions while a screen is laid out:
+    # a filter coming, going or growing must not leave a stale one.
+    box = QWidget()
+    qtbot.addWidget(box)
+    flow = FlowLayout(spacing=8)
+    box.setLayout(flow)
+    first = QLabel("Status")
+    first.setFixedSize(100, 20)
+    flow.addWidget(first)
+    assert flow.heightForWidth(150) == 20
+    second = QLabel("Agency")
+    second.setFixedSize(100, 20)
+    flow.addWidget(second)
+    assert flow.heightForWidth(150) == 48
+    second.setFixedSize(100, 30)
+    assert flow.heightForWidth(150) == 58
+    second.setParent(None)
+    flow.removeWidget(second)
+    assert flow.heightForWidth(150) == 20

@@ -262,6 +262,12 @@ class PagedTableModel(RowsTableModel[R], Generic[Q, R]):
         """The row showing `record_id` among those loaded, or None."""
         return self._index().get(record_id)
 
+    def column_texts(self, column: int, rows: int) -> set[str]:
+        """The different texts `column` shows in the first `rows` rows (to fit its width),
+        read from the rows themselves rather than cell by cell through Qt."""
+        text = self._columns[column].text
+        return {text(row) for row in self._rows[:rows]}
+
     def column_of_sort(self, sort: Enum) -> int | None:
         """The column that sorts by `sort`, or None."""
         for column, spec in enumerate(self._columns):

@@ -113,12 +113,16 @@ class FlowLayout(QLayout):
     def __init__(self, *, spacing: int = 8, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        # Heights by width, until the items change: Qt asks again and again while a screen
+        # is first laid out (150 times in one step of the Audit log's building).
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
     def addItem(self, item: QLayoutItem) -> None:
         """Qt adds each widget through here."""
         self._items.append(item)
+        self._heights.clear()
 
     def count(self) -> int:
         """How many items are laid out."""
@@ -130,7 +134,10 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         """Remove and return the item at `index`."""
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self._heights.clear()
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:
         """Takes the width it is given; its height follows from that."""
@@ -142,7 +149,15 @@ class FlowLayout(QLayout):
 
     def heightForWidth(self, width: int) -> int:
         """The height the items need at `width`."""
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
+
+    def invalidate(self) -> None:
+        """An item came, went or changed its size: the heights are measured again."""
+        self._heights.clear()
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:
         """Place the items within `rect`."""

@@ -527,7 +527,7 @@ class ListScreen(QWidget, Generic[Q, RowT, Rec]):
         if self._columns_fitted or self.model.rowCount() == 0:
             return
         self._columns_fitted = True
-        fit_columns(self.table)
+        fit_columns(self.table, self.model.column_texts)
 
     def _query_with(self, **values: object) -> Q:
         current: Any = self.model.query
