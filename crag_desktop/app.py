@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
@@ -31,80 +32,41 @@ from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
 from crag_desktop.ui.widgets import load_icon, load_style_sheet, style_sheet_on_window
+from crag_desktop.ui.workspace import ScreenBuilder
 
 APP_NAME = "CRAG Desktop"
 
-ScreenMaker = Callable[[ScreenContext], QWidget]
+ScreenMaker = Callable[[ScreenContext], ScreenBuilder]
 
 
-# Each screen's module is imported when the screen is first built (when first shown): every
-# screen module at start cost time and memory (benchmarks: start to paint, memory).
-def _dashboard(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import dashboard
+def _screen(module: str) -> ScreenMaker:
+    """What builds the screen of `crag_desktop.ui.views.<module>` (its `create_screen`).
 
-    return dashboard.create_screen(context)
+    The module is imported when the screen is first built (when first shown): every screen
+    module at start cost time and memory (benchmarks: start to paint, memory). The import is
+    a step of the screen's building of its own, and making the screen the next (together
+    50-100 ms for the larger screens: benchmarks, GUI stall)."""
 
+    def import_screen(context: ScreenContext) -> ScreenBuilder:
+        views = importlib.import_module(f"crag_desktop.ui.views.{module}")
+        create_screen: Callable[[ScreenContext], QWidget] = views.create_screen
+        return partial(create_screen, context)
 
-def _referrals(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import referrals
-
-    return referrals.create_screen(context)
-
-
-def _meetings(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import meetings_and_decisions
-
-    return meetings_and_decisions.create_screen(context)
-
-
-def _reviews(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import reviews
-
-    return reviews.create_screen(context)
-
-
-def _recommendations(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import recommendations
-
-    return recommendations.create_screen(context)
-
-
-def _learning(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import learning
-
-    return learning.create_screen(context)
-
-
-def _agencies(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import agencies
-
-    return agencies.create_screen(context)
-
-
-def _reports(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import reports
-
-    return reports.create_screen(context)
-
-
-def _audit(context: ScreenContext) -> QWidget:
-    from crag_desktop.ui.views import audit
-
-    return audit.create_screen(context)
+    return import_screen
 
 
 #: Every screen, in the navigation's order, and what builds it (a QWidget that implements
 #: navigation.Screen).
 SCREENS: dict[ScreenKey, ScreenMaker] = {
-    ScreenKey.DASHBOARD: _dashboard,
-    ScreenKey.REFERRALS: _referrals,
-    ScreenKey.MEETINGS: _meetings,
-    ScreenKey.REVIEWS: _reviews,
-    ScreenKey.RECOMMENDATIONS: _recommendations,
-    ScreenKey.LEARNING_POINTS: _learning,
-    ScreenKey.AGENCIES: _agencies,
-    ScreenKey.REPORTS: _reports,
-    ScreenKey.AUDIT_LOG: _audit,
+    ScreenKey.DASHBOARD: _screen("dashboard"),
+    ScreenKey.REFERRALS: _screen("referrals"),
+    ScreenKey.MEETINGS: _screen("meetings_and_decisions"),
+    ScreenKey.REVIEWS: _screen("reviews"),
+    ScreenKey.RECOMMENDATIONS: _screen("recommendations"),
+    ScreenKey.LEARNING_POINTS: _screen("learning"),
+    ScreenKey.AGENCIES: _screen("agencies"),
+    ScreenKey.REPORTS: _screen("reports"),
+    ScreenKey.AUDIT_LOG: _screen("audit"),
 }
 
 log = logging.getLogger("crag_desktop")

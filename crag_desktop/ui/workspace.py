@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -18,8 +19,15 @@ from crag_desktop.ui.lock import CurrentDatabase, LockController
 from crag_desktop.ui.navigation import NavigationList, Screen, ScreenKey
 from crag_desktop.ui.widgets import load_icon
 
-#: Makes a screen's widget (a QWidget that implements the Screen protocol) when first shown.
-ScreenBuilder = Callable[[], QWidget]
+
+class ScreenBuilder(Protocol):
+    """Makes a screen's widget (a QWidget that implements the Screen protocol) when first
+    shown; or does the first part of the work (importing the screen's code, building its
+    form) and returns what does the rest, each part then a step of the screen's building."""
+
+    def __call__(self) -> QWidget | ScreenBuilder:
+        """The screen, or what makes the rest of it."""
+        ...
 
 
 def keep_out_of_collections() -> None:
@@ -248,7 +256,10 @@ class Workspace(QSplitter):
         """
         title, build = self._builders[key]
         widget = build()
-        if not isinstance(widget, QWidget) or not isinstance(widget, Screen):
+        while not isinstance(widget, QWidget):
+            yield
+            widget = widget()
+        if not isinstance(widget, Screen):
             raise TypeError(f"{type(widget).__name__} lacks title, refresh() or clear()")
         # Only once built: a build that failed (the database went away) can be tried again.
         del self._builders[key]

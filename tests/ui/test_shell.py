@@ -24,6 +24,7 @@ from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskContext, TaskRunner
 from crag_desktop.ui.widgets import FieldRow, SearchBox, UkDateEdit, parse_uk_date
+from crag_desktop.ui.workspace import ScreenBuilder
 from tests.helpers.databases import PASSPHRASE
 from tests.helpers.qt import choose_screen, click, press, type_text, wait_shown
 from tests.ui.conftest import FakeDatabases
@@ -400,6 +401,41 @@ def test_a_screen_chosen_for_the_first_time_is_built_one_step_per_turn_of_the_ev
     # widget and module of the app: 0.2 s at moments nobody chose (benchmarks: GUI stall).
     assert gc.get_freeze_count() > 0
     assert not any(o is referrals for o in gc.get_objects())
+
+
+def test_a_screen_built_in_parts_takes_a_turn_of_the_event_loop_for_each(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The app's builders import a screen's code in one step and make the screen in the
+    next (together they stalled the window 50-100 ms: benchmarks, GUI stall)."""
+    parts: list[str] = []
+
+    def register(window: MainWindow, key: ScreenKey) -> None:
+        def make() -> QWidget:
+            parts.append(f"made {key.name}")
+            return FakeScreen(key.default_title)
+
+        def build() -> ScreenBuilder:
+            parts.append(f"imported {key.name}")
+            return make
+
+        window.add_screen_builder(key, build)
+
+    window = make_window(register)
+    # The first screen is built at once, both parts.
+    assert parts == ["imported DASHBOARD", "made DASHBOARD"]
+    ctrl(qtbot, window, Qt.Key.Key_2)
+    QApplication.processEvents()
+    assert parts[2:] == ["imported REFERRALS"]
+    QApplication.processEvents()
+    assert parts[2:] == ["imported REFERRALS", "made REFERRALS"]
+    referrals = window.wait_shown(ScreenKey.REFERRALS)
+    assert referrals is screen(window, ScreenKey.REFERRALS)
+    assert referrals.refreshed == [None]
+    # Asked for by code, a screen is made in full at once.
+    audit_log = window.screen_widget(ScreenKey.AUDIT_LOG)
+    assert parts[4:] == ["imported AUDIT_LOG", "made AUDIT_LOG"]
+    assert screen(window, ScreenKey.AUDIT_LOG) is audit_log
 
 
 def test_waiting_for_a_screen_that_cannot_show_gives_up(
