@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import crag_desktop
+from crag_desktop.ui.navigation import ScreenKey
 
 PACKAGE = Path(crag_desktop.__file__).parent
 #: A module longer than this owns more than one thing: split it by what it owns.
@@ -58,3 +59,16 @@ def test_screens_are_built_by_one_kind_of_builder() -> None:
         for match in re.findall(r"def (create_\w+_screen)\(", (PACKAGE / name).read_text("utf-8"))
     )
     assert factories == []
+
+
+def test_screens_are_wired_by_import_statements_not_module_names() -> None:
+    # A module named in a string is invisible to mypy, the layer contracts and a reader's
+    # "go to definition"; each screen's module is imported by name in app.py.
+    app = (PACKAGE / "app.py").read_text(encoding="utf-8")
+    assert "importlib" not in app
+    assert "__import__" not in app
+    imported = re.findall(r"from crag_desktop\.ui\.views\.(\w+) import create_screen", app)
+    # One import per screen of the navigation, each of a module that makes a screen.
+    assert len(set(imported)) == len(imported) == len(ScreenKey)
+    for name in imported:
+        assert "def create_screen(" in (PACKAGE / "ui" / "views" / f"{name}.py").read_text("utf-8")
