@@ -1,8 +1,10 @@
-"""The ORM classes the repositories read and write whole records with.
+"""ORM classes mapped onto the Core tables of `storage.tables` (the schema is described there,
+once).
 
-Each class is mapped onto its Core table in `storage.tables` (the schema is described there,
-once): opening the database and the Dashboard use those tables alone, so the ORM and its
-mapper configuration are imported only by what loads or saves records.
+The app no longer reads or writes through them: the repositories use Core statements on the
+tables themselves, so that opening a database, the Dashboard and a report printed from the
+command line import no mapper (benchmarks: start to painted window, decision record, annual
+report). Tests still name tables by these classes.
 """
 
 from __future__ import annotations

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import RecordNotFound
 from crag_desktop.domain.records import Referral
 from crag_desktop.storage import repositories
-from crag_desktop.storage.models import ReferralRow
+from crag_desktop.storage.repositories.rows import Work
+from crag_desktop.storage.tables import referral
 
 
-def load_referral(session: Session, referral_ref_or_id: str) -> Referral:
+def load_referral(session: Work, referral_ref_or_id: str) -> Referral:
     """A referral by id, else by reference; RecordNotFound naming what was asked for."""
     try:
         return repositories.get(session, Referral, referral_ref_or_id)
     except RecordNotFound:
         pass
-    table = ReferralRow.__table__.c
+    table = referral.c
     # References are the secretariat's own and normally unique; the first added wins if not.
     key = session.execute(
         select(table.id).where(table.reference == referral_ref_or_id).order_by(table.position)

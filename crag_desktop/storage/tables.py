@@ -8,8 +8,8 @@ that an export gives back what was imported. Vocabulary codes are stored as plai
 
 Core tables rather than ORM classes: opening a database, its unlock event and the Dashboard
 read and write through these alone, so the start of the app imports no ORM and configures no
-mapper (benchmarks: start to painted window). The ORM classes of `storage.models` are mapped
-onto these same tables for the repositories that read and write whole records.
+mapper (benchmarks: start to painted window). The repositories read and write whole records
+with Core statements on these same tables too (`storage.models` maps ORM classes onto them).
 """
 
 from __future__ import annotations

@@ -170,13 +170,13 @@ def test_after_the_first_paint_the_record_code_loads_off_the_gui_thread(
         "deadline = time.monotonic() + 30\n"
         "def loading():\n"
         "    return [t for t in threading.enumerate() if t.name == 'load record code']\n"
-        "while (not loading() and 'crag_desktop.storage.models' not in sys.modules\n"
+        "while (not loading() and 'crag_desktop.storage.repositories' not in sys.modules\n"
         "        and time.monotonic() < deadline):\n"
         "    app.processEvents()\n"
         "    time.sleep(0.02)\n"
         "for thread in loading():\n"
         "    thread.join(60)\n"
-        "print(json.dumps(['crag_desktop.storage.models' in sys.modules, 'sqlalchemy.orm' in"
+        "print(json.dumps(['crag_desktop.storage.repositories' in sys.modules, 'sqlalchemy.orm' in"
         " sys.modules]))\n"
     )
     assert json.loads(last_printed_line(script, home=tmp_path)) == [True, True]

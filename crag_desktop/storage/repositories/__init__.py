@@ -1,10 +1,12 @@
 """Reading and writing records: functions that take a Session (or a Core connection, `Work`)
 and speak domain dataclasses.
 
-ORM rows never leave this package. Writes use Core statements on the mapped tables (one
-`executemany` per table) because a whole document is imported at once and a record with
-its parts is replaced at once. Foreign keys are enforced: a record that names a missing
-one, or a deletion of a record still named elsewhere, raises `ValidationFailed`.
+Every statement is Core, over the tables of `storage.tables`: writes (one `executemany` per
+table) because a whole document is imported at once and a record with its parts is replaced
+at once, and reads, which also run on a Core connection out of a transaction
+(`Database.reading()`), so that a process that only reads and prints (a report from the
+command line) never imports the ORM. Foreign keys are enforced: a record that names a
+missing one, or a deletion of a record still named elsewhere, raises `ValidationFailed`.
 
 One module per kind of record (its rows and how they make the record again), `kinds` for
 any one record by its class (`get`, `list_all`, `save`, `delete`), `document` for all of

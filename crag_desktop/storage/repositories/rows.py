@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,7 +18,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from crag_desktop.domain.errors import FieldError, ValidationFailed
 from crag_desktop.domain.records import (
@@ -29,58 +28,57 @@ from crag_desktop.domain.vocabulary import (
     LEGAL_STATUS_BY_CODE,
     SEX_BY_CODE,
 )
-from crag_desktop.storage import models as m
+from crag_desktop.storage import tables
 from crag_desktop.storage.bulk import insert_rows
 from crag_desktop.storage.prepared import fetch
 
-#: A row to insert: its table's columns in their declared order (models.py), which is what
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: A row to insert: its table's columns in their declared order (storage/tables.py), which is what
 #: `insert_rows` takes: an import builds a quarter of a million of them, and a dict per row,
 #: taken apart again column by column, cost a fifth of the whole import.
 Row = tuple[Any, ...]
 Rows = dict[Table, list[Row]]
 
 #: What records are read and written on: a unit of work's session, or a Core connection in
-#: a transaction (a save: an ORM session's own work cost more than a one-field edit's SQL).
-Work = Session | Connection
+#: a transaction (a save: an ORM session's own work cost more than a one-field edit's SQL),
+#: or out of one for a read alone (`Database.reading()`). Named, not imported: a process
+#: that only reads and prints (a report from the command line) imports no ORM.
+Work: TypeAlias = "Session | Connection"
 
 #: A stored row by column key: SQLAlchemy's RowMapping, or a dict from `prepared.fetch`.
 StoredRow = Mapping[Any, Any]
 
 
-def _t(row_class: type[m.Base]) -> Table:
-    table = row_class.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-AGENCY = _t(m.AgencyRow)
-MEMBER = _t(m.MemberRow)
-LEARNING_POINT = _t(m.LearningPointRow)
-REFERRAL = _t(m.ReferralRow)
-REFERRAL_CHILD = _t(m.ReferralChildRow)
-REFERRAL_ABUSE = _t(m.ReferralAbuseCategoryRow)
-REFERRAL_PAUSE = _t(m.ReferralClockPauseRow)
-DECISION = _t(m.CriteriaDecisionRow)
-DECISION_ATTENDEE = _t(m.DecisionAttendeeRow)
-DECISION_INVITED = _t(m.DecisionInvitedRow)
-REVIEW = _t(m.ReviewRow)
-REVIEW_CHILD = _t(m.ReviewChildRow)
-REVIEW_THEME = _t(m.ReviewThemeRow)
-PARALLEL = _t(m.ParallelProcessRow)
-FAMILY = _t(m.FamilyContributionRow)
-REVIEW_LP = _t(m.ReviewLearningPointRow)
-REVIEW_PAUSE = _t(m.ReviewClockPauseRow)
-RECOMMENDATION = _t(m.RecommendationRow)
-ACTION = _t(m.AgencyActionRow)
-ACTION_UPDATE = _t(m.ActionUpdateRow)
-MEETING = _t(m.MeetingRow)
-MEETING_ATTENDEE = _t(m.MeetingAttendeeRow)
-MEETING_APOLOGY = _t(m.MeetingApologyRow)
-MEETING_REFERRAL = _t(m.MeetingReferralRow)
-LEARNING_EVENT = _t(m.LearningEventRow)
-LEARNING_EVENT_REVIEW = _t(m.LearningEventReviewRow)
-REPORT_TEXT = _t(m.ReportTextRow)
-DRAFT = _t(m.DraftRow)
+AGENCY = tables.agency
+MEMBER = tables.member
+LEARNING_POINT = tables.learning_point
+REFERRAL = tables.referral
+REFERRAL_CHILD = tables.referral_child
+REFERRAL_ABUSE = tables.referral_abuse_category
+REFERRAL_PAUSE = tables.referral_clock_pause
+DECISION = tables.criteria_decision
+DECISION_ATTENDEE = tables.decision_attendee
+DECISION_INVITED = tables.decision_invited
+REVIEW = tables.review
+REVIEW_CHILD = tables.review_child
+REVIEW_THEME = tables.review_theme
+PARALLEL = tables.parallel_process
+FAMILY = tables.family_contribution
+REVIEW_LP = tables.review_learning_point
+REVIEW_PAUSE = tables.review_clock_pause
+RECOMMENDATION = tables.recommendation
+ACTION = tables.agency_action
+ACTION_UPDATE = tables.action_update
+MEETING = tables.meeting
+MEETING_ATTENDEE = tables.meeting_attendee
+MEETING_APOLOGY = tables.meeting_apology
+MEETING_REFERRAL = tables.meeting_referral
+LEARNING_EVENT = tables.learning_event
+LEARNING_EVENT_REVIEW = tables.learning_event_review
+REPORT_TEXT = tables.report_text
+DRAFT = tables.draft
 
 
 @contextmanager
@@ -96,7 +94,7 @@ def references_checked(what: str, path: str, message: str) -> Iterator[None]:
 @cache
 def _parents_first() -> list[Table]:
     # SQLAlchemy sorts the tables anew each time it is asked (a tenth of a save's work).
-    return m.metadata.sorted_tables
+    return tables.metadata.sorted_tables
 
 
 def insert_all(session: Work, rows: Rows) -> None:
