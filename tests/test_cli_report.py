@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -100,6 +101,33 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             board_reply="The Board keeps its view.",
         )
     return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("decision", "--referral", "CRAG-2016-04"), ("annual", "--year", "2016")],
+)
+def test_a_report_command_imports_only_what_it_prints_with(
+    db_path: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # A report is read with Core statements and audited on a Core connection: the ORM, the
+    # migrations, the interchange format's JSON Schema and Qt stay unimported (benchmarks:
+    # decision record and annual report, whole process).
+    out = tmp_path / "report.pdf"
+    argv = ["report", command[0], str(db_path), *command[1:], "--out", str(out)]
+    code = (
+        "import json, sys\n"
+        "from crag_desktop.cli import main\n"
+        f"assert main({argv!r}) == 0\n"
+        "late = ('sqlalchemy.orm', 'crag_desktop.storage.models', 'alembic', 'jsonschema',"
+        " 'PySide6')\n"
+        "print(json.dumps([m for m in late if any(n.split('.')[:len(m.split('.'))]"
+        " == m.split('.') for n in sys.modules)]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert out.exists()
 
 
 def test_report_decision_writes_a_user_only_pdf_and_audits_it(

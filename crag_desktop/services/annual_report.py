@@ -89,9 +89,10 @@ def _load(db: Database, year: int, *, years_compared: int = YEARS_COMPARED) -> D
     rest of the database is never read)."""
     first = max(FIRST_REPORT_YEAR, year - years_compared)
     start, end = reporting_period(first)[0], reporting_period(year)[1]
-    with collector_paused(), db.unit_of_work() as session:
+    # A read alone, on a Core connection: the report imports no ORM.
+    with collector_paused(), db.reading() as connection:
         return repositories.load_chosen(
-            session, **annual_report_records(start, end).selects(), report_texts_year=year
+            connection, **annual_report_records(start, end).selects(), report_texts_year=year
         )
 
 

@@ -36,9 +36,11 @@ def write_recorded_file(
     (`action` on `record_type`/`record_id`) in the same step."""
 
     def record() -> None:
-        with db.unit_of_work() as session:
+        # On a Core connection: the event is one row, and a report printed from the command
+        # line then imports no ORM (benchmarks: decision record, annual report).
+        with db.writing() as connection:
             db.audit(
-                session,
+                connection,
                 action=action,
                 record_type=record_type,
                 record_id=record_id,
