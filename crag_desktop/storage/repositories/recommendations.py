@@ -23,6 +23,7 @@ from crag_desktop.storage.repositories.rows import (
     RECOMMENDATION,
     Ids,
     Rows,
+    StoredRow,
     Work,
     grouped,
     main_rows,
@@ -81,12 +82,18 @@ def recommendation_rows(rows: Rows, recommendation: Recommendation, position: in
 
 
 def load_recommendations(
-    session: Work, ids: Ids | None = None, *, review: str | None = None
+    session: Work, ids: Ids | None = None, *, review: str | None = None, every_part: bool = True
 ) -> list[Recommendation]:
+    """The recommendations (all, those `ids` names, or one review's), in the order added.
+    `every_part=False` leaves out their agencies' actions and the actions' updates, which no
+    report figure counts (a year's thousands of recommendations have twice as many actions
+    and four times as many updates)."""
     extra = [] if review is None else [RECOMMENDATION.c.review_id == review]
     main = main_rows(session, RECOMMENDATION, ids, *extra)
     if not main:
         return []
+    if not every_part:
+        return [_recommendation(row, ()) for row in main]
     owners: Ids | None = ids
     if review is not None:
         owners = [row["id"] for row in main]
@@ -108,25 +115,9 @@ def load_recommendations(
             )
         )
     return [
-        Recommendation(
-            id=row["id"],
-            review=row["review_id"],
-            number=row["number"],
-            text=row["text"],
-            scope=RECOMMENDATION_SCOPE_BY_CODE[row["scope"]],
-            lead_agency=row["lead_agency_id"],
-            monitoring_group=MONITORING_GROUP_BY_CODE[row["monitoring_group"]],
-            due=row["due"],
-            status=RECOMMENDATION_STATUS_BY_CODE[row["status"]],
-            reason_not_implemented=row["reason_not_implemented"],
-            evidence_of_impact=row["evidence_of_impact"],
-            completed_on=row["completed_on"],
-            completed_by=row["completed_by"],
-            verified_on=row["verified_on"],
-            verified_by=row["verified_by"],
-            impact_evidenced_on=row["impact_evidenced_on"],
-            impact_evidenced_by=row["impact_evidenced_by"],
-            actions=tuple(
+        _recommendation(
+            row,
+            tuple(
                 AgencyAction(
                     id=a["id"],
                     owner_agency=a["owner_agency_id"],
@@ -140,6 +131,29 @@ def load_recommendations(
         )
         for row in main
     ]
+
+
+def _recommendation(row: StoredRow, actions: tuple[AgencyAction, ...]) -> Recommendation:
+    return Recommendation(
+        id=row["id"],
+        review=row["review_id"],
+        number=row["number"],
+        text=row["text"],
+        scope=RECOMMENDATION_SCOPE_BY_CODE[row["scope"]],
+        lead_agency=row["lead_agency_id"],
+        monitoring_group=MONITORING_GROUP_BY_CODE[row["monitoring_group"]],
+        due=row["due"],
+        status=RECOMMENDATION_STATUS_BY_CODE[row["status"]],
+        reason_not_implemented=row["reason_not_implemented"],
+        evidence_of_impact=row["evidence_of_impact"],
+        completed_on=row["completed_on"],
+        completed_by=row["completed_by"],
+        verified_on=row["verified_on"],
+        verified_by=row["verified_by"],
+        impact_evidenced_on=row["impact_evidenced_on"],
+        impact_evidenced_by=row["impact_evidenced_by"],
+        actions=actions,
+    )
 
 
 def recommendations_with_ids(session: Work, ids: Sequence[str]) -> list[Recommendation]:

@@ -26,6 +26,7 @@ from crag_desktop.storage.repositories.rows import (
     DECISION,
     DECISION_ATTENDEE,
     DECISION_INVITED,
+    NO_PARTS,
     REFERRAL,
     REFERRAL_ABUSE,
     REFERRAL_CHILD,
@@ -133,15 +134,22 @@ def _decision(
     )
 
 
-def load_referrals(session: Work, ids: Ids | None = None) -> list[Referral]:
+def load_referrals(
+    session: Work, ids: Ids | None = None, *, every_part: bool = True
+) -> list[Referral]:
+    """The referrals (all, or those `ids` names), in the order added. `every_part=False`
+    leaves out the parts no report figure counts (abuse categories, clock pauses, who
+    attended and was invited to the decision): see `document.load_chosen`."""
     main = main_rows(session, REFERRAL, ids)
     if not main:
         return []
     children = grouped(session, REFERRAL_CHILD, "referral_id", ids)
-    abuse = grouped(session, REFERRAL_ABUSE, "referral_id", ids)
-    pauses = grouped(session, REFERRAL_PAUSE, "referral_id", ids)
-    attendees = grouped(session, DECISION_ATTENDEE, "referral_id", ids)
-    invited = grouped(session, DECISION_INVITED, "referral_id", ids)
+    abuse = pauses = attendees = invited = NO_PARTS
+    if every_part:
+        abuse = grouped(session, REFERRAL_ABUSE, "referral_id", ids)
+        pauses = grouped(session, REFERRAL_PAUSE, "referral_id", ids)
+        attendees = grouped(session, DECISION_ATTENDEE, "referral_id", ids)
+        invited = grouped(session, DECISION_INVITED, "referral_id", ids)
     decisions = {
         row["referral_id"]: _decision(
             row, attendees.get(row["referral_id"], []), invited.get(row["referral_id"], [])

@@ -19,6 +19,7 @@ from crag_desktop.domain.vocabulary import (
 )
 from crag_desktop.storage.repositories.rows import (
     FAMILY,
+    NO_PARTS,
     PARALLEL,
     REVIEW,
     REVIEW_CHILD,
@@ -92,7 +93,9 @@ def review_rows(rows: Rows, review: Review, position: int) -> None:
     )
 
 
-def load_reviews(session: Work, ids: Ids | None = None) -> list[Review]:
+def load_reviews(session: Work, ids: Ids | None = None, *, every_part: bool = True) -> list[Review]:
+    """The reviews (all, or those `ids` names), in the order added. `every_part=False`
+    leaves out their clock pauses, which no report figure counts."""
     main = main_rows(session, REVIEW, ids)
     if not main:
         return []
@@ -101,7 +104,7 @@ def load_reviews(session: Work, ids: Ids | None = None) -> list[Review]:
     processes = grouped(session, PARALLEL, "review_id", ids)
     family = grouped(session, FAMILY, "review_id", ids)
     points = grouped(session, REVIEW_LP, "review_id", ids)
-    pauses = grouped(session, REVIEW_PAUSE, "review_id", ids)
+    pauses = grouped(session, REVIEW_PAUSE, "review_id", ids) if every_part else NO_PARTS
     reviews = []
     for row in main:
         key = row["id"]

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
@@ -165,6 +166,10 @@ def _order(table: Table, key: str) -> list[ColumnElement[Any]]:
     if "position" in table.c:
         order.append(table.c.position)
     return order
+
+
+#: The parts of records left unread (`every_part=False`): no owner has any.
+NO_PARTS: Mapping[str, list[StoredRow]] = MappingProxyType({})
 
 
 def grouped(session: Work, table: Table, owner: str, ids: Ids | None) -> dict[str, list[StoredRow]]:
