@@ -1,7 +1,7 @@
 """Loading the code that reads and saves whole records before the first record is opened.
 
 Opening a database and the Dashboard need only SQLAlchemy Core (benchmarks: start to painted
-window). Loading and saving a record go through the repositories in an ORM session
+window). Loading and saving records go through the repositories, mostly in an ORM session
 (`Database.unit_of_work`), whose imports take about a tenth of a second: done on the GUI
 thread, that would fall on the first record or list the user opens. After the first paint
 it is done on a thread of its own instead; whatever asks for them meanwhile waits only for
