@@ -122,7 +122,6 @@ def generator_version() -> str:
     for path in (
         *sorted((package / "domain/synthetic").glob("*.py")),
         package / "storage/tables.py",
-        package / "storage/models.py",
         *sorted((package / "storage/repositories").glob("*.py")),
     ):
         digest.update(path.read_bytes())
@@ -419,7 +418,7 @@ def save_record(ctx: Context) -> list[Figure]:
 
 
 def _data_tables() -> list[str]:
-    from crag_desktop.storage.models import metadata
+    from crag_desktop.storage.tables import metadata
 
     skip = {"audit_event", "audit_head", "draft", "alembic_version"}
     return [t.name for t in metadata.sorted_tables if t.name not in skip]

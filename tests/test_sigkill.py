@@ -32,7 +32,7 @@ from crag_desktop.fileio import sweep_stale_temporaries
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
-from crag_desktop.storage.models import AgencyRow
+from crag_desktop.storage.tables import agency
 
 SEED = 20260805
 KILLS = 100
@@ -140,7 +140,7 @@ def _verify(path: Path, committed: Committed) -> None:
     with _open_current(path, committed) as db:
         assert db.check() == []
         with db.unit_of_work() as session:
-            ids = {str(i) for i in session.scalars(select(AgencyRow.id))}
+            ids = {str(i) for i in session.scalars(select(agency.c.id))}
             rekeys = audit.list_events(session, action="rekey", limit=None)
         assert committed.agencies <= ids
         name = RecordService(db=db).get(Agency, "police").name

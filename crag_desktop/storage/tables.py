@@ -9,7 +9,7 @@ that an export gives back what was imported. Vocabulary codes are stored as plai
 Core tables rather than ORM classes: opening a database, its unlock event and the Dashboard
 read and write through these alone, so the start of the app imports no ORM and configures no
 mapper (benchmarks: start to painted window). The repositories read and write whole records
-with Core statements on these same tables too (`storage.models` maps ORM classes onto them).
+with Core statements on these same tables too.
 """
 
 from __future__ import annotations

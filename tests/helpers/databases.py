@@ -19,7 +19,7 @@ from crag_desktop.services.demo import build_demo
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import repositories
-from crag_desktop.storage.models import ReferralRow
+from crag_desktop.storage.tables import referral
 
 #: The passphrase of the test databases.
 PASSPHRASE = "correct horse battery staple"
@@ -116,7 +116,7 @@ def drafts(demo_db: Database) -> DraftService:
 def stored_notification_owed(db: Database) -> dict[str, str]:
     """Each referral's stored "notification owed" code, by id (no screen shows the code)."""
     with db.engine.connect() as connection:
-        rows = connection.execute(select(ReferralRow.id, ReferralRow.notification_owed))
+        rows = connection.execute(select(referral.c.id, referral.c.notification_owed))
         return {row.id: row.notification_owed for row in rows}
 
 

@@ -20,8 +20,7 @@ from crag_desktop.domain.audit_terms import ACTIONS, RECORD_TYPES
 from crag_desktop.domain.records import Child, Referral
 from crag_desktop.domain.vocabulary import IncidentType, Sex
 from crag_desktop.services.database import Database
-from crag_desktop.storage import audit
-from crag_desktop.storage import models as m
+from crag_desktop.storage import audit, tables
 from crag_desktop.storage.audit import trail as audit_trail
 from crag_desktop.storage.engine import (
     AUDIT_TRIGGERS,
@@ -335,7 +334,7 @@ def test_an_older_file_is_sealed_when_upgraded(tmp_db_path: Path) -> None:
 
 _TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 _ENGINE = create_engine("sqlite://")
-m.metadata.create_all(_ENGINE)
+tables.metadata.create_all(_ENGINE)
 
 
 @settings(max_examples=200, deadline=None)

@@ -26,8 +26,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from crag_desktop.services.database import Database
-from crag_desktop.storage import bulk
-from crag_desktop.storage import models as m
+from crag_desktop.storage import bulk, tables
 from crag_desktop.storage import repositories as repo
 from crag_desktop.storage.audit import append_many
 
@@ -42,7 +41,7 @@ def _stored(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table as the database holds it (no type processing)."""
     queries = {
         table.name: f'SELECT * FROM "{table.name}"'
-        for table in m.metadata.sorted_tables
+        for table in tables.metadata.sorted_tables
         if table.name not in {"audit_event", "audit_head"}
     }
     queries["audit_event"] = f"SELECT {_AUDIT} FROM audit_event WHERE seq > 1"
@@ -93,8 +92,8 @@ SAMPLE = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("on", Date),
-    Column("at", m.UTCDateTime),
-    Column("cost", m.Money),
+    Column("at", tables.UTCDateTime),
+    Column("cost", tables.Money),
     Column("flag", Boolean),
     Column("note", String),
 )

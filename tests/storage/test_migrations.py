@@ -1,4 +1,4 @@
-"""The shipped migrations build exactly the schema the models describe."""
+"""The shipped migrations build exactly the schema storage/tables.py describes."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from alembic.runtime.migration import MigrationContext
 from crag_desktop.domain.records import Referral
 from crag_desktop.services.database import Database
 from crag_desktop.storage import schema
-from crag_desktop.storage.models import metadata
+from crag_desktop.storage.tables import metadata
 from tests.helpers.databases import PASSPHRASE
 
 
-def test_migrations_match_the_models(database: Database) -> None:
+def test_migrations_match_the_tables(database: Database) -> None:
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []

@@ -6,13 +6,12 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crag_desktop.storage import tables
-from crag_desktop.storage.models import ReferralRow
 from crag_desktop.storage.queries import lists
 from crag_desktop.storage.queries.keyset import contains
 
 
 def test_text_search_is_plain_like_on_sqlite_and_ilike_elsewhere() -> None:
-    condition = contains(ReferralRow.__table__.c.case_name, "50%_off")
+    condition = contains(tables.referral.c.case_name, "50%_off")
     on_sqlite = str(condition.compile(dialect=sqlite.dialect()))
     on_postgres = str(condition.compile(dialect=postgresql.dialect()))  # type: ignore[no-untyped-call]
     # SQLite's LIKE ignores case already; lower() on both sides made it six times slower.
