@@ -23,10 +23,10 @@ from crag_desktop.services.warm_up import load_record_code_in_background
 from crag_desktop.ui.agency_return_actions import AgencyReturnActions
 from crag_desktop.ui.backup_actions import BackupActions
 from crag_desktop.ui.case_actions import CaseActions
-from crag_desktop.ui.dialogs.unlock import Creator, DatabaseHandle, Opener, UnlockDialog
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, ScreenKey
+from crag_desktop.ui.opening import Creator, DatabaseHandle, Opener
 from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
@@ -318,6 +318,9 @@ def run_gui(*, database_path: Path | None = None, demo_passphrase: str | None = 
                 prompter.error(APP_NAME, str(exc))
             # A demo database lives in a temporary folder: it is never a recent file.
         if database is None:
+            # Imported only when it is shown: see crag_desktop.ui.opening.
+            from crag_desktop.ui.dialogs.unlock import UnlockDialog
+
             dialog = UnlockDialog(
                 settings=settings,
                 opener=opener,

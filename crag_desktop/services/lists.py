@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 
-from crag_desktop.domain.statistics import reporting_period
 from crag_desktop.domain.vocabulary import (
     DecidedOutcome,
     IncidentType,
@@ -69,6 +68,10 @@ def check_limit(limit: int) -> None:
 def _year_bounds(year: int | None) -> tuple[date | None, date | None]:
     if year is None:
         return None, None
+    # Imported when a year is chosen: the annual statistics are not needed to open the
+    # lists or the Dashboard (benchmarks: start to painted window).
+    from crag_desktop.domain.statistics import reporting_period
+
     return reporting_period(year)
 
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.wording import file_date, file_name, short_date_time
-from crag_desktop.ui.dialogs.unlock import Opener
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenContext, open_database
+from crag_desktop.ui.opening import Opener
 from crag_desktop.ui.tasks import Task, TaskContext
 from crag_desktop.ui.widgets import PassphraseEdit
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.diagnostics import log_internal_error
 from crag_desktop.domain.errors import CragError, WrongPassphraseOrNotDatabase
-from crag_desktop.ui.dialogs.unlock import DatabaseHandle, Opener, busy_cursor
+from crag_desktop.ui.opening import DatabaseHandle, Opener, busy_cursor
 from crag_desktop.ui.prompts import internal_error_text
 from crag_desktop.ui.unlock_delay import UnlockDelay
 from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon

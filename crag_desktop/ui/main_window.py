@@ -14,9 +14,9 @@ from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from crag_desktop.services.changes import Changes
-from crag_desktop.ui.dialogs.unlock import Creator, Opener, UnlockDialog, UnlockMode
 from crag_desktop.ui.lock import CurrentDatabase, IdleWatcher, LockController, LockScreen
 from crag_desktop.ui.navigation import Screen, ScreenKey
+from crag_desktop.ui.opening import Creator, Opener, UnlockMode
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.settings import AppSettings, PreferencesDialog
 from crag_desktop.ui.widgets import load_icon
@@ -295,6 +295,9 @@ class MainWindow(QMainWindow):
 
     def switch_database(self, mode: UnlockMode) -> bool:
         """Open or create another database in place of this one."""
+        # Imported when first asked for: see crag_desktop.ui.opening.
+        from crag_desktop.ui.dialogs.unlock import UnlockDialog
+
         dialog = UnlockDialog(
             settings=self._settings,
             opener=self._opener,

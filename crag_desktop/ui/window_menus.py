@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from crag_desktop import __version__
-from crag_desktop.ui.dialogs.unlock import UnlockMode
 from crag_desktop.ui.lock import CurrentDatabase, LockController
 from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.opening import UnlockMode
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.widgets import load_icon
 

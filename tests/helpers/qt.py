@@ -19,11 +19,12 @@ from crag_desktop.services.database import Database
 from crag_desktop.services.drafts import DraftService
 from crag_desktop.services.records import RecordService
 from crag_desktop.storage import audit
-from crag_desktop.ui.dialogs.unlock import Creator, Opener, UnlockDialog
+from crag_desktop.ui.dialogs.unlock import UnlockDialog
 from crag_desktop.ui.forms.base import RecordForm
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.main_window import MainWindow
 from crag_desktop.ui.navigation import ScreenKey
+from crag_desktop.ui.opening import Creator, Opener
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from tests.helpers.databases import OPERATOR, PASSPHRASE

@@ -23,7 +23,8 @@ from crag_desktop.domain.errors import (
     PlainSQLiteFile,
     WrongPassphraseOrNotDatabase,
 )
-from crag_desktop.ui.dialogs.unlock import UnlockDialog, UnlockMode, passphrase_strength
+from crag_desktop.ui.dialogs.unlock import UnlockDialog, passphrase_strength
+from crag_desktop.ui.opening import UnlockMode
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from tests.helpers.databases import PASSPHRASE

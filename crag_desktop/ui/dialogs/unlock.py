@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 import itertools
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from crag_desktop.diagnostics import log_internal_error
 from crag_desktop.domain.errors import CragError, WrongPassphraseOrNotDatabase
+from crag_desktop.ui.opening import Creator, DatabaseHandle, Opener, UnlockMode, busy_cursor
 from crag_desktop.ui.prompts import Prompter, internal_error_text
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.unlock_delay import UnlockDelay
@@ -39,54 +36,6 @@ from crag_desktop.ui.widgets import ErrorLabel, PassphraseEdit, load_icon
 MIN_PASSPHRASE_LENGTH = 12
 DATABASE_FILTER = "CRAG Desktop databases (*.crag *.db);;All files (*)"
 DEFAULT_SUFFIX = ".crag"
-
-
-class DatabaseHandle(Protocol):
-    """What the UI needs of an open database (crag_desktop.services.database.Database)."""
-
-    @property
-    def path(self) -> Path:
-        """The database file."""
-        ...
-
-    @property
-    def operator(self) -> str:
-        """Whose changes the audit log records."""
-        ...
-
-    def close(self) -> None:
-        """Dispose of the engine; safe to call twice."""
-        ...
-
-
-class Opener(Protocol):
-    """Database.open: raises the errors in crag_desktop.domain.errors."""
-
-    def __call__(
-        self,
-        path: Path,
-        passphrase: str,
-        *,
-        operator: str,
-        failed_unlocks: Sequence[datetime] = (),
-    ) -> DatabaseHandle:
-        """Open and unlock `path`, recording first the wrong passphrases typed before (at
-        their own times), so that the audit trail shows them before the unlock."""
-        ...
-
-
-class Creator(Protocol):
-    """Database.create: never overwrites a file."""
-
-    def __call__(self, path: Path, passphrase: str, *, operator: str) -> DatabaseHandle:
-        """Create a new encrypted database at `path`."""
-        ...
-
-
-class UnlockMode(enum.IntEnum):
-    OPEN = 0
-    CREATE = 1
-
 
 STRENGTH_LABELS = {1: "Weak", 2: "Fair", 3: "Good", 4: "Strong"}
 
@@ -116,16 +65,6 @@ def passphrase_strength(text: str) -> tuple[int, str]:
         4: "a strong passphrase.",
     }[score]
     return score, f"{STRENGTH_LABELS[score]}: {advice}"
-
-
-@contextmanager
-def busy_cursor() -> Iterator[None]:
-    """Show the wait cursor while key derivation runs on the GUI thread."""
-    QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 def _labelled(text: str, field: QWidget) -> QLabel:
