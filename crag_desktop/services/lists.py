@@ -317,6 +317,16 @@ class ReviewRow:
     sort_key: SortKey
 
 
+def _review_statuses(query: ReviewQuery) -> tuple[str, ...] | None:
+    """The statuses a review query keeps (None: any)."""
+    if query.status is None and not query.unfinished:
+        return None
+    chosen = list(ReviewStatus) if query.status is None else [query.status]
+    if query.unfinished:
+        chosen = [s for s in chosen if s not in FINISHED_REVIEW_STATUSES]
+    return tuple(s.value for s in chosen)
+
+
 def review_conditions(query: ReviewQuery) -> list[Any]:
     """The SQL conditions of a review query."""
     commissioned_from, commissioned_to = _year_bounds(query.commissioned_year)
@@ -334,10 +344,7 @@ def review_conditions(query: ReviewQuery) -> list[Any]:
         )
     return list_queries.review_conditions(
         text=query.text,
-        statuses=() if query.status is None else (query.status.value,),
-        excluded_statuses=(
-            tuple(s.value for s in FINISHED_REVIEW_STATUSES) if query.unfinished else ()
-        ),
+        statuses=_review_statuses(query),
         type_=None if query.type is None else query.type.value,
         methodology=None if query.methodology is None else query.methodology.value,
         commissioned_from=commissioned_from,

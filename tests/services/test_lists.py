@@ -415,6 +415,27 @@ def test_review_filters(filled: tuple[Database, Document]) -> None:
     )
 
 
+def test_unfinished_reviews_with_a_status_chosen(filled: tuple[Database, Document]) -> None:
+    # "Unfinished" is the statuses kept, not the ones left out (an index answers those):
+    # with a status chosen as well, a finished one lists nothing and an unfinished one its
+    # own reviews.
+    db, document = filled
+    lists = ReviewList(db=db)
+    for status in ReviewStatus:
+        query = ReviewQuery(unfinished=True, status=status)
+        expected = {
+            v.id
+            for v in document.reviews
+            if v.status == status
+            and status not in (ReviewStatus.SIGNED_OFF, ReviewStatus.PUBLISHED)
+        }
+        assert {r.id for r in all_pages(lists, query, 7)} == expected
+        assert lists.count(query) == len(expected)
+    assert lists.count(ReviewQuery(unfinished=True)) == sum(
+        1 for v in document.reviews if v.status not in ("signed_off", "published")
+    )
+
+
 def test_overdue_recommendations_and_the_derived_status(
     filled: tuple[Database, Document],
 ) -> None:
