@@ -176,8 +176,9 @@ class DashboardService:
     def _pending_decisions(session: keyset.Reader) -> Figure[ReferralQuery]:
         query = ReferralQuery(pending_decision=True)
         conditions = referral_conditions(query)
-        count = list_queries.referral_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, RecordType.REFERRAL, conditions, LISTED)
+        count, ids = dashboard_queries.counted_first_ids(
+            session, RecordType.REFERRAL, conditions, LISTED
+        )
         return Figure(count=count, ids=tuple(ids), query=query)
 
     def _clocks(self, session: keyset.Reader, today: date) -> tuple[tuple[ClockDue, ...], int]:
@@ -269,8 +270,10 @@ class DashboardService:
             ),
         )
         conditions = review_conditions(query)
-        count = list_queries.review_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, RecordType.REVIEW, conditions, LISTED)
+        # Few unfinished reviews pass each mark: one statement for the count and the ids.
+        count, ids = dashboard_queries.counted_first_ids(
+            session, RecordType.REVIEW, conditions, LISTED
+        )
         return ReviewMark(months=months, figure=Figure(count=count, ids=tuple(ids), query=query))
 
     @staticmethod
