@@ -203,6 +203,19 @@ def _records(document: Document) -> Iterator[tuple[str, str]]:
         yield RecordType.REPORT_TEXT, f"{text.year}/{text.section.value}"
 
 
+def _created(document: Document) -> tuple[frozenset[tuple[str, str]], list[tuple[str, str]]]:
+    """Every top-level record of `document`, as a set and in the audit trail's order
+    (sorted by record type, then id)."""
+    listed = list(_records(document))
+    # Sorted from the document's order, where exported ids already run in order: sorting
+    # the set's order instead took half a second for 100,000 referrals.
+    ordered = sorted(listed)
+    created = frozenset(listed)
+    if len(created) != len(listed):  # never, once ids are checked unique; but one event each
+        ordered = sorted(created)
+    return created, ordered
+
+
 def describe(document: Document) -> str:
     """A one-line count of what a document holds."""
     parts = [
@@ -244,12 +257,12 @@ def import_document(
         known = repositories.existing_ids(session)
         document = interchange.parse_document(document_data, known_ids=known)
         repositories.add_document(session, document)
-        created = frozenset(_records(document))
+        created, ordered = _created(document)
         audit.append_many(
             session,
             operator=db.operator,
             action="create",
-            records=sorted(created),
+            records=ordered,
             reason=reason or f"imported from {source_name}",
         )
     return document, Changes(created=created)
@@ -270,9 +283,9 @@ def add_document(db: Database, document: Document, *, reason: str) -> Changes:
         if problems:
             raise ValidationFailed(problems, what="The document")
         repositories.add_document(session, document)
-        created = frozenset(_records(document))
+        created, ordered = _created(document)
         audit.append_many(
-            session, operator=db.operator, action="create", records=sorted(created), reason=reason
+            session, operator=db.operator, action="create", records=ordered, reason=reason
         )
     return Changes(created=created)
 
