@@ -467,7 +467,13 @@ def import_export(ctx: Context) -> list[Figure]:
         target = working_copy(template, ctx.scratch, "import.crag")
         with _open(target) as fresh:
             start = time.perf_counter()
-            import_file(fresh, read_document_file(exported), source_name=exported.name)
+            # As File > Import and `crag-desktop import` call it: with the file's size.
+            import_file(
+                fresh,
+                read_document_file(exported),
+                source_name=exported.name,
+                source_size=exported.stat().st_size,
+            )
             return time.perf_counter() - start
 
     def import_baseline() -> float:

@@ -27,6 +27,8 @@ from crag_desktop.services.collector import collector_paused
 from crag_desktop.services.database import Database
 from crag_desktop.services.file_output import write_recorded_file
 from crag_desktop.storage import audit, repositories
+from crag_desktop.storage.bulk import connection_of
+from crag_desktop.storage.engine import cache_for_size
 
 
 class DocumentFileError(CragError):
@@ -254,6 +256,9 @@ def import_document(
             what=f"to import {source_name} into {db.path.name}",
         )
     with collector_paused(), db.undone_on_failure(), db.unit_of_work() as session:
+        if source_size is not None:
+            # The cache the database will be opened with once the import has grown it.
+            cache_for_size(connection_of(session), db.path.stat().st_size + source_size)
         known = repositories.existing_ids(session)
         document = interchange.parse_document(document_data, known_ids=known)
         repositories.add_document(session, document)

@@ -183,12 +183,36 @@ def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA secure_delete = ON")
         size = path.stat().st_size if path.exists() else 0
-        cache_kib = max(int(size * 1.25), _MIN_CACHE_BYTES) // 1024
-        connection.execute(f"PRAGMA cache_size = -{cache_kib}")
+        connection.execute(f"PRAGMA cache_size = -{_cache_kib(size)}")
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _cache_kib(database_bytes: int) -> int:
+    """The page cache a connection to a database of `database_bytes` keeps: the whole file
+    and a quarter more, at least _MIN_CACHE_BYTES."""
+    return max(int(database_bytes * 1.25), _MIN_CACHE_BYTES) // 1024
+
+
+def cache_for_size(connection: Connection, database_bytes: int) -> None:
+    """Give `connection` the page cache a database of `database_bytes` is opened with, when
+    that is more than it has: before a bulk import makes it that size.
+
+    Sized for the file it was opened on, an import into a small database wrote into a cache
+    a small fraction of its growth: the audit trail's unique index of hashes, filled in
+    random order, then missed the cache on most of its inserts, each miss a page written
+    out encrypted and read back decrypted. SQLite only; a server keeps its own cache.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    wanted = _cache_kib(database_bytes)
+    current = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    # Negative: KiB, as set at open; positive: pages (SQLite's own default).
+    if current < 0 and -current >= wanted:
+        return
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(wanted)}")
 
 
 def _creator(keying: _Keying) -> Callable[[], Any]:

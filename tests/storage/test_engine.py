@@ -162,6 +162,22 @@ def test_every_connection_keeps_temp_data_in_memory(tmp_db_path: Path) -> None:
         engine.dispose()
 
 
+def test_a_bulk_import_gets_the_cache_of_the_database_it_will_make(tmp_db_path: Path) -> None:
+    engine = eng.open_engine(tmp_db_path, PASSPHRASE, create=True)
+    try:
+        with engine.connect() as connection:
+            opened = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            # Sized as a connection to a 200 MB file is at open: the file and a quarter more.
+            eng.cache_for_size(connection, 200_000_000)
+            grown = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            assert grown == -(250_000_000 // 1024) < opened
+            # Never made smaller than it is.
+            eng.cache_for_size(connection, 1_000)
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar_one() == grown
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize(
     "passphrase",
     [
