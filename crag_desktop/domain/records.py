@@ -8,7 +8,6 @@ a record is immutable and hashable; a changed record is a new value (`dataclasse
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -312,56 +311,3 @@ class AuditEvent:
     reason: str | None
     previous_hash: str
     hash: str
-
-
-def _stored_through_slots(cls: type) -> None:
-    """Give a frozen, slotted, keyword-only dataclass an `__init__` that stores each field
-    through its slot's descriptor.
-
-    A frozen dataclass's own `__init__` stores each field with `object.__setattr__` (its
-    class's `__setattr__` refuses), which looks the field's name up again on every store: an
-    import makes a million records (a hundred thousand referrals with their children,
-    actions and updates, and an audit event each), and that took a tenth of reading and
-    checking the document. This `__init__` takes the same keyword arguments with the same
-    defaults and stores the same values; assigning to a field afterwards is still refused.
-    """
-    namespace: dict[str, object] = {"_NOT_GIVEN": object()}
-    parameters: list[str] = []
-    body: list[str] = []
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in cls.__dict__:
-        raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__} has a __post_init__, which this __init__ would skip")
-    for item in dataclasses.fields(cls):
-        name = item.name
-        if not item.init:
-            raise TypeError(f"{cls.__name__}.{name} is not an argument of __init__")
-        namespace[f"_set_{name}"] = cls.__dict__[name].__set__
-        if item.default is not dataclasses.MISSING:
-            namespace[f"_default_{name}"] = item.default
-            parameters.append(f"{name}=_default_{name}")
-        elif item.default_factory is not dataclasses.MISSING:
-            namespace[f"_factory_{name}"] = item.default_factory
-            parameters.append(f"{name}=_NOT_GIVEN")
-            body.append(f"    if {name} is _NOT_GIVEN:\n        {name} = _factory_{name}()")
-        else:
-            parameters.append(name)
-        body.append(f"    _set_{name}(self, {name})")
-    source = f"def __init__(self, *, {', '.join(parameters)}):\n" + "\n".join(body) + "\n"
-    # Made from the field names alone, as dataclasses makes the __init__ it replaces.
-    exec(source, namespace)
-    init = namespace["__init__"]
-    assert callable(init)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    type.__setattr__(cls, "__init__", init)
-
-
-for _value in list(globals().values()):
-    if (
-        isinstance(_value, type)
-        and dataclasses.is_dataclass(_value)
-        and _value.__module__ == __name__
-    ):
-        _stored_through_slots(_value)
-del _value
