@@ -212,7 +212,9 @@ class AgencyReturns:
     def __init__(self, *, db: Database, today: Callable[[], date] = date.today) -> None:
         self._db = db
         self._today = today
-        self._records = RecordService(db=db, today=today)
+        # Whether a date lies in the future is judged against the real day, as the forms
+        # judge it (ui/working_day.py); `today` only dates the updates and works out statuses.
+        self._records = RecordService(db=db)
 
     # --- export ---------------------------------------------------------------------------
 

@@ -37,6 +37,11 @@ def on_driver(
     """The rows of one statement run on the driver's cursor in `connection`'s transaction;
     a driver error is raised as SQLAlchemy's (IntegrityError, OperationalError...)."""
     dbapi_error: type[Exception] = connection.dialect.loaded_dbapi.Error
+    if not connection.in_transaction():
+        # As SQLAlchemy's own execution would (its autobegin): the engine's BEGIN, so that
+        # a record read in several statements is read from one snapshot, and a read on a
+        # `reading()` connection ends with its rollback like any other.
+        connection.begin()
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, parameters)
@@ -110,6 +115,12 @@ def fetch(
     """The rows of `statement` (a select made once, its values bound by name) as dicts by
     column key, in the session's transaction."""
     connection = connection_of(session)
+    if connection.dialect.name != "sqlite":
+        # The driver path is measured and tested on SQLite; elsewhere a column's converter
+        # may need the type the cursor reports (PostgreSQL's NUMERIC), which only
+        # SQLAlchemy's own execution passes: run the same statement through it.
+        result = connection.execute(statement, dict(parameters))
+        return [dict(row) for row in result.mappings()]
     plan = _plan(statement, connection.dialect)
     values = dict(plan.fixed)
     values.update(parameters)

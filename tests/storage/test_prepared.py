@@ -3,6 +3,8 @@ SQLAlchemy's own execution of them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -63,3 +65,51 @@ def test_driver_errors_are_sqlalchemys_without_the_values(database: Database) ->
                 "INSERT INTO agency (id, position, name, kind) VALUES (?, 1, 'B', 'police')",
                 ("a",),
             )
+
+
+def test_a_read_on_the_driver_begins_the_transaction_as_sqlalchemy_would(
+    database: Database,
+) -> None:
+    # A record read in several statements on a `reading()` connection is read from one
+    # snapshot: the first read begins the engine's transaction, as SQLAlchemy's autobegin
+    # does for its own statements.
+    with database.unit_of_work() as session:
+        repo.add_document(session, rich_document())
+    with database.reading() as connection:
+        assert not connection.in_transaction()
+        fetch(connection, PAUSES, {"id": "R1"})
+        assert connection.in_transaction()
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        assert driver.in_transaction  # the engine's BEGIN was sent
+
+
+def test_other_databases_run_the_statement_through_sqlalchemy() -> None:
+    # The driver path's converters are taken without the cursor's type codes, which
+    # PostgreSQL's NUMERIC needs (review.cost_gbp): elsewhere SQLAlchemy executes it.
+    from sqlalchemy.dialects import postgresql
+
+    from crag_desktop.storage.repositories.rows import REVIEW
+
+    class Result:
+        def mappings(self) -> list[dict[str, object]]:
+            return [{"id": "V1", "cost_gbp": Decimal("1500.00")}]
+
+    class Connection:
+        dialect = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+
+        def __init__(self) -> None:
+            self.executed: list[object] = []
+
+        def connection(self) -> Connection:
+            return self  # as a session gives its connection
+
+        def execute(self, statement: object, parameters: dict[str, object]) -> Result:
+            self.executed.append((statement, parameters))
+            return Result()
+
+    statement = select(REVIEW).where(REVIEW.c.id == bindparam("id"))
+    connection = Connection()
+    rows = fetch(connection, statement, {"id": "V1"})  # type: ignore[arg-type]
+    assert rows == [{"id": "V1", "cost_gbp": Decimal("1500.00")}]
+    assert connection.executed == [(statement, {"id": "V1"})]
