@@ -55,7 +55,7 @@ def app_window(db_path: str, passphrase: str) -> tuple[Any, Any, Any]:
     import crag_desktop.services.database  # noqa: F401
 
     app = _qt_app()
-    from crag_desktop.app import _database_api, build_main_window, configure_application
+    from crag_desktop.app import _database_api, configure_application, load_window_code
     from crag_desktop.ui.lock import CurrentDatabase
     from crag_desktop.ui.prompts import ScriptedPrompter
     from crag_desktop.ui.settings import AppSettings
@@ -63,7 +63,13 @@ def app_window(db_path: str, passphrase: str) -> tuple[Any, Any, Any]:
     configure_application(app)
     settings = AppSettings()
     opener, creator = _database_api()
-    database = opener(Path(db_path), passphrase, operator="benchmark")
+    # As app.run_gui does, given the passphrase (or the unlock window, once it is typed): the
+    # window's code loads while the key is derived.
+    database = opener(
+        Path(db_path), passphrase, operator="benchmark", while_keying=load_window_code
+    )
+    from crag_desktop.window import build_main_window
+
     current = CurrentDatabase(database=database)
     window = build_main_window(
         current=current,

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from crag_desktop.app import build_main_window, configure_application
+from crag_desktop.app import configure_application
 from crag_desktop.services.database import Database
 from crag_desktop.services.demo import build_demo
 from crag_desktop.ui.lock import CurrentDatabase
 from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.settings import AppSettings
+from crag_desktop.window import build_main_window
 
 PASSPHRASE = "demo passphrase for the screenshot"
 

@@ -38,6 +38,7 @@ from crag_desktop.domain.records import AuditEvent
 from crag_desktop.fileio import ensure_free_space, file_identity, may_change_in_place
 from crag_desktop.storage import audit
 from crag_desktop.storage.engine import (
+    KeyingAhead,
     cipher_integrity_check,
     integrity_check,
     is_busy,
@@ -137,6 +138,7 @@ class Database:
         record_unlock: bool = True,
         read_only: bool = False,
         failed_unlocks: Sequence[datetime] = (),
+        while_keying: Callable[[], object] | None = None,
     ) -> Database:
         """Unlock the database at `path`, upgrading its schema if it is older than the app.
 
@@ -152,6 +154,9 @@ class Database:
         `failed_unlocks` are the times of wrong passphrases typed for this file before this
         one (at the lock screen or the unlock window): each is recorded as a "failed_unlock"
         event at its own time, before the "unlock" event.
+        `while_keying` runs on the calling thread while the key is derived on another (the
+        app loads its window's code then); it runs before the passphrase is known to be
+        right, and whatever it raises is raised with the file untouched.
         """
         path = Path(path)
         # Before the lock: a missing path or a folder must not gain a lock file beside it.
@@ -162,8 +167,15 @@ class Database:
         lock = DatabaseLock(path, beside=not read_only)
         cls._acquire(lock, path)
         engine: Engine | None = None
+        ahead: KeyingAhead | None = None
         try:
-            engine = open_engine(path, passphrase, create=False, read_only=read_only)
+            if while_keying is not None:
+                ahead = KeyingAhead(path, passphrase, read_only=read_only)
+                while_keying()
+            # The engine owns the connection keyed ahead from here, failing or not.
+            keyed = ahead
+            ahead = None
+            engine = open_engine(path, passphrase, create=False, read_only=read_only, ahead=keyed)
             # Keying and reading the schema prove page 1 and the catalogue's HMACs. Every page
             # is checked (a full read of the file: about a second at 100,000 referrals) only
             # before a migration rewrites it, by `check`, and by `damaged_pages` (the GUI runs
@@ -198,6 +210,8 @@ class Database:
                         )
                     database.audit(session, action="unlock", record_type=DATABASE_RECORD)
         except BaseException as error:
+            if ahead is not None:
+                ahead.discard()
             if engine is not None:
                 engine.dispose()
             lock.release()

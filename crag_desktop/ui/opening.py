@@ -11,7 +11,7 @@ paint.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -51,9 +51,11 @@ class Opener(Protocol):
         *,
         operator: str,
         failed_unlocks: Sequence[datetime] = (),
+        while_keying: Callable[[], object] | None = None,
     ) -> DatabaseHandle:
         """Open and unlock `path`, recording first the wrong passphrases typed before (at
-        their own times), so that the audit trail shows them before the unlock."""
+        their own times), so that the audit trail shows them before the unlock.
+        `while_keying` runs on this thread while the key is derived on another."""
         ...
 
 
@@ -72,7 +74,8 @@ class UnlockMode(enum.IntEnum):
 
 @contextmanager
 def busy_cursor() -> Iterator[None]:
-    """Show the wait cursor while key derivation runs on the GUI thread."""
+    """Show the wait cursor while a database opens (the GUI thread waits for the key, loading
+    the window's code meanwhile)."""
     QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
     try:
         yield

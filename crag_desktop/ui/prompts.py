@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     PrinterAnswer: TypeAlias = Path | Callable[[QPrinter], None] | None
 
 
+#: The title of the app's messages and windows.
+APP_NAME = "CRAG Desktop"
+
+
 def internal_error_text(reference: str) -> str:
     """The sentence shown for a failure the program did not expect."""
     # It must not claim the work was saved: the failure may have stopped a save. What was
@@ -94,7 +98,7 @@ class Prompter:
         """Tell the user something failed."""
         QMessageBox.critical(self._parent, title, text)
 
-    def confirm(self, question: str, *, title: str = "CRAG Desktop") -> bool:
+    def confirm(self, question: str, *, title: str = APP_NAME) -> bool:
         """Ask a yes/no question; No is the safe default."""
         answer = QMessageBox.question(
             self._parent,
@@ -258,7 +262,7 @@ class ScriptedPrompter(Prompter):
         """Record the message."""
         self.shown.append(Shown("error", title, text))
 
-    def confirm(self, question: str, *, title: str = "CRAG Desktop") -> bool:
+    def confirm(self, question: str, *, title: str = APP_NAME) -> bool:
         """Return the next queued answer."""
         self.questions.append(question)
         if not self._confirm_answers:

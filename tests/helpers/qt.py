@@ -13,7 +13,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import build_main_window
 from crag_desktop.domain.records import AuditEvent
 from crag_desktop.services.database import Database
 from crag_desktop.services.drafts import DraftService
@@ -27,6 +26,7 @@ from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.opening import Creator, Opener
 from crag_desktop.ui.prompts import ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
+from crag_desktop.window import build_main_window
 from tests.helpers.databases import OPERATOR, PASSPHRASE
 
 Screen = TypeVar("Screen", bound=QWidget)

@@ -188,3 +188,67 @@ def test_a_damaged_file_is_never_migrated(
     with pytest.raises(DatabaseDamaged, match="1 damaged page"):
         Database.open(database.path, PASSPHRASE, operator="x")
     assert database.path.read_bytes() == damaged
+
+
+def test_the_key_is_derived_while_the_caller_loads_what_it_needs_next(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from crag_desktop.storage import engine as eng
+
+    database.close()
+    keyed_on: list[str] = []
+    real_connect = eng.raw_connect
+
+    def connect(*args: object, **kwargs: object) -> object:
+        keyed_on.append(threading.current_thread().name)
+        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(eng, "raw_connect", connect)
+    loaded: list[str] = []
+
+    def load() -> None:
+        # Keying has started on its own thread; this runs on the caller's meanwhile.
+        loaded.append(threading.current_thread().name)
+
+    with Database.open(database.path, PASSPHRASE, operator="Chair", while_keying=load) as db:
+        with db.unit_of_work() as session:
+            events = audit.list_events(session)
+        # The connection keyed ahead is the engine's first: the key was derived once.
+        assert keyed_on == ["crag-keying"]
+    assert loaded == [threading.current_thread().name]
+    assert [e.action for e in events] == ["create", "unlock"]
+
+
+def test_a_wrong_passphrase_keyed_ahead_fails_as_usual_and_releases_everything(
+    database: Database,
+) -> None:
+    database.close()
+    before = database.path.read_bytes()
+    loaded: list[bool] = []
+    with pytest.raises(WrongPassphraseOrNotDatabase):
+        Database.open(
+            database.path, "not it", operator="x", while_keying=lambda: loaded.append(True)
+        )
+    assert loaded == [True]
+    assert database.path.read_bytes() == before
+    with DatabaseLock(database.path) as lock:
+        assert lock.held
+
+
+def test_a_failure_while_keying_leaves_the_file_untouched_and_unlocked(database: Database) -> None:
+    database.close()
+    before = database.path.read_bytes()
+
+    def fail() -> None:
+        raise OSError("the window's code could not be read")
+
+    with pytest.raises(OSError, match="could not be read"):
+        Database.open(database.path, PASSPHRASE, operator="x", while_keying=fail)
+    assert database.path.read_bytes() == before
+    with DatabaseLock(database.path) as lock:
+        assert lock.held
+    # And it opens as usual afterwards.
+    with Database.open(database.path, PASSPHRASE, operator="x") as db:
+        assert db.is_open

@@ -245,3 +245,23 @@ def test_the_page_check_in_the_background_leaves_the_pooled_connections_to_the_w
     event.listen(database.engine.pool, "connect", lambda *args: used.append(args))
     assert database.damaged_pages() == []
     assert used == []
+
+
+def test_a_connection_keyed_ahead_is_taken_once_and_closed_when_discarded(
+    tmp_db_path: Path,
+) -> None:
+    Database.create(tmp_db_path, PASSPHRASE, operator="x").close()
+    ahead = eng.KeyingAhead(tmp_db_path, PASSPHRASE)
+    connection = ahead.take()
+    assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] >= 0
+    connection.close()
+    with pytest.raises(RuntimeError):
+        ahead.take()
+    wrong = eng.KeyingAhead(tmp_db_path, "not it")
+    with pytest.raises(WrongPassphraseOrNotDatabase):
+        wrong.take()
+    # An engine refused before it connects closes what was keyed for it.
+    unused = eng.KeyingAhead(tmp_db_path, PASSPHRASE)
+    with pytest.raises(ValueError, match="journal"):
+        eng.open_engine(tmp_db_path, PASSPHRASE, create=False, journal="bad", ahead=unused)
+    assert unused._connection is None

@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -105,7 +105,11 @@ class FakeDatabases:
         *,
         operator: str,
         failed_unlocks: Sequence[datetime] = (),
+        while_keying: Callable[[], object] | None = None,
     ) -> FakeDatabase:
+        # As Database.open: what the caller loads meanwhile runs whether the key is right or not.
+        if while_keying is not None:
+            while_keying()
         if self.fail_next is not None:
             error, self.fail_next = self.fail_next, None
             raise error

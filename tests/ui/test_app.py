@@ -14,7 +14,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from crag_desktop.app import SCREENS
 from crag_desktop.services.database import Database
 from crag_desktop.services.records import RecordService
 from crag_desktop.ui.lock import CurrentDatabase
@@ -23,6 +22,7 @@ from crag_desktop.ui.navigation import ScreenKey
 from crag_desktop.ui.prompts import UNENCRYPTED_PDF_QUESTION, PdfProtection, ScriptedPrompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.wizard.criteria_wizard import CriteriaWizard
+from crag_desktop.window import SCREENS
 from tests.helpers.dashboard import days_asked
 from tests.helpers.databases import OPERATOR, PASSPHRASE
 from tests.helpers.qt import (
@@ -102,12 +102,12 @@ def test_the_dashboard_counts_its_figures_once_at_start(
 def test_the_page_check_and_the_backup_label_wait_for_the_first_paint(
     qtbot: QtBot, unshown_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crag_desktop.app as app_module
+    import crag_desktop.window as window_module
     from crag_desktop.ui.backup_actions import BackupActions
 
     checked: list[dict[str, object]] = []
     monkeypatch.setattr(
-        app_module, "check_pages_in_background", lambda **kwargs: checked.append(kwargs)
+        window_module, "check_pages_in_background", lambda **kwargs: checked.append(kwargs)
     )
     main = unshown_window()
     main.refresh_screens(None)
@@ -133,6 +133,21 @@ def test_importing_the_app_loads_no_database_code(tmp_path: Path) -> None:
     assert last_printed_line(script, home=tmp_path) == "[]"
 
 
+def test_the_window_code_loads_after_the_passphrase_is_known(tmp_path: Path) -> None:
+    # The unlock window shows before the main window's code is imported; that code loads
+    # while the key is derived (app.load_window_code, Database.open's while_keying).
+    loaded = (
+        "print(sorted(m for m in ('crag_desktop.window', 'crag_desktop.ui.main_window',"
+        " 'crag_desktop.ui.views.dashboard') if m in sys.modules))\n"
+    )
+    before = "import sys\nimport crag_desktop.app\n" + loaded
+    assert last_printed_line(before, home=tmp_path) == "[]"
+    after = before + "crag_desktop.app.load_window_code()\n" + loaded
+    assert last_printed_line(after, home=tmp_path) == str(
+        ["crag_desktop.ui.main_window", "crag_desktop.ui.views.dashboard", "crag_desktop.window"]
+    )
+
+
 def test_starting_on_a_database_paints_the_dashboard_without_the_orm(
     demo_path: Path, tmp_path: Path
 ) -> None:
@@ -146,7 +161,8 @@ def test_starting_on_a_database_paints_the_dashboard_without_the_orm(
         "import crag_desktop.app\n"
         "from benchmarks.children import app_window\n"
         # What loads in the background once painted is the next test's.
-        "crag_desktop.app.load_record_code_in_background = lambda: None\n"
+        "import crag_desktop.window\n"
+        "crag_desktop.window.load_record_code_in_background = lambda: None\n"
         f"app, window, current = app_window({str(demo_path)!r}, {PASSPHRASE!r})\n"
         "dashboard = window.screen_widget(window.current_screen_key())\n"
         "tile = dashboard.tiles['pending_decisions'].content\n"

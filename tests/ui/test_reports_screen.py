@@ -589,7 +589,7 @@ def test_starting_the_app_loads_neither_qtpdf_nor_printing(
         "from pathlib import Path\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from crag_desktop.app import build_main_window\n"
+        "from crag_desktop.window import build_main_window\n"
         "from crag_desktop.services.database import Database\n"
         "from crag_desktop.ui.lock import CurrentDatabase\n"
         "from crag_desktop.ui.prompts import ScriptedPrompter\n"

@@ -97,6 +97,34 @@ def test_enter_opens_the_preselected_database_and_remembers_it(
     assert dialog.open_passphrase.text() == ""
 
 
+def test_the_app_loads_its_window_while_the_key_is_derived(
+    qtbot: QtBot,
+    settings: AppSettings,
+    databases: FakeDatabases,
+    prompter: ScriptedPrompter,
+    cases: Path,
+) -> None:
+    loads: list[int] = []
+    dialog = make_dialog(
+        qtbot,
+        settings=settings,
+        databases=databases,
+        prompter=prompter,
+        initial_path=cases,
+        while_keying=lambda: loads.append(len(databases.opened)),
+    )
+    # A wrong passphrase, then the right one: each unlock hands the loading to the opener,
+    # which runs it before the unlock is known to succeed (the fake runs it as Database.open
+    # does: on the caller's thread, while keying).
+    type_text(qtbot, dialog.open_passphrase, "not the passphrase")
+    press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
+    type_text(qtbot, dialog.open_passphrase, PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted):
+        press(qtbot, dialog.open_passphrase, Qt.Key.Key_Return)
+    assert loads == [0, 0]
+    assert dialog.database is databases.opened[0]
+
+
 def test_wrong_passphrase_is_shown_inline_and_selected_for_retyping(
     qtbot: QtBot, databases: FakeDatabases, prompter: ScriptedPrompter, dialog: UnlockDialog
 ) -> None:

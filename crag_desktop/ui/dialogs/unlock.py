@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -114,6 +114,7 @@ class UnlockDialog(QDialog):
         initial_path: Path | None = None,
         mode: UnlockMode = UnlockMode.OPEN,
         delay: UnlockDelay | None = None,
+        while_keying: Callable[[], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -123,6 +124,8 @@ class UnlockDialog(QDialog):
         self.setMinimumWidth(580)
         self._settings = settings
         self._opener = opener
+        # What the app loads while the key is derived (the main window's code).
+        self._while_keying = while_keying
         self._creator = creator
         self._prompter = prompter
         self._create_path: Path | None = None
@@ -408,7 +411,11 @@ class UnlockDialog(QDialog):
         try:
             with busy_cursor():
                 database = self._opener(
-                    path, self.open_passphrase.text(), operator=operator, failed_unlocks=failed
+                    path,
+                    self.open_passphrase.text(),
+                    operator=operator,
+                    failed_unlocks=failed,
+                    while_keying=self._while_keying,
                 )
         except WrongPassphraseOrNotDatabase as exc:
             failed.append(datetime.now(UTC))
