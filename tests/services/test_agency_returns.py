@@ -389,3 +389,30 @@ def test_the_counts_worked_out_in_sql_follow_the_domain_rule(
     assert returns.open_action_counts() == expected
     assert expected["csc"] == 3
     assert len(returns.sheet("csc").items) == 3
+
+
+def test_a_return_imported_on_an_earlier_working_day_is_judged_against_the_real_day(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    # The window can work as of an earlier day (the demo opens on 1 April 2017): the updates
+    # are dated that day, but whether a date lies in the future is the real day's question,
+    # as on the forms. Judged against the working day, a later update already recorded on
+    # another action of the same recommendation was "in the future", and the return refused.
+    RecordService(db=demo_db).add_action_update(
+        "REC16",
+        "A18",
+        ActionUpdate(
+            on=date(2017, 5, 2), status=RecommendationStatus.ON_TRACK, note="Met.", by=None
+        ),
+    )
+    working_day = date(2017, 4, 3)
+    returns = AgencyReturns(db=demo_db, today=lambda: working_day)
+    out = _export(returns, tmp_path)
+    out.write_bytes(
+        fill(out.read_bytes(), {"Child A and Child B R3 A2": ("Template in use.", None)})
+    )
+    workbook = returns.read(out)
+    returns.append(workbook, name=out.name)
+    assert _updates(demo_db)[("REC16", "A19")][-1] == ActionUpdate(
+        on=working_day, status=RecommendationStatus.ON_TRACK, note="Template in use.", by=None
+    )
