@@ -175,7 +175,8 @@ class DashboardService:
     @staticmethod
     def _pending_decisions(session: keyset.Reader) -> Figure[ReferralQuery]:
         query = ReferralQuery(pending_decision=True)
-        conditions = referral_conditions(query)
+        # Counted: the statement counts every referral awaiting a decision.
+        conditions = referral_conditions(query, counted=True)
         count, ids = dashboard_queries.counted_first_ids(
             session, RecordType.REFERRAL, conditions, LISTED
         )
@@ -281,7 +282,10 @@ class DashboardService:
         session: keyset.Reader, today: date
     ) -> Figure[RecommendationQuery]:
         query = RecommendationQuery(overdue_on=today, sort=RecommendationSort.DUE)
-        conditions = recommendation_conditions(query)
-        count = list_queries.recommendation_count(session, conditions)
-        ids = dashboard_queries.first_ids(session, RecordType.RECOMMENDATION, conditions, LISTED)
+        count = list_queries.recommendation_count(
+            session, recommendation_conditions(query, counted=True)
+        )
+        ids = dashboard_queries.first_ids(
+            session, RecordType.RECOMMENDATION, recommendation_conditions(query), LISTED
+        )
         return Figure(count=count, ids=tuple(ids), query=query)

@@ -158,8 +158,9 @@ _DECIDED_OUTCOMES: dict[str | None, DecidedOutcome | None] = {
 _STATEMENT_CACHE = 64
 
 
-def referral_conditions(query: ReferralQuery) -> list[Any]:
-    """The SQL conditions of a referral query (the dashboard counts with the same ones)."""
+def referral_conditions(query: ReferralQuery, *, counted: bool = False) -> list[Any]:
+    """The SQL conditions of a referral query (the dashboard counts with the same ones);
+    `counted` for a statement that reads every match, not a page (`is_open_referral`)."""
     received_from, received_to = _year_bounds(query.reporting_year)
     return list_queries.referral_conditions(
         text=query.text,
@@ -171,6 +172,7 @@ def referral_conditions(query: ReferralQuery) -> list[Any]:
         decided_outcome=None if query.decided_outcome is None else query.decided_outcome.value,
         pending_decision=query.pending_decision,
         ids=listed_ids(query.ids),
+        counted=counted,
     )
 
 
@@ -223,7 +225,7 @@ class ReferralList:
         """How many referrals the query shows."""
         statement = self._statements.get(
             ("count", query),
-            lambda: list_queries.referral_count_statement(referral_conditions(query)),
+            lambda: list_queries.referral_count_statement(referral_conditions(query, counted=True)),
         )
         with self._db.reading() as connection:
             return int(connection.execute(statement).scalar_one())

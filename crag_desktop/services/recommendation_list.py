@@ -36,8 +36,6 @@ __all__ = [
     "recommendation_conditions",
 ]
 
-_CLOSED_RECOMMENDATION_STATUSES = tuple(s.value for s in RecommendationStatus if s.closed)
-
 
 class RecommendationSort(StrEnum):
     """The recommendation tracker's sortable columns."""
@@ -104,8 +102,9 @@ _RECOMMENDATION_SORT_FIELDS: dict[RecommendationSort, tuple[str, ...]] = {
 }
 
 
-def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
-    """The SQL conditions of a recommendation query."""
+def recommendation_conditions(query: RecommendationQuery, *, counted: bool = False) -> list[Any]:
+    """The SQL conditions of a recommendation query; `counted` for a statement that reads
+    every match, not a page in a sort order (see `list_queries.recommendation_conditions`)."""
     return list_queries.recommendation_conditions(
         text=query.text,
         statuses=() if query.status is None else (query.status.value,),
@@ -113,8 +112,8 @@ def recommendation_conditions(query: RecommendationQuery) -> list[Any]:
         lead_agency_id=query.lead_agency,
         review_id=query.review,
         overdue_on=query.overdue_on,
-        closed_statuses=_CLOSED_RECOMMENDATION_STATUSES,
         ids=listed_ids(query.ids),
+        counted=counted,
     )
 
 
@@ -182,7 +181,9 @@ class RecommendationList:
     def count(self, query: RecommendationQuery) -> int:
         """How many recommendations the query shows."""
         with self._db.reading() as connection:
-            return list_queries.recommendation_count(connection, recommendation_conditions(query))
+            return list_queries.recommendation_count(
+                connection, recommendation_conditions(query, counted=True)
+            )
 
     def page(
         self,

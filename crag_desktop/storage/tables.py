@@ -153,21 +153,24 @@ referral = Table(
     #: A `NotificationOwed` code worked out from the decision's answers whenever the referral
     #: is written, so the notification clock is read in SQL without reading the answers.
     Column("notification_owed", CODE, server_default="not_yet_known", nullable=False),
-    Index("ix_referral_status_received", "status", "received"),
+    # The open referrals alone, oldest first: the Dashboard's count of those awaiting a
+    # decision (with their first ids), and the list by status in order received (0008).
+    Index("ix_referral_status_received_id", "status", "received", "id"),
     # (column, id) pairs serve the keyset-paged list: ORDER BY column, id with no sort step.
-    # The status after (received, id) lets the Dashboard find the oldest referrals awaiting
-    # a decision from the index alone.
+    # The status after (received, id) lets a page of referrals awaiting a decision be found
+    # walking the index in order, the status read from the index alone.
     Index("ix_referral_received_id_status", "received", "id", "status"),
     Index("ix_referral_case_name_id", "case_name", "id"),
     Index("ix_referral_reference_id", "reference", "id"),
     Index("ix_referral_status_id", "status", "id"),
     Index("ix_referral_incident_type_id", "incident_type", "id"),
-    # Every column the Dashboard's statutory clocks filter on (migration 0006).
+    # Every column the Dashboard's statutory clocks filter on, led by the status so that
+    # only the open referrals' entries are read (migrations 0006, 0008).
     Index(
-        "ix_referral_clocks",
+        "ix_referral_status_clocks",
+        "status",
         "notified_on",
         "learned_on",
-        "status",
         "notification_owed",
         "incident_date",
         "id",
@@ -366,8 +369,11 @@ recommendation = Table(
     Column("verified_by", NAME),
     Column("impact_evidenced_on", Date),
     Column("impact_evidenced_by", NAME),
-    # The list sorted by date due, and the Dashboard's overdue count from the index alone.
+    # The list sorted by date due; the status after (due, id) lets a page of overdue ones be
+    # found walking the index in order.
     Index("ix_recommendation_due_id_status", "due", "id", "status"),
+    # The Dashboard's overdue count: the open recommendations' entries alone (0008).
+    Index("ix_recommendation_status_due_id", "status", "due", "id"),
 )
 
 # An action under a recommendation; its id is unique within the recommendation.

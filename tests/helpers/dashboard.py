@@ -38,6 +38,19 @@ DECIDED = a_decision(
 )
 
 
+def notification_paused(resumed_on: date | None, reason: str) -> tuple[ClockPause, ...]:
+    """The notification clock paused on Wednesday 3 January 2024, resumed on `resumed_on`
+    (None: still paused)."""
+    return (
+        ClockPause(
+            clock=NOTIFICATION.value,
+            paused_on=date(2024, 1, 3),
+            resumed_on=resumed_on,
+            reason=reason,
+        ),
+    )
+
+
 DOCUMENT = Document(
     agencies=(Agency(id="csc", name="Children's social care", kind=AgencyKind.OTHER),),
     referrals=(
@@ -79,14 +92,7 @@ DOCUMENT = Document(
         referral(
             "P8",
             learned_on=date(2024, 1, 2),
-            clock_pauses=(
-                ClockPause(
-                    clock=NOTIFICATION.value,
-                    paused_on=date(2024, 1, 3),
-                    resumed_on=None,
-                    reason="Police asked to wait",
-                ),
-            ),
+            clock_pauses=notification_paused(None, "Police asked to wait"),
         ),
         # Paused for two working days then resumed: due 11 January, breached.
         referral(
@@ -94,14 +100,7 @@ DOCUMENT = Document(
             learned_on=date(2024, 1, 2),
             decision=DECIDED,
             status=ReferralStatus.DECIDED,
-            clock_pauses=(
-                ClockPause(
-                    clock=NOTIFICATION.value,
-                    paused_on=date(2024, 1, 3),
-                    resumed_on=date(2024, 1, 5),
-                    reason="Trial",
-                ),
-            ),
+            clock_pauses=notification_paused(date(2024, 1, 5), "Trial"),
         ),
         # Decided not notifiable: no notification is owed, so no clock runs.
         referral(

@@ -18,6 +18,7 @@ from crag_desktop.domain.criteria import NotificationOwed
 from crag_desktop.storage import tables
 from crag_desktop.storage.queries.keyset import Condition, Reader
 from crag_desktop.storage.queries.lists import has_decision
+from crag_desktop.storage.queries.statuses import is_open_referral
 
 __all__ = [
     "clock_pauses",
@@ -54,7 +55,7 @@ def notification_clock_conditions(*, learned_on_or_before: date) -> list[Conditi
         _REFERRAL.learned_on.is_not(None),
         _REFERRAL.learned_on <= learned_on_or_before,
         _REFERRAL.notified_on.is_(None),
-        _REFERRAL.status != "closed",
+        is_open_referral(counted=True),
         _REFERRAL.notification_owed != NotificationOwed.NOT_OWED.value,
     ]
 
@@ -63,13 +64,17 @@ def rapid_review_clock_conditions(
     *, notified_on_or_before: date, era_from: date
 ) -> list[Condition]:
     """Open, undecided referrals notified on or before the day given whose incident (or, when
-    its date is unknown, notification) falls on or after `era_from`."""
+    its date is unknown, notification) falls on or after `era_from`.
+
+    Both clocks' conditions ask for the open statuses by name (`is_open_referral`, counted):
+    the clocks are counted, and their first rows sorted from the same few, so the clocks'
+    index, led by the status, reads the open referrals' entries alone."""
     return [
         _REFERRAL.notified_on.is_not(None),
         _REFERRAL.notified_on <= notified_on_or_before,
         func.coalesce(_REFERRAL.incident_date, _REFERRAL.notified_on) >= era_from,
         ~has_decision(),
-        _REFERRAL.status != "closed",
+        is_open_referral(counted=True),
     ]
 
 

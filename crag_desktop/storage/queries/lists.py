@@ -36,6 +36,7 @@ from crag_desktop.storage.queries.keyset import (
     keyset_shape,
     read_first,
 )
+from crag_desktop.storage.queries.statuses import is_open_recommendation, is_open_referral
 
 if TYPE_CHECKING:
     # Only the type: reading and the audit trail work on a Core connection as well, and
@@ -103,7 +104,7 @@ def undecided_conditions() -> list[Condition]:
     decision = tables.criteria_decision.alias("undecided_check")
     return [
         ~exists().where(decision.c.referral_id == _REFERRAL.id),
-        _REFERRAL.status != "closed",
+        is_open_referral(counted=False),
     ]
 
 
@@ -118,8 +119,10 @@ def referral_conditions(
     decided_outcome: str | None = None,
     pending_decision: bool = False,
     ids: Sequence[str] | None = None,
+    counted: bool = False,
 ) -> list[Condition]:
-    """WHERE conditions on the referral table alone (decisions through EXISTS, no join)."""
+    """WHERE conditions on the referral table alone (decisions through EXISTS, no join);
+    `counted` when the statement reads every match rather than a page (`is_open_referral`)."""
     conditions: list[Condition] = []
     if text.strip():
         needle = text.strip()
@@ -144,7 +147,7 @@ def referral_conditions(
         conditions.append(has_decision(_DECISION.decided_outcome == decided_outcome))
     if pending_decision:
         conditions.append(~has_decision())
-        conditions.append(_REFERRAL.status != "closed")
+        conditions.append(is_open_referral(counted=counted))
     if ids is not None:
         conditions.append(_REFERRAL.id.in_(list(ids)))
     return conditions
@@ -374,11 +377,12 @@ def recommendation_conditions(
     lead_agency_id: str | None = None,
     review_id: str | None = None,
     overdue_on: date | None = None,
-    closed_statuses: Sequence[str] = (),
     ids: Sequence[str] | None = None,
+    counted: bool = False,
 ) -> list[Condition]:
     """WHERE conditions on the recommendation table; `overdue_on` keeps those due before that
-    day whose status is not one of `closed_statuses`."""
+    day that are not closed (`RecommendationStatus.closed`). `counted`: the statement reads
+    every match rather than a page in a sort order (`is_open_recommendation`)."""
     conditions: list[Condition] = []
     if text.strip():
         conditions.append(contains(_RECOMMENDATION.text, text.strip()))
@@ -392,8 +396,7 @@ def recommendation_conditions(
         conditions.append(_RECOMMENDATION.review_id == review_id)
     if overdue_on is not None:
         conditions.append(_RECOMMENDATION.due < overdue_on)
-        if closed_statuses:
-            conditions.append(_RECOMMENDATION.status.not_in(list(closed_statuses)))
+        conditions.append(is_open_recommendation(counted=counted))
     if ids is not None:
         conditions.append(_RECOMMENDATION.id.in_(list(ids)))
     return conditions
