@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
+from crag_desktop.reports.linebreak import plain_text_lines
 from crag_desktop.reports.protection import write_pdf
 from crag_desktop.reports.styles import INK, MUTED, NAVY, RULE, uk_datetime
 
@@ -249,6 +250,11 @@ class CachedParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
             super().wrap(avail_width, avail_height)
             self._wrapped_at = avail_width
         return self.width, self.height
+
+    def breakLines(self, width: float | list[float]) -> Any:
+        """ReportLab's lines, broken in less time when the text is plain (`linebreak`)."""
+        lines = plain_text_lines(self, width)
+        return lines if lines is not None else super().breakLines(width)
 
 
 class ParagraphMaker:
