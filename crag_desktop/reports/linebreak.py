@@ -49,10 +49,15 @@ def _plain_text(paragraph: Any) -> bool:
     fragments of text (as parsed), or the words ReportLab made of them (a paragraph split
     over two pages continues with the words it had left)."""
     frags = paragraph.frags
+    if not frags:
+        return False
+    words = isinstance(frags[0], list)
+    # One fragment takes ReportLab's quick path already (most paragraphs: asked first).
+    if not words and len(frags) < 2:
+        return False
     style = paragraph.style
     if (
-        not frags
-        or paragraph.bulletText
+        paragraph.bulletText
         or getattr(style, "wordWrap", None)
         or getattr(style, "shaping", None)
         or getattr(style, "hyphenationLang", None)
@@ -60,12 +65,11 @@ def _plain_text(paragraph: Any) -> bool:
         or getattr(style, "embeddedHyphenation", None)
     ):
         return False
-    if not _processed_frags(frags):
-        # One fragment takes ReportLab's quick path already.
-        return len(frags) > 1 and all(_plain_fragment(frag) for frag in frags)
+    if not words:
+        return all(_plain_fragment(frag) for frag in frags)
     # Words: [width, (fragment, text), ...], a plain list or one followed by a space (not
     # a part of a split word, a soft-hyphenated one or a line break ReportLab put in).
-    return all(
+    return _processed_frags(frags) and all(
         type(word) in _PLAIN_WORDS
         and all(
             part[0].__dict__.get("_fkind") == _FK_TEXT and _plain_fragment(part[0])

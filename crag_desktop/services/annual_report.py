@@ -169,7 +169,9 @@ def annual_report_pdf(
             f"Nothing was recorded for {period_label(year)}: no referral received and no "
             "review worked on, so its annual report would be empty; choose another year."
         )
-    view = build_annual_report_view(document, year, as_of=as_of, now=now, operator=db.operator)
+    view = build_annual_report_view(
+        document, year, as_of=as_of, now=now, operator=db.operator, this_year=statistics
+    )
     stage(2, 3, "Laying out the pages…")
     data, pages = render_pdf(lambda stream: render_annual_report(view, stream))
     report = ReportPdf(

@@ -192,9 +192,12 @@ def build_annual_report_view(
     as_of: dt.date | None,
     now: dt.datetime,
     operator: str,
+    this_year: AnnualStatistics | None = None,
 ) -> AnnualReportView:
-    """The view of `document`'s annual report for `year` (no database needed)."""
-    this_year = compute_annual_statistics(document, year, as_of=as_of)
+    """The view of `document`'s annual report for `year` (no database needed); `this_year`
+    is the year's figures when the caller has counted them already."""
+    if this_year is None:
+        this_year = compute_annual_statistics(document, year, as_of=as_of)
     as_of = this_year.as_of
     earlier = [
         compute_annual_statistics(document, y, as_of=_earlier_as_of(y, as_of))
