@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -275,21 +276,39 @@ class ParagraphMaker:
 
     def __call__(self, text: str, style: Any) -> CachedParagraph:
         """A paragraph of `text` (markup) in `style`."""
-        if (
-            not text
-            or "<" in text
-            or "&" in text
-            or " ".join(text.split()) != text
-            or getattr(style, "textTransform", None)
-        ):
-            parsed_style, parsed = self._parse(text, style)
-            frags = [frag.clone() for frag in parsed]
-        else:
+        if _plain(text, style):
             # Plain text, already as the parser would clean it: the parse of one letter in
             # the style, with this text.
             parsed_style, parsed = self._parse("x", style)
             frags = [parsed[0].clone(text=text)]
-        return CachedParagraph(text, parsed_style, frags=frags)
+            return CachedParagraph(text, parsed_style, frags=frags)
+        aligned = _ALIGNED.fullmatch(text)
+        if aligned is not None and _plain(aligned["text"], style):
+            # Plain text aligned (a figure in a table's column of numbers): the parse of one
+            # letter so aligned, with this text.
+            parsed_style, parsed = self._parse(f"{aligned['para']}x</para>", style)
+            frags = [parsed[0].clone(text=aligned["text"])]
+            return CachedParagraph(text, parsed_style, frags=frags)
+        parsed_style, parsed = self._parse(text, style)
+        return CachedParagraph(text, parsed_style, frags=[frag.clone() for frag in parsed])
+
+
+#: Markup of a paragraph whose one <para> tag sets its alignment, around its text.
+_ALIGNED = re.compile(
+    r"(?P<para><para alignment='(?:left|right|center|justify)'>)(?P<text>.*)</para>"
+)
+
+
+def _plain(text: str, style: Any) -> bool:
+    """Whether ReportLab's parse of `text` in `style` is one fragment holding `text`: no
+    markup, no entity, whitespace as the parser leaves it, no change of case."""
+    return bool(
+        text
+        and "<" not in text
+        and "&" not in text
+        and " ".join(text.split()) == text
+        and not getattr(style, "textTransform", None)
+    )
 
 
 class OutlineHeading(Paragraph):  # type: ignore[misc]  # reportlab is untyped

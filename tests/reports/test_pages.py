@@ -250,3 +250,33 @@ def test_a_paragraph_made_twice_prints_the_same(tmp_path: Path) -> None:
     assert page_texts(made.getvalue(), tmp_path) == page_texts(reference.getvalue(), tmp_path)
     # The second is made from the first's parse: the alignment of its markup goes with it.
     assert story[1].style.alignment == story[0].style.alignment == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain words",
+        "<para alignment='right'>1,234</para>",
+        "<para alignment='center'>12/34</para>",
+        "<para alignment='right'>&nbsp;5</para>",
+        "<para alignment='right'>two  spaces</para>",
+        "<b>bold</b> and plain",
+    ],
+)
+def test_a_paragraph_is_made_of_reportlabs_own_parse(text: str) -> None:
+    """Made from a parse of the same shape (one letter, aligned or not) or its own: the
+    style and fragments ReportLab's parse of the text gives."""
+    styles = build_styles()
+    make = ParagraphMaker()
+    make("<para alignment='right'>9</para>", styles.table_body)  # a parse to be reused
+    made = make(text, styles.table_body)
+    parsed = Paragraph(text, styles.table_body)
+
+    def settings(style: Any) -> dict[str, Any]:
+        # A <para> tag's parse copies the style, parent and all: the same values.
+        values = dict(vars(style))
+        parent = values.pop("parent")
+        return {**values, "parent": parent and vars(parent)}
+
+    assert settings(made.style) == settings(parsed.style)
+    assert [vars(f) for f in made.frags] == [vars(f) for f in parsed.frags]
