@@ -164,9 +164,11 @@ def _open(
     *,
     record_unlock: bool,
     reading_only: bool = False,
+    while_keying: Callable[[], object] | None = None,
 ) -> Database:
     """Open DB for the command; `reading_only` commands (check, audit) open a database the
-    user may not write read-only, and every other command refuses it with a sentence."""
+    user may not write read-only, and every other command refuses it with a sentence.
+    `while_keying` runs while SQLCipher derives the key on another thread (`Database.open`)."""
     from crag_desktop.services.database import Database
 
     path = Path(args.db)
@@ -185,6 +187,7 @@ def _open(
         operator=operator_name(),
         record_unlock=record_unlock,
         read_only=read_only,
+        while_keying=while_keying,
     )
 
 

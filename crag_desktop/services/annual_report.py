@@ -33,7 +33,6 @@ from crag_desktop.domain.statistics import (
 )
 from crag_desktop.domain.validation import FIRST_REPORT_YEAR, LAST_REPORT_YEAR
 from crag_desktop.domain.wording import pdf_name, short_date
-from crag_desktop.reports.annual_report import render_annual_report
 from crag_desktop.reports.annual_report_view import AnnualReportView
 from crag_desktop.reports.protection import normalise_pdf_passphrase
 from crag_desktop.services.annual_report_contents import (
@@ -173,6 +172,10 @@ def annual_report_pdf(
         document, year, as_of=as_of, now=now, operator=db.operator, this_year=statistics
     )
     stage(2, 3, "Laying out the pages…")
+    # Imported here, not with the figures: ReportLab and the layout load only to lay out
+    # (the command line loads them while the database's key is derived).
+    from crag_desktop.reports.annual_report import render_annual_report
+
     data, pages = render_pdf(lambda stream: render_annual_report(view, stream))
     report = ReportPdf(
         title=f"the annual report {view.period}",

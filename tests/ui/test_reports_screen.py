@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from crag_desktop.domain.records import AuditEvent, Document
+from crag_desktop.reports import annual_report as annual_layout
 from crag_desktop.reports.protection import is_encrypted
 from crag_desktop.services import annual_report as annual_service
 from crag_desktop.services import report_files
@@ -278,13 +279,14 @@ def test_cancel_stops_the_generation_before_its_next_stage(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rendered: list[object] = []
-    real_render = cast(Any, annual_service).render_annual_report
+    # The service imports the layout when it lays out, so the layout's own is replaced.
+    real_render = annual_layout.render_annual_report
 
     def recording_render(*args: Any, **kwargs: Any) -> int:
         rendered.append(args)
         return int(real_render(*args, **kwargs))
 
-    monkeypatch.setattr(annual_service, "render_annual_report", recording_render)
+    monkeypatch.setattr(annual_layout, "render_annual_report", recording_render)
     screen.annual.year.setValue(2016)
     assert screen.generate()
     assert screen.cancel_button.isEnabled()
