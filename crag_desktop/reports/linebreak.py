@@ -2,15 +2,15 @@
 
 A paragraph in one face breaks into lines in ReportLab's quick path; one in two faces (the
 annual report's Appendix C opens each figure's list of references with its label in bold)
-takes its general path, which for every word compares the word's face with the line's in
-C code that raises and clears an exception for each attribute a fragment lacks, and looks up
-the width of a space and the font's ascent again: about nine times the quick path's time,
-a third of laying out the annual report.
+takes its general path, which for every word compares the word's face with the line's
+(`sameFrag`: about 6 µs a word, though in C) and looks up the width of a space and the
+font's ascent again: about nine times the quick path's time, a third of laying out the
+annual report.
 
 `plain_text_lines` is that general path for what such a paragraph holds (text only, no
 images, line breaks, soft hyphens, hyphenation or right-to-left text), with what it looked
 up per word looked up once: the same lines, fragment for fragment (tests/reports hold it
-to ReportLab's own on the reports' paragraphs and on generated ones). Anything else, or a
+to ReportLab's own on paragraphs like the report's and on generated ones). Anything else, or a
 word too wide for its line (which ReportLab splits), is left to ReportLab: it returns None.
 """
 
