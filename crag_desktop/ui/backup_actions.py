@@ -14,16 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+# The dialogs' parts are looked up when one is shown (see crag_desktop.ui.widgets on
+# PySide6 building a class's enums when the class is first looked up).
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from crag_desktop.domain.errors import CragError
 from crag_desktop.domain.wording import file_date, file_name, short_date_time
@@ -78,13 +74,12 @@ class BackupPassphraseDialog(QDialog):
         hint_label = QLabel(hint)
         hint_label.setWordWrap(True)
         self.passphrase = PassphraseEdit(accessible_name="Passphrase")
-        form = QFormLayout()
+        form = QtWidgets.QFormLayout()
         label = QLabel("&Passphrase:")
         label.setBuddy(self.passphrase)
         form.addRow(label, self.passphrase)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        button = QtWidgets.QDialogButtonBox.StandardButton
+        buttons = QtWidgets.QDialogButtonBox(button.Ok | button.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -129,7 +124,7 @@ class PropertiesDialog(QDialog):
         self.setWindowTitle("Database properties")
         self.setMinimumWidth(560)
         self.rows: dict[str, QLabel] = {}
-        form = QFormLayout()
+        form = QtWidgets.QFormLayout()
         for name, value in (
             ("Location", str(properties.path)),
             ("Size", _size(properties.size)),
@@ -144,7 +139,7 @@ class PropertiesDialog(QDialog):
             label.setAccessibleName(name)
             form.addRow(f"{name}:", label)
             self.rows[name] = label
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -278,7 +273,7 @@ class BackupActions(QObject):
             return
         task = self._start_automatic(folder, "automatic backup on closing", show_progress=True)
         if not task.done:
-            loop = QEventLoop()
+            loop = QtCore.QEventLoop()
             task.finished.connect(loop.quit)
             loop.exec()
 

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+# The message box and file dialog classes are looked up when a dialog is shown: PySide6
+# builds a class's enum types when the class is first looked up, and at start-up no
+# dialog shows (see crag_desktop.ui.widgets).
+from PySide6 import QtWidgets
+from PySide6.QtWidgets import QDialog, QWidget
 
 from crag_desktop.domain.wording import with_suffix
 
@@ -88,44 +92,38 @@ class Prompter:
 
     def info(self, title: str, text: str) -> None:
         """Tell the user something."""
-        QMessageBox.information(self._parent, title, text)
+        QtWidgets.QMessageBox.information(self._parent, title, text)
 
     def warn(self, title: str, text: str) -> None:
         """Warn the user about something they can fix."""
-        QMessageBox.warning(self._parent, title, text)
+        QtWidgets.QMessageBox.warning(self._parent, title, text)
 
     def error(self, title: str, text: str) -> None:
         """Tell the user something failed."""
-        QMessageBox.critical(self._parent, title, text)
+        QtWidgets.QMessageBox.critical(self._parent, title, text)
 
     def confirm(self, question: str, *, title: str = APP_NAME) -> bool:
         """Ask a yes/no question; No is the safe default."""
-        answer = QMessageBox.question(
-            self._parent,
-            title,
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+        button = QtWidgets.QMessageBox.StandardButton
+        answer = QtWidgets.QMessageBox.question(
+            self._parent, title, question, button.Yes | button.No, button.No
         )
-        return answer == QMessageBox.StandardButton.Yes
+        return answer == button.Yes
 
     def ask_save_discard_cancel(self, question: str) -> UnsavedChoice:
         """Save, Discard or Cancel; Escape (and closing the box) cancels."""
-        box = QMessageBox(self._parent)
-        box.setIcon(QMessageBox.Icon.Question)
+        box = QtWidgets.QMessageBox(self._parent)
+        button = QtWidgets.QMessageBox.StandardButton
+        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
         box.setWindowTitle("Unsaved changes")
         box.setText(question)
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setStandardButtons(button.Save | button.Discard | button.Cancel)
+        box.setDefaultButton(button.Save)
+        box.setEscapeButton(button.Cancel)
         answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == button.Save:
             return UnsavedChoice.SAVE
-        if answer == QMessageBox.StandardButton.Discard:
+        if answer == button.Discard:
             return UnsavedChoice.DISCARD
         return UnsavedChoice.CANCEL
 
@@ -140,7 +138,7 @@ class Prompter:
         """Ask for a file to write, offering `suggested` as its name (every save dialog
         suggests one); None if cancelled."""
         start = directory or Path.home()
-        name, chosen_filter = QFileDialog.getSaveFileName(
+        name, chosen_filter = QtWidgets.QFileDialog.getSaveFileName(
             self._parent, title, str(start / suggested if suggested else start), file_filter
         )
         return with_chosen_extension(Path(name), chosen_filter) if name else None
@@ -149,7 +147,7 @@ class Prompter:
         self, title: str, *, directory: Path | None = None, file_filter: str = ""
     ) -> Path | None:
         """Ask for an existing file to read; None if the user cancelled."""
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(
             self._parent, title, str(directory or Path.home()), file_filter
         )
         return Path(name) if name else None

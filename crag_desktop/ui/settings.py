@@ -6,17 +6,16 @@ import getpass
 import os
 from pathlib import Path
 
+# The preferences dialog's parts are looked up when it is shown (see crag_desktop.ui.widgets
+# on PySide6 building a class's enums when the class is first looked up).
+from PySide6 import QtWidgets
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -156,14 +155,14 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._settings = settings
-        self.idle_minutes = QSpinBox()
+        self.idle_minutes = QtWidgets.QSpinBox()
         self.idle_minutes.setRange(1, 240)
         self.idle_minutes.setSuffix(" minutes")
         self.idle_minutes.setValue(max(1, round(settings.idle_lock_ms() / 60_000)))
         self.idle_minutes.setAccessibleName("Lock after this many minutes without use")
         label = QLabel("&Lock after inactivity:")
         label.setBuddy(self.idle_minutes)
-        form = QFormLayout()
+        form = QtWidgets.QFormLayout()
         form.addRow(label, self.idle_minutes)
         self.backup_folder = QLineEdit(str(settings.backup_folder() or ""))
         self.backup_folder.setPlaceholderText("No folder: automatic backups are off")
@@ -177,7 +176,7 @@ class PreferencesDialog(QDialog):
         folder_row.addWidget(self.backup_folder, 1)
         folder_row.addWidget(self.browse_button)
         form.addRow(folder_label, folder_row)
-        self.backup_keep = QSpinBox()
+        self.backup_keep = QtWidgets.QSpinBox()
         self.backup_keep.setRange(1, 365)
         self.backup_keep.setValue(settings.backup_keep())
         self.backup_keep.setAccessibleName("Number of automatic backups to keep")
@@ -192,9 +191,8 @@ class PreferencesDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        button = QtWidgets.QDialogButtonBox.StandardButton
+        buttons = QtWidgets.QDialogButtonBox(button.Ok | button.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -205,7 +203,7 @@ class PreferencesDialog(QDialog):
         layout.addWidget(buttons)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
             self, "Folder for automatic backups", self.backup_folder.text()
         )
         if folder:

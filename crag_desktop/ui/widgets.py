@@ -7,9 +7,13 @@ import functools
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+# The classes only some screens or dialogs use are looked up in their module when used:
+# PySide6 builds a class's enum types as Python enums when the class is first looked up,
+# and those not on the way to the first painted window cost start-up time for nothing.
+from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QCoreApplication,
     QDate,
     QEvent,
@@ -19,28 +23,30 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QIcon, QKeyEvent
+from PySide6.QtGui import QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
-    QAbstractSpinBox,
     QApplication,
-    QCalendarWidget,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
-    QPlainTextEdit,
-    QSpinBox,
     QStyle,
     QTableView,
     QToolButton,
     QWidget,
-    QWidgetAction,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel
+    from PySide6.QtWidgets import (
+        QAbstractSpinBox,
+        QCalendarWidget,
+        QComboBox,
+        QMenu,
+    )
 
 from crag_desktop import assets
 from crag_desktop.domain.wording import short_date
@@ -157,8 +163,9 @@ class ErrorLabel(QLabel):
         self.setText(f"⚠ Error: {message}")
         self.setAccessibleName(f"Error: {message}")
         self.show()
-        if QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+        accessible = QtGui.QAccessible
+        if accessible.isActive():
+            accessible.updateAccessibility(QtGui.QAccessibleEvent(self, accessible.Event.Alert))
 
     def clear_error(self) -> None:
         """Hide the error."""
@@ -180,7 +187,7 @@ class WheelGuard(QObject):
         """Pass a wheel turn over an unfocused spin box or combo box on to the scroll area."""
         if (
             event.type() == QEvent.Type.Wheel
-            and isinstance(watched, QAbstractSpinBox | QComboBox)
+            and isinstance(watched, QtWidgets.QAbstractSpinBox | QtWidgets.QComboBox)
             and not watched.hasFocus()
         ):
             area = _scroll_area_of(watched)
@@ -242,7 +249,7 @@ def fit_columns(
 def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent, QComboBox):
+        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent, QtWidgets.QComboBox):
             return parent
         parent = parent.parentWidget()
     return None
@@ -335,13 +342,13 @@ class UkDateEdit(QWidget):
     def calendar(self) -> QCalendarWidget:
         """The pop-up calendar (made when first asked for)."""
         if self._calendar is None:
-            calendar = QCalendarWidget()
+            calendar = QtWidgets.QCalendarWidget()
             calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
             calendar.setGridVisible(True)
             calendar.clicked.connect(self._picked)
             calendar.activated.connect(self._picked)
-            menu = QMenu(self)
-            holder = QWidgetAction(menu)
+            menu = QtWidgets.QMenu(self)
+            holder = QtWidgets.QWidgetAction(menu)
             holder.setDefaultWidget(calendar)
             menu.addAction(holder)
             self._calendar, self._menu = calendar, menu
@@ -466,13 +473,13 @@ class FieldRow(QWidget):
 
 def on_edit(field: QWidget, slot: Callable[..., None]) -> None:
     """Call `slot` whenever the user changes `field`'s value, whatever kind of input it is."""
-    if isinstance(field, QLineEdit | QPlainTextEdit):
+    if isinstance(field, QLineEdit | QtWidgets.QPlainTextEdit):
         field.textChanged.connect(slot)
-    elif isinstance(field, QComboBox):
+    elif isinstance(field, QtWidgets.QComboBox):
         field.currentIndexChanged.connect(slot)
     elif isinstance(field, QAbstractButton):
         field.toggled.connect(slot)
-    elif isinstance(field, QSpinBox):
+    elif isinstance(field, QtWidgets.QSpinBox):
         field.valueChanged.connect(slot)
     elif isinstance(field, UkDateEdit):
         field.line_edit.textChanged.connect(slot)

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
+# The text edit classes are looked up when an Edit entry is chosen (see
+# crag_desktop.ui.widgets on PySide6 building a class's enums when it is first looked up).
+from PySide6 import QtWidgets
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QSizePolicy,
-    QTextEdit,
     QToolBar,
     QWidget,
 )
@@ -321,7 +322,8 @@ class WindowMenus:
 def _edit(method: str) -> None:
     """Run Edit > `method` (undo, cut…) on the focused widget, if it offers it."""
     focus = QApplication.focusWidget()
-    if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit) or hasattr(focus, method):
+    text_field = QLineEdit | QtWidgets.QTextEdit | QtWidgets.QPlainTextEdit
+    if isinstance(focus, text_field) or hasattr(focus, method):
         target = getattr(focus, method, None)
         if callable(target):
             target()
