@@ -19,7 +19,7 @@ from crag_desktop.ui.navigation import Screen, ScreenKey
 from crag_desktop.ui.opening import Creator, Opener, UnlockMode
 from crag_desktop.ui.prompts import Prompter
 from crag_desktop.ui.settings import AppSettings, PreferencesDialog
-from crag_desktop.ui.widgets import load_icon
+from crag_desktop.ui.widgets import load_icon, style_sheet_on_window
 from crag_desktop.ui.window_menus import WindowMenus
 from crag_desktop.ui.workspace import ScreenBuilder, Workspace
 
@@ -46,6 +46,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        # The style sheet goes on before anything is built in the window: under the
+        # application's sheet every part was styled as it went in and again when the sheet
+        # moved here (see `style_sheet_on_window`), a third of the window's building time.
+        style_sheet_on_window(self)
         self.setWindowIcon(load_icon("app"))
         self.current = current
         self._settings = settings

@@ -78,7 +78,10 @@ def style_sheet_on_window(window: QWidget) -> None:
     app = QApplication.instance()
     if isinstance(app, QApplication) and app.styleSheet():
         app.setStyleSheet("")
-    window.setStyleSheet(_style_sheet_text())
+    text = _style_sheet_text()
+    # Set again, the same sheet would style everything in the window once more.
+    if window.styleSheet() != text:
+        window.setStyleSheet(text)
 
 
 def style_popup(popup: QWidget) -> None:
