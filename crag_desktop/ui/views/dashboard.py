@@ -61,30 +61,6 @@ _CLOCK_NAMES = {
     ClockKind.RAPID_REVIEW: "Rapid review",
 }
 
-# The focused tile shows in its border alone; "outline: none" stops the style
-# drawing its own focus rectangle inside the card, which looked like a stray box.
-_TILE_STYLE = """
-QPushButton#dashboardTile {
-    background: #ffffff;
-    border: 1px solid #c5ced6;
-    border-left: 6px solid #9aa8b5;
-    border-radius: 6px;
-    padding: 12px 14px;
-    text-align: left;
-    outline: none;
-}
-QPushButton#dashboardTile[attention="true"] { border-left: 6px solid #b54708; }
-QPushButton#dashboardTile:hover { background: #f1f6fa; }
-QPushButton#dashboardTile:focus {
-    border: 2px solid #2f6f9f;
-    border-left: 6px solid #2f6f9f;
-}
-QLabel#tileNumber { font-size: 26pt; font-weight: bold; color: #1d3a52; }
-QLabel#tileTitle { font-size: 11pt; font-weight: bold; color: #1d3a52; }
-QLabel#tileItem { color: #33414e; }
-QLabel#tileMore { color: #52606d; font-size: 9pt; }
-"""
-
 
 def _days(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
@@ -209,7 +185,9 @@ class FigureTile(QPushButton):
         self.number_label.setText(str(content.count))
         self.title_label.setText(content.label)
         self.items_label.setText("\n".join(f"• {item}" for item in content.items))
-        self.items_label.setVisible(bool(content.items))
+        # Only a change: on a shown tile, setVisible lays the tile out there and then.
+        if self.items_label.isHidden() == bool(content.items):
+            self.items_label.setVisible(bool(content.items))
         hidden = content.count - len(content.items)
         if content.count == 0:
             more = "Nothing to do here."
@@ -225,9 +203,15 @@ class FigureTile(QPushButton):
         self.updateGeometry()
 
     def _set_attention(self, on: bool) -> None:
+        # The style sheet's [attention="true"] rule is read when the tile is polished, so a
+        # change is polished again; the same look (unset reads as false) needs nothing, and
+        # a tile not yet polished picks the property up when it is.
+        if bool(self.property("attention")) == on:
+            return
         self.setProperty("attention", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def sizeHint(self) -> QSize:
         """As big as the labels inside need."""
@@ -274,7 +258,6 @@ class DashboardScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardScreen")
-        self.setStyleSheet(_TILE_STYLE)
         self._dashboard = dashboard
         self._referrals = referrals
         self._reviews = reviews
@@ -282,6 +265,7 @@ class DashboardScreen(QWidget):
         self._prompter = prompter
         self._today = today
         self._stale = True
+        self._shown_before = False
         self.figures: DashboardFigures | None = None
 
         self.title_label = QLabel("Dashboard")
@@ -336,9 +320,13 @@ class DashboardScreen(QWidget):
     # --- Screen protocol -------------------------------------------------------------------
 
     def refresh(self, changes: Changes | None) -> None:
-        """Recount now when shown; otherwise when next shown (any change may move a figure)."""
+        """Recount now when shown or not shown yet; otherwise when next shown (any change
+        may move a figure)."""
         del changes  # every record type feeds some figure, and recounting is a few queries
-        if self.isVisible():
+        # Not shown yet, the screen is being put into the window to be shown next: counted
+        # now, its tiles are laid out once, as they first show, rather than again as each
+        # figure arrives on a shown screen.
+        if self.isVisible() or not self._shown_before:
             self.reload()
         else:
             self._stale = True
@@ -357,6 +345,7 @@ class DashboardScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Recount when shown after a change made elsewhere."""
         super().showEvent(event)
+        self._shown_before = True
         if self._stale:
             self.reload()
 
