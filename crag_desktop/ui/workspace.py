@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QWidget
 
 from crag_desktop.services.changes import Changes
@@ -73,6 +73,8 @@ class Workspace(QSplitter):
         # Set by the first refresh_screens(None): from then on a screen built later loads its rows
         # at once (before it, that refresh loads every screen built so far).
         self._screens_loaded = False
+        # Whether the list's width fits its titles (see `register`).
+        self._navigation_fitted = True
 
         self.navigation = NavigationList()
         self.screen_stack = QStackedWidget()
@@ -103,7 +105,12 @@ class Workspace(QSplitter):
             # Until the window shows, the first screen in list order is the one to open on
             # (shown by the caller once its widget or builder is in place).
             self.navigation.setCurrentRow(0)
-        self.fit_navigation()
+        if self.isVisible():
+            self.fit_navigation()
+        else:
+            # Fitted once, when first shown: each fit measures every title, and the window
+            # registered its nine screens one by one (a sixth of building it).
+            self._navigation_fitted = False
         return title
 
     def install(self, key: ScreenKey, title: str, widget: QWidget) -> None:
@@ -126,6 +133,13 @@ class Workspace(QSplitter):
     def fit_navigation(self) -> None:
         """Size the screen list to its titles (again after a style sheet change)."""
         self.navigation.setFixedWidth(self.navigation.sizeHint().width())
+        self._navigation_fitted = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit the screen list to titles registered while hidden."""
+        if not self._navigation_fitted:
+            self.fit_navigation()
+        super().showEvent(event)
 
     # --- asking about screens --------------------------------------------------------------
 
