@@ -158,6 +158,16 @@ def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
     journal and refuses every write, and a hot journal left by a kill, which only a writer
     can roll back, raises UnfinishedChangeReadOnly.
     """
+    connection = _keyed(path, passphrase, read_only=read_only)
+    _configured(connection, path)
+    return connection
+
+
+def _keyed(
+    path: Path, passphrase: str, *, read_only: bool, deriving: threading.Event | None = None
+) -> Any:
+    """A connection to `path` whose key has been derived and proven by a first read; sets
+    `deriving` as that read (the key derivation) starts."""
     # isolation_level=None: the driver's own transaction guessing would autocommit DDL (one
     # fsync per CREATE TABLE, and a half-applied migration on failure); the engine emits
     # BEGIN itself instead (see `_begin`).
@@ -170,6 +180,8 @@ def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
         # Before the key: otherwise SQLCipher prints "hmac check failed" lines on stderr.
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {_quote(passphrase)}")
+        if deriving is not None:
+            deriving.set()
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as error:
@@ -179,6 +191,15 @@ def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
             if read_only and is_read_only(error):
                 raise UnfinishedChangeReadOnly(path) from None
             raise
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _configured(connection: Any, path: Path) -> None:
+    """Set a keyed connection up as every connection of the app is; closes it on failure."""
+    try:
         # temp_store=FILE would write sorts and temp tables to plaintext temp files.
         connection.execute("PRAGMA temp_store = MEMORY")
         connection.execute("PRAGMA foreign_keys = ON")
@@ -190,13 +211,12 @@ def raw_connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
     except BaseException:
         connection.close()
         raise
-    return connection
 
 
 class KeyingAhead:
     """A connection to `path` keyed on a thread of its own, while the caller goes on.
 
-    Deriving the key (PBKDF2-HMAC-SHA512, 256,000 rounds: about 150 ms on the machines
+    Deriving the key (PBKDF2-HMAC-SHA512, 256,000 rounds: 120-150 ms on the machines
     measured) happens inside SQLite's first read, in C, with the interpreter released: the
     caller can import and build what it needs next in the meantime instead of waiting
     (benchmarks: start to paint). `take` gives the connection, or raises what keying raised
@@ -204,21 +224,35 @@ class KeyingAhead:
     """
 
     def __init__(self, path: Path, passphrase: str, *, read_only: bool = False) -> None:
+        self._path = path
         self._connection: Any = None
         self._error: BaseException | None = None
+        deriving = threading.Event()
         self._thread = threading.Thread(
-            target=self._key, args=(path, passphrase, read_only), name="crag-keying", daemon=True
+            target=self._key,
+            args=(path, passphrase, read_only, deriving),
+            name="crag-keying",
+            daemon=True,
         )
         self._thread.start()
+        # Wait (the interpreter released) until the derivation has started. Otherwise the
+        # new thread waits for the interpreter at each of its first steps while the caller
+        # imports, up to a switch interval (5 ms) a time: the derivation then started tens
+        # of milliseconds late, and ended after the caller was done (measured: 260-300 ms
+        # to open instead of 165).
+        deriving.wait()
 
-    def _key(self, path: Path, passphrase: str, read_only: bool) -> None:
+    def _key(self, path: Path, passphrase: str, read_only: bool, deriving: threading.Event) -> None:
         try:
-            self._connection = raw_connect(path, passphrase, read_only=read_only)
+            self._connection = _keyed(path, passphrase, read_only=read_only, deriving=deriving)
         except BaseException as error:
             self._error = error
+        finally:
+            deriving.set()
 
     def take(self) -> Any:
-        """The keyed connection, once; raises the error keying met."""
+        """The keyed connection, once, set up as every connection is; raises the error
+        keying met."""
         self._thread.join()
         connection, self._connection = self._connection, None
         error, self._error = self._error, None
@@ -226,6 +260,9 @@ class KeyingAhead:
             raise error
         if connection is None:
             raise RuntimeError("the connection keyed ahead was already taken")
+        # On the caller's thread: after the derivation, each step on the keying thread would
+        # wait for the interpreter while the caller holds it.
+        _configured(connection, self._path)
         return connection
 
     def discard(self) -> None:

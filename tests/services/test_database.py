@@ -195,17 +195,17 @@ def test_the_key_is_derived_while_the_caller_loads_what_it_needs_next(
 ) -> None:
     import threading
 
-    from crag_desktop.storage import engine as eng
+    import sqlcipher3.dbapi2 as sqlcipher
 
     database.close()
     keyed_on: list[str] = []
-    real_connect = eng.raw_connect
+    real_connect = sqlcipher.connect
 
     def connect(*args: object, **kwargs: object) -> object:
         keyed_on.append(threading.current_thread().name)
-        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr(eng, "raw_connect", connect)
+    monkeypatch.setattr(sqlcipher, "connect", connect)
     loaded: list[str] = []
 
     def load() -> None:
