@@ -30,9 +30,22 @@ from reportlab.platypus import (
 )
 
 from crag_desktop.reports.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
-from crag_desktop.reports.linebreak import plain_text_lines
 from crag_desktop.reports.protection import write_pdf
 from crag_desktop.reports.styles import INK, MUTED, NAVY, RULE, uk_datetime
+
+
+def quicker_line_breaking() -> Callable[[Any, float | list[float]], Any] | None:
+    """`linebreak.plain_text_lines`, or None where it cannot load: it reaches into
+    ReportLab's paragraph module for names ReportLab does not publish, and a later ReportLab
+    may move them. Its own line breaking then serves (slower, the same lines)."""
+    try:
+        from crag_desktop.reports.linebreak import plain_text_lines
+    except ImportError:
+        return None
+    return plain_text_lines
+
+
+_PLAIN_TEXT_LINES = quicker_line_breaking()
 
 APP_NAME = "CRAG Desktop"
 MARKING = "OFFICIAL-SENSITIVE"
@@ -254,7 +267,7 @@ class CachedParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
 
     def breakLines(self, width: float | list[float]) -> Any:
         """ReportLab's lines, broken in less time when the text is plain (`linebreak`)."""
-        lines = plain_text_lines(self, width)
+        lines = None if _PLAIN_TEXT_LINES is None else _PLAIN_TEXT_LINES(self, width)
         return lines if lines is not None else super().breakLines(width)
 
 
