@@ -167,15 +167,17 @@ class Database:
         lock = DatabaseLock(path, beside=not read_only)
         cls._acquire(lock, path)
         engine: Engine | None = None
-        ahead: KeyingAhead | None = None
         try:
+            ahead: KeyingAhead | None = None
             if while_keying is not None:
                 ahead = KeyingAhead(path, passphrase, read_only=read_only)
-                while_keying()
+                try:
+                    while_keying()
+                except BaseException:
+                    ahead.discard()
+                    raise
             # The engine owns the connection keyed ahead from here, failing or not.
-            keyed = ahead
-            ahead = None
-            engine = open_engine(path, passphrase, create=False, read_only=read_only, ahead=keyed)
+            engine = open_engine(path, passphrase, create=False, read_only=read_only, ahead=ahead)
             # Keying and reading the schema prove page 1 and the catalogue's HMACs. Every page
             # is checked (a full read of the file: about a second at 100,000 referrals) only
             # before a migration rewrites it, by `check`, and by `damaged_pages` (the GUI runs
@@ -210,8 +212,6 @@ class Database:
                         )
                     database.audit(session, action="unlock", record_type=DATABASE_RECORD)
         except BaseException as error:
-            if ahead is not None:
-                ahead.discard()
             if engine is not None:
                 engine.dispose()
             lock.release()
