@@ -28,7 +28,6 @@ from crag_desktop.ui.opening import Creator, Opener
 from crag_desktop.ui.prompts import APP_NAME, Prompter
 from crag_desktop.ui.settings import AppSettings
 from crag_desktop.ui.tasks import TaskRunner
-from crag_desktop.ui.widgets import style_sheet_on_window
 from crag_desktop.ui.workspace import ScreenBuilder
 
 __all__ = [
@@ -152,7 +151,6 @@ def build_main_window(
     window = MainWindow(
         current=current, settings=settings, prompter=prompter, opener=opener, creator=creator
     )
-    style_sheet_on_window(window)
     tasks = TaskRunner(prompter=prompter, parent=window)
 
     def changed(changes: Changes) -> None:

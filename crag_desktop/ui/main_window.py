@@ -17,13 +17,11 @@ from crag_desktop.services.changes import Changes
 from crag_desktop.ui.lock import CurrentDatabase, IdleWatcher, LockController, LockScreen
 from crag_desktop.ui.navigation import Screen, ScreenKey
 from crag_desktop.ui.opening import Creator, Opener, UnlockMode
-from crag_desktop.ui.prompts import Prompter
+from crag_desktop.ui.prompts import APP_NAME, Prompter
 from crag_desktop.ui.settings import AppSettings, PreferencesDialog
 from crag_desktop.ui.widgets import load_icon, style_sheet_on_window
 from crag_desktop.ui.window_menus import WindowMenus
 from crag_desktop.ui.workspace import ScreenBuilder, Workspace
-
-APP_TITLE = "CRAG Desktop"
 
 
 class MainWindow(QMainWindow):
@@ -282,14 +280,14 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(f"Operator: {self.current.operator}")
         if locked:
             # Nothing that names the case while locked: not even the file name.
-            self.setWindowTitle(f"{APP_TITLE} — Locked")
+            self.setWindowTitle(f"{APP_NAME} — Locked")
             self.file_label.setText("")
             self.file_label.hide()
             self.state_label.setText("Locked")
             self.statusBar().clearMessage()
         else:
             name = self.current.path.name if self.current.path else ""
-            self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+            self.setWindowTitle(f"{APP_NAME} — {name}" if name else APP_NAME)
             self.file_label.setText(f"Database: {name}")
             self.file_label.show()
             self.state_label.setText("Unlocked")
